@@ -1,0 +1,102 @@
+// setup, invite, home, status, set: the partnership itself.
+import type { Command } from '../grammar.js';
+import { commandButton, failure, info, success, type Message } from '../message.js';
+import { DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, type Member, type Partnership } from '../model.js';
+import type { Deps } from '../deps.js';
+import type { CommandRequest } from '../request.js';
+import { requireCoordinator, requireMember, type Context } from '../context.js';
+
+const PLATFORM_NAMES = { slack: 'Slack', teams: 'Teams', playground: 'Playground' } as const;
+
+export async function setup(deps: Deps, req: CommandRequest, name: string): Promise<Message> {
+  const { store, clock } = deps;
+  const { caller, place } = req;
+  if (place.kind !== 'channel') {
+    return failure('Run `setup <name>` in the channel (or team) your partnership will use, so Trellis knows where its home is.');
+  }
+  const existing = await store.partnershipByHome(caller.platform, place.conversationId);
+  if (existing) return failure(`This channel is already home to ${existing.name}. Type \`status\` to see it.`);
+
+  let inviteCode = deps.newInviteCode();
+  while (await store.partnershipByInvite(inviteCode)) inviteCode = deps.newInviteCode();
+  const now = clock.now().toISOString();
+  const partnership: Partnership = {
+    id: deps.newId(),
+    name,
+    purpose: '',
+    type: 'coordinating',
+    homes: [{ platform: caller.platform, conversationId: place.conversationId, label: place.label ?? 'this channel' }],
+    timezone: DEFAULT_TIMEZONE,
+    threshold: DEFAULT_THRESHOLD,
+    inviteCode,
+    createdAt: now,
+  };
+  const coordinator: Member = {
+    id: deps.newId(),
+    partnershipId: partnership.id,
+    platform: caller.platform,
+    userId: caller.userId,
+    displayName: caller.displayName,
+    role: 'coordinator',
+    joinedAt: now,
+  };
+  await store.savePartnership(partnership);
+  await store.saveMember(coordinator);
+  return success(
+    `*${name}* is set up, with ${caller.displayName} as coordinator.\n` +
+      `Invite code: *${inviteCode}* — partners join from Slack, Teams or anywhere Trellis runs with \`join ${inviteCode} <organisation>\`.\n` +
+      'Next: add the partner organisations with `org add <name> <sector>`.',
+    { title: 'Partnership created', audience: 'conversation', buttons: [commandButton('Status', 'status'), commandButton('Help', 'help')] },
+  );
+}
+
+export function invite(ctx: Context): Message {
+  const refused = requireMember(ctx);
+  if (refused) return refused;
+  const { name, inviteCode } = ctx.partnership;
+  return info(`Invite code for *${name}*: *${inviteCode}*\nTo join, type \`join ${inviteCode} <organisation>\` to Trellis in Slack or Teams.`);
+}
+
+export async function home(deps: Deps, req: CommandRequest, ctx: Context): Promise<Message> {
+  const refused = await requireCoordinator(deps.store, ctx, 'choose the home channel');
+  if (refused) return refused;
+  const { caller, place } = req;
+  if (place.kind !== 'channel') return failure('Type `home` in the channel (or team) that should become the home.');
+  const other = await deps.store.partnershipByHome(caller.platform, place.conversationId);
+  if (other && other.id !== ctx.partnership.id) return failure(`This channel is already home to ${other.name}.`);
+  if (other) return info(`This channel is already the home of ${ctx.partnership.name}.`);
+  const homes = ctx.partnership.homes.filter((h) => h.platform !== caller.platform);
+  homes.push({ platform: caller.platform, conversationId: place.conversationId, label: place.label ?? 'this channel' });
+  await deps.store.savePartnership({ ...ctx.partnership, homes });
+  return success(`This channel is now the ${PLATFORM_NAMES[caller.platform]} home of *${ctx.partnership.name}*.`, { audience: 'conversation' });
+}
+
+export async function status(deps: Deps, ctx: Context): Promise<Message> {
+  const refused = requireMember(ctx);
+  if (refused) return refused;
+  const p = ctx.partnership;
+  const [orgs, members] = await Promise.all([deps.store.organisations(p.id), deps.store.members(p.id)]);
+  const byPlatform = Object.entries(PLATFORM_NAMES)
+    .map(([key, label]) => [label, members.filter((m) => m.platform === key).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([label, n]) => `${n} on ${label}`);
+  return info(p.purpose || 'No purpose recorded yet — a coordinator can add one with `set purpose <text>`.', {
+    title: p.name,
+    fields: [
+      { label: 'Type', value: p.type },
+      { label: 'Organisations', value: String(orgs.length) },
+      { label: 'Members', value: `${members.length}${byPlatform.length ? ` (${byPlatform.join(', ')})` : ''}` },
+      { label: 'Home', value: p.homes.map((h) => `${h.label} (${PLATFORM_NAMES[h.platform]})`).join(', ') },
+      { label: 'Timezone', value: p.timezone },
+      { label: 'Anonymity threshold', value: `results shown only for groups of ${p.threshold} or more` },
+    ],
+    buttons: [commandButton('Members', 'members'), commandButton('Organisations', 'org list')],
+  });
+}
+
+export async function set(deps: Deps, ctx: Context, cmd: Extract<Command, { name: 'set' }>): Promise<Message> {
+  const refused = await requireCoordinator(deps.store, ctx, 'change settings');
+  if (refused) return refused;
+  await deps.store.savePartnership({ ...ctx.partnership, [cmd.setting]: cmd.value });
+  return success(`${cmd.setting[0]!.toUpperCase()}${cmd.setting.slice(1)} of ${ctx.partnership.name} is now: ${cmd.value}.`);
+}

@@ -1,0 +1,23 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Clock, Store } from './ports.js';
+
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  newId: () => string;
+  newInviteCode: () => string;
+}
+
+// No 0/O, 1/I/L: invite codes are read aloud in meetings and typed from slides.
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+export function randomInviteCode(): string {
+  const pick = () => Array.from({ length: 4 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+  return `${pick()}-${pick()}`;
+}
+
+export const withDefaults = (d: Pick<Deps, 'store' | 'clock'> & Partial<Deps>): Deps => ({
+  newId: randomUUID,
+  newInviteCode: randomInviteCode,
+  ...d,
+});
