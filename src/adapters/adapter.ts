@@ -1,0 +1,21 @@
+// What every adapter receives, and what it gives back to the server.
+import type { Express } from 'express';
+import type { Trellis } from '../core/trellis.js';
+import type { Store, Clock } from '../core/ports.js';
+import type { Logger } from '../log.js';
+
+export interface AdapterDeps {
+  app: Express;
+  trellis: Trellis;
+  /** Adapters use the store only to keep conversation references for proactive messages. */
+  store: Store;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface MountedAdapter {
+  name: 'slack' | 'teams' | 'playground';
+  /** Socket Mode and similar connections start after the HTTP server listens. */
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}

@@ -1,0 +1,67 @@
+// The local web playground: a third adapter over the same core, for trying
+// Trellis without Slack or Teams. Only mounted when neither is configured,
+// because anyone who can reach it can act as any persona.
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { z } from 'zod';
+import type { AdapterDeps, MountedAdapter } from '../adapter.js';
+import type { Caller, Place } from '../../core/request.js';
+import { reportError, SORRY } from '../../report-error.js';
+
+export const PERSONAS = [
+  { id: 'alex', name: 'Alex Morgan', hint: 'Partnership coordinator at the City Council' },
+  { id: 'sam', name: 'Sam Patel', hint: 'Service manager at the Health Trust' },
+  { id: 'dana', name: 'Dana Brooks', hint: 'Adviser at the Employment Service' },
+  { id: 'jo', name: 'Jo Williams', hint: 'Project worker at a voluntary organisation' },
+  { id: 'priya', name: 'Priya Shah', hint: 'Volunteer with a residents\' community group' },
+  { id: 'chris', name: 'Chris Evans', hint: 'Independent critical friend' },
+] as const;
+
+const ROOM: Place = { conversationId: 'playground-room', kind: 'channel', label: '#partnership-room' };
+
+const persona = z.enum(PERSONAS.map((p) => p.id) as [string, ...string[]], { message: 'unknown persona' });
+const where = z.enum(['channel', 'personal']).default('channel');
+const commandBody = z.object({ persona, text: z.string().max(2000), where });
+const actionBody = z.object({ persona, actionId: z.string().min(1).max(100), value: z.string().max(2000), where });
+
+const callerOf = (id: string): Caller => ({ platform: 'playground', userId: `pg-${id}`, displayName: PERSONAS.find((p) => p.id === id)!.name });
+const placeOf = (id: string, w: 'channel' | 'personal'): Place => (w === 'channel' ? ROOM : { conversationId: `pg-dm-${id}`, kind: 'personal' });
+
+export function mountPlayground({ app, trellis, log }: AdapterDeps): MountedAdapter {
+  const router = express.Router();
+  router.use(express.json({ limit: '16kb' }));
+
+  router.get('/personas', (_req, res) => {
+    res.json({ personas: PERSONAS, room: ROOM.label });
+  });
+  router.get('/overview', async (req, res) => {
+    const parsed = persona.safeParse(req.query.persona);
+    if (!parsed.success) return void res.status(400).json({ error: 'Choose a persona: ?persona=' + PERSONAS.map((p) => p.id).join('|') });
+    res.json({ overview: await trellis.overview(callerOf(parsed.data)) });
+  });
+  router.post('/command', async (req, res) => {
+    const parsed = commandBody.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) });
+    const { persona: id, text, where: w } = parsed.data;
+    res.json({ reply: await trellis.command({ caller: callerOf(id), place: placeOf(id, w), text }) });
+  });
+  router.post('/action', async (req, res) => {
+    const parsed = actionBody.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) });
+    const { persona: id, actionId, value, where: w } = parsed.data;
+    res.json({ reply: await trellis.action({ caller: callerOf(id), place: placeOf(id, w), actionId, value }) });
+  });
+  // Malformed JSON and unexpected failures end here, never as a stack trace.
+  router.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    if ((err as { type?: string }).type === 'entity.parse.failed') return void res.status(400).json({ error: 'The request body is not valid JSON.' });
+    if ((err as { type?: string }).type === 'entity.too.large') return void res.status(413).json({ error: 'The request is too large.' });
+    reportError(log, 'playground request', err);
+    res.status(500).json({ error: SORRY });
+  });
+
+  app.use('/playground', router);
+  app.use('/', express.static(fileURLToPath(new URL('./public', import.meta.url)), { index: 'index.html' }));
+  return { name: 'playground' };
+}
+
+const describe = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');

@@ -1,0 +1,111 @@
+// Configuration is read once, here, at the edge. A bad or missing setting
+// stops start-up with a message naming the variable and the fix.
+import { z } from 'zod';
+import { TrellisError } from './core/errors.js';
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  /** Set: Socket Mode; unset: HTTP at POST /slack/events. */
+  appToken?: string;
+  /** Web API base URL, e.g. a local fake in tests. */
+  apiUrl?: string;
+}
+
+export interface TeamsConfig {
+  /** Absent only in explicit unauthenticated (local testing) mode. */
+  appId?: string;
+  appPassword?: string;
+  tenantId?: string;
+  authenticated: boolean;
+}
+
+export interface Config {
+  port: number;
+  dataFile: string;
+  /** Absent only in playground mode, where main generates and keeps one. */
+  secret?: string;
+  logLevel: LogLevel;
+  publicUrl?: string;
+  slack?: SlackConfig;
+  teams?: TeamsConfig;
+  playground: boolean;
+}
+
+const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const opt = <T extends z.ZodTypeAny>(s: T) => z.preprocess(blankIsUnset, s.optional());
+
+const schema = z.object({
+  PORT: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–65535').max(65535, 'must be 1–65535').default(3000)),
+  TRELLIS_DATA: z.preprocess(blankIsUnset, z.string().default('data/trellis.json')),
+  TRELLIS_SECRET: opt(z.string().refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes (try: openssl rand -hex 32)')),
+  LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  PUBLIC_URL: opt(z.string().url('must be a URL such as https://trellis.example.org')),
+  SLACK_BOT_TOKEN: opt(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb- (Slack app → OAuth & Permissions)')),
+  SLACK_SIGNING_SECRET: opt(z.string()),
+  SLACK_APP_TOKEN: opt(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp- (Slack app → Basic Information)')),
+  SLACK_API_URL: opt(z.string().url('must be a URL such as https://slack.com/api/')),
+  MICROSOFT_APP_ID: opt(z.string()),
+  MICROSOFT_APP_PASSWORD: opt(z.string()),
+  MICROSOFT_APP_TENANT_ID: opt(z.string()),
+  TEAMS_ALLOW_UNAUTHENTICATED: z.preprocess(blankIsUnset, z.enum(['true', 'false'], { message: 'must be true or false' }).default('false')),
+});
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`);
+    throw configError(lines);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  let slack: SlackConfig | undefined;
+  if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
+    if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN is missing: Slack needs the bot token (xoxb-…) as well as the signing secret.');
+    if (!e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET is missing: Slack needs the signing secret (Slack app → Basic Information) as well as the bot token.');
+    if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {
+      slack = { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET };
+      if (e.SLACK_APP_TOKEN) slack.appToken = e.SLACK_APP_TOKEN;
+      if (e.SLACK_API_URL) slack.apiUrl = e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`;
+    }
+  } else if (e.SLACK_API_URL) {
+    problems.push('SLACK_API_URL is set but Slack is not: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET too, or unset SLACK_API_URL.');
+  }
+
+  let teams: TeamsConfig | undefined;
+  const unauthenticated = e.TEAMS_ALLOW_UNAUTHENTICATED === 'true';
+  if (e.MICROSOFT_APP_ID || e.MICROSOFT_APP_PASSWORD || e.MICROSOFT_APP_TENANT_ID) {
+    if (unauthenticated) problems.push('TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with MICROSOFT_APP_ID: unset one of them.');
+    if (!e.MICROSOFT_APP_ID) problems.push('MICROSOFT_APP_ID is missing: Teams needs the bot\'s app (client) id from its Azure Bot registration.');
+    if (!e.MICROSOFT_APP_PASSWORD) problems.push('MICROSOFT_APP_PASSWORD is missing: Teams needs the client secret of the bot\'s app registration.');
+    if (e.MICROSOFT_APP_ID && e.MICROSOFT_APP_PASSWORD) {
+      teams = { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, authenticated: true };
+      if (e.MICROSOFT_APP_TENANT_ID) teams.tenantId = e.MICROSOFT_APP_TENANT_ID;
+    }
+  } else if (unauthenticated) {
+    teams = { authenticated: false };
+  }
+
+  if ((slack || teams) && !e.TRELLIS_SECRET) {
+    problems.push('TRELLIS_SECRET is missing: it protects anonymity and is required when Slack or Teams is connected. Generate one with: openssl rand -hex 32');
+  }
+  if (problems.length) throw configError(problems);
+
+  return {
+    port: e.PORT,
+    dataFile: e.TRELLIS_DATA,
+    ...(e.TRELLIS_SECRET ? { secret: e.TRELLIS_SECRET } : {}),
+    logLevel: e.LOG_LEVEL,
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/$/, '') } : {}),
+    ...(slack ? { slack } : {}),
+    ...(teams ? { teams } : {}),
+    playground: !slack && !teams,
+  };
+}
+
+const configError = (lines: string[]) =>
+  new TrellisError('CONFIG_INVALID', `Trellis cannot start; fix its configuration:\n${lines.map((l) => `  - ${l}`).join('\n')}`);

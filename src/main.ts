@@ -1,0 +1,35 @@
+// `npm start`: read configuration, open the store, serve.
+import { loadConfig } from './config.js';
+import { systemClock } from './core/ports.js';
+import { TrellisError } from './core/errors.js';
+import { createLogger } from './log.js';
+import { resolveSecret } from './secret.js';
+import { openLowdbStore } from './store/lowdb-store.js';
+import { startServer } from './server.js';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger({
+    level: config.logLevel,
+    secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken, config.slack?.appToken, config.teams?.appPassword],
+  });
+  const store = await openLowdbStore(config.dataFile);
+  resolveSecret(config, log);
+  if (config.teams && !config.teams.authenticated) {
+    log.warn('!!! TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts requests from ANYONE. Use this only for local testing, never on a reachable host. !!!');
+  }
+  const running = await startServer({ config, store, storeKind: 'lowdb', clock: systemClock, log });
+  if (config.playground) log.info(`Playground: open ${running.url}/ in a browser (no Slack or Teams settings found).`);
+  const stop = async () => {
+    await running.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof TrellisError ? err.message : `Trellis failed to start: ${String(err)}`}\n`);
+  process.exit(1);
+});

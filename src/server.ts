@@ -1,0 +1,60 @@
+// One HTTP server serves every adapter, the health check and the playground.
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Config } from './config.js';
+import type { Clock, Store } from './core/ports.js';
+import { createTrellis } from './core/trellis.js';
+import type { Logger } from './log.js';
+import type { MountedAdapter } from './adapters/adapter.js';
+import { mountSlack } from './adapters/slack/slack-adapter.js';
+import { mountTeams } from './adapters/teams/teams-adapter.js';
+import { mountPlayground } from './adapters/playground/playground-adapter.js';
+
+export interface ServerDeps {
+  config: Config;
+  store: Store;
+  storeKind: 'lowdb' | 'memory';
+  clock: Clock;
+  log: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startServer({ config, store, storeKind, clock, log }: ServerDeps, port = config.port): Promise<RunningServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const trellis = createTrellis({ store, clock });
+  const deps = { app, trellis, store, clock, log };
+  const adapters: MountedAdapter[] = [];
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', adapters: adapters.map((a) => a.name), store: storeKind });
+  });
+  if (config.slack) adapters.push(mountSlack(deps, config.slack));
+  if (config.teams) adapters.push(mountTeams(deps, config.teams));
+  if (config.playground) adapters.push(mountPlayground(deps));
+
+  const server = createHttpServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, resolve);
+  });
+  for (const a of adapters) await a.start?.();
+  const url = `http://localhost:${(server.address() as AddressInfo).port}`;
+  log.info('Trellis is listening', { url, adapters: adapters.map((a) => a.name), store: storeKind });
+
+  return {
+    url,
+    server,
+    close: async () => {
+      for (const a of adapters) await a.stop?.();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

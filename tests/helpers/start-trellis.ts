@@ -1,0 +1,48 @@
+// Starts the real server on a free port with a throw-away data directory and
+// captured logs. Every integration test goes through this.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/core/ports.js';
+import { createLogger } from '../../src/log.js';
+import { openLowdbStore } from '../../src/store/lowdb-store.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import type { StateStore } from '../../src/store/state-store.js';
+
+export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
+export interface TestTrellis extends RunningServer {
+  dataFile: string;
+  dir: string;
+  logs: string[];
+  store: StateStore;
+  /** Stop the server but keep the data directory (to restart on the same file). */
+  stop(): Promise<void>;
+}
+
+export async function startTrellis(env: Record<string, string> = {}, options: { dir?: string; clock?: Clock } = {}): Promise<TestTrellis> {
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'trellis-test-')));
+  const dataFile = join(dir, 'trellis.json');
+  const config = loadConfig({ TRELLIS_DATA: dataFile, TRELLIS_SECRET: TEST_SECRET, LOG_LEVEL: 'debug', ...env });
+  const logs: string[] = [];
+  const log = createLogger({ level: 'debug', secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken], write: (l) => logs.push(l) });
+  const store = await openLowdbStore(dataFile);
+  const running = await startServer({ config, store, storeKind: 'lowdb', clock: options.clock ?? { now: () => new Date() }, log }, 0);
+  const stop = async () => {
+    await running.close();
+    await store.close();
+  };
+  return {
+    ...running,
+    dataFile,
+    dir,
+    logs,
+    store,
+    stop,
+    close: async () => {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
