@@ -26,24 +26,24 @@ export const MAX_COMMAND_LENGTH = 1000;
 export const MAX_NAME_LENGTH = 80;
 export const MAX_PURPOSE_LENGTH = 300;
 
-/** Usage lines, the single source for `help` and for the line shown after an error. */
+/** [syntax, what it does]: the single source for `help` and for the usage shown after an error. */
 export const USAGE = {
-  help: 'help [command] — what Trellis can do',
-  setup: 'setup <name> — create a partnership bound to this channel; you become its coordinator',
-  invite: 'invite — show the code others use to join',
-  home: 'home — make this channel the partnership\'s home on this platform (coordinators)',
-  'org add': `org add <name> <${SECTORS.join('|')}> — register an organisation (coordinators)`,
-  'org list': 'org list — the partnership\'s organisations',
-  join: 'join <invite-code> <organisation> — join a partnership from any platform (an independent person such as the critical friend writes `independent` instead of an organisation)',
-  role: `role <member> <${ROLES.join('|')}> — give a member a role; <member> is a mention or display name (coordinators)`,
-  members: 'members — who is in the partnership, with organisation and role',
-  status: 'status — the partnership at a glance',
-  set: `set purpose <text> | set type <${PARTNERSHIP_TYPES.join('|')}> | set timezone <Area/City> | set threshold <3 or more> — change a setting (coordinators)`,
-} as const satisfies Record<string, string>;
+  help: ['help [command]', 'what Trellis can do'],
+  setup: ['setup <name>', 'create a partnership bound to this channel; you become its coordinator'],
+  invite: ['invite', 'show the code others use to join'],
+  home: ['home', 'make this channel the partnership\'s home on this platform (coordinators)'],
+  'org add': [`org add <name> <${SECTORS.join('|')}>`, `register an organisation (coordinators)`],
+  'org list': ['org list', 'the partnership\'s organisations'],
+  join: ['join <invite-code> <organisation>', 'join a partnership from any platform (an independent person such as the critical friend writes `independent` instead of an organisation)'],
+  role: [`role <member> <${ROLES.join('|')}>`, `give a member a role; <member> is a mention or display name (coordinators)`],
+  members: ['members', 'who is in the partnership, with organisation and role'],
+  status: ['status', 'the partnership at a glance'],
+  set: [`set purpose <text> | set type <${PARTNERSHIP_TYPES.join('|')}> | set timezone <Area/City> | set threshold <3 or more>`, `change a setting (coordinators)`],
+} as const satisfies Record<string, readonly [string, string]>;
 
 export type UsageKey = keyof typeof USAGE;
 
-const bad = (error: string, usage?: UsageKey): Parsed => ({ ok: false, error, ...(usage ? { usage: USAGE[usage] } : {}) });
+const bad = (error: string, usage?: UsageKey): Parsed => ({ ok: false, error, ...(usage ? { usage: USAGE[usage][0] } : {}) });
 const ok = (command: Command): Parsed => ({ ok: true, command });
 const oneOf = <T extends string>(list: readonly T[], word: string): T | undefined =>
   list.find((x) => x === word.toLowerCase());

@@ -1,7 +1,37 @@
+// Slack over Bolt: HTTP at POST /slack/events (events, the slash command and
+// interactivity on one URL) or Socket Mode when an app token is given.
+import express from 'express';
+import { App, ExpressReceiver } from '@slack/bolt';
 import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { SlackConfig } from '../../config.js';
+import { boltLogger } from './bolt-logger.js';
+import { rejectStaleRequests } from './fresh-requests.js';
+import { registerListeners } from './slack-listeners.js';
 
-// Placeholder until the Slack adapter lands (being written now).
-export function mountSlack(_deps: AdapterDeps, _config: SlackConfig): MountedAdapter {
-  return { name: 'slack' };
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapter {
+  const logger = boltLogger(deps.log);
+  const clientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    // Someone is waiting on every call we make: fail in seconds, not Bolt's default half hour.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+  };
+  const common = { token: config.botToken, clientOptions, logger };
+
+  let bolt: App;
+  if (config.appToken) {
+    bolt = new App({ ...common, appToken: config.appToken, socketMode: true, signingSecret: config.signingSecret });
+  } else {
+    const router = express.Router();
+    router.post(SLACK_EVENTS_PATH, rejectStaleRequests);
+    const receiver = new ExpressReceiver({ signingSecret: config.signingSecret, app: deps.app, router, endpoints: SLACK_EVENTS_PATH, logger });
+    bolt = new App({ ...common, receiver });
+  }
+  registerListeners(bolt, deps);
+
+  return {
+    name: 'slack',
+    ...(config.appToken ? { start: async () => void (await bolt.start()), stop: () => bolt.stop().then(() => undefined) } : {}),
+  };
 }

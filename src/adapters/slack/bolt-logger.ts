@@ -1,0 +1,20 @@
+// Bolt and its WebClient log through ours, so redaction applies to them too.
+import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger } from '../../log.js';
+
+const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+
+export function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  return {
+    debug: (...m) => log.debug(`slack: ${text(m)}`),
+    info: (...m) => log.info(`slack: ${text(m)}`),
+    warn: (...m) => log.warn(`slack: ${text(m)}`),
+    error: (...m) => log.error(`slack: ${text(m)}`),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

@@ -1,0 +1,67 @@
+// The one Slack renderer: a core Message becomes Block Kit.
+import type { types } from '@slack/bolt';
+import type { Button, Message } from '../../core/message.js';
+
+type Block = types.KnownBlock;
+
+/** Slack treats <, > and & as control characters: names typed by users must not ping @channel. */
+export const escapeMrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const TONE_PREFIX = { info: '', success: ':white_check_mark: ', error: ':warning: ' } as const;
+const SECTION_LIMIT = 3000;
+
+/** action_id must be unique within a message, so the button's index rides along. */
+export const toActionId = (b: Button, i: number) => `trellis:${b.actionId}:${i}`;
+export const fromActionId = (actionId: string) => /^trellis:([a-z][a-z0-9-]{0,40}):\d{1,2}$/.exec(actionId)?.[1];
+
+const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
+
+function chunks(lines: string[], limit: number): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const line of lines) {
+    const next = current ? `${current}\n${line}` : line;
+    if (next.length > limit && current) {
+      out.push(current);
+      current = line.slice(0, limit);
+    } else current = next.slice(0, limit);
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+export function renderBlocks(m: Message): Block[] {
+  const blocks: Block[] = [];
+  if (m.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: m.title.slice(0, 150), emoji: true } });
+  blocks.push(...chunks(`${TONE_PREFIX[m.tone]}${escapeMrkdwn(m.text)}`.split('\n'), SECTION_LIMIT).map(section));
+  if (m.fields?.length) {
+    for (let i = 0; i < m.fields.length; i += 10) {
+      const fields = m.fields.slice(i, i + 10).map((f) => ({ type: 'mrkdwn' as const, text: `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`.slice(0, 2000) }));
+      blocks.push({ type: 'section', fields });
+    }
+  }
+  if (m.items?.length) blocks.push(...chunks(m.items.map((x) => `• ${escapeMrkdwn(x)}`), SECTION_LIMIT).map(section));
+  if (m.buttons?.length) {
+    blocks.push({
+      type: 'actions',
+      elements: m.buttons.slice(0, 25).map((b, i) => ({
+        type: 'button',
+        text: { type: 'plain_text', text: b.label.slice(0, 75), emoji: true },
+        action_id: toActionId(b, i),
+        value: b.value.slice(0, 2000),
+        ...(b.style ? { style: b.style } : {}),
+      })),
+    });
+  }
+  return blocks.slice(0, 50);
+}
+
+/** Plain text for notifications and screen readers. */
+export const fallbackText = (m: Message) => (m.title ? `${m.title}: ${m.text}` : m.text).slice(0, 3000);
+
+export const renderResponse = (m: Message) => ({
+  response_type: m.audience === 'conversation' ? ('in_channel' as const) : ('ephemeral' as const),
+  replace_original: false,
+  text: fallbackText(m),
+  blocks: renderBlocks(m),
+});

@@ -1,0 +1,77 @@
+// Slack payloads in, core calls, Block Kit out. Transport only: no rules here.
+import type { App } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
+
+type WebClient = webApi.WebClient;
+import type { AdapterDeps } from '../adapter.js';
+import type { Caller, Place } from '../../core/request.js';
+import { reportError, SORRY } from '../../report-error.js';
+import { failure } from '../../core/message.js';
+import { fromActionId, renderBlocks, renderResponse } from './render-blocks.js';
+
+type Respond = (message: ReturnType<typeof renderResponse>) => Promise<unknown>;
+
+export function registerListeners(bolt: App, { trellis, log }: AdapterDeps): void {
+  const names = displayNames();
+
+  // Ack first (Slack gives us 3 s), answer through response_url after.
+  const answer = async (respond: Respond, where: string, work: () => Promise<Parameters<typeof renderResponse>[0]>) => {
+    try {
+      await respond(renderResponse(await work()));
+    } catch (err) {
+      reportError(log, where, err);
+      await respond(renderResponse(failure(SORRY))).catch(() => undefined);
+    }
+  };
+
+  bolt.command(/.*/, async ({ ack, command, respond, client }) => {
+    await ack();
+    await answer(respond, 'slack command', async () => {
+      const caller: Caller = { platform: 'slack', userId: command.user_id, displayName: await names(client, command.user_id, command.user_name) };
+      return trellis.command({ caller, place: placeOf(command.channel_id, command.channel_name), text: command.text ?? '' });
+    });
+  });
+
+  bolt.action({ type: 'block_actions' }, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    await answer(respond, 'slack action', async () => {
+      const actionId = 'action_id' in action ? fromActionId(action.action_id) : undefined;
+      const value = 'value' in action ? action.value : undefined;
+      if (!actionId || typeof value !== 'string') return failure("That button isn't one Trellis knows. Type `/trellis help` to see what you can do.");
+      const caller: Caller = { platform: 'slack', userId: body.user.id, displayName: await names(client, body.user.id, body.user.name ?? '') };
+      const place = body.channel ? placeOf(body.channel.id, body.channel.name ?? '') : ({ conversationId: body.user.id, kind: 'personal' } as const);
+      return trellis.action({ caller, place, actionId, value });
+    });
+  });
+
+  bolt.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    const overview = await trellis.overview({ platform: 'slack', userId: event.user, displayName: '' });
+    await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: renderBlocks(overview) } });
+  });
+
+  bolt.error(async (err) => reportError(log, 'slack', err));
+}
+
+const placeOf = (channelId: string, channelName: string): Place =>
+  channelId.startsWith('D') || channelName === 'directmessage'
+    ? { conversationId: channelId, kind: 'personal' }
+    : { conversationId: channelId, kind: 'channel', label: `#${channelName}` };
+
+/** Slack sends only a legacy handle; members know each other by display name. */
+function displayNames() {
+  const cache = new Map<string, { name: string; at: number }>();
+  const TTL = 60 * 60 * 1000;
+  return async (client: WebClient, userId: string, fallback: string): Promise<string> => {
+    const hit = cache.get(userId);
+    if (hit && Date.now() - hit.at < TTL) return hit.name;
+    try {
+      const { user } = await client.users.info({ user: userId });
+      const name = user?.profile?.display_name || user?.real_name || user?.name || fallback || userId;
+      cache.set(userId, { name, at: Date.now() });
+      return name;
+    } catch {
+      return fallback || userId;
+    }
+  };
+}

@@ -1,0 +1,154 @@
+// Slack end to end: signed HTTP requests into the real server, the bot's
+// Web API calls and response_url posts captured by a fake Slack.
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
+import { BOT_TOKEN, SIGNING_SECRET, event, fixture, interaction, slashCommand, type SendOptions } from './helpers/slack-requests.js';
+import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
+import { waitFor } from './helpers/wait-for.js';
+
+const ALEX = { user_id: 'U0ALEX', user_name: 'alex' };
+const SAM = { user_id: 'U0SAM', user_name: 'sam' };
+const CHANNEL = { channel_id: 'C0RIVER', channel_name: 'riverside' };
+const SAM_DM = { channel_id: 'D0SAM', channel_name: 'directmessage' };
+
+let slack: FakeSlack;
+let trellis: TestTrellis;
+let seq = 0;
+
+const env = () => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl });
+
+type Reply = { response_type: string; text: string; blocks: { type: string }[] };
+
+async function run(who: Record<string, string>, where: Record<string, string>, text: string, o?: SendOptions): Promise<Reply> {
+  const id = `r${++seq}`;
+  const res = await slashCommand(trellis.url, { ...who, ...where, text, response_url: slack.responseUrl(id) }, o);
+  expect(res.status).toBe(200);
+  return (await waitFor(() => slack.responses.find((r) => r.id === id))).body as unknown as Reply;
+}
+
+async function click(who: Record<string, string>, actionId: string, value: string): Promise<Reply> {
+  const id = `r${++seq}`;
+  const base = fixture<Record<string, unknown>>('block-actions');
+  const action = { ...(base.actions as object[])[0], action_id: actionId, value };
+  const res = await interaction(trellis.url, { ...base, user: { id: who.user_id, name: who.user_name }, actions: [action], response_url: slack.responseUrl(id) });
+  expect(res.status).toBe(200);
+  return (await waitFor(() => slack.responses.find((r) => r.id === id))).body as unknown as Reply;
+}
+
+const all = (r: Reply) => JSON.stringify(r.blocks);
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+  slack.users.set('U0ALEX', 'Alex Morgan');
+  slack.users.set('U0SAM', 'Sam Patel');
+  trellis = await startTrellis(env());
+});
+afterAll(async () => {
+  await trellis.close();
+  await slack.close();
+});
+
+describe('Slack', () => {
+  let code = '';
+
+  it('reports the active adapter and store on /healthz', async () => {
+    const health = await (await fetch(`${trellis.url}/healthz`)).json();
+    expect(health).toEqual({ status: 'ok', adapters: ['slack'], store: 'lowdb' });
+  });
+
+  it('sets up a partnership in a channel, visible to the channel, with an invite code', async () => {
+    const reply = await run(ALEX, CHANNEL, 'setup Riverside Partnership');
+    expect(reply.response_type).toBe('in_channel');
+    expect(reply.text).toContain('Riverside Partnership');
+    code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(reply.text)![1]!;
+    expect(all(reply)).toContain('Alex Morgan'); // display name looked up with users.info
+    expect(slack.calls.some((c) => c.method === 'users.info')).toBe(true);
+  });
+
+  it('lets the coordinator add organisations and a partner join from a DM', async () => {
+    expect((await run(ALEX, CHANNEL, 'org add City Council public')).text).toContain('Added City Council');
+    expect((await run(ALEX, CHANNEL, 'org add Health Trust public')).text).toContain('Added Health Trust');
+    const joined = await run(SAM, SAM_DM, `join ${code} health trust`);
+    expect(joined.response_type).toBe('ephemeral');
+    expect(joined.text).toContain('Welcome to *Riverside Partnership*, Sam Patel');
+  });
+
+  it('gives a role by Slack mention and lists members', async () => {
+    expect((await run(ALEX, CHANNEL, 'role <@U0SAM|sam> critical-friend')).text).toContain('Sam Patel is now a critical friend');
+    const members = all(await run(SAM, SAM_DM, 'members'));
+    expect(members).toContain('Alex Morgan — independent · coordinator');
+    expect(members).toContain('Sam Patel — Health Trust (public) · critical friend');
+  });
+
+  it('runs the command behind a rendered button when clicked', async () => {
+    const status = await run(ALEX, CHANNEL, 'status');
+    const actions = status.blocks.find((b) => b.type === 'actions') as unknown as { elements: { action_id: string; value: string }[] };
+    const members = actions.elements.find((e) => e.value === 'members')!;
+    expect(all(await click(ALEX, members.action_id, members.value))).toContain('2 members in Riverside Partnership');
+  });
+
+  it('publishes App Home with the person\'s partnerships and role', async () => {
+    const home = fixture<Record<string, unknown>>('app-home-opened');
+    const res = await event(trellis.url, { ...home, event: { ...(home.event as object), user: 'U0SAM' } });
+    expect(res.status).toBe(200);
+    const publish = await waitFor(() => slack.calls.find((c) => c.method === 'views.publish'));
+    expect(publish.body.user_id).toBe('U0SAM');
+    expect(JSON.stringify(publish.body.view)).toContain('Riverside Partnership — critical friend, Health Trust');
+  });
+
+  it('refuses a member changing the partnership, and explains', async () => {
+    const before = await readFile(trellis.dataFile, 'utf8');
+    const reply = await run(SAM, CHANNEL, 'org add Sneaky Ltd private');
+    expect(reply.text).toContain('Only coordinators can add organisations');
+    expect(reply.text).toContain('Alex Morgan');
+    expect(await readFile(trellis.dataFile, 'utf8')).toBe(before);
+  });
+
+  it('answers malformed commands with a specific error and the usage line, changing nothing', async () => {
+    const before = await readFile(trellis.dataFile, 'utf8');
+    expect((await run(ALEX, CHANNEL, 'frobnicate')).text).toContain("I don't know the command \"frobnicate\"");
+    const badSector = await run(ALEX, CHANNEL, 'org add Acme corporate');
+    expect(badSector.text).toContain('"corporate" is not a sector');
+    expect(badSector.text).toContain('Usage: `org add <name> <public|private|voluntary|community>`');
+    expect((await run(ALEX, CHANNEL, 'set threshold 2')).text).toContain('from 3 to 50');
+    expect((await run(SAM, SAM_DM, 'join NOPE-NOPE City Council')).text).toContain('No partnership has the invite code NOPE-NOPE');
+    expect(await readFile(trellis.dataFile, 'utf8')).toBe(before);
+  });
+
+  it('treats a forged button as unknown and changes nothing', async () => {
+    const before = await readFile(trellis.dataFile, 'utf8');
+    expect((await click(ALEX, 'trellis:delete-everything:0', 'x')).text).toContain("isn't one Trellis knows");
+    expect((await click(ALEX, 'not-ours', 'status')).text).toContain("isn't one Trellis knows");
+    expect(await readFile(trellis.dataFile, 'utf8')).toBe(before);
+  });
+
+  it.each([
+    ['unsigned', { unsigned: true }],
+    ['signed with the wrong secret', { secret: 'not-the-signing-secret-at-all-000' }],
+    ['stale (6 minutes old)', { timestamp: Math.floor(Date.now() / 1000) - 360 }],
+    ['from the future (6 minutes ahead)', { timestamp: Math.floor(Date.now() / 1000) + 360 }],
+  ] as const)('rejects a request %s with 401 and changes nothing', async (_name, o) => {
+    const before = await readFile(trellis.dataFile, 'utf8');
+    const sent = slack.responses.length;
+    const res = await slashCommand(trellis.url, { ...ALEX, ...CHANNEL, text: 'org add Forged Org public', response_url: slack.responseUrl('forged') }, o);
+    expect(res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(slack.responses.length).toBe(sent);
+    expect(await readFile(trellis.dataFile, 'utf8')).toBe(before);
+  });
+
+  it('keeps everything across a restart', async () => {
+    await trellis.stop();
+    trellis = await startTrellis(env(), { dir: trellis.dir });
+    const status = await run(ALEX, CHANNEL, 'status');
+    expect(all(status)).toContain('Riverside Partnership');
+    expect(all(status)).toContain('2 (2 on Slack)');
+  });
+
+  it('never logs the bot token or the signing secret', () => {
+    const logs = trellis.logs.join('\n');
+    expect(logs).not.toContain(BOT_TOKEN);
+    expect(logs).not.toContain(SIGNING_SECRET);
+  });
+});
