@@ -1,7 +1,64 @@
+// Microsoft Teams over teams-ai: Bot Framework activities at POST /api/messages.
+import express from 'express';
+import { Application } from '@microsoft/teams-ai';
+import { z } from 'zod';
 import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { TeamsConfig } from '../../config.js';
+import { failure } from '../../core/message.js';
+import { reportError, SORRY } from '../../report-error.js';
+import { createBotAdapter, mayBeBotToken } from './bot-adapter.js';
+import { renderReply } from './render-card.js';
+import { registerRoutes } from './teams-routes.js';
 
-// Placeholder until the Teams adapter lands (being written now).
-export function mountTeams(_deps: AdapterDeps, _config: TeamsConfig): MountedAdapter {
+export const TEAMS_MESSAGES_PATH = '/api/messages';
+
+const activityShape = z.object({ type: z.string().min(1) }).passthrough();
+
+export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapter {
+  const { log } = deps;
+  const adapter = createBotAdapter(config);
+  const app = new Application({
+    adapter,
+    ...(config.appId ? { botAppId: config.appId } : {}),
+    // The adapter strips and translates mentions itself (command-text.ts).
+    removeRecipientMention: false,
+    // The typing timer is one per Application, shared by concurrent turns; our replies are quick.
+    startTypingTimer: false,
+    longRunningMessages: false,
+  });
+  registerRoutes(app, deps);
+  app.error(async (context, err) => {
+    reportError(log, 'teams turn', err);
+    await context.sendActivity(renderReply(failure(SORRY))).catch((e: unknown) => reportError(log, 'teams error reply', e));
+  });
+
+  const router = express.Router();
+  router.post(
+    '/',
+    (req, res, next) => {
+      if (!config.authenticated || mayBeBotToken(req.get('authorization'))) return next();
+      res.status(401).json({ error: 'Unauthorized' });
+    },
+    express.json({ limit: '256kb' }),
+    async (req, res) => {
+      if (!activityShape.safeParse(req.body).success) return void res.status(400).json({ error: 'The request body is not a Bot Framework activity.' });
+      try {
+        // botbuilder verifies the token (401 when it fails), runs the turn, then answers.
+        await adapter.process(req, res, async (context) => void (await app.run(context)));
+      } catch (err) {
+        reportError(log, 'teams request', err);
+        if (!res.headersSent) res.status(500).json({ error: SORRY });
+      }
+    },
+  );
+  // Malformed JSON and oversized bodies end here, never as a stack trace.
+  router.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const type = (err as { type?: string }).type;
+    if (type === 'entity.parse.failed') return void res.status(400).json({ error: 'The request body is not valid JSON.' });
+    if (type === 'entity.too.large') return void res.status(413).json({ error: 'The request is too large.' });
+    reportError(log, 'teams request', err);
+    res.status(500).json({ error: SORRY });
+  });
+  deps.app.use(TEAMS_MESSAGES_PATH, router);
   return { name: 'teams' };
 }

@@ -3,6 +3,7 @@ import type { Command } from '../grammar.js';
 import { commandButton, failure, info, success, type Message } from '../message.js';
 import { DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, type Member, type Partnership } from '../model.js';
 import type { Deps } from '../deps.js';
+import { TrellisError } from '../errors.js';
 import type { CommandRequest } from '../request.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
 
@@ -17,8 +18,7 @@ export async function setup(deps: Deps, req: CommandRequest, name: string): Prom
   const existing = await store.partnershipByHome(caller.platform, place.conversationId);
   if (existing) return failure(`This channel is already home to ${existing.name}. Type \`status\` to see it.`);
 
-  let inviteCode = deps.newInviteCode();
-  while (await store.partnershipByInvite(inviteCode)) inviteCode = deps.newInviteCode();
+  const inviteCode = await freshInviteCode(deps);
   const now = clock.now().toISOString();
   const partnership: Partnership = {
     id: deps.newId(),
@@ -48,6 +48,15 @@ export async function setup(deps: Deps, req: CommandRequest, name: string): Prom
       'Next: add the partner organisations with `org add <name> <sector>`.',
     { title: 'Partnership created', audience: 'conversation', buttons: [commandButton('Status', 'status'), commandButton('Help', 'help')] },
   );
+}
+
+// 31^8 codes make a clash rare; a few tries make it vanishingly so.
+async function freshInviteCode(deps: Deps): Promise<string> {
+  for (let i = 0; i < 10; i++) {
+    const code = deps.newInviteCode();
+    if (!(await deps.store.partnershipByInvite(code))) return code;
+  }
+  throw new TrellisError('UNEXPECTED', 'Could not find an unused invite code after 10 tries.');
 }
 
 export function invite(ctx: Context): Message {

@@ -1,0 +1,38 @@
+// Keeps where the bot can write later (reminders, surveys): the Teams
+// ConversationReference for each personal chat and each channel or group chat.
+import { TurnContext, type Activity } from 'botbuilder';
+import type { Clock, Store } from '../../core/ports.js';
+import { channelIdOf, isPersonal } from './to-request.js';
+
+/** Personal chats are keyed by the person, channels and group chats by the conversation. */
+export const referenceKeyOf = (a: Activity): string => (isPersonal(a) ? a.from.id : channelIdOf(a));
+
+/**
+ * The reference to write to the conversation itself, not into one message's
+ * thread: no activity id, and a channel's id without `;messageid=`. A shared
+ * conversation's reference does not depend on who spoke last (no user, no
+ * locale). It is then the same on every message, so it is stored only when
+ * something changed.
+ */
+export function referenceOf(a: Activity): Record<string, unknown> {
+  const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(a);
+  if (isPersonal(a)) return JSON.parse(JSON.stringify(reference)) as Record<string, unknown>;
+  const { user: _user, locale: _locale, ...shared } = reference;
+  return JSON.parse(JSON.stringify({ ...shared, conversation: { ...shared.conversation, id: channelIdOf(a) } })) as Record<string, unknown>;
+}
+
+/** The bot left (or was uninstalled): nothing to write to. */
+const isGoodbye = (a: Activity): boolean =>
+  (a.type === 'installationUpdate' && typeof a.action === 'string' && a.action.startsWith('remove')) ||
+  (Array.isArray(a.membersRemoved) && a.membersRemoved.some((m) => m.id === a.recipient.id));
+
+const REMEMBERED_TYPES = new Set(['message', 'conversationUpdate', 'installationUpdate']);
+
+export async function rememberConversation(store: Store, clock: Clock, a: Activity): Promise<void> {
+  if (!REMEMBERED_TYPES.has(a.type) || isGoodbye(a)) return;
+  const key = referenceKeyOf(a);
+  const reference = referenceOf(a);
+  const known = await store.conversation('teams', key);
+  if (known && JSON.stringify(known.reference) === JSON.stringify(reference)) return;
+  await store.saveConversation({ platform: 'teams', key, reference, updatedAt: clock.now().toISOString() });
+}

@@ -1,0 +1,67 @@
+// The one Teams renderer: a core Message becomes a small Adaptive Card,
+// sent as an attachment with a plain-text summary for notifications.
+import { CardFactory, type Activity } from 'botbuilder';
+import type { Button, Message } from '../../core/message.js';
+import { MAX_VALUE_LENGTH, SUBMIT_VERB } from './to-request.js';
+
+const LIMITS = { title: 150, text: 4000, fields: 20, items: 50, item: 300, buttons: 6, label: 40, summary: 300 } as const;
+
+/**
+ * Teams renders a subset of Markdown in a TextBlock: bold, italic, lists and
+ * links, no code spans, and only a blank line breaks a line. So the core's
+ * `*bold*` becomes `**bold**`, a `code` span is shown bold, and `\n` doubles.
+ */
+export const toMarkdown = (text: string): string =>
+  text.replace(/`([^`\n]+)`|\*([^*\n]+)\*/g, (_m, code: string | undefined, bold: string | undefined) => `**${code ?? bold}**`).replace(/\n/g, '\n\n');
+
+/** Plain text: the core's markup removed. */
+export const toPlain = (text: string): string => text.replace(/`([^`\n]+)`|\*([^*\n]+)\*/g, (_m, code: string | undefined, bold: string | undefined) => code ?? bold ?? '');
+
+const BUTTON_STYLES = { primary: 'positive', danger: 'destructive' } as const;
+
+export interface SubmitData {
+  verb: typeof SUBMIT_VERB;
+  actionId: string;
+  value: string;
+}
+
+const toAction = (b: Button) => ({
+  type: 'Action.Submit',
+  title: b.label.slice(0, LIMITS.label),
+  data: { verb: SUBMIT_VERB, actionId: b.actionId, value: b.value } satisfies SubmitData,
+  ...(b.style ? { style: BUTTON_STYLES[b.style] } : {}),
+});
+
+export function renderCard(m: Message): Record<string, unknown> {
+  const color = m.tone === 'error' ? { color: 'attention' } : m.tone === 'success' ? { color: 'good' } : {};
+  const body: Record<string, unknown>[] = [];
+  const buttons = (m.buttons ?? []).filter((b) => b.value.length <= MAX_VALUE_LENGTH).slice(0, LIMITS.buttons);
+  if (m.title) body.push({ type: 'TextBlock', text: toPlain(m.title).slice(0, LIMITS.title), style: 'heading', weight: 'Bolder', size: 'Medium', wrap: true, ...color });
+  body.push({ type: 'TextBlock', text: toMarkdown(m.text.slice(0, LIMITS.text)), wrap: true, ...(m.title ? {} : color) });
+  if (m.fields?.length) {
+    body.push({ type: 'FactSet', facts: m.fields.slice(0, LIMITS.fields).map((f) => ({ title: f.label, value: f.value })) });
+  }
+  if (m.items?.length) {
+    // Teams' documented list form: one "- item" per line, lines split by \r.
+    const lines = m.items.slice(0, LIMITS.items).map((x) => `- ${toMarkdown(x.slice(0, LIMITS.item)).replace(/\n+/g, ' ')}`);
+    body.push({ type: 'TextBlock', text: lines.join('\r'), wrap: true, spacing: 'Small' });
+  }
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    fallbackText: summaryOf(m),
+    body,
+    // A value the click would be refused for is better not offered at all.
+    ...(buttons.length ? { actions: buttons.map(toAction) } : {}),
+  };
+}
+
+export const summaryOf = (m: Message): string => toPlain(m.title ? `${m.title}: ${m.text}` : m.text).replace(/\s+/g, ' ').trim().slice(0, LIMITS.summary);
+
+/** The reply activity: the card, plus a plain summary for notifications and screen readers. */
+export const renderReply = (m: Message): Partial<Activity> => ({
+  type: 'message',
+  summary: summaryOf(m),
+  attachments: [CardFactory.adaptiveCard(renderCard(m))],
+});

@@ -1,0 +1,43 @@
+// Teams activities in, core calls, Adaptive Cards out. Transport only: no rules here.
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { Application } from '@microsoft/teams-ai';
+import type { AdapterDeps } from '../adapter.js';
+import { failure, type Message } from '../../core/message.js';
+import { reportError } from '../../report-error.js';
+import { rememberConversation } from './conversation-reference.js';
+import { renderReply } from './render-card.js';
+import { isCardSubmit, isTrellisSubmit, toAction, toCommand } from './to-request.js';
+
+export const BAD_CLICK = "That button didn't come from a Trellis card I can read, so nothing was changed. Type `help` to see what you can do.";
+
+const reply = async (context: TurnContext, m: Message) => void (await context.sendActivity(renderReply(m)));
+
+export function registerRoutes(app: Application, { trellis, store, clock, log }: AdapterDeps): void {
+  // Every message and install refreshes where the bot can write later. A
+  // failure here is reported but never stops the person's command.
+  app.turn('beforeTurn', async (context) => {
+    await rememberConversation(store, clock, context.activity).catch((err: unknown) => reportError(log, 'teams conversation reference', err));
+    return true;
+  });
+
+  const click = async (context: TurnContext) => {
+    const action = toAction(context.activity);
+    await reply(context, action ? await trellis.action(action) : failure(BAD_CLICK));
+  };
+
+  // Added to a team, a group chat or a personal chat: say hello once.
+  app.conversationUpdate('membersAdded', async (context) => {
+    const a = context.activity;
+    if (!a.membersAdded?.some((m) => m.id === a.recipient.id)) return;
+    await reply(context, await trellis.command({ ...toCommand(a), text: 'help' }));
+  });
+
+  // A click on a Trellis card: Action.Submit data { verb: 'trellis', actionId, value }.
+  app.adaptiveCards.actionSubmit(async (context) => isTrellisSubmit(context.activity), click);
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    // A submit without our verb is not from a Trellis card: refused, not run.
+    if (isCardSubmit(context.activity)) return click(context);
+    await reply(context, await trellis.command(toCommand(context.activity)));
+  });
+}

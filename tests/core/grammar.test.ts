@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/core/grammar.js';
+
+describe('parseCommand', () => {
+  it.each([
+    ['', { name: 'help' }],
+    ['  HELP   org ', { name: 'help', topic: 'org' }],
+    ['setup  Riverside   Partnership', { name: 'setup', partnershipName: 'Riverside Partnership' }],
+    ['org add City Council PUBLIC', { name: 'org add', orgName: 'City Council', sector: 'public' }],
+    ['org list', { name: 'org list' }],
+    ['join abcd-efgh Health Trust', { name: 'join', code: 'ABCD-EFGH', orgName: 'Health Trust' }],
+    ['join ABCD-EFGH Independent', { name: 'join', code: 'ABCD-EFGH' }],
+    ['role <@U123|sam> critical-friend', { name: 'role', who: '<@U123|sam>', role: 'critical-friend' }],
+    ['role Sam Patel coordinator', { name: 'role', who: 'Sam Patel', role: 'coordinator' }],
+    ['set threshold 7', { name: 'set', setting: 'threshold', value: 7 }],
+    ['set timezone America/New_York', { name: 'set', setting: 'timezone', value: 'America/New_York' }],
+    ['set type implementing', { name: 'set', setting: 'type', value: 'implementing' }],
+    ['set purpose Get people into good work', { name: 'set', setting: 'purpose', value: 'Get people into good work' }],
+  ])('parses %j', (text, command) => {
+    expect(parseCommand(text)).toEqual({ ok: true, command });
+  });
+
+  it.each([
+    ['frobnicate', "I don't know the command \"frobnicate\"", undefined],
+    ['setup', 'Give the partnership a name', 'setup <name>'],
+    ['org add Acme', "Give the organisation's name and its sector", 'org add'],
+    ['org add Acme corporate', '"corporate" is not a sector', 'org add'],
+    ['org add independent public', 'reserved', 'org add'],
+    ['org remove Acme', 'Use `org add` or `org list`', 'org add'],
+    ['join', 'Give the invite code', 'join <invite-code>'],
+    ['join ABCD-EFGH', 'Name your organisation', 'join <invite-code>'],
+    ['role Sam', 'Name the member and the role', 'role <member>'],
+    ['role Sam boss', '"boss" is not a role', 'role <member>'],
+    ['set threshold 2', 'from 3 to 50', 'set purpose'],
+    ['set threshold 4.5', 'whole number', 'set purpose'],
+    ['set timezone Mars/Olympus', 'not a timezone I know', 'set purpose'],
+    ['set colour blue', '"colour" is not a setting', 'set purpose'],
+    ['members please', 'takes no words after it', 'members'],
+    [`setup ${'x'.repeat(81)}`, 'too long', 'setup'],
+    ['x'.repeat(1001), 'too long', undefined],
+  ])('rejects %j with a specific error', (text, error, usage) => {
+    const parsed = parseCommand(text);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error).toContain(error);
+    if (usage) expect(parsed.usage).toContain(usage);
+    else expect(parsed.usage).toBeUndefined();
+  });
+});
