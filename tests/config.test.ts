@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+const SECRET = 'x'.repeat(32);
+const SLACK = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'shh', TRELLIS_SECRET: SECRET };
+const error = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected loadConfig to refuse');
+};
+
+describe('loadConfig', () => {
+  it('defaults to the playground on port 3000 with data/trellis.json', () => {
+    expect(loadConfig({})).toEqual({ port: 3000, dataFile: 'data/trellis.json', logLevel: 'info', playground: true });
+  });
+
+  it('reads Slack (HTTP and Socket Mode) and normalises the API URL', () => {
+    expect(loadConfig({ ...SLACK, SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack).toEqual({ botToken: 'xoxb-1-2-abc', signingSecret: 'shh', apiUrl: 'http://127.0.0.1:9/api/' });
+    expect(loadConfig({ ...SLACK, SLACK_APP_TOKEN: 'xapp-1-A-1-x' }).slack?.appToken).toBe('xapp-1-A-1-x');
+    expect(loadConfig(SLACK).playground).toBe(false);
+  });
+
+  it('reads Teams, authenticated unless explicitly told otherwise', () => {
+    expect(loadConfig({ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TENANT_ID: 't', TRELLIS_SECRET: SECRET }).teams).toEqual({
+      appId: 'id',
+      appPassword: 'pw',
+      tenantId: 't',
+      authenticated: true,
+    });
+    expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', TRELLIS_SECRET: SECRET }).teams).toEqual({ authenticated: false });
+  });
+
+  it.each([
+    [{ SLACK_SIGNING_SECRET: 'shh', TRELLIS_SECRET: SECRET }, 'SLACK_BOT_TOKEN is missing'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', TRELLIS_SECRET: SECRET }, 'SLACK_SIGNING_SECRET is missing'],
+    [{ ...SLACK, SLACK_BOT_TOKEN: 'xoxp-user-token' }, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'],
+    [{ ...SLACK, SLACK_APP_TOKEN: 'nope' }, 'SLACK_APP_TOKEN must be an app-level token starting with xapp-'],
+    [{ SLACK_API_URL: 'http://localhost/api/' }, 'SLACK_API_URL is set but Slack is not'],
+    [{ ...SLACK, TRELLIS_SECRET: '' }, 'TRELLIS_SECRET is missing'],
+    [{ ...SLACK, TRELLIS_SECRET: 'short' }, 'TRELLIS_SECRET must be at least 32 bytes'],
+    [{ MICROSOFT_APP_ID: 'id', TRELLIS_SECRET: SECRET }, 'MICROSOFT_APP_PASSWORD is missing'],
+    [{ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw', TEAMS_ALLOW_UNAUTHENTICATED: 'true', TRELLIS_SECRET: SECRET }, 'cannot be combined with MICROSOFT_APP_ID'],
+    [{ TEAMS_ALLOW_UNAUTHENTICATED: 'yes' }, 'TEAMS_ALLOW_UNAUTHENTICATED must be true or false'],
+    [{ PORT: 'eighty' }, 'PORT must be a number'],
+    [{ PORT: '70000' }, 'PORT must be 1–65535'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of debug, info, warn, error'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL must be a URL'],
+  ])('refuses %j naming the variable and the fix', (env, message) => {
+    const text = error(env as Record<string, string>);
+    expect(text).toContain('Trellis cannot start');
+    expect(text).toContain(message);
+  });
+
+  it('never echoes a secret value in its messages', () => {
+    expect(error({ SLACK_BOT_TOKEN: 'xoxb-very-secret-token' })).not.toContain('very-secret');
+  });
+});

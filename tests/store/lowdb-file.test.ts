@@ -1,0 +1,53 @@
+// The data file: created on first start, refused (never rewritten) when it is
+// corrupt, truncated, invalid, from a newer version or in use elsewhere.
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openLowdbStore } from '../../src/store/lowdb-store.js';
+import { partnership } from './store-contract.js';
+
+const tempFile = async () => join(await mkdtemp(join(tmpdir(), 'trellis-file-')), 'trellis.json');
+
+describe('lowdb data file', () => {
+  it('creates an empty versioned file on first start and leaves no temp files', async () => {
+    const file = await tempFile();
+    const store = await openLowdbStore(file);
+    await store.savePartnership(partnership());
+    await store.close();
+    const data = JSON.parse(await readFile(file, 'utf8'));
+    expect(data.version).toBe(1);
+    expect(data.partnerships).toHaveLength(1);
+    expect((await readdir(join(file, '..'))).sort()).toEqual(['trellis.json']);
+  });
+
+  const good = JSON.stringify({ version: 1, partnerships: [partnership()], organisations: [], members: [], conversations: [] });
+  it.each([
+    ['truncated', good.slice(0, good.length / 2), /not valid JSON/],
+    ['not JSON at all', 'hello', /not valid JSON/],
+    ['empty', '', /not valid JSON/],
+    ['of the wrong shape', JSON.stringify({ version: 1, partnerships: [{ id: 'p1' }], organisations: [], members: [], conversations: [] }), /not a valid Trellis data file \(partnerships\.0\.name/],
+    ['with an impossible value', good.replace('"threshold":5', '"threshold":1'), /partnerships\.0\.threshold/],
+    ['from a newer Trellis', good.replace('"version":1', '"version":99'), /newer Trellis \(schema 99/],
+  ])('refuses a file that is %s, names it, and leaves it untouched', async (_name, content, message) => {
+    const file = await tempFile();
+    await writeFile(file, content);
+    const error = await openLowdbStore(file).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(message);
+    expect(error?.message).toContain(file);
+    expect(await readFile(file, 'utf8')).toBe(content);
+    expect(await readdir(join(file, '..'))).toEqual(['trellis.json']); // no lock left behind
+  });
+
+  it('refuses a second process on the same file, and takes over a lock left by a dead one', async () => {
+    const file = await tempFile();
+    await writeFile(`${file}.lock`, String(process.ppid)); // a live process that is not us
+    await expect(openLowdbStore(file)).rejects.toThrow(/in use by another Trellis process \(pid \d+\)/);
+    await writeFile(`${file}.lock`, '999999999'); // no such process
+    const store = await openLowdbStore(file);
+    await store.close();
+  });
+});
