@@ -14,11 +14,11 @@ async function main() {
     secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken, config.slack?.appToken, config.teams?.appPassword],
   });
   const store = await openLowdbStore(config.dataFile);
-  resolveSecret(config, log);
+  const secret = resolveSecret(config, log);
   if (config.teams && !config.teams.authenticated) {
     log.warn('!!! TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts requests from ANYONE. Use this only for local testing, never on a reachable host. !!!');
   }
-  const running = await startServer({ config, store, storeKind: 'lowdb', clock: systemClock, log });
+  const running = await startServer({ config, store, storeKind: 'lowdb', clock: systemClock, log, secret });
   if (config.playground) log.info(`Playground: open ${running.url}/ in a browser (no Slack or Teams settings found).`);
   const stop = async () => {
     await running.close();

@@ -10,6 +10,8 @@ import type { MountedAdapter } from './adapters/adapter.js';
 import { mountSlack } from './adapters/slack/slack-adapter.js';
 import { mountTeams } from './adapters/teams/teams-adapter.js';
 import { mountPlayground } from './adapters/playground/playground-adapter.js';
+import { MessengerHub } from './adapters/messenger-hub.js';
+import { startScheduler } from './scheduler.js';
 
 export interface ServerDeps {
   config: Config;
@@ -17,19 +19,25 @@ export interface ServerDeps {
   storeKind: 'lowdb' | 'memory';
   clock: Clock;
   log: Logger;
+  secret: string;
+  /** Off in tests, which call `tick` themselves with a fake clock. */
+  schedule?: boolean;
 }
 
 export interface RunningServer {
   url: string;
   server: Server;
+  /** Runs everything due now, as the scheduler does each minute. */
+  tick(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startServer({ config, store, storeKind, clock, log }: ServerDeps, port = config.port): Promise<RunningServer> {
+export async function startServer({ config, store, storeKind, clock, log, secret, schedule = true }: ServerDeps, port = config.port): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
-  const trellis = createTrellis({ store, clock });
-  const deps = { app, trellis, store, clock, log };
+  const messengers = new MessengerHub();
+  const trellis = createTrellis({ store, clock, secret, messenger: messengers });
+  const deps = { app, trellis, store, clock, log, messengers };
   const adapters: MountedAdapter[] = [];
 
   app.get('/healthz', (_req, res) => {
@@ -45,13 +53,16 @@ export async function startServer({ config, store, storeKind, clock, log }: Serv
     server.listen(port, resolve);
   });
   for (const a of adapters) await a.start?.();
+  const scheduler = schedule ? startScheduler(() => trellis.tick(), log) : undefined;
   const url = `http://localhost:${(server.address() as AddressInfo).port}`;
   log.info('Trellis is listening', { url, adapters: adapters.map((a) => a.name), store: storeKind });
 
   return {
     url,
     server,
+    tick: () => trellis.tick(),
     close: async () => {
+      await scheduler?.stop();
       for (const a of adapters) await a.stop?.();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

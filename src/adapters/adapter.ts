@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Trellis } from '../core/trellis.js';
 import type { Store, Clock } from '../core/ports.js';
 import type { Logger } from '../log.js';
+import type { MessengerHub } from './messenger-hub.js';
 
 export interface AdapterDeps {
   app: Express;
@@ -11,6 +12,8 @@ export interface AdapterDeps {
   store: Store;
   clock: Clock;
   log: Logger;
+  /** Each adapter registers how to message its users privately. */
+  messengers: MessengerHub;
 }
 
 export interface MountedAdapter {

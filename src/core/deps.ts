@@ -1,9 +1,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { Clock, Store } from './ports.js';
+import type { Clock, Messenger, Store } from './ports.js';
 
 export interface Deps {
   store: Store;
   clock: Clock;
+  messenger: Messenger;
+  /** TRELLIS_SECRET: keys the hashes that keep answers unlinkable. */
+  secret: string;
   newId: () => string;
   newInviteCode: () => string;
 }
@@ -16,7 +19,9 @@ export function randomInviteCode(): string {
   return `${pick()}-${pick()}`;
 }
 
-export const withDefaults = (d: Pick<Deps, 'store' | 'clock'> & Partial<Deps>): Deps => ({
+export type RequiredDeps = Pick<Deps, 'store' | 'clock' | 'messenger' | 'secret'>;
+
+export const withDefaults = (d: RequiredDeps & Partial<Deps>): Deps => ({
   newId: randomUUID,
   newInviteCode: randomInviteCode,
   ...d,

@@ -1,6 +1,7 @@
 // One command grammar for every platform: Slack's `/trellis <words>`, the words
 // typed to the bot in Teams, and the playground's box all arrive here.
 import { PARTNERSHIP_TYPES, ROLES, SECTORS, type PartnershipType, type Role, type Sector } from './model.js';
+import { parseSurvey, SURVEY_USAGE, type SurveyCommand } from './survey/survey-grammar.js';
 
 export type Command =
   | { name: 'help'; topic?: string }
@@ -16,7 +17,8 @@ export type Command =
   | { name: 'set'; setting: 'purpose'; value: string }
   | { name: 'set'; setting: 'type'; value: PartnershipType }
   | { name: 'set'; setting: 'timezone'; value: string }
-  | { name: 'set'; setting: 'threshold'; value: number };
+  | { name: 'set'; setting: 'threshold'; value: number }
+  | SurveyCommand;
 
 export type Parsed = { ok: true; command: Command } | { ok: false; error: string; usage?: string };
 
@@ -38,6 +40,7 @@ export const USAGE = {
   role: [`role <member> <${ROLES.join('|')}>`, `give a member a role; <member> is a mention or display name (coordinators)`],
   members: ['members', 'who is in the partnership, with organisation and role'],
   status: ['status', 'the partnership at a glance'],
+  ...SURVEY_USAGE,
   set: [`set purpose <text> | set type <${PARTNERSHIP_TYPES.join('|')}> | set timezone <Area/City> | set threshold <3 or more>`, `change a setting (coordinators)`],
 } as const satisfies Record<string, readonly [string, string]>;
 
@@ -88,6 +91,10 @@ export function parseCommand(input: string): Parsed {
     }
     case 'set':
       return parseSet(rest);
+    case 'survey': {
+      const parsed = parseSurvey(rest);
+      return parsed.ok ? ok(parsed.command) : bad(parsed.error, parsed.usage);
+    }
     default:
       return bad(`I don't know the command "${words[0]}". Type \`help\` to see what I can do.`);
   }

@@ -12,6 +12,8 @@ export interface Button {
   /** Carried back verbatim on click; never trusted (re-validated by the core). */
   value: string;
   style?: 'primary' | 'danger';
+  /** The click opens a private form (Teams must know before the click: it opens a dialog). */
+  opensForm?: boolean;
 }
 
 export interface Message {
@@ -25,6 +27,8 @@ export interface Message {
   tone: 'info' | 'success' | 'error';
   /** `caller`: only the person who asked sees it; `conversation`: everyone where it was asked. */
   audience: 'caller' | 'conversation';
+  /** Only on a refused form submit: field id → what is wrong with it. */
+  fieldErrors?: Record<string, string>;
 }
 
 type Extra = Omit<Partial<Message>, 'text' | 'tone'>;
@@ -40,3 +44,47 @@ export const commandButton = (label: string, command: string, style?: Button['st
   value: command,
   ...(style ? { style } : {}),
 });
+
+// ---- Private forms (Slack modal, Teams dialog, playground form) -------------
+// Answers and other sensitive text are collected here, never typed into chat,
+// because workspace and tenant owners can export chat history.
+
+export interface ChoiceField {
+  kind: 'choice';
+  id: string;
+  label: string;
+  options: { value: string; label: string }[];
+  initial?: string;
+}
+
+export interface TextField {
+  kind: 'text';
+  id: string;
+  label: string;
+  multiline: boolean;
+  maxLength: number;
+  optional: boolean;
+  hint?: string;
+  initial?: string;
+}
+
+export type FormField = ChoiceField | TextField;
+
+export interface Form {
+  title: string;
+  intro?: string;
+  /** The core action that receives the submitted values. */
+  submitActionId: string;
+  submitLabel: string;
+  /** Carried back verbatim on submit (e.g. the round id); re-validated by the core. */
+  context: string;
+  fields: FormField[];
+}
+
+/** What a click can lead to: a message, or a private form to open. */
+export type Reply = Message | { form: Form };
+
+export const isForm = (r: Reply): r is { form: Form } => 'form' in r;
+
+/** A submit refused because of specific fields: adapters show each error beside its field. */
+export const fieldErrors = (text: string, errors: Record<string, string>): Message => ({ ...failure(text), fieldErrors: errors });

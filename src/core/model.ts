@@ -34,6 +34,8 @@ export interface Partnership {
   threshold: number;
   inviteCode: string;
   createdAt: string;
+  schedule?: Schedule;
+  survey: SurveySettings;
 }
 
 export interface Organisation {
@@ -66,4 +68,88 @@ export interface ConversationRecord {
   key: string;
   reference: Record<string, unknown>;
   updatedAt: string;
+}
+
+// ---- Pulse check-ins -------------------------------------------------------
+
+export const CADENCES = ['weekly', 'fortnightly', 'monthly'] as const;
+export type Cadence = (typeof CADENCES)[number];
+
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export interface Schedule {
+  cadence: Cadence;
+  /** Weekly/fortnightly: a weekday. Monthly: a weekday (its first in the month) or a day 1–28. */
+  day: Weekday | number;
+  /** Local time in the partnership's timezone, "HH:MM". */
+  time: string;
+  /** Slots before this instant never open a round (set when scheduled). */
+  since: string;
+}
+
+export interface SurveySettings {
+  remindAfterMinutes: number;
+  windowMinutes: number;
+}
+
+export const DEFAULT_SURVEY_SETTINGS: SurveySettings = { remindAfterMinutes: 48 * 60, windowMinutes: 5 * 24 * 60 };
+
+export interface Round {
+  id: string;
+  partnershipId: string;
+  /** 1, 2, 3… per partnership; health checks count too. */
+  number: number;
+  kind: 'pulse' | 'healthcheck';
+  itemIds: string[];
+  openedAt: string;
+  remindAt: string;
+  closesAt: string;
+  remindedAt?: string;
+  closedAt?: string;
+  /** The schedule slot this round was opened for, if any (so a slot opens once). */
+  slot?: string;
+}
+
+/** Where a private message landed, so it can be updated later. Opaque to the core. */
+export type Delivery = { platform: Platform } & Record<string, unknown>;
+
+/**
+ * Who was asked and whether they have answered — kept apart from what was
+ * answered, and holding nothing about the answers themselves.
+ */
+export interface Invitation {
+  roundId: string;
+  memberId: string;
+  answered: boolean;
+  /** Where the check-in was delivered, so it can be updated to "Thanks — answered". */
+  delivery?: Delivery;
+}
+
+export const SCALE = [1, 2, 3, 4, 5] as const;
+export type ScaleValue = (typeof SCALE)[number];
+
+/**
+ * What one person answered in one round. `key` is a keyed hash of the member
+ * and the round under TRELLIS_SECRET: it lets that person change their answers,
+ * and links nothing across rounds or to anyone without the secret.
+ */
+export interface AnswerSet {
+  roundId: string;
+  key: string;
+  organisationId?: string;
+  sector?: Sector;
+  /** itemId → 1–5, or null for "prefer not to say". */
+  values: Record<string, ScaleValue | null>;
+  comment?: string;
+}
+
+/** A statement or a whole factor a coordinator added to their partnership's bank. */
+export interface CustomItem {
+  id: string;
+  partnershipId: string;
+  factor: string;
+  /** Set when this item created a new (custom) factor. */
+  factorLabel?: string;
+  text: string;
 }

@@ -1,6 +1,7 @@
 // Ports: the only way the core reaches the world. Small, async, one in-memory
 // implementation for tests and a real one for production each.
-import type { ConversationRecord, Member, Organisation, Partnership, Platform } from './model.js';
+import type { Message } from './message.js';
+import type { AnswerSet, ConversationRecord, CustomItem, Delivery, Invitation, Member, Organisation, Partnership, Platform, Round } from './model.js';
 
 export interface Store {
   partnership(id: string): Promise<Partnership | undefined>;
@@ -20,6 +21,21 @@ export interface Store {
   conversation(platform: Platform, key: string): Promise<ConversationRecord | undefined>;
   saveConversation(c: ConversationRecord): Promise<void>;
 
+  rounds(partnershipId: string): Promise<Round[]>;
+  round(id: string): Promise<Round | undefined>;
+  saveRound(r: Round): Promise<void>;
+
+  invitations(roundId: string): Promise<Invitation[]>;
+  saveInvitation(i: Invitation): Promise<void>;
+
+  answerSet(roundId: string, key: string): Promise<AnswerSet | undefined>;
+  answerSets(roundId: string): Promise<AnswerSet[]>;
+  /** Replaces the set with the same round and key: changing answers never duplicates them. */
+  saveAnswerSet(a: AnswerSet): Promise<void>;
+
+  customItems(partnershipId: string): Promise<CustomItem[]>;
+  saveCustomItem(c: CustomItem): Promise<void>;
+
   /** Makes every write so far durable and releases resources. */
   close(): Promise<void>;
 }
@@ -29,3 +45,13 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+
+export type { Delivery };
+
+export interface Messenger {
+  /** Sends to a person privately (a DM, a personal chat); undefined when they cannot be reached yet. */
+  sendPrivate(to: { platform: Platform; userId: string }, message: Message): Promise<Delivery | undefined>;
+  /** Replaces a message sent earlier (e.g. a check-in becomes "Thanks — answered"). */
+  update(delivery: Delivery, message: Message): Promise<void>;
+}

@@ -28,3 +28,13 @@ export interface ActionRequest {
   actionId: string;
   value: string;
 }
+
+export interface SubmitRequest {
+  caller: Caller;
+  /** The form's submitActionId. */
+  actionId: string;
+  /** The form's context, as sent with it. */
+  context: string;
+  /** field id → the chosen option's value or the text typed. */
+  values: Record<string, string>;
+}

@@ -1,23 +1,31 @@
 // The core's front door: a normalized command or button click in, a
 // platform-neutral message out. Adapters call nothing else.
 import { parseCommand } from './grammar.js';
-import { failure, info, type Message } from './message.js';
-import type { Caller, ActionRequest, CommandRequest } from './request.js';
-import { withDefaults, type Deps } from './deps.js';
+import { failure, info, type Message, type Reply } from './message.js';
+import type { Caller, ActionRequest, CommandRequest, SubmitRequest } from './request.js';
+import { withDefaults, type Deps, type RequiredDeps } from './deps.js';
 import { resolveContext } from './context.js';
 import { help } from './help.js';
 import { home, invite, set, setup, status } from './commands/partnership.js';
 import { addOrganisation, listOrganisations } from './commands/organisations.js';
 import { describeMemberships, join, listMembers, setRole } from './commands/members.js';
+import { survey } from './survey/survey-commands.js';
+import { OPEN_CHECK_IN, openCheckIn, openCheckInButtons, SUBMIT_CHECK_IN, submitCheckIn } from './survey/answers.js';
+import { tick } from './survey/rounds.js';
 
 export interface Trellis {
   command(req: CommandRequest): Promise<Message>;
-  action(req: ActionRequest): Promise<Message>;
+  /** A button click: a reply, or a private form to open. */
+  action(req: ActionRequest): Promise<Reply>;
+  /** A private form sent back. */
+  submit(req: SubmitRequest): Promise<Message>;
+  /** Everything due now (scheduled rounds, reminders, closing); the scheduler calls it every minute. */
+  tick(): Promise<void>;
   /** A person's own overview (Slack App Home, the playground's side panel). */
   overview(caller: Caller): Promise<Message>;
 }
 
-export function createTrellis(options: Pick<Deps, 'store' | 'clock'> & Partial<Deps>): Trellis {
+export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   const deps = withDefaults(options);
   // Commands read, decide, then write: run them one at a time so two at once
   // (a double click, two people joining together) never interleave.
@@ -60,21 +68,31 @@ export function createTrellis(options: Pick<Deps, 'store' | 'clock'> & Partial<D
         return setRole(deps, ctx, cmd.who, cmd.role);
       case 'members':
         return listMembers(deps, ctx);
+      default:
+        return survey(deps, ctx, cmd);
     }
   };
+
+  const unknownButton = failure("That button isn't one Trellis knows (it may come from an older message). Type `help` to see what you can do.");
 
   return {
     command: (req) => serial(() => run(req)),
     action: (req) => {
       if (req.actionId === 'run') return serial(() => run({ caller: req.caller, place: req.place, text: req.value }));
-      return Promise.resolve(failure("That button isn't one Trellis knows (it may come from an older message). Type `help` to see what you can do."));
+      if (req.actionId === OPEN_CHECK_IN) return serial(() => openCheckIn(deps, req.caller, req.value));
+      return Promise.resolve(unknownButton);
     },
+    submit: (req) => {
+      if (req.actionId === SUBMIT_CHECK_IN) return serial(() => submitCheckIn(deps, req.caller, req.context, req.values));
+      return Promise.resolve(failure('That form is not one Trellis knows; nothing was recorded.'));
+    },
+    tick: () => serial(() => tick(deps)),
     overview: async (caller) => {
       const memberships = await deps.store.membershipsOf(caller.platform, caller.userId);
       if (memberships.length === 0) {
         return info("You're not in a partnership yet. Ask a coordinator for an invite code, then type `join <invite-code> <organisation>`.", { title: 'Trellis' });
       }
-      return info('Your partnerships:', { title: 'Trellis', items: await describeMemberships(deps, memberships) });
+      return info('Your partnerships:', { title: 'Trellis', items: await describeMemberships(deps, memberships), buttons: await openCheckInButtons(deps, memberships) });
     },
   };
 }

@@ -6,7 +6,7 @@ import { Low } from 'lowdb';
 import { TrellisError } from '../core/errors.js';
 import { coalesce, DurableJsonFile } from './durable-json-file.js';
 import { lockFile } from './file-lock.js';
-import { emptyState, stateSchema, STATE_VERSION, type State } from './state.js';
+import { emptyState, MIGRATIONS, stateSchema, STATE_VERSION, type State } from './state.js';
 import { StateStore } from './state-store.js';
 
 export async function openLowdbStore(file: string): Promise<StateStore> {
@@ -37,7 +37,13 @@ function validate(file: string, data: unknown): State {
   if (typeof version === 'number' && version > STATE_VERSION) {
     throw new TrellisError('STORE_VERSION', `The data file ${file} was written by a newer Trellis (schema ${version}; this one reads ${STATE_VERSION}). Upgrade Trellis; the file has not been changed.`);
   }
-  const parsed = stateSchema.safeParse(data);
+  let lifted = data as Record<string, unknown>;
+  for (let v = version as number; typeof v === 'number' && v < STATE_VERSION; v++) {
+    const step = MIGRATIONS[v];
+    if (!step || !Array.isArray(lifted.partnerships)) break; // validation below names the problem
+    lifted = step(lifted);
+  }
+  const parsed = stateSchema.safeParse(lifted);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
   throw new TrellisError(

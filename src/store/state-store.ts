@@ -1,6 +1,6 @@
 // The Store port over one in-memory State object. The memory store is this
 // with nothing to persist; the lowdb store is this with a durable file behind.
-import type { ConversationRecord, Member, Organisation, Partnership, Platform } from '../core/model.js';
+import type { AnswerSet, ConversationRecord, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Round } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import { emptyState, type State } from './state.js';
 
@@ -62,6 +62,52 @@ export class StateStore implements Store {
   }
   async saveConversation(c: ConversationRecord) {
     upsert(this.state.conversations, c, (x) => x.platform === c.platform && x.key === c.key);
+    await this.persist();
+  }
+
+  async rounds(partnershipId: string) {
+    return copy(this.state.rounds.filter((r) => r.partnershipId === partnershipId));
+  }
+  async round(id: string) {
+    return copy(this.state.rounds.find((r) => r.id === id));
+  }
+  async saveRound(r: Round) {
+    upsert(this.state.rounds, r, (x) => x.id === r.id);
+    await this.persist();
+  }
+
+  async invitations(roundId: string) {
+    return copy(this.state.invitations.filter((i) => i.roundId === roundId));
+  }
+  async saveInvitation(i: Invitation) {
+    upsert(this.state.invitations, i, (x) => x.roundId === i.roundId && x.memberId === i.memberId);
+    await this.persist();
+  }
+
+  async answerSet(roundId: string, key: string) {
+    return copy(this.state.answerSets.find((a) => a.roundId === roundId && a.key === key));
+  }
+  async answerSets(roundId: string) {
+    return copy(this.state.answerSets.filter((a) => a.roundId === roundId));
+  }
+  async saveAnswerSet(a: AnswerSet) {
+    const list = this.state.answerSets;
+    const i = list.findIndex((x) => x.roundId === a.roundId && x.key === a.key);
+    if (i !== -1) list[i] = copy(a);
+    else {
+      // Kept in key order, not arrival order: position in the file must not
+      // line up with the order people were recorded as having answered.
+      const at = list.findIndex((x) => x.key > a.key);
+      list.splice(at === -1 ? list.length : at, 0, copy(a));
+    }
+    await this.persist();
+  }
+
+  async customItems(partnershipId: string) {
+    return copy(this.state.customItems.filter((c) => c.partnershipId === partnershipId));
+  }
+  async saveCustomItem(c: CustomItem) {
+    upsert(this.state.customItems, c, (x) => x.id === c.id);
     await this.persist();
   }
 

@@ -1,9 +1,9 @@
 // The shape of the data file, validated on every load. Bump STATE_VERSION and
 // add a migration when it changes; never rewrite a file we do not understand.
 import { z } from 'zod';
-import { PARTNERSHIP_TYPES, PLATFORMS, ROLES, SECTORS } from '../core/model.js';
+import { CADENCES, DEFAULT_SURVEY_SETTINGS, PARTNERSHIP_TYPES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 const platform = z.enum(PLATFORMS);
 
@@ -17,6 +17,15 @@ const partnership = z.object({
   threshold: z.number().int().min(3),
   inviteCode: z.string().min(1),
   createdAt: z.string(),
+  schedule: z
+    .object({
+      cadence: z.enum(CADENCES),
+      day: z.union([z.enum(WEEKDAYS), z.number().int().min(1).max(28)]),
+      time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+      since: z.string(),
+    })
+    .optional(),
+  survey: z.object({ remindAfterMinutes: z.number().int().min(1), windowMinutes: z.number().int().min(1) }),
 });
 
 const organisation = z.object({
@@ -44,14 +53,81 @@ const conversation = z.object({
   updatedAt: z.string(),
 });
 
+const round = z.object({
+  id: z.string().min(1),
+  partnershipId: z.string().min(1),
+  number: z.number().int().min(1),
+  kind: z.enum(['pulse', 'healthcheck']),
+  itemIds: z.array(z.string().min(1)).min(1),
+  openedAt: z.string(),
+  remindAt: z.string(),
+  closesAt: z.string(),
+  remindedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  slot: z.string().optional(),
+});
+
+const invitation = z.object({
+  roundId: z.string().min(1),
+  memberId: z.string().min(1),
+  answered: z.boolean(),
+  delivery: z.object({ platform }).passthrough().optional(),
+});
+
+const scale = z.custom<ScaleValue>((v) => (SCALE as readonly unknown[]).includes(v), 'must be 1–5');
+
+const answerSet = z.object({
+  roundId: z.string().min(1),
+  key: z.string().regex(/^[0-9a-f]{64}$/),
+  organisationId: z.string().optional(),
+  sector: z.enum(SECTORS).optional(),
+  values: z.record(scale.nullable()),
+  comment: z.string().optional(),
+});
+
+const customItem = z.object({
+  id: z.string().min(1),
+  partnershipId: z.string().min(1),
+  factor: z.string().min(1),
+  factorLabel: z.string().optional(),
+  text: z.string().min(1),
+});
+
 export const stateSchema = z.object({
   version: z.literal(STATE_VERSION),
   partnerships: z.array(partnership),
   organisations: z.array(organisation),
   members: z.array(member),
   conversations: z.array(conversation),
+  rounds: z.array(round),
+  invitations: z.array(invitation),
+  answerSets: z.array(answerSet),
+  customItems: z.array(customItem),
 });
 
 export type State = z.infer<typeof stateSchema>;
 
-export const emptyState = (): State => ({ version: STATE_VERSION, partnerships: [], organisations: [], members: [], conversations: [] });
+export const emptyState = (): State => ({
+  version: STATE_VERSION,
+  partnerships: [],
+  organisations: [],
+  members: [],
+  conversations: [],
+  rounds: [],
+  invitations: [],
+  answerSets: [],
+  customItems: [],
+});
+
+/** Each step lifts a file one version; applied in order on load, then validated. */
+export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Record<string, unknown>> = {
+  1: (d) => ({
+    ...d,
+    version: 2,
+    partnerships: (d.partnerships as object[]).map((p) => ({ survey: DEFAULT_SURVEY_SETTINGS, ...p })),
+    rounds: [],
+    invitations: [],
+    answerSets: [],
+    customItems: [],
+  }),
+};

@@ -4,6 +4,9 @@ import { createTrellis, type Trellis } from '../../src/core/trellis.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { createMemoryStore } from '../../src/store/state-store.js';
 import type { Store } from '../../src/core/ports.js';
+import type { Message, Reply } from '../../src/core/message.js';
+
+const asMessage = (r: Reply) => r as Message;
 import { fakeClock } from '../helpers/fake-clock.js';
 
 const alex: Caller = { platform: 'slack', userId: 'U1', displayName: 'Alex' };
@@ -20,7 +23,7 @@ let code = '';
 beforeEach(async () => {
   store = createMemoryStore();
   let n = 0;
-  trellis = createTrellis({ store, clock: fakeClock(), newId: () => `id-${++n}`, newInviteCode: () => (n === 0 ? 'TEST-CODE' : `CODE-${n}`) });
+  trellis = createTrellis({ store, clock: fakeClock(), secret: 'k'.repeat(32), messenger: { sendPrivate: async () => undefined, update: async () => undefined }, newId: () => `id-${++n}`, newInviteCode: () => (n === 0 ? 'TEST-CODE' : `CODE-${n}`) });
   const reply = await say(alex, 'setup Riverside');
   code = 'TEST-CODE';
   expect(reply.tone).toBe('success');
@@ -132,10 +135,10 @@ describe('role, members, status, settings', () => {
 
 describe('buttons and overview', () => {
   it('runs the command a button carries, with the clicker\'s permissions', async () => {
-    const reply = await trellis.action({ caller: alex, place: channel, actionId: 'run', value: 'org list' });
+    const reply = asMessage(await trellis.action({ caller: alex, place: channel, actionId: 'run', value: 'org list' }));
     expect(reply.items).toEqual(['City Council (public)', 'Health Trust (public)']);
-    expect((await trellis.action({ caller: jo, place: channel, actionId: 'run', value: 'org add X public' })).tone).toBe('error');
-    expect((await trellis.action({ caller: alex, place: channel, actionId: 'drop-tables', value: '' })).text).toContain("isn't one Trellis knows");
+    expect(asMessage(await trellis.action({ caller: jo, place: channel, actionId: 'run', value: 'org add X public' })).tone).toBe('error');
+    expect(asMessage(await trellis.action({ caller: alex, place: channel, actionId: 'drop-tables', value: '' })).text).toContain("isn't one Trellis knows");
   });
 
   it('gives a person an overview of their partnerships', async () => {

@@ -26,9 +26,9 @@ export async function startTrellis(env: Record<string, string> = {}, options: { 
   const dataFile = join(dir, 'trellis.json');
   const config = loadConfig({ TRELLIS_DATA: dataFile, TRELLIS_SECRET: TEST_SECRET, LOG_LEVEL: 'debug', ...env });
   const logs: string[] = [];
-  const log = createLogger({ level: 'debug', secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken], write: (l) => logs.push(l) });
+  const log = createLogger({ level: 'debug', secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken, config.teams?.appPassword], write: (l) => logs.push(l) });
   const store = await openLowdbStore(dataFile);
-  const running = await startServer({ config, store, storeKind: 'lowdb', clock: options.clock ?? { now: () => new Date() }, log }, 0);
+  const running = await startServer({ config, store, storeKind: 'lowdb', clock: options.clock ?? { now: () => new Date() }, log, secret: TEST_SECRET, schedule: false }, 0);
   const stop = async () => {
     await running.close();
     await store.close();

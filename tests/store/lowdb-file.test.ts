@@ -16,12 +16,26 @@ describe('lowdb data file', () => {
     await store.savePartnership(partnership());
     await store.close();
     const data = JSON.parse(await readFile(file, 'utf8'));
-    expect(data.version).toBe(1);
+    expect(data.version).toBe(2);
     expect(data.partnerships).toHaveLength(1);
     expect((await readdir(join(file, '..'))).sort()).toEqual(['trellis.json']);
   });
 
-  const good = JSON.stringify({ version: 1, partnerships: [partnership()], organisations: [], members: [], conversations: [] });
+  // A version-1 file, as the first release wrote it (no survey settings yet).
+  const { survey: _survey, ...v1Partnership } = partnership();
+  const good = JSON.stringify({ version: 1, partnerships: [v1Partnership], organisations: [], members: [], conversations: [] });
+
+  it('upgrades a version-1 file in memory and writes version 2 only on the next change', async () => {
+    const file = await tempFile();
+    await writeFile(file, good);
+    const store = await openLowdbStore(file);
+    expect((await store.partnership('p1'))?.survey).toEqual({ remindAfterMinutes: 2880, windowMinutes: 7200 });
+    expect(await readFile(file, 'utf8')).toBe(good);
+    await store.savePartnership({ ...(await store.partnership('p1'))!, name: 'Renamed' });
+    await store.close();
+    expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(2);
+  });
+
   it.each([
     ['truncated', good.slice(0, good.length / 2), /not valid JSON/],
     ['not JSON at all', 'hello', /not valid JSON/],

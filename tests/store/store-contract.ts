@@ -13,6 +13,7 @@ export const partnership = (over: Partial<Partnership> = {}): Partnership => ({
   threshold: 5,
   inviteCode: 'AAAA-BBBB',
   createdAt: '2026-11-23T09:00:00.000Z',
+  survey: { remindAfterMinutes: 2880, windowMinutes: 7200 },
   ...over,
 });
 const org = (over: Partial<Organisation> = {}): Organisation => ({ id: 'o1', partnershipId: 'p1', name: 'City Council', sector: 'public', ...over });

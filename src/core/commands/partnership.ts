@@ -1,7 +1,7 @@
 // setup, invite, home, status, set: the partnership itself.
 import type { Command } from '../grammar.js';
 import { commandButton, failure, info, success, type Message } from '../message.js';
-import { DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, type Member, type Partnership } from '../model.js';
+import { DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, type Member, type Partnership } from '../model.js';
 import type { Deps } from '../deps.js';
 import { TrellisError } from '../errors.js';
 import type { CommandRequest } from '../request.js';
@@ -30,6 +30,7 @@ export async function setup(deps: Deps, req: CommandRequest, name: string): Prom
     threshold: DEFAULT_THRESHOLD,
     inviteCode,
     createdAt: now,
+    survey: DEFAULT_SURVEY_SETTINGS,
   };
   const coordinator: Member = {
     id: deps.newId(),

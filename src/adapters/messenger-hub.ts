@@ -1,0 +1,26 @@
+// The core's Messenger port, routed to whichever adapter serves the platform.
+import type { Message } from '../core/message.js';
+import type { Delivery, Platform } from '../core/model.js';
+import type { Messenger } from '../core/ports.js';
+
+/** What one adapter provides: private messages to its own users. */
+export interface PlatformMessenger {
+  sendPrivate(userId: string, message: Message): Promise<Delivery | undefined>;
+  update(delivery: Delivery, message: Message): Promise<void>;
+}
+
+export class MessengerHub implements Messenger {
+  private readonly by = new Map<Platform, PlatformMessenger>();
+
+  register(platform: Platform, messenger: PlatformMessenger): void {
+    this.by.set(platform, messenger);
+  }
+
+  async sendPrivate(to: { platform: Platform; userId: string }, message: Message) {
+    return this.by.get(to.platform)?.sendPrivate(to.userId, message);
+  }
+
+  async update(delivery: Delivery, message: Message) {
+    await this.by.get(delivery.platform)?.update(delivery, message);
+  }
+}

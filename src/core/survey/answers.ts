@@ -1,0 +1,128 @@
+// Opening the private check-in form and recording what comes back, so that
+// the stored answers cannot be traced to a person without TRELLIS_SECRET.
+import { createHmac } from 'node:crypto';
+import { failure, fieldErrors, success, type Button, type Form, type Message, type Reply } from '../message.js';
+import { SCALE, type AnswerSet, type Member, type Round, type ScaleValue } from '../model.js';
+import type { Deps } from '../deps.js';
+import type { Caller } from '../request.js';
+import { bankFor } from './bank.js';
+import { formatLocal } from './schedule.js';
+import { answerButton, thanksMessage } from './check-in-messages.js';
+
+export const OPEN_CHECK_IN = 'survey-open';
+export const SUBMIT_CHECK_IN = 'survey-submit';
+export const COMMENT_FIELD = 'comment';
+export const MAX_COMMENT_LENGTH = 1000;
+const SKIP = 'skip';
+
+export const SCALE_OPTIONS = [
+  { value: '5', label: 'Strongly agree' },
+  { value: '4', label: 'Agree' },
+  { value: '3', label: 'Neither agree nor disagree' },
+  { value: '2', label: 'Disagree' },
+  { value: '1', label: 'Strongly disagree' },
+  { value: SKIP, label: 'Prefer not to say' },
+];
+
+/** Per person and round: changing one's answers works, linking rounds does not. */
+export const answerKey = (secret: string, memberId: string, roundId: string) =>
+  createHmac('sha256', secret).update(`answer-key\u0000${memberId}\u0000${roundId}`).digest('hex');
+
+type Found = { ok: true; round: Round; member: Member } | { ok: false; reply: Message };
+
+async function findInvited(deps: Deps, caller: Caller, roundId: string): Promise<Found> {
+  const round = await deps.store.round(roundId);
+  const member = round && (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === round.partnershipId);
+  if (!round || !member) return { ok: false, reply: failure("That check-in isn't one you can answer — it may belong to a partnership you are not in.") };
+  const partnership = await deps.store.partnership(round.partnershipId);
+  const tz = partnership?.timezone ?? 'UTC';
+  if (round.closedAt) return { ok: false, reply: failure(`This check-in closed on ${formatLocal(round.closedAt, tz)}, so nothing was recorded. Thank you for wanting to answer — the next one will come to you.`) };
+  const invited = (await deps.store.invitations(roundId)).some((i) => i.memberId === member.id);
+  if (!invited) return { ok: false, reply: failure('This check-in opened before you joined, so it is not yours to answer. The next one will come to you.') };
+  return { ok: true, round, member };
+}
+
+export async function openCheckIn(deps: Deps, caller: Caller, roundId: string): Promise<Reply> {
+  const found = await findInvited(deps, caller, roundId);
+  if (!found.ok) return found.reply;
+  const { round, member } = found;
+  const partnership = (await deps.store.partnership(round.partnershipId))!;
+  const bank = bankFor(await deps.store.customItems(round.partnershipId));
+  const mine = await deps.store.answerSet(round.id, answerKey(deps.secret, member.id, round.id));
+  const form: Form = {
+    title: `${round.kind === 'healthcheck' ? 'Health check' : 'Check-in'} #${round.number}`.slice(0, 24),
+    intro:
+      `How is *${partnership.name}* working? Choose how far you agree with each statement. ` +
+      `Your answers are anonymous: nobody in the partnership sees them, and results are shown only for groups of ${partnership.threshold} or more.` +
+      (mine ? ' These are the answers you gave; change any and submit again.' : ''),
+    submitActionId: SUBMIT_CHECK_IN,
+    submitLabel: 'Submit',
+    context: round.id,
+    fields: [
+      ...round.itemIds.map((id) => {
+        const initial = mine ? String(mine.values[id] ?? SKIP) : undefined;
+        return { kind: 'choice' as const, id, label: bank.item(id)?.text ?? id, options: SCALE_OPTIONS, ...(initial ? { initial } : {}) };
+      }),
+      {
+        kind: 'text',
+        id: COMMENT_FIELD,
+        label: 'Anything else about how the partnership is working? (optional)',
+        multiline: true,
+        maxLength: MAX_COMMENT_LENGTH,
+        optional: true,
+        hint: `Shared only in summaries with ${partnership.threshold} or more respondents, never with your name.`,
+        ...(mine?.comment ? { initial: mine.comment } : {}),
+      },
+    ],
+  };
+  return { form };
+}
+
+export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string, values: Record<string, string>): Promise<Message> {
+  const found = await findInvited(deps, caller, roundId);
+  if (!found.ok) return found.reply;
+  const { round, member } = found;
+
+  const errors: Record<string, string> = {};
+  const unknown = Object.keys(values).filter((k) => k !== COMMENT_FIELD && !round.itemIds.includes(k));
+  if (unknown.length) return failure(`That form had answers to statements this check-in does not ask (${unknown.slice(0, 3).join(', ')}). Nothing was recorded; open the check-in again.`);
+  const scored: Record<string, ScaleValue | null> = {};
+  for (const id of round.itemIds) {
+    const v = values[id];
+    if (v === undefined || v === '') errors[id] = 'Choose an answer (or "Prefer not to say").';
+    else if (v === SKIP) scored[id] = null;
+    else if ((SCALE as readonly number[]).includes(Number(v)) && /^\d$/.test(v)) scored[id] = Number(v) as ScaleValue;
+    else errors[id] = `"${v.slice(0, 20)}" is not on the scale.`;
+  }
+  const comment = (values[COMMENT_FIELD] ?? '').trim();
+  if (comment.length > MAX_COMMENT_LENGTH) errors[COMMENT_FIELD] = `Please keep it under ${MAX_COMMENT_LENGTH} characters (this is ${comment.length}).`;
+  if (Object.keys(errors).length) return fieldErrors('Some answers need another look; nothing was recorded yet.', errors);
+
+  const org = member.organisationId ? (await deps.store.organisations(round.partnershipId)).find((o) => o.id === member.organisationId) : undefined;
+  const set: AnswerSet = {
+    roundId: round.id,
+    key: answerKey(deps.secret, member.id, round.id),
+    ...(org ? { organisationId: org.id, sector: org.sector } : {}),
+    values: scored,
+    ...(comment ? { comment } : {}),
+  };
+  await deps.store.saveAnswerSet(set);
+  const invitation = (await deps.store.invitations(round.id)).find((i) => i.memberId === member.id)!;
+  const partnership = (await deps.store.partnership(round.partnershipId))!;
+  if (!invitation.answered) await deps.store.saveInvitation({ ...invitation, answered: true });
+  if (invitation.delivery) await deps.messenger.update(invitation.delivery, thanksMessage(partnership, round)).catch(() => undefined);
+  return success(`Thanks — your answers are in. You can change them until ${formatLocal(round.closesAt, partnership.timezone)}.`);
+}
+
+/** For a person's private overview: one button per open check-in they were asked to answer. */
+export async function openCheckInButtons(deps: Deps, memberships: Member[]): Promise<Button[]> {
+  const buttons: Button[] = [];
+  for (const m of memberships) {
+    const round = (await deps.store.rounds(m.partnershipId)).find((r) => !r.closedAt);
+    const invitation = round && (await deps.store.invitations(round.id)).find((i) => i.memberId === m.id);
+    if (!round || !invitation) continue;
+    const name = (await deps.store.partnership(m.partnershipId))?.name ?? '';
+    buttons.push(answerButton(round, invitation.answered ? `${name}: see or change my answers` : `${name}: answer check-in #${round.number}`));
+  }
+  return buttons;
+}

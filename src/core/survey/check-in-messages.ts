@@ -1,0 +1,34 @@
+// What people see in chat about a check-in. Never an answer, never who else
+// has or has not answered: chat history can be exported by workspace owners.
+import { info, success, type Button, type Message } from '../message.js';
+import type { Partnership, Round } from '../model.js';
+import { formatLocal } from './schedule.js';
+
+export const answerButton = (round: Round, label: string): Button => ({ actionId: 'survey-open', label, value: round.id, style: 'primary', opensForm: true });
+const name = (round: Round) => `${round.kind === 'healthcheck' ? 'health check' : 'check-in'} #${round.number}`;
+
+export function checkInMessage(p: Partnership, round: Round): Message {
+  const n = round.itemIds.length;
+  return info(
+    `${n} short statement${n === 1 ? '' : 's'} about how the partnership is working${round.kind === 'pulse' ? ' — about a minute' : ''}. ` +
+      `Open until ${formatLocal(round.closesAt, p.timezone)}. Your answers are anonymous.`,
+    { title: `${p.name}: ${name(round)}`, buttons: [answerButton(round, round.kind === 'pulse' ? 'Answer (1 minute)' : 'Answer')] },
+  );
+}
+
+export function reminderMessage(p: Partnership, round: Round): Message {
+  return info(`A reminder: ${p.name}'s ${name(round)} is open until ${formatLocal(round.closesAt, p.timezone)}. It takes about a minute, and every view counts.`, {
+    title: `${p.name}: ${name(round)}`,
+    buttons: [answerButton(round, 'Answer (1 minute)')],
+  });
+}
+
+export function thanksMessage(p: Partnership, round: Round): Message {
+  return success(`Thanks — answered. You can change your answers until ${formatLocal(round.closesAt, p.timezone)}.`, {
+    title: `${p.name}: ${name(round)}`,
+    buttons: [{ ...answerButton(round, 'See or change my answers'), style: undefined }],
+  });
+}
+
+export const closedMessage = (p: Partnership, round: Round): Message =>
+  info(`This ${name(round)} has closed.`, { title: `${p.name}: ${name(round)}` });

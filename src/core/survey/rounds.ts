@@ -1,0 +1,89 @@
+// A round's life: open (ask the members), remind (those who have not answered,
+// once), close. `tick` is what the scheduler calls every minute.
+import type { Deps } from '../deps.js';
+import type { Partnership, Round } from '../model.js';
+import { bankFor } from './bank.js';
+import { choosePulseItems, healthCheckItems } from './rotation.js';
+import { lastSlot } from './schedule.js';
+import { checkInMessage, closedMessage, reminderMessage } from './check-in-messages.js';
+
+const MINUTE = 60_000;
+
+export interface Opened {
+  round: Round;
+  invited: number;
+  /** Members the bot cannot message yet (e.g. never opened a Teams chat with it). */
+  unreachable: number;
+}
+
+export const isOpen = (r: Round) => !r.closedAt;
+export const openRoundOf = async (deps: Deps, partnershipId: string) => (await deps.store.rounds(partnershipId)).find(isOpen);
+
+export async function openRound(deps: Deps, p: Partnership, kind: Round['kind'], options: { windowMinutes?: number; slot?: string } = {}): Promise<Opened> {
+  const now = deps.clock.now().getTime();
+  const earlier = (await deps.store.rounds(p.id)).sort((a, b) => a.number - b.number);
+  const bank = bankFor(await deps.store.customItems(p.id));
+  const window = options.windowMinutes ?? p.survey.windowMinutes;
+  const round: Round = {
+    id: deps.newId(),
+    partnershipId: p.id,
+    number: earlier.length + 1,
+    kind,
+    itemIds: kind === 'pulse' ? choosePulseItems(bank, earlier.filter((r) => r.kind === 'pulse').map((r) => r.itemIds)) : healthCheckItems(bank),
+    openedAt: new Date(now).toISOString(),
+    remindAt: new Date(now + Math.min(p.survey.remindAfterMinutes, window) * MINUTE).toISOString(),
+    closesAt: new Date(now + window * MINUTE).toISOString(),
+    ...(options.slot ? { slot: options.slot } : {}),
+  };
+  await deps.store.saveRound(round);
+  // The critical friend is a neutral outsider, not a partner: not surveyed.
+  const invitees = (await deps.store.members(p.id)).filter((m) => m.role !== 'critical-friend');
+  let unreachable = 0;
+  for (const m of invitees) {
+    const delivery = await deps.messenger.sendPrivate(m, checkInMessage(p, round)).catch(() => undefined);
+    if (!delivery) unreachable++;
+    await deps.store.saveInvitation({ roundId: round.id, memberId: m.id, answered: false, ...(delivery ? { delivery } : {}) });
+  }
+  return { round, invited: invitees.length, unreachable };
+}
+
+export async function remindRound(deps: Deps, p: Partnership, round: Round): Promise<number> {
+  await deps.store.saveRound({ ...round, remindedAt: deps.clock.now().toISOString() }); // once, even if a send fails
+  const members = await deps.store.members(p.id);
+  let sent = 0;
+  for (const inv of await deps.store.invitations(round.id)) {
+    const m = members.find((x) => x.id === inv.memberId);
+    if (inv.answered || !m) continue;
+    if (await deps.messenger.sendPrivate(m, reminderMessage(p, round)).catch(() => undefined)) sent++;
+  }
+  return sent;
+}
+
+export async function closeRound(deps: Deps, p: Partnership, round: Round): Promise<{ answered: number; invited: number }> {
+  await deps.store.saveRound({ ...round, closedAt: deps.clock.now().toISOString() });
+  const invitations = await deps.store.invitations(round.id);
+  // Unanswered check-ins stop inviting answers that would be refused.
+  for (const inv of invitations) if (!inv.answered && inv.delivery) await deps.messenger.update(inv.delivery, closedMessage(p, round)).catch(() => undefined);
+  return { answered: invitations.filter((i) => i.answered).length, invited: invitations.length };
+}
+
+/** Everything due at `now`: close, remind, then open a scheduled round (the latest missed slot only, once). */
+export async function tick(deps: Deps): Promise<void> {
+  const now = deps.clock.now().getTime();
+  for (const p of await deps.store.partnerships()) {
+    const rounds = await deps.store.rounds(p.id);
+    let open = rounds.find(isOpen);
+    if (open && now >= Date.parse(open.closesAt)) {
+      await closeRound(deps, p, open);
+      open = undefined;
+    } else if (open && !open.remindedAt && now >= Date.parse(open.remindAt)) {
+      await remindRound(deps, p, open);
+    }
+    if (!p.schedule || open) continue;
+    const slot = lastSlot(p.schedule, p.timezone, now);
+    if (slot === undefined) continue;
+    const iso = new Date(slot).toISOString();
+    const latest = rounds.map((r) => r.slot).filter((s): s is string => !!s).sort().pop();
+    if (!latest || iso > latest) await openRound(deps, p, 'pulse', { slot: iso });
+  }
+}
