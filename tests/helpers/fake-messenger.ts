@@ -1,0 +1,30 @@
+import type { Message } from '../../src/core/message.js';
+import type { Delivery, Platform } from '../../src/core/model.js';
+import type { Messenger } from '../../src/core/ports.js';
+
+export interface FakeMessenger extends Messenger {
+  sent: { to: string; message: Message; delivery: Delivery }[];
+  updates: { delivery: Delivery; message: Message }[];
+  /** User ids the fake cannot reach (like a Teams user who never opened a chat). */
+  unreachable: Set<string>;
+}
+
+export function fakeMessenger(): FakeMessenger {
+  const sent: FakeMessenger['sent'] = [];
+  const updates: FakeMessenger['updates'] = [];
+  const unreachable = new Set<string>();
+  return {
+    sent,
+    updates,
+    unreachable,
+    async sendPrivate(to: { platform: Platform; userId: string }, message: Message) {
+      if (unreachable.has(to.userId)) return undefined;
+      const delivery: Delivery = { platform: to.platform, userId: to.userId, n: sent.length };
+      sent.push({ to: to.userId, message, delivery });
+      return delivery;
+    },
+    async update(delivery: Delivery, message: Message) {
+      updates.push({ delivery, message });
+    },
+  };
+}
