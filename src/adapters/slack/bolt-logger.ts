@@ -7,7 +7,9 @@ const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message 
 export function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
   return {
-    debug: (...m) => log.debug(`slack: ${text(m)}`),
+    // Bolt's debug lines carry whole payloads (a modal submit holds a person's
+    // answers beside their user id): never pass them on, whatever LOG_LEVEL says.
+    debug: () => undefined,
     info: (...m) => log.info(`slack: ${text(m)}`),
     warn: (...m) => log.warn(`slack: ${text(m)}`),
     error: (...m) => log.error(`slack: ${text(m)}`),
