@@ -197,6 +197,16 @@ describe('scheduled rounds (fake clock)', () => {
     expect(state.rounds.map((r) => r.slot)).toEqual(['2026-03-23T09:00:00.000Z', '2026-03-30T08:00:00.000Z']);
   });
 
+  it("does not let one partnership's failure hold up another's schedule", async () => {
+    await trellis.command({ caller: alex, place: { conversationId: 'C2', kind: 'channel', label: '#north' }, text: 'setup North' });
+    await trellis.command({ caller: alex, place: { conversationId: 'C2', kind: 'channel' }, text: 'survey schedule weekly monday 09:00' });
+    await say(alex, 'survey schedule weekly monday 09:00');
+    state.partnerships[0]!.timezone = 'Not/AZone'; // damaged by hand, say
+    clock.set('2026-12-07T12:00:00Z');
+    await expect(trellis.tick()).rejects.toThrow(/1 partnership\(s\) could not be brought up to date/);
+    expect(state.rounds.map((r) => r.partnershipId)).toEqual([state.partnerships[1]!.id]);
+  });
+
   it('keeps a schedule until it is turned off', async () => {
     await say(alex, 'survey schedule weekly monday 09:00');
     expect((await say(alex, 'survey schedule off')).text).toContain('off');

@@ -1,6 +1,7 @@
 // A round's life: open (ask the members), remind (those who have not answered,
 // once), close. `tick` is what the scheduler calls every minute.
 import type { Deps } from '../deps.js';
+import { TrellisError } from '../errors.js';
 import type { Partnership, Round } from '../model.js';
 import { bankFor } from './bank.js';
 import { choosePulseItems, healthCheckItems } from './rotation.js';
@@ -69,21 +70,28 @@ export async function closeRound(deps: Deps, p: Partnership, round: Round): Prom
 
 /** Everything due at `now`: close, remind, then open a scheduled round (the latest missed slot only, once). */
 export async function tick(deps: Deps): Promise<void> {
-  const now = deps.clock.now().getTime();
+  const failed: unknown[] = [];
   for (const p of await deps.store.partnerships()) {
-    const rounds = await deps.store.rounds(p.id);
-    let open = rounds.find(isOpen);
-    if (open && now >= Date.parse(open.closesAt)) {
-      await closeRound(deps, p, open);
-      open = undefined;
-    } else if (open && !open.remindedAt && now >= Date.parse(open.remindAt)) {
-      await remindRound(deps, p, open);
-    }
-    if (!p.schedule || open) continue;
-    const slot = lastSlot(p.schedule, p.timezone, now);
-    if (slot === undefined) continue;
-    const iso = new Date(slot).toISOString();
-    const latest = rounds.map((r) => r.slot).filter((s): s is string => !!s).sort().pop();
-    if (!latest || iso > latest) await openRound(deps, p, 'pulse', { slot: iso });
+    // One partnership's trouble must not hold up everyone else's schedule.
+    await tickPartnership(deps, p).catch((err: unknown) => failed.push(err));
   }
+  if (failed.length) throw new TrellisError('UNEXPECTED', `${failed.length} partnership(s) could not be brought up to date: ${String((failed[0] as Error)?.message ?? failed[0])}`, { cause: failed[0] });
+}
+
+async function tickPartnership(deps: Deps, p: Partnership): Promise<void> {
+  const now = deps.clock.now().getTime();
+  const rounds = await deps.store.rounds(p.id);
+  let open = rounds.find(isOpen);
+  if (open && now >= Date.parse(open.closesAt)) {
+    await closeRound(deps, p, open);
+    open = undefined;
+  } else if (open && !open.remindedAt && now >= Date.parse(open.remindAt)) {
+    await remindRound(deps, p, open);
+  }
+  if (!p.schedule || open) return;
+  const slot = lastSlot(p.schedule, p.timezone, now);
+  if (slot === undefined) return;
+  const iso = new Date(slot).toISOString();
+  const latest = rounds.map((r) => r.slot).filter((s): s is string => !!s).sort().pop();
+  if (!latest || iso > latest) await openRound(deps, p, 'pulse', { slot: iso });
 }
