@@ -16,6 +16,8 @@ export interface FakeSlack {
   calls: SlackCall[];
   responses: { id: string; body: Record<string, unknown> }[];
   users: Map<string, string>;
+  /** Web API method → error code: that method answers `{ ok: false, error }` until removed. */
+  fail: Map<string, string>;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const responses: FakeSlack['responses'] = [];
   const users = new Map<string, string>();
+  const fail = new Map<string, string>();
+  let seq = 0;
+  // Slack's ts: seconds and a sequence, unique per message.
+  const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`;
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
@@ -52,13 +58,22 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const method = /^\/api\/([\w.]+)/.exec(url)?.[1] ?? url;
       calls.push({ method, body });
       const user = String(body.user ?? '');
+      const failure = fail.get(method);
+      if (failure) return void res.end(JSON.stringify({ ok: false, error: failure }));
+      const channel = String(body.channel ?? '');
+      const view = { id: `V${++seq}`, ...(body.view as object) };
       const answers: Record<string, unknown> = {
         'auth.test': { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'trellis' },
         'users.info': users.has(user)
           ? { ok: true, user: { id: user, name: user.toLowerCase(), real_name: users.get(user), profile: { display_name: users.get(user) } } }
           : { ok: false, error: 'user_not_found' },
         'views.publish': { ok: true, view: { id: 'V1' } },
-        'chat.postMessage': { ok: true, ts: String(Date.now() / 1000), channel: body.channel },
+        // Posting to a user id lands in the bot's DM with them (D + their id here).
+        'chat.postMessage': { ok: true, ts: nextTs(), channel: /^[UW]/.test(channel) ? `D${channel}` : channel },
+        'chat.update': { ok: true, channel, ts: body.ts, text: body.text },
+        'views.open': { ok: true, view },
+        'views.push': { ok: true, view },
+        'views.update': { ok: true, view: { ...view, id: body.view_id ?? view.id } },
       };
       res.end(JSON.stringify(answers[method] ?? { ok: true }));
     });
@@ -71,6 +86,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     responses,
     users,
+    fail,
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

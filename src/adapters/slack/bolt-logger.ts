@@ -7,8 +7,9 @@ const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message 
 export function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
   return {
-    // Bolt's debug lines carry whole payloads (a modal submit holds a person's
-    // answers beside their user id): never pass them on, whatever LOG_LEVEL says.
+    // Bolt's and the WebClient's debug lines carry whole request and response
+    // bodies (a reopened check-in holds a person's own answers): never pass
+    // them on, whatever LOG_LEVEL says.
     debug: () => undefined,
     info: (...m) => log.info(`slack: ${text(m)}`),
     warn: (...m) => log.warn(`slack: ${text(m)}`),

@@ -7,6 +7,7 @@ import type { SlackConfig } from '../../config.js';
 import { boltLogger } from './bolt-logger.js';
 import { rejectStaleRequests } from './fresh-requests.js';
 import { registerListeners } from './slack-listeners.js';
+import { slackMessenger } from './slack-messenger.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -29,6 +30,7 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
     bolt = new App({ ...common, receiver });
   }
   registerListeners(bolt, deps);
+  deps.messengers.register('slack', slackMessenger(bolt.client, deps.log));
 
   return {
     name: 'slack',

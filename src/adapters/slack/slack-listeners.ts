@@ -6,16 +6,19 @@ type WebClient = webApi.WebClient;
 import type { AdapterDeps } from '../adapter.js';
 import type { Caller, Place } from '../../core/request.js';
 import { reportError, SORRY } from '../../report-error.js';
-import { failure } from '../../core/message.js';
-import { fromActionId, renderBlocks, renderResponse } from './render-blocks.js';
+import { failure, isForm, type Message, type Reply } from '../../core/message.js';
+import { fromActionId, renderResponse } from './render-blocks.js';
+import { renderFormModal, renderMessageModal } from './render-modal.js';
+import { publishHome, registerForms } from './slack-forms.js';
 
 type Respond = (message: ReturnType<typeof renderResponse>) => Promise<unknown>;
 
-export function registerListeners(bolt: App, { trellis, log }: AdapterDeps): void {
+export function registerListeners(bolt: App, deps: AdapterDeps): void {
+  const { trellis, log } = deps;
   const names = displayNames();
 
   // Ack first (Slack gives us 3 s), answer through response_url after.
-  const answer = async (respond: Respond, where: string, work: () => Promise<Parameters<typeof renderResponse>[0]>) => {
+  const answer = async (respond: Respond, where: string, work: () => Promise<Message>) => {
     try {
       await respond(renderResponse(await work()));
     } catch (err) {
@@ -34,20 +37,34 @@ export function registerListeners(bolt: App, { trellis, log }: AdapterDeps): voi
 
   bolt.action({ type: 'block_actions' }, async ({ ack, body, action, respond, client }) => {
     await ack();
-    await answer(respond, 'slack action', async () => {
+    // A click in a message has a response_url; one in App Home or a modal has only a trigger_id.
+    const responseUrl = typeof body.response_url === 'string' && body.response_url !== '';
+    const inModal = body.view?.type === 'modal';
+    const openView = (view: ReturnType<typeof renderFormModal>) =>
+      inModal ? client.views.push({ trigger_id: body.trigger_id, view }) : client.views.open({ trigger_id: body.trigger_id, view });
+    const show = async (reply: Reply) => {
+      if (isForm(reply)) await openView(renderFormModal(reply.form));
+      else if (responseUrl) await respond(renderResponse(reply));
+      else await openView(renderMessageModal(reply));
+    };
+    try {
       const actionId = 'action_id' in action ? fromActionId(action.action_id) : undefined;
       const value = 'value' in action ? action.value : undefined;
-      if (!actionId || typeof value !== 'string') return failure("That button isn't one Trellis knows. Type `/trellis help` to see what you can do.");
+      if (!actionId || typeof value !== 'string') return await show(failure("That button isn't one Trellis knows. Type `/trellis help` to see what you can do."));
       const caller: Caller = { platform: 'slack', userId: body.user.id, displayName: await names(client, body.user.id, body.user.name ?? '') };
       const place = body.channel ? placeOf(body.channel.id, body.channel.name ?? '') : ({ conversationId: body.user.id, kind: 'personal' } as const);
-      return trellis.action({ caller, place, actionId, value });
-    });
+      await show(await trellis.action({ caller, place, actionId, value }));
+    } catch (err) {
+      reportError(log, 'slack action', err);
+      await show(failure(SORRY)).catch(() => undefined);
+    }
   });
+
+  registerForms(bolt, deps);
 
   bolt.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
-    const overview = await trellis.overview({ platform: 'slack', userId: event.user, displayName: '' });
-    await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: renderBlocks(overview) } });
+    await publishHome(trellis, client, event.user);
   });
 
   bolt.error(async (err) => reportError(log, 'slack', err));

@@ -1,0 +1,100 @@
+// Private forms and private replies as Slack modals. Answers are collected
+// here, never in a message, because workspace owners can export messages.
+import type { types } from '@slack/bolt';
+import type { ChoiceField, Form, FormField, Message, TextField } from '../../core/message.js';
+import { escapeMrkdwn, renderBlocks } from './render-blocks.js';
+
+type Block = types.KnownBlock;
+type ModalView = types.ModalView;
+
+export const FORM_CALLBACK_ID = 'trellis-form';
+/** The one action_id every input carries: its block_id (the field id) says which field it is. */
+export const INPUT_ACTION_ID = 'value';
+
+// Slack's limits (https://docs.slack.dev/reference/block-kit): exceeding any rejects the whole view.
+const TITLE_MAX = 24;
+const BUTTON_MAX = 24;
+const LABEL_MAX = 2000;
+const OPTION_TEXT_MAX = 75;
+const RADIO_MAX_OPTIONS = 10;
+const SELECT_MAX_OPTIONS = 100;
+const SECTION_MAX = 3000;
+const TEXT_INPUT_MAX = 3000;
+const BLOCKS_MAX = 100;
+
+const plain = (text: string, max: number) => ({ type: 'plain_text' as const, text: text.slice(0, max), emoji: true });
+
+/** What a submitted form carries back to us, in `private_metadata`. */
+export interface FormMetadata {
+  actionId: string;
+  context: string;
+}
+
+export const formMetadata = (form: Form): string => JSON.stringify({ actionId: form.submitActionId, context: form.context } satisfies FormMetadata);
+
+/** Undefined unless it is exactly the shape we wrote; the core re-validates the values anyway. */
+export function parseFormMetadata(raw: unknown): FormMetadata | undefined {
+  if (typeof raw !== 'string' || raw.length > 3000) return undefined;
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (!parsed || typeof parsed !== 'object') return undefined;
+    const { actionId, context } = parsed as Record<string, unknown>;
+    if (typeof actionId !== 'string' || typeof context !== 'string' || !/^[a-z][a-z0-9-]{0,40}$/.test(actionId)) return undefined;
+    return { actionId, context };
+  } catch {
+    return undefined;
+  }
+}
+
+function choiceElement(f: ChoiceField) {
+  const options = f.options.slice(0, SELECT_MAX_OPTIONS).map((o) => ({ text: plain(o.label, OPTION_TEXT_MAX), value: o.value.slice(0, 150) }));
+  const initial = options.find((o) => o.value === f.initial);
+  const common = { action_id: INPUT_ACTION_ID, options, ...(initial ? { initial_option: initial } : {}) };
+  return options.length <= RADIO_MAX_OPTIONS ? { type: 'radio_buttons' as const, ...common } : { type: 'static_select' as const, placeholder: plain('Choose', 150), ...common };
+}
+
+function textElement(f: TextField) {
+  const max = Math.min(f.maxLength, TEXT_INPUT_MAX);
+  return {
+    type: 'plain_text_input' as const,
+    action_id: INPUT_ACTION_ID,
+    multiline: f.multiline,
+    max_length: max,
+    ...(f.initial ? { initial_value: f.initial.slice(0, max) } : {}),
+  };
+}
+
+function input(f: FormField): Block {
+  return {
+    type: 'input',
+    block_id: f.id.slice(0, 255),
+    label: plain(f.label, LABEL_MAX),
+    element: f.kind === 'choice' ? choiceElement(f) : textElement(f),
+    ...(f.kind === 'text' ? { optional: f.optional, ...(f.hint ? { hint: plain(f.hint, LABEL_MAX) } : {}) } : {}),
+  };
+}
+
+export function renderFormModal(form: Form): ModalView {
+  const blocks: Block[] = [];
+  if (form.intro) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(form.intro).slice(0, SECTION_MAX) } });
+  blocks.push(...form.fields.map(input));
+  return {
+    type: 'modal',
+    callback_id: FORM_CALLBACK_ID,
+    title: plain(form.title, TITLE_MAX),
+    submit: plain(form.submitLabel, BUTTON_MAX),
+    close: plain('Cancel', BUTTON_MAX),
+    private_metadata: formMetadata(form),
+    blocks: blocks.slice(0, BLOCKS_MAX),
+  };
+}
+
+/** A reply shown privately in a modal (after a submit, or a click in App Home): read-only. */
+export function renderMessageModal(m: Message, title = 'Trellis'): ModalView {
+  return {
+    type: 'modal',
+    title: plain(title, TITLE_MAX),
+    close: plain('Close', BUTTON_MAX),
+    blocks: renderBlocks(m).slice(0, BLOCKS_MAX),
+  };
+}

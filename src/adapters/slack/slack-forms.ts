@@ -1,0 +1,64 @@
+// Private forms over Slack: a core Form opens as a modal, its view_submission
+// goes back to the core, and the reply replaces the modal. Nothing submitted
+// is posted to a conversation or logged.
+import type { App, webApi } from '@slack/bolt';
+import type { AdapterDeps } from '../adapter.js';
+import { failure, type Message } from '../../core/message.js';
+import type { Caller } from '../../core/request.js';
+import { reportError, SORRY } from '../../report-error.js';
+import { renderBlocks } from './render-blocks.js';
+import { FORM_CALLBACK_ID, INPUT_ACTION_ID, parseFormMetadata, renderMessageModal } from './render-modal.js';
+
+type WebClient = webApi.WebClient;
+type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: unknown } | null } | undefined> | undefined>;
+
+export const NOT_RECOGNISED = 'Trellis did not recognise this form, so nothing was recorded. Open it again from the message or from Trellis in your sidebar.';
+
+/** App Home shows a person's own overview (and their check-in buttons): refresh it after anything that changes them. */
+export async function publishHome(trellis: AdapterDeps['trellis'], client: WebClient, userId: string): Promise<void> {
+  const overview = await trellis.overview({ platform: 'slack', userId, displayName: '' });
+  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: renderBlocks(overview) } });
+}
+
+/** field id (block_id) → the chosen option's value or the text typed; unanswered fields are left out. */
+export function readValues(state: StateValues | undefined): Record<string, string> {
+  const entries: [string, string][] = [];
+  for (const [blockId, actions] of Object.entries(state ?? {})) {
+    const element = actions?.[INPUT_ACTION_ID] ?? Object.values(actions ?? {})[0];
+    const value = element?.selected_option ? element.selected_option.value : element?.value;
+    if (typeof value === 'string' && value !== '') entries.push([blockId, value]);
+  }
+  // fromEntries defines own properties: a block_id of "__proto__" stays an (unknown) field.
+  return Object.fromEntries(entries);
+}
+
+const blockIdsOf = (blocks: unknown): Set<string> =>
+  new Set((Array.isArray(blocks) ? blocks : []).map((b) => (b as { block_id?: unknown })?.block_id).filter((id): id is string => typeof id === 'string'));
+
+export function registerForms(bolt: App, { trellis, log }: AdapterDeps): void {
+  bolt.view({ callback_id: FORM_CALLBACK_ID, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+    const update = (m: Message) => ack({ response_action: 'update', view: renderMessageModal(m, view.title?.text || 'Trellis') });
+    const meta = parseFormMetadata(view.private_metadata);
+    if (!meta) return update(failure(NOT_RECOGNISED));
+
+    const caller: Caller = { platform: 'slack', userId: body.user.id, displayName: body.user.name ?? '' };
+    let reply: Message;
+    try {
+      // Local and fast: the modal is answered within Slack's 3 seconds.
+      reply = await trellis.submit({ caller, actionId: meta.actionId, context: meta.context, values: readValues(view.state?.values) });
+    } catch (err) {
+      reportError(log, 'slack form submit', err);
+      return update(failure(SORRY));
+    }
+
+    if (reply.fieldErrors) {
+      // Slack accepts errors only for input blocks in this view; anything else is shown as text.
+      const inView = blockIdsOf(view.blocks);
+      const errors = Object.fromEntries(Object.entries(reply.fieldErrors).filter(([id]) => inView.has(id)));
+      if (Object.keys(errors).length === Object.keys(reply.fieldErrors).length) return ack({ response_action: 'errors', errors });
+      return update({ ...reply, items: Object.values(reply.fieldErrors) });
+    }
+    await update(reply);
+    if (reply.tone === 'success') await publishHome(trellis, client, caller.userId).catch((err) => reportError(log, 'slack app home', err));
+  });
+}
