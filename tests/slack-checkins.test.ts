@@ -300,7 +300,7 @@ describe('Slack check-ins', () => {
       expect(outsider.response_action).toBe('update');
       expect(viewText(outsider.view)).toContain("isn't one you can answer");
       const friend = await submit(PAT, leeView, allAnswered('1'));
-      expect(viewText(friend.view)).toContain('not yours to answer');
+      expect(viewText(friend.view)).toContain('as the critical friend you stand outside them');
       await unchanged();
     });
   });

@@ -111,7 +111,7 @@ describe('survey now, answering and closing', () => {
     const form = await openForm(sam);
     expect(msg(await trellis.action({ caller: stranger, place: dm, actionId: 'survey-open', value: roundId() })).text).toContain("isn't one you can answer");
     expect((await submit(stranger, answersFor(form))).text).toContain("isn't one you can answer");
-    expect((await submit(chris, answersFor(form))).text).toContain('opened before you joined');
+    expect((await submit(chris, answersFor(form))).text).toContain('as the critical friend you stand outside them');
     const dana: Caller = { platform: 'slack', userId: 'U-DANA', displayName: 'Dana' };
     await say(dana, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm);
     expect((await submit(dana, answersFor(form))).text).toContain('opened before you joined');

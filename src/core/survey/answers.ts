@@ -38,6 +38,7 @@ async function findInvited(deps: Deps, caller: Caller, roundId: string): Promise
   const tz = partnership?.timezone ?? 'UTC';
   if (round.closedAt) return { ok: false, reply: failure(`This check-in closed on ${formatLocal(round.closedAt, tz)}, so nothing was recorded. Thank you for wanting to answer — the next one will come to you.`) };
   const invited = (await deps.store.invitations(roundId)).some((i) => i.memberId === member.id);
+  if (!invited && member.role === 'critical-friend') return { ok: false, reply: failure('Check-ins are for the partners; as the critical friend you stand outside them and are not asked.') };
   if (!invited) return { ok: false, reply: failure('This check-in opened before you joined, so it is not yours to answer. The next one will come to you.') };
   return { ok: true, round, member };
 }
