@@ -1,5 +1,6 @@
 // A local stand-in for the Bot Framework connector (Teams' serviceUrl points
-// here): it captures every activity the bot sends, so tests read the cards.
+// here): it captures every activity the bot sends (POST, replies and
+// proactive messages alike) and every update (PUT), so tests read the cards.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,10 +13,23 @@ export interface SentActivity {
   activity: Record<string, unknown>;
 }
 
+export interface UpdatedActivity {
+  conversationId: string;
+  /** The activity replaced (PUT …/activities/:activityId). */
+  activityId: string;
+  authorization?: string;
+  activity: Record<string, unknown>;
+}
+
 export interface FakeTeamsConnector {
   /** Put this in activities' `serviceUrl`. */
   serviceUrl: string;
+  /** POSTs: replies (with replyToId) and proactive messages (without), in order; the fake answers `{ id: 'sent-<n>' }`. */
   sent: SentActivity[];
+  /** PUTs: messages the bot replaced, in order. */
+  updated: UpdatedActivity[];
+  /** Conversation ids the bot may no longer write to: every request fails with 403, as when the person removed the app. */
+  failing: Set<string>;
   /** Every request that reached the fake, including ones it could not parse. */
   requests: number;
   close(): Promise<void>;
@@ -27,6 +41,8 @@ const MAX_CAPTURED = 1000;
 
 export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
   const sent: SentActivity[] = [];
+  const updated: UpdatedActivity[] = [];
+  const failing = new Set<string>();
   let requests = 0;
   let next = 0;
   const server: Server = createServer((req, res) => {
@@ -41,17 +57,25 @@ export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
     req.on('end', () => {
       const match = ACTIVITIES.exec((req.url ?? '').split('?')[0]!);
       res.setHeader('content-type', 'application/json');
-      if (req.method !== 'POST' || !match) return void res.writeHead(404).end(JSON.stringify({ error: { code: 'NotFound' } }));
+      const isPut = req.method === 'PUT' && !!match?.[2];
+      if ((req.method !== 'POST' && !isPut) || !match) return void res.writeHead(404).end(JSON.stringify({ error: { code: 'NotFound' } }));
       if (tooBig) return void res.writeHead(413).end(JSON.stringify({ error: { code: 'TooLarge' } }));
+      const conversationId = decodeURIComponent(match[1]!);
+      if (failing.has(conversationId)) return void res.writeHead(403).end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
       let activity: Record<string, unknown>;
       try {
         activity = JSON.parse(raw) as Record<string, unknown>;
       } catch {
         return void res.writeHead(400).end(JSON.stringify({ error: { code: 'BadArgument' } }));
       }
+      if (isPut) {
+        const activityId = decodeURIComponent(match[2]!);
+        if (updated.length < MAX_CAPTURED) updated.push({ conversationId, activityId, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), activity });
+        return void res.writeHead(200).end(JSON.stringify({ id: activityId }));
+      }
       if (sent.length < MAX_CAPTURED) {
         sent.push({
-          conversationId: decodeURIComponent(match[1]!),
+          conversationId,
           ...(match[2] ? { replyToId: decodeURIComponent(match[2]) } : {}),
           ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
           activity,
@@ -64,6 +88,8 @@ export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
   return {
     serviceUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     sent,
+    updated,
+    failing,
     get requests() {
       return requests;
     },

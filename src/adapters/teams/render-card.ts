@@ -20,15 +20,20 @@ export const toPlain = (text: string): string => text.replace(/`([^`\n]+)`|\*([^
 const BUTTON_STYLES = { primary: 'positive', danger: 'destructive' } as const;
 
 export interface SubmitData {
+  /** Teams opens a dialog (a `task/fetch` invoke) instead of posting the click to the chat. */
+  msteams?: { type: 'task/fetch' };
   verb: typeof SUBMIT_VERB;
   actionId: string;
   value: string;
 }
 
+/** A button that opens a private form must say so before the click: Teams then asks for a dialog. */
+const TASK_FETCH = { msteams: { type: 'task/fetch' } } as const;
+
 const toAction = (b: Button) => ({
   type: 'Action.Submit',
   title: b.label.slice(0, LIMITS.label),
-  data: { verb: SUBMIT_VERB, actionId: b.actionId, value: b.value } satisfies SubmitData,
+  data: { ...(b.opensForm ? TASK_FETCH : {}), verb: SUBMIT_VERB, actionId: b.actionId, value: b.value } satisfies SubmitData,
   ...(b.style ? { style: BUTTON_STYLES[b.style] } : {}),
 });
 

@@ -9,6 +9,8 @@ import { reportError, SORRY } from '../../report-error.js';
 import { createBotAdapter, mayBeBotToken } from './bot-adapter.js';
 import { renderReply } from './render-card.js';
 import { registerRoutes } from './teams-routes.js';
+import { registerTaskRoutes } from './task-routes.js';
+import { createTeamsMessenger } from './teams-messenger.js';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 
@@ -27,6 +29,9 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
     longRunningMessages: false,
   });
   registerRoutes(app, deps);
+  registerTaskRoutes(app, deps);
+  // Check-ins and reminders reach people in their personal chat with the bot.
+  deps.messengers.register('teams', createTeamsMessenger({ adapter, appId: config.appId ?? '', store: deps.store, log }));
   app.error(async (context, err) => {
     reportError(log, 'teams turn', err);
     await context.sendActivity(renderReply(failure(SORRY))).catch((e: unknown) => reportError(log, 'teams error reply', e));

@@ -2,13 +2,22 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import type { AdapterDeps } from '../adapter.js';
-import { failure, type Message } from '../../core/message.js';
+import { failure, info, isForm, type Message, type Reply } from '../../core/message.js';
+import type { ActionRequest } from '../../core/request.js';
 import { reportError } from '../../report-error.js';
 import { rememberConversation } from './conversation-reference.js';
 import { renderReply } from './render-card.js';
 import { isCardSubmit, isTrellisSubmit, toAction, toCommand } from './to-request.js';
 
 export const BAD_CLICK = "That button didn't come from a Trellis card I can read, so nothing was changed. Type `help` to see what you can do.";
+export const OPENS_IN_DIALOG = 'This opens in a private dialog, so that nothing you enter stays in the chat.';
+
+/**
+ * A form can only open in a dialog (task-routes.ts). A plain click that leads
+ * to one (an old card, a client without dialogs) gets the button that opens it.
+ */
+const asMessage = (r: Reply, click: ActionRequest): Message =>
+  isForm(r) ? info(OPENS_IN_DIALOG, { buttons: [{ actionId: click.actionId, label: 'Open', value: click.value, style: 'primary', opensForm: true }] }) : r;
 
 const reply = async (context: TurnContext, m: Message) => void (await context.sendActivity(renderReply(m)));
 
@@ -22,7 +31,7 @@ export function registerRoutes(app: Application, { trellis, store, clock, log }:
 
   const click = async (context: TurnContext) => {
     const action = toAction(context.activity);
-    await reply(context, action ? await trellis.action(action) : failure(BAD_CLICK));
+    await reply(context, action ? asMessage(await trellis.action(action), action) : failure(BAD_CLICK));
   };
 
   // Added to a team, a group chat or a personal chat: say hello once.

@@ -1,0 +1,83 @@
+// A core Form becomes the Adaptive Card of a Teams dialog (task module). What
+// is typed or chosen here travels back in a `task/submit` invoke, never
+// through the chat, so it never sits in exportable chat history.
+import { CardFactory, type TaskModuleTaskInfo } from 'botbuilder';
+import type { Form, FormField } from '../../core/message.js';
+import { toMarkdown, toPlain } from './render-card.js';
+import { FORM_VERB, RESERVED_FORM_KEYS, type Reopen } from './task-request.js';
+
+const LIMITS = { intro: 4000, label: 300, hint: 500, error: 300, fields: 40, options: 20, value: 2000 } as const;
+
+/** What the dialog's submit button carries back (plus one entry per input, by field id). */
+export interface FormSubmitData {
+  verb: typeof FORM_VERB;
+  actionId: string;
+  context: string;
+  /** The click that opened this form, to open it again when a submit is refused. */
+  reopen?: Reopen;
+}
+
+export interface FormState {
+  /** What the person chose or typed, shown again instead of the form's initial values. */
+  values?: Record<string, string>;
+  /** field id → what is wrong with it, shown in red under the field. */
+  errors?: Record<string, string>;
+  /** Why the submit was refused, shown in red above the fields. */
+  error?: string;
+  reopen?: Reopen;
+}
+
+const attention = (text: string, limit: number) => ({ type: 'TextBlock', text: toPlain(text).slice(0, limit), wrap: true, color: 'attention', spacing: 'Small' });
+
+function renderField(f: FormField, state: FormState): Record<string, unknown>[] {
+  if (RESERVED_FORM_KEYS.has(f.id)) throw new Error(`A form field may not be called "${f.id}": Teams would mix it up with the submit data.`);
+  const value = (state.values?.[f.id] ?? f.initial)?.slice(0, LIMITS.value);
+  const input =
+    f.kind === 'choice'
+      ? {
+          type: 'Input.ChoiceSet',
+          id: f.id,
+          label: f.label.slice(0, LIMITS.label),
+          style: 'expanded',
+          isRequired: true,
+          errorMessage: 'Choose an answer.',
+          choices: f.options.slice(0, LIMITS.options).map((o) => ({ title: o.label, value: o.value })),
+        }
+      : {
+          type: 'Input.Text',
+          id: f.id,
+          label: f.label.slice(0, LIMITS.label),
+          isMultiline: f.multiline,
+          maxLength: f.maxLength,
+          isRequired: !f.optional,
+          ...(f.optional ? {} : { errorMessage: 'This one is needed.' }),
+        };
+  const blocks: Record<string, unknown>[] = [{ ...input, ...(value ? { value } : {}), spacing: 'Medium' }];
+  if (f.kind === 'text' && f.hint) blocks.push({ type: 'TextBlock', text: toPlain(f.hint).slice(0, LIMITS.hint), wrap: true, isSubtle: true, size: 'Small', spacing: 'Small' });
+  const error = state.errors?.[f.id];
+  if (error) blocks.push(attention(error, LIMITS.error));
+  return blocks;
+}
+
+export function renderFormCard(form: Form, state: FormState = {}): Record<string, unknown> {
+  const body: Record<string, unknown>[] = [];
+  if (state.error) body.push(attention(state.error, LIMITS.error));
+  if (form.intro) body.push({ type: 'TextBlock', text: toMarkdown(form.intro.slice(0, LIMITS.intro)), wrap: true });
+  for (const f of form.fields.slice(0, LIMITS.fields)) body.push(...renderField(f, state));
+  const data: FormSubmitData = { verb: FORM_VERB, actionId: form.submitActionId, context: form.context, ...(state.reopen ? { reopen: state.reopen } : {}) };
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    actions: [{ type: 'Action.Submit', title: form.submitLabel.slice(0, 40), style: 'positive', data }],
+  };
+}
+
+/** The dialog itself: its title and the form's card; a check-in is a tall card, Teams scrolls the rest. */
+export const formTask = (form: Form, state: FormState = {}): TaskModuleTaskInfo => ({
+  title: toPlain(form.title),
+  height: 'large',
+  width: 'medium',
+  card: CardFactory.adaptiveCard(renderFormCard(form, state)),
+});

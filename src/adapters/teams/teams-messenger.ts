@@ -1,0 +1,80 @@
+// Private messages on Teams: a card posted proactively into the person's
+// personal chat with the bot (its reference is kept when they message or
+// install Trellis), and later replaced in place.
+import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import { z } from 'zod';
+import type { Message } from '../../core/message.js';
+import type { Delivery, Store } from '../../core/ports.js';
+import type { Logger } from '../../log.js';
+import { reportError } from '../../report-error.js';
+import type { PlatformMessenger } from '../messenger-hub.js';
+import { renderReply } from './render-card.js';
+
+export interface TeamsMessengerDeps {
+  adapter: TeamsAdapter;
+  /**
+   * The bot's app id. Empty in unauthenticated mode: botbuilder then posts to
+   * the reference's serviceUrl without a token (its credentials are empty).
+   */
+  appId: string;
+  store: Store;
+  log: Logger;
+}
+
+const teamsDelivery = z.object({ platform: z.literal('teams'), userId: z.string().min(1), activityId: z.string().min(1) });
+
+export function createTeamsMessenger({ adapter, appId, store, log }: TeamsMessengerDeps): PlatformMessenger {
+  /** The person's personal chat with the bot; never a channel, whatever the store holds. */
+  const personalChat = async (userId: string): Promise<Partial<ConversationReference> | undefined> => {
+    const reference = (await store.conversation('teams', userId))?.reference as Partial<ConversationReference> | undefined;
+    return reference?.conversation?.conversationType === 'personal' && reference.serviceUrl ? reference : undefined;
+  };
+
+  /**
+   * Runs `write` in that chat, as the bot writing a new message there (not
+   * replying to anything). A failure comes back to the caller: left inside the
+   * turn, it would reach the adapter's onTurnError, which posts an apology.
+   */
+  const inChat = async (reference: Partial<ConversationReference>, write: (context: TurnContext) => Promise<void>) => {
+    let failure: { error: unknown } | undefined;
+    await adapter.continueConversationAsync(appId, reference, async (context) => {
+      // The continuation event's made-up id would otherwise become a replyToId.
+      delete (context.activity as Partial<Activity>).id;
+      await write(context).catch((error: unknown) => void (failure = { error }));
+    });
+    if (failure) throw failure.error;
+  };
+
+  return {
+    async sendPrivate(userId: string, message: Message): Promise<Delivery | undefined> {
+      try {
+        const reference = await personalChat(userId);
+        if (!reference) return undefined;
+        let activityId: string | undefined;
+        await inChat(reference, async (context) => {
+          activityId = (await context.sendActivity(renderReply(message)))?.id;
+        });
+        // Delivered without an id cannot be updated later, but it did arrive.
+        return { platform: 'teams', userId, ...(activityId ? { activityId } : {}) };
+      } catch (err) {
+        reportError(log, 'teams private message', err);
+        return undefined;
+      }
+    },
+
+    async update(delivery: Delivery, message: Message): Promise<void> {
+      try {
+        const parsed = teamsDelivery.safeParse(delivery);
+        if (!parsed.success) return;
+        const reference = await personalChat(parsed.data.userId);
+        if (!reference) return;
+        await inChat(reference, async (context) => {
+          await context.updateActivity({ ...renderReply(message), id: parsed.data.activityId });
+        });
+      } catch (err) {
+        reportError(log, 'teams message update', err);
+      }
+    },
+  };
+}
