@@ -84,7 +84,7 @@ async function answerOnSlack(who: { id: string }, value: string, comment = '') {
 
 /** Teams: open the dialog from the person's check-in card, then submit it. */
 async function answerOnTeams(who: (typeof TEAMS_PEOPLE)[0], value: string, comment = '') {
-  const card = connector.sent.find((s) => s.conversationId === who.chat && !s.replyToId)!.activity.attachments[0].content as Json;
+  const card = (connector.sent.find((s) => s.conversationId === who.chat && !s.replyToId)!.activity as Json).attachments[0].content as Json;
   const opened = await teamsInvoke(who, 'task-fetch', card.actions[0].data);
   expect(opened.sent).toHaveLength(0); // a dialog, never a chat message
   const form = opened.body!.task.value.card.content as Json;
