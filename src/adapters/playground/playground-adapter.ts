@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { Caller, Place } from '../../core/request.js';
 import { reportError, SORRY } from '../../report-error.js';
+import { isForm } from '../../core/message.js';
+import { PlaygroundInbox } from './playground-inbox.js';
 
 export const PERSONAS = [
   { id: 'alex', name: 'Alex Morgan', hint: 'Partnership coordinator at the City Council' },
@@ -23,21 +25,41 @@ const persona = z.enum(PERSONAS.map((p) => p.id) as [string, ...string[]], { mes
 const where = z.enum(['channel', 'personal']).default('channel');
 const commandBody = z.object({ persona, text: z.string().max(2000), where });
 const actionBody = z.object({ persona, actionId: z.string().min(1).max(100), value: z.string().max(2000), where });
+export const MAX_FORM_VALUES = 50;
+const submitBody = z.object({
+  persona,
+  actionId: z.string().min(1).max(100),
+  context: z.string().max(200),
+  values: z
+    .record(z.string().min(1).max(100), z.string().max(2000))
+    .refine((v) => Object.keys(v).length <= MAX_FORM_VALUES, { message: `at most ${MAX_FORM_VALUES} values` }),
+});
 
 const callerOf = (id: string): Caller => ({ platform: 'playground', userId: `pg-${id}`, displayName: PERSONAS.find((p) => p.id === id)!.name });
 const placeOf = (id: string, w: 'channel' | 'personal'): Place => (w === 'channel' ? ROOM : { conversationId: `pg-dm-${id}`, kind: 'personal' });
 
-export function mountPlayground({ app, trellis, log }: AdapterDeps): MountedAdapter {
+export function mountPlayground({ app, trellis, log, clock, messengers }: AdapterDeps): MountedAdapter {
+  // Check-ins and reminders for a persona wait here until the page polls for them.
+  const inbox = new PlaygroundInbox(clock);
+  messengers.register('playground', inbox);
+
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
+  const choosePersona = 'Choose a persona: ?persona=' + PERSONAS.map((p) => p.id).join('|');
 
   router.get('/personas', (_req, res) => {
     res.json({ personas: PERSONAS, room: ROOM.label });
   });
   router.get('/overview', async (req, res) => {
     const parsed = persona.safeParse(req.query.persona);
-    if (!parsed.success) return void res.status(400).json({ error: 'Choose a persona: ?persona=' + PERSONAS.map((p) => p.id).join('|') });
+    if (!parsed.success) return void res.status(400).json({ error: choosePersona });
     res.json({ overview: await trellis.overview(callerOf(parsed.data)) });
+  });
+  router.get('/inbox', (req, res) => {
+    const parsed = persona.safeParse(req.query.persona);
+    if (!parsed.success) return void res.status(400).json({ error: choosePersona });
+    res.set('cache-control', 'no-store');
+    res.json({ messages: inbox.list(callerOf(parsed.data).userId) });
   });
   router.post('/command', async (req, res) => {
     const parsed = commandBody.safeParse(req.body);
@@ -49,7 +71,15 @@ export function mountPlayground({ app, trellis, log }: AdapterDeps): MountedAdap
     const parsed = actionBody.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) });
     const { persona: id, actionId, value, where: w } = parsed.data;
-    res.json({ reply: await trellis.action({ caller: callerOf(id), place: placeOf(id, w), actionId, value }) });
+    const reply = await trellis.action({ caller: callerOf(id), place: placeOf(id, w), actionId, value });
+    // A private form goes to the page as it is: the page opens it as a dialog.
+    res.json(isForm(reply) ? { form: reply.form } : { reply });
+  });
+  router.post('/submit', async (req, res) => {
+    const parsed = submitBody.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) });
+    const { persona: id, actionId, context, values } = parsed.data;
+    res.json({ reply: await trellis.submit({ caller: callerOf(id), actionId, context, values }) });
   });
   // Malformed JSON and unexpected failures end here, never as a stack trace.
   router.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {

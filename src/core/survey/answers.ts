@@ -124,7 +124,8 @@ export async function openCheckInButtons(deps: Deps, memberships: Member[]): Pro
     const invitation = round && (await deps.store.invitations(round.id)).find((i) => i.memberId === m.id);
     if (!round || !invitation) continue;
     const name = (await deps.store.partnership(m.partnershipId))?.name ?? '';
-    buttons.push(answerButton(round, invitation.answered ? `${name}: see or change my answers` : `${name}: answer check-in #${round.number}`));
+    const button = answerButton(round, invitation.answered ? `${name}: see or change my answers` : `${name}: answer check-in #${round.number}`);
+    buttons.push(invitation.answered ? { ...button, style: undefined } : button);
   }
   return buttons;
 }

@@ -1,11 +1,15 @@
 // The Trellis playground page: plain browser JS, no framework, no build step.
 // Server text (partnership and organisation names are typed by people) only
 // ever reaches the page through textContent / createTextNode: never innerHTML.
+// What Trellis sends a persona on its own (check-ins, reminders) is polled from
+// the server's inbox and shown in their direct messages; answers are given in
+// a private form (a modal dialog), never typed into a conversation.
 'use strict';
 
 (() => {
   const STORAGE_KEY = 'trellis-playground-persona';
   const COLOURS = ['#0f766e', '#7c3aed', '#c2410c', '#1d4ed8', '#be185d', '#4d7c0f', '#0e7490', '#a16207'];
+  const INBOX_POLL_MS = 2000;
 
   const state = {
     personas: [],
@@ -17,6 +21,14 @@
     channel: [],
     dms: {},
     overviewRequest: 0,
+    // Per persona: inbox message id → its entry in their direct-message thread.
+    inbox: {},
+    inboxRequest: 0,
+    // Per persona: inbox messages that arrived while their DM was not on screen.
+    unread: {},
+    // The open private form, if any (one at a time).
+    form: null,
+    formCount: 0,
   };
 
   const $ = (id) => document.getElementById(id);
@@ -30,6 +42,7 @@
     input: $('command'),
     overview: $('overview'),
     overviewWho: $('overview-who'),
+    dmBadge: $('dm-badge'),
   };
 
   // ---- small DOM helpers -------------------------------------------------
@@ -87,28 +100,42 @@
   const personaById = (id) => state.personas.find((p) => p.id === id);
   const colourOf = (id) => COLOURS[Math.max(0, state.personas.findIndex((p) => p.id === id)) % COLOURS.length];
   const timeNow = () => new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const timeOf = (iso) => {
+    const d = new Date(String(iso));
+    return Number.isNaN(d.getTime()) ? timeNow() : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  };
 
   function avatar(id) {
     const p = personaById(id);
     return el('span', { class: 'avatar', 'aria-hidden': 'true', style: `background:${colourOf(id)}` }, initials(p ? p.name : id));
   }
 
-  function eyeIcon() {
+  function icon(className, shapes) {
     const NS = 'http://www.w3.org/2000/svg';
     const svg = document.createElementNS(NS, 'svg');
     svg.setAttribute('viewBox', '0 0 24 24');
     svg.setAttribute('aria-hidden', 'true');
-    svg.setAttribute('class', 'eye');
-    for (const [tag, attrs] of [
-      ['path', { d: 'M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z' }],
-      ['circle', { cx: '12', cy: '12', r: '3' }],
-    ]) {
+    svg.setAttribute('focusable', 'false');
+    svg.setAttribute('class', className);
+    for (const [tag, attrs] of shapes) {
       const shape = document.createElementNS(NS, tag);
       for (const [k, v] of Object.entries(attrs)) shape.setAttribute(k, v);
       svg.appendChild(shape);
     }
     return svg;
   }
+
+  const eyeIcon = () =>
+    icon('eye', [
+      ['path', { d: 'M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z' }],
+      ['circle', { cx: '12', cy: '12', r: '3' }],
+    ]);
+
+  const lockIcon = () =>
+    icon('lock', [
+      ['rect', { x: '4', y: '10.5', width: '16', height: '10.5', rx: '2.5' }],
+      ['path', { d: 'M8 10.5V7.5a4 4 0 0 1 8 0v3' }],
+    ]);
 
   // ---- rendering a Trellis message ----------------------------------------
 
@@ -144,7 +171,7 @@
       const row = el('div', { class: 'actions' });
       for (const b of message.buttons) {
         const style = b.style === 'primary' || b.style === 'danger' ? ` btn-${b.style}` : '';
-        row.appendChild(el('button', { type: 'button', class: `btn${style}`, onclick: () => onButton(b) }, String(b.label)));
+        row.appendChild(el('button', { type: 'button', class: `btn${style}`, onclick: (event) => onButton(b, event.currentTarget) }, String(b.label)));
       }
       card.appendChild(row);
     }
@@ -175,6 +202,13 @@
     if (entry.where === state.where) renderLog();
   }
 
+  function removeEntry(entry, personaId) {
+    const list = thread(entry.where, personaId);
+    const i = list.indexOf(entry);
+    if (i >= 0) list.splice(i, 1);
+    if (entry.where === state.where) renderLog();
+  }
+
   function renderEntry(entry) {
     const onlyYou = entry.onlyFor && entry.where === 'channel';
     const classes = ['msg', `msg-${entry.kind}`];
@@ -200,6 +234,7 @@
       el('span', { class: 'who', text: 'Trellis' }),
       el('span', { class: 'badge', text: 'App' }),
       el('time', { text: entry.time }),
+      entry.updated ? el('span', { class: 'edited', text: '(updated)' }) : null,
       onlyYou ? el('span', { class: 'only-you' }, eyeIcon(), 'Only visible to you') : null,
     );
     let content;
@@ -209,7 +244,7 @@
       content = el('div', { class: 'inline-error', role: 'alert' }, el('strong', { text: entry.heading }), ' ', entry.text);
     } else {
       const where = entry.where;
-      content = renderMessage(entry.message, (button) => click(button, where));
+      content = renderMessage(entry.message, (button, origin) => click(button, where, origin));
     }
     return el(
       'article',
@@ -235,6 +270,7 @@
       { class: 'empty' },
       el('p', { class: 'empty-title', text: 'Your direct messages with Trellis' }),
       el('p', null, inline(`Only ${p ? p.name : 'you'} and the bot see this conversation. Join a partnership with \`join <invite-code> <organisation>\`, or type \`help\`.`)),
+      el('p', null, inline('Check-ins arrive here too: you answer them in a private form.')),
     );
   }
 
@@ -274,11 +310,12 @@
     } catch {
       /* not JSON: handled below */
     }
-    if (!res.ok || !data || !data.reply) {
+    const form = data && data.form && typeof data.form === 'object' && Array.isArray(data.form.fields) ? data.form : null;
+    if (!res.ok || !data || !(data.reply || form)) {
       const reason = data && typeof data.error === 'string' ? data.error : `The server answered ${res.status} ${res.statusText}.`;
       return { ok: false, heading: res.ok ? 'Unexpected answer from the server.' : 'Trellis could not take that request.', text: reason };
     }
-    return { ok: true, reply: data.reply };
+    return form ? { ok: true, form } : { ok: true, reply: data.reply };
   }
 
   function settle(where, persona, pending, result, anchor) {
@@ -301,16 +338,329 @@
     const result = await post('/playground/command', { persona, text, where });
     settle(where, persona, pending, result);
     refreshOverview();
+    refreshInbox();
   }
 
-  async function click(button, where) {
+  /**
+   * A click on a message's button. One that opens a private form posts nothing
+   * to the conversation (as in Slack and Teams): the button shows it is busy,
+   * then the form opens over the page. Anything else is a click plus a reply.
+   */
+  async function click(button, where, origin) {
     const persona = state.persona;
     if (!persona) return;
-    const anchor = addEntry(where, persona, { kind: 'click', persona, text: String(button.label), onlyFor: persona });
-    const pending = addEntry(where, persona, { kind: 'pending', onlyFor: persona });
+    const opensForm = button.opensForm === true;
+    let anchor = null;
+    let pending = null;
+    const note = () => {
+      anchor = addEntry(where, persona, { kind: 'click', persona, text: String(button.label), onlyFor: persona });
+      pending = addEntry(where, persona, { kind: 'pending', onlyFor: persona });
+    };
+    if (!opensForm) note();
+    else if (origin) {
+      if (origin.getAttribute('aria-busy') === 'true') return; // a double click
+      origin.setAttribute('aria-busy', 'true');
+      origin.disabled = true;
+    }
     const result = await post('/playground/action', { persona, actionId: button.actionId, value: button.value, where });
-    settle(where, persona, pending, result, anchor);
+    if (origin) {
+      origin.removeAttribute('aria-busy');
+      origin.disabled = false;
+    }
+    if (result.ok && result.form) {
+      if (pending) removeEntry(pending, persona);
+      if (anchor) removeEntry(anchor, persona);
+      if (persona === state.persona) openForm(result.form, persona, origin);
+    } else {
+      if (opensForm) note();
+      settle(where, persona, pending, result, anchor);
+    }
     refreshOverview();
+    refreshInbox();
+  }
+
+  // ---- the persona's inbox (check-ins and other private messages) ---------
+
+  async function refreshInbox() {
+    const persona = state.persona;
+    if (!persona) return;
+    const request = ++state.inboxRequest;
+    let data;
+    try {
+      const res = await fetch(`/playground/inbox?persona=${encodeURIComponent(persona)}`, { cache: 'no-store' });
+      if (!res.ok) return;
+      data = await res.json();
+    } catch {
+      return; // the next poll tries again; commands show their own connection errors
+    }
+    if (request !== state.inboxRequest) return; // a newer poll (or another persona) won
+    mergeInbox(persona, data && data.messages);
+  }
+
+  /** New messages join the DM thread where they are first seen; changed ones are updated in place. */
+  function mergeInbox(persona, messages) {
+    if (!Array.isArray(messages)) return;
+    const known = state.inbox[persona] || (state.inbox[persona] = new Map());
+    let changed = false;
+    let added = 0;
+    for (const m of messages) {
+      if (!m || typeof m.id !== 'string' || !m.message || typeof m.message !== 'object') continue;
+      const json = JSON.stringify(m.message);
+      const entry = known.get(m.id);
+      if (!entry) {
+        const fresh = { kind: 'bot', message: m.message, json, inboxId: m.id, onlyFor: null, where: 'personal', time: timeOf(m.at) };
+        thread('personal', persona).push(fresh);
+        known.set(m.id, fresh);
+        added++;
+        changed = true;
+      } else if (entry.json !== json) {
+        Object.assign(entry, { message: m.message, json, updated: true });
+        changed = true;
+      }
+    }
+    const onScreen = state.where === 'personal' && persona === state.persona;
+    if (added && !onScreen) state.unread[persona] = (state.unread[persona] || 0) + added;
+    if (changed && onScreen) renderLog();
+    renderUnread();
+  }
+
+  /** "2 new" beside the direct-message place while the persona is elsewhere. */
+  function renderUnread() {
+    if (!els.dmBadge) return;
+    if (state.where === 'personal') state.unread[state.persona] = 0;
+    const n = state.unread[state.persona] || 0;
+    els.dmBadge.textContent = n ? `${n} new` : '';
+    els.dmBadge.hidden = !n;
+  }
+
+  // ---- private forms ----------------------------------------------------------
+
+  /**
+   * A core Form as a modal dialog: the rest of the page is inert while it is
+   * open, Tab stays inside it, Esc closes it. Answers go straight to
+   * /playground/submit and are never added to a conversation.
+   */
+  function openForm(form, persona, opener) {
+    closeForm();
+    const uid = ++state.formCount;
+    const openerArea = opener && els.overview.contains(opener) ? 'overview' : 'log';
+    const ids = { title: `form-${uid}-title`, intro: `form-${uid}-intro`, alert: `form-${uid}-alert` };
+    const fields = form.fields.filter((f) => f && typeof f.id === 'string' && (f.kind === 'choice' || f.kind === 'text'));
+    const refs = new Map(); // field id → { field, box, error, control?, first? }
+    let busy = false;
+
+    const alertBox = el('div', { class: 'form-alert', id: ids.alert, role: 'alert', hidden: true });
+    const body = el('div', { class: 'form-body' });
+    if (form.intro) body.appendChild(el('p', { class: 'form-intro', id: ids.intro }, inline(form.intro)));
+    body.appendChild(alertBox);
+
+    let statement = 0;
+    fields.forEach((field, i) => {
+      const base = `form-${uid}-f${i}`;
+      const error = el('p', { class: 'field-error', id: `${base}-error`, hidden: true });
+      if (field.kind === 'choice') {
+        statement++;
+        const options = Array.isArray(field.options) ? field.options : [];
+        const initial = field.initial === undefined || field.initial === null ? null : String(field.initial);
+        const inputs = options.map((o) => el('input', { type: 'radio', name: base, value: String(o.value), checked: initial !== null && String(o.value) === initial }));
+        const box = el(
+          'fieldset',
+          { class: 'form-field field-choice' },
+          el('legend', { class: 'field-label' }, el('span', { class: 'field-number', 'aria-hidden': 'true' }, String(statement)), el('span', null, inline(field.label))),
+          el(
+            'div',
+            { class: 'options', style: `--count:${Math.max(1, options.length)}` },
+            options.map((o, j) => el('label', { class: 'option' }, inputs[j], el('span', { class: 'option-label', text: String(o.label) }))),
+          ),
+          error,
+        );
+        box.addEventListener('change', () => clearFieldError(field.id));
+        refs.set(field.id, { field, box, error, inputs });
+        body.appendChild(box);
+      } else {
+        const max = Number.isFinite(Number(field.maxLength)) && Number(field.maxLength) > 0 ? Math.floor(Number(field.maxLength)) : undefined;
+        const hintId = field.hint ? `${base}-hint` : undefined;
+        const control = field.multiline
+          ? el('textarea', { id: base, name: base, rows: 3, maxlength: max, 'aria-describedby': hintId, 'aria-required': field.optional === false ? 'true' : undefined })
+          : el('input', { id: base, name: base, type: 'text', maxlength: max, 'aria-describedby': hintId, 'aria-required': field.optional === false ? 'true' : undefined, autocomplete: 'off' });
+        control.value = field.initial === undefined || field.initial === null ? '' : String(field.initial);
+        const counter = max ? el('span', { class: 'counter', 'aria-hidden': 'true' }) : null;
+        const count = () => {
+          if (counter) counter.textContent = `${control.value.length} / ${max}`;
+        };
+        count();
+        control.addEventListener('input', () => {
+          count();
+          clearFieldError(field.id);
+        });
+        const box = el(
+          'div',
+          { class: 'form-field field-text' },
+          el('label', { class: 'field-label', for: base }, inline(field.label)),
+          control,
+          field.hint || counter ? el('div', { class: 'field-foot' }, field.hint ? el('p', { class: 'field-hint', id: hintId }, inline(field.hint)) : el('span'), counter) : null,
+          error,
+        );
+        refs.set(field.id, { field, box, error, control });
+        body.appendChild(box);
+      }
+    });
+
+    const closeButton = el('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close', onclick: () => dialog.close() }, '×');
+    const cancelButton = el('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel');
+    const submitLabel = String(form.submitLabel || 'Submit');
+    const submitButton = el('button', { type: 'submit', class: 'btn btn-primary' }, submitLabel);
+    const formEl = el(
+      'form',
+      { class: 'form', novalidate: true },
+      el(
+        'header',
+        { class: 'form-head' },
+        el('div', { class: 'form-heading' }, el('p', { class: 'form-eyebrow' }, lockIcon(), 'Private form'), el('h2', { id: ids.title, text: String(form.title || 'Form') })),
+        closeButton,
+      ),
+      body,
+      el('footer', { class: 'form-foot' }, el('p', { class: 'form-private' }, 'Only you see this form and what you choose in it.'), el('div', { class: 'form-buttons' }, cancelButton, submitButton)),
+    );
+    const dialog = el('dialog', { class: 'form-dialog', 'aria-labelledby': ids.title, 'aria-describedby': form.intro ? ids.intro : undefined }, formEl);
+
+    function clearFieldError(id) {
+      const ref = refs.get(id);
+      if (!ref || ref.error.hidden) return;
+      ref.error.hidden = true;
+      ref.error.replaceChildren();
+      ref.box.classList.remove('has-error');
+      setDescribedBy(ref, false);
+    }
+
+    function setDescribedBy(ref, on) {
+      const target = ref.control || ref.box;
+      const described = (target.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== ref.error.id);
+      if (on) described.push(ref.error.id);
+      if (described.length) target.setAttribute('aria-describedby', described.join(' '));
+      else target.removeAttribute('aria-describedby');
+      if (ref.control) {
+        if (on) ref.control.setAttribute('aria-invalid', 'true');
+        else ref.control.removeAttribute('aria-invalid');
+      }
+    }
+
+    function showAlert(heading, text) {
+      alertBox.replaceChildren(el('strong', { text: heading }), ...(text ? [' ', inline(text)] : []));
+      alertBox.hidden = false;
+    }
+
+    function showFieldErrors(reply) {
+      for (const id of refs.keys()) clearFieldError(id);
+      const stray = [];
+      let first = null;
+      for (const [id, why] of Object.entries(reply.fieldErrors)) {
+        const ref = refs.get(id);
+        if (!ref) {
+          stray.push(String(why));
+          continue;
+        }
+        ref.error.replaceChildren(el('span', { class: 'tone-icon', 'aria-hidden': 'true' }, '!'), inline(String(why)));
+        ref.error.hidden = false;
+        ref.box.classList.add('has-error');
+        setDescribedBy(ref, true);
+        if (!first) first = ref;
+      }
+      showAlert(String(reply.text || 'Some answers need another look.'), stray.join(' '));
+      if (first) {
+        first.box.scrollIntoView({ block: 'center' });
+        const target = first.control || first.inputs.find((x) => x.checked) || first.inputs[0];
+        if (target) target.focus({ preventScroll: true });
+      } else {
+        body.scrollTop = 0;
+      }
+    }
+
+    formEl.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (busy) return;
+      const values = {};
+      for (const [id, ref] of refs) {
+        if (ref.control) values[id] = ref.control.value;
+        else {
+          const chosen = ref.inputs.find((x) => x.checked);
+          if (chosen) values[id] = chosen.value;
+        }
+      }
+      busy = true;
+      submitButton.disabled = true;
+      submitButton.setAttribute('aria-busy', 'true');
+      submitButton.textContent = 'Sending…';
+      const result = await post('/playground/submit', { persona, actionId: form.submitActionId, context: form.context, values });
+      busy = false;
+      submitButton.disabled = false;
+      submitButton.removeAttribute('aria-busy');
+      submitButton.textContent = submitLabel;
+      if (!dialog.open) return;
+      if (!result.ok) {
+        showAlert(result.heading, result.text);
+        body.scrollTop = 0;
+        return;
+      }
+      const reply = result.reply;
+      if (reply.fieldErrors && typeof reply.fieldErrors === 'object' && Object.keys(reply.fieldErrors).length) {
+        showFieldErrors(reply);
+        return;
+      }
+      dialog.close();
+      // The reply is for this persona alone: it goes to their direct messages.
+      addEntry('personal', persona, { kind: 'bot', message: reply, onlyFor: null });
+      if (state.where !== 'personal') {
+        state.unread[persona] = (state.unread[persona] || 0) + 1;
+        renderUnread();
+      }
+      refreshInbox();
+      refreshOverview();
+    });
+
+    // Tab and Shift+Tab wrap around inside the dialog.
+    dialog.addEventListener('keydown', (event) => {
+      if (event.key !== 'Tab') return;
+      const focusable = [...dialog.querySelectorAll('button, input, textarea, select, [tabindex]:not([tabindex="-1"])')].filter(
+        (n) => !n.disabled && n.getClientRects().length > 0 && (n.type !== 'radio' || n.checked || !dialog.querySelector(`input[type="radio"][name="${n.name}"]:checked`)),
+      );
+      if (!focusable.length) return;
+      const first = focusable[0];
+      const last = focusable[focusable.length - 1];
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      if (!state.form || state.form.dialog !== dialog) return; // replaced by a newer form
+      state.form = null;
+      document.body.classList.remove('modal-open');
+      // Back to the button that opened it, or its redrawn twin (the conversation and side panel redraw).
+      const twin = opener && !opener.isConnected ? [...document.querySelectorAll(`#${openerArea} button`)].reverse().find((b) => b.textContent === opener.textContent) : null;
+      if (opener && opener.isConnected) opener.focus();
+      else if (twin) twin.focus();
+      else els.input.focus();
+    });
+
+    document.body.appendChild(dialog);
+    document.body.classList.add('modal-open');
+    state.form = { dialog, persona };
+    dialog.showModal();
+    const start = [...refs.values()][0];
+    const target = start ? start.control || start.inputs.find((x) => x.checked) || start.inputs[0] : submitButton;
+    if (target) target.focus();
+    body.scrollTop = 0;
+  }
+
+  function closeForm() {
+    const open = state.form;
+    state.form = null;
+    if (open && open.dialog.open) open.dialog.close();
   }
 
   async function refreshOverview() {
@@ -327,18 +677,44 @@
       view = el('div', { class: 'inline-error', role: 'alert' }, el('strong', { text: 'Could not load your partnerships.' }), ' ', String(err && err.message ? err.message : err));
     }
     if (request !== state.overviewRequest) return; // a newer request (another persona) won
+    // Keep keyboard focus on a side-panel button that is redrawn with the same label.
+    const focused = els.overview.contains(document.activeElement) ? document.activeElement.textContent : null;
     els.overview.replaceChildren(view);
+    if (focused) {
+      const again = [...els.overview.querySelectorAll('button')].find((b) => b.textContent === focused);
+      if (again) again.focus();
+    }
   }
 
-  /** "Riverside Partnership — member, City Council" becomes a small card per partnership. */
+  /** "Riverside Partnership — member, City Council" becomes a small card per partnership; open check-ins become buttons. */
   function renderOverview(message) {
     if (!Array.isArray(message.items) || message.items.length === 0) {
       return el('div', { class: 'overview-empty' }, el('p', null, inline(message.text)));
     }
+    const buttons = Array.isArray(message.buttons) ? message.buttons : [];
+    const frag = document.createDocumentFragment();
+    frag.appendChild(renderPartnerships(message.items));
+    if (buttons.length) {
+      frag.appendChild(
+        el(
+          'section',
+          { class: 'overview-actions', 'aria-labelledby': 'overview-actions-title' },
+          el('h3', { id: 'overview-actions-title', text: 'Open check-ins' }),
+          buttons.map((b) => {
+            const style = b.style === 'primary' || b.style === 'danger' ? ` btn-${b.style}` : '';
+            return el('button', { type: 'button', class: `btn btn-block${style}`, onclick: (event) => click(b, state.where, event.currentTarget) }, String(b.label));
+          }),
+        ),
+      );
+    }
+    return frag;
+  }
+
+  function renderPartnerships(items) {
     return el(
       'ul',
       { class: 'partnerships' },
-      message.items.map((item) => {
+      items.map((item) => {
         const text = String(item);
         const cut = text.indexOf(' — ');
         const name = cut >= 0 ? text.slice(0, cut) : text;
@@ -380,13 +756,16 @@
     els.overviewWho.textContent = p ? `As ${p.name}` : '';
     renderHeader();
     renderLog(true);
+    renderUnread();
     refreshOverview();
+    refreshInbox();
   }
 
   function chooseWhere(where) {
     state.where = where === 'personal' ? 'personal' : 'channel';
     renderHeader();
     renderLog(true);
+    renderUnread();
     els.input.focus();
   }
 
@@ -436,6 +815,13 @@
     // On narrow screens the people scroll sideways: bring the remembered one into view.
     const chosen = els.personaList.querySelector('input:checked');
     if (chosen && chosen.parentElement) chosen.parentElement.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    // New check-ins and updated ones show up while the page is on screen.
+    setInterval(() => {
+      if (document.visibilityState === 'visible') refreshInbox();
+    }, INBOX_POLL_MS);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') refreshInbox();
+    });
     document.body.dataset.ready = 'true';
   }
 
