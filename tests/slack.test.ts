@@ -97,6 +97,20 @@ describe('Slack', () => {
     expect(JSON.stringify(publish.body.view)).toContain('Riverside Partnership — critical friend, Health Trust');
   });
 
+  it('answers commands typed to the bot in its Messages tab, and ignores its own and edited messages', async () => {
+    const im = fixture<Record<string, unknown>>('message-im');
+    const before = slack.calls.length;
+    expect((await event(trellis.url, im)).status).toBe(200);
+    const reply = await waitFor(() => slack.calls.slice(before).find((c) => c.method === 'chat.postMessage' && c.body.channel === 'D0SAM'));
+    expect(JSON.stringify(reply.body.blocks)).toContain('Riverside Partnership');
+    const edited = { ...im, event_id: 'Ev0IM00002', event: { ...(im.event as object), subtype: 'message_changed' } };
+    const fromBot = { ...im, event_id: 'Ev0IM00003', event: { ...(im.event as object), user: 'UBOT', bot_id: 'BBOT', subtype: 'bot_message' } };
+    await event(trellis.url, edited);
+    await event(trellis.url, fromBot);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.calls.slice(before).filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+  });
+
   it('refuses a member changing the partnership, and explains', async () => {
     const before = await readFile(trellis.dataFile, 'utf8');
     const reply = await run(SAM, CHANNEL, 'org add Sneaky Ltd private');

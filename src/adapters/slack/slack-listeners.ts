@@ -1,13 +1,10 @@
 // Slack payloads in, core calls, Block Kit out. Transport only: no rules here.
-import type { App } from '@slack/bolt';
-import type { webApi } from '@slack/bolt';
-
-type WebClient = webApi.WebClient;
+import type { App, webApi } from '@slack/bolt';
 import type { AdapterDeps } from '../adapter.js';
 import type { Caller, Place } from '../../core/request.js';
 import { reportError, SORRY } from '../../report-error.js';
 import { failure, isForm, type Message, type Reply } from '../../core/message.js';
-import { fromActionId, renderResponse } from './render-blocks.js';
+import { fallbackText, fromActionId, renderBlocks, renderResponse } from './render-blocks.js';
 import { renderFormModal, renderMessageModal } from './render-modal.js';
 import { publishHome, registerForms } from './slack-forms.js';
 
@@ -33,6 +30,20 @@ export function registerListeners(bolt: App, deps: AdapterDeps): void {
       const caller: Caller = { platform: 'slack', userId: command.user_id, displayName: await names(client, command.user_id, command.user_name) };
       return trellis.command({ caller, place: placeOf(command.channel_id, command.channel_name), text: command.text ?? '' });
     });
+  });
+
+  // The bot's Messages tab: the same words as after /trellis, typed to the bot.
+  bolt.message(async ({ message, say, client }) => {
+    if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || !message.user) return;
+    const userId = message.user;
+    try {
+      const caller: Caller = { platform: 'slack', userId, displayName: await names(client, userId, '') };
+      const reply = await trellis.command({ caller, place: { conversationId: message.channel, kind: 'personal' }, text: message.text ?? '' });
+      await say({ text: fallbackText(reply), blocks: renderBlocks(reply) });
+    } catch (err) {
+      reportError(log, 'slack direct message', err);
+      await say(SORRY).catch(() => undefined);
+    }
   });
 
   bolt.action({ type: 'block_actions' }, async ({ ack, body, action, respond, client }) => {
@@ -79,7 +90,7 @@ const placeOf = (channelId: string, channelName: string): Place =>
 function displayNames() {
   const cache = new Map<string, { name: string; at: number }>();
   const TTL = 60 * 60 * 1000;
-  return async (client: WebClient, userId: string, fallback: string): Promise<string> => {
+  return async (client: webApi.WebClient, userId: string, fallback: string): Promise<string> => {
     const hit = cache.get(userId);
     if (hit && Date.now() - hit.at < TTL) return hit.name;
     try {
