@@ -6,6 +6,8 @@ import type { Messenger } from '../core/ports.js';
 /** What one adapter provides: private messages to its own users. */
 export interface PlatformMessenger {
   sendPrivate(userId: string, message: Message): Promise<Delivery | undefined>;
+  /** Optional until every adapter posts to channels. */
+  sendToConversation?(conversationId: string, message: Message): Promise<Delivery | undefined>;
   update(delivery: Delivery, message: Message): Promise<void>;
 }
 
@@ -18,6 +20,10 @@ export class MessengerHub implements Messenger {
 
   async sendPrivate(to: { platform: Platform; userId: string }, message: Message) {
     return this.by.get(to.platform)?.sendPrivate(to.userId, message);
+  }
+
+  async sendToConversation(platform: Platform, conversationId: string, message: Message) {
+    return this.by.get(platform)?.sendToConversation?.(conversationId, message);
   }
 
   async update(delivery: Delivery, message: Message) {

@@ -1,4 +1,5 @@
 // Platform-neutral messages: the core returns these, each adapter has one renderer.
+import type { ChartSpec } from './trends/types.js';
 
 export interface Field {
   label: string;
@@ -27,6 +28,8 @@ export interface Message {
   tone: 'info' | 'success' | 'error';
   /** `caller`: only the person who asked sees it; `conversation`: everyone where it was asked. */
   audience: 'caller' | 'conversation';
+  /** A chart of indices over rounds: Slack and Teams show it as an image, the playground inline. */
+  chart?: ChartSpec;
   /** Only on a refused form submit: field id → what is wrong with it. */
   fieldErrors?: Record<string, string>;
 }

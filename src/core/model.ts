@@ -36,7 +36,18 @@ export interface Partnership {
   createdAt: string;
   schedule?: Schedule;
   survey: SurveySettings;
+  /** When trends alert coordinators; defaults in DEFAULT_ALERTS. */
+  alerts?: AlertSettings;
 }
+
+export interface AlertSettings {
+  /** A change this many points or more (and outside its uncertainty) is notable. */
+  notablePoints: number;
+  /** Trust or commitment under this index alerts, whatever the change. */
+  floor: number;
+}
+
+export const DEFAULT_ALERTS: AlertSettings = { notablePoints: 10, floor: 50 };
 
 export interface Organisation {
   id: string;

@@ -52,6 +52,8 @@ export type { Delivery };
 export interface Messenger {
   /** Sends to a person privately (a DM, a personal chat); undefined when they cannot be reached yet. */
   sendPrivate(to: { platform: Platform; userId: string }, message: Message): Promise<Delivery | undefined>;
+  /** Posts to a shared conversation (a partnership's home channel); undefined when it cannot. */
+  sendToConversation(platform: Platform, conversationId: string, message: Message): Promise<Delivery | undefined>;
   /** Replaces a message sent earlier (e.g. a check-in becomes "Thanks — answered"). */
   update(delivery: Delivery, message: Message): Promise<void>;
 }

@@ -26,6 +26,7 @@ const partnership = z.object({
     })
     .optional(),
   survey: z.object({ remindAfterMinutes: z.number().int().min(1), windowMinutes: z.number().int().min(1) }),
+  alerts: z.object({ notablePoints: z.number().min(1).max(100), floor: z.number().min(0).max(100) }).optional(),
 });
 
 const organisation = z.object({

@@ -8,6 +8,7 @@ import type { Message, Reply } from '../../src/core/message.js';
 
 const asMessage = (r: Reply) => r as Message;
 import { fakeClock } from '../helpers/fake-clock.js';
+import { fakeMessenger } from '../helpers/fake-messenger.js';
 
 const alex: Caller = { platform: 'slack', userId: 'U1', displayName: 'Alex' };
 const sam: Caller = { platform: 'teams', userId: '29:sam', displayName: 'Sam' };
@@ -23,7 +24,7 @@ let code = '';
 beforeEach(async () => {
   store = createMemoryStore();
   let n = 0;
-  trellis = createTrellis({ store, clock: fakeClock(), secret: 'k'.repeat(32), messenger: { sendPrivate: async () => undefined, update: async () => undefined }, newId: () => `id-${++n}`, newInviteCode: () => (n === 0 ? 'TEST-CODE' : `CODE-${n}`) });
+  trellis = createTrellis({ store, clock: fakeClock(), secret: 'k'.repeat(32), messenger: fakeMessenger(), newId: () => `id-${++n}`, newInviteCode: () => (n === 0 ? 'TEST-CODE' : `CODE-${n}`) });
   const reply = await say(alex, 'setup Riverside');
   code = 'TEST-CODE';
   expect(reply.tone).toBe('success');

@@ -4,6 +4,7 @@ import type { Messenger } from '../../src/core/ports.js';
 
 export interface FakeMessenger extends Messenger {
   sent: { to: string; message: Message; delivery: Delivery }[];
+  posted: { platform: Platform; conversationId: string; message: Message }[];
   updates: { delivery: Delivery; message: Message }[];
   /** User ids the fake cannot reach (like a Teams user who never opened a chat). */
   unreachable: Set<string>;
@@ -13,8 +14,14 @@ export function fakeMessenger(): FakeMessenger {
   const sent: FakeMessenger['sent'] = [];
   const updates: FakeMessenger['updates'] = [];
   const unreachable = new Set<string>();
+  const posted: FakeMessenger['posted'] = [];
   return {
     sent,
+    posted,
+    async sendToConversation(platform: Platform, conversationId: string, message: Message) {
+      posted.push({ platform, conversationId, message });
+      return { platform, conversationId };
+    },
     updates,
     unreachable,
     async sendPrivate(to: { platform: Platform; userId: string }, message: Message) {

@@ -1,0 +1,113 @@
+// From stored rounds and answer sets to figures anyone may see: indices per
+// round, change with honest uncertainty, suppressed breakdowns, sector gaps.
+import type { AnswerSet, Organisation, Round } from '../model.js';
+import type { Bank } from '../survey/bank.js';
+import { mean, rescale, round1, sd, welchInterval } from './stats.js';
+import { suppress, type RawCell } from './suppress.js';
+import type { Breakdown, Change, FactorResult, Gap, RoundSummary } from './types.js';
+
+export interface RoundData {
+  round: Round;
+  invited: number;
+  answered: number;
+  answers: AnswerSet[];
+}
+
+export interface TrendSettings {
+  threshold: number;
+  notablePoints: number;
+}
+
+/** Each person's score for a factor: the mean of their rated statements of it, 0–100. */
+export function personScores(bank: Bank, answers: AnswerSet[], factor: string): { set: AnswerSet; score: number }[] {
+  const out: { set: AnswerSet; score: number }[] = [];
+  for (const set of answers) {
+    const rated = Object.entries(set.values).filter(([id, v]) => v !== null && bank.item(id)?.factor === factor).map(([, v]) => v as number);
+    if (rated.length) out.push({ set, score: rescale(mean(rated)) });
+  }
+  return out;
+}
+
+export function summarise(bank: Bank, data: RoundData, k: number): RoundSummary {
+  const { round, invited, answered, answers } = data;
+  const asked = [...new Set(round.itemIds.map((id) => bank.item(id)?.factor).filter((f): f is string => !!f))];
+  const factors: FactorResult[] = asked.map((factor) => {
+    const scores = personScores(bank, answers, factor);
+    const label = bank.factor(factor)?.label ?? factor;
+    if (scores.length < k) return { factor, label, n: scores.length, index: null, spread: null, distribution: null };
+    const values = answers.flatMap((s) => Object.entries(s.values).filter(([id]) => bank.item(id)?.factor === factor).map(([, v]) => v));
+    const rated = values.filter((v): v is NonNullable<typeof v> => v !== null);
+    const distribution = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0, skip: 0 };
+    for (const v of values) distribution[v === null ? 'skip' : (String(v) as '1')]++;
+    return { factor, label, n: scores.length, index: round1(rescale(mean(rated))), spread: round1(sd(scores.map((s) => s.score)) ?? 0), distribution };
+  });
+  return {
+    roundId: round.id,
+    number: round.number,
+    kind: round.kind,
+    ...(round.closedAt ? { closedAt: round.closedAt } : {}),
+    invited,
+    answered,
+    rate: invited ? answered / invited : 0,
+    visible: answered >= k,
+    factors,
+  };
+}
+
+const indexOf = (s: RoundSummary, factor: string) => s.factors.find((f) => f.factor === factor)?.index ?? null;
+
+/** Change of every factor asked in the latest round, against the round before that asked it and the mean of the three before. */
+export function changes(bank: Bank, history: RoundData[], summaries: RoundSummary[], settings: TrendSettings): Change[] {
+  const latest = summaries.at(-1);
+  const latestData = history.at(-1);
+  if (!latest || !latestData) return [];
+  return latest.factors.map((f) => {
+    const earlier = summaries.slice(0, -1).filter((s) => indexOf(s, f.factor) !== null);
+    const prev = earlier.at(-1);
+    const current = f.index;
+    const previous = prev ? indexOf(prev, f.factor) : null;
+    const delta = current !== null && previous !== null ? round1(current - previous) : null;
+    const prevData = prev && history.find((h) => h.round.id === prev.roundId);
+    const raw = current !== null && prevData ? welchInterval(personScores(bank, latestData.answers, f.factor).map((s) => s.score), personScores(bank, prevData.answers, f.factor).map((s) => s.score)) : undefined;
+    const interval: [number, number] | null = raw ? [round1(raw[0]), round1(raw[1])] : null;
+    const recent = earlier.slice(-3).map((s) => indexOf(s, f.factor)!);
+    const deltaFromRecent = current !== null && recent.length === 3 ? round1(current - mean(recent)) : null;
+    const notable = delta !== null && interval !== null && Math.abs(delta) >= settings.notablePoints && (interval[0] > 0 || interval[1] < 0);
+    return { factor: f.factor, label: f.label, current, previous, delta, interval, deltaFromRecent, notable };
+  });
+}
+
+/** By sector, and by organisation within each shown sector, for one factor of one round. */
+export function breakdowns(bank: Bank, data: RoundData, factor: string, orgs: Organisation[], k: number): Breakdown[] {
+  const scores = personScores(bank, data.answers, factor);
+  const totalVisible = scores.length >= k;
+  const sectorOf = (s: AnswerSet) => s.sector ?? 'independent';
+  const orgOf = (s: AnswerSet) => orgs.find((o) => o.id === s.organisationId)?.name ?? 'independent';
+  const cellsBy = (key: (s: AnswerSet) => string, among = scores): RawCell[] => {
+    const groups = new Map<string, number[]>();
+    for (const { set, score } of among) groups.set(key(set), [...(groups.get(key(set)) ?? []), score]);
+    return [...groups].map(([group, xs]) => ({ group, n: xs.length, index: round1(mean(xs)) })).sort((a, b) => a.group.localeCompare(b.group));
+  };
+  const sectors = suppress(cellsBy(sectorOf), k, totalVisible);
+  const orgCells = sectors.flatMap((sector) => suppress(cellsBy(orgOf, scores.filter((s) => sectorOf(s.set) === sector.group)), k, !sector.hidden));
+  return [
+    { by: 'sector', factor, cells: sectors },
+    { by: 'organisation', factor, cells: orgCells.sort((a, b) => a.group.localeCompare(b.group)) },
+  ];
+}
+
+/** Sectors whose view of a factor is well below everyone else's (a sign of uneven power). */
+export function gaps(bank: Bank, data: RoundData, factor: string, orgs: Organisation[], k: number, points: number): Gap[] {
+  const [sectors] = breakdowns(bank, data, factor, orgs, k);
+  const scores = personScores(bank, data.answers, factor);
+  const out: Gap[] = [];
+  for (const cell of sectors!.cells) {
+    // The rest hold ≥ k people: suppression guarantees it whenever a sector is shown.
+    const others = scores.filter((s) => (s.set.sector ?? 'independent') !== cell.group).map((s) => s.score);
+    if (cell.hidden || cell.index === null || others.length === 0) continue;
+    const othersIndex = round1(mean(others));
+    const gap = round1(othersIndex - cell.index);
+    if (gap >= points) out.push({ factor, sector: cell.group, index: cell.index, othersIndex, gap });
+  }
+  return out;
+}

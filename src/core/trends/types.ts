@@ -1,0 +1,81 @@
+// What trends are made of: plain figures, already suppressed below the
+// partnership's threshold, ready for any renderer.
+
+/** A figure withheld because too few people stand behind it (or behind what it would reveal). */
+export type Figure = number | null;
+
+export interface FactorResult {
+  factor: string;
+  label: string;
+  /** How many people rated at least one of this factor's statements. */
+  n: number;
+  /** 0–100 (1→0, 5→100); null when n < k. */
+  index: Figure;
+  /** Disagreement: the standard deviation of people's scores, on the same 0–100 scale; null when n < k. */
+  spread: Figure;
+  /** How many chose each point of the scale ("skip" = prefer not to say); null when n < k. */
+  distribution: Record<'1' | '2' | '3' | '4' | '5' | 'skip', number> | null;
+}
+
+export interface RoundSummary {
+  roundId: string;
+  number: number;
+  kind: 'pulse' | 'healthcheck';
+  closedAt?: string;
+  invited: number;
+  answered: number;
+  /** answered / invited, 0–1. */
+  rate: number;
+  /** False when fewer than k answered: no index of this round is shown. */
+  visible: boolean;
+  factors: FactorResult[];
+}
+
+export interface Change {
+  factor: string;
+  label: string;
+  current: Figure;
+  previous: Figure;
+  /** current − previous round. */
+  delta: Figure;
+  /** 95% interval for delta (Welch's t, suited to small groups); null when there is not enough data. */
+  interval: [number, number] | null;
+  /** current − the mean of the previous three rounds' indices. */
+  deltaFromRecent: Figure;
+  /** Large enough (≥ the partnership's notable change) and outside the interval's noise. */
+  notable: boolean;
+}
+
+export interface Cell {
+  group: string;
+  /** Null when hidden. */
+  n: number | null;
+  index: Figure;
+  hidden: boolean;
+}
+
+export interface Breakdown {
+  by: 'sector' | 'organisation';
+  factor: string;
+  cells: Cell[];
+}
+
+export interface Gap {
+  factor: string;
+  sector: string;
+  index: number;
+  othersIndex: number;
+  gap: number;
+}
+
+export interface ChartSeries {
+  name: string;
+  values: (number | null)[];
+}
+
+/** A line chart of indices (0–100) over rounds; renderers draw it as SVG/PNG or a text sparkline. */
+export interface ChartSpec {
+  title: string;
+  labels: string[];
+  series: ChartSeries[];
+}
