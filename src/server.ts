@@ -36,7 +36,8 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const app = express();
   app.disable('x-powered-by');
   const messengers = new MessengerHub();
-  const trellis = createTrellis({ store, clock, secret, messenger: messengers });
+  let url = `http://localhost:${config.port}`;
+  const trellis = createTrellis({ store, clock, secret, messenger: messengers, publicUrl: () => config.publicUrl ?? url });
   const deps = { app, trellis, store, clock, log, messengers };
   const adapters: MountedAdapter[] = [];
 
@@ -54,7 +55,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   });
   for (const a of adapters) await a.start?.();
   const scheduler = schedule ? startScheduler(() => trellis.tick(), log) : undefined;
-  const url = `http://localhost:${(server.address() as AddressInfo).port}`;
+  url = `http://localhost:${(server.address() as AddressInfo).port}`;
   log.info('Trellis is listening', { url, adapters: adapters.map((a) => a.name), store: storeKind });
 
   return {

@@ -9,6 +9,8 @@ export interface Deps {
   secret: string;
   newId: () => string;
   newInviteCode: () => string;
+  /** Where people reach Trellis's own pages (the dashboard), e.g. PUBLIC_URL. */
+  publicUrl: () => string;
 }
 
 // No 0/O, 1/I/L: invite codes are read aloud in meetings and typed from slides.
@@ -24,5 +26,6 @@ export type RequiredDeps = Pick<Deps, 'store' | 'clock' | 'messenger' | 'secret'
 export const withDefaults = (d: RequiredDeps & Partial<Deps>): Deps => ({
   newId: randomUUID,
   newInviteCode: randomInviteCode,
+  publicUrl: () => 'http://localhost:3000',
   ...d,
 });

@@ -2,6 +2,7 @@
 // typed to the bot in Teams, and the playground's box all arrive here.
 import { PARTNERSHIP_TYPES, ROLES, SECTORS, type PartnershipType, type Role, type Sector } from './model.js';
 import { parseSurvey, SURVEY_USAGE, type SurveyCommand } from './survey/survey-grammar.js';
+import { parseTrends, TRENDS_USAGE, type TrendsCommand } from './trends/trends-grammar.js';
 
 export type Command =
   | { name: 'help'; topic?: string }
@@ -18,7 +19,8 @@ export type Command =
   | { name: 'set'; setting: 'type'; value: PartnershipType }
   | { name: 'set'; setting: 'timezone'; value: string }
   | { name: 'set'; setting: 'threshold'; value: number }
-  | SurveyCommand;
+  | SurveyCommand
+  | TrendsCommand;
 
 export type Parsed = { ok: true; command: Command } | { ok: false; error: string; usage?: string };
 
@@ -41,6 +43,7 @@ export const USAGE = {
   members: ['members', 'who is in the partnership, with organisation and role'],
   status: ['status', 'the partnership at a glance'],
   ...SURVEY_USAGE,
+  ...TRENDS_USAGE,
   set: [`set purpose <text> | set type <${PARTNERSHIP_TYPES.join('|')}> | set timezone <Area/City> | set threshold <3 or more>`, `change a setting (coordinators)`],
 } as const satisfies Record<string, readonly [string, string]>;
 
@@ -91,6 +94,12 @@ export function parseCommand(input: string): Parsed {
     }
     case 'set':
       return parseSet(rest);
+    case 'trends':
+    case 'export':
+    case 'dashboard': {
+      const parsed = parseTrends(verb, rest);
+      return parsed.ok ? ok(parsed.command) : bad(parsed.error, parsed.usage);
+    }
     case 'survey': {
       const parsed = parseSurvey(rest);
       return parsed.ok ? ok(parsed.command) : bad(parsed.error, parsed.usage);

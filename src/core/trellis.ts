@@ -12,6 +12,8 @@ import { describeMemberships, join, listMembers, setRole } from './commands/memb
 import { survey } from './survey/survey-commands.js';
 import { OPEN_CHECK_IN, openCheckIn, openCheckInButtons, SUBMIT_CHECK_IN, submitCheckIn } from './survey/answers.js';
 import { tick } from './survey/rounds.js';
+import { trends } from './trends/trends-commands.js';
+import { dashboardView, exportCsv, type DashboardView } from './trends/dashboard.js';
 
 export interface Trellis {
   command(req: CommandRequest): Promise<Message>;
@@ -19,6 +21,10 @@ export interface Trellis {
   action(req: ActionRequest): Promise<Reply>;
   /** A private form sent back. */
   submit(req: SubmitRequest): Promise<Message>;
+  /** The signed dashboard page's figures, or why the link is refused. */
+  dashboard(token: string): Promise<{ ok: true; view: DashboardView } | { ok: false; status: number; message: string }>;
+  /** The signed CSV export, or why the link is refused. */
+  exportCsv(token: string): Promise<{ ok: true; filename: string; csv: string } | { ok: false; status: number; message: string }>;
   /** Everything due now (scheduled rounds, reminders, closing); the scheduler calls it every minute. */
   tick(): Promise<void>;
   /** A person's own overview (Slack App Home, the playground's side panel). */
@@ -68,6 +74,12 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
         return setRole(deps, ctx, cmd.who, cmd.role);
       case 'members':
         return listMembers(deps, ctx);
+      case 'trends':
+      case 'trends by sector':
+      case 'trends settings':
+      case 'export':
+      case 'dashboard':
+        return trends(deps, ctx, cmd);
       default:
         return survey(deps, ctx, cmd);
     }
@@ -87,6 +99,8 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
       return Promise.resolve(failure('That form is not one Trellis knows; nothing was recorded.'));
     },
     tick: () => serial(() => tick(deps)),
+    dashboard: (token) => dashboardView(deps, token),
+    exportCsv: (token) => exportCsv(deps, token),
     overview: async (caller) => {
       const memberships = await deps.store.membershipsOf(caller.platform, caller.userId);
       if (memberships.length === 0) {

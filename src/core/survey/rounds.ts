@@ -7,6 +7,7 @@ import { bankFor } from './bank.js';
 import { choosePulseItems, healthCheckItems } from './rotation.js';
 import { lastSlot } from './schedule.js';
 import { checkInMessage, closedMessage, reminderMessage } from './check-in-messages.js';
+import { publishDigest } from '../trends/digest.js';
 
 const MINUTE = 60_000;
 
@@ -65,6 +66,7 @@ export async function closeRound(deps: Deps, p: Partnership, round: Round): Prom
   const invitations = await deps.store.invitations(round.id);
   // Unanswered check-ins stop inviting answers that would be refused.
   for (const inv of invitations) if (!inv.answered && inv.delivery) await deps.messenger.update(inv.delivery, closedMessage(p, round)).catch(() => undefined);
+  await publishDigest(deps, p);
   return { answered: invitations.filter((i) => i.answered).length, invited: invitations.length };
 }
 

@@ -1,0 +1,41 @@
+// A partnership's closed rounds with their answers, summarised for display.
+import type { Deps } from '../deps.js';
+import { DEFAULT_ALERTS, type Organisation, type Partnership } from '../model.js';
+import { bankFor, type Bank } from '../survey/bank.js';
+import { changes, summarise, type RoundData } from './compute.js';
+import type { Change, ChartSpec, RoundSummary } from './types.js';
+
+export interface History {
+  bank: Bank;
+  orgs: Organisation[];
+  data: RoundData[];
+  summaries: RoundSummary[];
+  /** Of the latest closed round. */
+  changes: Change[];
+}
+
+export async function loadHistory(deps: Deps, p: Partnership): Promise<History> {
+  const bank = bankFor(await deps.store.customItems(p.id));
+  const rounds = (await deps.store.rounds(p.id)).filter((r) => r.closedAt).sort((a, b) => a.number - b.number);
+  const data: RoundData[] = [];
+  for (const round of rounds) {
+    const invitations = await deps.store.invitations(round.id);
+    data.push({ round, invited: invitations.length, answered: invitations.filter((i) => i.answered).length, answers: await deps.store.answerSets(round.id) });
+  }
+  const summaries = data.map((d) => summarise(bank, d, p.threshold));
+  const settings = { threshold: p.threshold, notablePoints: (p.alerts ?? DEFAULT_ALERTS).notablePoints };
+  return { bank, orgs: await deps.store.organisations(p.id), data, summaries, changes: changes(bank, data, summaries, settings) };
+}
+
+export const indexSeries = (summaries: RoundSummary[], factor: string) => summaries.map((s) => s.factors.find((f) => f.factor === factor)?.index ?? null);
+
+/** The last dozen rounds of the given factors. */
+export function chartOf(title: string, summaries: RoundSummary[], factors: { factor: string; label: string }[]): ChartSpec {
+  const recent = summaries.slice(-12);
+  return { title, labels: recent.map((s) => `#${s.number}`), series: factors.map((f) => ({ name: f.label, values: indexSeries(recent, f.factor) })) };
+}
+
+export const HEADLINE = [
+  { factor: 'trust', label: 'Trust' },
+  { factor: 'commitment', label: 'Commitment' },
+];

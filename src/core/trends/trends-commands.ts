@@ -1,0 +1,76 @@
+// trends, trends <factor>, trends by sector, trends settings, export, dashboard.
+import { failure, info, success, type Message } from '../message.js';
+import type { Deps } from '../deps.js';
+import { DEFAULT_ALERTS } from '../model.js';
+import { requireCoordinator, requireMember, type Context } from '../context.js';
+import { sparkline } from './sparkline.js';
+import { breakdowns } from './compute.js';
+import { describeChange } from './digest.js';
+import { chartOf, HEADLINE, indexSeries, loadHistory } from './history.js';
+import { LINK_HOURS, signLink } from './links.js';
+import { BREAKDOWN_FACTORS } from './dashboard.js';
+import type { TrendsCommand } from './trends-grammar.js';
+
+const NO_DATA = 'No check-in has closed yet, so there are no trends to show. Coordinators open one with `survey now`.';
+
+export async function trends(deps: Deps, ctx: Context, cmd: TrendsCommand): Promise<Message> {
+  const p = ctx.partnership;
+  if (cmd.name === 'trends') {
+    const refused = requireMember(ctx);
+    if (refused) return refused;
+  } else {
+    const refused = await requireCoordinator(deps.store, ctx, cmd.name === 'trends by sector' ? 'see breakdowns by sector' : cmd.name === 'trends settings' ? 'change alert settings' : `get the ${cmd.name} link`);
+    if (refused) return refused;
+  }
+  if (cmd.name === 'trends settings') {
+    const alerts = { ...(p.alerts ?? DEFAULT_ALERTS), ...(cmd.notablePoints ? { notablePoints: cmd.notablePoints } : {}), ...(cmd.floor !== undefined ? { floor: cmd.floor } : {}) };
+    await deps.store.savePartnership({ ...p, alerts });
+    return success(`A change of ${alerts.notablePoints} points or more (beyond its uncertainty) is notable; trust or commitment under ${alerts.floor} alerts coordinators and the critical friend.`);
+  }
+  if (cmd.name === 'export' || cmd.name === 'dashboard') {
+    const url = `${deps.publicUrl()}/${cmd.name}/${signLink(deps.secret, p.id, cmd.name, deps.clock.now())}`;
+    const what = cmd.name === 'dashboard' ? 'the dashboard' : 'a CSV of the figures Trellis shows (never anyone\'s answers)';
+    return info(`Here is your private link to ${what} for ${p.name}. It works for ${LINK_HOURS} hours; please don't forward it.\n${url}`);
+  }
+
+  const h = await loadHistory(deps, p);
+  if (h.summaries.length === 0) return info(NO_DATA);
+  const shown = h.summaries.filter((s) => s.visible);
+  if (cmd.name === 'trends by sector') {
+    const latest = [...h.data].reverse().find((d) => d.answered >= p.threshold);
+    if (!latest) return info(`No check-in yet had ${p.threshold} or more answers, so there is nothing to break down.`);
+    const items = BREAKDOWN_FACTORS.flatMap((f) =>
+      breakdowns(h.bank, latest, f, h.orgs, p.threshold).map((b) => `${h.bank.factor(f)?.label ?? f} by ${b.by}: ${b.cells.map((c) => (c.hidden ? `${c.group} —` : `${c.group} ${c.index} (${c.n})`)).join(' · ')}`),
+    );
+    return info(`Check-in #${latest.round.number}. Groups under ${p.threshold} people are shown as —, and so is whatever would let someone work them out.`, { title: `${p.name}: by sector and organisation`, items });
+  }
+
+  if (cmd.factor) {
+    const factor = h.bank.factor(cmd.factor);
+    if (!factor) return failure(`"${cmd.factor}" is not a factor. Factors: ${h.bank.factors.map((f) => f.factor).join(', ')}.`);
+    const series = indexSeries(h.summaries, factor.factor);
+    const last = [...h.summaries].reverse().find((s) => s.factors.some((f) => f.factor === factor.factor && f.index !== null));
+    const result = last?.factors.find((f) => f.factor === factor.factor);
+    if (!last || !result) return info(`${factor.label} has not yet had ${p.threshold} or more answers in a round.`);
+    const d = result.distribution!;
+    return info(`${factor.label} ${result.index} in check-in #${last.number} (${result.n} people; disagreement ${result.spread}). ${sparkline(series.slice(-12))}`, {
+      title: `${p.name}: ${factor.label}`,
+      fields: [
+        { label: 'Agree or strongly agree', value: String(d['4'] + d['5']) },
+        { label: 'Neither', value: String(d['3']) },
+        { label: 'Disagree or strongly disagree', value: String(d['1'] + d['2']) },
+        { label: 'Prefer not to say', value: String(d.skip) },
+      ],
+      chart: chartOf(`${factor.label} (0–100)`, h.summaries, [{ factor: factor.factor, label: factor.label }]),
+    });
+  }
+
+  if (shown.length === 0) return info(`No check-in yet had ${p.threshold} or more answers, so no results can be shown.`);
+  const latest = h.summaries.at(-1)!;
+  const lines = HEADLINE.map((f) => {
+    const c = h.changes.find((x) => x.factor === f.factor);
+    return `${c && latest.visible ? describeChange(c) : `${f.label}: not enough answers in the latest round`} ${sparkline(indexSeries(h.summaries, f.factor).slice(-12))}`;
+  });
+  lines.push(`Participation in check-in #${latest.number}: ${latest.answered} of ${latest.invited} (${Math.round(latest.rate * 100)}%).`);
+  return info(lines.join('\n'), { title: `${p.name}: trends`, chart: chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE) });
+}
