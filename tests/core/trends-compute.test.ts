@@ -1,0 +1,92 @@
+// Known synthetic data → known indices, intervals and notable flags.
+import { describe, expect, it } from 'vitest';
+import type { AnswerSet, Round, ScaleValue } from '../../src/core/model.js';
+import { bankFor } from '../../src/core/survey/bank.js';
+import { changes, summarise, type RoundData } from '../../src/core/trends/compute.js';
+import { welchInterval, tCritical } from '../../src/core/trends/stats.js';
+
+const bank = bankFor([]);
+const ITEMS = ['trust-promises', 'commitment-resources', 'purpose-clear', 'roles-clear', 'voice-heard'];
+
+let seq = 0;
+function roundOf(number: number, trust: (ScaleValue | null)[], commitment: ScaleValue = 4, invited = trust.length + 1): RoundData {
+  const round: Round = { id: `r${number}`, partnershipId: 'p', number, kind: 'pulse', itemIds: ITEMS, openedAt: '', remindAt: '', closesAt: '', closedAt: `2026-11-${10 + number}T10:00:00.000Z` };
+  const answers: AnswerSet[] = trust.map((t) => ({
+    roundId: round.id,
+    key: (++seq).toString(16).padStart(64, '0'),
+    sector: 'public',
+    values: { 'trust-promises': t, 'commitment-resources': commitment, 'purpose-clear': 3, 'roles-clear': 3, 'voice-heard': 3 },
+  }));
+  return { round, invited, answered: answers.length, answers };
+}
+
+const settings = { threshold: 5, notablePoints: 10 };
+const run = (rounds: RoundData[]) => {
+  const summaries = rounds.map((r) => summarise(bank, r, 5));
+  return { summaries, changes: changes(bank, rounds, summaries, settings) };
+};
+const trust = (x: ReturnType<typeof run>) => x.changes.find((c) => c.factor === 'trust')!;
+
+describe('indices', () => {
+  it('rescales the mean 1–5 to 0–100, with spread, distribution and participation', () => {
+    const { summaries } = run([roundOf(1, [4, 4, 5, 4, 3, null])]);
+    const s = summaries[0]!;
+    const t = s.factors.find((f) => f.factor === 'trust')!;
+    expect(t).toMatchObject({ n: 5, index: 75, spread: 17.7, distribution: { '1': 0, '2': 0, '3': 1, '4': 3, '5': 1, skip: 1 } });
+    expect(s.factors.find((f) => f.factor === 'commitment')!.index).toBe(75);
+    expect(s).toMatchObject({ invited: 7, answered: 6, visible: true });
+    expect(s.rate).toBeCloseTo(6 / 7);
+  });
+
+  it('withholds every figure of a factor under the threshold', () => {
+    const s = run([roundOf(1, [4, 4, 5, 4, null, null])]).summaries[0]!;
+    expect(s.factors.find((f) => f.factor === 'trust')).toMatchObject({ n: 4, index: null, spread: null, distribution: null });
+  });
+});
+
+describe('change', () => {
+  it('a clear drop is notable, with its Welch interval', () => {
+    const c = trust(run([roundOf(1, [4, 4, 5, 4, 3]), roundOf(2, [2, 2, 3, 2, 1])]));
+    expect(c).toMatchObject({ current: 25, previous: 75, delta: -50, notable: true });
+    // se = √(312.5/5 + 312.5/5) = 11.18, df = 8, t = 2.306 → ±25.8
+    expect(c.interval).toEqual([-75.8, -24.2]);
+  });
+
+  it('a large but noisy change is not notable: its interval spans zero', () => {
+    const c = trust(run([roundOf(1, [2, 2, 3, 2, 1]), roundOf(2, [1, 5, 1, 5, 3])]));
+    expect(c.delta).toBe(25);
+    expect(c.interval![0]).toBeLessThan(0);
+    expect(c.interval![1]).toBeGreaterThan(0);
+    expect(c.notable).toBe(false);
+  });
+
+  it('a small certain change is not notable either: under the configured points', () => {
+    const c = trust(run([roundOf(1, [4, 4, 4, 4, 4, 4, 4, 3]), roundOf(2, [4, 4, 4, 4, 4, 4, 3, 3])]));
+    expect(Math.abs(c.delta!)).toBeLessThan(10);
+    expect(c.notable).toBe(false);
+  });
+
+  it('says "not enough data" (null) instead of a fake trend', () => {
+    expect(trust(run([roundOf(1, [4, 4, 5, 4, 3])]))).toMatchObject({ current: 75, previous: null, delta: null, interval: null, notable: false, deltaFromRecent: null });
+    expect(trust(run([roundOf(1, [4, 4, 5, 4, 3]), roundOf(2, [4, 4, null, null, null])]))).toMatchObject({ current: null, delta: null, notable: false });
+    // Everyone gave the same answer both times: no spread, no interval, no claim.
+    expect(trust(run([roundOf(1, [4, 4, 4, 4, 4]), roundOf(2, [2, 2, 2, 2, 2])]))).toMatchObject({ delta: -50, interval: null, notable: false });
+  });
+
+  it('compares with the mean of the previous three rounds, skipping rounds with too few answers', () => {
+    const rounds = [roundOf(1, [4, 4, 4, 4, 3]), roundOf(2, [4, 4, 4, 4, 5]), roundOf(3, [4, null, null, null, null]), roundOf(4, [3, 3, 3, 3, 4]), roundOf(5, [2, 2, 2, 2, 2])];
+    const c = trust(run(rounds));
+    // previous visible: 70, 80, 55 → mean 68.3; current 25
+    expect(c.deltaFromRecent).toBe(-43.3);
+    expect(c.previous).toBe(55);
+  });
+});
+
+describe('statistics', () => {
+  it('uses Student t for small groups and approaches the normal for large ones', () => {
+    expect(tCritical(1)).toBe(12.706);
+    expect(tCritical(8.9)).toBe(2.306);
+    expect(tCritical(500)).toBe(1.98);
+    expect(welchInterval([1], [2, 3])).toBeUndefined();
+  });
+});
