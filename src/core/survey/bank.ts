@@ -49,10 +49,11 @@ export function bankFor(custom: CustomItem[]): Bank {
     f.items.push({ id: c.id, text: c.text });
   }
   const items = factors.flatMap((f) => f.items.map((i) => ({ id: i.id, factor: f.factor, text: i.text })));
+  const byId = new Map(items.map((i) => [i.id, i]));
   return {
     factors,
     items,
-    item: (id) => items.find((i) => i.id === id),
+    item: (id) => byId.get(id),
     factor: (name) => factors.find((f) => f.factor === name || f.label.toLowerCase() === name.toLowerCase()),
   };
 }
