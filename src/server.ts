@@ -12,6 +12,7 @@ import { mountTeams } from './adapters/teams/teams-adapter.js';
 import { mountPlayground } from './adapters/playground/playground-adapter.js';
 import { MessengerHub } from './adapters/messenger-hub.js';
 import { startScheduler } from './scheduler.js';
+import { mountDashboard } from './web/dashboard-routes.js';
 
 export interface ServerDeps {
   config: Config;
@@ -44,6 +45,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', adapters: adapters.map((a) => a.name), store: storeKind });
   });
+  mountDashboard(app, trellis, log);
   if (config.slack) adapters.push(mountSlack(deps, config.slack));
   if (config.teams) adapters.push(mountTeams(deps, config.teams));
   if (config.playground) adapters.push(mountPlayground(deps));
