@@ -321,7 +321,8 @@ describe('Teams check-ins', () => {
     const danaButton = checkInButton(opened.sent.find((s) => s.conversationId === chatOf(DANA))!.activity);
     const card = formCard(await openDialog(DANA, danaButton.data));
     const closed = await say(ALEX, 'survey close');
-    expect(textOf(closed.sent[0]!.activity)).toContain('Check-in #2 is closed: 0 of 3 answered (0%).');
+    // The reply to the command; the round's digest was posted to the channel as a new message before it.
+    expect(textOf(closed.sent.find((s) => s.replyToId)!.activity)).toContain('Check-in #2 is closed: 0 of 3 answered (0%).');
     expect(closed.updated.map((u) => u.conversationId).sort()).toEqual([chatOf(SAM), chatOf(DANA)].sort());
     const r = await deliver(invoke('task-submit', DANA, submitData(card, answers(card, '4'))));
     expect(messageOf(r.body!)).toContain('This check-in closed on');

@@ -3,11 +3,11 @@ import type { Message } from '../core/message.js';
 import type { Delivery, Platform } from '../core/model.js';
 import type { Messenger } from '../core/ports.js';
 
-/** What one adapter provides: private messages to its own users. */
+/** What one adapter provides: private messages to its own users, and posts to its conversations. */
 export interface PlatformMessenger {
   sendPrivate(userId: string, message: Message): Promise<Delivery | undefined>;
-  /** Optional until every adapter posts to channels. */
-  sendToConversation?(conversationId: string, message: Message): Promise<Delivery | undefined>;
+  /** A post to a shared conversation (a partnership's home channel), chart included. */
+  sendToConversation(conversationId: string, message: Message): Promise<Delivery | undefined>;
   update(delivery: Delivery, message: Message): Promise<void>;
 }
 
@@ -23,7 +23,7 @@ export class MessengerHub implements Messenger {
   }
 
   async sendToConversation(platform: Platform, conversationId: string, message: Message) {
-    return this.by.get(platform)?.sendToConversation?.(conversationId, message);
+    return this.by.get(platform)?.sendToConversation(conversationId, message);
   }
 
   async update(delivery: Delivery, message: Message) {

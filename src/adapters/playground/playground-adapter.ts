@@ -8,6 +8,7 @@ import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { Caller, Place } from '../../core/request.js';
 import { reportError, SORRY } from '../../report-error.js';
 import { isForm } from '../../core/message.js';
+import { chartOf } from './playground-chart.js';
 import { PlaygroundInbox } from './playground-inbox.js';
 
 export const PERSONAS = [
@@ -39,7 +40,7 @@ const callerOf = (id: string): Caller => ({ platform: 'playground', userId: `pg-
 const placeOf = (id: string, w: 'channel' | 'personal'): Place => (w === 'channel' ? ROOM : { conversationId: `pg-dm-${id}`, kind: 'personal' });
 
 export function mountPlayground({ app, trellis, log, clock, messengers }: AdapterDeps): MountedAdapter {
-  // Check-ins and reminders for a persona wait here until the page polls for them.
+  // Check-ins, reminders and alerts for a persona, and digests for the room, wait here until the page polls for them.
   const inbox = new PlaygroundInbox(clock);
   messengers.register('playground', inbox);
 
@@ -61,11 +62,17 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
     res.set('cache-control', 'no-store');
     res.json({ messages: inbox.list(callerOf(parsed.data).userId) });
   });
+  // The shared room's posts (digests): everyone in the room sees them, so no persona is needed.
+  router.get('/room', (_req, res) => {
+    res.set('cache-control', 'no-store');
+    res.json({ room: ROOM.label, messages: inbox.room(ROOM.conversationId) });
+  });
   router.post('/command', async (req, res) => {
     const parsed = commandBody.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) });
     const { persona: id, text, where: w } = parsed.data;
-    res.json({ reply: await trellis.command({ caller: callerOf(id), place: placeOf(id, w), text }) });
+    const reply = await trellis.command({ caller: callerOf(id), place: placeOf(id, w), text });
+    res.json({ reply, ...chartOf(reply) });
   });
   router.post('/action', async (req, res) => {
     const parsed = actionBody.safeParse(req.body);
@@ -73,13 +80,14 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
     const { persona: id, actionId, value, where: w } = parsed.data;
     const reply = await trellis.action({ caller: callerOf(id), place: placeOf(id, w), actionId, value });
     // A private form goes to the page as it is: the page opens it as a dialog.
-    res.json(isForm(reply) ? { form: reply.form } : { reply });
+    res.json(isForm(reply) ? { form: reply.form } : { reply, ...chartOf(reply) });
   });
   router.post('/submit', async (req, res) => {
     const parsed = submitBody.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) });
     const { persona: id, actionId, context, values } = parsed.data;
-    res.json({ reply: await trellis.submit({ caller: callerOf(id), actionId, context, values }) });
+    const reply = await trellis.submit({ caller: callerOf(id), actionId, context, values });
+    res.json({ reply, ...chartOf(reply) });
   });
   // Malformed JSON and unexpected failures end here, never as a stack trace.
   router.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {

@@ -1,14 +1,15 @@
-// The playground's private messages: what Trellis sends a persona on its own
-// (check-ins, reminders) waits here until the page asks for it. In memory
-// only, like the page's conversations; bounded so a long session cannot grow
-// without limit.
+// The playground's messages sent without being asked: a persona's private
+// messages (check-ins, reminders, alerts) and the shared room's posts
+// (digests) wait here until the page asks for them. In memory only, like the
+// page's conversations; bounded so a long session cannot grow without limit.
 import { randomUUID } from 'node:crypto';
 import type { Message } from '../../core/message.js';
 import type { Delivery } from '../../core/model.js';
 import type { Clock } from '../../core/ports.js';
 import type { PlatformMessenger } from '../messenger-hub.js';
+import { chartOf, type ShownChart } from './playground-chart.js';
 
-export interface InboxMessage {
+export interface InboxMessage extends ShownChart {
   id: string;
   /** When it was first sent (the server's clock), for the page to show. */
   at: string;
@@ -17,8 +18,11 @@ export interface InboxMessage {
 
 export const INBOX_LIMIT = 200;
 
+type Feeds = Map<string, InboxMessage[]>;
+
 export class PlaygroundInbox implements PlatformMessenger {
-  private readonly byUser = new Map<string, InboxMessage[]>();
+  private readonly byUser: Feeds = new Map();
+  private readonly byRoom: Feeds = new Map();
 
   constructor(
     private readonly clock: Clock,
@@ -26,24 +30,38 @@ export class PlaygroundInbox implements PlatformMessenger {
   ) {}
 
   async sendPrivate(userId: string, message: Message): Promise<Delivery> {
-    const inbox = this.byUser.get(userId) ?? [];
-    this.byUser.set(userId, inbox);
-    // Random ids: a delivery stored before a restart never matches a newer message.
-    const id = randomUUID();
-    inbox.push({ id, at: this.clock.now().toISOString(), message });
-    if (inbox.length > this.limit) inbox.splice(0, inbox.length - this.limit);
-    return { platform: 'playground', userId, id };
+    return { platform: 'playground', userId, id: this.add(this.byUser, userId, message) };
+  }
+
+  async sendToConversation(conversationId: string, message: Message): Promise<Delivery> {
+    return { platform: 'playground', conversationId, id: this.add(this.byRoom, conversationId, message) };
   }
 
   async update(delivery: Delivery, message: Message): Promise<void> {
-    if (delivery.platform !== 'playground' || typeof delivery.userId !== 'string') return;
-    const entry = this.byUser.get(delivery.userId)?.find((m) => m.id === delivery.id);
-    // Gone (dropped from the bounded inbox, or sent before a restart): nothing to replace.
-    if (entry) entry.message = message;
+    if (delivery.platform !== 'playground') return;
+    const feed = typeof delivery.userId === 'string' ? this.byUser.get(delivery.userId) : typeof delivery.conversationId === 'string' ? this.byRoom.get(delivery.conversationId) : undefined;
+    const i = feed?.findIndex((m) => m.id === delivery.id) ?? -1;
+    // Gone (dropped from the bounded feed, or sent before a restart): nothing to replace.
+    if (feed && i >= 0) feed[i] = { id: feed[i]!.id, at: feed[i]!.at, message, ...chartOf(message) };
   }
 
-  /** The messages for one user, oldest first (copies: callers cannot change the inbox). */
+  /** The private messages for one user, oldest first (copies: callers cannot change the inbox). */
   list(userId: string): InboxMessage[] {
     return (this.byUser.get(userId) ?? []).map((m) => ({ ...m }));
+  }
+
+  /** The posts to one shared conversation, oldest first. */
+  room(conversationId: string): InboxMessage[] {
+    return (this.byRoom.get(conversationId) ?? []).map((m) => ({ ...m }));
+  }
+
+  private add(feeds: Feeds, key: string, message: Message): string {
+    const feed = feeds.get(key) ?? [];
+    feeds.set(key, feed);
+    // Random ids: a delivery stored before a restart never matches a newer message.
+    const id = randomUUID();
+    feed.push({ id, at: this.clock.now().toISOString(), message, ...chartOf(message) });
+    if (feed.length > this.limit) feed.splice(0, feed.length - this.limit);
+    return id;
   }
 }

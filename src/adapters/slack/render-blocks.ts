@@ -1,6 +1,7 @@
 // The one Slack renderer: a core Message becomes Block Kit.
 import type { types } from '@slack/bolt';
 import type { Button, Message } from '../../core/message.js';
+import { chartSparkline } from '../chart-text.js';
 
 type Block = types.KnownBlock;
 
@@ -34,6 +35,8 @@ export function renderBlocks(m: Message): Block[] {
   const blocks: Block[] = [];
   if (m.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: m.title.slice(0, 150), emoji: true } });
   blocks.push(...chunks(`${TONE_PREFIX[m.tone]}${escapeMrkdwn(m.text)}`.split('\n'), SECTION_LIMIT).map(section));
+  // The chart itself is uploaded as an image where Slack allows it; this line always stands in for it.
+  if (m.chart) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(chartSparkline(m.chart)).slice(0, 2000) }] });
   if (m.fields?.length) {
     for (let i = 0; i < m.fields.length; i += 10) {
       const fields = m.fields.slice(i, i + 10).map((f) => ({ type: 'mrkdwn' as const, text: `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`.slice(0, 2000) }));

@@ -6,6 +6,7 @@ import { reportError, SORRY } from '../../report-error.js';
 import { failure, isForm, type Message, type Reply } from '../../core/message.js';
 import { fallbackText, fromActionId, renderBlocks, renderResponse } from './render-blocks.js';
 import { renderFormModal, renderMessageModal } from './render-modal.js';
+import { uploadChart } from './slack-chart.js';
 import { publishHome, registerForms } from './slack-forms.js';
 
 type Respond = (message: ReturnType<typeof renderResponse>) => Promise<unknown>;
@@ -40,6 +41,8 @@ export function registerListeners(bolt: App, deps: AdapterDeps): void {
       const caller: Caller = { platform: 'slack', userId, displayName: await names(client, userId, '') };
       const reply = await trellis.command({ caller, place: { conversationId: message.channel, kind: 'personal' }, text: message.text ?? '' });
       await say({ text: fallbackText(reply), blocks: renderBlocks(reply) });
+      // Unlike a slash command's private reply, a DM can carry the chart as an image.
+      if (reply.chart) await uploadChart(client, message.channel, reply.chart).catch((err: unknown) => reportError(log, 'slack chart upload', err));
     } catch (err) {
       reportError(log, 'slack direct message', err);
       await say(SORRY).catch(() => undefined);

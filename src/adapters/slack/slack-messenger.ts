@@ -1,5 +1,6 @@
-// Private messages to Slack users (check-ins, reminders) for the core's
-// Messenger port, and updating them later to content-free confirmations.
+// The core's Messenger port on Slack: private messages (check-ins, reminders,
+// alerts) to a person's DM, posts (digests) to a partnership's channel, and
+// updating a message later to a content-free confirmation.
 import type { webApi } from '@slack/bolt';
 import type { Message } from '../../core/message.js';
 import type { Delivery } from '../../core/model.js';
@@ -7,6 +8,7 @@ import type { Logger } from '../../log.js';
 import { reportError } from '../../report-error.js';
 import type { PlatformMessenger } from '../messenger-hub.js';
 import { fallbackText, renderBlocks } from './render-blocks.js';
+import { uploadChart } from './slack-chart.js';
 
 type WebClient = webApi.WebClient;
 
@@ -20,16 +22,37 @@ export interface SlackDelivery extends Delivery {
 const isSlackDelivery = (d: Delivery): d is SlackDelivery => d.platform === 'slack' && typeof d.channel === 'string' && typeof d.ts === 'string';
 
 export function slackMessenger(client: WebClient, log: Logger): PlatformMessenger {
+  /** Posts to a channel, or to a user id (which opens or reuses the bot's DM with them). */
+  const post = async (channel: string, message: Message): Promise<SlackDelivery | undefined> => {
+    const res = await client.chat.postMessage({ channel, text: fallbackText(message), blocks: renderBlocks(message) });
+    if (typeof res.channel !== 'string' || typeof res.ts !== 'string') return undefined;
+    return { platform: 'slack', channel: res.channel, ts: res.ts };
+  };
+
+  /** The chart as an image in the message's thread. The message already carries its sparkline, so a failure loses nothing essential. */
+  const attachChart = async (message: Message, delivery: SlackDelivery | undefined) => {
+    if (!message.chart || !delivery) return;
+    await uploadChart(client, delivery.channel, message.chart, delivery.ts).catch((err: unknown) => reportError(log, 'slack chart upload', err));
+  };
+
   return {
-    async sendPrivate(userId, message: Message) {
+    async sendPrivate(userId, message) {
       try {
-        // Posting to a user id opens (or reuses) the bot's DM with them.
-        const res = await client.chat.postMessage({ channel: userId, text: fallbackText(message), blocks: renderBlocks(message) });
-        if (typeof res.channel !== 'string' || typeof res.ts !== 'string') return undefined;
-        const delivery: SlackDelivery = { platform: 'slack', channel: res.channel, ts: res.ts };
+        const delivery = await post(userId, message);
+        await attachChart(message, delivery);
         return delivery;
       } catch (err) {
         reportError(log, 'slack private message', err);
+        return undefined;
+      }
+    },
+    async sendToConversation(channelId, message) {
+      try {
+        const delivery = await post(channelId, message);
+        await attachChart(message, delivery);
+        return delivery;
+      } catch (err) {
+        reportError(log, 'slack channel message', err);
         return undefined;
       }
     },

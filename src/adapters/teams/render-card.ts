@@ -1,7 +1,10 @@
 // The one Teams renderer: a core Message becomes a small Adaptive Card,
 // sent as an attachment with a plain-text summary for notifications.
 import { CardFactory, type Activity } from 'botbuilder';
+import { chartPng } from '../../charts/chart-png.js';
 import type { Button, Message } from '../../core/message.js';
+import type { ChartSpec } from '../../core/trends/types.js';
+import { chartAltText, chartSparkline } from '../chart-text.js';
 import { MAX_VALUE_LENGTH, SUBMIT_VERB } from './to-request.js';
 
 const LIMITS = { title: 150, text: 4000, fields: 20, items: 50, item: 300, buttons: 6, label: 40, summary: 300 } as const;
@@ -43,6 +46,8 @@ export function renderCard(m: Message): Record<string, unknown> {
   const buttons = (m.buttons ?? []).filter((b) => b.value.length <= MAX_VALUE_LENGTH).slice(0, LIMITS.buttons);
   if (m.title) body.push({ type: 'TextBlock', text: toPlain(m.title).slice(0, LIMITS.title), style: 'heading', weight: 'Bolder', size: 'Medium', wrap: true, ...color });
   body.push({ type: 'TextBlock', text: toMarkdown(m.text.slice(0, LIMITS.text)), wrap: true, ...(m.title ? {} : color) });
+  const chartAt = body.length;
+  if (m.chart) body.push(sparklineBlock(m.chart));
   if (m.fields?.length) {
     body.push({ type: 'FactSet', facts: m.fields.slice(0, LIMITS.fields).map((f) => ({ title: f.label, value: f.value })) });
   }
@@ -51,7 +56,7 @@ export function renderCard(m: Message): Record<string, unknown> {
     const lines = m.items.slice(0, LIMITS.items).map((x) => `- ${toMarkdown(x.slice(0, LIMITS.item)).replace(/\n+/g, ' ')}`);
     body.push({ type: 'TextBlock', text: lines.join('\r'), wrap: true, spacing: 'Small' });
   }
-  return {
+  const card = {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
@@ -60,7 +65,34 @@ export function renderCard(m: Message): Record<string, unknown> {
     // A value the click would be refused for is better not offered at all.
     ...(buttons.length ? { actions: buttons.map(toAction) } : {}),
   };
+  if (m.chart) {
+    // The image goes above its sparkline, unless it would push the card past Teams' size limit.
+    body.splice(chartAt, 0, chartImage(m.chart));
+    if (Buffer.byteLength(JSON.stringify(card)) > CARD_BUDGET) body.splice(chartAt, 1);
+  }
+  return card;
 }
+
+/**
+ * Teams refuses a message over about 28 KB, so a chart travels inside the card
+ * as a small PNG data URI (no public URL to host it at), and the whole card
+ * stays under this many bytes (leaving room for the activity around it).
+ */
+export const CARD_BUDGET = 24_000;
+/** Wide enough to read in a card (which Teams shows about 400–500 px wide), small enough for the budget. */
+export const CHART_WIDTH = 420;
+
+const chartImage = (spec: ChartSpec): Record<string, unknown> => ({
+  type: 'Image',
+  url: `data:image/png;base64,${chartPng(spec, CHART_WIDTH).toString('base64')}`,
+  altText: chartAltText(spec),
+  size: 'Stretch',
+  spacing: 'Medium',
+  msTeams: { allowExpand: true },
+});
+
+/** The chart in one line of text: under the image, and all there is where an image cannot be shown. */
+const sparklineBlock = (spec: ChartSpec): Record<string, unknown> => ({ type: 'TextBlock', text: chartSparkline(spec), isSubtle: true, size: 'Small', wrap: true, spacing: 'Small' });
 
 export const summaryOf = (m: Message): string => toPlain(m.title ? `${m.title}: ${m.text}` : m.text).replace(/\s+/g, ' ').trim().slice(0, LIMITS.summary);
 

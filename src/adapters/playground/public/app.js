@@ -1,9 +1,12 @@
 // The Trellis playground page: plain browser JS, no framework, no build step.
 // Server text (partnership and organisation names are typed by people) only
 // ever reaches the page through textContent / createTextNode: never innerHTML.
-// What Trellis sends a persona on its own (check-ins, reminders) is polled from
-// the server's inbox and shown in their direct messages; answers are given in
-// a private form (a modal dialog), never typed into a conversation.
+// What Trellis sends a persona on its own (check-ins, reminders, alerts) is
+// polled from the server's inbox and shown in their direct messages; what it
+// posts to the room (digests) is polled too and shown in the channel. Answers
+// are given in a private form (a modal dialog), never typed into a conversation.
+// Charts arrive as SVG text drawn by the server and are shown as an <img> with
+// a data: URL, where no script in them could run.
 'use strict';
 
 (() => {
@@ -24,6 +27,8 @@
     // Per persona: inbox message id → its entry in their direct-message thread.
     inbox: {},
     inboxRequest: 0,
+    // Room post id → its entry in the channel thread.
+    roomPosts: new Map(),
     // Per persona: inbox messages that arrived while their DM was not on screen.
     unread: {},
     // The open private form, if any (one at a time).
@@ -142,7 +147,15 @@
   const TONE_LABEL = { info: 'Information', success: 'Done', error: 'Problem' };
   const TONE_ICON = { info: 'i', success: '✓', error: '!' };
 
-  /** A core Message as a card. `onButton(button)` runs when a button is clicked. */
+  /** The server's SVG as an image: an <img> never runs what is inside it, and nothing becomes markup in the page. */
+  function renderChart(svg, alt) {
+    if (typeof svg !== 'string' || !svg.startsWith('<svg')) return null;
+    const img = el('img', { class: 'chart-img', alt: typeof alt === 'string' && alt ? alt : 'A chart', width: 640, height: 260, decoding: 'async' });
+    img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg);
+    return el('figure', { class: 'chart' }, img);
+  }
+
+  /** A core Message as a card. `onButton(button)` runs when a button is clicked; `options.chart` is { svg, alt }. */
   function renderMessage(message, onButton, options = {}) {
     const tone = ['info', 'success', 'error'].includes(message.tone) ? message.tone : 'info';
     const card = el('div', { class: `card tone-${tone}` });
@@ -155,6 +168,8 @@
       textEl.appendChild(inline(message.text));
       card.appendChild(textEl);
     }
+    const chart = options.chart ? renderChart(options.chart.svg, options.chart.alt) : null;
+    if (chart) card.appendChild(chart);
     if (Array.isArray(message.fields) && message.fields.length) {
       card.appendChild(
         el(
@@ -244,7 +259,8 @@
       content = el('div', { class: 'inline-error', role: 'alert' }, el('strong', { text: entry.heading }), ' ', entry.text);
     } else {
       const where = entry.where;
-      content = renderMessage(entry.message, (button, origin) => click(button, where, origin));
+      const chart = entry.chartSvg ? { svg: entry.chartSvg, alt: entry.chartAlt } : null;
+      content = renderMessage(entry.message, (button, origin) => click(button, where, origin), { chart });
     }
     return el(
       'article',
@@ -315,8 +331,11 @@
       const reason = data && typeof data.error === 'string' ? data.error : `The server answered ${res.status} ${res.statusText}.`;
       return { ok: false, heading: res.ok ? 'Unexpected answer from the server.' : 'Trellis could not take that request.', text: reason };
     }
-    return form ? { ok: true, form } : { ok: true, reply: data.reply };
+    return form ? { ok: true, form } : { ok: true, reply: data.reply, ...chartOf(data) };
   }
+
+  /** The chart fields of a server answer, kept on the entry that shows its message. */
+  const chartOf = (data) => (data && typeof data.chartSvg === 'string' ? { chartSvg: data.chartSvg, chartAlt: typeof data.chartAlt === 'string' ? data.chartAlt : '' } : { chartSvg: null, chartAlt: null });
 
   function settle(where, persona, pending, result, anchor) {
     if (!result.ok) {
@@ -324,7 +343,7 @@
       return;
     }
     const shared = result.reply.audience === 'conversation';
-    update(pending, { kind: 'bot', message: result.reply, onlyFor: shared || where !== 'channel' ? null : persona });
+    update(pending, { kind: 'bot', message: result.reply, chartSvg: result.chartSvg, chartAlt: result.chartAlt, onlyFor: shared || where !== 'channel' ? null : persona });
     // A button click is as private as its reply (like a click in Slack).
     if (anchor && shared) update(anchor, { onlyFor: null });
   }
@@ -336,6 +355,8 @@
     addEntry(where, persona, { kind: 'user', persona, text, onlyFor: null });
     const pending = addEntry(where, persona, { kind: 'pending', onlyFor: persona });
     const result = await post('/playground/command', { persona, text, where });
+    // What the command posted to the room (a digest, when it closed a check-in) shows before its reply, as in Slack and Teams.
+    await refreshRoom();
     settle(where, persona, pending, result);
     refreshOverview();
     refreshInbox();
@@ -363,6 +384,7 @@
       origin.disabled = true;
     }
     const result = await post('/playground/action', { persona, actionId: button.actionId, value: button.value, where });
+    await refreshRoom();
     if (origin) {
       origin.removeAttribute('aria-busy');
       origin.disabled = false;
@@ -408,13 +430,13 @@
       const json = JSON.stringify(m.message);
       const entry = known.get(m.id);
       if (!entry) {
-        const fresh = { kind: 'bot', message: m.message, json, inboxId: m.id, onlyFor: null, where: 'personal', time: timeOf(m.at) };
+        const fresh = { kind: 'bot', message: m.message, ...chartOf(m), json, inboxId: m.id, onlyFor: null, where: 'personal', time: timeOf(m.at) };
         thread('personal', persona).push(fresh);
         known.set(m.id, fresh);
         added++;
         changed = true;
       } else if (entry.json !== json) {
-        Object.assign(entry, { message: m.message, json, updated: true });
+        Object.assign(entry, { message: m.message, ...chartOf(m), json, updated: true });
         changed = true;
       }
     }
@@ -422,6 +444,47 @@
     if (added && !onScreen) state.unread[persona] = (state.unread[persona] || 0) + added;
     if (changed && onScreen) renderLog();
     renderUnread();
+  }
+
+  // ---- the room's posts (digests after a check-in closes) -------------------
+
+  /** Merging is by post id, so overlapping polls are harmless (and a command's own refresh is never dropped). */
+  async function refreshRoom() {
+    let data;
+    try {
+      const res = await fetch('/playground/room', { cache: 'no-store' });
+      if (!res.ok) return;
+      data = await res.json();
+    } catch {
+      return; // the next poll tries again
+    }
+    mergeRoom(data && data.messages);
+  }
+
+  /**
+   * New posts join the shared channel thread, for everyone, where they are
+   * first seen (above a reply still on its way); changed ones are updated in place.
+   */
+  function mergeRoom(messages) {
+    if (!Array.isArray(messages)) return;
+    let changed = false;
+    for (const m of messages) {
+      if (!m || typeof m.id !== 'string' || !m.message || typeof m.message !== 'object') continue;
+      const json = JSON.stringify(m.message);
+      const entry = state.roomPosts.get(m.id);
+      if (!entry) {
+        const fresh = { kind: 'bot', message: m.message, ...chartOf(m), json, roomId: m.id, onlyFor: null, where: 'channel', time: timeOf(m.at) };
+        const waiting = state.channel.findIndex((e) => e.kind === 'pending');
+        if (waiting >= 0) state.channel.splice(waiting, 0, fresh);
+        else state.channel.push(fresh);
+        state.roomPosts.set(m.id, fresh);
+        changed = true;
+      } else if (entry.json !== json) {
+        Object.assign(entry, { message: m.message, ...chartOf(m), json, updated: true });
+        changed = true;
+      }
+    }
+    if (changed && state.where === 'channel') renderLog();
   }
 
   /** "2 new" beside the direct-message place while the persona is elsewhere. */
@@ -609,7 +672,7 @@
       }
       dialog.close();
       // The reply is for this persona alone: it goes to their direct messages.
-      addEntry('personal', persona, { kind: 'bot', message: reply, onlyFor: null });
+      addEntry('personal', persona, { kind: 'bot', message: reply, chartSvg: result.chartSvg, chartAlt: result.chartAlt, onlyFor: null });
       if (state.where !== 'personal') {
         state.unread[persona] = (state.unread[persona] || 0) + 1;
         renderUnread();
@@ -815,12 +878,17 @@
     // On narrow screens the people scroll sideways: bring the remembered one into view.
     const chosen = els.personaList.querySelector('input:checked');
     if (chosen && chosen.parentElement) chosen.parentElement.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-    // New check-ins and updated ones show up while the page is on screen.
+    // New check-ins, updated ones and the room's digests show up while the page is on screen.
+    refreshRoom();
     setInterval(() => {
-      if (document.visibilityState === 'visible') refreshInbox();
+      if (document.visibilityState !== 'visible') return;
+      refreshInbox();
+      refreshRoom();
     }, INBOX_POLL_MS);
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') refreshInbox();
+      if (document.visibilityState !== 'visible') return;
+      refreshInbox();
+      refreshRoom();
     });
     document.body.dataset.ready = 'true';
   }
