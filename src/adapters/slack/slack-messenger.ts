@@ -35,27 +35,21 @@ export function slackMessenger(client: WebClient, log: Logger): PlatformMessenge
     await uploadChart(client, delivery.channel, message.chart, delivery.ts).catch((err: unknown) => reportError(log, 'slack chart upload', err));
   };
 
+  // A user id opens the bot's DM with that person; a channel id posts there.
+  const deliver = (where: string) => async (target: string, message: Message) => {
+    try {
+      const delivery = await post(target, message);
+      await attachChart(message, delivery);
+      return delivery;
+    } catch (err) {
+      reportError(log, `slack ${where} message`, err);
+      return undefined;
+    }
+  };
+
   return {
-    async sendPrivate(userId, message) {
-      try {
-        const delivery = await post(userId, message);
-        await attachChart(message, delivery);
-        return delivery;
-      } catch (err) {
-        reportError(log, 'slack private message', err);
-        return undefined;
-      }
-    },
-    async sendToConversation(channelId, message) {
-      try {
-        const delivery = await post(channelId, message);
-        await attachChart(message, delivery);
-        return delivery;
-      } catch (err) {
-        reportError(log, 'slack channel message', err);
-        return undefined;
-      }
-    },
+    sendPrivate: deliver('private'),
+    sendToConversation: deliver('channel'),
     async update(delivery, message) {
       if (!isSlackDelivery(delivery)) return;
       try {
