@@ -375,6 +375,7 @@ const formOf = (round: Round): Form => ({
   submitActionId: 'survey-submit',
   submitLabel: 'Submit',
   context: round.id,
+  reopen: { actionId: 'survey-open', value: round.id },
   fields: [...round.itemIds.map((id) => ({ kind: 'choice' as const, id, label: id, options: [{ value: '1', label: 'One' }] })), { kind: 'text', id: 'comment', label: 'c', multiline: true, maxLength: 1000, optional: true }],
 });
 

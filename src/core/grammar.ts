@@ -3,6 +3,7 @@
 import { PARTNERSHIP_TYPES, ROLES, SECTORS, type PartnershipType, type Role, type Sector } from './model.js';
 import { parseSurvey, SURVEY_USAGE, type SurveyCommand } from './survey/survey-grammar.js';
 import { parseTrends, TRENDS_USAGE, type TrendsCommand } from './trends/trends-grammar.js';
+import { parseProtocol, PROTOCOL_USAGE, type ProtocolCommand } from './protocols/protocol-grammar.js';
 
 export type Command =
   | { name: 'help'; topic?: string }
@@ -20,7 +21,8 @@ export type Command =
   | { name: 'set'; setting: 'timezone'; value: string }
   | { name: 'set'; setting: 'threshold'; value: number }
   | SurveyCommand
-  | TrendsCommand;
+  | TrendsCommand
+  | ProtocolCommand;
 
 export type Parsed = { ok: true; command: Command } | { ok: false; error: string; usage?: string };
 
@@ -44,6 +46,7 @@ export const USAGE = {
   status: ['status', 'the partnership at a glance'],
   ...SURVEY_USAGE,
   ...TRENDS_USAGE,
+  ...PROTOCOL_USAGE,
   set: [`set purpose <text> | set type <${PARTNERSHIP_TYPES.join('|')}> | set timezone <Area/City> | set threshold <3 or more>`, `change a setting (coordinators)`],
 } as const satisfies Record<string, readonly [string, string]>;
 
@@ -98,6 +101,11 @@ export function parseCommand(input: string): Parsed {
     case 'export':
     case 'dashboard': {
       const parsed = parseTrends(verb, rest);
+      return parsed.ok ? ok(parsed.command) : bad(parsed.error, parsed.usage);
+    }
+    case 'protocol':
+    case 'review': {
+      const parsed = parseProtocol(verb, rest);
       return parsed.ok ? ok(parsed.command) : bad(parsed.error, parsed.usage);
     }
     case 'survey': {

@@ -15,6 +15,8 @@ export interface Button {
   style?: 'primary' | 'danger';
   /** The click opens a private form (Teams must know before the click: it opens a dialog). */
   opensForm?: boolean;
+  /** A link button: opens this https URL and runs no action. */
+  url?: string;
 }
 
 export interface Message {
@@ -71,7 +73,26 @@ export interface TextField {
   initial?: string;
 }
 
-export type FormField = ChoiceField | TextField;
+/** Several options at once; submitted as their values joined with commas. */
+export interface MultiChoiceField {
+  kind: 'multichoice';
+  id: string;
+  label: string;
+  options: { value: string; label: string }[];
+  initial?: string[];
+}
+
+/** A calendar date; submitted as YYYY-MM-DD. */
+export interface DateField {
+  kind: 'date';
+  id: string;
+  label: string;
+  optional: boolean;
+  hint?: string;
+  initial?: string;
+}
+
+export type FormField = ChoiceField | TextField | MultiChoiceField | DateField;
 
 export interface Form {
   title: string;
@@ -81,6 +102,8 @@ export interface Form {
   submitLabel: string;
   /** Carried back verbatim on submit (e.g. the round id); re-validated by the core. */
   context: string;
+  /** The button action that opens this same form (Teams opens dialogs only from a button). */
+  reopen: { actionId: string; value: string };
   fields: FormField[];
 }
 

@@ -38,6 +38,8 @@ export interface Partnership {
   survey: SurveySettings;
   /** When trends alert coordinators; defaults in DEFAULT_ALERTS. */
   alerts?: AlertSettings;
+  /** Days before a protocol's review date that reminders go out; DEFAULT_LEAD_DAYS when unset. */
+  leadDays?: number[];
 }
 
 export interface AlertSettings {
@@ -152,6 +154,8 @@ export interface AnswerSet {
   sector?: Sector;
   /** itemId → 1–5, or null for "prefer not to say". */
   values: Record<string, ScaleValue | null>;
+  /** Answers that are choices, not scale points (a review's keep / revise / retire). */
+  choices?: Record<string, string>;
   comment?: string;
 }
 
@@ -163,4 +167,54 @@ export interface CustomItem {
   /** Set when this item created a new (custom) factor. */
   factorLabel?: string;
   text: string;
+}
+
+// ---- Protocol register and reviews ------------------------------------------
+
+export const PROTOCOL_KINDS = ['protocol', 'agreement', 'mou'] as const;
+export type ProtocolKind = (typeof PROTOCOL_KINDS)[number];
+export const PROTOCOL_STATUSES = ['draft', 'active', 'under-review', 'retired'] as const;
+export type ProtocolStatus = (typeof PROTOCOL_STATUSES)[number];
+export const REVIEW_OUTCOMES = ['kept', 'revised', 'retired'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+export const DEFAULT_LEAD_DAYS = [30, 7, 1];
+
+export interface ProtocolReview {
+  /** Also the id its invitations and answer sets are filed under. */
+  id: string;
+  startedAt: string;
+  closedAt?: string;
+  outcome?: ReviewOutcome;
+  /** The thresholded summary of the parties' answers, kept with the history. */
+  summary?: string;
+}
+
+export interface Protocol {
+  id: string;
+  partnershipId: string;
+  /** Shown as P-<ref>; 1, 2, 3… per partnership. */
+  ref: number;
+  title: string;
+  kind: ProtocolKind;
+  purpose: string;
+  partyOrgIds: string[];
+  ownerMemberId: string;
+  link?: string;
+  cycleMonths?: number;
+  /** A local date (YYYY-MM-DD) in the partnership's timezone. */
+  nextReview: string;
+  status: ProtocolStatus;
+  reviews: ProtocolReview[];
+  /** Reminders due before this instant were not missed, they predate the date (only the latest such goes out). */
+  remindersFrom: string;
+  /** No reminders to the owner before this local date. */
+  snoozedUntil?: string;
+  createdAt: string;
+}
+
+/** A reminder that has gone out, so that none goes out twice. */
+export interface SentReminder {
+  key: string;
+  sentAt: string;
+  late: boolean;
 }

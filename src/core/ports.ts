@@ -1,7 +1,7 @@
 // Ports: the only way the core reaches the world. Small, async, one in-memory
 // implementation for tests and a real one for production each.
 import type { Message } from './message.js';
-import type { AnswerSet, ConversationRecord, CustomItem, Delivery, Invitation, Member, Organisation, Partnership, Platform, Round } from './model.js';
+import type { AnswerSet, ConversationRecord, CustomItem, Delivery, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder } from './model.js';
 
 export interface Store {
   partnership(id: string): Promise<Partnership | undefined>;
@@ -35,6 +35,13 @@ export interface Store {
 
   customItems(partnershipId: string): Promise<CustomItem[]>;
   saveCustomItem(c: CustomItem): Promise<void>;
+
+  protocols(partnershipId: string): Promise<Protocol[]>;
+  protocol(id: string): Promise<Protocol | undefined>;
+  saveProtocol(p: Protocol): Promise<void>;
+
+  reminderSent(key: string): Promise<boolean>;
+  saveSentReminder(r: SentReminder): Promise<void>;
 
   /** Makes every write so far durable and releases resources. */
   close(): Promise<void>;

@@ -13,10 +13,14 @@ import { survey } from './survey/survey-commands.js';
 import { OPEN_CHECK_IN, openCheckIn, openCheckInButtons, SUBMIT_CHECK_IN, submitCheckIn } from './survey/answers.js';
 import { tick } from './survey/rounds.js';
 import { trends } from './trends/trends-commands.js';
+import { protocolAction, protocolCommand, protocolSubmit } from './protocols/protocol-commands.js';
+import { OPEN_REVIEW, openReviewForm, SUBMIT_REVIEW, submitReview } from './protocols/reviews.js';
+import { SAVE_PROTOCOL } from './protocols/protocol-form.js';
 import { dashboardView, exportCsv, type DashboardView } from './trends/dashboard.js';
 
 export interface Trellis {
-  command(req: CommandRequest): Promise<Message>;
+  /** A typed command: a reply, or a private form to open (e.g. `protocol add`). */
+  command(req: CommandRequest): Promise<Reply>;
   /** A button click: a reply, or a private form to open. */
   action(req: ActionRequest): Promise<Reply>;
   /** A private form sent back. */
@@ -42,7 +46,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     return next;
   };
 
-  const run = async (req: CommandRequest): Promise<Message> => {
+  const run = async (req: CommandRequest): Promise<Reply> => {
     const parsed = parseCommand(req.text);
     if (!parsed.ok) return failure(parsed.usage ? `${parsed.error}\nUsage: \`${parsed.usage}\`` : parsed.error);
     const cmd = parsed.command;
@@ -74,6 +78,16 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
         return setRole(deps, ctx, cmd.who, cmd.role);
       case 'members':
         return listMembers(deps, ctx);
+      case 'protocol add':
+      case 'protocol list':
+      case 'protocol show':
+      case 'protocol edit':
+      case 'protocol retire':
+      case 'protocol reminders':
+      case 'review start':
+      case 'review status':
+      case 'review close':
+        return protocolCommand(deps, ctx, cmd);
       case 'trends':
       case 'trends by sector':
       case 'trends settings':
@@ -92,10 +106,14 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     action: (req) => {
       if (req.actionId === 'run') return serial(() => run({ caller: req.caller, place: req.place, text: req.value }));
       if (req.actionId === OPEN_CHECK_IN) return serial(() => openCheckIn(deps, req.caller, req.value));
+      if (req.actionId === OPEN_REVIEW) return serial(() => openReviewForm(deps, req.caller, req.value));
+      if (['protocol-form', 'protocol-review-start', 'protocol-snooze'].includes(req.actionId)) return serial(() => protocolAction(deps, req.caller, req.actionId, req.value));
       return Promise.resolve(unknownButton);
     },
     submit: (req) => {
       if (req.actionId === SUBMIT_CHECK_IN) return serial(() => submitCheckIn(deps, req.caller, req.context, req.values));
+      if (req.actionId === SUBMIT_REVIEW) return serial(() => submitReview(deps, req.caller, req.context, req.values));
+      if (req.actionId === SAVE_PROTOCOL) return serial(() => protocolSubmit(deps, req.caller, req.context, req.values));
       return Promise.resolve(failure('That form is not one Trellis knows; nothing was recorded.'));
     },
     tick: () => serial(() => tick(deps)),

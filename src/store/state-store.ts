@@ -1,6 +1,6 @@
 // The Store port over one in-memory State object. The memory store is this
 // with nothing to persist; the lowdb store is this with a durable file behind.
-import type { AnswerSet, ConversationRecord, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Round } from '../core/model.js';
+import type { AnswerSet, ConversationRecord, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import { emptyState, type State } from './state.js';
 
@@ -108,6 +108,25 @@ export class StateStore implements Store {
   }
   async saveCustomItem(c: CustomItem) {
     upsert(this.state.customItems, c, (x) => x.id === c.id);
+    await this.persist();
+  }
+
+  async protocols(partnershipId: string) {
+    return copy(this.state.protocols.filter((p) => p.partnershipId === partnershipId));
+  }
+  async protocol(id: string) {
+    return copy(this.state.protocols.find((p) => p.id === id));
+  }
+  async saveProtocol(p: Protocol) {
+    upsert(this.state.protocols, p, (x) => x.id === p.id);
+    await this.persist();
+  }
+
+  async reminderSent(key: string) {
+    return this.state.sentReminders.some((r) => r.key === key);
+  }
+  async saveSentReminder(r: SentReminder) {
+    upsert(this.state.sentReminders, r, (x) => x.key === r.key);
     await this.persist();
   }
 

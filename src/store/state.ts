@@ -1,7 +1,7 @@
 // The shape of the data file, validated on every load. Bump STATE_VERSION and
 // add a migration when it changes; never rewrite a file we do not understand.
 import { z } from 'zod';
-import { CADENCES, DEFAULT_SURVEY_SETTINGS, PARTNERSHIP_TYPES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
+import { CADENCES, DEFAULT_SURVEY_SETTINGS, PARTNERSHIP_TYPES, PROTOCOL_KINDS, PROTOCOL_STATUSES, REVIEW_OUTCOMES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
 
 export const STATE_VERSION = 2;
 
@@ -27,6 +27,7 @@ const partnership = z.object({
     .optional(),
   survey: z.object({ remindAfterMinutes: z.number().int().min(1), windowMinutes: z.number().int().min(1) }),
   alerts: z.object({ notablePoints: z.number().min(1).max(100), floor: z.number().min(0).max(100) }).optional(),
+  leadDays: z.array(z.number().int().min(0).max(365)).max(6).optional(),
 });
 
 const organisation = z.object({
@@ -83,8 +84,34 @@ const answerSet = z.object({
   organisationId: z.string().optional(),
   sector: z.enum(SECTORS).optional(),
   values: z.record(scale.nullable()),
+  choices: z.record(z.string()).optional(),
   comment: z.string().optional(),
 });
+
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+const protocol = z.object({
+  id: z.string().min(1),
+  partnershipId: z.string().min(1),
+  ref: z.number().int().min(1),
+  title: z.string().min(1),
+  kind: z.enum(PROTOCOL_KINDS),
+  purpose: z.string(),
+  partyOrgIds: z.array(z.string().min(1)),
+  ownerMemberId: z.string().min(1),
+  link: z.string().optional(),
+  cycleMonths: z.number().int().min(1).max(60).optional(),
+  nextReview: localDate,
+  status: z.enum(PROTOCOL_STATUSES),
+  reviews: z.array(
+    z.object({ id: z.string().min(1), startedAt: z.string(), closedAt: z.string().optional(), outcome: z.enum(REVIEW_OUTCOMES).optional(), summary: z.string().optional() }),
+  ),
+  remindersFrom: z.string(),
+  snoozedUntil: localDate.optional(),
+  createdAt: z.string(),
+});
+
+const sentReminder = z.object({ key: z.string().min(1), sentAt: z.string(), late: z.boolean() });
 
 const customItem = z.object({
   id: z.string().min(1),
@@ -104,6 +131,8 @@ export const stateSchema = z.object({
   invitations: z.array(invitation),
   answerSets: z.array(answerSet),
   customItems: z.array(customItem),
+  protocols: z.array(protocol),
+  sentReminders: z.array(sentReminder),
 });
 
 export type State = z.infer<typeof stateSchema>;
@@ -118,6 +147,8 @@ export const emptyState = (): State => ({
   invitations: [],
   answerSets: [],
   customItems: [],
+  protocols: [],
+  sentReminders: [],
 });
 
 /** Each step lifts a file one version; applied in order on load, then validated. */
@@ -130,5 +161,7 @@ export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Recor
     invitations: [],
     answerSets: [],
     customItems: [],
+    protocols: [],
+    sentReminders: [],
   }),
 };

@@ -23,7 +23,7 @@ let trellis: Trellis;
 let clock: FakeClock;
 let messenger: FakeMessenger;
 
-const say = async (caller: Caller, text: string, place: Place = channel) => trellis.command({ caller, place, text });
+const say = async (caller: Caller, text: string, place: Place = channel) => msg(await trellis.command({ caller, place, text }));
 const msg = (r: Reply) => {
   if (isForm(r)) throw new Error('expected a message');
   return r as Message;

@@ -18,7 +18,7 @@ const dm: Place = { conversationId: 'D1', kind: 'personal' };
 
 let store: Store;
 let trellis: Trellis;
-const say = (caller: Caller, text: string, place: Place = channel) => trellis.command({ caller, place, text });
+const say = (caller: Caller, text: string, place: Place = channel) => trellis.command({ caller, place, text }).then(asMessage);
 
 let code = '';
 beforeEach(async () => {
@@ -119,7 +119,7 @@ describe('role, members, status, settings', () => {
   it('adds a Teams home next to the Slack one with `home`', async () => {
     await say(alex, 'role Sam coordinator');
     const teamsChannel: Place = { conversationId: '19:abc@thread.tacv2', kind: 'channel', label: 'Riverside team' };
-    expect((await trellis.command({ caller: sam, place: teamsChannel, text: 'home' })).text).toContain('Teams home of *Riverside*');
+    expect(asMessage(await trellis.command({ caller: sam, place: teamsChannel, text: 'home' })).text).toContain('Teams home of *Riverside*');
     const [p] = await store.partnerships();
     expect(p!.homes.map((h) => h.platform)).toEqual(['slack', 'teams']);
   });

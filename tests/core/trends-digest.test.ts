@@ -1,7 +1,7 @@
 // Digests, alerts, trends commands and signed links, through the core's front door.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTrellis, type Trellis } from '../../src/core/trellis.js';
-import { isForm } from '../../src/core/message.js';
+import { isForm, type Message } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { StateStore } from '../../src/store/state-store.js';
 import { emptyState, type State } from '../../src/store/state.js';
@@ -24,7 +24,7 @@ let state: State;
 let trellis: Trellis;
 let clock: FakeClock;
 let messenger: FakeMessenger;
-const say = (c: Caller, text: string, place: Place = channel) => trellis.command({ caller: c, place, text });
+const say = async (c: Caller, text: string, place: Place = channel) => (await trellis.command({ caller: c, place, text })) as Message;
 
 /** Opens a round, each person answers every statement with their value, then it closes. */
 async function round(values: Record<string, string>, comments: Record<string, string> = {}) {

@@ -72,7 +72,8 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
     if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) });
     const { persona: id, text, where: w } = parsed.data;
     const reply = await trellis.command({ caller: callerOf(id), place: placeOf(id, w), text });
-    res.json({ reply, ...chartOf(reply) });
+    // `protocol add` and the like open a private form: the page shows it as a dialog, as for a button.
+    res.json(isForm(reply) ? { form: reply.form } : { reply, ...chartOf(reply) });
   });
   router.post('/action', async (req, res) => {
     const parsed = actionBody.safeParse(req.body);

@@ -11,9 +11,18 @@ export const escapeMrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g
 const TONE_PREFIX = { info: '', success: ':white_check_mark: ', error: ':warning: ' } as const;
 const SECTION_LIMIT = 3000;
 
-/** action_id must be unique within a message, so the button's index rides along. */
-export const toActionId = (b: Button, i: number) => `trellis:${b.actionId}:${i}`;
+const LINK_PREFIX = 'trellis-link:';
+
+/**
+ * action_id must be unique within a message, so the button's index rides along.
+ * A link button still needs one (Slack reports its click too), under its own
+ * prefix so that the click is recognised and never reaches the core.
+ */
+export const toActionId = (b: Button, i: number) => (b.url ? `${LINK_PREFIX}${i}` : `trellis:${b.actionId}:${i}`);
 export const fromActionId = (actionId: string) => /^trellis:([a-z][a-z0-9-]{0,40}):\d{1,2}$/.exec(actionId)?.[1];
+export const isLinkActionId = (actionId: string) => actionId.startsWith(LINK_PREFIX);
+/** Slack refuses a view or message whose button URL is longer than this. */
+const URL_MAX = 3000;
 
 const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
@@ -51,7 +60,8 @@ export function renderBlocks(m: Message): Block[] {
         type: 'button',
         text: { type: 'plain_text', text: b.label.slice(0, 75), emoji: true },
         action_id: toActionId(b, i),
-        value: b.value.slice(0, 2000),
+        // A link opens in the browser and runs nothing: it carries its URL, not a value.
+        ...(b.url ? { url: b.url.slice(0, URL_MAX) } : { value: b.value.slice(0, 2000) }),
         ...(b.style ? { style: b.style } : {}),
       })),
     });

@@ -1,7 +1,7 @@
 // Private forms and private replies as Slack modals. Answers are collected
 // here, never in a message, because workspace owners can export messages.
 import type { types } from '@slack/bolt';
-import type { ChoiceField, Form, FormField, Message, TextField } from '../../core/message.js';
+import { info, type ChoiceField, type DateField, type Form, type FormField, type Message, type MultiChoiceField, type TextField } from '../../core/message.js';
 import { escapeMrkdwn, renderBlocks } from './render-blocks.js';
 
 type Block = types.KnownBlock;
@@ -17,6 +17,7 @@ const BUTTON_MAX = 24;
 const LABEL_MAX = 2000;
 const OPTION_TEXT_MAX = 75;
 const RADIO_MAX_OPTIONS = 10;
+const CHECKBOXES_MAX_OPTIONS = 10;
 const SELECT_MAX_OPTIONS = 100;
 const SECTION_MAX = 3000;
 const TEXT_INPUT_MAX = 3000;
@@ -53,6 +54,20 @@ function choiceElement(f: ChoiceField) {
   return options.length <= RADIO_MAX_OPTIONS ? { type: 'radio_buttons' as const, ...common } : { type: 'static_select' as const, placeholder: plain('Choose', 150), ...common };
 }
 
+function multiChoiceElement(f: MultiChoiceField) {
+  const options = f.options.slice(0, SELECT_MAX_OPTIONS).map((o) => ({ text: plain(o.label, OPTION_TEXT_MAX), value: o.value.slice(0, 150) }));
+  // Slack rejects a view whose initial options are not among its options.
+  const initial = options.filter((o) => f.initial?.includes(o.value));
+  const common = { action_id: INPUT_ACTION_ID, options, ...(initial.length ? { initial_options: initial } : {}) };
+  return options.length <= CHECKBOXES_MAX_OPTIONS ? { type: 'checkboxes' as const, ...common } : { type: 'multi_static_select' as const, placeholder: plain('Choose', 150), ...common };
+}
+
+function dateElement(f: DateField) {
+  // A malformed initial_date rejects the whole view: give only a plain YYYY-MM-DD.
+  const initial = f.initial && /^\d{4}-\d{2}-\d{2}$/.test(f.initial) ? f.initial : undefined;
+  return { type: 'datepicker' as const, action_id: INPUT_ACTION_ID, placeholder: plain('Choose a date', 150), ...(initial ? { initial_date: initial } : {}) };
+}
+
 function textElement(f: TextField) {
   const max = Math.min(f.maxLength, TEXT_INPUT_MAX);
   return {
@@ -64,13 +79,26 @@ function textElement(f: TextField) {
   };
 }
 
+function element(f: FormField) {
+  switch (f.kind) {
+    case 'choice':
+      return choiceElement(f);
+    case 'multichoice':
+      return multiChoiceElement(f);
+    case 'date':
+      return dateElement(f);
+    case 'text':
+      return textElement(f);
+  }
+}
+
 function input(f: FormField): Block {
   return {
     type: 'input',
     block_id: f.id.slice(0, 255),
     label: plain(f.label, LABEL_MAX),
-    element: f.kind === 'choice' ? choiceElement(f) : textElement(f),
-    ...(f.kind === 'text' ? { optional: f.optional, ...(f.hint ? { hint: plain(f.hint, LABEL_MAX) } : {}) } : {}),
+    element: element(f),
+    ...(f.kind === 'text' || f.kind === 'date' ? { optional: f.optional, ...(f.hint ? { hint: plain(f.hint, LABEL_MAX) } : {}) } : {}),
   };
 }
 
@@ -98,3 +126,13 @@ export function renderMessageModal(m: Message, title = 'Trellis'): ModalView {
     blocks: renderBlocks(m).slice(0, BLOCKS_MAX),
   };
 }
+
+/**
+ * Where Slack gives no trigger_id (a message typed to the bot), a modal cannot
+ * open yet: a message with the form's own button opens it instead.
+ */
+export const formButton = (form: Form): Message =>
+  info('This opens in a private form, so what you enter stays out of the conversation.', {
+    title: form.title,
+    buttons: [{ actionId: form.reopen.actionId, label: 'Open the form', value: form.reopen.value, style: 'primary', opensForm: true }],
+  });

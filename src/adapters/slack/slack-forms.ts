@@ -10,7 +10,17 @@ import { renderBlocks } from './render-blocks.js';
 import { FORM_CALLBACK_ID, INPUT_ACTION_ID, parseFormMetadata, renderMessageModal } from './render-modal.js';
 
 type WebClient = webApi.WebClient;
-type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: unknown } | null } | undefined> | undefined>;
+interface StateElement {
+  /** plain_text_input */
+  value?: string | null;
+  /** radio_buttons, static_select */
+  selected_option?: { value?: unknown } | null;
+  /** checkboxes, multi_static_select */
+  selected_options?: unknown;
+  /** datepicker: YYYY-MM-DD */
+  selected_date?: string | null;
+}
+type StateValues = Record<string, Record<string, StateElement | undefined> | undefined>;
 
 export const NOT_RECOGNISED = 'Trellis did not recognise this form, so nothing was recorded. Open it again from the message or from Trellis in your sidebar.';
 
@@ -20,12 +30,30 @@ export async function publishHome(trellis: AdapterDeps['trellis'], client: WebCl
   await client.views.publish({ user_id: userId, view: { type: 'home', blocks: renderBlocks(overview) } });
 }
 
-/** field id (block_id) → the chosen option's value or the text typed; unanswered fields are left out. */
+/** The values of several chosen options, joined with commas as the core expects; undefined if any is not a string. */
+function joinedOptions(selected: unknown): string | undefined {
+  if (!Array.isArray(selected)) return undefined;
+  const values = selected.map((o: unknown) => (o && typeof o === 'object' ? (o as { value?: unknown }).value : undefined));
+  return values.every((v): v is string => typeof v === 'string') ? values.join(',') : undefined;
+}
+
+function valueOf(element: StateElement | undefined): unknown {
+  if (!element) return undefined;
+  if (element.selected_option) return element.selected_option.value;
+  if ('selected_options' in element) return joinedOptions(element.selected_options);
+  if ('selected_date' in element) return element.selected_date;
+  return element.value;
+}
+
+/**
+ * field id (block_id) → the chosen option's value, the chosen options' values
+ * joined with commas, the date picked (YYYY-MM-DD) or the text typed;
+ * unanswered fields are left out. The core checks every value again.
+ */
 export function readValues(state: StateValues | undefined): Record<string, string> {
   const entries: [string, string][] = [];
   for (const [blockId, actions] of Object.entries(state ?? {})) {
-    const element = actions?.[INPUT_ACTION_ID] ?? Object.values(actions ?? {})[0];
-    const value = element?.selected_option ? element.selected_option.value : element?.value;
+    const value = valueOf(actions?.[INPUT_ACTION_ID] ?? Object.values(actions ?? {})[0]);
     if (typeof value === 'string' && value !== '') entries.push([blockId, value]);
   }
   // fromEntries defines own properties: a block_id of "__proto__" stays an (unknown) field.

@@ -3,9 +3,9 @@ import type { App, webApi } from '@slack/bolt';
 import type { AdapterDeps } from '../adapter.js';
 import type { Caller, Place } from '../../core/request.js';
 import { reportError, SORRY } from '../../report-error.js';
-import { failure, isForm, type Message, type Reply } from '../../core/message.js';
-import { fallbackText, fromActionId, renderBlocks, renderResponse } from './render-blocks.js';
-import { renderFormModal, renderMessageModal } from './render-modal.js';
+import { failure, isForm, type Form, type Message, type Reply } from '../../core/message.js';
+import { fallbackText, fromActionId, isLinkActionId, renderBlocks, renderResponse } from './render-blocks.js';
+import { formButton, renderFormModal, renderMessageModal } from './render-modal.js';
 import { uploadChart } from './slack-chart.js';
 import { publishHome, registerForms } from './slack-forms.js';
 
@@ -16,9 +16,10 @@ export function registerListeners(bolt: App, deps: AdapterDeps): void {
   const names = displayNames();
 
   // Ack first (Slack gives us 3 s), answer through response_url after.
-  const answer = async (respond: Respond, where: string, work: () => Promise<Message>) => {
+  const answer = async (respond: Respond, where: string, work: () => Promise<Message | undefined>) => {
     try {
-      await respond(renderResponse(await work()));
+      const reply = await work();
+      if (reply) await respond(renderResponse(reply));
     } catch (err) {
       reportError(log, where, err);
       await respond(renderResponse(failure(SORRY))).catch(() => undefined);
@@ -29,9 +30,25 @@ export function registerListeners(bolt: App, deps: AdapterDeps): void {
     await ack();
     await answer(respond, 'slack command', async () => {
       const caller: Caller = { platform: 'slack', userId: command.user_id, displayName: await names(client, command.user_id, command.user_name) };
-      return trellis.command({ caller, place: placeOf(command.channel_id, command.channel_name), text: command.text ?? '' });
+      const reply = await trellis.command({ caller, place: placeOf(command.channel_id, command.channel_name), text: command.text ?? '' });
+      if (!isForm(reply)) return reply;
+      // A form opens straight away as a modal: the command's trigger_id allows it (for 3 s).
+      const opened = await openForm(client, command.trigger_id, reply.form);
+      return opened ? undefined : formButton(reply.form);
     });
   });
+
+  /** Opens `form` as a modal; false (logged) when Slack refuses, e.g. an expired trigger_id. */
+  const openForm = async (client: webApi.WebClient, triggerId: string | undefined, form: Form): Promise<boolean> => {
+    if (!triggerId) return false;
+    try {
+      await client.views.open({ trigger_id: triggerId, view: renderFormModal(form) });
+      return true;
+    } catch (err) {
+      reportError(log, 'slack form open', err);
+      return false;
+    }
+  };
 
   // The bot's Messages tab: the same words as after /trellis, typed to the bot.
   bolt.message(async ({ message, say, client }) => {
@@ -39,7 +56,9 @@ export function registerListeners(bolt: App, deps: AdapterDeps): void {
     const userId = message.user;
     try {
       const caller: Caller = { platform: 'slack', userId, displayName: await names(client, userId, '') };
-      const reply = await trellis.command({ caller, place: { conversationId: message.channel, kind: 'personal' }, text: message.text ?? '' });
+      const result = await trellis.command({ caller, place: { conversationId: message.channel, kind: 'personal' }, text: message.text ?? '' });
+      // A typed message brings no trigger_id, so a form cannot open yet: a button opens it.
+      const reply = isForm(result) ? formButton(result.form) : result;
       await say({ text: fallbackText(reply), blocks: renderBlocks(reply) });
       // Unlike a slash command's private reply, a DM can carry the chart as an image.
       if (reply.chart) await uploadChart(client, message.channel, reply.chart).catch((err: unknown) => reportError(log, 'slack chart upload', err));
@@ -51,6 +70,8 @@ export function registerListeners(bolt: App, deps: AdapterDeps): void {
 
   bolt.action({ type: 'block_actions' }, async ({ ack, body, action, respond, client }) => {
     await ack();
+    // A link button opens its URL in the browser; Slack reports the click, and that is all it is.
+    if ('action_id' in action && isLinkActionId(action.action_id)) return;
     // A click in a message has a response_url; one in App Home or a modal has only a trigger_id.
     const responseUrl = typeof body.response_url === 'string' && body.response_url !== '';
     const inModal = body.view?.type === 'modal';

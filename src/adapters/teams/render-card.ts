@@ -33,17 +33,27 @@ export interface SubmitData {
 /** A button that opens a private form must say so before the click: Teams then asks for a dialog. */
 const TASK_FETCH = { msteams: { type: 'task/fetch' } } as const;
 
+/** A link button opens its page and runs nothing; only an https address is offered. */
+const HTTPS_URL = /^https:\/\/[^\s]+$/;
+const MAX_URL_LENGTH = 2000;
+const isLink = (b: Button): b is Button & { url: string } => b.url !== undefined;
+const offered = (b: Button): boolean => (isLink(b) ? b.url.length <= MAX_URL_LENGTH && HTTPS_URL.test(b.url) : b.value.length <= MAX_VALUE_LENGTH);
+
 const toAction = (b: Button) => ({
-  type: 'Action.Submit',
-  title: b.label.slice(0, LIMITS.label),
-  data: { ...(b.opensForm ? TASK_FETCH : {}), verb: SUBMIT_VERB, actionId: b.actionId, value: b.value } satisfies SubmitData,
+  ...(isLink(b)
+    ? { type: 'Action.OpenUrl', title: b.label.slice(0, LIMITS.label), url: b.url }
+    : {
+        type: 'Action.Submit',
+        title: b.label.slice(0, LIMITS.label),
+        data: { ...(b.opensForm ? TASK_FETCH : {}), verb: SUBMIT_VERB, actionId: b.actionId, value: b.value } satisfies SubmitData,
+      }),
   ...(b.style ? { style: BUTTON_STYLES[b.style] } : {}),
 });
 
 export function renderCard(m: Message): Record<string, unknown> {
   const color = m.tone === 'error' ? { color: 'attention' } : m.tone === 'success' ? { color: 'good' } : {};
   const body: Record<string, unknown>[] = [];
-  const buttons = (m.buttons ?? []).filter((b) => b.value.length <= MAX_VALUE_LENGTH).slice(0, LIMITS.buttons);
+  const buttons = (m.buttons ?? []).filter(offered).slice(0, LIMITS.buttons);
   if (m.title) body.push({ type: 'TextBlock', text: toPlain(m.title).slice(0, LIMITS.title), style: 'heading', weight: 'Bolder', size: 'Medium', wrap: true, ...color });
   body.push({ type: 'TextBlock', text: toMarkdown(m.text.slice(0, LIMITS.text)), wrap: true, ...(m.title ? {} : color) });
   const chartAt = body.length;

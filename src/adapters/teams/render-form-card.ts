@@ -6,15 +6,17 @@ import type { Form, FormField } from '../../core/message.js';
 import { toMarkdown, toPlain } from './render-card.js';
 import { FORM_VERB, RESERVED_FORM_KEYS, type Reopen } from './task-request.js';
 
-const LIMITS = { intro: 4000, label: 300, hint: 500, error: 300, fields: 40, options: 20, value: 2000 } as const;
+const LIMITS = { intro: 4000, label: 300, hint: 500, error: 300, fields: 40, options: 100, value: 2000 } as const;
+/** Up to this many options show as radio buttons or checkboxes; more as a drop-down. */
+const EXPANDED_OPTIONS = 6;
 
 /** What the dialog's submit button carries back (plus one entry per input, by field id). */
 export interface FormSubmitData {
   verb: typeof FORM_VERB;
   actionId: string;
   context: string;
-  /** The click that opened this form, to open it again when a submit is refused. */
-  reopen?: Reopen;
+  /** The core's button that opens this same form, to open it again when a submit is refused. */
+  reopen: Reopen;
 }
 
 export interface FormState {
@@ -24,36 +26,40 @@ export interface FormState {
   errors?: Record<string, string>;
   /** Why the submit was refused, shown in red above the fields. */
   error?: string;
-  reopen?: Reopen;
 }
 
 const attention = (text: string, limit: number) => ({ type: 'TextBlock', text: toPlain(text).slice(0, limit), wrap: true, color: 'attention', spacing: 'Small' });
 
+const choices = (options: { value: string; label: string }[]) => ({
+  style: options.length <= EXPANDED_OPTIONS ? 'expanded' : 'compact',
+  choices: options.slice(0, LIMITS.options).map((o) => ({ title: o.label, value: o.value })),
+});
+
+/** The field's input, without its value. */
+function inputOf(f: FormField): Record<string, unknown> {
+  const common = { id: f.id, label: f.label.slice(0, LIMITS.label) };
+  switch (f.kind) {
+    case 'choice':
+      return { type: 'Input.ChoiceSet', ...common, ...choices(f.options), isRequired: true, errorMessage: 'Choose an answer.' };
+    case 'multichoice':
+      // Teams submits the chosen values joined with commas, as the core expects.
+      return { type: 'Input.ChoiceSet', ...common, ...choices(f.options), isMultiSelect: true };
+    case 'date':
+      // Teams submits YYYY-MM-DD; the core checks that the date is real and allowed.
+      return { type: 'Input.Date', ...common, isRequired: !f.optional, ...(f.optional ? {} : { errorMessage: 'Choose a date.' }) };
+    case 'text':
+      return { type: 'Input.Text', ...common, isMultiline: f.multiline, maxLength: f.maxLength, isRequired: !f.optional, ...(f.optional ? {} : { errorMessage: 'This one is needed.' }) };
+  }
+}
+
+const initialOf = (f: FormField): string | undefined => (f.kind === 'multichoice' ? f.initial?.join(',') : f.initial);
+
 function renderField(f: FormField, state: FormState): Record<string, unknown>[] {
   if (RESERVED_FORM_KEYS.has(f.id)) throw new Error(`A form field may not be called "${f.id}": Teams would mix it up with the submit data.`);
-  const value = (state.values?.[f.id] ?? f.initial)?.slice(0, LIMITS.value);
-  const input =
-    f.kind === 'choice'
-      ? {
-          type: 'Input.ChoiceSet',
-          id: f.id,
-          label: f.label.slice(0, LIMITS.label),
-          style: 'expanded',
-          isRequired: true,
-          errorMessage: 'Choose an answer.',
-          choices: f.options.slice(0, LIMITS.options).map((o) => ({ title: o.label, value: o.value })),
-        }
-      : {
-          type: 'Input.Text',
-          id: f.id,
-          label: f.label.slice(0, LIMITS.label),
-          isMultiline: f.multiline,
-          maxLength: f.maxLength,
-          isRequired: !f.optional,
-          ...(f.optional ? {} : { errorMessage: 'This one is needed.' }),
-        };
-  const blocks: Record<string, unknown>[] = [{ ...input, ...(value ? { value } : {}), spacing: 'Medium' }];
-  if (f.kind === 'text' && f.hint) blocks.push({ type: 'TextBlock', text: toPlain(f.hint).slice(0, LIMITS.hint), wrap: true, isSubtle: true, size: 'Small', spacing: 'Small' });
+  const value = (state.values?.[f.id] ?? initialOf(f))?.slice(0, LIMITS.value);
+  const blocks: Record<string, unknown>[] = [{ ...inputOf(f), ...(value ? { value } : {}), spacing: 'Medium' }];
+  const hint = f.kind === 'text' || f.kind === 'date' ? f.hint : undefined;
+  if (hint) blocks.push({ type: 'TextBlock', text: toPlain(hint).slice(0, LIMITS.hint), wrap: true, isSubtle: true, size: 'Small', spacing: 'Small' });
   const error = state.errors?.[f.id];
   if (error) blocks.push(attention(error, LIMITS.error));
   return blocks;
@@ -64,7 +70,7 @@ export function renderFormCard(form: Form, state: FormState = {}): Record<string
   if (state.error) body.push(attention(state.error, LIMITS.error));
   if (form.intro) body.push({ type: 'TextBlock', text: toMarkdown(form.intro.slice(0, LIMITS.intro)), wrap: true });
   for (const f of form.fields.slice(0, LIMITS.fields)) body.push(...renderField(f, state));
-  const data: FormSubmitData = { verb: FORM_VERB, actionId: form.submitActionId, context: form.context, ...(state.reopen ? { reopen: state.reopen } : {}) };
+  const data: FormSubmitData = { verb: FORM_VERB, actionId: form.submitActionId, context: form.context, reopen: { actionId: form.reopen.actionId, value: form.reopen.value } };
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

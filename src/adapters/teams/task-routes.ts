@@ -5,7 +5,6 @@ import type { TaskModuleTaskInfo, TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import type { AdapterDeps } from '../adapter.js';
 import { isForm, type Message, type Reply } from '../../core/message.js';
-import type { ActionRequest } from '../../core/request.js';
 import { reportError, SORRY } from '../../report-error.js';
 import { toPlain } from './render-card.js';
 import { formTask } from './render-form-card.js';
@@ -18,8 +17,7 @@ export const BAD_FORM = "That form didn't come from a Trellis dialog I can read,
 const says = (m: Message): string => toPlain(m.text);
 
 /** What a click in a card leads to: the form in the dialog, or what the core said instead. */
-const opened = (reply: Reply, click: ActionRequest): TaskModuleTaskInfo | string =>
-  isForm(reply) ? formTask(reply.form, { reopen: { actionId: click.actionId, value: click.value } }) : says(reply);
+const opened = (reply: Reply): TaskModuleTaskInfo | string => (isForm(reply) ? formTask(reply.form) : says(reply));
 
 export function registerTaskRoutes(app: Application, { trellis, log }: AdapterDeps): void {
   // Unexpected failures become the apology inside the dialog: an invoke must
@@ -39,7 +37,7 @@ export function registerTaskRoutes(app: Application, { trellis, log }: AdapterDe
     async (context) => isInvoke(context.activity, TASK_FETCH),
     guarded('teams dialog', async (context) => {
       const click = toFetchAction(context.activity);
-      return click ? opened(await trellis.action(click), click) : BAD_DIALOG_CLICK;
+      return click ? opened(await trellis.action(click)) : BAD_DIALOG_CLICK;
     }),
   );
 
@@ -50,11 +48,14 @@ export function registerTaskRoutes(app: Application, { trellis, log }: AdapterDe
       if (!submitted) return BAD_FORM;
       const reply = await trellis.submit(submitted.request);
       if (!reply.fieldErrors || !submitted.reopen) return says(reply);
-      // Refused because of some fields: the same form again, with the
+      // Refused because of some fields: the same form again (opened by the
+      // core's own button for it, re-checked like any click), with the
       // person's choices kept and each error under its field.
       const again = await trellis.action(submitted.reopen);
       if (!isForm(again)) return says(again);
-      return formTask(again.form, { values: submitted.request.values, errors: reply.fieldErrors, error: reply.text, reopen: { actionId: submitted.reopen.actionId, value: submitted.reopen.value } });
+      // A reopen that leads to another form (forged data) shows only the refusal.
+      if (again.form.submitActionId !== submitted.request.actionId || again.form.context !== submitted.request.context) return says(reply);
+      return formTask(again.form, { values: submitted.request.values, errors: reply.fieldErrors, error: reply.text });
     }),
   );
 }

@@ -3,7 +3,6 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import type { AdapterDeps } from '../adapter.js';
 import { failure, info, isForm, type Message, type Reply } from '../../core/message.js';
-import type { ActionRequest } from '../../core/request.js';
 import { reportError } from '../../report-error.js';
 import { rememberConversation } from './conversation-reference.js';
 import { renderReply } from './render-card.js';
@@ -13,11 +12,12 @@ export const BAD_CLICK = "That button didn't come from a Trellis card I can read
 export const OPENS_IN_DIALOG = 'This opens in a private dialog, so that nothing you enter stays in the chat.';
 
 /**
- * A form can only open in a dialog (task-routes.ts). A plain click that leads
- * to one (an old card, a client without dialogs) gets the button that opens it.
+ * A form can only open in a dialog (task-routes.ts), and Teams opens a dialog
+ * only from a button. A typed command or a plain click that leads to one (an
+ * old card, a client without dialogs) gets the core's button that opens it.
  */
-const asMessage = (r: Reply, click: ActionRequest): Message =>
-  isForm(r) ? info(OPENS_IN_DIALOG, { buttons: [{ actionId: click.actionId, label: 'Open', value: click.value, style: 'primary', opensForm: true }] }) : r;
+const asMessage = (r: Reply): Message =>
+  isForm(r) ? info(OPENS_IN_DIALOG, { title: r.form.title, buttons: [{ actionId: r.form.reopen.actionId, label: 'Open', value: r.form.reopen.value, style: 'primary', opensForm: true }] }) : r;
 
 const reply = async (context: TurnContext, m: Message) => void (await context.sendActivity(renderReply(m)));
 
@@ -31,14 +31,14 @@ export function registerRoutes(app: Application, { trellis, store, clock, log }:
 
   const click = async (context: TurnContext) => {
     const action = toAction(context.activity);
-    await reply(context, action ? asMessage(await trellis.action(action), action) : failure(BAD_CLICK));
+    await reply(context, action ? asMessage(await trellis.action(action)) : failure(BAD_CLICK));
   };
 
   // Added to a team, a group chat or a personal chat: say hello once.
   app.conversationUpdate('membersAdded', async (context) => {
     const a = context.activity;
     if (!a.membersAdded?.some((m) => m.id === a.recipient.id)) return;
-    await reply(context, await trellis.command({ ...toCommand(a), text: 'help' }));
+    await reply(context, asMessage(await trellis.command({ ...toCommand(a), text: 'help' })));
   });
 
   // A click on a Trellis card: Action.Submit data { verb: 'trellis', actionId, value }.
@@ -47,6 +47,6 @@ export function registerRoutes(app: Application, { trellis, store, clock, log }:
   app.activity(ActivityTypes.Message, async (context) => {
     // A submit without our verb is not from a Trellis card: refused, not run.
     if (isCardSubmit(context.activity)) return click(context);
-    await reply(context, await trellis.command(toCommand(context.activity)));
+    await reply(context, asMessage(await trellis.command(toCommand(context.activity))));
   });
 }

@@ -59,6 +59,7 @@ export async function openCheckIn(deps: Deps, caller: Caller, roundId: string): 
     submitActionId: SUBMIT_CHECK_IN,
     submitLabel: 'Submit',
     context: round.id,
+    reopen: { actionId: OPEN_CHECK_IN, value: round.id },
     fields: [
       ...round.itemIds.map((id) => {
         const initial = mine ? String(mine.values[id] ?? SKIP) : undefined;

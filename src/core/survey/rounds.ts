@@ -8,6 +8,7 @@ import { choosePulseItems, healthCheckItems } from './rotation.js';
 import { lastSlot } from './schedule.js';
 import { checkInMessage, closedMessage, reminderMessage } from './check-in-messages.js';
 import { publishDigest } from '../trends/digest.js';
+import { tickProtocols } from '../protocols/reminders.js';
 
 const MINUTE = 60_000;
 
@@ -75,7 +76,10 @@ export async function tick(deps: Deps): Promise<void> {
   const failed: unknown[] = [];
   for (const p of await deps.store.partnerships()) {
     // One partnership's trouble must not hold up everyone else's schedule.
-    await tickPartnership(deps, p).catch((err: unknown) => failed.push(err));
+    const errors: unknown[] = [];
+    await tickPartnership(deps, p).catch((err: unknown) => errors.push(err));
+    await tickProtocols(deps, p).catch((err: unknown) => errors.push(err));
+    if (errors.length) failed.push(errors[0]);
   }
   if (failed.length) throw new TrellisError('UNEXPECTED', `${failed.length} partnership(s) could not be brought up to date: ${String((failed[0] as Error)?.message ?? failed[0])}`, { cause: failed[0] });
 }

@@ -6,7 +6,9 @@
 // posts to the room (digests) is polled too and shown in the channel. Answers
 // are given in a private form (a modal dialog), never typed into a conversation.
 // Charts arrive as SVG text drawn by the server and are shown as an <img> with
-// a data: URL, where no script in them could run.
+// a data: URL, where no script in them could run. A link button becomes a real
+// link only for an https: address (never javascript:), and is never sent back
+// to the server as a click.
 'use strict';
 
 (() => {
@@ -155,6 +157,38 @@
     return el('figure', { class: 'chart' }, img);
   }
 
+  /** A link button's address when it is a well-formed https: URL; anything else (javascript:, data:, http:) is refused. */
+  function safeLink(url) {
+    if (typeof url !== 'string' || !url) return null;
+    try {
+      const parsed = new URL(url);
+      return parsed.protocol === 'https:' ? parsed.href : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * One of a message's buttons. A link button (`url`) opens its https page in a
+   * new tab and runs no action; one with an unsafe address is left out (null).
+   * Any other button runs `onClick(button, element)`.
+   */
+  function renderButton(b, onClick, extraClass = '') {
+    const style = b.style === 'primary' || b.style === 'danger' ? ` btn-${b.style}` : '';
+    if (b.url !== undefined && b.url !== null) {
+      const href = safeLink(b.url);
+      if (!href) return null;
+      return el(
+        'a',
+        { class: `btn btn-link${style}${extraClass}`, href, target: '_blank', rel: 'noopener noreferrer' },
+        String(b.label),
+        el('span', { class: 'link-mark', 'aria-hidden': 'true' }, '↗'),
+        el('span', { class: 'visually-hidden' }, ' (opens in a new tab)'),
+      );
+    }
+    return el('button', { type: 'button', class: `btn${style}${extraClass}`, onclick: (event) => onClick(b, event.currentTarget) }, String(b.label));
+  }
+
   /** A core Message as a card. `onButton(button)` runs when a button is clicked; `options.chart` is { svg, alt }. */
   function renderMessage(message, onButton, options = {}) {
     const tone = ['info', 'success', 'error'].includes(message.tone) ? message.tone : 'info';
@@ -183,12 +217,8 @@
       card.appendChild(el('ul', { class: 'items' }, message.items.map((item) => el('li', null, inline(item)))));
     }
     if (Array.isArray(message.buttons) && message.buttons.length && onButton) {
-      const row = el('div', { class: 'actions' });
-      for (const b of message.buttons) {
-        const style = b.style === 'primary' || b.style === 'danger' ? ` btn-${b.style}` : '';
-        row.appendChild(el('button', { type: 'button', class: `btn${style}`, onclick: (event) => onButton(b, event.currentTarget) }, String(b.label)));
-      }
-      card.appendChild(row);
+      const shown = message.buttons.filter((b) => b && typeof b === 'object').map((b) => renderButton(b, onButton)).filter(Boolean);
+      if (shown.length) card.appendChild(el('div', { class: 'actions' }, shown));
     }
     return card;
   }
@@ -357,7 +387,13 @@
     const result = await post('/playground/command', { persona, text, where });
     // What the command posted to the room (a digest, when it closed a check-in) shows before its reply, as in Slack and Teams.
     await refreshRoom();
-    settle(where, persona, pending, result);
+    if (result.ok && result.form) {
+      // `protocol add` and the like open a private form, as a button can: nothing more is posted here.
+      removeEntry(pending, persona);
+      if (persona === state.persona) openForm(result.form, persona, null, where);
+    } else {
+      settle(where, persona, pending, result);
+    }
     refreshOverview();
     refreshInbox();
   }
@@ -502,15 +538,22 @@
    * A core Form as a modal dialog: the rest of the page is inert while it is
    * open, Tab stays inside it, Esc closes it. Answers go straight to
    * /playground/submit and are never added to a conversation.
+   * `typedIn` is where the command that opened it was typed (its reply goes
+   * there, for this persona only); a form opened by a button replies in the
+   * persona's direct messages.
    */
-  function openForm(form, persona, opener) {
+  function openForm(form, persona, opener, typedIn) {
     closeForm();
     const uid = ++state.formCount;
     const openerArea = opener && els.overview.contains(opener) ? 'overview' : 'log';
     const ids = { title: `form-${uid}-title`, intro: `form-${uid}-intro`, alert: `form-${uid}-alert` };
-    const fields = form.fields.filter((f) => f && typeof f.id === 'string' && (f.kind === 'choice' || f.kind === 'text'));
-    const refs = new Map(); // field id → { field, box, error, control?, first? }
+    const fields = form.fields.filter((f) => f && typeof f.id === 'string' && ['choice', 'text', 'multichoice', 'date'].includes(f.kind));
+    // A check-in (statements to rate, then a comment) numbers its statements; a form like the protocol register's does not.
+    const questionnaire = fields.length > 0 && fields[0].kind === 'choice';
+    const refs = new Map(); // field id → { field, box, error, control? | inputs (radios or checkboxes), multi? }
     let busy = false;
+    // The alert only summarises field errors: it goes once the last of them is put right.
+    let alertIsSummary = false;
 
     const alertBox = el('div', { class: 'form-alert', id: ids.alert, role: 'alert', hidden: true });
     const body = el('div', { class: 'form-body' });
@@ -521,24 +564,47 @@
     fields.forEach((field, i) => {
       const base = `form-${uid}-f${i}`;
       const error = el('p', { class: 'field-error', id: `${base}-error`, hidden: true });
-      if (field.kind === 'choice') {
-        statement++;
-        const options = Array.isArray(field.options) ? field.options : [];
-        const initial = field.initial === undefined || field.initial === null ? null : String(field.initial);
-        const inputs = options.map((o) => el('input', { type: 'radio', name: base, value: String(o.value), checked: initial !== null && String(o.value) === initial }));
+      if (field.kind === 'choice' || field.kind === 'multichoice') {
+        const multi = field.kind === 'multichoice';
+        const numbered = questionnaire && !multi;
+        if (numbered) statement++;
+        const options = Array.isArray(field.options) ? field.options.filter((o) => o && typeof o === 'object') : [];
+        // A choice starts with one value; a multichoice with a list of them (submitted joined with commas).
+        const initial = multi
+          ? Array.isArray(field.initial) ? field.initial.map(String) : []
+          : field.initial === undefined || field.initial === null ? [] : [String(field.initial)];
+        const inputs = options.map((o) => el('input', { type: multi ? 'checkbox' : 'radio', name: base, value: String(o.value), checked: initial.includes(String(o.value)) }));
+        const hintId = multi ? `${base}-hint` : undefined;
         const box = el(
           'fieldset',
-          { class: 'form-field field-choice' },
-          el('legend', { class: 'field-label' }, el('span', { class: 'field-number', 'aria-hidden': 'true' }, String(statement)), el('span', null, inline(field.label))),
+          { class: `form-field field-choice${multi ? ' field-multichoice' : ''}`, 'aria-describedby': hintId },
+          el('legend', { class: 'field-label' }, numbered ? el('span', { class: 'field-number', 'aria-hidden': 'true' }, String(statement)) : null, el('span', null, inline(field.label))),
+          multi ? el('p', { class: 'field-hint field-hint-top', id: hintId }, 'Tick all that apply.') : null,
           el(
             'div',
-            { class: 'options', style: `--count:${Math.max(1, options.length)}` },
+            numbered ? { class: 'options', style: `--count:${Math.max(1, options.length)}` } : { class: 'options options-row' },
             options.map((o, j) => el('label', { class: 'option' }, inputs[j], el('span', { class: 'option-label', text: String(o.label) }))),
           ),
           error,
         );
         box.addEventListener('change', () => clearFieldError(field.id));
-        refs.set(field.id, { field, box, error, inputs });
+        refs.set(field.id, { field, box, error, inputs, multi });
+        body.appendChild(box);
+      } else if (field.kind === 'date') {
+        const hintId = field.hint ? `${base}-hint` : undefined;
+        const control = el('input', { id: base, name: base, type: 'date', min: '2000-01-01', max: '2100-12-31', 'aria-describedby': hintId, 'aria-required': field.optional === false ? 'true' : undefined });
+        // Only a well-formed YYYY-MM-DD reaches the input; it submits the same form.
+        control.value = typeof field.initial === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(field.initial) ? field.initial : '';
+        for (const type of ['input', 'change']) control.addEventListener(type, () => clearFieldError(field.id));
+        const box = el(
+          'div',
+          { class: 'form-field field-text field-date' },
+          el('label', { class: 'field-label', for: base }, inline(field.label)),
+          control,
+          field.hint ? el('div', { class: 'field-foot' }, el('p', { class: 'field-hint', id: hintId }, inline(field.hint))) : null,
+          error,
+        );
+        refs.set(field.id, { field, box, error, control, date: true });
         body.appendChild(box);
       } else {
         const max = Number.isFinite(Number(field.maxLength)) && Number(field.maxLength) > 0 ? Math.floor(Number(field.maxLength)) : undefined;
@@ -594,6 +660,11 @@
       ref.error.replaceChildren();
       ref.box.classList.remove('has-error');
       setDescribedBy(ref, false);
+      if (alertIsSummary && [...refs.values()].every((r) => r.error.hidden)) {
+        alertBox.hidden = true;
+        alertBox.replaceChildren();
+        alertIsSummary = false;
+      }
     }
 
     function setDescribedBy(ref, on) {
@@ -609,6 +680,7 @@
     }
 
     function showAlert(heading, text) {
+      alertIsSummary = false;
       alertBox.replaceChildren(el('strong', { text: heading }), ...(text ? [' ', inline(text)] : []));
       alertBox.hidden = false;
     }
@@ -630,6 +702,7 @@
         if (!first) first = ref;
       }
       showAlert(String(reply.text || 'Some answers need another look.'), stray.join(' '));
+      alertIsSummary = first !== null && stray.length === 0;
       if (first) {
         first.box.scrollIntoView({ block: 'center' });
         const target = first.control || first.inputs.find((x) => x.checked) || first.inputs[0];
@@ -642,9 +715,16 @@
     formEl.addEventListener('submit', async (event) => {
       event.preventDefault();
       if (busy) return;
+      // A date half typed (or one the calendar cannot hold) reads as empty: say so here rather than send nothing.
+      const unfinished = [...refs].filter(([, ref]) => ref.date && ref.control.validity && ref.control.validity.badInput);
+      if (unfinished.length) {
+        showFieldErrors({ text: 'Some fields need another look; nothing was sent.', fieldErrors: Object.fromEntries(unfinished.map(([id]) => [id, 'That date is not complete: pick a day from the calendar, or clear it.'])) });
+        return;
+      }
       const values = {};
       for (const [id, ref] of refs) {
         if (ref.control) values[id] = ref.control.value;
+        else if (ref.multi) values[id] = ref.inputs.filter((x) => x.checked).map((x) => x.value).join(',');
         else {
           const chosen = ref.inputs.find((x) => x.checked);
           if (chosen) values[id] = chosen.value;
@@ -671,9 +751,11 @@
         return;
       }
       dialog.close();
-      // The reply is for this persona alone: it goes to their direct messages.
-      addEntry('personal', persona, { kind: 'bot', message: reply, chartSvg: result.chartSvg, chartAlt: result.chartAlt, onlyFor: null });
-      if (state.where !== 'personal') {
+      // The reply is for this persona alone: where they typed the command that opened the form
+      // (only visible to them there), or else their direct messages.
+      const replyIn = typedIn === 'channel' ? 'channel' : 'personal';
+      addEntry(replyIn, persona, { kind: 'bot', message: reply, chartSvg: result.chartSvg, chartAlt: result.chartAlt, onlyFor: replyIn === 'channel' ? persona : null });
+      if (replyIn === 'personal' && state.where !== 'personal') {
         state.unread[persona] = (state.unread[persona] || 0) + 1;
         renderUnread();
       }
@@ -763,10 +845,7 @@
           'section',
           { class: 'overview-actions', 'aria-labelledby': 'overview-actions-title' },
           el('h3', { id: 'overview-actions-title', text: 'Open check-ins' }),
-          buttons.map((b) => {
-            const style = b.style === 'primary' || b.style === 'danger' ? ` btn-${b.style}` : '';
-            return el('button', { type: 'button', class: `btn btn-block${style}`, onclick: (event) => click(b, state.where, event.currentTarget) }, String(b.label));
-          }),
+          buttons.filter((b) => b && typeof b === 'object').map((b) => renderButton(b, (button, origin) => click(button, state.where, origin), ' btn-block')).filter(Boolean),
         ),
       );
     }

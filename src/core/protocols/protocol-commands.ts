@@ -1,0 +1,79 @@
+// Dispatch for `protocol …` / `review …` commands and their buttons and forms.
+import { failure, success, type Message, type Reply } from '../message.js';
+import type { Deps } from '../deps.js';
+import type { Caller } from '../request.js';
+import { requireCoordinator, requireMember, type Context } from '../context.js';
+import { addDays, localToday } from './dates.js';
+import type { ProtocolCommand } from './protocol-grammar.js';
+import { findProtocol, listProtocols, openProtocolForm, refOf, retireProtocol, saveProtocol, showProtocol } from './register.js';
+import { closeReview, reviewStatus, startReview } from './reviews.js';
+import { NEW_PROTOCOL } from './protocol-form.js';
+
+export async function protocolCommand(deps: Deps, ctx: Context, cmd: ProtocolCommand): Promise<Reply> {
+  const refusedMember = requireMember(ctx);
+  if (refusedMember) return refusedMember;
+  const p = ctx.partnership;
+  switch (cmd.name) {
+    case 'protocol add':
+      return openProtocolForm(deps, ctx, NEW_PROTOCOL);
+    case 'protocol list':
+      return listProtocols(deps, p);
+    case 'protocol reminders': {
+      const refused = await requireCoordinator(deps.store, ctx, 'change protocol reminders');
+      if (refused) return refused;
+      await deps.store.savePartnership({ ...p, leadDays: cmd.days });
+      return success(`Protocol reminders go out ${cmd.days.join(', ')} day(s) before a review date, on the day itself, then weekly while overdue.`);
+    }
+  }
+  const found = await findProtocol(deps, p.id, cmd.which);
+  if (!found.ok) return found.reply;
+  const x = found.protocol;
+  switch (cmd.name) {
+    case 'protocol show':
+      return showProtocol(deps, p, x);
+    case 'protocol edit':
+      return openProtocolForm(deps, ctx, x.id);
+    case 'protocol retire':
+      return retireProtocol(deps, ctx, x);
+    case 'review start':
+      return startReview(deps, ctx, x);
+    case 'review status':
+      return reviewStatus(deps, ctx, x);
+    case 'review close':
+      return closeReview(deps, ctx, x, cmd.outcome, cmd.next);
+  }
+}
+
+/** The partnership a button or form belongs to, and the caller in it. */
+async function contextOf(deps: Deps, caller: Caller, partnershipId: string): Promise<Context | undefined> {
+  const partnership = await deps.store.partnership(partnershipId);
+  const me = (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === partnershipId);
+  return partnership && me ? { partnership, me } : undefined;
+}
+
+const NOT_YOURS = failure("That isn't a protocol of a partnership you are in.");
+
+/** Buttons on reminders and the protocol form: values carry ids, re-checked here. */
+export async function protocolAction(deps: Deps, caller: Caller, actionId: string, value: string): Promise<Reply> {
+  if (actionId === 'protocol-form') {
+    const [partnershipId, which] = value.split(':');
+    const ctx = partnershipId ? await contextOf(deps, caller, partnershipId) : undefined;
+    return ctx && which ? openProtocolForm(deps, ctx, which) : NOT_YOURS;
+  }
+  const x = await deps.store.protocol(value);
+  const ctx = x && (await contextOf(deps, caller, x.partnershipId));
+  if (!x || !ctx) return NOT_YOURS;
+  if (actionId === 'protocol-review-start') return startReview(deps, ctx, x);
+  // protocol-snooze: the owner's, as the reminders are addressed to them.
+  if (ctx.me?.id !== x.ownerMemberId) return failure(`Only the owner of ${refOf(x)} can snooze its reminders.`);
+  const until = addDays(localToday(ctx.partnership.timezone, deps.clock.now()), 7);
+  await deps.store.saveProtocol({ ...x, snoozedUntil: until });
+  return success(`Reminders for ${refOf(x)} are snoozed until ${until}. The review date itself has not moved.`);
+}
+
+export async function protocolSubmit(deps: Deps, caller: Caller, context: string, values: Record<string, string>): Promise<Message> {
+  const [partnershipId, which] = context.split(':');
+  const ctx = partnershipId ? await contextOf(deps, caller, partnershipId) : undefined;
+  if (!ctx || !which) return failure("That form isn't for a partnership you are in; nothing was saved.");
+  return saveProtocol(deps, ctx, which, values);
+}

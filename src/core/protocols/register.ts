@@ -1,0 +1,117 @@
+// The protocol register: finding, listing, showing, saving, retiring.
+import { failure, info, success, type Button, type Message, type Reply } from '../message.js';
+import type { Deps } from '../deps.js';
+import type { Member, Partnership, Protocol } from '../model.js';
+import { requireCoordinator, type Context } from '../context.js';
+import { addMonths, daysBetween, formatDate, localToday } from './dates.js';
+import { checkProtocol, kindLabel, NEW_PROTOCOL, protocolForm } from './protocol-form.js';
+
+export const OPEN_PROTOCOL_FORM = 'protocol-form';
+
+export const refOf = (p: Protocol) => `P-${p.ref}`;
+
+/** By P-number (or bare number) or by title, case-insensitively. */
+export async function findProtocol(deps: Deps, partnershipId: string, which: string): Promise<{ ok: true; protocol: Protocol } | { ok: false; reply: Message }> {
+  const all = await deps.store.protocols(partnershipId);
+  const ref = /^p?-?(\d+)$/i.exec(which.trim())?.[1];
+  const found = ref ? all.filter((p) => p.ref === Number(ref)) : all.filter((p) => p.title.toLowerCase() === which.trim().toLowerCase());
+  const partial = found.length ? found : all.filter((p) => p.title.toLowerCase().includes(which.trim().toLowerCase()));
+  if (partial.length === 1) return { ok: true, protocol: partial[0]! };
+  if (partial.length > 1) return { ok: false, reply: failure(`More than one protocol matches "${which}": ${partial.map((p) => `${refOf(p)} ${p.title}`).join(', ')}. Use its P-number.`) };
+  return { ok: false, reply: failure(`No protocol matches "${which}". Type \`protocol list\` to see the register.`) };
+}
+
+/** Coordinators and the protocol's owner may change it. */
+export async function mayChange(deps: Deps, ctx: Context, protocol: Protocol | undefined, doing: string): Promise<Message | undefined> {
+  if (protocol && ctx.me && ctx.me.id === protocol.ownerMemberId) return undefined;
+  const refused = await requireCoordinator(deps.store, ctx, doing);
+  return refused && protocol ? { ...refused, text: refused.text.replace('Only coordinators', 'Only coordinators and its owner') } : refused;
+}
+
+export function dueText(p: Protocol, today: string): string {
+  if (p.status === 'retired') return 'retired';
+  const days = daysBetween(today, p.nextReview);
+  const when = days < 0 ? `OVERDUE by ${-days} day${days === -1 ? '' : 's'}` : days === 0 ? 'due today' : `due ${formatDate(p.nextReview)} (in ${days} day${days === 1 ? '' : 's'})`;
+  return `review ${when}`;
+}
+
+export async function listProtocols(deps: Deps, p: Partnership): Promise<Message> {
+  const all = await deps.store.protocols(p.id);
+  if (all.length === 0) return info('The register is empty. A coordinator adds protocols with `protocol add`.');
+  const members = await deps.store.members(p.id);
+  const today = localToday(p.timezone, deps.clock.now());
+  const order = (x: Protocol) => (x.status === 'retired' ? '9' : x.nextReview);
+  const items = [...all].sort((a, b) => order(a).localeCompare(order(b))).map((x) => `${refOf(x)} ${x.title} — ${dueText(x, today)} · ${x.status} · owner ${members.find((m) => m.id === x.ownerMemberId)?.displayName ?? 'unknown'}`);
+  return info(`${all.length} in the register of ${p.name}, overdue first:`, { title: 'Protocols', items });
+}
+
+export async function showProtocol(deps: Deps, p: Partnership, x: Protocol): Promise<Message> {
+  const [orgs, members] = await Promise.all([deps.store.organisations(p.id), deps.store.members(p.id)]);
+  const today = localToday(p.timezone, deps.clock.now());
+  const buttons: Button[] = x.link ? [{ actionId: 'open-link', label: 'Open document', value: x.link, url: x.link }] : [];
+  return info(x.purpose || 'No purpose recorded.', {
+    title: `${refOf(x)} ${x.title}`,
+    fields: [
+      { label: 'Kind', value: kindLabel(x.kind) },
+      { label: 'Status', value: x.status },
+      { label: 'Parties', value: x.partyOrgIds.map((id) => orgs.find((o) => o.id === id)?.name ?? '?').join(', ') },
+      { label: 'Owner', value: members.find((m) => m.id === x.ownerMemberId)?.displayName ?? 'unknown' },
+      { label: 'Next review', value: `${formatDate(x.nextReview)} — ${dueText(x, today)}` },
+      { label: 'Cycle', value: x.cycleMonths ? `every ${x.cycleMonths} months` : 'none (a date each time)' },
+    ],
+    items: x.reviews.length ? x.reviews.map((r) => `${r.closedAt ? `Reviewed ${r.closedAt.slice(0, 10)}: ${r.outcome}` : `Review open since ${r.startedAt.slice(0, 10)}`}${r.summary ? ` — ${r.summary}` : ''}`) : ['Not reviewed yet.'],
+    buttons,
+  });
+}
+
+/** The add or edit form, for those allowed to use it. */
+export async function openProtocolForm(deps: Deps, ctx: Context, which: string): Promise<Reply> {
+  const existing = which === NEW_PROTOCOL ? undefined : await deps.store.protocol(which);
+  if (which !== NEW_PROTOCOL && (!existing || existing.partnershipId !== ctx.partnership.id)) return failure('That protocol is not in this partnership’s register.');
+  const refused = await mayChange(deps, ctx, existing, existing ? 'edit protocols' : 'add protocols');
+  if (refused) return refused;
+  const [orgs, members] = await Promise.all([deps.store.organisations(ctx.partnership.id), deps.store.members(ctx.partnership.id)]);
+  if (orgs.length === 0) return failure('Add the partner organisations first (`org add <name> <sector>`): a protocol needs parties.');
+  return { form: protocolForm(ctx.partnership.id, orgs, members, existing) };
+}
+
+export async function saveProtocol(deps: Deps, ctx: Context, which: string, values: Record<string, string>): Promise<Message> {
+  const p = ctx.partnership;
+  const existing = which === NEW_PROTOCOL ? undefined : await deps.store.protocol(which);
+  if (which !== NEW_PROTOCOL && (!existing || existing.partnershipId !== p.id)) return failure('That protocol is not in this partnership’s register; nothing was saved.');
+  const refused = await mayChange(deps, ctx, existing, existing ? 'edit protocols' : 'add protocols');
+  if (refused) return refused;
+  const [orgs, members] = await Promise.all([deps.store.organisations(p.id), deps.store.members(p.id)]);
+  const now = deps.clock.now();
+  const today = localToday(p.timezone, now);
+  const checked = checkProtocol(values, orgs, members, today);
+  if (!checked.ok) return { ...failure('Some fields need another look; nothing was saved.'), fieldErrors: checked.errors };
+  const f = checked.fields;
+  const nextReview = f.nextReview ?? addMonths(today, f.cycleMonths!);
+  const all = await deps.store.protocols(p.id);
+  const dateChanged = !existing || existing.nextReview !== nextReview;
+  const protocol: Protocol = {
+    ...(existing ?? { id: deps.newId(), partnershipId: p.id, ref: Math.max(0, ...all.map((x) => x.ref)) + 1, status: 'active' as const, reviews: [], createdAt: now.toISOString() }),
+    title: f.title,
+    kind: f.kind,
+    purpose: f.purpose,
+    partyOrgIds: f.partyOrgIds,
+    ownerMemberId: f.ownerMemberId,
+    nextReview,
+    remindersFrom: dateChanged ? now.toISOString() : existing!.remindersFrom,
+  } as Protocol;
+  if (f.link) protocol.link = f.link;
+  else delete protocol.link;
+  if (f.cycleMonths) protocol.cycleMonths = f.cycleMonths;
+  else delete protocol.cycleMonths;
+  await deps.store.saveProtocol(protocol);
+  return success(`${existing ? 'Saved' : 'Added'} ${refOf(protocol)} ${protocol.title}: next review ${formatDate(nextReview)}.`);
+}
+
+export async function retireProtocol(deps: Deps, ctx: Context, x: Protocol): Promise<Message> {
+  const refused = await mayChange(deps, ctx, x, 'retire protocols');
+  if (refused) return refused;
+  if (x.status === 'retired') return info(`${refOf(x)} is already retired.`);
+  await deps.store.saveProtocol({ ...x, status: 'retired' });
+  return success(`${refOf(x)} ${x.title} is retired. No more reminders will go out for it.`);
+}
