@@ -239,6 +239,31 @@ describe('reviews', () => {
     expect(await at('2027-01-31T09:00:00Z')).toHaveLength(0);
   });
 
+  it('attaches the latest trust and commitment to the review pack when asked', async () => {
+    await say(alex, 'set threshold 3');
+    await addProtocol('2027-06-30');
+    expect(msg(await say(alex, 'review start P-1 with trends')).tone).toBe('success');
+    let pack = messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message;
+    expect(pack.text).toContain('no check-in results to show yet');
+    await say(alex, 'review close P-1 kept');
+    await say(alex, 'survey now for 1d');
+    const round = state.rounds[0]!.id;
+    for (const c of [alex, sam, jo]) {
+      const f = form(await trellis.action({ caller: c, place: dm, actionId: 'survey-open', value: round }));
+      await trellis.submit({ caller: c, actionId: 'survey-submit', context: round, values: Object.fromEntries(f.fields.filter((x) => x.kind === 'choice').map((x) => [x.id, '4'])) });
+    }
+    await say(alex, 'survey close');
+    messenger.sent.length = 0;
+    await say(alex, 'review start P-1 with trends');
+    pack = messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message;
+    expect(pack.text).toContain('For context, at check-in #1: Trust 75 (the first reading); Commitment 75 (the first reading).');
+    expect(pack.chart?.series.map((x) => x.name)).toEqual(['Trust', 'Commitment']);
+    messenger.sent.length = 0;
+    await say(alex, 'review close P-1 kept');
+    await say(alex, 'review start P-1');
+    expect(messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message.text).not.toContain('For context');
+  });
+
   it('reminds coordinators once about a review left open more than 30 days', async () => {
     await addProtocol('2027-06-30');
     await say(alex, 'review start P-1');

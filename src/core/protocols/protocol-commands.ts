@@ -36,7 +36,7 @@ export async function protocolCommand(deps: Deps, ctx: Context, cmd: ProtocolCom
     case 'protocol retire':
       return retireProtocol(deps, ctx, x);
     case 'review start':
-      return startReview(deps, ctx, x);
+      return startReview(deps, ctx, x, cmd.withTrends);
     case 'review status':
       return reviewStatus(deps, ctx, x);
     case 'review close':

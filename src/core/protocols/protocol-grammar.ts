@@ -9,7 +9,7 @@ export type ProtocolCommand =
   | { name: 'protocol edit'; which: string }
   | { name: 'protocol retire'; which: string }
   | { name: 'protocol reminders'; days: number[] }
-  | { name: 'review start'; which: string }
+  | { name: 'review start'; which: string; withTrends: boolean }
   | { name: 'review status'; which: string }
   | { name: 'review close'; which: string; outcome: ReviewOutcome; next?: string };
 
@@ -20,7 +20,7 @@ export const PROTOCOL_USAGE = {
   'protocol edit': ['protocol edit <P-number>', 'change a protocol (coordinators and its owner)'],
   'protocol retire': ['protocol retire <P-number>', 'retire it: no more reminders (coordinators and its owner)'],
   'protocol reminders': ['protocol reminders <days> [<days>…]', 'days before a review date that reminders go out, e.g. `protocol reminders 30 7 1` (coordinators)'],
-  'review start': ['review start <P-number>', 'start a review: every member of the parties gets a short private review check (coordinators and the owner)'],
+  'review start': ['review start <P-number> [with trends]', 'start a review: every member of the parties gets a short private review check, with the partnership\'s latest trust and commitment if asked (coordinators and the owner)'],
   'review status': ['review status <P-number>', 'how many have answered the review — never who'],
   'review close': [`review close <P-number> <${REVIEW_OUTCOMES.join('|')}> [YYYY-MM-DD]`, 'record the outcome; the next review date comes from the cycle unless given (coordinators and the owner)'],
 } as const satisfies Record<string, readonly [string, string]>;
@@ -43,7 +43,12 @@ export function parseProtocol(verb: 'protocol' | 'review', rest: string[]): Prot
     }
     return bad(`"protocol ${rest[0] ?? ''}" is not a protocol command.`, 'protocol list');
   }
-  if (sub === 'start' || sub === 'status') return which ? { ok: true, command: { name: key as 'review start', which } } : bad('Say which protocol, e.g. P-2.', key);
+  if (sub === 'start') {
+    const withTrends = /\s+with trends$/i.test(which);
+    const target = which.replace(/\s+with trends$/i, '');
+    return target ? { ok: true, command: { name: 'review start', which: target, withTrends } } : bad('Say which protocol, e.g. P-2.', key);
+  }
+  if (sub === 'status') return which ? { ok: true, command: { name: 'review status', which } } : bad('Say which protocol, e.g. P-2.', key);
   if (sub === 'close') {
     const words = rest.slice(1);
     const dateWord = words.length > 2 && /^\d{4}-/.test(words.at(-1)!) ? words.pop() : undefined;

@@ -11,6 +11,9 @@ import { addMonths, formatDate, localToday } from './dates.js';
 import { mayChange, refOf } from './register.js';
 import { RECOMMENDATION, RECOMMENDATION_OPTIONS, REVIEW_ITEMS } from './review-items.js';
 import type { Context } from '../context.js';
+import type { ChartSpec } from '../trends/types.js';
+import { chartOf, HEADLINE, loadHistory } from '../trends/history.js';
+import { describeChange } from '../trends/digest.js';
 
 export const OPEN_REVIEW = 'review-open';
 export const SUBMIT_REVIEW = 'review-submit';
@@ -18,7 +21,7 @@ const COMMENT = 'comment';
 
 const openReviewOf = (x: Protocol) => x.reviews.find((r) => !r.closedAt);
 
-export async function startReview(deps: Deps, ctx: Context, x: Protocol): Promise<Message> {
+export async function startReview(deps: Deps, ctx: Context, x: Protocol, withTrends = false): Promise<Message> {
   const refused = await mayChange(deps, ctx, x, 'start reviews');
   if (refused) return refused;
   if (x.status === 'retired') return failure(`${refOf(x)} is retired; there is nothing to review.`);
@@ -28,8 +31,10 @@ export async function startReview(deps: Deps, ctx: Context, x: Protocol): Promis
   // The critical friend stands outside the partners, as with check-ins.
   const parties = (await deps.store.members(ctx.partnership.id)).filter((m) => m.organisationId && x.partyOrgIds.includes(m.organisationId) && m.role !== 'critical-friend');
   let reached = 0;
-  const message = info(`${ctx.partnership.name} is reviewing ${refOf(x)} ${x.title}. Five quick questions about how it works in practice; your answers are anonymous.`, {
+  const pack = withTrends ? await trendPack(deps, ctx.partnership) : undefined;
+  const message = info(`${ctx.partnership.name} is reviewing ${refOf(x)} ${x.title}. Five quick questions about how it works in practice; your answers are anonymous.${pack ? `\n${pack.text}` : ''}`, {
     title: `Review: ${x.title}`,
+    ...(pack?.chart ? { chart: pack.chart } : {}),
     buttons: [{ actionId: OPEN_REVIEW, label: 'Give your view', value: `${x.id}:${review.id}`, style: 'primary', opensForm: true }, ...(x.link ? [{ actionId: 'open-link', label: 'Open document', value: x.link, url: x.link }] : [])],
   });
   for (const m of parties) {
@@ -38,6 +43,15 @@ export async function startReview(deps: Deps, ctx: Context, x: Protocol): Promis
     await deps.store.saveInvitation({ roundId: review.id, memberId: m.id, answered: false, ...(delivery ? { delivery } : {}) });
   }
   return success(`Review of ${refOf(x)} ${x.title} started: ${parties.length} member${parties.length === 1 ? '' : 's'} of the parties asked privately${reached < parties.length ? ` (${parties.length - reached} cannot be messaged yet)` : ''}.`);
+}
+
+/** The review pack's context: how trust and commitment stood at the latest check-in, if enough answered. */
+async function trendPack(deps: Deps, p: Partnership): Promise<{ text: string; chart?: ChartSpec }> {
+  const h = await loadHistory(deps, p);
+  const latest = h.summaries.at(-1);
+  if (!latest?.visible) return { text: 'The partnership has no check-in results to show yet (too few answers, or none closed).' };
+  const lines = HEADLINE.map((f) => h.changes.find((c) => c.factor === f.factor)).filter((c): c is NonNullable<typeof c> => !!c).map((c) => describeChange(c));
+  return { text: `For context, at check-in #${latest.number}: ${lines.join('; ')}.`, chart: chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE) };
 }
 
 type Found = { ok: true; p: Partnership; x: Protocol; reviewId: string; memberId: string } | { ok: false; reply: Message };
