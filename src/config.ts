@@ -30,6 +30,9 @@ export interface Config {
   secret?: string;
   logLevel: LogLevel;
   publicUrl?: string;
+  /** Concerns reach the critical friend after a random delay up to this; 0 turns it off. */
+  concernDelayMaxSeconds: number;
+  concernsPerDay: number;
   slack?: SlackConfig;
   teams?: TeamsConfig;
   playground: boolean;
@@ -44,6 +47,8 @@ const schema = z.object({
   TRELLIS_SECRET: opt(z.string().refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes (try: openssl rand -hex 32)')),
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
   PUBLIC_URL: opt(z.string().url('must be a URL such as https://trellis.example.org')),
+  TRELLIS_CONCERN_DELAY_MAX_SECONDS: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number of seconds' }).int('must be a whole number of seconds').min(0, 'must be 0 (off) or more').max(86_400, 'must be at most 86400 (a day)').default(600)),
+  TRELLIS_CONCERNS_PER_DAY: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(3)),
   SLACK_BOT_TOKEN: opt(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb- (Slack app → OAuth & Permissions)')),
   SLACK_SIGNING_SECRET: opt(z.string()),
   SLACK_APP_TOKEN: opt(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp- (Slack app → Basic Information)')),
@@ -100,6 +105,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataFile: e.TRELLIS_DATA,
     ...(e.TRELLIS_SECRET ? { secret: e.TRELLIS_SECRET } : {}),
     logLevel: e.LOG_LEVEL,
+    concernDelayMaxSeconds: e.TRELLIS_CONCERN_DELAY_MAX_SECONDS,
+    concernsPerDay: e.TRELLIS_CONCERNS_PER_DAY,
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/$/, '') } : {}),
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),

@@ -38,7 +38,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   app.disable('x-powered-by');
   const messengers = new MessengerHub();
   let url = `http://localhost:${config.port}`;
-  const trellis = createTrellis({ store, clock, secret, messenger: messengers, publicUrl: () => config.publicUrl ?? url });
+  const trellis = createTrellis({ store, clock, secret, messenger: messengers, publicUrl: () => config.publicUrl ?? url, concernDelayMaxSeconds: config.concernDelayMaxSeconds, concernsPerDay: config.concernsPerDay });
   const deps = { app, trellis, store, clock, log, messengers };
   const adapters: MountedAdapter[] = [];
 

@@ -14,7 +14,7 @@ const error = (env: Record<string, string>) => {
 
 describe('loadConfig', () => {
   it('defaults to the playground on port 3000 with data/trellis.json', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, dataFile: 'data/trellis.json', logLevel: 'info', playground: true });
+    expect(loadConfig({})).toEqual({ port: 3000, dataFile: 'data/trellis.json', logLevel: 'info', concernDelayMaxSeconds: 600, concernsPerDay: 3, playground: true });
   });
 
   it('reads Slack (HTTP and Socket Mode) and normalises the API URL', () => {
@@ -48,6 +48,8 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT must be 1–65535'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of debug, info, warn, error'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL must be a URL'],
+    [{ TRELLIS_CONCERN_DELAY_MAX_SECONDS: '-5' }, 'TRELLIS_CONCERN_DELAY_MAX_SECONDS must be 0 (off) or more'],
+    [{ TRELLIS_CONCERNS_PER_DAY: '0' }, 'TRELLIS_CONCERNS_PER_DAY must be at least 1'],
   ])('refuses %j naming the variable and the fix', (env, message) => {
     const text = error(env as Record<string, string>);
     expect(text).toContain('Trellis cannot start');

@@ -11,6 +11,12 @@ export interface Deps {
   newInviteCode: () => string;
   /** Where people reach Trellis's own pages (the dashboard), e.g. PUBLIC_URL. */
   publicUrl: () => string;
+  /** Concerns reach the critical friend after a random delay up to this (0: at once). */
+  concernDelayMaxSeconds: number;
+  /** How many concerns one person may raise in a day. */
+  concernsPerDay: number;
+  /** 0 ≤ x < 1; injected so tests can check the spread of delays. */
+  random: () => number;
 }
 
 // No 0/O, 1/I/L: invite codes are read aloud in meetings and typed from slides.
@@ -27,5 +33,8 @@ export const withDefaults = (d: RequiredDeps & Partial<Deps>): Deps => ({
   newId: randomUUID,
   newInviteCode: randomInviteCode,
   publicUrl: () => 'http://localhost:3000',
+  concernDelayMaxSeconds: 600,
+  concernsPerDay: 3,
+  random: Math.random,
   ...d,
 });

@@ -22,7 +22,9 @@ export type Command =
   | { name: 'set'; setting: 'threshold'; value: number }
   | SurveyCommand
   | TrendsCommand
-  | ProtocolCommand;
+  | ProtocolCommand
+  | { name: 'concern' }
+  | { name: 'concerns'; sub: 'list' | 'themes' | 'publish'; by: 'month' | 'quarter' };
 
 export type Parsed = { ok: true; command: Command } | { ok: false; error: string; usage?: string };
 
@@ -47,6 +49,8 @@ export const USAGE = {
   ...SURVEY_USAGE,
   ...TRENDS_USAGE,
   ...PROTOCOL_USAGE,
+  concern: ['concern', 'raise a tension privately and anonymously with the critical friend, in a private form'],
+  concerns: ['concerns | concerns themes [month|quarter] | concerns themes publish [month|quarter]', 'open conversations, and themes by category (the critical friend only)'],
   set: [`set purpose <text> | set type <${PARTNERSHIP_TYPES.join('|')}> | set timezone <Area/City> | set threshold <3 or more>`, `change a setting (coordinators)`],
 } as const satisfies Record<string, readonly [string, string]>;
 
@@ -102,6 +106,18 @@ export function parseCommand(input: string): Parsed {
     case 'dashboard': {
       const parsed = parseTrends(verb, rest);
       return parsed.ok ? ok(parsed.command) : bad(parsed.error, parsed.usage);
+    }
+    case 'concern':
+      // The text goes in the private form, never in a chat message.
+      return rest.length ? bad('Type just `concern`: what it is about goes in the private form that opens, not in a chat message (workspace owners can export messages).', 'concern') : ok({ name: 'concern' });
+    case 'concerns': {
+      const words = rest.map((w) => w.toLowerCase());
+      if (words.length === 0) return ok({ name: 'concerns', sub: 'list', by: 'month' });
+      const by = words.at(-1) === 'quarter' ? 'quarter' : 'month';
+      const core = words.filter((w) => w !== 'month' && w !== 'quarter').join(' ');
+      if (core === 'themes') return ok({ name: 'concerns', sub: 'themes', by });
+      if (core === 'themes publish') return ok({ name: 'concerns', sub: 'publish', by });
+      return bad(`"concerns ${rest.join(' ')}" is not a concerns command.`, 'concerns');
     }
     case 'protocol':
     case 'review': {

@@ -218,3 +218,48 @@ export interface SentReminder {
   sentAt: string;
   late: boolean;
 }
+
+// ---- Critical friend ---------------------------------------------------------
+
+export const CONCERN_CATEGORIES = ['roles', 'philosophies', 'priorities', 'power', 'communication', 'commitment', 'other'] as const;
+export type ConcernCategory = (typeof CONCERN_CATEGORIES)[number];
+export const CONCERN_STATUSES = ['pending', 'open', 'acknowledged', 'resolved', 'closed'] as const;
+export type ConcernStatus = (typeof CONCERN_STATUSES)[number];
+
+export interface ConcernMessage {
+  from: 'reporter' | 'friend';
+  text: string;
+  /** The day only: exact times could point to the person who just went quiet in a meeting. */
+  day: string;
+}
+
+/**
+ * A concern raised with the critical friend. Nothing here names the person
+ * who raised it: the way back to them (`relay`) is encrypted under a key
+ * derived from TRELLIS_SECRET.
+ */
+export interface Concern {
+  id: string;
+  partnershipId: string;
+  /** Made for this concern alone, e.g. C-7F3K. */
+  pseudonym: string;
+  category: ConcernCategory;
+  /** Only when the person chose to say it. */
+  organisation?: string;
+  /** The person agreed that the critical friend may later ask to raise it with coordinators. */
+  mayAskToEscalate: boolean;
+  messages: ConcernMessage[];
+  status: ConcernStatus;
+  /** Until delivered: when it goes to the critical friend (a random delay hides timing). */
+  deliverAt?: string;
+  /** Year and month, for themes. */
+  month: string;
+  relay: string;
+  escalation?: { status: 'requested' | 'approved' | 'declined'; proposed: string; approved?: string };
+}
+
+/** How many concerns one person raised one day, under a keyed hash of person and day. */
+export interface ConcernQuota {
+  key: string;
+  count: number;
+}

@@ -1,7 +1,7 @@
 // Ports: the only way the core reaches the world. Small, async, one in-memory
 // implementation for tests and a real one for production each.
 import type { Message } from './message.js';
-import type { AnswerSet, ConversationRecord, CustomItem, Delivery, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder } from './model.js';
+import type { AnswerSet, Concern, ConcernQuota, ConversationRecord, CustomItem, Delivery, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder } from './model.js';
 
 export interface Store {
   partnership(id: string): Promise<Partnership | undefined>;
@@ -39,6 +39,12 @@ export interface Store {
   protocols(partnershipId: string): Promise<Protocol[]>;
   protocol(id: string): Promise<Protocol | undefined>;
   saveProtocol(p: Protocol): Promise<void>;
+
+  concerns(partnershipId: string): Promise<Concern[]>;
+  concern(id: string): Promise<Concern | undefined>;
+  saveConcern(c: Concern): Promise<void>;
+  concernQuota(key: string): Promise<ConcernQuota | undefined>;
+  saveConcernQuota(q: ConcernQuota): Promise<void>;
 
   reminderSent(key: string): Promise<boolean>;
   saveSentReminder(r: SentReminder): Promise<void>;

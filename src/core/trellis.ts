@@ -16,6 +16,9 @@ import { trends } from './trends/trends-commands.js';
 import { protocolAction, protocolCommand, protocolSubmit } from './protocols/protocol-commands.js';
 import { OPEN_REVIEW, openReviewForm, SUBMIT_REVIEW, submitReview } from './protocols/reviews.js';
 import { SAVE_PROTOCOL } from './protocols/protocol-form.js';
+import { friendSubmit, openAsFriend, openAsReporter, raiseConcern, raiseConcernForm, reporterSubmit } from './concerns/concerns.js';
+import { FRIEND_OPEN, FRIEND_SUBMIT, RAISE, REPORTER_OPEN, REPORTER_SUBMIT } from './concerns/concern-forms.js';
+import { concernsCommand } from './concerns/themes.js';
 import { dashboardView, exportCsv, type DashboardView } from './trends/dashboard.js';
 
 export interface Trellis {
@@ -57,6 +60,8 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
         return setup(deps, req, cmd.partnershipName);
       case 'join':
         return join(deps, req, cmd.code, cmd.orgName);
+      case 'concern':
+        return raiseConcernForm(deps, req.caller);
     }
     const resolved = await resolveContext(deps.store, req.caller, req.place);
     if (!resolved.ok) return resolved.reply;
@@ -78,6 +83,8 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
         return setRole(deps, ctx, cmd.who, cmd.role);
       case 'members':
         return listMembers(deps, ctx);
+      case 'concerns':
+        return concernsCommand(deps, ctx, cmd);
       case 'protocol add':
       case 'protocol list':
       case 'protocol show':
@@ -106,12 +113,17 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     action: (req) => {
       if (req.actionId === 'run') return serial(() => run({ caller: req.caller, place: req.place, text: req.value }));
       if (req.actionId === OPEN_CHECK_IN) return serial(() => openCheckIn(deps, req.caller, req.value));
+      if (req.actionId === FRIEND_OPEN) return serial(() => openAsFriend(deps, req.caller, req.value));
+      if (req.actionId === REPORTER_OPEN) return serial(() => openAsReporter(deps, req.caller, req.value));
       if (req.actionId === OPEN_REVIEW) return serial(() => openReviewForm(deps, req.caller, req.value));
       if (['protocol-form', 'protocol-review-start', 'protocol-snooze'].includes(req.actionId)) return serial(() => protocolAction(deps, req.caller, req.actionId, req.value));
       return Promise.resolve(unknownButton);
     },
     submit: (req) => {
       if (req.actionId === SUBMIT_CHECK_IN) return serial(() => submitCheckIn(deps, req.caller, req.context, req.values));
+      if (req.actionId === RAISE) return serial(() => raiseConcern(deps, req.caller, req.context, req.values));
+      if (req.actionId === FRIEND_SUBMIT) return serial(() => friendSubmit(deps, req.caller, req.context, req.values));
+      if (req.actionId === REPORTER_SUBMIT) return serial(() => reporterSubmit(deps, req.caller, req.context, req.values));
       if (req.actionId === SUBMIT_REVIEW) return serial(() => submitReview(deps, req.caller, req.context, req.values));
       if (req.actionId === SAVE_PROTOCOL) return serial(() => protocolSubmit(deps, req.caller, req.context, req.values));
       return Promise.resolve(failure('That form is not one Trellis knows; nothing was recorded.'));

@@ -1,6 +1,6 @@
 // The Store port over one in-memory State object. The memory store is this
 // with nothing to persist; the lowdb store is this with a durable file behind.
-import type { AnswerSet, ConversationRecord, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder } from '../core/model.js';
+import type { AnswerSet, Concern, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import { emptyState, type State } from './state.js';
 
@@ -119,6 +119,24 @@ export class StateStore implements Store {
   }
   async saveProtocol(p: Protocol) {
     upsert(this.state.protocols, p, (x) => x.id === p.id);
+    await this.persist();
+  }
+
+  async concerns(partnershipId: string) {
+    return copy(this.state.concerns.filter((c) => c.partnershipId === partnershipId));
+  }
+  async concern(id: string) {
+    return copy(this.state.concerns.find((c) => c.id === id));
+  }
+  async saveConcern(c: Concern) {
+    upsert(this.state.concerns, c, (x) => x.id === c.id);
+    await this.persist();
+  }
+  async concernQuota(key: string) {
+    return copy(this.state.concernQuotas.find((q) => q.key === key));
+  }
+  async saveConcernQuota(q: ConcernQuota) {
+    upsert(this.state.concernQuotas, q, (x) => x.key === q.key);
     await this.persist();
   }
 

@@ -1,7 +1,7 @@
 // The shape of the data file, validated on every load. Bump STATE_VERSION and
 // add a migration when it changes; never rewrite a file we do not understand.
 import { z } from 'zod';
-import { CADENCES, DEFAULT_SURVEY_SETTINGS, PARTNERSHIP_TYPES, PROTOCOL_KINDS, PROTOCOL_STATUSES, REVIEW_OUTCOMES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
+import { CONCERN_CATEGORIES, CONCERN_STATUSES, CADENCES, DEFAULT_SURVEY_SETTINGS, PARTNERSHIP_TYPES, PROTOCOL_KINDS, PROTOCOL_STATUSES, REVIEW_OUTCOMES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
 
 export const STATE_VERSION = 2;
 
@@ -113,6 +113,23 @@ const protocol = z.object({
 
 const sentReminder = z.object({ key: z.string().min(1), sentAt: z.string(), late: z.boolean() });
 
+const concern = z.object({
+  id: z.string().min(1),
+  partnershipId: z.string().min(1),
+  pseudonym: z.string().min(1),
+  category: z.enum(CONCERN_CATEGORIES),
+  organisation: z.string().optional(),
+  mayAskToEscalate: z.boolean(),
+  messages: z.array(z.object({ from: z.enum(['reporter', 'friend']), text: z.string(), day: localDate })),
+  status: z.enum(CONCERN_STATUSES),
+  deliverAt: z.string().optional(),
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  relay: z.string().min(1),
+  escalation: z.object({ status: z.enum(['requested', 'approved', 'declined']), proposed: z.string(), approved: z.string().optional() }).optional(),
+});
+
+const concernQuota = z.object({ key: z.string().regex(/^[0-9a-f]{64}$/), count: z.number().int().min(0) });
+
 const customItem = z.object({
   id: z.string().min(1),
   partnershipId: z.string().min(1),
@@ -133,6 +150,8 @@ export const stateSchema = z.object({
   customItems: z.array(customItem),
   protocols: z.array(protocol),
   sentReminders: z.array(sentReminder),
+  concerns: z.array(concern),
+  concernQuotas: z.array(concernQuota),
 });
 
 export type State = z.infer<typeof stateSchema>;
@@ -149,6 +168,8 @@ export const emptyState = (): State => ({
   customItems: [],
   protocols: [],
   sentReminders: [],
+  concerns: [],
+  concernQuotas: [],
 });
 
 /** Each step lifts a file one version; applied in order on load, then validated. */
@@ -163,5 +184,7 @@ export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Recor
     customItems: [],
     protocols: [],
     sentReminders: [],
+    concerns: [],
+    concernQuotas: [],
   }),
 };

@@ -9,6 +9,9 @@ import { lastSlot } from './schedule.js';
 import { checkInMessage, closedMessage, reminderMessage } from './check-in-messages.js';
 import { publishDigest } from '../trends/digest.js';
 import { tickProtocols } from '../protocols/reminders.js';
+import { deliverConcerns } from '../concerns/concerns.js';
+import { friendDigest } from '../concerns/themes.js';
+
 
 const MINUTE = 60_000;
 
@@ -79,6 +82,8 @@ export async function tick(deps: Deps): Promise<void> {
     const errors: unknown[] = [];
     await tickPartnership(deps, p).catch((err: unknown) => errors.push(err));
     await tickProtocols(deps, p).catch((err: unknown) => errors.push(err));
+    await deliverConcerns(deps, p).catch((err: unknown) => errors.push(err));
+    await friendDigest(deps, p).catch((err: unknown) => errors.push(err));
     if (errors.length) failed.push(errors[0]);
   }
   if (failed.length) throw new TrellisError('UNEXPECTED', `${failed.length} partnership(s) could not be brought up to date: ${String((failed[0] as Error)?.message ?? failed[0])}`, { cause: failed[0] });

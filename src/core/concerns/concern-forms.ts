@@ -1,0 +1,99 @@
+// The private forms of the critical-friend channel. Concern text is only ever
+// typed and read in these, never in a chat message, because workspace and
+// tenant owners can export chat history.
+import type { Form, FormField } from '../message.js';
+import { CONCERN_CATEGORIES, type Concern, type ConcernCategory, type Partnership } from '../model.js';
+
+export const RAISE = 'concern-submit';
+export const FRIEND_OPEN = 'concern-friend-open';
+export const FRIEND_SUBMIT = 'concern-friend-submit';
+export const REPORTER_OPEN = 'concern-reporter-open';
+export const REPORTER_SUBMIT = 'concern-reporter-submit';
+export const MAX_CONCERN_TEXT = 2000;
+
+export const CATEGORY_LABELS: Record<ConcernCategory, string> = {
+  roles: 'Lack of clarity about roles',
+  philosophies: 'Professional or organisational philosophies',
+  priorities: 'Different expectations about priorities or ways of working',
+  power: 'Perceived power differences',
+  communication: 'Communication failures',
+  commitment: 'Varying commitment',
+  other: 'Something else',
+};
+
+export function raiseForm(partnerships: Partnership[], orgName: string | undefined, openedFrom: string): Form {
+  const fields: FormField[] = [];
+  if (partnerships.length > 1) fields.push({ kind: 'choice', id: 'partnership', label: 'Which partnership is it about?', options: partnerships.map((p) => ({ value: p.id, label: p.name })) });
+  fields.push(
+    { kind: 'choice', id: 'category', label: 'What is it about?', options: CONCERN_CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] })) },
+    { kind: 'text', id: 'happening', label: 'What is happening?', multiline: true, maxLength: MAX_CONCERN_TEXT, optional: false },
+    { kind: 'text', id: 'help', label: 'What would help? (optional)', multiline: true, maxLength: 1000, optional: true },
+    {
+      kind: 'choice',
+      id: 'organisation',
+      label: 'May the critical friend know your organisation?',
+      options: [{ value: 'no', label: 'No — just "a member of the partnership"' }, ...(orgName ? [{ value: 'yes', label: `Yes — say I am from ${orgName}` }] : [])],
+      initial: 'no',
+    },
+    {
+      kind: 'choice',
+      id: 'consent',
+      label: 'May the critical friend later ask you whether to raise it with the coordinators?',
+      options: [
+        { value: 'no', label: 'No' },
+        { value: 'yes', label: 'Yes — they ask me first, and share only text I approve' },
+      ],
+      initial: 'no',
+    },
+  );
+  return {
+    title: 'Raise a concern',
+    intro: 'This goes to the partnership\'s critical friend, a neutral person outside the partners. They will not know who you are: not your name, not your platform, and not your organisation unless you say so. Nobody else sees it.',
+    submitActionId: RAISE,
+    submitLabel: 'Send',
+    context: partnerships.length === 1 ? partnerships[0]!.id : 'choose',
+    reopen: { actionId: 'run', value: openedFrom },
+    fields,
+  };
+}
+
+/** The conversation so far, as each side reads it. */
+export function thread(c: Concern, reader: 'reporter' | 'friend'): string {
+  const who = (from: 'reporter' | 'friend') => (from === reader ? 'You' : from === 'friend' ? 'Critical friend' : 'Reporter');
+  const head = reader === 'friend' ? `*${c.pseudonym}* — ${CATEGORY_LABELS[c.category]} — from ${c.organisation ? `someone at ${c.organisation}` : 'a member of the partnership'}.` : `*Your concern ${c.pseudonym}* — ${CATEGORY_LABELS[c.category]}.`;
+  return [head, ...c.messages.map((m) => `*${who(m.from)}* (${m.day}): ${m.text}`), `Status: ${c.status}.`].join('\n');
+}
+
+export function friendForm(c: Concern): Form {
+  const fields: FormField[] = [
+    { kind: 'text', id: 'reply', label: 'Your reply (optional)', multiline: true, maxLength: MAX_CONCERN_TEXT, optional: true },
+    {
+      kind: 'choice',
+      id: 'status',
+      label: 'Status',
+      options: [
+        { value: 'open', label: 'Open' },
+        { value: 'acknowledged', label: 'Acknowledged' },
+        { value: 'resolved', label: 'Resolved' },
+        { value: 'closed', label: 'Close the conversation' },
+      ],
+      initial: c.status === 'pending' ? 'open' : c.status,
+    },
+  ];
+  if (c.mayAskToEscalate && !c.escalation) {
+    fields.push({ kind: 'text', id: 'escalate', label: 'Ask permission to raise it with the coordinators, sharing this text (optional)', multiline: true, maxLength: MAX_CONCERN_TEXT, optional: true, hint: 'The person sees this text and may edit, approve or decline it. Nothing is shared without their yes.' });
+  }
+  return { title: `Concern ${c.pseudonym}`, intro: thread(c, 'friend'), submitActionId: FRIEND_SUBMIT, submitLabel: 'Send', context: c.id, reopen: { actionId: FRIEND_OPEN, value: c.id }, fields };
+}
+
+export function reporterForm(c: Concern): Form {
+  const fields: FormField[] = [{ kind: 'text', id: 'reply', label: 'Your answer (optional)', multiline: true, maxLength: MAX_CONCERN_TEXT, optional: true }];
+  if (c.escalation?.status === 'requested') {
+    fields.push(
+      { kind: 'choice', id: 'escalation', label: 'The critical friend asks to raise this with the coordinators, sharing the text below. Do you agree?', options: [{ value: 'decline', label: 'No' }, { value: 'approve', label: 'Yes, share the text below' }], initial: 'decline' },
+      { kind: 'text', id: 'shared', label: 'Text to share (edit it as you wish)', multiline: true, maxLength: MAX_CONCERN_TEXT, optional: true, initial: c.escalation.proposed },
+    );
+  }
+  fields.push({ kind: 'choice', id: 'close', label: 'Keep the conversation open?', options: [{ value: 'open', label: 'Keep it open' }, { value: 'close', label: 'Close it' }], initial: 'open' });
+  return { title: `Concern ${c.pseudonym}`, intro: thread(c, 'reporter'), submitActionId: REPORTER_SUBMIT, submitLabel: 'Send', context: c.id, reopen: { actionId: REPORTER_OPEN, value: c.id }, fields };
+}

@@ -1,0 +1,179 @@
+// Raising a concern, delivering it after a random delay, and the two-way
+// conversation — with no stored link to the reporter but the sealed relay.
+import { createHmac } from 'node:crypto';
+import { failure, info, success, type Message, type Reply } from '../message.js';
+import type { Deps } from '../deps.js';
+import { CONCERN_CATEGORIES, type Concern, type ConcernCategory, type Member, type Partnership } from '../model.js';
+import type { Caller } from '../request.js';
+import { localToday } from '../protocols/dates.js';
+import { FRIEND_OPEN, friendForm, MAX_CONCERN_TEXT, raiseForm, REPORTER_OPEN, reporterForm } from './concern-forms.js';
+import { newPseudonym, openRelay, sealRelay } from './relay.js';
+
+const friendsOf = async (deps: Deps, partnershipId: string) => (await deps.store.members(partnershipId)).filter((m) => m.role === 'critical-friend');
+
+export async function raiseConcernForm(deps: Deps, caller: Caller): Promise<Reply> {
+  const mine = await deps.store.membershipsOf(caller.platform, caller.userId);
+  const partnerships: Partnership[] = [];
+  for (const m of mine) {
+    const p = await deps.store.partnership(m.partnershipId);
+    if (p && (await friendsOf(deps, p.id)).length) partnerships.push(p);
+  }
+  if (mine.length === 0) return failure("You're not in a partnership yet, so there is no critical friend to write to.");
+  if (partnerships.length === 0) return failure('Your partnership has no critical friend yet. A coordinator names one with `role <member> critical-friend`.');
+  const org = partnerships.length === 1 ? (await deps.store.organisations(partnerships[0]!.id)).find((o) => o.id === mine.find((m) => m.partnershipId === partnerships[0]!.id)?.organisationId)?.name : undefined;
+  return { form: raiseForm(partnerships, org, 'concern') };
+}
+
+/** A keyed hash of person and day: enough to count, nothing to link. */
+const quotaKey = (deps: Deps, member: Member, day: string) => createHmac('sha256', deps.secret).update(`concern-quota\u0000${member.id}\u0000${day}`).digest('hex');
+
+export async function raiseConcern(deps: Deps, caller: Caller, context: string, values: Record<string, string>): Promise<Message> {
+  const partnershipId = context === 'choose' ? values.partnership : context;
+  const member = (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === partnershipId);
+  const p = member && (await deps.store.partnership(member.partnershipId));
+  if (!member || !p) return { ...failure('Choose one of your partnerships.'), fieldErrors: { partnership: 'Choose one of your partnerships.' } };
+  if ((await friendsOf(deps, p.id)).length === 0) return failure(`${p.name} has no critical friend yet; nothing was sent.`);
+  const errors: Record<string, string> = {};
+  const category = CONCERN_CATEGORIES.find((c) => c === values.category) as ConcernCategory | undefined;
+  if (!category) errors.category = 'Choose what it is about.';
+  const happening = (values.happening ?? '').trim();
+  if (!happening) errors.happening = 'Say what is happening — a sentence or two is enough.';
+  else if (happening.length > MAX_CONCERN_TEXT) errors.happening = `Please keep it under ${MAX_CONCERN_TEXT} characters (this is ${happening.length}).`;
+  const help = (values.help ?? '').trim();
+  if (help.length > 1000) errors.help = 'Please keep it under 1000 characters.';
+  if (!['yes', 'no'].includes(values.organisation ?? 'no')) errors.organisation = 'Choose yes or no.';
+  if (!['yes', 'no'].includes(values.consent ?? 'no')) errors.consent = 'Choose yes or no.';
+  if (Object.keys(errors).length) return { ...failure('Some fields need another look; nothing was sent.'), fieldErrors: errors };
+
+  const now = deps.clock.now();
+  const day = localToday(p.timezone, now);
+  const key = quotaKey(deps, member, day);
+  const used = (await deps.store.concernQuota(key))?.count ?? 0;
+  if (used >= deps.concernsPerDay) return failure(`You have raised ${used} concerns today, the most Trellis takes from one person in a day. Nothing was sent; please try again tomorrow.`);
+  const org = values.organisation === 'yes' && member.organisationId ? (await deps.store.organisations(p.id)).find((o) => o.id === member.organisationId)?.name : undefined;
+  const taken = new Set((await deps.store.concerns(p.id)).map((c) => c.pseudonym));
+  let pseudonym = newPseudonym();
+  while (taken.has(pseudonym)) pseudonym = newPseudonym();
+  const delay = Math.floor(deps.random() * (deps.concernDelayMaxSeconds + 1));
+  const concern: Concern = {
+    id: deps.newId(),
+    partnershipId: p.id,
+    pseudonym,
+    category: category!,
+    ...(org ? { organisation: org } : {}),
+    mayAskToEscalate: values.consent === 'yes',
+    messages: [{ from: 'reporter', text: help ? `${happening}\n\nWhat would help: ${help}` : happening, day }],
+    status: 'pending',
+    deliverAt: new Date(now.getTime() + delay * 1000).toISOString(),
+    month: day.slice(0, 7),
+    relay: sealRelay(deps.secret, { platform: caller.platform, userId: caller.userId, memberId: member.id }),
+  };
+  await deps.store.saveConcern(concern);
+  await deps.store.saveConcernQuota({ key, count: used + 1 });
+  const when = deps.concernDelayMaxSeconds > 0 ? ` within ${Math.ceil(deps.concernDelayMaxSeconds / 60)} minutes (a random delay, so the timing does not point to you)` : '';
+  return success(`Sent. Your reference is *${pseudonym}*. The critical friend will receive it${when}. When they reply you will get a private note; read and answer it from there.`);
+}
+
+/** Due deliveries: content-free notes to the critical friends, the concern itself behind the button. */
+export async function deliverConcerns(deps: Deps, p: Partnership): Promise<void> {
+  const now = deps.clock.now().getTime();
+  for (const c of await deps.store.concerns(p.id)) {
+    if (c.status !== 'pending' || !c.deliverAt || Date.parse(c.deliverAt) > now) continue;
+    const { deliverAt: _sent, ...delivered } = c;
+    await deps.store.saveConcern({ ...delivered, status: 'open' });
+    await notifyFriends(deps, p, { ...delivered, status: 'open' }, `A new concern, ${c.pseudonym}, from a member of ${p.name}.`);
+  }
+}
+
+async function notifyFriends(deps: Deps, p: Partnership, c: Concern, text: string) {
+  const message = info(text, { title: `Concern ${c.pseudonym}`, buttons: [{ actionId: FRIEND_OPEN, label: 'Read and reply', value: c.id, style: 'primary', opensForm: true }] });
+  for (const f of await friendsOf(deps, p.id)) await deps.messenger.sendPrivate(f, message).catch(() => undefined);
+}
+
+async function notifyReporter(deps: Deps, c: Concern, text: string) {
+  const reporter = openRelay(deps.secret, c.relay);
+  if (!reporter) return;
+  await deps.messenger
+    .sendPrivate({ platform: reporter.platform, userId: reporter.userId }, info(text, { title: `Your concern ${c.pseudonym}`, buttons: [{ actionId: REPORTER_OPEN, label: 'Read and answer', value: c.id, style: 'primary', opensForm: true }] }))
+    .catch(() => undefined);
+}
+
+type Side = { ok: true; c: Concern; p: Partnership } | { ok: false; reply: Message };
+const NOT_YOURS: Side = { ok: false, reply: failure("That concern isn't one you can open.") };
+
+async function asFriend(deps: Deps, caller: Caller, id: string): Promise<Side> {
+  const c = await deps.store.concern(id);
+  const me = c && (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === c.partnershipId);
+  if (!c || me?.role !== 'critical-friend' || c.status === 'pending') return NOT_YOURS;
+  return { ok: true, c, p: (await deps.store.partnership(c.partnershipId))! };
+}
+
+async function asReporter(deps: Deps, caller: Caller, id: string): Promise<Side> {
+  const c = await deps.store.concern(id);
+  const r = c && openRelay(deps.secret, c.relay);
+  if (!c || !r || r.platform !== caller.platform || r.userId !== caller.userId) return NOT_YOURS;
+  return { ok: true, c, p: (await deps.store.partnership(c.partnershipId))! };
+}
+
+export async function openAsFriend(deps: Deps, caller: Caller, id: string): Promise<Reply> {
+  const s = await asFriend(deps, caller, id);
+  return s.ok ? { form: friendForm(s.c) } : s.reply;
+}
+
+export async function openAsReporter(deps: Deps, caller: Caller, id: string): Promise<Reply> {
+  const s = await asReporter(deps, caller, id);
+  return s.ok ? { form: reporterForm(s.c) } : s.reply;
+}
+
+const tooLong = (t: string) => t.length > MAX_CONCERN_TEXT;
+
+export async function friendSubmit(deps: Deps, caller: Caller, id: string, values: Record<string, string>): Promise<Message> {
+  const s = await asFriend(deps, caller, id);
+  if (!s.ok) return s.reply;
+  const { p } = s;
+  const reply = (values.reply ?? '').trim();
+  const escalate = (values.escalate ?? '').trim();
+  const status = values.status ?? s.c.status;
+  if (!['open', 'acknowledged', 'resolved', 'closed'].includes(status)) return { ...failure('Choose a status.'), fieldErrors: { status: 'Choose a status.' } };
+  if (tooLong(reply) || tooLong(escalate)) return { ...failure('That is too long; nothing was sent.'), fieldErrors: tooLong(reply) ? { reply: `Keep it under ${MAX_CONCERN_TEXT} characters.` } : { escalate: `Keep it under ${MAX_CONCERN_TEXT} characters.` } };
+  if (escalate && (!s.c.mayAskToEscalate || s.c.escalation)) return failure('The person did not agree to be asked about raising this, or has been asked already; nothing was sent.');
+  if (s.c.status === 'closed') return failure('This conversation is closed.');
+  const day = localToday(p.timezone, deps.clock.now());
+  const c: Concern = {
+    ...s.c,
+    status: status as Concern['status'],
+    messages: reply ? [...s.c.messages, { from: 'friend', text: reply, day }] : s.c.messages,
+    ...(escalate ? { escalation: { status: 'requested' as const, proposed: escalate } } : {}),
+  };
+  await deps.store.saveConcern(c);
+  const news = [reply && 'a reply', escalate && 'a question about raising it with the coordinators', status !== s.c.status && `it is now ${status}`].filter(Boolean).join(', ');
+  if (news) await notifyReporter(deps, c, `The critical friend has sent ${news.startsWith('it is') ? 'an update' : news} about your concern ${c.pseudonym}.`);
+  return success(news ? `Sent to the person behind ${c.pseudonym}.` : 'Nothing changed.');
+}
+
+export async function reporterSubmit(deps: Deps, caller: Caller, id: string, values: Record<string, string>): Promise<Message> {
+  const s = await asReporter(deps, caller, id);
+  if (!s.ok) return s.reply;
+  const { p } = s;
+  if (s.c.status === 'closed') return failure('This conversation is closed. Raise a new concern with `concern` if you need to.');
+  const reply = (values.reply ?? '').trim();
+  const shared = (values.shared ?? '').trim();
+  if (tooLong(reply) || tooLong(shared)) return { ...failure('That is too long; nothing was sent.'), fieldErrors: tooLong(reply) ? { reply: `Keep it under ${MAX_CONCERN_TEXT} characters.` } : { shared: `Keep it under ${MAX_CONCERN_TEXT} characters.` } };
+  const decision = s.c.escalation?.status === 'requested' ? values.escalation : undefined;
+  if (decision === 'approve' && !shared) return { ...failure('Give the text to share, or choose No.'), fieldErrors: { shared: 'Give the text to share, or choose No.' } };
+  const day = localToday(p.timezone, deps.clock.now());
+  const c: Concern = {
+    ...s.c,
+    status: values.close === 'close' ? 'closed' : s.c.status,
+    messages: reply ? [...s.c.messages, { from: 'reporter', text: reply, day }] : s.c.messages,
+    ...(decision === 'approve' ? { escalation: { ...s.c.escalation!, status: 'approved' as const, approved: shared } } : decision === 'decline' ? { escalation: { ...s.c.escalation!, status: 'declined' as const } } : {}),
+  };
+  await deps.store.saveConcern(c);
+  if (decision === 'approve') {
+    const note = info(`The critical friend raises this with the coordinators, with the agreement of the person who raised it (${c.pseudonym}):\n${shared}`, { title: `From the critical friend: ${p.name}` });
+    for (const m of (await deps.store.members(p.id)).filter((x) => x.role === 'coordinator')) await deps.messenger.sendPrivate(m, note).catch(() => undefined);
+  }
+  const news = [reply && 'a new message', decision && `an answer about raising it (${decision === 'approve' ? 'yes' : 'no'})`, c.status === 'closed' && 'the conversation was closed'].filter(Boolean).join(', ');
+  if (news) await notifyFriends(deps, p, c, `${c.pseudonym}: ${news}.`);
+  return success(news ? 'Sent to the critical friend.' : 'Nothing changed.');
+}
