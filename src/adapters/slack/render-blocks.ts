@@ -26,18 +26,44 @@ const URL_MAX = 3000;
 
 const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
-function chunks(lines: string[], limit: number): string[] {
+/**
+ * One line cut into pieces of at most `limit` characters: at a space where one
+ * is near, and never inside an escape (`&amp;`) or a surrogate pair, so that
+ * nothing typed is lost or garbled.
+ */
+function wrap(line: string, limit: number): string[] {
   const out: string[] = [];
-  let current = '';
-  for (const line of lines) {
-    const next = current ? `${current}\n${line}` : line;
-    if (next.length > limit && current) {
-      out.push(current);
-      current = line.slice(0, limit);
-    } else current = next.slice(0, limit);
+  let rest = line;
+  while (rest.length > limit) {
+    const space = rest.lastIndexOf(' ', limit);
+    let cut = space >= limit / 2 ? space : limit;
+    if (cut === limit) {
+      const amp = rest.lastIndexOf('&', cut - 1);
+      if (amp >= 0 && amp > cut - 5 && rest.indexOf(';', amp) >= cut) cut = amp;
+      const code = rest.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    }
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(rest[cut] === ' ' ? cut + 1 : cut);
   }
-  if (current) out.push(current);
+  out.push(rest);
   return out;
+}
+
+/** Lines packed into texts of at most `limit` characters each (Slack's section limit); long lines are split, not cut short. */
+export function chunks(lines: string[], limit: number): string[] {
+  const out: string[] = [];
+  let current: string | undefined;
+  for (const line of lines.flatMap((l) => wrap(l, limit))) {
+    if (current === undefined) current = line;
+    else if (current.length + 1 + line.length > limit) {
+      out.push(current);
+      current = line;
+    } else current = `${current}\n${line}`;
+  }
+  if (current !== undefined) out.push(current);
+  // Slack refuses a section without text: blank pieces carry nothing anyway.
+  return out.filter((t) => t.trim() !== '');
 }
 
 export function renderBlocks(m: Message): Block[] {

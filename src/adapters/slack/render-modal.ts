@@ -2,7 +2,7 @@
 // here, never in a message, because workspace owners can export messages.
 import type { types } from '@slack/bolt';
 import { info, type ChoiceField, type DateField, type Form, type FormField, type Message, type MultiChoiceField, type TextField } from '../../core/message.js';
-import { escapeMrkdwn, renderBlocks } from './render-blocks.js';
+import { chunks, escapeMrkdwn, renderBlocks } from './render-blocks.js';
 
 type Block = types.KnownBlock;
 type ModalView = types.ModalView;
@@ -102,10 +102,25 @@ function input(f: FormField): Block {
   };
 }
 
+const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const EARLIER_LEFT_OUT = '_… the earlier part is too long to show here …_';
+
+/**
+ * The intro in as many sections as it needs (a conversation is longer than one
+ * section holds), within the blocks the inputs leave. Should it ever need more,
+ * its opening and its latest part are shown, and the inputs are never lost.
+ */
+function introBlocks(intro: string, room: number): Block[] {
+  const parts = chunks(escapeMrkdwn(intro).split('\n'), SECTION_MAX);
+  if (parts.length <= room) return parts.map(section);
+  if (room <= 0) return [];
+  if (room < 3) return parts.slice(parts.length - room).map(section);
+  return [parts[0]!, EARLIER_LEFT_OUT, ...parts.slice(parts.length - (room - 2))].map(section);
+}
+
 export function renderFormModal(form: Form): ModalView {
-  const blocks: Block[] = [];
-  if (form.intro) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(form.intro).slice(0, SECTION_MAX) } });
-  blocks.push(...form.fields.map(input));
+  const inputs = form.fields.slice(0, BLOCKS_MAX).map(input);
+  const blocks: Block[] = [...(form.intro ? introBlocks(form.intro, BLOCKS_MAX - inputs.length) : []), ...inputs];
   return {
     type: 'modal',
     callback_id: FORM_CALLBACK_ID,

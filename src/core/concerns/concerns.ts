@@ -146,9 +146,15 @@ export async function friendSubmit(deps: Deps, caller: Caller, id: string, value
     ...(escalate ? { escalation: { status: 'requested' as const, proposed: escalate } } : {}),
   };
   await deps.store.saveConcern(c);
-  const news = [reply && 'a reply', escalate && 'a question about raising it with the coordinators', status !== s.c.status && `it is now ${status}`].filter(Boolean).join(', ');
-  if (news) await notifyReporter(deps, c, `The critical friend has sent ${news.startsWith('it is') ? 'an update' : news} about your concern ${c.pseudonym}.`);
-  return success(news ? `Sent to the person behind ${c.pseudonym}.` : 'Nothing changed.');
+  const parts = [reply && 'a reply', escalate && 'a question about raising it with the coordinators'].filter(Boolean).join(' and ');
+  const changed = status !== s.c.status;
+  const note = parts
+    ? `You have ${parts} from the critical friend about your concern ${c.pseudonym}${changed ? ` (now ${status})` : ''}.`
+    : changed
+      ? `The critical friend marked your concern ${c.pseudonym} as ${status}.`
+      : undefined;
+  if (note) await notifyReporter(deps, c, note);
+  return success(note ? `Sent to the person behind ${c.pseudonym}.` : 'Nothing changed.');
 }
 
 export async function reporterSubmit(deps: Deps, caller: Caller, id: string, values: Record<string, string>): Promise<Message> {
