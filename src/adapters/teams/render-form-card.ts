@@ -6,7 +6,15 @@ import type { Form, FormField } from '../../core/message.js';
 import { toMarkdown, toPlain } from './render-card.js';
 import { FORM_VERB, RESERVED_FORM_KEYS, type Reopen } from './task-request.js';
 
-const LIMITS = { intro: 4000, label: 300, hint: 500, error: 300, fields: 40, options: 100, value: 2000 } as const;
+const LIMITS = { label: 300, hint: 500, error: 300, fields: 40, options: 100, value: 2000 } as const;
+/** Characters in one intro TextBlock; a longer intro (a concern's conversation) takes several. */
+const INTRO_BLOCK = 4000;
+/**
+ * Bytes of intro in one dialog card. Teams refuses a card much past 28 KB;
+ * the form's fields (up to 2000 characters of initial text each) need room too.
+ */
+export const INTRO_BUDGET = 16_000;
+export const INTRO_CUT = 'Earlier messages are not shown here: the whole conversation is longer than a Teams dialog holds.';
 /** Up to this many options show as radio buttons or checkboxes; more as a drop-down. */
 const EXPANDED_OPTIONS = 6;
 
@@ -65,10 +73,58 @@ function renderField(f: FormField, state: FormState): Record<string, unknown>[] 
   return blocks;
 }
 
+/** The intro's lines, none longer than a block (a longer line is cut, at a space where there is one). */
+function linesOf(intro: string): string[] {
+  return intro.split('\n').flatMap((line) => {
+    const parts: string[] = [];
+    let rest = line;
+    while (rest.length > INTRO_BLOCK) {
+      const space = rest.lastIndexOf(' ', INTRO_BLOCK);
+      const at = space > INTRO_BLOCK / 2 ? space : INTRO_BLOCK;
+      parts.push(rest.slice(0, at));
+      rest = rest.slice(at).trimStart();
+    }
+    return [...parts, rest];
+  });
+}
+
+const sizeOf = (line: string) => Buffer.byteLength(JSON.stringify(toMarkdown(line)));
+
+/**
+ * The intro as wrapped TextBlocks, whole: a short one is a single block, a long
+ * one (a concern's conversation) is split between lines into several. Past the
+ * budget, its first line (the heading) and the latest lines are kept, and a
+ * note says that earlier ones are left out: the newest message matters most.
+ */
+function introBlocks(intro: string): Record<string, unknown>[] {
+  const lines = linesOf(intro);
+  if (lines.reduce((n, l) => n + sizeOf(l), 0) <= INTRO_BUDGET) return textBlocks(lines);
+  const [head, ...rest] = lines;
+  let room = INTRO_BUDGET - sizeOf(head!) - sizeOf(INTRO_CUT);
+  const latest: string[] = [];
+  for (let i = rest.length - 1; i >= 0 && sizeOf(rest[i]!) <= room; i--) {
+    room -= sizeOf(rest[i]!);
+    latest.unshift(rest[i]!);
+  }
+  while (latest[0] === '') latest.shift();
+  return [...textBlocks([head!]), { type: 'TextBlock', text: INTRO_CUT, wrap: true, isSubtle: true, size: 'Small' }, ...textBlocks(latest)];
+}
+
+/** Lines packed into as few wrapped TextBlocks as the block size allows. */
+function textBlocks(lines: string[]): Record<string, unknown>[] {
+  const groups: string[][] = [];
+  for (const line of lines) {
+    const last = groups.at(-1);
+    if (last && [...last, line].join('\n').length <= INTRO_BLOCK) last.push(line);
+    else groups.push([line]);
+  }
+  return groups.map((g) => ({ type: 'TextBlock', text: toMarkdown(g.join('\n')), wrap: true }));
+}
+
 export function renderFormCard(form: Form, state: FormState = {}): Record<string, unknown> {
   const body: Record<string, unknown>[] = [];
   if (state.error) body.push(attention(state.error, LIMITS.error));
-  if (form.intro) body.push({ type: 'TextBlock', text: toMarkdown(form.intro.slice(0, LIMITS.intro)), wrap: true });
+  if (form.intro) body.push(...introBlocks(form.intro));
   for (const f of form.fields.slice(0, LIMITS.fields)) body.push(...renderField(f, state));
   const data: FormSubmitData = { verb: FORM_VERB, actionId: form.submitActionId, context: form.context, reopen: { actionId: form.reopen.actionId, value: form.reopen.value } };
   return {
