@@ -10,6 +10,7 @@ import { reportError, SORRY } from '../../report-error.js';
 import { isForm } from '../../core/message.js';
 import { chartOf } from './playground-chart.js';
 import { PlaygroundInbox } from './playground-inbox.js';
+import { conversationsOf } from './playground-conversations.js';
 
 export const PERSONAS = [
   { id: 'alex', name: 'Alex Morgan', hint: 'Partnership coordinator at the City Council' },
@@ -60,7 +61,9 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
     const parsed = persona.safeParse(req.query.persona);
     if (!parsed.success) return void res.status(400).json({ error: choosePersona });
     res.set('cache-control', 'no-store');
-    res.json({ messages: inbox.list(callerOf(parsed.data).userId) });
+    const messages = inbox.list(callerOf(parsed.data).userId);
+    // The concerns they can open, for the side panel (from the same content-free notes).
+    res.json({ messages, conversations: conversationsOf(messages) });
   });
   // The shared room's posts (digests): everyone in the room sees them, so no persona is needed.
   router.get('/room', (_req, res) => {

@@ -6,7 +6,9 @@
 // posts to the room (digests) is polled too and shown in the channel. Answers
 // are given in a private form (a modal dialog), never typed into a conversation.
 // Charts arrive as SVG text drawn by the server and are shown as an <img> with
-// a data: URL, where no script in them could run. A link button becomes a real
+// a data: URL, where no script in them could run. Concerns raised with the
+// critical friend are read and answered only in their private forms: the DM
+// and the side panel show content-free notes with a button that opens them. A link button becomes a real
 // link only for an https: address (never javascript:), and is never sent back
 // to the server as a click.
 'use strict';
@@ -15,6 +17,8 @@
   const STORAGE_KEY = 'trellis-playground-persona';
   const COLOURS = ['#0f766e', '#7c3aed', '#c2410c', '#1d4ed8', '#be185d', '#4d7c0f', '#0e7490', '#a16207'];
   const INBOX_POLL_MS = 2000;
+  /** Commands that are never shown to the rest of the channel. */
+  const PRIVATE_COMMAND = /^\s*concerns?(\s|$)/i;
 
   const state = {
     personas: [],
@@ -49,6 +53,8 @@
     input: $('command'),
     overview: $('overview'),
     overviewWho: $('overview-who'),
+    conversations: $('conversations'),
+    conversationList: $('conversation-list'),
     dmBadge: $('dm-badge'),
   };
 
@@ -94,6 +100,63 @@
       if (last < line.length) frag.appendChild(document.createTextNode(line.slice(last)));
     });
     return frag;
+  }
+
+  // A conversation in a form's intro (a concern, as each side reads it): a
+  // heading line, then turns "*Who* (YYYY-MM-DD): text" whose text may run on
+  // over several lines and paragraphs, then "Status: …". Shown as a list of
+  // turns; any other intro stays one paragraph.
+  const TURN = /^\*([^*\n]+)\* \((\d{4}-\d{2}-\d{2})\): ?(.*)$/;
+  const STATUS_LINE = /^Status: [a-z -]+\.$/;
+
+  const dayLabel = (day) => {
+    const d = new Date(`${day}T12:00:00Z`);
+    if (Number.isNaN(d.getTime())) return day;
+    // "Mon 23 Nov 2026", as Trellis writes dates elsewhere.
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).formatToParts(d).map((x) => [x.type, x.value]));
+    return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+  };
+
+  /** Paragraphs split at blank lines; single line breaks kept. */
+  const paragraphs = (text) =>
+    String(text)
+      .split(/\n[ \t]*\n/)
+      .map((p) => p.replace(/^\n+|\n+$/g, ''))
+      .filter((p) => p.trim() !== '')
+      .map((p) => el('p', null, inline(p)));
+
+  function renderIntro(text, id) {
+    const lines = text.split('\n');
+    const first = lines.findIndex((l) => TURN.test(l));
+    if (first < 0) return el('p', { class: 'form-intro', id }, inline(text));
+    let end = lines.length;
+    if (end - 1 > first && STATUS_LINE.test(lines[end - 1])) end--;
+    const turns = [];
+    for (const line of lines.slice(first, end)) {
+      const m = TURN.exec(line);
+      if (m) turns.push({ who: m[1], day: m[2], lines: [m[3]] });
+      else turns[turns.length - 1].lines.push(line);
+    }
+    const head = lines.slice(0, first).join('\n');
+    const status = lines.slice(end).join('\n');
+    return el(
+      'div',
+      { class: 'form-intro form-thread', id: head.trim() ? undefined : id },
+      head.trim() ? el('p', { class: 'thread-head', id }, inline(head)) : null,
+      el(
+        'ol',
+        { class: 'thread', 'aria-label': 'The conversation so far' },
+        turns.map((t) =>
+          el(
+            'li',
+            { class: `turn${t.who === 'You' ? ' turn-mine' : ''}` },
+            el('p', { class: 'turn-meta' }, el('strong', { class: 'turn-who', text: t.who }), el('time', { datetime: t.day, text: dayLabel(t.day) })),
+            el('div', { class: 'turn-text' }, paragraphs(t.lines.join('\n'))),
+          ),
+        ),
+      ),
+      status.trim() ? el('p', { class: 'thread-status' }, inline(status)) : null,
+    );
   }
 
   const initials = (name) =>
@@ -317,6 +380,7 @@
       el('p', { class: 'empty-title', text: 'Your direct messages with Trellis' }),
       el('p', null, inline(`Only ${p ? p.name : 'you'} and the bot see this conversation. Join a partnership with \`join <invite-code> <organisation>\`, or type \`help\`.`)),
       el('p', null, inline('Check-ins arrive here too: you answer them in a private form.')),
+      el('p', null, inline('To raise a worry with the critical friend, type `concern`. Their replies arrive here as a short note: read and answer them in a private form.')),
     );
   }
 
@@ -382,14 +446,18 @@
     const persona = state.persona;
     const where = state.where;
     if (!persona) return;
-    addEntry(where, persona, { kind: 'user', persona, text, onlyFor: null });
+    // Anything about concerns stays with the person who typed it, even when refused (`concern <some text>`).
+    const typed = addEntry(where, persona, { kind: 'user', persona, text, onlyFor: PRIVATE_COMMAND.test(text) ? persona : null });
     const pending = addEntry(where, persona, { kind: 'pending', onlyFor: persona });
     const result = await post('/playground/command', { persona, text, where });
     // What the command posted to the room (a digest, when it closed a check-in) shows before its reply, as in Slack and Teams.
     await refreshRoom();
     if (result.ok && result.form) {
-      // `protocol add` and the like open a private form, as a button can: nothing more is posted here.
+      // `protocol add`, `concern` and the like open a private form, as a button can: nothing more is
+      // posted here, and the command itself stays with the person who typed it (like a Slack slash
+      // command): nobody else in the channel learns that someone opened, say, a concern.
       removeEntry(pending, persona);
+      update(typed, { onlyFor: persona });
       if (persona === state.persona) openForm(result.form, persona, null, where);
     } else {
       settle(where, persona, pending, result);
@@ -453,6 +521,44 @@
     }
     if (request !== state.inboxRequest) return; // a newer poll (or another persona) won
     mergeInbox(persona, data && data.messages);
+    renderConversations(data && data.conversations);
+  }
+
+  /**
+   * The side panel's concerns: for the reporter "Read and answer", for the
+   * critical friend "Read and reply". Each is a pseudonym and a content-free
+   * note; the conversation itself is only in the form the button opens.
+   */
+  function renderConversations(list) {
+    if (!els.conversations) return;
+    const items = (Array.isArray(list) ? list : []).filter((c) => c && typeof c === 'object' && c.button && typeof c.button === 'object' && !c.button.url);
+    const key = JSON.stringify(items);
+    if (key === els.conversations.dataset.key) return; // unchanged: keep focus and the busy state of a button
+    els.conversations.dataset.key = key;
+    const focused = els.conversationList.contains(document.activeElement) ? document.activeElement.getAttribute('data-concern') : null;
+    els.conversationList.replaceChildren(
+      ...items.map((c, i) => {
+        const titleId = `conversation-${i}-title`;
+        const button = renderButton({ ...c.button, style: 'primary' }, (b, origin) => click(b, 'personal', origin), ' btn-block');
+        if (button) {
+          button.setAttribute('aria-describedby', titleId);
+          button.setAttribute('data-concern', `${c.button.actionId}:${c.button.value}`);
+        }
+        return el(
+          'li',
+          { class: 'conversation' },
+          el('p', { class: 'conversation-title', id: titleId }, inline(String(c.title || 'Concern'))),
+          c.note ? el('p', { class: 'conversation-note' }, inline(String(c.note))) : null,
+          el('p', { class: 'conversation-time' }, el('time', { text: timeOf(c.at) })),
+          button,
+        );
+      }),
+    );
+    els.conversations.hidden = items.length === 0;
+    if (focused) {
+      const again = els.conversationList.querySelector(`[data-concern="${CSS.escape(focused)}"]`);
+      if (again) again.focus();
+    }
   }
 
   /** New messages join the DM thread where they are first seen; changed ones are updated in place. */
@@ -545,11 +651,13 @@
   function openForm(form, persona, opener, typedIn) {
     closeForm();
     const uid = ++state.formCount;
-    const openerArea = opener && els.overview.contains(opener) ? 'overview' : 'log';
+    const openerArea = opener && els.overview.contains(opener) ? 'overview' : opener && els.conversationList.contains(opener) ? 'conversation-list' : 'log';
     const ids = { title: `form-${uid}-title`, intro: `form-${uid}-intro`, alert: `form-${uid}-alert` };
     const fields = form.fields.filter((f) => f && typeof f.id === 'string' && ['choice', 'text', 'multichoice', 'date'].includes(f.kind));
-    // A check-in (statements to rate, then a comment) numbers its statements; a form like the protocol register's does not.
-    const questionnaire = fields.length > 0 && fields[0].kind === 'choice';
+    // A check-in (statements to rate on one scale, then a comment) numbers its statements; a form like
+    // the protocol register's or a concern's (choices each with their own options) does not.
+    const optionsKey = (f) => JSON.stringify(Array.isArray(f.options) ? f.options.map((o) => o && o.value) : []);
+    const questionnaire = fields.length > 0 && fields[0].kind === 'choice' && fields.some((f, i) => i > 0 && f.kind === 'choice' && optionsKey(f) === optionsKey(fields[0]));
     const refs = new Map(); // field id → { field, box, error, control? | inputs (radios or checkboxes), multi? }
     let busy = false;
     // The alert only summarises field errors: it goes once the last of them is put right.
@@ -557,7 +665,7 @@
 
     const alertBox = el('div', { class: 'form-alert', id: ids.alert, role: 'alert', hidden: true });
     const body = el('div', { class: 'form-body' });
-    if (form.intro) body.appendChild(el('p', { class: 'form-intro', id: ids.intro }, inline(form.intro)));
+    if (form.intro) body.appendChild(renderIntro(String(form.intro), ids.intro));
     body.appendChild(alertBox);
 
     let statement = 0;
@@ -899,6 +1007,7 @@
     renderHeader();
     renderLog(true);
     renderUnread();
+    renderConversations([]);
     refreshOverview();
     refreshInbox();
   }
