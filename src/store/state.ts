@@ -174,17 +174,11 @@ export const emptyState = (): State => ({
 
 /** Each step lifts a file one version; applied in order on load, then validated. */
 export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Record<string, unknown>> = {
+  // Version 2 added survey settings to partnerships and every collection after `conversations`.
   1: (d) => ({
+    ...emptyState(),
     ...d,
     version: 2,
     partnerships: (d.partnerships as object[]).map((p) => ({ survey: DEFAULT_SURVEY_SETTINGS, ...p })),
-    rounds: [],
-    invitations: [],
-    answerSets: [],
-    customItems: [],
-    protocols: [],
-    sentReminders: [],
-    concerns: [],
-    concernQuotas: [],
   }),
 };

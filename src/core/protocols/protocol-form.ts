@@ -31,17 +31,10 @@ export function protocolForm(partnershipId: string, orgs: Organisation[], member
   };
 }
 
-export interface ProtocolFields {
-  title: string;
-  kind: ProtocolKind;
-  purpose: string;
-  partyOrgIds: string[];
-  ownerMemberId: string;
-  link?: string;
-  cycleMonths?: number;
+export type ProtocolFields = Pick<Protocol, 'title' | 'kind' | 'purpose' | 'partyOrgIds' | 'ownerMemberId' | 'link' | 'cycleMonths'> & {
   /** Absent: count the cycle from today. */
   nextReview?: string;
-}
+};
 
 export type Checked = { ok: true; fields: ProtocolFields } | { ok: false; errors: Record<string, string> };
 
