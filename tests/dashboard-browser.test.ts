@@ -1,7 +1,8 @@
 // The signed dashboard in a real headless Chromium, with JavaScript off: the
 // page must work (and look right) as plain HTML, CSS and inline SVG.
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Button, ChoiceField, Form, Message } from '../src/core/message.js';
 import { bankFor } from '../src/core/survey/bank.js';
@@ -68,10 +69,7 @@ beforeAll(async () => {
     expect((await command('alex', 'survey close')).text).toMatch(new RegExp(`^Check-in #${r + 1} is closed: ${round.who.length} of 6 answered`));
     clock.advance(14 * 24 * HOUR);
   }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   // No JavaScript at all: the page must not need it.
   context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
   context.on('request', (r) => requested.push(r.url()));

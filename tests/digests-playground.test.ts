@@ -4,7 +4,8 @@
 // coordinator's and the critical friend's inboxes only; and the page showing
 // the chart as an image in #partnership-room, in a real headless Chromium.
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Form, Message } from '../src/core/message.js';
 import type { Round } from '../src/core/model.js';
@@ -171,10 +172,7 @@ describe('playground page: digests and charts in #partnership-room', () => {
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     page.setDefaultTimeout(8_000);
     page.on('pageerror', (e) => pageErrors.push(String(e)));

@@ -1,6 +1,7 @@
 // The playground page in a real headless Chromium, against a real server.
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankFor } from '../src/core/survey/bank.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
@@ -53,10 +54,7 @@ async function openPage(url: string, viewport = { width: 1280, height: 800 }) {
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   t = await startTrellis();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
   // Fail a step well inside vitest's timeout, so the failure names the step.
   page.setDefaultTimeout(8_000);

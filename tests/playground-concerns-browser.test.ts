@@ -6,7 +6,8 @@
 // side panel, opens "Read and answer", reads the reply and answers. Nothing
 // about the concern shows in the shared channel or to anyone else.
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../src/core/message.js';
 import { fakeClock } from './helpers/fake-clock.js';
@@ -65,10 +66,7 @@ beforeAll(async () => {
   await api('chris', `join ${code} independent`);
   expect((await api('alex', 'role Chris Evans critical-friend', 'channel')).tone).toBe('success');
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
   page.setDefaultTimeout(8_000);
   page.on('pageerror', (e) => pageErrors.push(String(e)));

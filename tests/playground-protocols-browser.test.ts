@@ -5,7 +5,8 @@
 // right people's direct messages with "Open document" as a real https link,
 // and the review is answered in its form and closed.
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
@@ -58,10 +59,7 @@ const chooseWhere = (name: RegExp) => page.getByRole('radio', { name }).check();
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   t = await startTrellis({}, { clock });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
   page.setDefaultTimeout(8_000);
   page.on('pageerror', (e) => pageErrors.push(String(e)));
