@@ -1,5 +1,6 @@
 // Configuration is read once, here, at the edge. A bad or missing setting
 // stops start-up with a message naming the variable and the fix.
+import cron from 'node-cron';
 import { z } from 'zod';
 import { TrellisError } from './core/errors.js';
 
@@ -13,6 +14,8 @@ export interface SlackConfig {
   appToken?: string;
   /** Web API base URL, e.g. a local fake in tests. */
   apiUrl?: string;
+  /** The workspace-wide pace for chat.postMessage. */
+  postsPerSecond: number;
 }
 
 export interface TeamsConfig {
@@ -26,6 +29,10 @@ export interface TeamsConfig {
 export interface Config {
   port: number;
   dataFile: string;
+  /** Set: PostgreSQL (several instances may share it); unset: the lowdb file. */
+  databaseUrl?: string;
+  /** When the scheduler wakes the core (node-cron syntax); every minute unless testing. */
+  tickCron: string;
   /** Absent only in playground mode, where main generates and keeps one. */
   secret?: string;
   logLevel: LogLevel;
@@ -44,6 +51,9 @@ const opt = <T extends z.ZodTypeAny>(s: T) => z.preprocess(blankIsUnset, s.optio
 const schema = z.object({
   PORT: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–65535').max(65535, 'must be 1–65535').default(3000)),
   TRELLIS_DATA: z.preprocess(blankIsUnset, z.string().default('data/trellis.json')),
+  DATABASE_URL: opt(z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL such as postgres://trellis@db.example.org:5432/trellis')),
+  TRELLIS_TICK_CRON: z.preprocess(blankIsUnset, z.string().refine((x) => cron.validate(x), 'must be a cron expression such as "* * * * *"').default('* * * * *')),
+  TRELLIS_SLACK_POSTS_PER_SECOND: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number' }).min(0.1, 'must be at least 0.1').max(1000, 'must be at most 1000').default(5)),
   TRELLIS_SECRET: opt(z.string().refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes (try: openssl rand -hex 32)')),
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
   PUBLIC_URL: opt(z.string().url('must be a URL such as https://trellis.example.org')),
@@ -73,7 +83,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN is missing: Slack needs the bot token (xoxb-…) as well as the signing secret.');
     if (!e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET is missing: Slack needs the signing secret (Slack app → Basic Information) as well as the bot token.');
     if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {
-      slack = { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET };
+      slack = { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, postsPerSecond: e.TRELLIS_SLACK_POSTS_PER_SECOND };
       if (e.SLACK_APP_TOKEN) slack.appToken = e.SLACK_APP_TOKEN;
       if (e.SLACK_API_URL) slack.apiUrl = e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`;
     }
@@ -97,12 +107,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   if ((slack || teams) && !e.TRELLIS_SECRET) {
     problems.push('TRELLIS_SECRET is missing: it protects anonymity and is required when Slack or Teams is connected. Generate one with: openssl rand -hex 32');
+  } else if (e.DATABASE_URL && !e.TRELLIS_SECRET) {
+    problems.push('TRELLIS_SECRET is missing: with DATABASE_URL every instance must share one secret. Generate one with: openssl rand -hex 32');
   }
   if (problems.length) throw configError(problems);
 
   return {
     port: e.PORT,
     dataFile: e.TRELLIS_DATA,
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    tickCron: e.TRELLIS_TICK_CRON,
     ...(e.TRELLIS_SECRET ? { secret: e.TRELLIS_SECRET } : {}),
     logLevel: e.LOG_LEVEL,
     concernDelayMaxSeconds: e.TRELLIS_CONCERN_DELAY_MAX_SECONDS,

@@ -12,12 +12,14 @@ import { mountTeams } from './adapters/teams/teams-adapter.js';
 import { mountPlayground } from './adapters/playground/playground-adapter.js';
 import { MessengerHub } from './adapters/messenger-hub.js';
 import { startScheduler } from './scheduler.js';
+import { Dispatcher } from './delivery/dispatcher.js';
+import { OutboxMessenger } from './delivery/outbox-messenger.js';
 import { mountDashboard } from './web/dashboard-routes.js';
 
 export interface ServerDeps {
   config: Config;
   store: Store;
-  storeKind: 'lowdb' | 'memory';
+  storeKind: 'lowdb' | 'memory' | 'postgres';
   clock: Clock;
   log: Logger;
   secret: string;
@@ -28,8 +30,10 @@ export interface ServerDeps {
 export interface RunningServer {
   url: string;
   server: Server;
-  /** Runs everything due now, as the scheduler does each minute. */
+  /** Runs everything due now, as the scheduler does each minute, and delivers what that queued. */
   tick(): Promise<void>;
+  /** Delivers every queued message that is due and waits until each is settled. */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,8 +41,9 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const app = express();
   app.disable('x-powered-by');
   const messengers = new MessengerHub();
+  const dispatcher = new Dispatcher({ store, hub: messengers, secret, log });
   let url = `http://localhost:${config.port}`;
-  const trellis = createTrellis({ store, clock, secret, messenger: messengers, publicUrl: () => config.publicUrl ?? url, concernDelayMaxSeconds: config.concernDelayMaxSeconds, concernsPerDay: config.concernsPerDay });
+  const trellis = createTrellis({ store, clock, secret, messenger: new OutboxMessenger(store, messengers, secret, dispatcher.wake), publicUrl: () => config.publicUrl ?? url, concernDelayMaxSeconds: config.concernDelayMaxSeconds, concernsPerDay: config.concernsPerDay });
   const deps = { app, trellis, store, clock, log, messengers };
   const adapters: MountedAdapter[] = [];
 
@@ -56,16 +61,22 @@ export async function startServer({ config, store, storeKind, clock, log, secret
     server.listen(port, resolve);
   });
   for (const a of adapters) await a.start?.();
-  const scheduler = schedule ? startScheduler(() => trellis.tick(), log) : undefined;
+  dispatcher.start();
+  const scheduler = schedule ? startScheduler(() => trellis.tick(), { log, store, expression: config.tickCron }) : undefined;
   url = `http://localhost:${(server.address() as AddressInfo).port}`;
   log.info('Trellis is listening', { url, adapters: adapters.map((a) => a.name), store: storeKind });
 
   return {
     url,
     server,
-    tick: () => trellis.tick(),
+    tick: async () => {
+      await trellis.tick();
+      await dispatcher.drain();
+    },
+    drain: () => dispatcher.drain(),
     close: async () => {
       await scheduler?.stop();
+      await dispatcher.stop();
       for (const a of adapters) await a.stop?.();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

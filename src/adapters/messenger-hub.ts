@@ -1,32 +1,38 @@
-// The core's Messenger port, routed to whichever adapter serves the platform.
+// What each adapter provides for sending, and the registry of them by platform.
+// The core never calls these directly: src/delivery queues and paces every send.
 import type { Message } from '../core/message.js';
 import type { Delivery, Platform } from '../core/model.js';
-import type { Messenger } from '../core/ports.js';
+import type { Bucket } from '../delivery/rate-limiter.js';
 
-/** What one adapter provides: private messages to its own users, and posts to its conversations. */
+/** A private message goes to a person; a conversation message to a shared channel. */
+export type SendKind = 'private' | 'conversation';
+
 export interface PlatformMessenger {
-  sendPrivate(userId: string, message: Message): Promise<Delivery | undefined>;
-  /** A post to a shared conversation (a partnership's home channel), chart included. */
-  sendToConversation(conversationId: string, message: Message): Promise<Delivery | undefined>;
+  /** Sent at once, never queued: nothing leaves the process (the playground's inbox). */
+  readonly direct?: boolean;
+  /** False when `target` can never be reached (Teams without a stored chat): such a message is not queued. */
+  reachable(kind: SendKind, target: string): Promise<boolean>;
+  /**
+   * Sends now, or throws a DeliveryFailure saying whether it may be retried.
+   * `tag` rides along where the platform keeps it, so `find` can tell later whether it arrived.
+   */
+  send(kind: SendKind, target: string, message: Message, tag: string): Promise<Delivery>;
+  /** Replaces a message sent earlier; throws a DeliveryFailure like `send`. */
   update(delivery: Delivery, message: Message): Promise<void>;
+  /** Where the message sent with `tag` since `since` landed, or undefined when it never arrived. Absent when the platform cannot look. */
+  find?(kind: SendKind, target: string, tag: string, since: Date): Promise<Delivery | undefined>;
+  /** The rate limits one call spends. */
+  buckets(call: 'send' | 'update', kind: SendKind, target: string): Bucket[];
 }
 
-export class MessengerHub implements Messenger {
+export class MessengerHub {
   private readonly by = new Map<Platform, PlatformMessenger>();
 
   register(platform: Platform, messenger: PlatformMessenger): void {
     this.by.set(platform, messenger);
   }
 
-  async sendPrivate(to: { platform: Platform; userId: string }, message: Message) {
-    return this.by.get(to.platform)?.sendPrivate(to.userId, message);
-  }
-
-  async sendToConversation(platform: Platform, conversationId: string, message: Message) {
-    return this.by.get(platform)?.sendToConversation(conversationId, message);
-  }
-
-  async update(delivery: Delivery, message: Message) {
-    await this.by.get(delivery.platform)?.update(delivery, message);
+  get(platform: Platform): PlatformMessenger | undefined {
+    return this.by.get(platform);
   }
 }

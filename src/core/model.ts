@@ -122,6 +122,8 @@ export interface Round {
   closedAt?: string;
   /** The schedule slot this round was opened for, if any (so a slot opens once). */
   slot?: string;
+  /** Set when a closed round is compacted: its invitations are gone, their counts stay. */
+  tally?: { invited: number; answered: number };
 }
 
 /** Where a private message landed, so it can be updated later. Opaque to the core. */
@@ -263,3 +265,38 @@ export interface ConcernQuota {
   key: string;
   count: number;
 }
+
+// ---- Outgoing messages ------------------------------------------------------
+
+export const OUTGOING_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export type OutgoingStatus = (typeof OUTGOING_STATUSES)[number];
+
+/**
+ * One message waiting for, or past, delivery. Recorded before it is sent and
+ * marked after, so a crash or a lost response never sends it twice. Who it is
+ * for and what it says are sealed in `sealed` (opaque to every store), and
+ * cleared once delivered.
+ */
+export interface Outgoing {
+  id: string;
+  platform: Platform;
+  kind: 'private' | 'conversation' | 'update';
+  /** For an update: the outgoing message it replaces (it waits until that one is sent). */
+  replaces?: string;
+  status: OutgoingStatus;
+  /** Sends tried so far (a claim counts as one). */
+  attempts: number;
+  /** Not to be tried before this instant (rate limits, Retry-After, back-off). */
+  notBefore: string;
+  /** Who is sending it and until when; after that another instance may take it over. */
+  owner?: string;
+  leaseUntil?: string;
+  /** Set, durably, just before the request goes out: a taken-over message without it was never tried. */
+  attemptedAt?: string;
+  createdAt: string;
+  sealed: string;
+  error?: string;
+}
+
+/** A claimed outgoing message; `resumed` when an earlier sender's lease ran out mid-send, so it may already have arrived. */
+export type ClaimedOutgoing = Outgoing & { resumed: boolean };

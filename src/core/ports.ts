@@ -1,7 +1,7 @@
 // Ports: the only way the core reaches the world. Small, async, one in-memory
 // implementation for tests and a real one for production each.
 import type { Message } from './message.js';
-import type { AnswerSet, Concern, ConcernQuota, ConversationRecord, CustomItem, Delivery, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder } from './model.js';
+import type { AnswerSet, ClaimedOutgoing, Concern, ConcernQuota, ConversationRecord, CustomItem, Delivery, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder } from './model.js';
 
 export interface Store {
   partnership(id: string): Promise<Partnership | undefined>;
@@ -48,6 +48,31 @@ export interface Store {
 
   reminderSent(key: string): Promise<boolean>;
   saveSentReminder(r: SentReminder): Promise<void>;
+
+  /** Compacts a closed round: keeps `tally` on the round and drops its invitations, in one step. */
+  compactRound(roundId: string, tally: { invited: number; answered: number }): Promise<void>;
+
+  /**
+   * Runs `work` while no other holder of `scope` runs, in this process and —
+   * on a shared database — in every instance. Not re-entrant.
+   */
+  exclusive<T>(scope: string, work: () => Promise<T>): Promise<T>;
+  /** True for the first caller to claim `key` (an event id, a schedule's fire) until `ttlMs` passes; false for every other. */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>;
+
+  /** Records an outgoing message; a second record with the same id changes nothing. */
+  enqueueOutgoing(o: Outgoing): Promise<void>;
+  outgoing(id: string): Promise<Outgoing | undefined>;
+  /**
+   * Takes up to `limit` messages due at `now` — pending ones, and ones whose
+   * sender's lease ran out — oldest `notBefore` first, marking them `sending`
+   * by `owner` until `now + leaseMs` and counting the attempt. Two claimers never get the same message.
+   */
+  claimOutgoing(now: Date, owner: string, leaseMs: number, limit: number): Promise<ClaimedOutgoing[]>;
+  /** Saves a claimed message's new state, only while `owner` still holds it; false when its lease was taken over. */
+  settleOutgoing(o: Outgoing, owner: string): Promise<boolean>;
+  /** Forgets sent and failed messages created before `before`. */
+  pruneOutgoing(before: Date): Promise<number>;
 
   /** Makes every write so far durable and releases resources. */
   close(): Promise<void>;

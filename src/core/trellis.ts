@@ -40,14 +40,13 @@ export interface Trellis {
 
 export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   const deps = withDefaults(options);
-  // Commands read, decide, then write: run them one at a time so two at once
-  // (a double click, two people joining together) never interleave.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = queue.then(work, work);
-    queue = next.catch(() => undefined);
-    return next;
-  };
+  // Commands read, decide, then write: run them one at a time — across every
+  // instance sharing the store — so two at once (a double click, two people
+  // joining together, two instances' schedules) never interleave.
+  const serial = <T>(work: () => Promise<T>): Promise<T> => deps.store.exclusive('trellis', work);
+  // Answering a check-in touches only that person's invitation and answers, so
+  // people answer side by side (and their writes are made durable together).
+  const personal = <T>(caller: Caller, work: () => Promise<T>): Promise<T> => deps.store.exclusive(`person:${caller.platform}:${caller.userId}`, work);
 
   const run = async (req: CommandRequest): Promise<Reply> => {
     const parsed = parseCommand(req.text);
@@ -112,7 +111,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     command: (req) => serial(() => run(req)),
     action: (req) => {
       if (req.actionId === 'run') return serial(() => run({ caller: req.caller, place: req.place, text: req.value }));
-      if (req.actionId === OPEN_CHECK_IN) return serial(() => openCheckIn(deps, req.caller, req.value));
+      if (req.actionId === OPEN_CHECK_IN) return personal(req.caller, () => openCheckIn(deps, req.caller, req.value));
       if (req.actionId === FRIEND_OPEN) return serial(() => openAsFriend(deps, req.caller, req.value));
       if (req.actionId === REPORTER_OPEN) return serial(() => openAsReporter(deps, req.caller, req.value));
       if (req.actionId === OPEN_REVIEW) return serial(() => openReviewForm(deps, req.caller, req.value));
@@ -120,7 +119,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
       return Promise.resolve(unknownButton);
     },
     submit: (req) => {
-      if (req.actionId === SUBMIT_CHECK_IN) return serial(() => submitCheckIn(deps, req.caller, req.context, req.values));
+      if (req.actionId === SUBMIT_CHECK_IN) return personal(req.caller, () => submitCheckIn(deps, req.caller, req.context, req.values));
       if (req.actionId === RAISE) return serial(() => raiseConcern(deps, req.caller, req.context, req.values));
       if (req.actionId === FRIEND_SUBMIT) return serial(() => friendSubmit(deps, req.caller, req.context, req.values));
       if (req.actionId === REPORTER_SUBMIT) return serial(() => reporterSubmit(deps, req.caller, req.context, req.values));

@@ -1,8 +1,9 @@
 // The Store port over one in-memory State object. The memory store is this
 // with nothing to persist; the lowdb store is this with a durable file behind.
-import type { AnswerSet, Concern, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder } from '../core/model.js';
+import type { AnswerSet, ClaimedOutgoing, Concern, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import { emptyState, type State } from './state.js';
+import { KeyedMutex } from './keyed-mutex.js';
 
 // Callers get copies: changing a returned object must not change the store
 // behind its back (the real databases would not let them either).
@@ -15,6 +16,10 @@ function upsert<T>(list: T[], item: T, same: (a: T) => boolean): void {
 }
 
 export class StateStore implements Store {
+  private readonly mutex = new KeyedMutex();
+  /** One process owns this state, so claims need not outlive it. */
+  private readonly claims = new Map<string, number>();
+
   constructor(
     protected readonly state: State = emptyState(),
     private readonly persist: () => Promise<void> = async () => {},
@@ -146,6 +151,68 @@ export class StateStore implements Store {
   async saveSentReminder(r: SentReminder) {
     upsert(this.state.sentReminders, r, (x) => x.key === r.key);
     await this.persist();
+  }
+
+  async compactRound(roundId: string, tally: { invited: number; answered: number }) {
+    const round = this.state.rounds.find((r) => r.id === roundId);
+    if (!round) return;
+    round.tally = { ...tally };
+    this.state.invitations = this.state.invitations.filter((i) => i.roundId !== roundId);
+    await this.persist();
+  }
+
+  exclusive<T>(scope: string, work: () => Promise<T>): Promise<T> {
+    return this.mutex.run(scope, work);
+  }
+
+  async claimOnce(key: string, ttlMs: number) {
+    const now = Date.now();
+    if ((this.claims.get(key) ?? 0) > now) return false;
+    if (this.claims.size > 10_000) for (const [k, until] of this.claims) if (until <= now) this.claims.delete(k);
+    this.claims.set(key, now + ttlMs);
+    return true;
+  }
+
+  async enqueueOutgoing(o: Outgoing) {
+    if (this.state.outgoing.some((x) => x.id === o.id)) return;
+    this.state.outgoing.push(copy(o));
+    await this.persist();
+  }
+  async outgoing(id: string) {
+    return copy(this.state.outgoing.find((o) => o.id === id));
+  }
+  async claimOutgoing(now: Date, owner: string, leaseMs: number, limit: number) {
+    const at = now.toISOString();
+    const due = this.state.outgoing
+      .filter((o) => (o.status === 'pending' && o.notBefore <= at) || (o.status === 'sending' && (o.leaseUntil ?? '') < at))
+      .sort((a, b) => a.notBefore.localeCompare(b.notBefore))
+      .slice(0, limit);
+    if (due.length === 0) return [];
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    const claimed: ClaimedOutgoing[] = due.map((o) => {
+      const resumed = o.status === 'sending';
+      Object.assign(o, { status: 'sending', owner, leaseUntil, attempts: o.attempts + 1 });
+      return { ...copy(o), resumed };
+    });
+    await this.persist();
+    return claimed;
+  }
+  async settleOutgoing(o: Outgoing, owner: string) {
+    const i = this.state.outgoing.findIndex((x) => x.id === o.id);
+    if (i === -1 || this.state.outgoing[i]!.owner !== owner) return false;
+    this.state.outgoing[i] = copy(o);
+    await this.persist();
+    return true;
+  }
+  async pruneOutgoing(before: Date) {
+    const cut = before.toISOString();
+    const keep = this.state.outgoing.filter((o) => !((o.status === 'sent' || o.status === 'failed') && o.createdAt < cut));
+    const pruned = this.state.outgoing.length - keep.length;
+    if (pruned > 0) {
+      this.state.outgoing = keep;
+      await this.persist();
+    }
+    return pruned;
   }
 
   async close() {

@@ -1,9 +1,9 @@
 // The shape of the data file, validated on every load. Bump STATE_VERSION and
 // add a migration when it changes; never rewrite a file we do not understand.
 import { z } from 'zod';
-import { CONCERN_CATEGORIES, CONCERN_STATUSES, CADENCES, DEFAULT_SURVEY_SETTINGS, PARTNERSHIP_TYPES, PROTOCOL_KINDS, PROTOCOL_STATUSES, REVIEW_OUTCOMES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
+import { CONCERN_CATEGORIES, CONCERN_STATUSES, OUTGOING_STATUSES, CADENCES, DEFAULT_SURVEY_SETTINGS, PARTNERSHIP_TYPES, PROTOCOL_KINDS, PROTOCOL_STATUSES, REVIEW_OUTCOMES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
 
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 const platform = z.enum(PLATFORMS);
 
@@ -67,6 +67,7 @@ const round = z.object({
   remindedAt: z.string().optional(),
   closedAt: z.string().optional(),
   slot: z.string().optional(),
+  tally: z.object({ invited: z.number().int().min(0), answered: z.number().int().min(0) }).optional(),
 });
 
 const invitation = z.object({
@@ -130,6 +131,22 @@ const concern = z.object({
 
 const concernQuota = z.object({ key: z.string().regex(/^[0-9a-f]{64}$/), count: z.number().int().min(0) });
 
+const outgoing = z.object({
+  id: z.string().min(1),
+  platform,
+  kind: z.enum(['private', 'conversation', 'update']),
+  replaces: z.string().optional(),
+  status: z.enum(OUTGOING_STATUSES),
+  attempts: z.number().int().min(0),
+  notBefore: z.string(),
+  owner: z.string().optional(),
+  leaseUntil: z.string().optional(),
+  attemptedAt: z.string().optional(),
+  createdAt: z.string(),
+  sealed: z.string(),
+  error: z.string().optional(),
+});
+
 const customItem = z.object({
   id: z.string().min(1),
   partnershipId: z.string().min(1),
@@ -152,6 +169,7 @@ export const stateSchema = z.object({
   sentReminders: z.array(sentReminder),
   concerns: z.array(concern),
   concernQuotas: z.array(concernQuota),
+  outgoing: z.array(outgoing),
 });
 
 export type State = z.infer<typeof stateSchema>;
@@ -170,6 +188,7 @@ export const emptyState = (): State => ({
   sentReminders: [],
   concerns: [],
   concernQuotas: [],
+  outgoing: [],
 });
 
 /** Each step lifts a file one version; applied in order on load, then validated. */
@@ -181,4 +200,6 @@ export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Recor
     version: 2,
     partnerships: (d.partnerships as object[]).map((p) => ({ survey: DEFAULT_SURVEY_SETTINGS, ...p })),
   }),
+  // Version 3 added the outgoing-message queue.
+  2: (d) => ({ ...d, version: 3, outgoing: [] }),
 };

@@ -1,6 +1,8 @@
 // A local stand-in for slack.com: answers the Web API methods Trellis calls
 // (SLACK_API_URL points here), collects response_url posts and the files
 // uploaded through files.uploadV2, so tests can read exactly what the bot sent.
+// Like slack.com it can rate-limit (429 + Retry-After), answer slowly or not at
+// all, and keeps every posted message for conversations.history.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -9,6 +11,37 @@ export interface SlackCall {
   body: Record<string, unknown>;
   /** What the fake answered. */
   result?: Record<string, unknown>;
+  /** Performed, but the answer was never delivered (`loseResponses`). */
+  lost?: boolean;
+}
+
+/** Slack's message metadata: what a bot can attach to a message and read back from history. */
+export interface SlackMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
+}
+
+/** A message the bot posted, as the fake now holds it (chat.update changes it in place). */
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  metadata?: SlackMetadata;
+  threadTs?: string;
+}
+
+export interface FakeSlackLimits {
+  /** chat.postMessage: at most this many to one channel (as given: `U…` for a DM, `C…`) in any 1000 ms. Off when unset. */
+  perChannelPerSecond?: number;
+  /** Web API method → at most this many calls in any 60 000 ms, e.g. `{ 'chat.update': 50 }`. */
+  perMethodPerMinute?: Record<string, number>;
+}
+
+export interface FakeSlackOptions {
+  limits?: FakeSlackLimits;
+  /** The Retry-After of a 429; by default the whole seconds until the window has room again. */
+  retryAfterSeconds?: number;
 }
 
 export interface SlackUpload {
@@ -38,6 +71,16 @@ export interface FakeSlack {
    * `channel` and `threadTs` are set once the upload is completed into a conversation.
    */
   uploads: SlackUpload[];
+  /** Limits in force; change them at any time (e.g. after a test's setup). Only performed calls count towards them. */
+  limits: FakeSlackLimits;
+  /** Calls refused with HTTP 429 `ratelimited`: not performed, not in `calls`. */
+  rateLimited: SlackCall[];
+  /** Web API methods whose calls are performed (recorded, messages stored) but whose answer is lost: the socket is destroyed. */
+  loseResponses: Set<string>;
+  /** Every Web API answer (a 429 included) waits this long after the call is performed. */
+  delayMs: number;
+  /** Messages posted to a channel (a user id means the bot's DM with them), oldest first. */
+  messagesIn(channel: string): SlackMessage[];
   close(): Promise<void>;
 }
 
@@ -55,8 +98,40 @@ const parse = (raw: string, type: string | undefined): Record<string, unknown> =
   return out;
 };
 
-export async function startFakeSlack(): Promise<FakeSlack> {
+// Posting to a user id lands in the bot's DM with them: D + their id here.
+const dmOf = (channel: string) => (/^[UW]/.test(channel) ? `D${channel}` : channel);
+
+/** Orders Slack ts values ("seconds.sequence") without floating-point rounding. */
+const tsOrder = (a: string, b: string) => {
+  const [as = '', af = ''] = a.split('.');
+  const [bs = '', bf = ''] = b.split('.');
+  return as.length - bs.length || as.localeCompare(bs) || af.padEnd(6, '0').localeCompare(bf.padEnd(6, '0'));
+};
+
+/** Metadata arrives as an object (JSON bodies, or a form field `parse` already decoded) or as a JSON string. */
+const metadataOf = (raw: unknown): SlackMetadata | undefined => {
+  let m = raw;
+  if (typeof m === 'string') {
+    try {
+      m = JSON.parse(m);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!m || typeof m !== 'object' || typeof (m as SlackMetadata).event_type !== 'string') return undefined;
+  return { event_type: (m as SlackMetadata).event_type, event_payload: ((m as SlackMetadata).event_payload ?? {}) as Record<string, unknown> };
+};
+
+/** Slack takes booleans as true/1 in a form body, as true in JSON. */
+const flag = (v: unknown) => v === true || v === 'true' || v === '1' || v === 1;
+
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
+  const rateLimited: SlackCall[] = [];
+  const messages = new Map<string, SlackMessage[]>();
+  // Times (Date.now()) of performed calls, per method and per chat.postMessage channel.
+  const methodHits = new Map<string, number[]>();
+  const channelHits = new Map<string, number[]>();
   const responses: FakeSlack['responses'] = [];
   const users = new Map<string, string>();
   const fail = new Map<string, string>();
@@ -91,11 +166,50 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       const method = /^\/api\/([\w.]+)/.exec(url)?.[1] ?? url;
       const call: SlackCall = { method, body };
+      const wait = limited(method, body);
+      if (wait !== undefined) {
+        call.result = { ok: false, error: 'ratelimited' };
+        rateLimited.push(call);
+        await delay();
+        res.writeHead(429, { 'retry-after': String(wait) });
+        return void res.end(JSON.stringify(call.result));
+      }
       calls.push(call);
       call.result = answer(method, body);
+      await delay();
+      if (fake.loseResponses.has(method)) {
+        call.lost = true;
+        return void req.socket.destroy();
+      }
       res.end(JSON.stringify(call.result));
     });
   });
+
+  const delay = () => (fake.delayMs > 0 ? new Promise((r) => setTimeout(r, fake.delayMs)) : Promise.resolve());
+
+  /** Seconds to wait when this call would exceed a limit (it is then not performed); undefined when it may go ahead. */
+  function limited(method: string, body: Record<string, unknown>): number | undefined {
+    const now = Date.now();
+    const over = (hits: Map<string, number[]>, key: string, windowMs: number, max: number | undefined) => {
+      if (max === undefined) return undefined;
+      const recent = (hits.get(key) ?? []).filter((t) => t > now - windowMs);
+      hits.set(key, recent);
+      if (recent.length < max) return undefined;
+      // Room again once the oldest call that counts leaves the window.
+      const oldest = recent[recent.length - max] ?? now;
+      return options.retryAfterSeconds ?? Math.max(1, Math.ceil((oldest + windowMs - now) / 1000));
+    };
+    const channel = String(body.channel ?? '');
+    const wait =
+      over(methodHits, method, 60_000, fake.limits.perMethodPerMinute?.[method]) ??
+      (method === 'chat.postMessage' ? over(channelHits, channel, 1000, fake.limits.perChannelPerSecond) : undefined);
+    if (wait !== undefined) return wait;
+    (methodHits.get(method) ?? methodHits.set(method, []).get(method)!).push(now);
+    if (method === 'chat.postMessage') (channelHits.get(channel) ?? channelHits.set(channel, []).get(channel)!).push(now);
+    return undefined;
+  }
+
+  const stored = (channel: string) => messages.get(channel) ?? messages.set(channel, []).get(channel)!;
 
   function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
     const failure = fail.get(method);
@@ -112,11 +226,54 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           : { ok: false, error: 'user_not_found' };
       case 'views.publish':
         return { ok: true, view: { id: 'V1' } };
-      // Posting to a user id lands in the bot's DM with them (D + their id here).
-      case 'chat.postMessage':
-        return { ok: true, ts: nextTs(), channel: /^[UW]/.test(channel) ? `D${channel}` : channel };
-      case 'chat.update':
+      case 'chat.postMessage': {
+        const message: SlackMessage = { channel: dmOf(channel), ts: nextTs(), ...content(body) };
+        if (body.thread_ts) message.threadTs = String(body.thread_ts);
+        stored(message.channel).push(message);
+        return { ok: true, ts: message.ts, channel: message.channel, message: { type: 'message', ts: message.ts, text: message.text ?? '', bot_id: 'BBOT' } };
+      }
+      // Changes the stored message; a ts the fake never issued is still answered ok, as it always was here.
+      case 'chat.update': {
+        const message = stored(dmOf(channel)).find((m) => m.ts === body.ts);
+        if (message) Object.assign(message, content(body));
         return { ok: true, channel, ts: body.ts, text: body.text };
+      }
+      case 'chat.delete': {
+        const list = stored(dmOf(channel));
+        const at = list.findIndex((m) => m.ts === body.ts);
+        if (at < 0) return { ok: false, error: 'message_not_found' };
+        list.splice(at, 1);
+        return { ok: true, channel, ts: body.ts };
+      }
+      // One user: the bot's DM with them, the same id chat.postMessage answers with.
+      case 'conversations.open': {
+        if (body.channel) return { ok: true, channel: { id: String(body.channel) } };
+        const ids = (Array.isArray(body.users) ? body.users.map(String) : String(body.users ?? '').split(',')).map((u) => u.trim()).filter(Boolean);
+        if (ids.length === 0) return { ok: false, error: 'users_list_not_supplied' };
+        return { ok: true, channel: { id: ids.length === 1 ? dmOf(ids[0]!) : `G${[...ids].sort().join('')}` } };
+      }
+      // Newest first; `oldest` and `latest` exclusive unless `inclusive`; metadata only when asked for, as Slack does.
+      case 'conversations.history': {
+        const inclusive = flag(body.inclusive);
+        const after = (ts: string) => body.oldest === undefined || (inclusive ? tsOrder(ts, String(body.oldest)) >= 0 : tsOrder(ts, String(body.oldest)) > 0);
+        const before = (ts: string) => body.latest === undefined || (inclusive ? tsOrder(ts, String(body.latest)) <= 0 : tsOrder(ts, String(body.latest)) < 0);
+        const limit = Number(body.limit ?? 100) || 100;
+        const found = [...stored(dmOf(channel))].filter((m) => after(m.ts) && before(m.ts)).sort((a, b) => tsOrder(b.ts, a.ts));
+        const withMetadata = flag(body.include_all_metadata);
+        return {
+          ok: true,
+          has_more: found.length > limit,
+          messages: found.slice(0, limit).map((m) => ({
+            type: 'message',
+            bot_id: 'BBOT',
+            ts: m.ts,
+            text: m.text ?? '',
+            ...(m.blocks ? { blocks: m.blocks } : {}),
+            ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+            ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+          })),
+        };
+      }
       case 'views.open':
       case 'views.push':
         return { ok: true, view };
@@ -140,9 +297,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return { ok: true };
     }
   }
+  /** What chat.postMessage and chat.update set on a message: only the fields the call gives. */
+  function content(body: Record<string, unknown>): Partial<SlackMessage> {
+    const metadata = metadataOf(body.metadata);
+    return {
+      ...(body.text !== undefined ? { text: String(body.text) } : {}),
+      ...(Array.isArray(body.blocks) ? { blocks: body.blocks as unknown[] } : {}),
+      ...(metadata ? { metadata } : {}),
+    };
+  }
+
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  const fake: FakeSlack = {
     apiUrl: `${base}/api/`,
     responseUrl: (id) => `${base}/response/${id}`,
     calls,
@@ -150,6 +317,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     users,
     fail,
     uploads,
-    close: () => new Promise((r) => server.close(() => r())),
+    limits: { ...options.limits },
+    rateLimited,
+    loseResponses: new Set(),
+    delayMs: 0,
+    messagesIn: (channel) => [...(messages.get(dmOf(channel)) ?? [])],
+    close: () =>
+      new Promise((r) => {
+        // A delayed answer or a kept-alive client must not hold the test up.
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
+  return fake;
 }

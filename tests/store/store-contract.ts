@@ -1,7 +1,7 @@
 // One contract, run against every Store implementation.
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/ports.js';
-import type { Member, Organisation, Partnership } from '../../src/core/model.js';
+import type { Invitation, Member, Organisation, Outgoing, Partnership, Round } from '../../src/core/model.js';
 
 export const partnership = (over: Partial<Partnership> = {}): Partnership => ({
   id: 'p1',
@@ -95,6 +95,127 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
         expect(await again.organisations('p1')).toHaveLength(50);
         await again.close();
       }
+    });
+
+    it('compacts a closed round into its tally, keeping its answers', async () => {
+      const { store, reopen } = await open();
+      const round: Round = { id: 'r1', partnershipId: 'p1', number: 1, kind: 'pulse', itemIds: ['trust-1'], openedAt: '2026-11-01T09:00:00.000Z', remindAt: '2026-11-03T09:00:00.000Z', closesAt: '2026-11-06T09:00:00.000Z', closedAt: '2026-11-06T09:00:00.000Z' };
+      await store.saveRound(round);
+      await store.saveRound({ ...round, id: 'r2', number: 2 });
+      const inv = (roundId: string, memberId: string, answered: boolean): Invitation => ({ roundId, memberId, answered });
+      for (const i of [inv('r1', 'm1', true), inv('r1', 'm2', false), inv('r2', 'm1', true)]) await store.saveInvitation(i);
+      await store.saveAnswerSet({ roundId: 'r1', key: 'a'.repeat(64), values: { 'trust-1': 4 } });
+      await store.compactRound('r1', { invited: 2, answered: 1 });
+      expect(await store.round('r1')).toEqual({ ...round, tally: { invited: 2, answered: 1 } });
+      expect(await store.invitations('r1')).toEqual([]);
+      expect(await store.invitations('r2')).toHaveLength(1);
+      expect(await store.answerSets('r1')).toHaveLength(1);
+      await store.close();
+      if (reopen) {
+        const again = await reopen();
+        expect((await again.round('r1'))?.tally).toEqual({ invited: 2, answered: 1 });
+        expect(await again.invitations('r1')).toEqual([]);
+        await again.close();
+      }
+    });
+
+    it('runs exclusive work one at a time per scope, and other scopes alongside', async () => {
+      const { store } = await open();
+      const events: string[] = [];
+      const slow = (name: string) => async () => {
+        events.push(`${name}+`);
+        await new Promise((r) => setTimeout(r, 20));
+        events.push(`${name}-`);
+        return name;
+      };
+      const results = await Promise.all([store.exclusive('a', slow('a1')), store.exclusive('a', slow('a2')), store.exclusive('b', slow('b1'))]);
+      expect(results).toEqual(['a1', 'a2', 'b1']);
+      expect(events.indexOf('a1-')).toBeLessThan(events.indexOf('a2+'));
+      expect(events.indexOf('b1+')).toBeLessThan(events.indexOf('a1-'));
+      // A failure releases the scope.
+      await expect(store.exclusive('a', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+      expect(await store.exclusive('a', async () => 'after')).toBe('after');
+      await store.close();
+    });
+
+    it('grants a claim once until it expires', async () => {
+      const { store } = await open();
+      expect(await store.claimOnce('slack:event:Ev1', 60_000)).toBe(true);
+      expect(await store.claimOnce('slack:event:Ev1', 60_000)).toBe(false);
+      expect(await store.claimOnce('slack:event:Ev2', 60_000)).toBe(true);
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.claimOnce('cron:tick:1', 60_000)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.claimOnce('short', 1)).toBe(true);
+      await new Promise((r) => setTimeout(r, 15));
+      expect(await store.claimOnce('short', 1)).toBe(true);
+      await store.close();
+    });
+
+    const outgoing = (over: Partial<Outgoing> = {}): Outgoing => ({
+      id: 'out-1',
+      platform: 'slack',
+      kind: 'private',
+      status: 'pending',
+      attempts: 0,
+      notBefore: '2026-11-23T09:00:00.000Z',
+      createdAt: '2026-11-23T09:00:00.000Z',
+      sealed: 'sealed-1',
+      ...over,
+    });
+
+    it('queues outgoing messages once each and hands each to one claimer', async () => {
+      const { store, reopen } = await open();
+      await store.enqueueOutgoing(outgoing());
+      await store.enqueueOutgoing(outgoing({ sealed: 'a second record with the same id' }));
+      await store.enqueueOutgoing(outgoing({ id: 'out-2', notBefore: '2026-11-23T08:59:00.000Z' }));
+      await store.enqueueOutgoing(outgoing({ id: 'out-3', notBefore: '2026-11-23T09:05:00.000Z' }));
+      await store.enqueueOutgoing(outgoing({ id: 'out-4', kind: 'update', replaces: 'out-1' }));
+      expect((await store.outgoing('out-1'))?.sealed).toBe('sealed-1');
+      const now = new Date('2026-11-23T09:01:00.000Z');
+      const [first, second] = await Promise.all([store.claimOutgoing(now, 'A', 30_000, 2), store.claimOutgoing(now, 'B', 30_000, 2)]);
+      const ids = [...first, ...second].map((o) => o.id).sort();
+      expect(ids).toEqual(['out-1', 'out-2', 'out-4']); // out-3 is not due yet
+      const claimed = [...first, ...second].find((o) => o.id === 'out-2')!;
+      expect(claimed).toMatchObject({ status: 'sending', attempts: 1, resumed: false, leaseUntil: '2026-11-23T09:01:30.000Z' });
+      expect(await store.claimOutgoing(now, 'C', 30_000, 10)).toEqual([]);
+      await store.close();
+      if (reopen) {
+        const again = await reopen();
+        expect((await again.outgoing('out-2'))?.status).toBe('sending');
+        await again.close();
+      }
+    });
+
+    it('lets another sender take over a message whose lease ran out, and only the holder settle it', async () => {
+      const { store } = await open();
+      await store.enqueueOutgoing(outgoing());
+      const t0 = new Date('2026-11-23T09:01:00.000Z');
+      const [mine] = await store.claimOutgoing(t0, 'A', 30_000, 10);
+      expect(await store.claimOutgoing(new Date('2026-11-23T09:01:20.000Z'), 'B', 30_000, 10)).toEqual([]);
+      const [taken] = await store.claimOutgoing(new Date('2026-11-23T09:02:00.000Z'), 'B', 30_000, 10);
+      expect(taken).toMatchObject({ id: 'out-1', owner: 'B', attempts: 2, resumed: true });
+      const { resumed: _r, ...late } = mine;
+      expect(await store.settleOutgoing({ ...late, status: 'sent' }, 'A')).toBe(false);
+      const { resumed: _t, ...current } = taken;
+      expect(await store.settleOutgoing({ ...current, attemptedAt: '2026-11-23T09:02:01.000Z' }, 'B')).toBe(true);
+      expect(await store.outgoing('out-1')).toMatchObject({ status: 'sending', attemptedAt: '2026-11-23T09:02:01.000Z' });
+      expect(await store.settleOutgoing({ ...current, status: 'sent', sealed: 'delivered' }, 'B')).toBe(true);
+      expect(await store.outgoing('out-1')).toEqual({ ...current, status: 'sent', sealed: 'delivered' });
+      expect(await store.claimOutgoing(new Date('2026-11-23T10:00:00.000Z'), 'C', 30_000, 10)).toEqual([]);
+      await store.close();
+    });
+
+    it('prunes only finished outgoing messages older than the cut-off', async () => {
+      const { store } = await open();
+      await store.enqueueOutgoing(outgoing({ id: 'old-sent', status: 'sent', createdAt: '2026-10-01T00:00:00.000Z' }));
+      await store.enqueueOutgoing(outgoing({ id: 'old-failed', status: 'failed', createdAt: '2026-10-01T00:00:00.000Z' }));
+      await store.enqueueOutgoing(outgoing({ id: 'old-pending', createdAt: '2026-10-01T00:00:00.000Z' }));
+      await store.enqueueOutgoing(outgoing({ id: 'new-sent', status: 'sent' }));
+      expect(await store.pruneOutgoing(new Date('2026-11-01T00:00:00.000Z'))).toBe(2);
+      expect(await store.outgoing('old-sent')).toBeUndefined();
+      expect(await store.outgoing('old-pending')).toBeDefined();
+      expect(await store.outgoing('new-sent')).toBeDefined();
+      await store.close();
     });
   });
 }

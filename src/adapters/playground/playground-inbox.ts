@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Message } from '../../core/message.js';
 import type { Delivery } from '../../core/model.js';
 import type { Clock } from '../../core/ports.js';
-import type { PlatformMessenger } from '../messenger-hub.js';
+import type { PlatformMessenger, SendKind } from '../messenger-hub.js';
 import { chartOf, type ShownChart } from './playground-chart.js';
 
 export interface InboxMessage extends ShownChart {
@@ -29,12 +29,19 @@ export class PlaygroundInbox implements PlatformMessenger {
     private readonly limit = INBOX_LIMIT,
   ) {}
 
-  async sendPrivate(userId: string, message: Message): Promise<Delivery> {
-    return { platform: 'playground', userId, id: this.add(this.byUser, userId, message) };
+  /** Nothing leaves the process and nothing is rate-limited: sent at once, never queued. */
+  readonly direct = true;
+
+  async reachable() {
+    return true;
   }
 
-  async sendToConversation(conversationId: string, message: Message): Promise<Delivery> {
-    return { platform: 'playground', conversationId, id: this.add(this.byRoom, conversationId, message) };
+  buckets() {
+    return [];
+  }
+
+  async send(kind: SendKind, target: string, message: Message): Promise<Delivery> {
+    return kind === 'private' ? { platform: 'playground', userId: target, id: this.add(this.byUser, target, message) } : { platform: 'playground', conversationId: target, id: this.add(this.byRoom, target, message) };
   }
 
   async update(delivery: Delivery, message: Message): Promise<void> {

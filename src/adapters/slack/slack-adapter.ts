@@ -30,7 +30,7 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
     bolt = new App({ ...common, receiver });
   }
   registerListeners(bolt, deps);
-  deps.messengers.register('slack', slackMessenger(bolt.client, deps.log));
+  deps.messengers.register('slack', slackMessenger(bolt.client, deps.log, { postsPerSecond: config.postsPerSecond }));
 
   return {
     name: 'slack',

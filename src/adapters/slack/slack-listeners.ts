@@ -6,6 +6,7 @@ import { reportError, SORRY } from '../../report-error.js';
 import { failure, isForm, type Form, type Message, type Reply } from '../../core/message.js';
 import { fallbackText, fromActionId, isLinkActionId, renderBlocks, renderResponse } from './render-blocks.js';
 import { formButton, renderFormModal, renderMessageModal } from './render-modal.js';
+import { dedupeDeliveries } from './dedupe.js';
 import { uploadChart } from './slack-chart.js';
 import { publishHome, registerForms } from './slack-forms.js';
 
@@ -14,6 +15,8 @@ type Respond = (message: ReturnType<typeof renderResponse>) => Promise<unknown>;
 export function registerListeners(bolt: App, deps: AdapterDeps): void {
   const { trellis, log } = deps;
   const names = displayNames();
+  // First of our middleware: a duplicate delivery stops here, before any listener acts.
+  bolt.use(dedupeDeliveries(deps));
 
   // Ack first (Slack gives us 3 s), answer through response_url after.
   const answer = async (respond: Respond, where: string, work: () => Promise<Message | undefined>) => {

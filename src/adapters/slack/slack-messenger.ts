@@ -1,12 +1,16 @@
-// The core's Messenger port on Slack: private messages (check-ins, reminders,
-// alerts) to a person's DM, posts (digests) to a partnership's channel, and
-// updating a message later to a content-free confirmation.
-import type { webApi } from '@slack/bolt';
+// The platform side of sending on Slack: private messages (check-ins,
+// reminders, alerts) to a person's DM, posts (digests) to a partnership's
+// channel, updates, and looking up whether a message arrived. Every failure is
+// classified for the dispatcher, which alone retries: this client never does,
+// since retrying a post whose answer was lost would post it twice.
+import { webApi } from '@slack/bolt';
 import type { Message } from '../../core/message.js';
 import type { Delivery } from '../../core/model.js';
 import type { Logger } from '../../log.js';
 import { reportError } from '../../report-error.js';
-import type { PlatformMessenger } from '../messenger-hub.js';
+import { DeliveryFailure } from '../../delivery/delivery-failure.js';
+import type { Bucket } from '../../delivery/rate-limiter.js';
+import type { PlatformMessenger, SendKind } from '../messenger-hub.js';
 import { fallbackText, renderBlocks } from './render-blocks.js';
 import { uploadChart } from './slack-chart.js';
 
@@ -19,45 +23,107 @@ export interface SlackDelivery extends Delivery {
   ts: string;
 }
 
+export interface SlackLimits {
+  /** chat.postMessage across the workspace. Slack publishes no figure; it answers 429 with Retry-After past it. */
+  postsPerSecond: number;
+}
+
+const METADATA_TYPE = 'trellis_outgoing';
 const isSlackDelivery = (d: Delivery): d is SlackDelivery => d.platform === 'slack' && typeof d.channel === 'string' && typeof d.ts === 'string';
 
-export function slackMessenger(client: WebClient, log: Logger): PlatformMessenger {
-  /** Posts to a channel, or to a user id (which opens or reuses the bot's DM with them). */
-  const post = async (channel: string, message: Message): Promise<SlackDelivery | undefined> => {
-    const res = await client.chat.postMessage({ channel, text: fallbackText(message), blocks: renderBlocks(message) });
-    if (typeof res.channel !== 'string' || typeof res.ts !== 'string') return undefined;
-    return { platform: 'slack', channel: res.channel, ts: res.ts };
+export function slackMessenger(boltClient: WebClient, log: Logger, limits: SlackLimits): PlatformMessenger {
+  // Our own client: no retries (see above), rate limits handed back to us, and a
+  // timeout well inside the dispatcher's lease.
+  const client = new webApi.WebClient(boltClient.token, {
+    slackApiUrl: boltClient.slackApiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 20_000,
+    logLevel: webApi.LogLevel.ERROR,
+  });
+
+  // Slack's published limits: about one message a second per channel (short
+  // bursts allowed), a workspace-wide pace for posts, and Tier 3 (50 a minute) for chat.update.
+  const buckets = {
+    post: { key: 'slack:chat.postMessage', perSecond: limits.postsPerSecond, burst: 1 },
+    update: { key: 'slack:chat.update', perSecond: 50 / 60, burst: 20 },
+    channel: (channel: string): Bucket => ({ key: `slack:channel:${channel}`, perSecond: 1, burst: 1 }),
   };
 
-  /** The chart as an image in the message's thread. The message already carries its sparkline, so a failure loses nothing essential. */
-  const attachChart = async (message: Message, delivery: SlackDelivery | undefined) => {
-    if (!message.chart || !delivery) return;
-    await uploadChart(client, delivery.channel, message.chart, delivery.ts).catch((err: unknown) => reportError(log, 'slack chart upload', err));
-  };
-
-  // A user id opens the bot's DM with that person; a channel id posts there.
-  const deliver = (where: string) => async (target: string, message: Message) => {
+  const call = async <T>(bucket: Bucket, request: () => Promise<T>): Promise<T> => {
     try {
-      const delivery = await post(target, message);
-      await attachChart(message, delivery);
-      return delivery;
+      return await request();
     } catch (err) {
-      reportError(log, `slack ${where} message`, err);
-      return undefined;
+      throw classify(err, bucket);
     }
   };
 
+  /** The DM with a person, for looking back through it. */
+  const channelOf = async (kind: SendKind, target: string) => {
+    if (kind === 'conversation') return target;
+    const opened = await call(buckets.post, () => client.conversations.open({ users: target }));
+    return opened.channel?.id;
+  };
+
   return {
-    sendPrivate: deliver('private'),
-    sendToConversation: deliver('channel'),
+    reachable: async () => true,
+
+    buckets: (callName, _kind, target) => (callName === 'send' ? [buckets.post, buckets.channel(target)] : [buckets.update, buckets.channel(target)]),
+
+    async send(_kind, target, message, tag) {
+      // A user id as the channel opens (or reuses) the bot's DM with that person.
+      const res = await call(buckets.post, () =>
+        client.chat.postMessage({ channel: target, text: fallbackText(message), blocks: renderBlocks(message), metadata: { event_type: METADATA_TYPE, event_payload: { outgoing: tag } } }),
+      );
+      if (typeof res.channel !== 'string' || typeof res.ts !== 'string') throw new DeliveryFailure('unknown', 'Slack answered without a channel and timestamp');
+      const delivery: SlackDelivery = { platform: 'slack', channel: res.channel, ts: res.ts };
+      await attachChart(client, log, message, delivery);
+      return delivery;
+    },
+
     async update(delivery, message) {
-      if (!isSlackDelivery(delivery)) return;
-      try {
-        await client.chat.update({ channel: delivery.channel, ts: delivery.ts, text: fallbackText(message), blocks: renderBlocks(message) });
-      } catch (err) {
-        // The message may have been deleted; the answer is recorded either way.
-        reportError(log, 'slack message update', err);
-      }
+      if (!isSlackDelivery(delivery)) throw new DeliveryFailure('permanent', 'not a Slack message');
+      await call(buckets.update, () => client.chat.update({ channel: delivery.channel, ts: delivery.ts, text: fallbackText(message), blocks: renderBlocks(message) }));
+    },
+
+    async find(kind, target, tag, since) {
+      const channel = await channelOf(kind, target);
+      if (!channel) return undefined;
+      const history = await call(buckets.post, () => client.conversations.history({ channel, oldest: String(since.getTime() / 1000), include_all_metadata: true, limit: 200 }));
+      const hit = history.messages?.find((m) => m.metadata?.event_type === METADATA_TYPE && (m.metadata.event_payload as { outgoing?: unknown } | undefined)?.outgoing === tag);
+      return hit?.ts ? ({ platform: 'slack', channel, ts: hit.ts } satisfies SlackDelivery) : undefined;
     },
   };
+}
+
+/** The chart as an image in the message's thread. The message already carries its sparkline, so a failure loses nothing essential. */
+async function attachChart(client: WebClient, log: Logger, message: Message, delivery: SlackDelivery) {
+  if (!message.chart) return;
+  await uploadChart(client, delivery.channel, message.chart, delivery.ts).catch((err: unknown) => reportError(log, 'slack chart upload', err));
+}
+
+// Slack error codes that mean "this will never work".
+const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'user_not_found', 'account_inactive', 'invalid_auth', 'not_authed', 'token_revoked', 'missing_scope', 'cannot_dm_bot', 'message_not_found', 'cant_update_message', 'invalid_blocks', 'msg_too_long', 'no_text']);
+
+function classify(err: unknown, bucket: Bucket): DeliveryFailure {
+  const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; original?: { code?: string; message?: string } };
+  switch (e.code) {
+    case webApi.ErrorCode.RateLimitedError:
+      return new DeliveryFailure('rate-limited', 'Slack rate limit', (e.retryAfter ?? 1) * 1000, bucket);
+    case webApi.ErrorCode.PlatformError: {
+      const code = e.data?.error ?? 'unknown_error';
+      if (code === 'ratelimited') return new DeliveryFailure('rate-limited', code, 1000, bucket);
+      return new DeliveryFailure(PERMANENT.has(code) ? 'permanent' : 'unknown', `Slack error ${code}`);
+    }
+    case webApi.ErrorCode.HTTPError:
+      // 5xx: Slack may or may not have posted it.
+      return new DeliveryFailure(e.statusCode && e.statusCode < 500 ? 'permanent' : 'unknown', `Slack HTTP ${e.statusCode}`);
+    case webApi.ErrorCode.RequestError: {
+      // Refused before anything was sent: safe to retry. Anything else may have arrived.
+      const code = e.original?.code ?? '';
+      return new DeliveryFailure(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code) ? 'transient' : 'unknown', `Slack request failed (${code || e.original?.message || 'no answer'})`);
+    }
+    default:
+      return new DeliveryFailure('unknown', String(err));
+  }
 }

@@ -7,10 +7,11 @@ import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import type { Message } from '../../core/message.js';
-import type { Delivery, Store } from '../../core/ports.js';
+import type { Store } from '../../core/ports.js';
 import type { Logger } from '../../log.js';
-import { reportError } from '../../report-error.js';
-import type { PlatformMessenger } from '../messenger-hub.js';
+import { DeliveryFailure, retryAfterMs } from '../../delivery/delivery-failure.js';
+import type { Bucket } from '../../delivery/rate-limiter.js';
+import type { PlatformMessenger, SendKind } from '../messenger-hub.js';
 import { renderReply } from './render-card.js';
 
 export interface TeamsMessengerDeps {
@@ -65,46 +66,60 @@ export function createTeamsMessenger({ adapter, appId, store, log }: TeamsMessen
     if (failure) throw failure.error;
   };
 
+  /** Where a message can go: a person's personal chat, or a channel the bot was written to in. */
+  const referenceFor = (kind: SendKind, target: string) => (kind === 'private' ? personalChat(target) : sharedConversation(target));
+
+  // Teams' published limits per bot: 7 messages a second in one conversation,
+  // and about 50 a second across all of them.
+  const buckets = {
+    all: { key: 'teams:all', perSecond: 50, burst: 10 },
+    conversation: (id: string): Bucket => ({ key: `teams:conversation:${id}`, perSecond: 7, burst: 7 }),
+  };
+
   return {
-    async sendPrivate(userId: string, message: Message): Promise<Delivery | undefined> {
-      try {
-        const reference = await personalChat(userId);
-        if (!reference) return undefined;
-        const activityId = await send(reference, message);
-        // Delivered without an id cannot be updated later, but it did arrive.
-        return { platform: 'teams', userId, ...(activityId ? { activityId } : {}) };
-      } catch (err) {
-        reportError(log, 'teams private message', err);
-        return undefined;
-      }
+    async reachable(kind, target) {
+      return (await referenceFor(kind, target)) !== undefined;
     },
 
-    async sendToConversation(conversationId: string, message: Message): Promise<Delivery | undefined> {
-      try {
-        // Without a reference (nobody has written to the bot there yet) there is nowhere to post.
-        const reference = await sharedConversation(conversationId);
-        if (!reference) return undefined;
-        const activityId = await send(reference, message);
-        return { platform: 'teams', conversationId, ...(activityId ? { activityId } : {}) };
-      } catch (err) {
-        reportError(log, 'teams channel message', err);
-        return undefined;
-      }
+    buckets: (_call, _kind, target) => [buckets.all, buckets.conversation(target)],
+
+    async send(kind, target, message) {
+      const reference = await referenceFor(kind, target);
+      if (!reference) throw new DeliveryFailure('permanent', 'no stored conversation to post into');
+      const activityId = await classified(buckets.conversation(target), () => send(reference, message));
+      // Delivered without an id cannot be updated later, but it did arrive.
+      return { platform: 'teams', ...(kind === 'private' ? { userId: target } : { conversationId: target }), ...(activityId ? { activityId } : {}) };
     },
 
-    async update(delivery: Delivery, message: Message): Promise<void> {
-      try {
-        const parsed = privateDelivery.or(channelDelivery).safeParse(delivery);
-        if (!parsed.success) return;
-        const target = parsed.data;
-        const reference = 'userId' in target ? await personalChat(target.userId) : await sharedConversation(target.conversationId);
-        if (!reference) return;
-        await inChat(reference, async (context) => {
+    async update(delivery, message) {
+      const parsed = privateDelivery.or(channelDelivery).safeParse(delivery);
+      if (!parsed.success) throw new DeliveryFailure('permanent', 'not an updatable Teams message');
+      const target = parsed.data;
+      const reference = 'userId' in target ? await personalChat(target.userId) : await sharedConversation(target.conversationId);
+      if (!reference) throw new DeliveryFailure('permanent', 'the conversation is no longer known');
+      await classified(buckets.conversation('userId' in target ? target.userId : target.conversationId), () =>
+        inChat(reference, async (context) => {
           await context.updateActivity({ ...renderReply(message), id: target.activityId });
-        });
-      } catch (err) {
-        reportError(log, 'teams message update', err);
-      }
+        }),
+      );
     },
   };
+}
+
+// Teams asks bots to retry these, after Retry-After when given, else with a jittered back-off.
+const RETRY_STATUSES = new Set([412, 429, 502, 504]);
+
+/** Runs a connector call, turning its failure into what the dispatcher should do next. */
+async function classified<T>(bucket: Bucket, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (err) {
+    const e = err as { statusCode?: number; code?: string; message?: string; response?: { headers?: { get?(name: string): string | undefined } } };
+    const wait = retryAfterMs(e.response?.headers?.get?.('retry-after'));
+    if (e.statusCode === 429) throw new DeliveryFailure('rate-limited', 'Teams rate limit (429)', wait, bucket);
+    if (e.statusCode && RETRY_STATUSES.has(e.statusCode)) throw new DeliveryFailure('transient', `Teams answered ${e.statusCode}`, wait);
+    if (e.statusCode && e.statusCode < 500) throw new DeliveryFailure('permanent', `Teams answered ${e.statusCode}`);
+    // Other 5xx, or no answer at all: it may have been posted.
+    throw new DeliveryFailure(e.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e.message ?? '') ? 'transient' : 'unknown', `Teams request failed (${e.statusCode ?? e.code ?? e.message ?? 'no answer'})`);
+  }
 }

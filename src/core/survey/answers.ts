@@ -112,8 +112,8 @@ export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string,
   const invitation = (await deps.store.invitations(round.id)).find((i) => i.memberId === member.id)!;
   const partnership = (await deps.store.partnership(round.partnershipId))!;
   if (!invitation.answered) await deps.store.saveInvitation({ ...invitation, answered: true });
-  // Not awaited: the person is waiting on the form (Teams allows a dialog a few seconds), not on the DM.
-  if (invitation.delivery) void deps.messenger.update(invitation.delivery, thanksMessage(partnership, round)).catch(() => undefined);
+  // Queued, not sent: the person is waiting on the form (Teams allows a dialog a few seconds), not on the DM.
+  if (invitation.delivery) await deps.messenger.update(invitation.delivery, thanksMessage(partnership, round)).catch(() => undefined);
   return success(`Thanks — your answers are in. You can change them until ${formatLocal(round.closesAt, partnership.timezone)}.`);
 }
 

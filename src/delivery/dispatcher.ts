@@ -1,0 +1,245 @@
+// Delivers the outbox. Each message is claimed under a lease (so one instance
+// sends it, and another takes over if that one dies), marked just before its
+// request goes out and settled after, paced through the platform's limits.
+// A message whose sender vanished mid-request is looked up on the platform
+// before it is sent again; where the platform cannot be asked, it is not resent.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { ClaimedOutgoing, Delivery, Outgoing } from '../core/model.js';
+import type { Store } from '../core/ports.js';
+import { seal, unseal } from '../core/seal.js';
+import type { Message } from '../core/message.js';
+import type { Logger } from '../log.js';
+import type { MessengerHub, PlatformMessenger, SendKind } from '../adapters/messenger-hub.js';
+import { DeliveryFailure } from './delivery-failure.js';
+import { OUTBOX_SEAL, type OutboxPayload } from './outbox-messenger.js';
+import { RateLimiter, type Bucket } from './rate-limiter.js';
+
+export interface DispatcherOptions {
+  store: Store;
+  hub: MessengerHub;
+  secret: string;
+  log: Logger;
+  /** How long a claim holds; longer than any one request may take (the clients time out well before). */
+  leaseMs?: number;
+  /** Messages in flight at once. */
+  concurrency?: number;
+  /** How often to look for work queued by other instances. */
+  pollMs?: number;
+  maxAttempts?: number;
+}
+
+const WAIT_IN_CLAIM_MS = 5_000;
+const KEEP_FINISHED_DAYS = 30;
+
+export class Dispatcher {
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly limiter = new RateLimiter();
+  private readonly leaseMs: number;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly maxAttempts: number;
+  private readonly inFlight = new Set<Promise<void>>();
+  private running = false;
+  private loop?: Promise<void>;
+  private nudge?: () => void;
+  private nudged = false;
+  private lastPrune = 0;
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.leaseMs = o.leaseMs ?? 60_000;
+    this.concurrency = o.concurrency ?? 32;
+    this.pollMs = o.pollMs ?? 500;
+    this.maxAttempts = o.maxAttempts ?? 8;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Finishes what is in flight and stops claiming; unclaimed work stays queued for the next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await Promise.all(this.inFlight);
+  }
+
+  wake = (): void => {
+    this.nudged = true;
+    this.nudge?.();
+  };
+
+  /** Sends everything due now and waits until it is settled (tests; a clean shutdown). */
+  async drain(): Promise<void> {
+    for (;;) {
+      const claimed = await this.claim(this.concurrency);
+      if (claimed === 0 && this.inFlight.size === 0) return;
+      await Promise.race(this.inFlight);
+    }
+  }
+
+  private async run() {
+    while (this.running) {
+      const room = this.concurrency - this.inFlight.size;
+      const claimed = room > 0 ? await this.claim(room) : 0;
+      if (claimed === 0) await this.idle();
+      else if (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+      await this.prune();
+    }
+  }
+
+  /** Waits for a wake-up, a finished send or the poll interval, whichever is first. */
+  private async idle() {
+    if (this.nudged) return void (this.nudged = false);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.pollMs);
+      this.nudge = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      void Promise.race(this.inFlight).then(this.nudge);
+    });
+    this.nudge = undefined;
+    this.nudged = false;
+  }
+
+  private async claim(limit: number): Promise<number> {
+    let claimed: ClaimedOutgoing[] = [];
+    try {
+      claimed = await this.o.store.claimOutgoing(new Date(), this.owner, this.leaseMs, limit);
+    } catch (err) {
+      this.o.log.error('Could not read the outbox; will try again', { error: String(err) });
+    }
+    for (const entry of claimed) {
+      const work: Promise<void> = this.handle(entry)
+        .catch((err: unknown) => this.o.log.error('Outgoing message failed unexpectedly', { kind: entry.kind, platform: entry.platform, error: String(err) }))
+        .finally(() => this.inFlight.delete(work));
+      this.inFlight.add(work);
+    }
+    return claimed.length;
+  }
+
+  private async handle(claimed: ClaimedOutgoing): Promise<void> {
+    const { resumed, ...entry } = claimed;
+    const platform = this.o.hub.get(entry.platform);
+    const payload = unseal<OutboxPayload>(this.o.secret, OUTBOX_SEAL, entry.sealed);
+    if (!platform) return this.fail(entry, `${entry.platform} is not configured on this instance`);
+    if (!payload?.message) return this.fail(entry, 'its content cannot be opened (was TRELLIS_SECRET changed?)');
+    if (entry.kind === 'update') return this.handleUpdate(platform, entry, payload.message, payload.delivery);
+    const { target = '', message } = payload;
+    const kind: SendKind = entry.kind;
+
+    if (resumed && entry.attemptedAt) {
+      // Its sender died mid-request: it may have arrived. Ask before sending again.
+      if (!platform.find) return this.fail(entry, 'its sender stopped mid-request and the platform cannot say whether it arrived; not sent twice');
+      const found = await this.attempt(entry, () => platform.find!(kind, target, entry.id, new Date(Date.parse(entry.createdAt) - 60_000)));
+      if (found === FAILED) return;
+      if (found) return void (await this.sent(entry, found));
+    }
+    const delivery = await this.paced(entry, platform.buckets('send', kind, target), () => platform.send(kind, target, message, entry.id));
+    if (delivery !== FAILED) await this.sent(entry, delivery);
+  }
+
+  private async handleUpdate(platform: PlatformMessenger, entry: Outgoing, message: Message, given?: Delivery) {
+    let delivery = given;
+    if (entry.replaces) {
+      const original = await this.sentOriginal(entry.replaces);
+      if (!original || original.status === 'failed') return this.fail(entry, 'the message it replaces was never delivered');
+      // Still not sent: back to the queue, without counting this as an attempt.
+      if (original.status !== 'sent') return this.later(entry, 1_000, false);
+      delivery = unseal<OutboxPayload>(this.o.secret, OUTBOX_SEAL, original.sealed)?.delivery;
+    }
+    if (!delivery) return this.fail(entry, 'nothing to update');
+    const target = delivery;
+    const done = await this.paced(entry, platform.buckets('update', 'private', where(target)), () => platform.update(target, message));
+    if (done !== FAILED) await this.settle({ ...entry, status: 'sent', sealed: '' });
+  }
+
+  /** The message an update replaces, once sent; it is often in flight alongside, so wait a moment for it. */
+  private async sentOriginal(id: string): Promise<Outgoing | undefined> {
+    for (let tries = 0; ; tries++) {
+      const original = await this.o.store.outgoing(id);
+      if (!original || original.status === 'sent' || original.status === 'failed' || tries >= 40) return original;
+      await sleep(50);
+    }
+  }
+
+  /** Waits for room in every bucket, records the attempt, then sends; FAILED when it was settled otherwise. */
+  private async paced<T>(entry: Outgoing, buckets: Bucket[], send: () => Promise<T>): Promise<T | typeof FAILED> {
+    const wait = this.limiter.waitFor(buckets);
+    // A long wait (a Retry-After pause) goes back to the queue rather than holding a claim.
+    if (wait > WAIT_IN_CLAIM_MS) return this.later(entry, wait, false).then(() => FAILED);
+    const delay = this.limiter.reserve(buckets);
+    if (delay > 0) await sleep(delay);
+    const marked = { ...entry, attemptedAt: new Date().toISOString() };
+    if (!(await this.settle(marked))) return FAILED;
+    Object.assign(entry, marked);
+    return this.attempt(entry, send);
+  }
+
+  /** Runs one request; on failure decides, by its kind, to retry, wait, check or give up. */
+  private async attempt<T>(entry: Outgoing, request: () => Promise<T>): Promise<T | typeof FAILED> {
+    try {
+      return await request();
+    } catch (err) {
+      const failure = err instanceof DeliveryFailure ? err : new DeliveryFailure('unknown', String(err));
+      switch (failure.kind) {
+        case 'rate-limited':
+          if (failure.bucket) this.limiter.pause(failure.bucket, failure.retryAfterMs ?? 1_000);
+          this.o.log.warn('Platform asked us to slow down', { platform: entry.platform, retryAfterMs: failure.retryAfterMs });
+          await this.later(entry, failure.retryAfterMs ?? 1_000, false);
+          break;
+        case 'transient':
+          if (entry.attempts >= this.maxAttempts) await this.fail(entry, failure.message);
+          else await this.later(entry, failure.retryAfterMs ?? backoff(entry.attempts), true);
+          break;
+        case 'unknown':
+          // It may have been posted: leave it marked as attempted and let the lease run out, so whoever takes it looks first.
+          this.o.log.warn('No answer to a send; it will be checked before any retry', { platform: entry.platform, error: failure.message });
+          break;
+        case 'permanent':
+          await this.fail(entry, failure.message);
+          break;
+      }
+      return FAILED;
+    }
+  }
+
+  private sent(entry: Outgoing, delivery: Delivery) {
+    const payload: OutboxPayload = { delivery };
+    return this.settle({ ...entry, status: 'sent', sealed: seal(this.o.secret, OUTBOX_SEAL, payload) });
+  }
+
+  private async fail(entry: Outgoing, reason: string) {
+    this.o.log.warn('Outgoing message dropped', { kind: entry.kind, platform: entry.platform, reason });
+    await this.settle({ ...entry, status: 'failed', sealed: '', error: reason });
+  }
+
+  /** Back to the queue. A wait that is not a real attempt (rate, ordering) does not count towards giving up. */
+  private later(entry: Outgoing, ms: number, counts: boolean) {
+    const { attemptedAt: _, owner: __, leaseUntil: ___, ...rest } = entry;
+    return this.settle({ ...rest, owner: this.owner, status: 'pending', attempts: counts ? entry.attempts : Math.max(0, entry.attempts - 1), notBefore: new Date(Date.now() + ms).toISOString() }).then(() => undefined);
+  }
+
+  private async settle(entry: Outgoing): Promise<boolean> {
+    const ok = await this.o.store.settleOutgoing(entry, this.owner);
+    if (!ok) this.o.log.warn('An outgoing message was taken over by another instance', { kind: entry.kind, platform: entry.platform });
+    return ok;
+  }
+
+  private async prune() {
+    if (Date.now() - this.lastPrune < 3_600_000) return;
+    this.lastPrune = Date.now();
+    await this.o.store.pruneOutgoing(new Date(Date.now() - KEEP_FINISHED_DAYS * 86_400_000)).catch((err: unknown) => this.o.log.error('Could not prune the outbox', { error: String(err) }));
+  }
+}
+
+const FAILED = Symbol('failed');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Exponential with full jitter, so instances retrying together spread out. */
+const backoff = (attempts: number) => Math.random() * Math.min(60_000, 1_000 * 2 ** attempts);
+/** The conversation a delivery is in, for pacing updates per conversation. */
+const where = (d: Delivery) => String(d.channel ?? d.conversationId ?? d.userId ?? '');

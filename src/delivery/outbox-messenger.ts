@@ -1,0 +1,67 @@
+// The core's Messenger port: every message is recorded in the store's outbox
+// and handed back at once as a handle, so opening a round for 2,000 people
+// takes as long as writing 2,000 rows, not as long as the platform's limits.
+// The dispatcher delivers them. The playground's in-memory inbox is direct.
+import { randomUUID } from 'node:crypto';
+import type { Message } from '../core/message.js';
+import type { Delivery, Outgoing, Platform } from '../core/model.js';
+import type { Messenger, Store } from '../core/ports.js';
+import { seal } from '../core/seal.js';
+import type { MessengerHub, SendKind } from '../adapters/messenger-hub.js';
+
+export const OUTBOX_SEAL = 'outbox';
+
+/**
+ * What a queued message holds, sealed: who it is for (`target`, or the
+ * `delivery` an update replaces) and what it says; once sent, only where it landed.
+ */
+export interface OutboxPayload {
+  target?: string;
+  message?: Message;
+  delivery?: Delivery;
+}
+
+/** The handle the core keeps for a queued message (e.g. to update a check-in later). */
+export type QueuedDelivery = { platform: Platform; outgoing: string };
+const isQueued = (d: Delivery): d is QueuedDelivery & Delivery => typeof d.outgoing === 'string';
+
+export class OutboxMessenger implements Messenger {
+  constructor(
+    private readonly store: Store,
+    private readonly hub: MessengerHub,
+    private readonly secret: string,
+    /** Tells the dispatcher there is work, so a single message goes out at once. */
+    private readonly wake: () => void = () => {},
+  ) {}
+
+  sendPrivate(to: { platform: Platform; userId: string }, message: Message) {
+    return this.send(to.platform, 'private', to.userId, message);
+  }
+
+  sendToConversation(platform: Platform, conversationId: string, message: Message) {
+    return this.send(platform, 'conversation', conversationId, message);
+  }
+
+  async update(delivery: Delivery, message: Message): Promise<void> {
+    const platform = this.hub.get(delivery.platform);
+    if (!platform) return;
+    if (platform.direct && !isQueued(delivery)) return platform.update(delivery, message);
+    await this.enqueue(delivery.platform, 'update', isQueued(delivery) ? { message } : { message, delivery }, isQueued(delivery) ? delivery.outgoing : undefined);
+  }
+
+  private async send(platformName: Platform, kind: SendKind, target: string, message: Message): Promise<Delivery | undefined> {
+    const platform = this.hub.get(platformName);
+    if (!platform || !(await platform.reachable(kind, target))) return undefined;
+    if (platform.direct) return platform.send(kind, target, message, randomUUID());
+    const id = await this.enqueue(platformName, kind, { target, message });
+    return { platform: platformName, outgoing: id } satisfies QueuedDelivery;
+  }
+
+  private async enqueue(platform: Platform, kind: Outgoing['kind'], payload: OutboxPayload, replaces?: string): Promise<string> {
+    const now = new Date().toISOString();
+    const id = randomUUID();
+    await this.store.enqueueOutgoing({ id, platform, kind, ...(replaces ? { replaces } : {}), status: 'pending', attempts: 0, notBefore: now, createdAt: now, sealed: seal(this.secret, OUTBOX_SEAL, payload) });
+    this.wake();
+    return id;
+  }
+}

@@ -1,0 +1,126 @@
+// The PostgreSQL schema, one step per version: MIGRATIONS[0] is version 1.
+// Append only — never edit a step that has shipped; a database records which
+// steps it has had in schema_migrations.
+//
+// Each collection is a table with the columns Trellis looks rows up by, and
+// `doc`, the whole record as JSON: the record is the truth, the columns are
+// copies for indexes, so most model changes need no migration.
+// `seq` keeps insertion order, which every list returns (as the file store does).
+// answer_sets and invitations have no time columns on purpose: when someone
+// answered must not be recorded beside what they answered.
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE partnerships (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    id text PRIMARY KEY,
+    invite_code text NOT NULL,
+    doc jsonb NOT NULL
+  );
+  CREATE INDEX partnerships_invite_code ON partnerships (invite_code);
+  CREATE INDEX partnerships_homes ON partnerships USING gin ((doc -> 'homes') jsonb_path_ops);
+
+  CREATE TABLE organisations (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    id text PRIMARY KEY,
+    partnership_id text NOT NULL,
+    doc jsonb NOT NULL
+  );
+  CREATE INDEX organisations_partnership ON organisations (partnership_id, seq);
+
+  CREATE TABLE members (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    id text PRIMARY KEY,
+    partnership_id text NOT NULL,
+    platform text NOT NULL,
+    user_id text NOT NULL,
+    doc jsonb NOT NULL,
+    UNIQUE (partnership_id, platform, user_id)
+  );
+  CREATE INDEX members_person ON members (platform, user_id, seq);
+
+  CREATE TABLE conversations (
+    platform text NOT NULL,
+    key text NOT NULL,
+    doc jsonb NOT NULL,
+    PRIMARY KEY (platform, key)
+  );
+
+  CREATE TABLE rounds (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    id text PRIMARY KEY,
+    partnership_id text NOT NULL,
+    doc jsonb NOT NULL
+  );
+  CREATE INDEX rounds_partnership ON rounds (partnership_id, seq);
+
+  CREATE TABLE invitations (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    round_id text NOT NULL,
+    member_id text NOT NULL,
+    doc jsonb NOT NULL,
+    PRIMARY KEY (round_id, member_id)
+  );
+
+  -- Listed in key order (byte order, as the file store keeps them), never arrival order.
+  CREATE TABLE answer_sets (
+    round_id text NOT NULL,
+    key text COLLATE "C" NOT NULL,
+    doc jsonb NOT NULL,
+    PRIMARY KEY (round_id, key)
+  );
+
+  CREATE TABLE custom_items (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    id text PRIMARY KEY,
+    partnership_id text NOT NULL,
+    doc jsonb NOT NULL
+  );
+  CREATE INDEX custom_items_partnership ON custom_items (partnership_id, seq);
+
+  CREATE TABLE protocols (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    id text PRIMARY KEY,
+    partnership_id text NOT NULL,
+    doc jsonb NOT NULL
+  );
+  CREATE INDEX protocols_partnership ON protocols (partnership_id, seq);
+
+  CREATE TABLE sent_reminders (
+    key text PRIMARY KEY,
+    doc jsonb NOT NULL
+  );
+
+  CREATE TABLE concerns (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    id text PRIMARY KEY,
+    partnership_id text NOT NULL,
+    doc jsonb NOT NULL
+  );
+  CREATE INDEX concerns_partnership ON concerns (partnership_id, seq);
+
+  CREATE TABLE concern_quotas (
+    key text PRIMARY KEY,
+    doc jsonb NOT NULL
+  );
+
+  CREATE TABLE outgoing (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    id text PRIMARY KEY,
+    status text NOT NULL,
+    not_before timestamptz NOT NULL,
+    lease_until timestamptz,
+    owner text,
+    created_at timestamptz NOT NULL,
+    doc jsonb NOT NULL
+  );
+  CREATE INDEX outgoing_due ON outgoing (not_before, seq) WHERE status IN ('pending', 'sending');
+  CREATE INDEX outgoing_finished ON outgoing (created_at) WHERE status IN ('sent', 'failed');
+
+  CREATE TABLE claims (
+    key text PRIMARY KEY,
+    expires_at timestamptz NOT NULL
+  );
+  CREATE INDEX claims_expiry ON claims (expires_at);
+  `,
+];
