@@ -4,21 +4,24 @@ import { systemClock } from './core/ports.js';
 import { TrellisError } from './core/errors.js';
 import { createLogger } from './log.js';
 import { resolveSecret } from './secret.js';
-import { openLowdbStore } from './store/lowdb-store.js';
+import { openStore } from './store/open-store.js';
 import { startServer } from './server.js';
+
+/** A database password must not reach the logs either. */
+const passwordIn = (url: string | undefined) => (url ? decodeURIComponent(new URL(url).password) || undefined : undefined);
 
 async function main() {
   const config = loadConfig();
   const log = createLogger({
     level: config.logLevel,
-    secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken, config.slack?.appToken, config.teams?.appPassword],
+    secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken, config.slack?.appToken, config.teams?.appPassword, passwordIn(config.databaseUrl)],
   });
-  const store = await openLowdbStore(config.dataFile);
+  const { store, kind } = await openStore(config);
   const secret = resolveSecret(config, log);
   if (config.teams && !config.teams.authenticated) {
     log.warn('!!! TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts requests from ANYONE. Use this only for local testing, never on a reachable host. !!!');
   }
-  const running = await startServer({ config, store, storeKind: 'lowdb', clock: systemClock, log, secret });
+  const running = await startServer({ config, store, storeKind: kind, clock: systemClock, log, secret });
   if (config.playground) log.info(`Playground: open ${running.url}/ in a browser (no Slack or Teams settings found).`);
   const stop = async () => {
     await running.close();

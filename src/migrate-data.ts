@@ -38,7 +38,7 @@ export async function migrateData(from: string, to: string, print: (line: string
       }
       const counts = await db.importState(state);
       for (const line of countTable(state, counts)) print(line);
-      print(`Copied ${from} into ${describeDatabase(to)}. Point Trellis at the database (DATABASE_URL) and keep the file as a backup.`);
+      print(`Copied ${from} into ${describeDatabase(to)}. Start Trellis with DATABASE_URL set to it; keep the file as a backup.`);
       return counts;
     } finally {
       await db.close();

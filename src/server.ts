@@ -12,6 +12,7 @@ import { mountTeams } from './adapters/teams/teams-adapter.js';
 import { mountPlayground } from './adapters/playground/playground-adapter.js';
 import { MessengerHub } from './adapters/messenger-hub.js';
 import { startScheduler } from './scheduler.js';
+import type { StoreKind } from './store/open-store.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { OutboxMessenger } from './delivery/outbox-messenger.js';
 import { mountDashboard } from './web/dashboard-routes.js';
@@ -19,7 +20,7 @@ import { mountDashboard } from './web/dashboard-routes.js';
 export interface ServerDeps {
   config: Config;
   store: Store;
-  storeKind: 'lowdb' | 'memory' | 'postgres';
+  storeKind: StoreKind;
   clock: Clock;
   log: Logger;
   secret: string;

@@ -14,11 +14,20 @@ const error = (env: Record<string, string>) => {
 
 describe('loadConfig', () => {
   it('defaults to the playground on port 3000 with data/trellis.json', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, dataFile: 'data/trellis.json', logLevel: 'info', concernDelayMaxSeconds: 600, concernsPerDay: 3, playground: true });
+    expect(loadConfig({})).toEqual({ port: 3000, dataFile: 'data/trellis.json', tickCron: '* * * * *', logLevel: 'info', concernDelayMaxSeconds: 600, concernsPerDay: 3, playground: true });
+  });
+
+  it('reads PostgreSQL, the tick schedule and the Slack posting pace', () => {
+    const config = loadConfig({ ...SLACK, DATABASE_URL: 'postgres://trellis:pw@db.example.org:5432/trellis', TRELLIS_TICK_CRON: '*/5 * * * *', TRELLIS_SLACK_POSTS_PER_SECOND: '0.5' });
+    expect(config).toMatchObject({ databaseUrl: 'postgres://trellis:pw@db.example.org:5432/trellis', tickCron: '*/5 * * * *', secret: SECRET });
+    expect(config.slack?.postsPerSecond).toBe(0.5);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/trellis', TRELLIS_SECRET: SECRET }).databaseUrl).toBe('postgresql://db/trellis');
+    // Blank is unset: the lowdb file, every minute.
+    expect(loadConfig({ DATABASE_URL: ' ', TRELLIS_TICK_CRON: '', TRELLIS_SLACK_POSTS_PER_SECOND: '' })).toEqual(loadConfig({}));
   });
 
   it('reads Slack (HTTP and Socket Mode) and normalises the API URL', () => {
-    expect(loadConfig({ ...SLACK, SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack).toEqual({ botToken: 'xoxb-1-2-abc', signingSecret: 'shh', apiUrl: 'http://127.0.0.1:9/api/' });
+    expect(loadConfig({ ...SLACK, SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack).toEqual({ botToken: 'xoxb-1-2-abc', signingSecret: 'shh', apiUrl: 'http://127.0.0.1:9/api/', postsPerSecond: 5 });
     expect(loadConfig({ ...SLACK, SLACK_APP_TOKEN: 'xapp-1-A-1-x' }).slack?.appToken).toBe('xapp-1-A-1-x');
     expect(loadConfig(SLACK).playground).toBe(false);
   });
@@ -50,6 +59,14 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL must be a URL'],
     [{ TRELLIS_CONCERN_DELAY_MAX_SECONDS: '-5' }, 'TRELLIS_CONCERN_DELAY_MAX_SECONDS must be 0 (off) or more'],
     [{ TRELLIS_CONCERNS_PER_DAY: '0' }, 'TRELLIS_CONCERNS_PER_DAY must be at least 1'],
+    [{ DATABASE_URL: 'mysql://db/trellis', TRELLIS_SECRET: SECRET }, 'DATABASE_URL must be a PostgreSQL URL'],
+    [{ DATABASE_URL: 'db.example.org:5432/trellis', TRELLIS_SECRET: SECRET }, 'DATABASE_URL must be a PostgreSQL URL'],
+    [{ DATABASE_URL: 'postgres://db/trellis' }, 'TRELLIS_SECRET is missing: with DATABASE_URL every instance must share one secret'],
+    [{ TRELLIS_TICK_CRON: 'every minute' }, 'TRELLIS_TICK_CRON must be a cron expression'],
+    [{ TRELLIS_TICK_CRON: '61 * * * *' }, 'TRELLIS_TICK_CRON must be a cron expression'],
+    [{ ...SLACK, TRELLIS_SLACK_POSTS_PER_SECOND: 'fast' }, 'TRELLIS_SLACK_POSTS_PER_SECOND must be a number'],
+    [{ ...SLACK, TRELLIS_SLACK_POSTS_PER_SECOND: '0' }, 'TRELLIS_SLACK_POSTS_PER_SECOND must be at least 0.1'],
+    [{ ...SLACK, TRELLIS_SLACK_POSTS_PER_SECOND: '5000' }, 'TRELLIS_SLACK_POSTS_PER_SECOND must be at most 1000'],
   ])('refuses %j naming the variable and the fix', (env, message) => {
     const text = error(env as Record<string, string>);
     expect(text).toContain('Trellis cannot start');
@@ -58,5 +75,7 @@ describe('loadConfig', () => {
 
   it('never echoes a secret value in its messages', () => {
     expect(error({ SLACK_BOT_TOKEN: 'xoxb-very-secret-token' })).not.toContain('very-secret');
+    expect(error({ DATABASE_URL: 'postgres://trellis:very-secret-password@db/trellis' })).not.toContain('very-secret');
+    expect(error({ DATABASE_URL: 'mysql://trellis:very-secret-password@db/trellis', TRELLIS_SECRET: SECRET })).not.toContain('very-secret');
   });
 });

@@ -88,6 +88,8 @@ async function round(answers: [Who, string, string?][]): Promise<Round> {
   const [p] = await trellis.store.partnerships();
   const latest = (await trellis.store.rounds(p!.id)).sort((a, b) => b.number - a.number)[0]!;
   for (const [who, value, comment] of answers) await answer(who, latest.id, value, comment);
+  // The check-in DMs and their "Thanks — answered" updates are out before anything is measured from here.
+  await trellis.drain();
   return latest;
 }
 
@@ -131,6 +133,7 @@ describe('Slack digests, alerts and charts', () => {
     const mark = slack.calls.length;
     const closed = await run(ALEX, CHANNEL, 'survey close');
     expect(closed.text).toContain(`Check-in #${r.number} is closed: 4 of 4 answered`);
+    await trellis.drain();
 
     const [digest, ...more] = digestSince(mark);
     expect(more).toHaveLength(0);
@@ -193,6 +196,7 @@ describe('Slack digests, alerts and charts', () => {
     const mark = slack.calls.length;
     const uploadsBefore = slack.uploads.length;
     await run(ALEX, CHANNEL, 'survey close');
+    await trellis.drain();
     const [digest] = digestSince(mark);
     const text = shown(digest!);
     expect(text).toContain('Riverside Partnership: check-in #3 results');
@@ -213,6 +217,7 @@ describe('Slack digests, alerts and charts', () => {
       const mark = slack.calls.length;
       const uploadsBefore = slack.uploads.length;
       await run(ALEX, CHANNEL, 'survey close');
+      await trellis.drain();
       const [digest] = digestSince(mark);
       expect(shown(digest!)).toContain('check-in #4 results');
       expect((digest!.body.blocks as Block[]).find((b) => b.type === 'context')!.elements![0]!.text).toMatch(/^Trust \S\S \S · Commitment \S\S \S$/);

@@ -2,12 +2,13 @@
 // slack.com answers them (429 + Retry-After), DMs and message metadata kept
 // for conversations.history, answers lost or slowed on demand.
 import { webApi } from '@slack/bolt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from './helpers/fake-slack.js';
 import { BOT_TOKEN } from './helpers/slack-requests.js';
 
 let slack: FakeSlack | undefined;
 afterEach(async () => {
+  vi.useRealTimers();
   await slack?.close();
   slack = undefined;
 });
@@ -15,7 +16,7 @@ afterEach(async () => {
 async function start(options?: FakeSlackOptions) {
   slack = await startFakeSlack(options);
   // No retries, and a 429 rejected at once: each call here is exactly one request.
-  const client = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  const client = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logLevel: webApi.LogLevel.ERROR });
   return { slack, client };
 }
 
@@ -65,7 +66,9 @@ describe('fake Slack', () => {
     expect(slack.messagesIn('U0ALEX').map((m) => m.text)).toEqual(['1', '2']);
     expect(slack.rateLimited).toHaveLength(1);
 
-    await new Promise((r) => setTimeout(r, 1050));
+    // The fake's windows run on Date.now(): move it past the window rather than wait.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 1001);
     await client.chat.postMessage({ channel: 'U0ALEX', text: '3' });
     expect(slack.messagesIn('DU0ALEX').map((m) => m.text)).toEqual(['1', '2', '3']);
   });
@@ -127,7 +130,7 @@ describe('fake Slack', () => {
     const started = Date.now();
     await client.auth.test();
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
-    const timing = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, timeout: 100 });
+    const timing = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, timeout: 100, logLevel: webApi.LogLevel.ERROR });
     expect((await failureOf(timing.chat.postMessage({ channel: 'C0ROOM', text: 'too slow' }))).code).toBe(webApi.ErrorCode.RequestError);
     // Slow is not lost: the post happened.
     expect(slack.messagesIn('C0ROOM').map((m) => m.text)).toEqual(['too slow']);

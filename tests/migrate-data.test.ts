@@ -89,8 +89,10 @@ async function readAll(store: Store) {
   };
 }
 
+const root = join(import.meta.dirname, '..');
+// tsx itself rather than npx, whose own warnings would land on stderr.
 const cli = (args: string[]) =>
-  run('npx', ['tsx', 'src/migrate-data.ts', ...args], { cwd: join(import.meta.dirname, '..') }).then(
+  run(join(root, 'node_modules/.bin/tsx'), ['src/migrate-data.ts', ...args], { cwd: root }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
   );

@@ -1,8 +1,12 @@
 // node-cron drives the core's tick: once at start-up (catch-up), then on schedule.
+// With several instances (one shared store) each beat runs on one of them.
 import { describe, expect, it } from 'vitest';
 import { startScheduler } from '../src/scheduler.js';
 import { createLogger } from '../src/log.js';
+import { createMemoryStore } from '../src/store/state-store.js';
 import { waitFor } from './helpers/wait-for.js';
+
+const EVERY_SECOND = '* * * * * *'; // so the tests need no minute-long wait
 
 describe('scheduler', () => {
   it('ticks once at start-up, then on every cron beat, and logs a failing tick without stopping', async () => {
@@ -13,8 +17,7 @@ describe('scheduler', () => {
         ticks++;
         if (ticks === 2) throw new Error('store unavailable');
       },
-      createLogger({ level: 'info', write: (l) => logs.push(l) }),
-      '* * * * * *', // every second, so the test needs no minute-long wait
+      { log: createLogger({ level: 'info', write: (l) => logs.push(l) }), store: createMemoryStore(), expression: EVERY_SECOND },
     );
     expect(ticks).toBe(1);
     await waitFor(() => ticks >= 3, 5000);
@@ -23,5 +26,35 @@ describe('scheduler', () => {
     await new Promise((r) => setTimeout(r, 1200));
     expect(ticks).toBe(stoppedAt);
     expect(logs.some((l) => l.includes('"scheduled tick failed"') && l.includes('store unavailable') && l.includes('"code":"UNEXPECTED"'))).toBe(true);
+  });
+
+  it('runs each beat once in total across two instances sharing one store (each still catches up once at start-up)', async () => {
+    const store = createMemoryStore();
+    const log = createLogger({ level: 'info', write: () => {} });
+    // The second (wall-clock) a beat ran in, per instance; start-up ticks are counted apart.
+    const beats: { a: number[]; b: number[] } = { a: [], b: [] };
+    const startups = { a: 0, b: 0 };
+    const running = { a: false, b: false };
+    const tickOf = (who: 'a' | 'b') => async () => {
+      if (running[who]) beats[who].push(Math.floor(Date.now() / 1000));
+      else startups[who]++;
+    };
+    // The start-up tick runs before startScheduler returns.
+    const a = startScheduler(tickOf('a'), { log, store, expression: EVERY_SECOND });
+    running.a = true;
+    const b = startScheduler(tickOf('b'), { log, store, expression: EVERY_SECOND });
+    running.b = true;
+    expect(startups).toEqual({ a: 1, b: 1 });
+    try {
+      await waitFor(() => beats.a.length + beats.b.length >= 4, 8000);
+      // Let a beat's second instance finish asking the store.
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+    const all = [...beats.a, ...beats.b];
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(all).size).toBe(all.length);
   });
 });

@@ -10,6 +10,7 @@ import { startFakeSlack, type FakeSlack, type SlackCall } from './helpers/fake-s
 import { BOT_TOKEN, SIGNING_SECRET, event, fixture, interaction, slashCommand } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
+import { outgoingOf, queuedDelivery, slackPostOf } from './helpers/outbox.js';
 
 type Who = { user_id: string; user_name: string; display: string };
 const ALEX: Who = { user_id: 'U0ALEX', user_name: 'alex', display: 'Alex Morgan' }; // coordinator
@@ -111,8 +112,10 @@ const allAnswered = (value: string, comment?: string): Answers => ({ ...Object.f
 const storedSets = async () => ((JSON.parse(await readFile(trellis.dataFile, 'utf8')) as { answerSets: { roundId: string }[] }).answerSets ?? []).filter((a) => a.roundId === round.id);
 const delivery = async (w: Who) => {
   const member = (await trellis.store.membershipsOf('slack', w.user_id))[0]!;
-  return (await trellis.store.invitations(round.id)).find((i) => i.memberId === member.id)?.delivery as { channel: string; ts: string } | undefined;
+  return (await trellis.store.invitations(round.id)).find((i) => i.memberId === member.id)?.delivery;
 };
+/** Where Slack says the check-in DM to `w` landed: the message its stored handle was delivered as. */
+const landed = async (w: Who) => slackPostOf(slack, await delivery(w));
 const viewText = (v: View | undefined) => json(v?.blocks ?? []);
 const homeButton = (view: unknown, label: string) => {
   const actions = (view as View).blocks.find((b) => b.type === 'actions')!;
@@ -148,6 +151,7 @@ describe('Slack check-ins', () => {
     const opened = await run(ALEX, CHANNEL, 'survey now');
     expect(opened.text).toContain('Check-in #1 is open');
     expect(opened.text).toContain('sent privately to 4 members');
+    await trellis.drain();
 
     const [p] = await trellis.store.partnerships();
     const rounds = await trellis.store.rounds(p!.id);
@@ -168,8 +172,11 @@ describe('Slack check-ins', () => {
       expect(shown).not.toMatch(/Strongly|Prefer not to say/);
       for (const p of PEOPLE) expect(shown).not.toContain(p.display);
     }
-    // Where each DM landed is kept, so it can be updated later.
-    expect(await delivery(ALEX)).toEqual({ platform: 'slack', channel: 'DU0ALEX', ts: expect.stringMatching(/^\d+\.\d{6}$/) });
+    // A handle for each DM is kept, so it can be updated later; each DM carries its own.
+    expect(await delivery(ALEX)).toEqual(queuedDelivery('slack'));
+    expect(new Set(sent.map(outgoingOf)).size).toBe(4);
+    for (const w of [ALEX, SAM, KIM, LEE]) expect((await landed(w))?.call.body.channel).toBe(w.user_id);
+    expect(await landed(ALEX)).toMatchObject({ channel: 'DU0ALEX', ts: expect.stringMatching(/^\d+\.\d{6}$/) });
   });
 
   it('opens the check-in as a modal of the round\'s statements when the DM button is clicked', async () => {
@@ -199,9 +206,10 @@ describe('Slack check-ins', () => {
     expect(ack.response_action).toBe('update');
     expect(ack.view!.submit).toBeUndefined();
     expect(viewText(ack.view)).toContain('Thanks — your answers are in');
+    await trellis.drain();
 
     const updated = await waitFor(() => calls('chat.update', mark)[0]);
-    const d = (await delivery(ALEX))!;
+    const d = (await landed(ALEX))!;
     expect(updated.body).toMatchObject({ channel: 'DU0ALEX', ts: d.ts });
     expect(String(updated.body.text)).toContain('Thanks — answered');
     expect(json(updated.body)).not.toContain(ALEX_COMMENT);
@@ -237,13 +245,22 @@ describe('Slack check-ins', () => {
 
   it('still records an answer when the DM cannot be updated (deleted message)', async () => {
     const view = (await clickInDm(SAM, 'trellis:survey-open:0', round.id)).view!;
+    // Alex's earlier updates go out first (one a second in a DM): only Sam's meets the deleted message.
+    await trellis.drain();
+    const mark = slack.calls.length;
     slack.fail.set('chat.update', 'message_not_found');
     try {
       const [first, ...rest] = itemIds();
       const ack = await submit(SAM, view, { [first!]: 'skip', ...Object.fromEntries(rest.map((id) => [id, '5'])) });
       expect(ack.response_action).toBe('update');
       expect(viewText(ack.view)).toContain('Thanks — your answers are in');
-      await waitFor(() => trellis.logs.find((l) => l.includes('slack message update failed')));
+      const dropped = await waitFor(() => {
+        const lines = trellis.logs.filter((l) => l.includes('Outgoing message dropped') && l.includes('"kind":"update"'));
+        return lines.length ? lines : undefined;
+      });
+      expect(dropped).toHaveLength(1);
+      expect(dropped[0]).toContain('message_not_found');
+      expect(calls('chat.update', mark).map((c) => c.body)).toEqual([expect.objectContaining({ channel: 'DU0SAM', ts: (await landed(SAM))!.ts })]);
     } finally {
       slack.fail.delete('chat.update');
     }
@@ -351,7 +368,7 @@ describe('Slack check-ins', () => {
     expect(data.rounds.find((r) => r.id === round.id)!.closedAt).toBeDefined();
     const updates = calls('chat.update', mark);
     expect(updates.map((u) => u.body.channel)).toEqual(['DU0LEE']);
-    expect(updates[0]!.body).toMatchObject({ ts: (await delivery(LEE))!.ts });
+    expect(updates[0]!.body).toMatchObject({ ts: (await landed(LEE))!.ts });
     expect(String(updates[0]!.body.text)).toContain('has closed');
     const status = await run(ALEX, CHANNEL, 'survey status');
     expect(status.text).toContain('closed');
@@ -383,11 +400,13 @@ describe('Slack check-ins', () => {
   it('counts members it cannot DM as unreachable, and they can still answer from App Home', async () => {
     slack.fail.set('chat.postMessage', 'channel_not_found');
     try {
-      expect((await run(ALEX, CHANNEL, 'survey now')).text).toContain('4 of them cannot be messaged yet');
+      const opened = await run(ALEX, CHANNEL, 'survey now');
+      await trellis.drain();
+      expect(opened.text).toContain('4 of them cannot be messaged yet');
     } finally {
       slack.fail.delete('chat.postMessage');
     }
-    const failed = trellis.logs.filter((l) => l.includes('slack private message failed'));
+    const failed = trellis.logs.filter((l) => l.includes('Outgoing message dropped') && l.includes('"kind":"private"'));
     expect(failed.length).toBe(4);
     for (const line of failed) for (const p of PEOPLE) expect(line).not.toContain(p.user_id);
     const [p] = await trellis.store.partnerships();

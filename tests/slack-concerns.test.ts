@@ -282,6 +282,7 @@ describe('Slack critical-friend channel', () => {
     expect(due).toBeLessThanOrEqual(submittedAt + 600_000);
 
     await new Promise((r) => setTimeout(r, 100));
+    await trellis.drain();
     expect(allDms(from)).toEqual([]);
     // A tick at the moment of submitting delivers only a zero delay (1 in 601).
     await trellis.tick();
@@ -399,6 +400,7 @@ describe('Slack critical-friend channel', () => {
     const from = slack.calls.length;
     const ack = await submit(SAM, view, { reply: ANSWER, escalation: 'approve', shared: APPROVED, close: 'open' });
     expect(viewText(ack.view)).toContain('Sent to the critical friend');
+    await trellis.drain();
 
     const toAlex = await waitFor(() => dmsTo(ALEX, from)[0]);
     const alexSees = `${String(toAlex.body.text)} ${json(toAlex.body.blocks)}`;
@@ -456,6 +458,7 @@ describe('Slack critical-friend channel', () => {
     const chrisAgain = await submit(CHRIS, (await click(CHRIS, friendNote)).view!, { reply: 'And another: marker-late-0001', status: 'open' });
     expect(viewText(chrisAgain.view)).toContain('This conversation is closed');
     expect(json((await stored()).find((c) => c.id === first.id))).toBe(before);
+    await trellis.drain();
     expect(allDms(from)).toEqual([]);
   });
 

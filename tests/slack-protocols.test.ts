@@ -318,6 +318,7 @@ describe('Slack protocol register and reviews', () => {
     const mark = slack.calls.length;
     const { id } = await clickInDm(KIM, { action_id: 'trellis-link:2', url: LINK });
     await new Promise((r) => setTimeout(r, 200));
+    await trellis.drain();
     expect(slack.calls.length).toBe(mark);
     expect(slack.responses.some((r) => r.id === id)).toBe(false);
     expect(await dataFile()).toBe(before);
@@ -328,6 +329,7 @@ describe('Slack protocol register and reviews', () => {
     const { reply } = await clickForResult(ALEX, { action_id: 'trellis:protocol-review-start:0', value: protocolId });
     expect(reply!.response_type).toBe('ephemeral');
     expect(reply!.text).toContain('Review of P-1 Information Sharing Protocol started: 3 members of the parties asked privately');
+    await trellis.drain();
     const sent = calls('chat.postMessage', mark);
     expect(sent.map((c) => c.body.channel).sort()).toEqual([KIM.user_id, LEE.user_id, SAM.user_id]);
     const reviewId = (await protocols())[0]!.reviews[0]!.id;
@@ -376,7 +378,9 @@ describe('Slack protocol register and reviews', () => {
   it('a second review, answered by all three parties and closed by its owner with a date, shows the summary', async () => {
     const mark = slack.calls.length;
     expect((await run(KIM, dm(KIM), 'review start P-1')).text).toContain('3 members of the parties asked privately');
+    await trellis.drain();
     const sent = calls('chat.postMessage', mark);
+    expect(sent.map((c) => c.body.channel).sort()).toEqual([KIM.user_id, LEE.user_id, SAM.user_id]);
     for (const c of sent) {
       const who = PEOPLE.find((p) => p.user_id === c.body.channel)!;
       const { view } = await clickForResult(who, buttonsOf(c.body.blocks)[0]!);

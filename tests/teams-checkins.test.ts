@@ -14,6 +14,7 @@ import { fakeClock } from './helpers/fake-clock.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { waitFor } from './helpers/wait-for.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
+import { queuedDelivery, teamsActivityId } from './helpers/outbox.js';
 
 type Activity = Record<string, any>;
 type Block = { type: string; id?: string; text?: string; color?: string; value?: string; label?: string; style?: string; isRequired?: boolean; isMultiline?: boolean; maxLength?: number; choices?: { title: string; value: string }[] };
@@ -45,12 +46,13 @@ const chatOf = (p: Person) => `a:1personalChat-${p.aad}`;
 
 const post = (body: unknown) => fetch(`${trellis.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-/** Posts one activity; returns what the bot POSTed (replies and proactive messages) and PUT meanwhile. */
+/** Posts one activity; returns what the bot POSTed (replies, and proactive messages once the outbox is drained) and PUT meanwhile. */
 async function deliver(activity: Activity) {
   const [sentBefore, updatedBefore] = [connector.sent.length, connector.updated.length];
   const res = await post(activity);
   expect(res.status).toBe(200);
   const text = await res.text();
+  await trellis.drain();
   return { body: text ? (JSON.parse(text) as TaskResponse) : undefined, sent: connector.sent.slice(sentBefore), updated: connector.updated.slice(updatedBefore) };
 }
 
@@ -115,6 +117,9 @@ afterAll(async () => {
 describe('Teams check-ins', () => {
   let dataFileBefore = '';
   let samCard: Card;
+  /** The activity ids the connector gave Sam's and Dana's check-in #1 cards. */
+  let samCardId: string;
+  let danaCardId: string;
   /** Sam's form for round 1, as opened before the round closed. */
   let openForm: Card;
 
@@ -147,9 +152,15 @@ describe('Teams check-ins', () => {
       expect(cardOf(s.activity).body[0]!.text).toBe('Riverside Partnership: check-in #1');
       expect(checkInButton(s.activity)).toMatchObject({ type: 'Action.Submit', title: 'Answer (1 minute)', data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'survey-open', value: round.id } });
     }
-    samCard = cardOf(proactive.find((s) => s.conversationId === chatOf(SAM))!.activity);
+    const samSent = proactive.find((s) => s.conversationId === chatOf(SAM));
+    samCard = cardOf(samSent!.activity);
+    samCardId = teamsActivityId(connector, samSent)!;
+    danaCardId = teamsActivityId(connector, proactive.find((s) => s.conversationId === chatOf(DANA)))!;
+    // A handle to each card is kept, so it can be updated in place later (below, by the id the connector gave it).
     const samInvitation = await invitationOf(round, SAM);
-    expect(samInvitation.delivery).toEqual({ platform: 'teams', userId: SAM.id, activityId: expect.stringMatching(/^sent-\d+$/) });
+    expect(samInvitation.delivery).toEqual(queuedDelivery('teams'));
+    expect((await invitationOf(round, DANA)).delivery).toEqual(queuedDelivery('teams'));
+    expect(samInvitation.delivery!.outgoing).not.toBe((await invitationOf(round, DANA)).delivery!.outgoing);
     expect((await invitationOf(round, ALEX)).delivery).toBeUndefined();
   });
 
@@ -183,7 +194,7 @@ describe('Teams check-ins', () => {
     const update = await waitFor(() => connector.updated.find((u) => u.conversationId === chatOf(SAM)));
     expect(connector.updated.filter((u) => u.conversationId === chatOf(SAM))).toHaveLength(1);
     expect(update.conversationId).toBe(chatOf(SAM));
-    expect(update.activityId).toBe((await invitationOf(round, SAM)).delivery!.activityId);
+    expect(update.activityId).toBe(samCardId);
     expect(update.activity).toMatchObject({ type: 'message', id: update.activityId });
     expect(textOf(update.activity)).toContain('Thanks — answered.');
     expect(JSON.stringify(update.activity)).not.toContain(COMMENT);
@@ -293,14 +304,12 @@ describe('Teams check-ins', () => {
   });
 
   it('closes after the window: the unanswered card is updated to closed, answered ones are left alone', async () => {
-    const round = await latestRound();
-    const danaDelivery = (await invitationOf(round, DANA)).delivery!;
     const before = connector.updated.length;
     clock.advance(3 * 24 * HOUR);
     await trellis.tick();
     expect((await latestRound()).closedAt).toBeDefined();
     const updates = connector.updated.slice(before);
-    expect(updates.map((u) => [u.conversationId, u.activityId])).toEqual([[chatOf(DANA), danaDelivery.activityId]]);
+    expect(updates.map((u) => [u.conversationId, u.activityId])).toEqual([[chatOf(DANA), danaCardId]]);
     expect(textOf(updates[0]!.activity)).toContain('This check-in #1 has closed.');
     expect(cardOf(updates[0]!.activity).actions).toBeUndefined();
   });
@@ -342,12 +351,14 @@ describe('Teams check-ins', () => {
     const r = await deliver(invoke('task-submit', SAM, submitData(card, answers(card, '3'))));
     expect(messageOf(r.body!)).toMatch(/^Thanks — your answers are in/);
     expect(await trellis.store.answerSets(round.id)).toHaveLength(1);
-    await waitFor(() => trellis.logs.some((l) => l.includes('"msg":"teams message update failed"')));
+    const dropped = (kind: string) => trellis.logs.filter((l) => l.includes('"msg":"Outgoing message dropped"') && l.includes(`"kind":"${kind}"`));
+    await waitFor(() => dropped('update').length > 0);
     connector.failing.delete(chatOf(SAM));
 
     // Reported once each, without the card or the person; never an apology posted into their chat.
+    expect(dropped('private')).toEqual([expect.stringContaining('"kind":"private","platform":"teams","reason":"Teams answered 403"')]);
+    expect(dropped('update')).toEqual([expect.stringContaining('"kind":"update","platform":"teams","reason":"Teams answered 403"')]);
     const logs = trellis.logs.join('\n');
-    expect(logs).toContain('"msg":"teams private message failed","code":"UNEXPECTED","error":"The bot is not part of the conversation roster."');
     expect(logs).not.toContain('teams turn failed');
     for (const leak of [DANA.id, SAM.id, chatOf(DANA), 'check-in #3', 'Thanks — answered']) expect(logs).not.toContain(leak);
     expect(connector.sent.filter((s) => JSON.stringify(s.activity).includes('something went wrong'))).toHaveLength(0);

@@ -61,12 +61,13 @@ const post = (body: unknown) => fetch(`${trellis.url}/api/messages`, { method: '
 /** Every dialog answer (task/fetch and task/submit), by who received it: searched for leaks at the end. */
 const dialogs: { who: Person; body: TaskResponse }[] = [];
 
-/** Posts one activity; returns the invoke's answer and what the bot POSTed and PUT meanwhile. */
+/** Posts one activity; returns the invoke's answer and what the bot POSTed and PUT meanwhile (what it queued included, once drained). */
 async function deliver(activity: Activity) {
   const [sentBefore, updatedBefore] = [connector.sent.length, connector.updated.length];
   const res = await post(activity);
   expect(res.status).toBe(200);
   const text = await res.text();
+  await trellis.drain();
   const body = text ? (JSON.parse(text) as TaskResponse) : undefined;
   if (body && activity.type === 'invoke') dialogs.push({ who: [ALEX, SAM, KIM, CHRIS].find((p) => p.id === activity.from.id)!, body });
   return { body, sent: connector.sent.slice(sentBefore), updated: connector.updated.slice(updatedBefore) };

@@ -88,8 +88,11 @@ export const systemClock: Clock = { now: () => new Date() };
 export type { Delivery };
 
 export interface Messenger {
-  /** Sends to a person privately (a DM, a personal chat); undefined when they cannot be reached yet. */
-  sendPrivate(to: { platform: Platform; userId: string }, message: Message): Promise<Delivery | undefined>;
+  /**
+   * Sends to a person privately (a DM, a personal chat); undefined when they cannot be reached yet.
+   * With `once`, a key naming this message, a second send with the same key (a fan-out resumed after a crash) sends nothing more.
+   */
+  sendPrivate(to: { platform: Platform; userId: string }, message: Message, once?: string): Promise<Delivery | undefined>;
   /** Posts to a shared conversation (a partnership's home channel); undefined when it cannot. */
   sendToConversation(platform: Platform, conversationId: string, message: Message): Promise<Delivery | undefined>;
   /** Replaces a message sent earlier (e.g. a check-in becomes "Thanks — answered"). */

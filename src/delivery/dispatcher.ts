@@ -27,6 +27,8 @@ export interface DispatcherOptions {
   /** How often to look for work queued by other instances. */
   pollMs?: number;
   maxAttempts?: number;
+  /** The first retry's average wait; each further one doubles it (with full jitter). */
+  retryBaseMs?: number;
 }
 
 const WAIT_IN_CLAIM_MS = 5_000;
@@ -39,6 +41,7 @@ export class Dispatcher {
   private readonly concurrency: number;
   private readonly pollMs: number;
   private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
   private readonly inFlight = new Set<Promise<void>>();
   private running = false;
   private loop?: Promise<void>;
@@ -51,6 +54,7 @@ export class Dispatcher {
     this.concurrency = o.concurrency ?? 32;
     this.pollMs = o.pollMs ?? 500;
     this.maxAttempts = o.maxAttempts ?? 8;
+    this.retryBaseMs = o.retryBaseMs ?? 1_000;
   }
 
   start(): void {
@@ -124,6 +128,7 @@ export class Dispatcher {
 
   private async handle(claimed: ClaimedOutgoing): Promise<void> {
     const { resumed, ...entry } = claimed;
+    if (resumed) this.o.log.info('Taking over an outgoing message from an instance that stopped', { kind: entry.kind, platform: entry.platform, attempted: Boolean(entry.attemptedAt) });
     const platform = this.o.hub.get(entry.platform);
     const payload = unseal<OutboxPayload>(this.o.secret, OUTBOX_SEAL, entry.sealed);
     if (!platform) return this.fail(entry, `${entry.platform} is not configured on this instance`);
@@ -132,10 +137,11 @@ export class Dispatcher {
     const { target = '', message } = payload;
     const kind: SendKind = entry.kind;
 
-    if (resumed && entry.attemptedAt) {
-      // Its sender died mid-request: it may have arrived. Ask before sending again.
-      if (!platform.find) return this.fail(entry, 'its sender stopped mid-request and the platform cannot say whether it arrived; not sent twice');
-      const found = await this.attempt(entry, () => platform.find!(kind, target, entry.id, new Date(Date.parse(entry.createdAt) - 60_000)));
+    if (entry.attemptedAt) {
+      // A request went out and no answer came back (or its sender died mid-request): it may have arrived. Ask before sending again.
+      if (!platform.find) return this.fail(entry, 'its request got no answer and the platform cannot say whether it arrived; not sent twice');
+      if (entry.attempts > this.maxAttempts) return this.fail(entry, `no answer after ${this.maxAttempts} tries`);
+      const found = await this.attempt(entry, () => platform.find!(kind, target, entry.id, new Date(Date.parse(entry.createdAt) - 60_000)), true);
       if (found === FAILED) return;
       if (found) return void (await this.sent(entry, found));
     }
@@ -167,21 +173,27 @@ export class Dispatcher {
     }
   }
 
-  /** Waits for room in every bucket, records the attempt, then sends; FAILED when it was settled otherwise. */
+  /** Records the attempt, waits for room in every bucket, then sends; FAILED when it was settled otherwise. */
   private async paced<T>(entry: Outgoing, buckets: Bucket[], send: () => Promise<T>): Promise<T | typeof FAILED> {
-    const wait = this.limiter.waitFor(buckets);
     // A long wait (a Retry-After pause) goes back to the queue rather than holding a claim.
+    const wait = this.limiter.waitFor(buckets);
     if (wait > WAIT_IN_CLAIM_MS) return this.later(entry, wait, false).then(() => FAILED);
-    const delay = this.limiter.reserve(buckets);
-    if (delay > 0) await sleep(delay);
+    // Marked durably before the request: if this process dies from here on, whoever takes the message over looks before resending.
     const marked = { ...entry, attemptedAt: new Date().toISOString() };
     if (!(await this.settle(marked))) return FAILED;
     Object.assign(entry, marked);
-    return this.attempt(entry, send);
+    // Wait until every bucket has room before booking, so one busy conversation does not push the shared buckets into the future.
+    for (let free = this.limiter.waitFor(buckets); free > 0; free = this.limiter.waitFor(buckets)) await sleep(free);
+    const delay = this.limiter.reserve(buckets);
+    if (delay > 0) await sleep(delay);
+    return this.attempt(entry, send, false);
   }
 
-  /** Runs one request; on failure decides, by its kind, to retry, wait, check or give up. */
-  private async attempt<T>(entry: Outgoing, request: () => Promise<T>): Promise<T | typeof FAILED> {
+  /**
+   * Runs one request; on failure decides, by its kind, to retry, wait, check or give up.
+   * `inDoubt`: the message may already have arrived (a look-up), so whatever happens it stays marked as attempted.
+   */
+  private async attempt<T>(entry: Outgoing, request: () => Promise<T>, inDoubt: boolean): Promise<T | typeof FAILED> {
     try {
       return await request();
     } catch (err) {
@@ -190,15 +202,17 @@ export class Dispatcher {
         case 'rate-limited':
           if (failure.bucket) this.limiter.pause(failure.bucket, failure.retryAfterMs ?? 1_000);
           this.o.log.warn('Platform asked us to slow down', { platform: entry.platform, retryAfterMs: failure.retryAfterMs });
-          await this.later(entry, failure.retryAfterMs ?? 1_000, false);
+          await this.later(entry, failure.retryAfterMs ?? 1_000, false, inDoubt);
           break;
         case 'transient':
           if (entry.attempts >= this.maxAttempts) await this.fail(entry, failure.message);
-          else await this.later(entry, failure.retryAfterMs ?? backoff(entry.attempts), true);
+          else await this.later(entry, failure.retryAfterMs ?? this.backoff(entry.attempts), true, inDoubt);
           break;
         case 'unknown':
-          // It may have been posted: leave it marked as attempted and let the lease run out, so whoever takes it looks first.
+          // It may have been posted: it stays marked as attempted, so whoever tries next looks first.
           this.o.log.warn('No answer to a send; it will be checked before any retry', { platform: entry.platform, error: failure.message });
+          if (entry.attempts >= this.maxAttempts) await this.fail(entry, `no answer after ${this.maxAttempts} tries`);
+          else await this.later(entry, this.backoff(entry.attempts), true, true);
           break;
         case 'permanent':
           await this.fail(entry, failure.message);
@@ -218,10 +232,18 @@ export class Dispatcher {
     await this.settle({ ...entry, status: 'failed', sealed: '', error: reason });
   }
 
-  /** Back to the queue. A wait that is not a real attempt (rate, ordering) does not count towards giving up. */
-  private later(entry: Outgoing, ms: number, counts: boolean) {
-    const { attemptedAt: _, owner: __, leaseUntil: ___, ...rest } = entry;
-    return this.settle({ ...rest, owner: this.owner, status: 'pending', attempts: counts ? entry.attempts : Math.max(0, entry.attempts - 1), notBefore: new Date(Date.now() + ms).toISOString() }).then(() => undefined);
+  /**
+   * Back to the queue. A wait that is not a real attempt (rate, ordering) does not count towards giving up;
+   * a message that may have arrived keeps its mark, so it is looked for before it is sent again.
+   */
+  private later(entry: Outgoing, ms: number, counts: boolean, inDoubt = false) {
+    const { attemptedAt, leaseUntil: _, ...rest } = entry;
+    return this.settle({ ...rest, ...(inDoubt && attemptedAt ? { attemptedAt } : {}), owner: this.owner, status: 'pending', attempts: counts ? entry.attempts : Math.max(0, entry.attempts - 1), notBefore: new Date(Date.now() + ms).toISOString() }).then(() => undefined);
+  }
+
+  /** Exponential with full jitter, so instances retrying together spread out. */
+  private backoff(attempts: number) {
+    return Math.random() * Math.min(60_000, this.retryBaseMs * 2 ** attempts);
   }
 
   private async settle(entry: Outgoing): Promise<boolean> {
@@ -239,7 +261,5 @@ export class Dispatcher {
 
 const FAILED = Symbol('failed');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Exponential with full jitter, so instances retrying together spread out. */
-const backoff = (attempts: number) => Math.random() * Math.min(60_000, 1_000 * 2 ** attempts);
 /** The conversation a delivery is in, for pacing updates per conversation. */
 const where = (d: Delivery) => String(d.channel ?? d.conversationId ?? d.userId ?? '');

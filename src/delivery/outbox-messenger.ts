@@ -2,7 +2,7 @@
 // and handed back at once as a handle, so opening a round for 2,000 people
 // takes as long as writing 2,000 rows, not as long as the platform's limits.
 // The dispatcher delivers them. The playground's in-memory inbox is direct.
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { Message } from '../core/message.js';
 import type { Delivery, Outgoing, Platform } from '../core/model.js';
 import type { Messenger, Store } from '../core/ports.js';
@@ -34,8 +34,8 @@ export class OutboxMessenger implements Messenger {
     private readonly wake: () => void = () => {},
   ) {}
 
-  sendPrivate(to: { platform: Platform; userId: string }, message: Message) {
-    return this.send(to.platform, 'private', to.userId, message);
+  sendPrivate(to: { platform: Platform; userId: string }, message: Message, once?: string) {
+    return this.send(to.platform, 'private', to.userId, message, once);
   }
 
   sendToConversation(platform: Platform, conversationId: string, message: Message) {
@@ -49,17 +49,18 @@ export class OutboxMessenger implements Messenger {
     await this.enqueue(delivery.platform, 'update', isQueued(delivery) ? { message } : { message, delivery }, isQueued(delivery) ? delivery.outgoing : undefined);
   }
 
-  private async send(platformName: Platform, kind: SendKind, target: string, message: Message): Promise<Delivery | undefined> {
+  private async send(platformName: Platform, kind: SendKind, target: string, message: Message, once?: string): Promise<Delivery | undefined> {
     const platform = this.hub.get(platformName);
     if (!platform || !(await platform.reachable(kind, target))) return undefined;
     if (platform.direct) return platform.send(kind, target, message, randomUUID());
-    const id = await this.enqueue(platformName, kind, { target, message });
+    const id = await this.enqueue(platformName, kind, { target, message }, undefined, once);
     return { platform: platformName, outgoing: id } satisfies QueuedDelivery;
   }
 
-  private async enqueue(platform: Platform, kind: Outgoing['kind'], payload: OutboxPayload, replaces?: string): Promise<string> {
+  private async enqueue(platform: Platform, kind: Outgoing['kind'], payload: OutboxPayload, replaces?: string, once?: string): Promise<string> {
     const now = new Date().toISOString();
-    const id = randomUUID();
+    // A keyed message gets an id from its key (hashed: the key names a person's invitation), so recording it twice records it once.
+    const id = once ? createHmac('sha256', this.secret).update(`outgoing:${once}`).digest('hex').slice(0, 32) : randomUUID();
     await this.store.enqueueOutgoing({ id, platform, kind, ...(replaces ? { replaces } : {}), status: 'pending', attempts: 0, notBefore: now, createdAt: now, sealed: seal(this.secret, OUTBOX_SEAL, payload) });
     this.wake();
     return id;

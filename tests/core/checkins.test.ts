@@ -279,3 +279,27 @@ describe('unlinkability', () => {
     expect(state.answerSets.map((a) => a.key)).toEqual([...keys].sort());
   });
 });
+
+describe('compaction of long-closed rounds', () => {
+  it('keeps a round closed over 30 days as counts and answers, drops who was asked, and reports the same turnout', async () => {
+    await say(alex, 'survey now');
+    for (const who of [alex, sam, jo]) await submit(who, answersFor(await openForm(who)));
+    await say(alex, 'survey close');
+    const before = (await say(alex, 'survey status')).text;
+    const trendsBefore = (await say(alex, 'trends')).text;
+    const round = state.rounds[0]!;
+    expect(state.invitations.filter((i) => i.roundId === round.id)).toHaveLength(3);
+
+    clock.advance(29 * 86_400_000);
+    await trellis.tick();
+    expect(state.rounds[0]!.tally).toBeUndefined();
+
+    clock.advance(2 * 86_400_000);
+    await trellis.tick();
+    expect(state.rounds[0]!.tally).toEqual({ invited: 3, answered: 3 });
+    expect(state.invitations.filter((i) => i.roundId === round.id)).toEqual([]);
+    expect(state.answerSets.filter((a) => a.roundId === round.id)).toHaveLength(3);
+    expect((await say(alex, 'survey status')).text).toContain(before.match(/3 of 3 answered \(100%\)/)![0]);
+    expect((await say(alex, 'trends')).text).toBe(trendsBefore);
+  });
+});

@@ -26,8 +26,8 @@ export function dedupeKey(body: unknown): { kind: Kind; key: string } | undefine
   const b = body as { event_id?: unknown; trigger_id?: unknown; type?: unknown };
   if (typeof b.event_id === 'string' && b.event_id) return { kind: 'event', key: `slack:event:${b.event_id}` };
   // A modal submit's ack is its answer (thanks, or errors beside fields): an empty
-  // ack would close the modal on the person. Its handlers save idempotently
-  // instead, and Slack never retries a submit.
+  // ack would close the modal on the person. Slack never retries a submit; a
+  // double submit is left to the handlers (an answer set replaces, it is tested).
   if (b.type === 'view_submission') return undefined;
   if (typeof b.trigger_id === 'string' && b.trigger_id) {
     const digest = createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 16);

@@ -1,5 +1,6 @@
 // A round's life: open (ask the members), remind (those who have not answered,
 // once), close. `tick` is what the scheduler calls every minute.
+import { compactRounds } from './turnout.js';
 import type { Deps } from '../deps.js';
 import { TrellisError } from '../errors.js';
 import type { Partnership, Round } from '../model.js';
@@ -42,26 +43,39 @@ export async function openRound(deps: Deps, p: Partnership, kind: Round['kind'],
     ...(options.slot ? { slot: options.slot } : {}),
   };
   await deps.store.saveRound(round);
+  return { round, ...(await inviteMembers(deps, p, round)) };
+}
+
+/**
+ * Asks every member who was in the partnership when the round opened and has
+ * no invitation yet. Opening calls it; so does every tick while the round is
+ * open, which finishes a fan-out that a crash cut short without asking anyone twice.
+ */
+async function inviteMembers(deps: Deps, p: Partnership, round: Round): Promise<{ invited: number; unreachable: number }> {
   // The critical friend is a neutral outsider, not a partner: not surveyed.
-  const invitees = (await deps.store.members(p.id)).filter((m) => m.role !== 'critical-friend');
+  const invitees = (await deps.store.members(p.id)).filter((m) => m.role !== 'critical-friend' && m.joinedAt <= round.openedAt);
+  const asked = new Set((await deps.store.invitations(round.id)).map((i) => i.memberId));
   let unreachable = 0;
   for (const m of invitees) {
-    const delivery = await deps.messenger.sendPrivate(m, checkInMessage(p, round)).catch(() => undefined);
+    if (asked.has(m.id)) continue;
+    const delivery = await deps.messenger.sendPrivate(m, checkInMessage(p, round), `check-in:${round.id}:${m.id}`).catch(() => undefined);
     if (!delivery) unreachable++;
     await deps.store.saveInvitation({ roundId: round.id, memberId: m.id, answered: false, ...(delivery ? { delivery } : {}) });
   }
-  return { round, invited: invitees.length, unreachable };
+  return { invited: invitees.length, unreachable };
 }
 
+/** Reminds those who have not answered; marked done only after, and keyed, so a run cut short is finished, not repeated. */
 export async function remindRound(deps: Deps, p: Partnership, round: Round): Promise<number> {
-  await deps.store.saveRound({ ...round, remindedAt: deps.clock.now().toISOString() }); // once, even if a send fails
   const members = await deps.store.members(p.id);
   let sent = 0;
   for (const inv of await deps.store.invitations(round.id)) {
     const m = members.find((x) => x.id === inv.memberId);
     if (inv.answered || !m) continue;
-    if (await deps.messenger.sendPrivate(m, reminderMessage(p, round)).catch(() => undefined)) sent++;
+    if (await deps.messenger.sendPrivate(m, reminderMessage(p, round), `reminder:${round.id}:${m.id}`).catch(() => undefined)) sent++;
   }
+  // Once, even if a send failed.
+  await deps.store.saveRound({ ...round, remindedAt: deps.clock.now().toISOString() });
   return sent;
 }
 
@@ -84,6 +98,7 @@ export async function tick(deps: Deps): Promise<void> {
     await tickProtocols(deps, p).catch((err: unknown) => errors.push(err));
     await deliverConcerns(deps, p).catch((err: unknown) => errors.push(err));
     await friendDigest(deps, p).catch((err: unknown) => errors.push(err));
+    await compactRounds(deps, p).catch((err: unknown) => errors.push(err));
     if (errors.length) failed.push(errors[0]);
   }
   if (failed.length) throw new TrellisError('UNEXPECTED', `${failed.length} partnership(s) could not be brought up to date: ${String((failed[0] as Error)?.message ?? failed[0])}`, { cause: failed[0] });
@@ -96,8 +111,9 @@ async function tickPartnership(deps: Deps, p: Partnership): Promise<void> {
   if (open && now >= Date.parse(open.closesAt)) {
     await closeRound(deps, p, open);
     open = undefined;
-  } else if (open && !open.remindedAt && now >= Date.parse(open.remindAt)) {
-    await remindRound(deps, p, open);
+  } else if (open) {
+    await inviteMembers(deps, p, open);
+    if (!open.remindedAt && now >= Date.parse(open.remindAt)) await remindRound(deps, p, open);
   }
   if (!p.schedule || open) return;
   const slot = lastSlot(p.schedule, p.timezone, now);

@@ -1,5 +1,6 @@
 // The `survey …` commands. Counts, never names: no command says who has or
 // has not answered.
+import { turnout } from './turnout.js';
 import { failure, info, success, type Message } from '../message.js';
 import type { Deps } from '../deps.js';
 import type { SurveyCommand } from './survey-grammar.js';
@@ -74,10 +75,9 @@ async function status(deps: Deps, p: Partnership): Promise<Message> {
   if (p.schedule) fields.push({ label: 'Next scheduled', value: formatLocal(nextSlot(p.schedule, p.timezone, deps.clock.now().getTime()), p.timezone) });
   const latest = rounds[0];
   if (!latest) return info('No check-ins yet.', { title: 'Check-ins', fields });
-  const invitations = await deps.store.invitations(latest.id);
-  const answered = invitations.filter((i) => i.answered).length;
+  const { invited, answered } = await turnout(deps, latest);
   const state = latest.closedAt ? `closed ${formatLocal(latest.closedAt, p.timezone)}` : `open until ${formatLocal(latest.closesAt, p.timezone)}`;
-  return info(`Check-in #${latest.number} is ${state}: ${answered} of ${invitations.length} answered (${pct(answered, invitations.length)}).`, { title: 'Check-ins', fields });
+  return info(`Check-in #${latest.number} is ${state}: ${answered} of ${invited} answered (${pct(answered, invited)}).`, { title: 'Check-ins', fields });
 }
 
 async function addQuestion(deps: Deps, p: Partnership, factorName: string, text: string): Promise<Message> {

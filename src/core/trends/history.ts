@@ -1,4 +1,5 @@
 // A partnership's closed rounds with their answers, summarised for display.
+import { turnout } from '../survey/turnout.js';
 import type { Deps } from '../deps.js';
 import { DEFAULT_ALERTS, type Organisation, type Partnership } from '../model.js';
 import { bankFor, type Bank } from '../survey/bank.js';
@@ -19,8 +20,7 @@ export async function loadHistory(deps: Deps, p: Partnership): Promise<History> 
   const rounds = (await deps.store.rounds(p.id)).filter((r) => r.closedAt).sort((a, b) => a.number - b.number);
   const data: RoundData[] = [];
   for (const round of rounds) {
-    const invitations = await deps.store.invitations(round.id);
-    data.push({ round, invited: invitations.length, answered: invitations.filter((i) => i.answered).length, answers: await deps.store.answerSets(round.id) });
+    data.push({ round, ...(await turnout(deps, round)), answers: await deps.store.answerSets(round.id) });
   }
   const summaries = data.map((d) => summarise(bank, d, p.threshold));
   const settings = { threshold: p.threshold, notablePoints: (p.alerts ?? DEFAULT_ALERTS).notablePoints };

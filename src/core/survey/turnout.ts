@@ -1,0 +1,26 @@
+// How many were asked and how many answered a round: counted from its
+// invitations, or kept on the round once those are compacted away.
+import type { Deps } from '../deps.js';
+import type { Partnership, Round } from '../model.js';
+
+/** Closed this long ago, a round needs no more reminders, updates or "who was asked": only its counts and answers. */
+export const COMPACT_AFTER_DAYS = 30;
+
+export async function turnout(deps: Deps, round: Round): Promise<{ invited: number; answered: number }> {
+  if (round.tally) return round.tally;
+  const invitations = await deps.store.invitations(round.id);
+  return { invited: invitations.length, answered: invitations.filter((i) => i.answered).length };
+}
+
+/**
+ * Keeps the store from growing with every round: a long-closed round keeps its
+ * counts and its (unlinkable) answer sets, and drops the per-person
+ * invitations and message handles — which also leaves less to link anyone by.
+ */
+export async function compactRounds(deps: Deps, p: Partnership): Promise<void> {
+  const cutoff = deps.clock.now().getTime() - COMPACT_AFTER_DAYS * 86_400_000;
+  for (const round of await deps.store.rounds(p.id)) {
+    if (round.tally || !round.closedAt || Date.parse(round.closedAt) > cutoff) continue;
+    await deps.store.compactRound(round.id, await turnout(deps, round));
+  }
+}

@@ -1,0 +1,165 @@
+// Benchmark 1 — Slack ack latency. Signed view_submission requests for the
+// check-in modal (as Slack sends them when a member presses Submit), in bursts
+// of 100 concurrent, against the real Trellis server and against a bare Bolt
+// app whose handler only acks — bursts alternating between the two (ABBA
+// order), each server in its own process, the fake Slack in a third, this
+// process only generating load. Every Trellis request is a different member's
+// valid answer, so each one validates, writes its answer durably (lowdb group
+// commit) and queues the "Thanks — answered" update before it is acked.
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fixture, form, sign, slashCommand } from '../helpers/slack-requests.js';
+import { spawnChild, type Child, type ChildMessage } from './lib/child.js';
+import { BENCH_CHANNEL, userIdOf } from './lib/server-data.js';
+import { prng } from './lib/dataset.js';
+import { summarise, type Summary } from './lib/stats.js';
+
+export const ACK_BURSTS = 10;
+export const ACK_BURST_SIZE = 100;
+const PAUSE_MS = 300;
+
+export interface AckResult {
+  trellis: Summary;
+  bare: Summary;
+  requests: number;
+  burstSize: number;
+  failures: string[];
+  connections: { trellis: number; bare: number };
+  stored: { answerSets: number; answered: number; expected: number };
+  setupSeconds: number;
+  warnings: string[];
+  slackCalls: Record<string, number>;
+}
+
+type View = { blocks: { block_id?: string; element?: { type?: string; options?: { text: unknown; value: string }[] } }[]; private_metadata?: string } & Record<string, unknown>;
+
+/** The view_submission body member `i` sends: a valid answer to every statement, a comment one time in ten. */
+function submission(i: number, view: View, itemIds: string[], rnd: () => number): string {
+  const base = fixture<{ view: Record<string, unknown> } & Record<string, unknown>>('view-submission');
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const id of itemIds) {
+    const options = view.blocks.find((b) => b.block_id === id)?.element?.options ?? [];
+    const option = options[Math.floor(rnd() * options.length)];
+    if (!option) throw new Error(`the modal has no options for ${id}`);
+    values[id] = { value: { type: 'radio_buttons', selected_option: option } };
+  }
+  if (rnd() < 0.1) values.comment = { value: { type: 'plain_text_input', value: `Comment from a benchmark member, number ${i}.` } };
+  const user = userIdOf(i);
+  const payload = {
+    ...base,
+    trigger_id: `${1000 + i}.${2000 + i}.bench${i}`,
+    user: { id: user, username: `member${i}`, name: `member${i}`, team_id: 'T0001' },
+    view: { ...base.view, ...view, id: `VBENCH${i}`, root_view_id: `VBENCH${i}`, state: { values } },
+  };
+  return form({ payload: JSON.stringify(payload) });
+}
+
+type Check = (status: number, text: string) => string | undefined;
+
+/** One burst: every body at once, each signed with a fresh timestamp just before it is sent; latency to the last byte of the ack. */
+async function burst(url: string, bodies: string[], check: Check, failures: string[]): Promise<number[]> {
+  return Promise.all(
+    bodies.map(async (body) => {
+      const headers = { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) };
+      const t0 = performance.now();
+      const res = await fetch(`${url}/slack/events`, { method: 'POST', headers, body });
+      const text = await res.text();
+      const took = performance.now() - t0;
+      const problem = check(res.status, text);
+      if (problem && failures.length < 20) failures.push(problem);
+      return took;
+    }),
+  );
+}
+
+const trellisCheck: Check = (status, text) => {
+  if (status !== 200) return `Trellis answered HTTP ${status}: ${text.slice(0, 200)}`;
+  try {
+    const ack = JSON.parse(text) as { response_action?: string; view?: unknown };
+    if (ack.response_action !== 'update' || !JSON.stringify(ack.view).includes('Thanks — your answers are in')) return `Trellis did not thank: ${text.slice(0, 300)}`;
+  } catch {
+    return `Trellis answered something other than JSON: ${text.slice(0, 200)}`;
+  }
+  return undefined;
+};
+const bareCheck: Check = (status, text) => (status === 200 ? undefined : `bare Bolt answered HTTP ${status}: ${text.slice(0, 200)}`);
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const stop = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > stop) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+export async function runAck(log: (line: string) => void): Promise<AckResult> {
+  const members = ACK_BURSTS * ACK_BURST_SIZE + ACK_BURST_SIZE; // the last 100 warm up
+  const children: Child[] = [];
+  try {
+    const slack = spawnChild('hosts/fake-slack.ts', {}, { name: 'fake Slack' });
+    children.push(slack);
+    const { apiUrl, base } = await slack.next<ChildMessage & { apiUrl: string; base: string }>('ready');
+    // Posts paced fast here: delivering the round is benchmark 4's business, not this one's.
+    const trellis = spawnChild('hosts/trellis.ts', { apiUrl, members, postsPerSecond: 1000 }, { name: 'Trellis' });
+    const bare = spawnChild('hosts/bare-bolt.ts', { apiUrl }, { name: 'bare Bolt' });
+    children.push(trellis, bare);
+    const { url: trellisUrl } = await trellis.next<ChildMessage & { url: string }>('ready');
+    const { url: bareUrl } = await bare.next<ChildMessage & { url: string }>('ready');
+
+    // Open a round through the real server, as the coordinator would, and let every check-in DM go out.
+    const t0 = performance.now();
+    const res = await slashCommand(trellisUrl, { user_id: userIdOf(0), user_name: 'member0', ...BENCH_CHANNEL, text: 'survey now', response_url: `${base}/response/survey-now` });
+    if (res.status !== 200) throw new Error(`survey now: HTTP ${res.status}`);
+    type RoundState = ChildMessage & { roundId: string | null; invited: number; sent: number; answered: number; answerSets: number };
+    await until('the round to open and its DMs to go out', async () => {
+      const r = await trellis.ask<RoundState>({ type: 'round' });
+      return r.invited === members && r.sent === members ? r : undefined;
+    }, 300_000);
+    const setupSeconds = (performance.now() - t0) / 1000;
+    log(`  round open, ${members} check-in DMs delivered in ${setupSeconds.toFixed(1)} s`);
+    const { view, itemIds } = await trellis.ask<ChildMessage & { view: View; itemIds: string[] }>({ type: 'view' });
+
+    const rnd = prng(42);
+    const bodies = Array.from({ length: members }, (_, i) => submission(i, view, itemIds, rnd));
+    const failures: string[] = [];
+    const warm = bodies.slice(members - ACK_BURST_SIZE);
+    // Warm-up (connections, JIT), not counted.
+    await burst(trellisUrl, warm, trellisCheck, failures);
+    await sleep(PAUSE_MS);
+    await burst(bareUrl, warm, bareCheck, failures);
+    await sleep(PAUSE_MS);
+
+    const latency = { trellis: [] as number[], bare: [] as number[] };
+    for (let b = 0; b < ACK_BURSTS; b++) {
+      const mine = bodies.slice(b * ACK_BURST_SIZE, (b + 1) * ACK_BURST_SIZE);
+      const order = b % 2 === 0 ? (['trellis', 'bare'] as const) : (['bare', 'trellis'] as const);
+      for (const target of order) {
+        const took = target === 'trellis' ? await burst(trellisUrl, mine, trellisCheck, failures) : await burst(bareUrl, mine, bareCheck, failures);
+        latency[target].push(...took);
+        await sleep(PAUSE_MS);
+      }
+      log(`  burst ${b + 1}/${ACK_BURSTS}: Trellis p50 ${summarise(latency.trellis.slice(-ACK_BURST_SIZE)).p50.toFixed(1)} ms, bare Bolt p50 ${summarise(latency.bare.slice(-ACK_BURST_SIZE)).p50.toFixed(1)} ms`);
+    }
+
+    const round = await trellis.ask<RoundState>({ type: 'round' });
+    const tStats = await trellis.ask<ChildMessage & { connections: number; warnings: string[]; warningCount: number }>({ type: 'stats' });
+    const bStats = await bare.ask<ChildMessage & { connections: number }>({ type: 'stats' });
+    const sStats = await slack.ask<ChildMessage & { byMethod: Record<string, number> }>({ type: 'stats' });
+    return {
+      trellis: summarise(latency.trellis),
+      bare: summarise(latency.bare),
+      requests: latency.trellis.length,
+      burstSize: ACK_BURST_SIZE,
+      failures,
+      connections: { trellis: tStats.connections, bare: bStats.connections },
+      stored: { answerSets: round.answerSets, answered: round.answered, expected: members },
+      setupSeconds,
+      warnings: tStats.warnings,
+      slackCalls: sStats.byMethod,
+    };
+  } finally {
+    for (const c of children.reverse()) await c.stop();
+  }
+}

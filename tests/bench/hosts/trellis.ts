@@ -1,0 +1,99 @@
+// Child: the real Trellis server (startServer over a lowdb file, Slack over
+// HTTP at /slack/events, production log level), with a partnership of
+// `members` Slack members written through the store API before it starts.
+// The parent drives it over HTTP like Slack would, and asks it over IPC how
+// far a round has got.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderFormModal } from '../../../src/adapters/slack/render-modal.js';
+import { loadConfig } from '../../../src/config.js';
+import { withDefaults } from '../../../src/core/deps.js';
+import { isForm } from '../../../src/core/message.js';
+import { systemClock } from '../../../src/core/ports.js';
+import { openCheckIn } from '../../../src/core/survey/answers.js';
+import { createLogger } from '../../../src/log.js';
+import { startServer } from '../../../src/server.js';
+import { openLowdbStore } from '../../../src/store/lowdb-store.js';
+import { BOT_TOKEN, SIGNING_SECRET } from '../../helpers/slack-requests.js';
+import { TEST_SECRET } from '../../helpers/start-trellis.js';
+import { childInput, failChild, serveParent, toParent } from '../lib/child.js';
+import { BENCH_PARTNERSHIP, seedPartnership, userIdOf } from '../lib/server-data.js';
+
+export interface TrellisHostInput {
+  apiUrl: string;
+  members: number;
+  postsPerSecond: number;
+}
+
+async function main() {
+  const input = childInput<TrellisHostInput>();
+  const dir = await mkdtemp(join(tmpdir(), 'trellis-bench-'));
+  const dataFile = join(dir, 'trellis.json');
+  const config = loadConfig({
+    TRELLIS_DATA: dataFile,
+    TRELLIS_SECRET: TEST_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: input.apiUrl,
+    TRELLIS_SLACK_POSTS_PER_SECOND: String(input.postsPerSecond),
+    LOG_LEVEL: 'info',
+  });
+  const warnings: string[] = [];
+  let warningCount = 0;
+  const log = createLogger({
+    level: 'info',
+    secrets: [TEST_SECRET, SIGNING_SECRET, BOT_TOKEN],
+    write: (line) => {
+      if (!/"level":"(warn|error)"/.test(line)) return;
+      warningCount++;
+      if (warnings.length < 20) warnings.push(line.slice(0, 300));
+    },
+  });
+  const store = await openLowdbStore(dataFile);
+  await seedPartnership(store, input.members);
+  const running = await startServer({ config, store, storeKind: 'lowdb', clock: systemClock, log, secret: TEST_SECRET, schedule: false }, 0);
+  let connections = 0;
+  running.server.on('connection', () => connections++);
+  const deps = withDefaults({ store, clock: systemClock, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: TEST_SECRET });
+
+  const openRound = async () => (await store.rounds(BENCH_PARTNERSHIP)).find((r) => !r.closedAt);
+
+  serveParent(
+    {
+      /** How far the open round has got: invited, and check-in DMs sent by the outbox. */
+      round: async () => {
+        const round = await openRound();
+        if (!round) return { roundId: null, invited: 0, sent: 0, answered: 0 };
+        const invitations = await store.invitations(round.id);
+        let sent = 0;
+        for (const i of invitations) {
+          const id = i.delivery?.outgoing;
+          if (typeof id === 'string' && (await store.outgoing(id))?.status === 'sent') sent++;
+        }
+        return { roundId: round.id, invited: invitations.length, sent, answered: invitations.filter((i) => i.answered).length, answerSets: (await store.answerSets(round.id)).length };
+      },
+      drain: async () => {
+        await running.drain();
+        return {};
+      },
+      /** The check-in modal exactly as Trellis opens it in Slack (it is the same for every member until they answer). */
+      view: async () => {
+        const round = await openRound();
+        if (!round) throw new Error('no open round');
+        const reply = await openCheckIn(deps, { platform: 'slack', userId: userIdOf(1), displayName: '' }, round.id);
+        if (!isForm(reply)) throw new Error('the check-in did not open as a form');
+        return { view: renderFormModal(reply.form), itemIds: round.itemIds };
+      },
+      stats: async () => ({ connections, warningCount, warnings }),
+    },
+    async () => {
+      await running.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  );
+  await toParent({ type: 'ready', url: running.url.replace('localhost', '127.0.0.1'), dataFile });
+}
+
+main().catch(failChild);

@@ -1,0 +1,33 @@
+// The partnership the server benchmarks run against, written through the
+// store API (as `setup`, `org add` and `join` would have), before the server starts.
+import { DEFAULT_SURVEY_SETTINGS, SECTORS } from '../../../src/core/model.js';
+import type { Store } from '../../../src/core/ports.js';
+
+export const BENCH_PARTNERSHIP = 'p-bench';
+export const BENCH_CHANNEL = { channel_id: 'C0BENCH', channel_name: 'bench' };
+const ORGS = 12;
+
+/** Member i's Slack user id; member 0 is the coordinator. */
+export const userIdOf = (i: number) => `U${String(i).padStart(7, '0')}`;
+
+export async function seedPartnership(store: Store, members: number): Promise<void> {
+  const now = new Date().toISOString();
+  await store.savePartnership({
+    id: BENCH_PARTNERSHIP,
+    name: 'Bench Partnership',
+    purpose: 'Benchmarks',
+    type: 'coordinating',
+    homes: [{ platform: 'slack', conversationId: BENCH_CHANNEL.channel_id, label: `#${BENCH_CHANNEL.channel_name}` }],
+    timezone: 'Europe/London',
+    threshold: 5,
+    inviteCode: 'BNCH-2345',
+    createdAt: now,
+    survey: DEFAULT_SURVEY_SETTINGS,
+  });
+  await Promise.all(Array.from({ length: ORGS }, (_, j) => store.saveOrganisation({ id: `o${j}`, partnershipId: BENCH_PARTNERSHIP, name: `Organisation ${j}`, sector: SECTORS[j % SECTORS.length]! })));
+  await Promise.all(
+    Array.from({ length: members }, (_, i) =>
+      store.saveMember({ id: `m${i}`, partnershipId: BENCH_PARTNERSHIP, platform: 'slack', userId: userIdOf(i), displayName: `Member ${i}`, organisationId: `o${i % ORGS}`, role: i === 0 ? 'coordinator' : 'member', joinedAt: now }),
+    ),
+  );
+}
