@@ -49,6 +49,8 @@ async function deliver(activity: Activity) {
   const res = await post(activity);
   expect(res.status).toBe(200);
   const text = await res.text();
+  // What the request queued for the outbox goes out before anything is read from the connector.
+  await trellis.drain();
   return { body: text ? (JSON.parse(text) as TaskResponse) : undefined, sent: connector.sent.slice(sentBefore), updated: connector.updated.slice(updatedBefore) };
 }
 

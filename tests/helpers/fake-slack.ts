@@ -36,6 +36,8 @@ export interface FakeSlackLimits {
   perChannelPerSecond?: number;
   /** Web API method → at most this many calls in any 60 000 ms, e.g. `{ 'chat.update': 50 }`. */
   perMethodPerMinute?: Record<string, number>;
+  /** Web API method → at most this many calls in any 1000 ms (a workspace-wide pace for posts). */
+  perMethodPerSecond?: Record<string, number>;
 }
 
 export interface FakeSlackOptions {
@@ -192,8 +194,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const now = Date.now();
     const over = (hits: Map<string, number[]>, key: string, windowMs: number, max: number | undefined) => {
       if (max === undefined) return undefined;
-      const recent = (hits.get(key) ?? []).filter((t) => t > now - windowMs);
-      hits.set(key, recent);
+      // Hits are kept for the longest window (a minute) and counted within this one.
+      const kept = (hits.get(key) ?? []).filter((t) => t > now - 60_000);
+      hits.set(key, kept);
+      const recent = kept.filter((t) => t > now - windowMs);
       if (recent.length < max) return undefined;
       // Room again once the oldest call that counts leaves the window.
       const oldest = recent[recent.length - max] ?? now;
@@ -202,6 +206,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const channel = String(body.channel ?? '');
     const wait =
       over(methodHits, method, 60_000, fake.limits.perMethodPerMinute?.[method]) ??
+      over(methodHits, method, 1000, fake.limits.perMethodPerSecond?.[method]) ??
       (method === 'chat.postMessage' ? over(channelHits, channel, 1000, fake.limits.perChannelPerSecond) : undefined);
     if (wait !== undefined) return wait;
     (methodHits.get(method) ?? methodHits.set(method, []).get(method)!).push(now);

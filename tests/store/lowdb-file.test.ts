@@ -1,5 +1,6 @@
 // The data file: created on first start, refused (never rewritten) when it is
 // corrupt, truncated, invalid, from a newer version or in use elsewhere.
+import { STATE_VERSION } from '../../src/store/state.js';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ describe('lowdb data file', () => {
     await store.savePartnership(partnership());
     await store.close();
     const data = JSON.parse(await readFile(file, 'utf8'));
-    expect(data.version).toBe(2);
+    expect(data.version).toBe(STATE_VERSION);
     expect(data.partnerships).toHaveLength(1);
     expect((await readdir(join(file, '..'))).sort()).toEqual(['trellis.json']);
   });
@@ -25,7 +26,7 @@ describe('lowdb data file', () => {
   const { survey: _survey, ...v1Partnership } = partnership();
   const good = JSON.stringify({ version: 1, partnerships: [v1Partnership], organisations: [], members: [], conversations: [] });
 
-  it('upgrades a version-1 file in memory and writes version 2 only on the next change', async () => {
+  it('upgrades a version-1 file in memory and writes the current version only on the next change', async () => {
     const file = await tempFile();
     await writeFile(file, good);
     const store = await openLowdbStore(file);
@@ -33,7 +34,7 @@ describe('lowdb data file', () => {
     expect(await readFile(file, 'utf8')).toBe(good);
     await store.savePartnership({ ...(await store.partnership('p1'))!, name: 'Renamed' });
     await store.close();
-    expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(2);
+    expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(STATE_VERSION);
   });
 
   it.each([

@@ -1,6 +1,5 @@
 // A round's life: open (ask the members), remind (those who have not answered,
 // once), close. `tick` is what the scheduler calls every minute.
-import { compactRounds } from './turnout.js';
 import type { Deps } from '../deps.js';
 import { TrellisError } from '../errors.js';
 import type { Partnership, Round } from '../model.js';
@@ -12,9 +11,13 @@ import { publishDigest } from '../trends/digest.js';
 import { tickProtocols } from '../protocols/reminders.js';
 import { deliverConcerns } from '../concerns/concerns.js';
 import { friendDigest } from '../concerns/themes.js';
+import { concurrently } from '../concurrently.js';
+import { compactRounds } from './turnout.js';
 
 
 const MINUTE = 60_000;
+/** Messages queued side by side when a round opens or reminds. */
+const FAN_OUT = 50;
 
 export interface Opened {
   round: Round;
@@ -56,24 +59,23 @@ async function inviteMembers(deps: Deps, p: Partnership, round: Round): Promise<
   const invitees = (await deps.store.members(p.id)).filter((m) => m.role !== 'critical-friend' && m.joinedAt <= round.openedAt);
   const asked = new Set((await deps.store.invitations(round.id)).map((i) => i.memberId));
   let unreachable = 0;
-  for (const m of invitees) {
-    if (asked.has(m.id)) continue;
+  await concurrently(invitees.filter((m) => !asked.has(m.id)), FAN_OUT, async (m) => {
     const delivery = await deps.messenger.sendPrivate(m, checkInMessage(p, round), `check-in:${round.id}:${m.id}`).catch(() => undefined);
     if (!delivery) unreachable++;
     await deps.store.saveInvitation({ roundId: round.id, memberId: m.id, answered: false, ...(delivery ? { delivery } : {}) });
-  }
+  });
   return { invited: invitees.length, unreachable };
 }
 
 /** Reminds those who have not answered; marked done only after, and keyed, so a run cut short is finished, not repeated. */
 export async function remindRound(deps: Deps, p: Partnership, round: Round): Promise<number> {
   const members = await deps.store.members(p.id);
+  const byId = new Map(members.map((m) => [m.id, m]));
+  const due = (await deps.store.invitations(round.id)).filter((i) => !i.answered && byId.has(i.memberId)).map((i) => byId.get(i.memberId)!);
   let sent = 0;
-  for (const inv of await deps.store.invitations(round.id)) {
-    const m = members.find((x) => x.id === inv.memberId);
-    if (inv.answered || !m) continue;
+  await concurrently(due, FAN_OUT, async (m) => {
     if (await deps.messenger.sendPrivate(m, reminderMessage(p, round), `reminder:${round.id}:${m.id}`).catch(() => undefined)) sent++;
-  }
+  });
   // Once, even if a send failed.
   await deps.store.saveRound({ ...round, remindedAt: deps.clock.now().toISOString() });
   return sent;
