@@ -30,6 +30,10 @@ export interface FakeTeamsConnector {
   updated: UpdatedActivity[];
   /** Conversation ids the bot may no longer write to: every request fails with 403, as when the person removed the app. */
   failing: Set<string>;
+  /** Answers for the next requests, in order, before any is performed (throttling, a gateway timeout): e.g. `{ status: 429, retryAfter: '1' }`. */
+  refuseNext: { status: number; retryAfter?: string }[];
+  /** When each refused request arrived (ms), and what it was answered. */
+  refused: { at: number; status: number }[];
   /** Every request that reached the fake, including ones it could not parse. */
   requests: number;
   close(): Promise<void>;
@@ -43,6 +47,8 @@ export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
   const sent: SentActivity[] = [];
   const updated: UpdatedActivity[] = [];
   const failing = new Set<string>();
+  const refuseNext: FakeTeamsConnector['refuseNext'] = [];
+  const refused: FakeTeamsConnector['refused'] = [];
   let requests = 0;
   let next = 0;
   const server: Server = createServer((req, res) => {
@@ -60,6 +66,12 @@ export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
       const isPut = req.method === 'PUT' && !!match?.[2];
       if ((req.method !== 'POST' && !isPut) || !match) return void res.writeHead(404).end(JSON.stringify({ error: { code: 'NotFound' } }));
       if (tooBig) return void res.writeHead(413).end(JSON.stringify({ error: { code: 'TooLarge' } }));
+      const refusal = refuseNext.shift();
+      if (refusal) {
+        refused.push({ at: Date.now(), status: refusal.status });
+        if (refusal.retryAfter) res.setHeader('retry-after', refusal.retryAfter);
+        return void res.writeHead(refusal.status).end(JSON.stringify({ error: { code: refusal.status === 429 ? 'Throttled' : 'ServiceError' } }));
+      }
       const conversationId = decodeURIComponent(match[1]!);
       if (failing.has(conversationId)) return void res.writeHead(403).end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
       let activity: Record<string, unknown>;
@@ -90,6 +102,8 @@ export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
     sent,
     updated,
     failing,
+    refuseNext,
+    refused,
     get requests() {
       return requests;
     },
