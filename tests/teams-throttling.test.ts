@@ -42,6 +42,6 @@ it('waits out Retry-After on a 429, backs off on 412/502/504, and delivers the c
   expect(connector.sent).toHaveLength(1);
   expect(connector.sent[0]!.conversationId).toBe('a:personal-sam');
   expect(JSON.stringify(connector.sent[0]!.activity)).toContain('Your check-in is open.');
-  expect(await store.outgoing((handle as { outgoing: string }).outgoing)).toMatchObject({ status: 'sent' });
+  expect(await store.outgoing(String(handle!.outgoing))).toMatchObject({ status: 'sent' });
   expect(lines.join('\n')).not.toContain(SAM);
 });
