@@ -338,12 +338,13 @@ describe('Teams check-ins', () => {
     expect(await trellis.store.answerSets(round.id)).toHaveLength(0);
   });
 
-  it('counts a member as unreachable when the connector fails, and still records answers when the update fails', async () => {
+  it('drops a card the connector refuses, and still records answers when the update fails', async () => {
     connector.failing.add(chatOf(DANA));
     const opened = await say(ALEX, 'survey now');
-    expect(textOf(opened.sent.find((s) => s.replyToId)!.activity)).toContain('2 of them cannot be messaged yet');
+    // Only those with no stored chat are known to be unreachable in advance; a refusal comes on delivery.
+    expect(textOf(opened.sent.find((s) => s.replyToId)!.activity)).toContain('1 of them cannot be messaged yet');
     const round = await latestRound();
-    expect((await invitationOf(round, DANA)).delivery).toBeUndefined();
+    expect((await trellis.store.outgoing(String((await invitationOf(round, DANA)).delivery!.outgoing)))?.status).toBe('failed');
     connector.failing.delete(chatOf(DANA));
 
     connector.failing.add(chatOf(SAM));

@@ -43,6 +43,7 @@ export class Dispatcher {
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly claiming = new Set<Promise<number>>();
   private running = false;
   private loop?: Promise<void>;
   private nudge?: () => void;
@@ -80,8 +81,10 @@ export class Dispatcher {
   async drain(): Promise<void> {
     for (;;) {
       const claimed = await this.claim(this.concurrency);
-      if (claimed === 0 && this.inFlight.size === 0) return;
-      await Promise.race(this.inFlight);
+      // The loop's own claim may still be on its way back with messages: wait for it too.
+      const pending = [...this.inFlight, ...this.claiming];
+      if (claimed === 0 && pending.length === 0) return;
+      if (pending.length > 0) await Promise.race(pending);
     }
   }
 
@@ -110,7 +113,13 @@ export class Dispatcher {
     this.nudged = false;
   }
 
-  private async claim(limit: number): Promise<number> {
+  private claim(limit: number): Promise<number> {
+    const claiming = this.claimNow(limit).finally(() => this.claiming.delete(claiming));
+    this.claiming.add(claiming);
+    return claiming;
+  }
+
+  private async claimNow(limit: number): Promise<number> {
     let claimed: ClaimedOutgoing[] = [];
     try {
       claimed = await this.o.store.claimOutgoing(new Date(), this.owner, this.leaseMs, limit);

@@ -12,11 +12,11 @@ import { fixture, form, sign, slashCommand } from '../helpers/slack-requests.js'
 import { spawnChild, type Child, type ChildMessage } from './lib/child.js';
 import { BENCH_CHANNEL, userIdOf } from './lib/server-data.js';
 import { prng } from './lib/dataset.js';
+import { untilQuiet } from './lib/quiet.js';
 import { summarise, type Summary } from './lib/stats.js';
 
 export const ACK_BURSTS = 10;
 export const ACK_BURST_SIZE = 100;
-const PAUSE_MS = 300;
 
 export interface AckResult {
   trellis: Summary;
@@ -29,6 +29,8 @@ export interface AckResult {
   setupSeconds: number;
   warnings: string[];
   slackCalls: Record<string, number>;
+  /** Waiting for all three processes to go quiet before each burst: the longest wait, in ms. */
+  longestQuietWaitMs: number;
 }
 
 type View = { blocks: { block_id?: string; element?: { type?: string; options?: { text: unknown; value: string }[] } }[]; private_metadata?: string } & Record<string, unknown>;
@@ -124,21 +126,26 @@ export async function runAck(log: (line: string) => void): Promise<AckResult> {
     const rnd = prng(42);
     const bodies = Array.from({ length: members }, (_, i) => submission(i, view, itemIds, rnd));
     const failures: string[] = [];
+    // Each burst starts on a quiet machine: no server still busy with the last one.
+    let longestQuietWaitMs = 0;
+    const quiet = async () => {
+      longestQuietWaitMs = Math.max(longestQuietWaitMs, await untilQuiet(children.map((c) => c.proc.pid!)));
+    };
     const warm = bodies.slice(members - ACK_BURST_SIZE);
     // Warm-up (connections, JIT), not counted.
+    await quiet();
     await burst(trellisUrl, warm, trellisCheck, failures);
-    await sleep(PAUSE_MS);
+    await quiet();
     await burst(bareUrl, warm, bareCheck, failures);
-    await sleep(PAUSE_MS);
 
     const latency = { trellis: [] as number[], bare: [] as number[] };
     for (let b = 0; b < ACK_BURSTS; b++) {
       const mine = bodies.slice(b * ACK_BURST_SIZE, (b + 1) * ACK_BURST_SIZE);
       const order = b % 2 === 0 ? (['trellis', 'bare'] as const) : (['bare', 'trellis'] as const);
       for (const target of order) {
+        await quiet();
         const took = target === 'trellis' ? await burst(trellisUrl, mine, trellisCheck, failures) : await burst(bareUrl, mine, bareCheck, failures);
         latency[target].push(...took);
-        await sleep(PAUSE_MS);
       }
       log(`  burst ${b + 1}/${ACK_BURSTS}: Trellis p50 ${summarise(latency.trellis.slice(-ACK_BURST_SIZE)).p50.toFixed(1)} ms, bare Bolt p50 ${summarise(latency.bare.slice(-ACK_BURST_SIZE)).p50.toFixed(1)} ms`);
     }
@@ -158,6 +165,7 @@ export async function runAck(log: (line: string) => void): Promise<AckResult> {
       setupSeconds,
       warnings: tStats.warnings,
       slackCalls: sStats.byMethod,
+      longestQuietWaitMs,
     };
   } finally {
     for (const c of children.reverse()) await c.stop();

@@ -1,5 +1,7 @@
-// `npm run bench`: the digest for a partnership of 200 members after 100
+// Benchmark 3a — the digest for a partnership of 200 members after 100
 // rounds, against the same work after one round (the baseline), in one run.
+// `npm run bench` runs it in a child process (tests/bench/run.ts); on its own:
+// `npx tsx tests/bench/digest.bench.ts`.
 import { performance } from 'node:perf_hooks';
 import { cpus } from 'node:os';
 import { withDefaults } from '../../src/core/deps.js';
@@ -11,6 +13,7 @@ import { chartPng } from '../../src/charts/chart-png.js';
 import { choosePulseItems } from '../../src/core/survey/rotation.js';
 import { bankFor } from '../../src/core/survey/bank.js';
 import { SECTORS, type ScaleValue } from '../../src/core/model.js';
+import { runAsChild } from './lib/child.js';
 
 const MEMBERS = 200;
 const ORGS = 12;
@@ -54,20 +57,39 @@ async function timeDigest(state: State, runs: number) {
   return { median: times[Math.floor(times.length / 2)]!, p90: times[Math.floor(times.length * 0.9)]! };
 }
 
+export interface DigestResult {
+  members: number;
+  rounds: number;
+  baseline: { median: number; p90: number };
+  full: { median: number; p90: number };
+  chartMs: number;
+  pngBytes: number;
+  answerSets: number;
+  rssGrowth: number;
+}
+
+export async function digestBench(): Promise<DigestResult> {
+  const big = partnershipWith(100);
+  const small = partnershipWith(1);
+  const rssBefore = process.memoryUsage().rss;
+  const base = await timeDigest(small, 30);
+  const full = await timeDigest(big, 10);
+  const h = await loadHistory(withDefaults({ store: new StateStore(big), clock: { now: () => new Date() }, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: 'b'.repeat(32) }), big.partnerships[0]!);
+  const c0 = performance.now();
+  const png = chartPng(chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE), 420);
+  const chartMs = performance.now() - c0;
+  return { members: MEMBERS, rounds: 100, baseline: base, full, chartMs, pngBytes: png.length, answerSets: big.answerSets.length, rssGrowth: process.memoryUsage().rss - rssBefore };
+}
+
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-const big = partnershipWith(100);
-const small = partnershipWith(1);
-const rssBefore = process.memoryUsage().rss;
-const base = await timeDigest(small, 30);
-const full = await timeDigest(big, 10);
-const h = await loadHistory(withDefaults({ store: new StateStore(big), clock: { now: () => new Date() }, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: 'b'.repeat(32) }), big.partnerships[0]!);
-const c0 = performance.now();
-const png = chartPng(chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE), 420);
-const chartMs = performance.now() - c0;
-
-console.log(`Trellis benchmark — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
-console.log(`digest, ${MEMBERS} members × 1 round (baseline):   median ${fmt(base.median)}, p90 ${fmt(base.p90)}`);
-console.log(`digest, ${MEMBERS} members × 100 rounds:           median ${fmt(full.median)}, p90 ${fmt(full.p90)}  (${(full.median / base.median).toFixed(1)}× the baseline for 100× the rounds)`);
-console.log(`chart PNG for the digest (420 px):                 ${fmt(chartMs)}, ${png.length} bytes`);
-console.log(`answer sets stored: ${big.answerSets.length}; RSS growth during the run: ${((process.memoryUsage().rss - rssBefore) / 1e6).toFixed(0)} MB`);
+if (process.send) {
+  runAsChild(async () => ({ ...(await digestBench()) }));
+} else {
+  const r = await digestBench();
+  console.log(`Trellis digest benchmark — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+  console.log(`digest, ${MEMBERS} members × 1 round (baseline):   median ${fmt(r.baseline.median)}, p90 ${fmt(r.baseline.p90)}`);
+  console.log(`digest, ${MEMBERS} members × 100 rounds:           median ${fmt(r.full.median)}, p90 ${fmt(r.full.p90)}  (${(r.full.median / r.baseline.median).toFixed(1)}× the baseline for 100× the rounds)`);
+  console.log(`chart PNG for the digest (420 px):                 ${fmt(r.chartMs)}, ${r.pngBytes} bytes`);
+  console.log(`answer sets stored: ${r.answerSets}; RSS growth during the run: ${(r.rssGrowth / 1e6).toFixed(0)} MB`);
+}

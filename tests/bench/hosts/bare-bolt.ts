@@ -11,7 +11,7 @@ import { FORM_CALLBACK_ID } from '../../../src/adapters/slack/render-modal.js';
 import { SLACK_EVENTS_PATH } from '../../../src/adapters/slack/slack-adapter.js';
 import { createLogger } from '../../../src/log.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../../helpers/slack-requests.js';
-import { childInput, failChild, serveParent, toParent } from '../lib/child.js';
+import { childInput, failChild, KEEP_ALIVE_MS, serveParent, toParent } from '../lib/child.js';
 
 async function main() {
   const { apiUrl } = childInput<{ apiUrl: string }>();
@@ -29,6 +29,7 @@ async function main() {
     await ack();
   });
   const server = createServer(app);
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   let connections = 0;
   server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, resolve));

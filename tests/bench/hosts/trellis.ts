@@ -17,7 +17,7 @@ import { startServer } from '../../../src/server.js';
 import { openLowdbStore } from '../../../src/store/lowdb-store.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../../helpers/slack-requests.js';
 import { TEST_SECRET } from '../../helpers/start-trellis.js';
-import { childInput, failChild, serveParent, toParent } from '../lib/child.js';
+import { childInput, failChild, KEEP_ALIVE_MS, serveParent, toParent } from '../lib/child.js';
 import { BENCH_PARTNERSHIP, seedPartnership, userIdOf } from '../lib/server-data.js';
 
 export interface TrellisHostInput {
@@ -53,6 +53,8 @@ async function main() {
   const store = await openLowdbStore(dataFile);
   await seedPartnership(store, input.members);
   const running = await startServer({ config, store, storeKind: 'lowdb', clock: systemClock, log, secret: TEST_SECRET, schedule: false }, 0);
+  // Slack's (and the load generator's) connections are kept alive between bursts, as for the bare Bolt app.
+  running.server.keepAliveTimeout = KEEP_ALIVE_MS;
   let connections = 0;
   running.server.on('connection', () => connections++);
   const deps = withDefaults({ store, clock: systemClock, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: TEST_SECRET });

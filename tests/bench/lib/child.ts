@@ -4,6 +4,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * Idle keep-alive for the servers under test: longer than the time between
+ * two bursts to the same server, so every burst reuses its connections rather
+ * than finding some closed (Node's default is 5 s).
+ */
+export const KEEP_ALIVE_MS = 30_000;
+
 export interface ChildMessage {
   type: string;
   [k: string]: unknown;
@@ -89,7 +96,7 @@ export class Child {
 export function spawnChild(script: string, input: unknown, options: { heapMb?: number; exposeGc?: boolean; name?: string } = {}): Child {
   const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
   const execArgv = ['--import', 'tsx', ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : []), ...(options.exposeGc ? ['--expose-gc'] : [])];
-  const proc = fork(path, [JSON.stringify(input)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
+  const proc = fork(path, [JSON.stringify(input)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Child(options.name ?? script, proc);
 }
 

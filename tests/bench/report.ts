@@ -1,0 +1,189 @@
+// Turns one `npm run bench` run into the tables printed and written to BENCHMARKS.md.
+import type { AckResult } from './ack.js';
+import type { DigestResult } from './digest.bench.js';
+import type { FanoutResult } from './fanout.js';
+import { mb, ms, rate } from './lib/stats.js';
+import type { IngestResult, StoresResult } from './stores.js';
+import { CONCURRENCY, SIZES } from './stores.js';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  ramBytes: number;
+  node: string;
+  os: string;
+  postgres: string;
+  pgSettings?: Record<string, string>;
+  tmpdir: string;
+  date: string;
+  command: string;
+  seconds?: number;
+  /** 1-minute load averages when the run started and ended (os.loadavg()): anything else busy on the machine shows here. */
+  loadStart: number;
+  loadEnd?: number;
+}
+
+export interface RunResults {
+  machine: Machine;
+  digest?: DigestResult;
+  ack?: AckResult;
+  stores?: StoresResult;
+  fanout?: FanoutResult;
+  errors: Record<string, string>;
+}
+
+export interface Goal {
+  benchmark: string;
+  goal: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+const short = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
+const yes = (met: boolean | undefined) => (met === undefined ? 'not measured' : met ? 'met' : '**missed**');
+const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+const find = (s: StoresResult | undefined, kind: IngestResult['kind'], size: number) => s?.ingest.find((r) => r.kind === kind && r.size === size);
+
+export function goals(r: RunResults): Goal[] {
+  const out: Goal[] = [];
+  const a = r.ack;
+  out.push({ benchmark: '1. Slack ack', goal: 'Trellis p99 < 200 ms', measured: a ? `p99 ${ms(a.trellis.p99)}` : 'failed', met: a ? a.trellis.p99 < 200 : undefined });
+  out.push({ benchmark: '1. Slack ack', goal: 'Trellis within 1.5× bare Bolt (p99)', measured: a ? `${(a.trellis.p99 / a.bare.p99).toFixed(2)}× (p99 ${ms(a.trellis.p99)} vs ${ms(a.bare.p99)}); p50 ${(a.trellis.p50 / a.bare.p50).toFixed(2)}×` : 'failed', met: a ? a.trellis.p99 <= 1.5 * a.bare.p99 : undefined });
+  const g = find(r.stores, 'lowdb-group', 100_000);
+  const n = find(r.stores, 'lowdb-naive', 100_000);
+  out.push({ benchmark: '2. Ingest', goal: 'at 100k, lowdb group commit ≥ 20× naive', measured: g && n ? `${(g.perSecond / n.perSecond).toFixed(1)}× (${rate(g.perSecond)} vs ${rate(n.perSecond)} answers/s)` : 'failed', met: g && n ? g.perSecond >= 20 * n.perSecond : undefined });
+  const pg = SIZES.map((s) => find(r.stores, 'pg', s)).filter((x): x is IngestResult => !!x);
+  const pgFlat = pg.length === SIZES.length ? Math.max(...pg.map((x) => x.perSecond)) / Math.min(...pg.map((x) => x.perSecond)) : undefined;
+  out.push({
+    benchmark: '2. Ingest',
+    goal: 'PostgreSQL ingest flat within 2× from 10k to 1M',
+    measured: pgFlat !== undefined ? `${pgFlat.toFixed(2)}× between fastest and slowest (${pg.map((x) => `${short(x.size)}: ${rate(x.perSecond)}/s`).join(', ')})` : r.stores?.pgSkipped ? `skipped: ${r.stores.pgSkipped}` : 'failed',
+    met: pgFlat !== undefined ? pgFlat <= 2 : undefined,
+  });
+  const f = r.fanout;
+  out.push({ benchmark: '4. Fan-out', goal: 'within 1.2× of the limit\'s minimum', measured: f ? `${f.ratio.toFixed(3)}× (${f.elapsedSeconds.toFixed(1)} s vs ${f.minimumSeconds.toFixed(0)} s)` : 'failed', met: f ? f.ratio <= 1.2 : undefined });
+  out.push({ benchmark: '4. Fan-out', goal: 'no 429 storm (under 1% of sends)', measured: f ? `${f.rateLimited} × 429` : 'failed', met: f ? f.rateLimited < f.members / 100 : undefined });
+  return out;
+}
+
+export function machineTable(m: Machine): string {
+  return table(
+    ['', ''],
+    [
+      ['CPU', `${m.cpu}, ${m.cores} cores (os.cpus())`],
+      ['RAM', `${(m.ramBytes / 2 ** 30).toFixed(1)} GiB`],
+      ['OS', m.os],
+      ['Node', m.node],
+      ['PostgreSQL', m.postgres],
+      ...(m.pgSettings ? [['PostgreSQL settings', Object.entries(m.pgSettings).map(([k, v]) => `${k}=${v}`).join(', ')]] : []),
+      ['Data files', `${m.tmpdir} (lowdb files are fsynced there)`],
+      ['Date', m.date],
+      ['Command', `\`${m.command}\`${m.seconds ? ` (took ${(m.seconds / 60).toFixed(1)} min)` : ''}`],
+      ['Load average (1 min)', `${m.loadStart.toFixed(2)} at the start, ${m.loadEnd?.toFixed(2) ?? '—'} at the end`],
+    ],
+  );
+}
+
+export function goalsTable(r: RunResults): string {
+  return table(['benchmark', 'goal', 'measured', 'status'], goals(r).map((g) => [g.benchmark, g.goal, g.measured, yes(g.met)]));
+}
+
+export function ackSection(a: AckResult | undefined, error?: string): string {
+  if (!a) return `Failed: ${error ?? 'not run'}`;
+  return [
+    table(
+      ['server', 'requests', 'p50', 'p99', 'max', 'mean'],
+      [
+        ['Trellis (validate, durable write, queue "Thanks")', a.requests, ms(a.trellis.p50), ms(a.trellis.p99), ms(a.trellis.max), ms(a.trellis.mean)],
+        ['bare Bolt (ack only)', a.bare.n, ms(a.bare.p50), ms(a.bare.p99), ms(a.bare.max), ms(a.bare.mean)],
+        ['ratio Trellis / bare', '', `${(a.trellis.p50 / a.bare.p50).toFixed(2)}×`, `${(a.trellis.p99 / a.bare.p99).toFixed(2)}×`, '', ''],
+      ],
+    ),
+    '',
+    `${a.requests / a.burstSize} bursts of ${a.burstSize} concurrent requests per server, alternating Trellis/bare in ABBA order, after one warm-up burst each (not counted); each burst starts once all three processes are idle (longest wait ${(a.longestQuietWaitMs / 1000).toFixed(1)} s). ` +
+      `Opening the round (\`survey now\`, ${a.stored.expected} members) and delivering its DMs took ${a.setupSeconds.toFixed(1)} s before measuring. ` +
+      `Afterwards Trellis held ${a.stored.answerSets} answer sets and ${a.stored.answered} answered invitations (expected ${a.stored.expected}, warm-up included); ` +
+      `TCP connections accepted: Trellis ${a.connections.trellis}, bare ${a.connections.bare} (keep-alive). ` +
+      `Rejected or unexpected acks: ${a.failures.length === 0 ? 'none' : a.failures.length}. Fake Slack calls: ${Object.entries(a.slackCalls).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    ...(a.failures.length ? ['', 'First failures:', ...a.failures.slice(0, 5).map((f) => `- ${f}`)] : []),
+    ...(a.warnings.length ? ['', `Trellis logged ${a.warnings.length} warnings/errors, e.g. \`${a.warnings[0]!.slice(0, 200)}\``] : []),
+  ].join('\n');
+}
+
+const KIND_LABEL: Record<IngestResult['kind'], string> = {
+  'lowdb-group': 'lowdb, group commit',
+  'lowdb-naive': 'lowdb, naive (one write per answer)',
+  pg: 'PostgreSQL',
+};
+
+export function ingestSection(s: StoresResult | undefined, error?: string): string {
+  if (!s) return `Failed: ${error ?? 'not run'}`;
+  const rows = SIZES.flatMap((size) =>
+    (['lowdb-group', 'lowdb-naive', 'pg'] as const).map((kind) => {
+      const r = find(s, kind, size);
+      if (!r) return [short(size), KIND_LABEL[kind], kind === 'pg' && s.pgSkipped ? 'skipped' : 'failed', '', '', '', '', ''];
+      return [short(size), KIND_LABEL[kind], `${r.timed}${kind === 'lowdb-naive' ? ' (small fixed sample)' : ''}`, r.concurrency, rate(r.perSecond), ms(r.p50), ms(r.p99), `${r.openSeconds.toFixed(1)} s`];
+    }),
+  );
+  const ratios = SIZES.map((size) => {
+    const g = find(s, 'lowdb-group', size);
+    const n = find(s, 'lowdb-naive', size);
+    return g && n ? `${short(size)}: ${(g.perSecond / n.perSecond).toFixed(1)}×` : `${short(size)}: —`;
+  });
+  return [
+    table(['answer sets stored', 'store', 'answers timed', 'writers', 'answers/s', 'p50 per answer', 'p99 per answer', 'store opened in'], rows),
+    '',
+    `Group commit over naive, answers/s: ${ratios.join(', ')}. Concurrent stores: ${CONCURRENCY} writers, each awaiting one save at a time, after a warm-up of 200 answers (not counted). ` +
+      'The naive store is timed on a small fixed number of sequential answers (200 at 10k, 20 at 100k, 5 at 1M) after one warm-up answer, because each one rewrites the whole file.',
+    '',
+    table(
+      ['answer sets', 'lowdb file', 'written in', 'PostgreSQL preload'],
+      s.preload.map((p) => [short(p.size), mb(p.lowdbBytes), `${p.lowdbSeconds.toFixed(1)} s`, p.pgSeconds !== undefined ? `${p.pgSeconds.toFixed(1)} s` : 'skipped']),
+    ),
+    ...(s.pgSkipped ? ['', `PostgreSQL skipped: ${s.pgSkipped}`] : []),
+  ].join('\n');
+}
+
+export function digestSection(d: DigestResult | undefined, s: StoresResult | undefined, errors: Record<string, string>): string {
+  const parts: string[] = [];
+  if (d) {
+    parts.push(
+      table(
+        ['digest (in memory)', 'median', 'p90'],
+        [
+          [`${d.members} members × 1 round (baseline)`, ms(d.baseline.median), ms(d.baseline.p90)],
+          [`${d.members} members × ${d.rounds} rounds (${d.answerSets} answer sets)`, ms(d.full.median), ms(d.full.p90)],
+          ['chart PNG (420 px)', ms(d.chartMs), `${d.pngBytes} bytes`],
+        ],
+      ),
+      '',
+      `${(d.full.median / d.baseline.median).toFixed(1)}× the baseline for 100× the rounds; RSS growth during that run ${mb(d.rssGrowth)}.`,
+    );
+  } else parts.push(`Digest benchmark failed: ${errors.digest ?? 'not run'}`);
+  parts.push('');
+  if (s && s.rss.length) {
+    parts.push(
+      table(
+        ['1M answer sets stored', 'store opened in', 'RSS after open', 'one digest (100 rounds × 200)', 'RSS after digest', 'RSS / heap used after full GC'],
+        s.rss.map((r) => [r.kind === 'lowdb' ? 'lowdb (whole file in memory)' : 'PostgreSQL', `${r.openSeconds.toFixed(1)} s`, mb(r.rssAfterOpen), ms(r.digestMs), mb(r.rssAfterDigest), `${mb(r.rssAfterGc)} / ${mb(r.heapUsedAfterGc)}`]),
+      ),
+      '',
+      `RSS of each child before it opened its store: ${s.rss.map((r) => `${r.kind} ${mb(r.rssStart)}`).join(', ')}.`,
+    );
+  } else parts.push(`RSS measurement failed: ${errors.stores ?? 'not run'}`);
+  return parts.join('\n');
+}
+
+export function fanoutSection(f: FanoutResult | undefined, error?: string): string {
+  if (!f) return `Failed: ${error ?? 'not run'}`;
+  return [
+    table(
+      ['members', 'fake Slack limit', 'Trellis pace', 'minimum (2,000 / limit)', 'elapsed to last DM', 'ratio', '429s', 'round opened and all DMs queued at'],
+      [[f.members, `chat.postMessage ${f.limitPerMinute}/min (+1/s per channel)`, `TRELLIS_SLACK_POSTS_PER_SECOND=${f.postsPerSecond}`, `${f.minimumSeconds.toFixed(0)} s`, `${f.elapsedSeconds.toFixed(1)} s`, `${f.ratio.toFixed(3)}×`, f.rateLimited, f.queuedSeconds !== undefined ? `${f.queuedSeconds.toFixed(1)} s` : '—']],
+    ),
+    '',
+    `First DM ${f.firstDmSeconds.toFixed(2)} s after the command. DMs delivered per 10 s: ${f.perTenSeconds.join(', ')}. Trellis's reply: "${f.reply}"`,
+    ...(f.warnings.length ? ['', `Trellis logged ${f.warnings.length} warnings/errors, e.g. \`${f.warnings[0]!.slice(0, 200)}\``] : []),
+  ].join('\n');
+}
