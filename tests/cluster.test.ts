@@ -168,7 +168,7 @@ describePg('three instances on one PostgreSQL', () => {
       const answering = await waitFor(() => {
         const reached = members.filter((m) => checkIns(m.userId).length > 0);
         return reached.length >= ANSWERING ? reached.slice(0, ANSWERING) : undefined;
-      }, 30_000);
+      }, 90_000);
       for (const [i, m] of answering.entries()) await answer(m, round.id, i % 2 ? a : b, i % 2 ? b : a);
       const silent = members.filter((m) => !answering.includes(m));
 

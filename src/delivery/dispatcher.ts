@@ -32,6 +32,7 @@ export interface DispatcherOptions {
 }
 
 const WAIT_IN_CLAIM_MS = 5_000;
+const CLAIM_BATCH = 8;
 const KEEP_FINISHED_DAYS = 30;
 
 export class Dispatcher {
@@ -44,6 +45,8 @@ export class Dispatcher {
   private readonly retryBaseMs: number;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly claiming = new Set<Promise<number>>();
+  /** Claimed messages waiting for room under a rate limit. */
+  private pacing = 0;
   private running = false;
   private loop?: Promise<void>;
   private nudge?: () => void;
@@ -91,7 +94,9 @@ export class Dispatcher {
   private async run() {
     while (this.running) {
       const room = this.concurrency - this.inFlight.size;
-      const claimed = room > 0 ? await this.claim(room) : 0;
+      // Claim only what can go soon: a claimed message waits its turn under this
+      // instance's lease, and would wait the lease out if the instance died.
+      const claimed = room > 0 && this.pacing < CLAIM_BATCH ? await this.claim(Math.min(room, CLAIM_BATCH)) : 0;
       if (claimed === 0) await this.idle();
       else if (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
       await this.prune();
@@ -192,9 +197,14 @@ export class Dispatcher {
     if (!(await this.settle(marked))) return FAILED;
     Object.assign(entry, marked);
     // Wait until every bucket has room before booking, so one busy conversation does not push the shared buckets into the future.
-    for (let free = this.limiter.waitFor(buckets); free > 0; free = this.limiter.waitFor(buckets)) await sleep(free);
-    const delay = this.limiter.reserve(buckets);
-    if (delay > 0) await sleep(delay);
+    this.pacing++;
+    try {
+      for (let free = this.limiter.waitFor(buckets); free > 0; free = this.limiter.waitFor(buckets)) await sleep(free);
+      const delay = this.limiter.reserve(buckets);
+      if (delay > 0) await sleep(delay);
+    } finally {
+      this.pacing--;
+    }
     return this.attempt(entry, send, false);
   }
 

@@ -168,6 +168,10 @@ export async function runAck(log: (line: string) => void): Promise<AckResult> {
       longestQuietWaitMs,
     };
   } finally {
-    for (const c of children.reverse()) await c.stop();
+    for (const c of children.reverse()) {
+      const t = performance.now();
+      await c.stop();
+      if (performance.now() - t > 5_000) log(`  stopping ${c.name} took ${((performance.now() - t) / 1000).toFixed(0)} s`);
+    }
   }
 }
