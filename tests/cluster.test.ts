@@ -77,7 +77,7 @@ describePg('three instances on one PostgreSQL', () => {
       inviteCode: 'CLUS-TER1',
       createdAt: now.toISOString(),
       schedule: { cadence: 'weekly', day: WEEKDAYS[slot.getUTCDay()]!, time: hhmm, since: new Date(slot.getTime() - 1000).toISOString() },
-      survey: { remindAfterMinutes: 1, windowMinutes: 30 },
+      survey: { remindAfterMinutes: 2, windowMinutes: 30 },
     };
     await store.savePartnership(p);
     await store.saveOrganisation({ id: 'o1', partnershipId: p.id, name: 'City Council', sector: 'public' });
@@ -164,7 +164,7 @@ describePg('three instances on one PostgreSQL', () => {
       expect(rounds).toHaveLength(1);
       const round = rounds[0]!;
 
-      // Some answer straight away (before the reminder is due, a minute after opening), through both surviving instances.
+      // Some answer straight away (before the reminder is due, two minutes after opening), through both surviving instances.
       const answering = await waitFor(() => {
         const reached = members.filter((m) => checkIns(m.userId).length > 0);
         return reached.length >= ANSWERING ? reached.slice(0, ANSWERING) : undefined;
@@ -175,7 +175,7 @@ describePg('three instances on one PostgreSQL', () => {
       // Every member gets their check-in, the killed instance's share included (after its lease runs out).
       await waitFor(() => (members.every((m) => checkIns(m.userId).length >= 1) ? true : undefined), 120_000);
 
-      // The reminder falls due a minute after opening, once across the cluster.
+      // The reminder falls due two minutes after opening, once across the cluster.
       await waitFor(() => (silent.every((m) => reminders(m.userId).length >= 1) ? true : undefined), 150_000);
       // Give any duplicate time to show itself.
       await new Promise((r) => setTimeout(r, 3_000));
