@@ -26,6 +26,8 @@ export interface Store {
   saveRound(r: Round): Promise<void>;
 
   invitations(roundId: string): Promise<Invitation[]>;
+  /** One person's invitation to one round (the hot path when answering: no need to copy everyone's). */
+  invitation(roundId: string, memberId: string): Promise<Invitation | undefined>;
   saveInvitation(i: Invitation): Promise<void>;
 
   answerSet(roundId: string, key: string): Promise<AnswerSet | undefined>;

@@ -29,7 +29,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const text = JSON.stringify(data, null, 1);
+    // Compact: the whole file is serialised on every commit, so its size is the cost of each one.
+    const text = JSON.stringify(data);
     const tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.tmp`);
     const handle = await open(tmp, 'w', 0o600);
     try {
@@ -50,15 +51,17 @@ export class DurableJsonFile<T> implements Adapter<T> {
 }
 
 /**
- * Serialises writes and folds every change requested while a write is queued
- * into that one write: callers resolve only once their change is on disk.
+ * Group commit: serialises writes and folds every change requested while a
+ * write is queued — or within `gatherMs` of the first — into that one write.
+ * Callers resolve only once their change is on disk.
  */
-export function coalesce(write: () => Promise<void>): () => Promise<void> {
+export function coalesce(write: () => Promise<void>, gatherMs = 2): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
   let queued: Promise<void> | undefined;
   return () => {
     queued ??= running
       .catch(() => undefined)
+      .then(() => new Promise((r) => setTimeout(r, gatherMs)))
       .then(() => {
         queued = undefined;
         running = write();

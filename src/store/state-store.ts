@@ -82,11 +82,29 @@ export class StateStore implements Store {
   }
 
   async invitations(roundId: string) {
-    return copy(this.state.invitations.filter((i) => i.roundId === roundId));
+    return copy(this.invitationIndex().get(roundId)?.map((at) => this.state.invitations[at]!) ?? []);
+  }
+  async invitation(roundId: string, memberId: string) {
+    return copy(this.invitationIndex().get(roundId)?.map((at) => this.state.invitations[at]!).find((i) => i.memberId === memberId));
   }
   async saveInvitation(i: Invitation) {
-    upsert(this.state.invitations, i, (x) => x.roundId === i.roundId && x.memberId === i.memberId);
+    const at = this.invitationIndex().get(i.roundId)?.find((x) => this.state.invitations[x]!.memberId === i.memberId);
+    if (at !== undefined) this.state.invitations[at] = copy(i);
+    else {
+      this.state.invitations.push(copy(i));
+      this.invitationIndex().get(i.roundId)?.push(this.state.invitations.length - 1) ?? this.byRound!.set(i.roundId, [this.state.invitations.length - 1]);
+    }
     await this.persist();
+  }
+
+  /** Positions of each round's invitations: answering looks its own up among thousands. Rebuilt after compaction. */
+  private byRound?: Map<string, number[]>;
+  private invitationIndex(): Map<string, number[]> {
+    if (!this.byRound) {
+      this.byRound = new Map();
+      this.state.invitations.forEach((inv, at) => (this.byRound!.get(inv.roundId) ?? this.byRound!.set(inv.roundId, []).get(inv.roundId)!).push(at));
+    }
+    return this.byRound;
   }
 
   async answerSet(roundId: string, key: string) {
@@ -158,6 +176,7 @@ export class StateStore implements Store {
     if (!round) return;
     round.tally = { ...tally };
     this.state.invitations = this.state.invitations.filter((i) => i.roundId !== roundId);
+    this.byRound = undefined;
     await this.persist();
   }
 

@@ -63,7 +63,7 @@ async function findInvitedReview(deps: Deps, caller: Caller, value: string): Pro
   const member = x && (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === x.partnershipId);
   if (!x || !review || !member) return { ok: false, reply: failure("That review isn't one you can answer.") };
   if (review.closedAt) return { ok: false, reply: failure('This review has closed, so nothing was recorded. Thank you for wanting to take part.') };
-  if (!(await deps.store.invitations(review.id)).some((i) => i.memberId === member.id)) return { ok: false, reply: failure('This review asks the members of the organisations party to the protocol, so it is not yours to answer.') };
+  if (!(await deps.store.invitation(review.id, member.id))) return { ok: false, reply: failure('This review asks the members of the organisations party to the protocol, so it is not yours to answer.') };
   return { ok: true, p: (await deps.store.partnership(x.partnershipId))!, x, reviewId: review.id, memberId: member.id };
 }
 
@@ -109,7 +109,7 @@ export async function submitReview(deps: Deps, caller: Caller, value: string, va
   const member = (await deps.store.members(f.p.id)).find((m) => m.id === f.memberId)!;
   const org = (await deps.store.organisations(f.p.id)).find((o) => o.id === member.organisationId);
   await deps.store.saveAnswerSet({ roundId: f.reviewId, key: answerKey(deps.secret, f.memberId, f.reviewId), ...(org ? { organisationId: org.id, sector: org.sector } : {}), values: scored, choices: { [RECOMMENDATION]: rec! }, ...(comment ? { comment } : {}) });
-  const inv = (await deps.store.invitations(f.reviewId)).find((i) => i.memberId === f.memberId)!;
+  const inv = (await deps.store.invitation(f.reviewId, f.memberId))!;
   if (!inv.answered) await deps.store.saveInvitation({ ...inv, answered: true });
   if (inv.delivery) void deps.messenger.update(inv.delivery, success('Thanks — answered. You can change your view until the review closes.', { title: `Review: ${f.x.title}`, buttons: [{ actionId: OPEN_REVIEW, label: 'See or change my answers', value, opensForm: true }] })).catch(() => undefined);
   return success('Thanks — your view is in. You can change it until the review closes.');

@@ -37,7 +37,7 @@ async function findInvited(deps: Deps, caller: Caller, roundId: string): Promise
   const partnership = await deps.store.partnership(round.partnershipId);
   const tz = partnership?.timezone ?? 'UTC';
   if (round.closedAt) return { ok: false, reply: failure(`This check-in closed on ${formatLocal(round.closedAt, tz)}, so nothing was recorded. Thank you for wanting to answer — the next one will come to you.`) };
-  const invited = (await deps.store.invitations(roundId)).some((i) => i.memberId === member.id);
+  const invited = (await deps.store.invitation(roundId, member.id)) !== undefined;
   if (!invited && member.role === 'critical-friend') return { ok: false, reply: failure('Check-ins are for the partners; as the critical friend you stand outside them and are not asked.') };
   if (!invited) return { ok: false, reply: failure('This check-in opened before you joined, so it is not yours to answer. The next one will come to you.') };
   return { ok: true, round, member };
@@ -109,7 +109,7 @@ export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string,
     ...(comment ? { comment } : {}),
   };
   await deps.store.saveAnswerSet(set);
-  const invitation = (await deps.store.invitations(round.id)).find((i) => i.memberId === member.id)!;
+  const invitation = (await deps.store.invitation(round.id, member.id))!;
   const partnership = (await deps.store.partnership(round.partnershipId))!;
   if (!invitation.answered) await deps.store.saveInvitation({ ...invitation, answered: true });
   // Queued, not sent: the person is waiting on the form (Teams allows a dialog a few seconds), not on the DM.
@@ -122,7 +122,7 @@ export async function openCheckInButtons(deps: Deps, memberships: Member[]): Pro
   const buttons: Button[] = [];
   for (const m of memberships) {
     const round = (await deps.store.rounds(m.partnershipId)).find((r) => !r.closedAt);
-    const invitation = round && (await deps.store.invitations(round.id)).find((i) => i.memberId === m.id);
+    const invitation = round && (await deps.store.invitation(round.id, m.id));
     if (!round || !invitation) continue;
     const name = (await deps.store.partnership(m.partnershipId))?.name ?? '';
     const button = answerButton(round, invitation.answered ? `${name}: see or change my answers` : `${name}: answer check-in #${round.number}`);

@@ -11,7 +11,7 @@ interface LocalDate {
 }
 
 function localParts(at: number, tz: string) {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(at));
+  const parts = formatter(tz, 'parts', { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(at));
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return { y: get('year'), m: get('month'), d: get('day'), hh: get('hour'), mm: get('minute'), ss: get('second') };
 }
@@ -88,5 +88,14 @@ export function nextSlot(s: Schedule, tz: string, now: number): number {
 }
 
 export function formatLocal(at: number | string, tz: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: tz, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(at));
+  return formatter(tz, 'local', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(at));
+}
+
+// Building a formatter costs far more than using one, and every check-in message formats dates.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string, kind: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${kind}\u0000${tz}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hourCycle: 'h23', ...options })));
+  return f;
 }

@@ -141,6 +141,9 @@ class PostgresStore implements PgStore {
   invitations(roundId: string) {
     return this.all<Invitation>('SELECT doc FROM invitations WHERE round_id = $1 ORDER BY seq', [roundId]);
   }
+  invitation(roundId: string, memberId: string) {
+    return this.first<Invitation>('SELECT doc FROM invitations WHERE round_id = $1 AND member_id = $2', [roundId, memberId]);
+  }
   saveInvitation(i: Invitation) {
     return this.save('invitations', i);
   }
