@@ -17,6 +17,8 @@ import { summarise, type Summary } from './lib/stats.js';
 
 export const ACK_BURSTS = 10;
 export const ACK_BURST_SIZE = 100;
+/** Requests sent one at a time after the bursts, for each server's unloaded latency. */
+export const ACK_SINGLES = 20;
 
 export interface AckResult {
   trellis: Summary;
@@ -31,6 +33,8 @@ export interface AckResult {
   slackCalls: Record<string, number>;
   /** Waiting for all three processes to go quiet before each burst: the longest wait, in ms. */
   longestQuietWaitMs: number;
+  /** The same requests one at a time (no concurrency): what one request costs on an idle server. */
+  single: { trellis: Summary; bare: Summary };
 }
 
 type View = { blocks: { block_id?: string; element?: { type?: string; options?: { text: unknown; value: string }[] } }[]; private_metadata?: string } & Record<string, unknown>;
@@ -97,7 +101,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 export async function runAck(log: (line: string) => void): Promise<AckResult> {
-  const members = ACK_BURSTS * ACK_BURST_SIZE + ACK_BURST_SIZE; // the last 100 warm up
+  // Members 0–999 answer in the bursts, the next 100 in the warm-up, the last ones one at a time.
+  const members = ACK_BURSTS * ACK_BURST_SIZE + ACK_BURST_SIZE + ACK_SINGLES;
   const children: Child[] = [];
   try {
     const slack = spawnChild('hosts/fake-slack.ts', {}, { name: 'fake Slack' });
@@ -131,7 +136,8 @@ export async function runAck(log: (line: string) => void): Promise<AckResult> {
     const quiet = async () => {
       longestQuietWaitMs = Math.max(longestQuietWaitMs, await untilQuiet(children.map((c) => c.proc.pid!)));
     };
-    const warm = bodies.slice(members - ACK_BURST_SIZE);
+    const bursts = ACK_BURSTS * ACK_BURST_SIZE;
+    const warm = bodies.slice(bursts, bursts + ACK_BURST_SIZE);
     // Warm-up (connections, JIT), not counted.
     await quiet();
     await burst(trellisUrl, warm, trellisCheck, failures);
@@ -150,6 +156,15 @@ export async function runAck(log: (line: string) => void): Promise<AckResult> {
       log(`  burst ${b + 1}/${ACK_BURSTS}: Trellis p50 ${summarise(latency.trellis.slice(-ACK_BURST_SIZE)).p50.toFixed(1)} ms, bare Bolt p50 ${summarise(latency.bare.slice(-ACK_BURST_SIZE)).p50.toFixed(1)} ms`);
     }
 
+    const single = { trellis: [] as number[], bare: [] as number[] };
+    await quiet();
+    for (const body of bodies.slice(bursts + ACK_BURST_SIZE)) {
+      single.trellis.push(...(await burst(trellisUrl, [body], trellisCheck, failures)));
+      await sleep(50);
+      single.bare.push(...(await burst(bareUrl, [body], bareCheck, failures)));
+      await sleep(50);
+    }
+
     const round = await trellis.ask<RoundState>({ type: 'round' });
     const tStats = await trellis.ask<ChildMessage & { connections: number; warnings: string[]; warningCount: number }>({ type: 'stats' });
     const bStats = await bare.ask<ChildMessage & { connections: number }>({ type: 'stats' });
@@ -166,6 +181,7 @@ export async function runAck(log: (line: string) => void): Promise<AckResult> {
       warnings: tStats.warnings,
       slackCalls: sStats.byMethod,
       longestQuietWaitMs,
+      single: { trellis: summarise(single.trellis), bare: summarise(single.bare) },
     };
   } finally {
     for (const c of children.reverse()) {

@@ -32,6 +32,8 @@ export interface IngestResult extends ChildMessage {
   p50: number;
   p99: number;
   max: number;
+  /** Mean time inside saveAnswerSet before it first yields (lowdb: the in-memory update), ms. */
+  syncMsPerAnswer: number;
 }
 
 export interface RssResult extends ChildMessage {

@@ -108,12 +108,17 @@ export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string,
     values: scored,
     ...(comment ? { comment } : {}),
   };
-  await deps.store.saveAnswerSet(set);
   const invitation = (await deps.store.invitation(round.id, member.id))!;
   const partnership = (await deps.store.partnership(round.partnershipId))!;
-  if (!invitation.answered) await deps.store.saveInvitation({ ...invitation, answered: true });
-  // Queued, not sent: the person is waiting on the form (Teams allows a dialog a few seconds), not on the DM.
-  if (invitation.delivery) await deps.messenger.update(invitation.delivery, thanksMessage(partnership, round)).catch(() => undefined);
+  // Side by side, so the answer, the "answered" mark and the queued thanks (not
+  // sent: the person is waiting on the form, not on the DM) are made durable in
+  // one commit rather than three in a row. Each is a replace, so a retry after
+  // a partial failure is safe.
+  await Promise.all([
+    deps.store.saveAnswerSet(set),
+    invitation.answered ? undefined : deps.store.saveInvitation({ ...invitation, answered: true }),
+    invitation.delivery ? deps.messenger.update(invitation.delivery, thanksMessage(partnership, round)).catch(() => undefined) : undefined,
+  ]);
   return success(`Thanks — your answers are in. You can change them until ${formatLocal(round.closesAt, partnership.timezone)}.`);
 }
 
