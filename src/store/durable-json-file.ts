@@ -52,16 +52,14 @@ export class DurableJsonFile<T> implements Adapter<T> {
 
 /**
  * Group commit: serialises writes and folds every change requested while a
- * write is queued — or within `gatherMs` of the first — into that one write.
- * Callers resolve only once their change is on disk.
+ * write is queued into that one write. Callers resolve only once their change is on disk.
  */
-export function coalesce(write: () => Promise<void>, gatherMs = 2): () => Promise<void> {
+export function coalesce(write: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
   let queued: Promise<void> | undefined;
   return () => {
     queued ??= running
       .catch(() => undefined)
-      .then(() => new Promise((r) => setTimeout(r, gatherMs)))
       .then(() => {
         queued = undefined;
         running = write();

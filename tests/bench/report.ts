@@ -17,6 +17,8 @@ export interface Machine {
   tmpdir: string;
   date: string;
   command: string;
+  /** The commit measured. */
+  code: string;
   seconds?: number;
   /** 1-minute load averages when the run started and ended (os.loadavg()): anything else busy on the machine shows here. */
   loadStart: number;
@@ -78,6 +80,7 @@ export function machineTable(m: Machine): string {
       ['PostgreSQL', m.postgres],
       ...(m.pgSettings ? [['PostgreSQL settings', Object.entries(m.pgSettings).map(([k, v]) => `${k}=${v}`).join(', ')]] : []),
       ['Data files', `${m.tmpdir} (lowdb files are fsynced there)`],
+      ['Code', m.code],
       ['Date', m.date],
       ['Command', `\`${m.command}\`${m.seconds ? ` (took ${(m.seconds / 60).toFixed(1)} min)` : ''}`],
       ['Load average (1 min)', `${m.loadStart.toFixed(2)} at the start, ${m.loadEnd?.toFixed(2) ?? '—'} at the end`],

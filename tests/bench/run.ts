@@ -6,6 +6,7 @@
 //   3. digest computation, and process RSS with 1M answers stored (digest.bench.ts, stores.ts)
 //   4. fan-out of a round to 2,000 members under Slack's limits (fanout.ts)
 // Servers, stores and memory measurements each run in a child process.
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -40,6 +41,17 @@ async function step<T>(name: string, results: RunResults, work: () => Promise<T>
   }
 }
 
+/** The commit measured, and whether the working tree differed from it. */
+function codeVersion(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8' }).trim();
+    const changed = git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).length;
+    return `${git('rev-parse', '--short', 'HEAD')} (${git('log', '-1', '--format=%s').slice(0, 80)})${changed ? `, plus uncommitted changes to ${changed} file(s)` : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
 async function main() {
   const pgDown = await pgProblem();
   const results: RunResults = {
@@ -54,6 +66,7 @@ async function main() {
       tmpdir: tmpdir(),
       date: new Date().toISOString(),
       command: 'npm run bench',
+      code: codeVersion(),
       loadStart: loadavg()[0]!,
     },
     errors: {},
