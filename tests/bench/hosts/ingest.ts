@@ -26,6 +26,8 @@ export interface IngestInput {
   warmup: number;
   timed: number;
   concurrency: number;
+  /** Repeated runs on one database: new keys start after the earlier runs' (which are still in the open round). */
+  earlierRuns?: number;
 }
 
 async function openFor(input: IngestInput): Promise<Store> {
@@ -75,15 +77,16 @@ runAsChild(async () => {
   if (!round || round.closedAt) throw new Error(`no open round ${OPEN_ROUND} in the preloaded data`);
   const rnd = prng(7);
   const make = (from: number, n: number) => Array.from({ length: n }, (_, i) => newAnswer(round, from + i, rnd));
-  const warm = make(0, input.warmup);
-  const timed = make(input.warmup, input.timed);
+  const earlier = (input.earlierRuns ?? 0) * (input.warmup + input.timed);
+  const warm = make(earlier, input.warmup);
+  const timed = make(earlier + input.warmup, input.timed);
 
   await ingest(store, warm, input.concurrency);
   const { latencies, seconds, syncMs } = await ingest(store, timed, input.concurrency);
 
   // Every answer is really there.
   const stored = (await store.answerSets(OPEN_ROUND)).length;
-  if (stored !== input.warmup + input.timed) throw new Error(`${stored} answer sets in the open round after saving ${input.warmup + input.timed}`);
+  if (stored !== earlier + input.warmup + input.timed) throw new Error(`${stored} answer sets in the open round after saving ${earlier + input.warmup + input.timed}`);
   if (input.kind === 'pg') await store.close();
   // lowdb: every save has already been awaited, so it is on disk; closing would only write the file once more.
   const s = summarise(latencies);
