@@ -23,7 +23,12 @@ export class StateStore implements Store {
   constructor(
     protected readonly state: State = emptyState(),
     private readonly persist: () => Promise<void> = async () => {},
-  ) {}
+  ) {
+    // Answer sets are kept in key order (see saveAnswerSet), which lets lookups
+    // bisect; a file from before that rule is put in order in memory (stable, nothing dropped).
+    const sets = state.answerSets;
+    if (sets.some((x, i) => i > 0 && sets[i - 1]!.key > x.key)) sets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
 
   async partnership(id: string) {
     return copy(this.state.partnerships.find((p) => p.id === id));
@@ -108,22 +113,40 @@ export class StateStore implements Store {
   }
 
   async answerSet(roundId: string, key: string) {
-    return copy(this.state.answerSets.find((a) => a.roundId === roundId && a.key === key));
+    const i = this.answerSetAt(roundId, key);
+    return i === -1 ? undefined : copy(this.state.answerSets[i]);
   }
   async answerSets(roundId: string) {
     return copy(this.state.answerSets.filter((a) => a.roundId === roundId));
   }
   async saveAnswerSet(a: AnswerSet) {
     const list = this.state.answerSets;
-    const i = list.findIndex((x) => x.roundId === a.roundId && x.key === a.key);
+    const i = this.answerSetAt(a.roundId, a.key);
     if (i !== -1) list[i] = copy(a);
-    else {
-      // Kept in key order, not arrival order: position in the file must not
-      // line up with the order people were recorded as having answered.
-      const at = list.findIndex((x) => x.key > a.key);
-      list.splice(at === -1 ? list.length : at, 0, copy(a));
-    }
+    // Kept in key order, not arrival order: position in the file must not
+    // line up with the order people were recorded as having answered.
+    else list.splice(this.afterKey(a.key), 0, copy(a));
     await this.persist();
+  }
+
+  /** Where the set for this round and key is, by bisection over the key order; -1 when absent. */
+  private answerSetAt(roundId: string, key: string): number {
+    const list = this.state.answerSets;
+    for (let i = this.afterKey(key) - 1; i >= 0 && list[i]!.key === key; i--) if (list[i]!.roundId === roundId) return i;
+    return -1;
+  }
+
+  /** The first position whose key sorts after `key`. */
+  private afterKey(key: string): number {
+    const list = this.state.answerSets;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.key <= key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   async customItems(partnershipId: string) {

@@ -1,7 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemoryStore } from '../../src/store/state-store.js';
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore, StateStore } from '../../src/store/state-store.js';
+import { emptyState } from '../../src/store/state.js';
 import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import { openPgStore } from '../../src/store/pg/pg-store.js';
 import { describePg, truncateAll, useThrowawayDb } from '../helpers/pg.js';
@@ -20,5 +22,18 @@ describePg('PostgreSQL', () => {
   storeContract('postgres', async () => {
     await truncateAll(db.url);
     return { store: await openPgStore(db.url), reopen: () => openPgStore(db.url) };
+  });
+});
+
+describe('answer sets from a file written before they were kept in key order', () => {
+  it('are put in key order on open, so lookups and replacements still find them', async () => {
+    const set = (key: string, value: 1 | 2 | 3 | 4 | 5) => ({ roundId: 'r1', key: key.repeat(64), values: { 'trust-1': value } });
+    const state = { ...emptyState(), answerSets: [set('c', 1), set('a', 2), set('b', 3)] };
+    const store = new StateStore(state);
+    expect(state.answerSets.map((a) => a.key[0])).toEqual(['a', 'b', 'c']);
+    expect((await store.answerSet('r1', 'c'.repeat(64)))?.values).toEqual({ 'trust-1': 1 });
+    await store.saveAnswerSet(set('c', 5));
+    expect(await store.answerSets('r1')).toHaveLength(3);
+    expect((await store.answerSet('r1', 'c'.repeat(64)))?.values).toEqual({ 'trust-1': 5 });
   });
 });
