@@ -31,7 +31,7 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
   registerRoutes(app, deps);
   registerTaskRoutes(app, deps);
   // Check-ins and reminders reach people in their personal chat with the bot.
-  deps.messengers.register('teams', createTeamsMessenger({ adapter, appId: config.appId ?? '', store: deps.store, log }));
+  deps.messengers.register('teams', createTeamsMessenger({ adapter, appId: config.appId ?? '', store: deps.store }));
   app.error(async (context, err) => {
     reportError(log, 'teams turn', err);
     await context.sendActivity(renderReply(failure(SORRY))).catch((e: unknown) => reportError(log, 'teams error reply', e));

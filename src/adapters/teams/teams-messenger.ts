@@ -8,7 +8,6 @@ import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import type { Message } from '../../core/message.js';
 import type { Store } from '../../core/ports.js';
-import type { Logger } from '../../log.js';
 import { DeliveryFailure, retryAfterMs } from '../../delivery/delivery-failure.js';
 import type { Bucket } from '../../delivery/rate-limiter.js';
 import type { PlatformMessenger, SendKind } from '../messenger-hub.js';
@@ -22,13 +21,12 @@ export interface TeamsMessengerDeps {
    */
   appId: string;
   store: Store;
-  log: Logger;
 }
 
 const privateDelivery = z.object({ platform: z.literal('teams'), userId: z.string().min(1), activityId: z.string().min(1) });
 const channelDelivery = z.object({ platform: z.literal('teams'), conversationId: z.string().min(1), activityId: z.string().min(1) });
 
-export function createTeamsMessenger({ adapter, appId, store, log }: TeamsMessengerDeps): PlatformMessenger {
+export function createTeamsMessenger({ adapter, appId, store }: TeamsMessengerDeps): PlatformMessenger {
   /** The person's personal chat with the bot; never a channel, whatever the store holds. */
   const personalChat = async (userId: string): Promise<Partial<ConversationReference> | undefined> => {
     const reference = (await store.conversation('teams', userId))?.reference as Partial<ConversationReference> | undefined;
