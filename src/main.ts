@@ -16,8 +16,8 @@ async function main() {
     level: config.logLevel,
     secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken, config.slack?.appToken, config.teams?.appPassword, passwordIn(config.databaseUrl)],
   });
-  const { store, kind } = await openStore(config);
   const secret = resolveSecret(config, log);
+  const { store, kind } = await openStore(config, secret);
   if (config.teams && !config.teams.authenticated) {
     log.warn('!!! TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts requests from ANYONE. Use this only for local testing, never on a reachable host. !!!');
   }

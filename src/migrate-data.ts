@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TrellisError } from './core/errors.js';
+import { existingSecret } from './secret.js';
 import { openLowdbStore } from './store/lowdb-store.js';
 import { describeDatabase, redact } from './store/pg/connection.js';
 import { openPgStore, type Counts } from './store/pg/pg-store.js';
@@ -16,10 +17,11 @@ import type { State } from './store/state.js';
 
 export const DEFAULT_DATA_FILE = 'data/trellis.json';
 
-export async function migrateData(from: string, to: string, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<Counts> {
+/** `secret`: the TRELLIS_SECRET Trellis runs with, which seals the file's journal (its latest changes). */
+export async function migrateData(from: string, to: string, secret: string, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<Counts> {
   // openLowdbStore would create a missing file: an empty copy is never what was meant.
   if (!existsSync(from)) throw new TrellisError('CONFIG_INVALID', `There is no data file at ${from}. Pass --from FILE or set TRELLIS_DATA.`);
-  const file = await openLowdbStore(from).catch((err: unknown) => {
+  const file = await openLowdbStore(from, secret).catch((err: unknown) => {
     if (err instanceof TrellisError && /in use by another Trellis process/.test(err.message)) {
       throw new TrellisError(err.code, `${err.message.replace(/ Stop it first.*$/, '')} Stop Trellis, then run migrate-data again; nothing was changed.`);
     }
@@ -63,14 +65,16 @@ async function main(): Promise<void> {
     }
   })();
   if (values.help) {
-    process.stdout.write(`Usage: npm run migrate-data -- [--from ${DEFAULT_DATA_FILE}] [--to postgres://user:password@host:5432/trellis]\n` + 'Defaults: TRELLIS_DATA and DATABASE_URL. Stop Trellis first; the database must be empty.\n');
+    process.stdout.write(`Usage: npm run migrate-data -- [--from ${DEFAULT_DATA_FILE}] [--to postgres://user:password@host:5432/trellis]\n` + 'Defaults: TRELLIS_DATA and DATABASE_URL. Needs TRELLIS_SECRET (or trellis.secret beside the file). Stop Trellis first; the database must be empty.\n');
     return;
   }
   const from = values.from ?? (process.env.TRELLIS_DATA?.trim() || DEFAULT_DATA_FILE);
   const to = values.to ?? process.env.DATABASE_URL?.trim();
   if (!to) throw new TrellisError('CONFIG_INVALID', 'No target database: pass --to postgres://user:password@host:5432/trellis or set DATABASE_URL.');
+  const secret = existingSecret({ secret: process.env.TRELLIS_SECRET?.trim(), dataFile: from });
+  if (!secret) throw new TrellisError('CONFIG_INVALID', `migrate-data needs the TRELLIS_SECRET Trellis runs with (set it, or keep trellis.secret beside ${from}): the latest changes are sealed in the data file's journal. Nothing was changed.`);
   try {
-    await migrateData(from, to);
+    await migrateData(from, to, secret);
   } catch (err) {
     // Whatever the driver said, the password in the URL never reaches the terminal.
     if (err instanceof Error) err.message = redact(err.message, to);

@@ -9,7 +9,8 @@ import type { Logger } from './log.js';
 
 export const secretFileFor = (dataFile: string) => join(dirname(dataFile), 'trellis.secret');
 
-export function resolveSecret(config: Config, log: Logger): string {
+/** TRELLIS_SECRET, or the one kept beside the data file; undefined if there is neither. */
+export function existingSecret(config: Pick<Config, 'secret' | 'dataFile'>): string | undefined {
   if (config.secret) return config.secret;
   const file = secretFileFor(config.dataFile);
   try {
@@ -18,7 +19,14 @@ export function resolveSecret(config: Config, log: Logger): string {
     return secret;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return undefined;
   }
+}
+
+export function resolveSecret(config: Config, log: Logger): string {
+  const existing = existingSecret(config);
+  if (existing) return existing;
+  const file = secretFileFor(config.dataFile);
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   log.warn(`Generated TRELLIS_SECRET for the playground and kept it in ${file}. Back it up with the data file; set TRELLIS_SECRET before connecting Slack or Teams.`);

@@ -33,7 +33,7 @@ export interface RunningServer {
   server: Server;
   /** Runs everything due now, as the scheduler does each minute, and delivers what that queued. */
   tick(): Promise<void>;
-  /** Delivers every queued message that is due and waits until each is settled. */
+  /** Delivers every queued message that is due and waits until each is settled, and the adapters' deferred work (App Home refreshes) is done. */
   drain(): Promise<void>;
   close(): Promise<void>;
 }
@@ -66,15 +66,19 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const scheduler = schedule ? startScheduler(() => trellis.tick(), { log, store, expression: config.tickCron }) : undefined;
   url = `http://localhost:${(server.address() as AddressInfo).port}`;
   log.info('Trellis is listening', { url, adapters: adapters.map((a) => a.name), store: storeKind });
+  const drain = async () => {
+    await dispatcher.drain();
+    await Promise.all(adapters.map((a) => a.idle?.()));
+  };
 
   return {
     url,
     server,
     tick: async () => {
       await trellis.tick();
-      await dispatcher.drain();
+      await drain();
     },
-    drain: () => dispatcher.drain(),
+    drain,
     close: async () => {
       await scheduler?.stop();
       await dispatcher.stop();

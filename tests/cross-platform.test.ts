@@ -157,7 +157,7 @@ describe('one partnership across Slack and Teams', () => {
   });
 
   it('stores and logs nothing that links an answer to a person', async () => {
-    const data = JSON.parse(await readFile(trellis.dataFile, 'utf8')) as Json;
+    const data = JSON.parse(await trellis.data()) as Json;
     const answers = JSON.stringify(data.answerSets);
     const people = [...SLACK_PEOPLE, ...TEAMS_PEOPLE];
     for (const p of people) for (const s of [p.id, p.name]) expect(answers).not.toContain(s);

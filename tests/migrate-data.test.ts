@@ -13,6 +13,7 @@ import { openLowdbStore } from '../src/store/lowdb-store.js';
 import { openPgStore } from '../src/store/pg/pg-store.js';
 import { createThrowawayDb, describePg } from './helpers/pg.js';
 import { partnership } from './store/store-contract.js';
+import { TEST_SECRET } from './helpers/start-trellis.js';
 
 const run = promisify(execFile);
 const hex = (n: number) => n.toString(16).padStart(64, '0');
@@ -20,7 +21,7 @@ const PARTNERSHIPS = ['p1', 'p2', 'p3'];
 
 /** A file with some of everything, written as Trellis would write it. */
 async function buildFile(file: string): Promise<void> {
-  const store = await openLowdbStore(file);
+  const store = await openLowdbStore(file, TEST_SECRET);
   for (const [i, id] of PARTNERSHIPS.entries()) {
     await store.savePartnership(partnership({ id, name: `Partnership ${id}`, inviteCode: `CODE-${i}`, homes: [{ platform: i % 2 ? 'teams' : 'slack', conversationId: `C${i}`, label: `#home-${i}` }] }));
     await store.saveOrganisation({ id: `${id}-o1`, partnershipId: id, name: 'City Council', sector: 'public' });
@@ -92,7 +93,7 @@ async function readAll(store: Store) {
 const root = join(import.meta.dirname, '..');
 // tsx itself rather than npx, whose own warnings would land on stderr.
 const cli = (args: string[]) =>
-  run(join(root, 'node_modules/.bin/tsx'), ['src/migrate-data.ts', ...args], { cwd: root }).then(
+  run(join(root, 'node_modules/.bin/tsx'), ['src/migrate-data.ts', ...args], { cwd: root, env: { ...process.env, TRELLIS_SECRET: TEST_SECRET } }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
   );
@@ -105,7 +106,7 @@ describePg('migrate-data', () => {
   beforeAll(async () => {
     file = join(await mkdtemp(join(tmpdir(), 'trellis-migrate-')), 'trellis.json');
     await buildFile(file);
-    const source = await openLowdbStore(file);
+    const source = await openLowdbStore(file, TEST_SECRET);
     expected = await readAll(source);
     await source.close();
   });
@@ -117,7 +118,7 @@ describePg('migrate-data', () => {
     const db = await createThrowawayDb();
     drops.push(db.drop);
     const lines: string[] = [];
-    const counts = await migrateData(file, db.url, (l) => lines.push(l));
+    const counts = await migrateData(file, db.url, TEST_SECRET, (l) => lines.push(l));
     expect(counts).toMatchObject({ partnerships: 3, organisations: 6, members: 9, conversations: 2, rounds: 4, invitations: 9, answerSets: 50, customItems: 3, protocols: 2, sentReminders: 1, concerns: 2, concernQuotas: 1, outgoing: 3 });
     expect(lines.join('\n')).toMatch(/answer_sets\s+50\s+50/);
 
@@ -145,7 +146,7 @@ describePg('migrate-data', () => {
   it('refuses while a running Trellis holds the data file', async () => {
     const db = await createThrowawayDb();
     drops.push(db.drop);
-    const running = await openLowdbStore(file); // this test process stands in for Trellis
+    const running = await openLowdbStore(file, TEST_SECRET); // this test process stands in for Trellis
     try {
       const result = await cli(['--from', file, '--to', db.url]);
       expect(result.code).toBe(1);

@@ -83,7 +83,7 @@ const inbox = async (persona: Persona) => (await inboxOf(persona)).messages;
 const since = async (persona: Persona, from: number) => (await inbox(persona)).slice(from);
 const counts = async () => Object.fromEntries(await Promise.all((['alex', 'sam', 'jo', 'chris', 'dana'] as const).map(async (p) => [p, (await inbox(p)).length] as const))) as Record<Persona, number>;
 
-const data = async () => JSON.parse(await readFile(t.dataFile, 'utf8')) as { concerns: Concern[]; concernQuotas: ConcernQuota[] };
+const data = async () => JSON.parse(await t.data()) as { concerns: Concern[]; concernQuotas: ConcernQuota[] };
 const stored = () => t.store.concerns(pid);
 const concernById = async (id: string) => (await t.store.concerns(pid)).find((c) => c.id === id)!;
 
@@ -141,7 +141,7 @@ describe('playground: the critical friend', () => {
   });
 
   it('refuses an empty or oversized concern field by field, and malformed bodies with a 400; stores nothing', async () => {
-    const before = await readFile(t.dataFile, 'utf8');
+    const before = await t.data();
     const empty = await submit('sam', raiseForm, { ...good, happening: '   \n ' });
     expect(empty).toMatchObject({ tone: 'error', text: 'Some fields need another look; nothing was sent.', fieldErrors: { happening: 'Say what is happening — a sentence or two is enough.' } });
     const long = await submit('sam', raiseForm, { ...good, help: 'h'.repeat(1001) });
@@ -171,7 +171,7 @@ describe('playground: the critical friend', () => {
     expect(await malformed.json()).toEqual({ error: 'The request body is not valid JSON.' });
 
     expect(await t.store.concerns(pid)).toEqual([]);
-    expect(await readFile(t.dataFile, 'utf8')).toBe(before);
+    expect(await t.data()).toBe(before);
     expect(t.logs.join('\n')).not.toContain('playground request');
   });
 
@@ -417,7 +417,7 @@ describe('playground: the critical friend', () => {
       expect(a.relay).not.toBe(b.relay);
       expect(a.relay.slice(0, 16)).not.toBe(b.relay.slice(0, 16));
       // The whole file holds Sam's membership, of course, but never next to a concern's pseudonym.
-      const file = await readFile(t.dataFile, 'utf8');
+      const file = await t.data();
       const membersPart = json((JSON.parse(file) as { members: unknown[] }).members);
       for (const c of d.concerns) expect(membersPart).not.toContain(c.pseudonym);
     });

@@ -99,7 +99,7 @@ describe('playground protocols', () => {
   });
 
   it('refuses bad form input field by field, and saves nothing', async () => {
-    const before = await readFile(t.dataFile, 'utf8');
+    const before = await t.data();
     const refused = async (values: Record<string, string>, errors: Record<string, string | RegExp>) => {
       const r = await submit('alex', form, values);
       expect(r.tone).toBe('error');
@@ -125,7 +125,7 @@ describe('playground protocols', () => {
 
     const [p] = await t.store.partnerships();
     expect(await t.store.protocols(p!.id)).toEqual([]);
-    expect(await readFile(t.dataFile, 'utf8')).toBe(before);
+    expect(await t.data()).toBe(before);
   });
 
   it('refuses malformed requests with a 400 and a message, and saves nothing', async () => {

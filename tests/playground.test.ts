@@ -157,14 +157,14 @@ describe('playground API', () => {
   });
 
   it('refuses org add from a non-coordinator and leaves the data file unchanged', async () => {
-    const before = await readFile(t.dataFile, 'utf8');
+    const before = await t.data();
     const bySam = await command(t.url, 'sam', 'org add Rogue Trust public');
     expect(bySam.tone).toBe('error');
     expect(bySam.text).toBe('Only coordinators can add organisations. Ask a coordinator of Riverside (Alex Morgan).');
     const byOutsider = await command(t.url, 'dana', 'org add Rogue Trust public');
     expect(byOutsider.tone).toBe('error');
     expect(byOutsider.text).toContain('Only coordinators can add organisations');
-    expect(await readFile(t.dataFile, 'utf8')).toBe(before);
+    expect(await t.data()).toBe(before);
     const orgs = await command(t.url, 'alex', 'org list');
     expect(orgs.items).toEqual(['City Council (public)']);
   });
@@ -389,7 +389,7 @@ describe('playground check-ins: inbox, private form and submit', () => {
       expect(stored).not.toContain(who);
     }
     // And the same in the file itself, where the answers sit apart from the members.
-    const file = JSON.parse(await readFile(c.dataFile, 'utf8')) as Record<string, unknown>;
+    const file = JSON.parse(await c.data()) as Record<string, unknown>;
     const answerPart = JSON.stringify(Object.entries(file).filter(([k]) => /answer/i.test(k)));
     expect(answerPart).toContain('Referrals between us are slow.');
     for (const m of members) expect(answerPart).not.toMatch(new RegExp(`${m.id}|${m.userId}|${m.displayName}`));

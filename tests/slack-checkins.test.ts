@@ -109,7 +109,7 @@ async function submit(who: Who, view: View, answers: Answers, override: { privat
 
 const itemIds = () => round.itemIds;
 const allAnswered = (value: string, comment?: string): Answers => ({ ...Object.fromEntries(itemIds().map((id) => [id, value])), ...(comment ? { comment } : {}) });
-const storedSets = async () => ((JSON.parse(await readFile(trellis.dataFile, 'utf8')) as { answerSets: { roundId: string }[] }).answerSets ?? []).filter((a) => a.roundId === round.id);
+const storedSets = async () => ((JSON.parse(await trellis.data()) as { answerSets: { roundId: string }[] }).answerSets ?? []).filter((a) => a.roundId === round.id);
 const delivery = async (w: Who) => {
   const member = (await trellis.store.membershipsOf('slack', w.user_id))[0]!;
   return (await trellis.store.invitations(round.id)).find((i) => i.memberId === member.id)?.delivery;
@@ -364,7 +364,7 @@ describe('Slack check-ins', () => {
     clock.advance(3 * DAY);
     const mark = slack.calls.length;
     await trellis.tick();
-    const data = JSON.parse(await readFile(trellis.dataFile, 'utf8')) as { rounds: Round[] };
+    const data = JSON.parse(await trellis.data()) as { rounds: Round[] };
     expect(data.rounds.find((r) => r.id === round.id)!.closedAt).toBeDefined();
     const updates = calls('chat.update', mark);
     expect(updates.map((u) => u.body.channel)).toEqual(['DU0LEE']);
@@ -422,7 +422,7 @@ describe('Slack check-ins', () => {
   });
 
   it('keeps answers unlinkable to people in the data file, and out of the logs', async () => {
-    const data = JSON.parse(await readFile(trellis.dataFile, 'utf8')) as { answerSets: { roundId: string }[]; members: { id: string }[] };
+    const data = JSON.parse(await trellis.data()) as { answerSets: { roundId: string }[]; members: { id: string }[] };
     const sets = data.answerSets.filter((a) => a.roundId === round.id);
     expect(sets).toHaveLength(3);
     const forbidden = [...PEOPLE.flatMap((p) => [p.user_id, p.display, p.user_name]), ...data.members.map((m) => m.id)];

@@ -62,7 +62,7 @@ const sectionTexts = (v: View) => v.blocks.filter((b) => b.type === 'section').m
 const buttonsOf = (blocks: unknown) => ((blocks as Block[]).find((b) => b.type === 'actions')?.elements ?? []) as Element[];
 const inputIds = (v: View) => v.blocks.filter((b) => b.type === 'input').map((b) => b.block_id);
 const block = (v: View, id: string) => v.blocks.find((b) => b.block_id === id)!;
-const data = async () => JSON.parse(await readFile(trellis.dataFile, 'utf8')) as { concerns: Concern[]; concernQuotas: ConcernQuota[]; members: { id: string; userId: string }[] };
+const data = async () => JSON.parse(await trellis.data()) as { concerns: Concern[]; concernQuotas: ConcernQuota[]; members: { id: string; userId: string }[] };
 const stored = async () => (await data()).concerns;
 
 // Everything Trellis sent towards each person: response_url replies, modals

@@ -112,29 +112,29 @@ describe('Slack', () => {
   });
 
   it('refuses a member changing the partnership, and explains', async () => {
-    const before = await readFile(trellis.dataFile, 'utf8');
+    const before = await trellis.data();
     const reply = await run(SAM, CHANNEL, 'org add Sneaky Ltd private');
     expect(reply.text).toContain('Only coordinators can add organisations');
     expect(reply.text).toContain('Alex Morgan');
-    expect(await readFile(trellis.dataFile, 'utf8')).toBe(before);
+    expect(await trellis.data()).toBe(before);
   });
 
   it('answers malformed commands with a specific error and the usage line, changing nothing', async () => {
-    const before = await readFile(trellis.dataFile, 'utf8');
+    const before = await trellis.data();
     expect((await run(ALEX, CHANNEL, 'frobnicate')).text).toContain("I don't know the command \"frobnicate\"");
     const badSector = await run(ALEX, CHANNEL, 'org add Acme corporate');
     expect(badSector.text).toContain('"corporate" is not a sector');
     expect(badSector.text).toContain('Usage: `org add <name> <public|private|voluntary|community>`');
     expect((await run(ALEX, CHANNEL, 'set threshold 2')).text).toContain('from 3 to 50');
     expect((await run(SAM, SAM_DM, 'join NOPE-NOPE City Council')).text).toContain('No partnership has the invite code NOPE-NOPE');
-    expect(await readFile(trellis.dataFile, 'utf8')).toBe(before);
+    expect(await trellis.data()).toBe(before);
   });
 
   it('treats a forged button as unknown and changes nothing', async () => {
-    const before = await readFile(trellis.dataFile, 'utf8');
+    const before = await trellis.data();
     expect((await click(ALEX, 'trellis:delete-everything:0', 'x')).text).toContain("isn't one Trellis knows");
     expect((await click(ALEX, 'not-ours', 'status')).text).toContain("isn't one Trellis knows");
-    expect(await readFile(trellis.dataFile, 'utf8')).toBe(before);
+    expect(await trellis.data()).toBe(before);
   });
 
   it.each([
@@ -143,13 +143,13 @@ describe('Slack', () => {
     ['stale (6 minutes old)', { timestamp: Math.floor(Date.now() / 1000) - 360 }],
     ['from the future (6 minutes ahead)', { timestamp: Math.floor(Date.now() / 1000) + 360 }],
   ] as const)('rejects a request %s with 401 and changes nothing', async (_name, o) => {
-    const before = await readFile(trellis.dataFile, 'utf8');
+    const before = await trellis.data();
     const sent = slack.responses.length;
     const res = await slashCommand(trellis.url, { ...ALEX, ...CHANNEL, text: 'org add Forged Org public', response_url: slack.responseUrl('forged') }, o);
     expect(res.status).toBe(401);
     await new Promise((r) => setTimeout(r, 100));
     expect(slack.responses.length).toBe(sent);
-    expect(await readFile(trellis.dataFile, 'utf8')).toBe(before);
+    expect(await trellis.data()).toBe(before);
   });
 
   it('keeps everything across a restart', async () => {

@@ -226,7 +226,7 @@ describe('Teams check-ins', () => {
     expect(sets[0]!.comment).toBeUndefined();
     // Keep Sam's comment for the privacy checks further down.
     await deliver(invoke('task-submit', SAM, same));
-    dataFileBefore = await readFile(trellis.dataFile, 'utf8');
+    dataFileBefore = await trellis.data();
   });
 
   it('shows a value off the scale as an error under its field, keeping the choices made, and records nothing', async () => {
@@ -241,7 +241,7 @@ describe('Teams check-ins', () => {
     expect(again.body.find((b) => b.id === 'comment')?.value).toBe('draft');
     expect(again.body.filter((b) => b.color === 'attention')).toHaveLength(2);
     expect(r.updated).toHaveLength(0);
-    expect(await readFile(trellis.dataFile, 'utf8')).toBe(dataFileBefore);
+    expect(await trellis.data()).toBe(dataFileBefore);
   });
 
   it.each([
@@ -257,7 +257,7 @@ describe('Teams check-ins', () => {
     const r = await deliver(invoke('task-submit', DANA, data(card)));
     expect(messageOf(r.body!)).toContain(expected);
     expect(r.updated).toHaveLength(0);
-    expect(await readFile(trellis.dataFile, 'utf8')).toBe(dataFileBefore);
+    expect(await trellis.data()).toBe(dataFileBefore);
   });
 
   it('refuses someone outside the partnership, in the dialog and on submit', async () => {
@@ -265,7 +265,7 @@ describe('Teams check-ins', () => {
     const card = formCard(await openDialog(DANA, samCard.actions![0]!.data));
     const r = await deliver(invoke('task-submit', STRANGER, submitData(card, answers(card, '4'))));
     expect(messageOf(r.body!)).toContain("isn't one you can answer");
-    expect(await readFile(trellis.dataFile, 'utf8')).toBe(dataFileBefore);
+    expect(await trellis.data()).toBe(dataFileBefore);
   });
 
   it.each([
@@ -367,7 +367,7 @@ describe('Teams check-ins', () => {
   });
 
   it('keeps answers unlinkable: no Teams id, name or member id in the stored answer sets; no comment in logs or chat', async () => {
-    const data = JSON.parse(await readFile(trellis.dataFile, 'utf8')) as { answerSets: unknown[]; members: { id: string }[] };
+    const data = JSON.parse(await trellis.data()) as { answerSets: unknown[]; members: { id: string }[] };
     const sets = JSON.stringify(data.answerSets);
     expect(sets).toContain(COMMENT);
     for (const secret of [SAM.id, SAM.name, SAM.aad, DANA.id, DANA.name, chatOf(SAM), 'Sam', ...data.members.map((m) => m.id)]) expect(sets).not.toContain(secret);

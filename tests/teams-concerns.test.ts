@@ -264,7 +264,7 @@ describe('Teams critical friend', () => {
     // Past the box's own limit (which Teams enforces as the person types) only a forged submit gets: refused whole.
     const forged = await deliver(invoke('task/submit', SAM, submitData(raiseForm, { category: 'power', happening: 'x'.repeat(2001), help: '', organisation: 'no', consent: 'no' })));
     expect(messageOf(forged.body!)).toBe(BAD_FORM);
-    const data = JSON.parse(await readFile(trellis.dataFile, 'utf8')) as { concerns: unknown[]; concernQuotas: unknown[] };
+    const data = JSON.parse(await trellis.data()) as { concerns: unknown[]; concernQuotas: unknown[] };
     expect(data.concerns).toEqual([]);
     expect(data.concernQuotas).toEqual([]);
   });
@@ -514,7 +514,7 @@ describe('Teams critical friend', () => {
   it('keeps the reporter unknown: no Teams id, name or organisation in the stored concerns, the logs, or anything Chris or the coordinator received', async () => {
     const member = await samMember();
     const identity = [SAM.id, SAM.name, 'Patel', SAM.aad, chatOf(SAM), member.id];
-    const data = JSON.parse(await readFile(trellis.dataFile, 'utf8')) as { concerns: Concern[]; concernQuotas: { key: string }[] };
+    const data = JSON.parse(await trellis.data()) as { concerns: Concern[]; concernQuotas: { key: string }[] };
     const stored = JSON.stringify({ concerns: data.concerns, concernQuotas: data.concernQuotas });
     expect(stored).toContain(HAPPENING);
     for (const secret of [...identity, 'teams']) expect(stored).not.toContain(secret);

@@ -112,7 +112,7 @@ const choice = (card: Card, id: string, title: string) => input(card, id).choice
 
 const partnership = async () => (await trellis.store.partnershipByHome('teams', CHANNEL))!;
 const protocols = async (): Promise<Protocol[]> => trellis.store.protocols((await partnership()).id);
-const dataFile = () => readFile(trellis.dataFile, 'utf8');
+const dataFile = () => trellis.data();
 
 beforeAll(async () => {
   connector = await startFakeTeamsConnector();

@@ -180,22 +180,22 @@ describe('Teams', () => {
   });
 
   it('answers an unknown command with an error card and help, changing nothing', async () => {
-    const before = await readFile(trellis.dataFile, 'utf8');
+    const before = await trellis.data();
     const reply = await say(ALEX, 'frobnicate the partnership');
     expect(isError(reply)).toBe(true);
     expect(textOf(reply)).toContain('I don\'t know the command \\"frobnicate\\". Type **help** to see what I can do.');
     const badSector = await say(ALEX, 'org add Acme corporate');
     expect(textOf(badSector)).toContain('Usage: **org add <name> <public|private|voluntary|community>**');
-    expect(await readFile(trellis.dataFile, 'utf8')).toBe(before);
+    expect(await trellis.data()).toBe(before);
   });
 
   it('refuses a member who is not a coordinator, changing nothing', async () => {
-    const before = await readFile(trellis.dataFile, 'utf8');
+    const before = await trellis.data();
     const reply = await say(SAM, 'org add Sneaky Ltd private');
     expect(isError(reply)).toBe(true);
     expect(textOf(reply)).toContain('Only coordinators can add organisations');
     expect(textOf(reply)).toContain('Alex Morgan');
-    expect(await readFile(trellis.dataFile, 'utf8')).toBe(before);
+    expect(await trellis.data()).toBe(before);
   });
 
   it.each([
@@ -207,22 +207,22 @@ describe('Teams', () => {
     ['a string instead of an object', 'org add Forged Org public'],
     ['a null value', null],
   ])('refuses a forged card click with %s, changing nothing', async (_name, value) => {
-    const before = await readFile(trellis.dataFile, 'utf8');
+    const before = await trellis.data();
     const reply = await send(click(ALEX, value));
     expect(isError(reply)).toBe(true);
     expect(textOf(reply)).toContain(BAD_CLICK.replace('`help`', '**help**'));
-    expect(await readFile(trellis.dataFile, 'utf8')).toBe(before);
+    expect(await trellis.data()).toBe(before);
   });
 
   it('treats a well-formed click on an unknown action as unknown, changing nothing', async () => {
-    const before = await readFile(trellis.dataFile, 'utf8');
+    const before = await trellis.data();
     const reply = await send(click(ALEX, { verb: 'trellis', actionId: 'delete-everything', value: 'x' }));
     expect(textOf(reply)).toContain("isn't one Trellis knows");
-    expect(await readFile(trellis.dataFile, 'utf8')).toBe(before);
+    expect(await trellis.data()).toBe(before);
   });
 
   it('stores conversation references in the data file: personal chats by person, channels by channel', async () => {
-    const data = JSON.parse(await readFile(trellis.dataFile, 'utf8')) as { conversations: { platform: string; key: string; reference: Activity }[] };
+    const data = JSON.parse(await trellis.data()) as { conversations: { platform: string; key: string; reference: Activity }[] };
     const sam = data.conversations.find((c) => c.platform === 'teams' && c.key === SAM.id);
     expect(sam?.reference).toMatchObject({ serviceUrl: connector.serviceUrl, user: { id: SAM.id, name: 'Sam Patel' }, conversation: { id: `a:personal-${SAM.id}`, conversationType: 'personal' } });
     const channel = data.conversations.find((c) => c.platform === 'teams' && c.key === CHANNEL);
@@ -298,7 +298,7 @@ describe('Teams with Bot Framework authentication', () => {
     ['another scheme', { authorization: `Basic ${Buffer.from(`${APP_ID}:${APP_PASSWORD}`).toString('base64')}` }],
     ['a forged JWT from an issuer Bot Framework does not use', { authorization: `Bearer ${forgedJwt('https://login.evil.example/')}` }],
   ])('rejects a request with %s: 401, nothing sent, nothing changed', async (_name, headers) => {
-    const before = await readFile(authed.dataFile, 'utf8');
+    const before = await authed.data();
     const activity = { ...inChannel(ALEX, 'setup Forged Partnership'), serviceUrl: authConnector.serviceUrl };
     const started = Date.now();
     const res = await post(authed.url, activity, headers);
@@ -306,7 +306,7 @@ describe('Teams with Bot Framework authentication', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     await new Promise((r) => setTimeout(r, 100));
     expect(authConnector.requests).toBe(0);
-    expect(await readFile(authed.dataFile, 'utf8')).toBe(before);
+    expect(await authed.data()).toBe(before);
   });
 
   it('never logs the app password', () => {

@@ -21,4 +21,6 @@ export interface MountedAdapter {
   /** Socket Mode and similar connections start after the HTTP server listens. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
+  /** Resolves once work the adapter deferred (Slack's App Home refreshes) is done. */
+  idle?(): Promise<void>;
 }

@@ -17,7 +17,9 @@ export class DurableJsonFile<T> implements Adapter<T> {
       throw new TrellisError('STORE_CORRUPT', `Cannot read the data file ${this.file}: ${(err as Error).message}`, { cause: err });
     }
     try {
-      return JSON.parse(text) as T;
+      const data = JSON.parse(text) as T;
+      this.bytes = Buffer.byteLength(text);
+      return data;
     } catch (err) {
       throw new TrellisError(
         'STORE_CORRUPT',
@@ -28,25 +30,34 @@ export class DurableJsonFile<T> implements Adapter<T> {
     }
   }
 
+  /** Size of the file as last read or written, in bytes: what one rewrite of it costs. */
+  bytes = 0;
+
   async write(data: T): Promise<void> {
-    // Compact: the whole file is serialised on every commit, so its size is the cost of each one.
+    // Compact: the whole file is serialised on every rewrite, so its size is the cost of each one.
     const text = JSON.stringify(data);
-    const tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.tmp`);
-    const handle = await open(tmp, 'w', 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, this.file);
-    // The rename itself is only durable once the directory entry is flushed.
-    const dir = await open(dirname(this.file), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await writeDurably(this.file, text);
+    this.bytes = Buffer.byteLength(text);
+  }
+}
+
+/** Replaces `file` with `text` so that a crash leaves the old file or the new one, never a torn one. */
+export async function writeDurably(file: string, text: string): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const handle = await open(tmp, 'w', 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file);
+  // The rename itself is only durable once the directory entry is flushed.
+  const dir = await open(dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
   }
 }
 

@@ -7,7 +7,7 @@ import { openPgStore } from './pg/pg-store.js';
 
 export type StoreKind = 'lowdb' | 'memory' | 'postgres';
 
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>): Promise<{ store: Store; kind: StoreKind }> {
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>, secret: string): Promise<{ store: Store; kind: StoreKind }> {
   if (config.databaseUrl) return { store: await openPgStore(config.databaseUrl), kind: 'postgres' };
-  return { store: await openLowdbStore(config.dataFile), kind: 'lowdb' };
+  return { store: await openLowdbStore(config.dataFile, secret), kind: 'lowdb' };
 }

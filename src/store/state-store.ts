@@ -15,19 +15,48 @@ function upsert<T>(list: T[], item: T, same: (a: T) => boolean): void {
   else list[i] = copy(item);
 }
 
+/** The methods that change the state: each records itself as a Change (see persist). */
+export const MUTATORS = [
+  'savePartnership', 'saveOrganisation', 'saveMember', 'saveConversation', 'saveRound', 'saveInvitation', 'saveAnswerSet',
+  'saveCustomItem', 'saveProtocol', 'saveConcern', 'saveConcernQuota', 'saveSentReminder', 'compactRound',
+  'enqueueOutgoing', 'claimOutgoing', 'settleOutgoing', 'pruneOutgoing',
+] as const;
+type Mutator = (typeof MUTATORS)[number];
+/** A change as a call: replaying the same calls in the same order rebuilds the same state. */
+export type Change = { [K in Mutator]: [K, ...Parameters<Store[K]>] }[Mutator];
+
 export class StateStore implements Store {
   private readonly mutex = new KeyedMutex();
   /** One process owns this state, so claims need not outlive it. */
   private readonly claims = new Map<string, number>();
 
-  constructor(
-    protected readonly state: State = emptyState(),
-    private readonly persist: () => Promise<void> = async () => {},
-  ) {
+  constructor(protected readonly state: State = emptyState()) {
     // Answer sets are kept in key order (see saveAnswerSet), which lets lookups
     // bisect; a file from before that rule is put in order in memory (stable, nothing dropped).
     const sets = state.answerSets;
     if (sets.some((x, i) => i > 0 && sets[i - 1]!.key > x.key)) sets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** Makes a change durable. Called as soon as the change is made in memory, so calls arrive in the order of the changes. In memory: nothing to do. */
+  protected async persist(_change: Change): Promise<void> {}
+
+  private replaying = false;
+  private changed(change: Change): Promise<void> {
+    return this.replaying ? Promise.resolve() : this.persist(change);
+  }
+
+  /** Makes the same calls again, in order, without persisting them (the lowdb journal, on opening). */
+  protected async replay(changes: Change[]): Promise<void> {
+    this.replaying = true;
+    try {
+      for (const [method, ...args] of changes) {
+        // Dates travel through JSON as ISO strings.
+        if (method === 'claimOutgoing' || method === 'pruneOutgoing') args[0] = new Date(args[0] as unknown as string);
+        await (this[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+      }
+    } finally {
+      this.replaying = false;
+    }
   }
 
   async partnership(id: string) {
@@ -44,7 +73,7 @@ export class StateStore implements Store {
   }
   async savePartnership(p: Partnership) {
     upsert(this.state.partnerships, p, (x) => x.id === p.id);
-    await this.persist();
+    await this.changed(['savePartnership', p]);
   }
 
   async organisations(partnershipId: string) {
@@ -52,7 +81,7 @@ export class StateStore implements Store {
   }
   async saveOrganisation(o: Organisation) {
     upsert(this.state.organisations, o, (x) => x.id === o.id);
-    await this.persist();
+    await this.changed(['saveOrganisation', o]);
   }
 
   async members(partnershipId: string) {
@@ -64,7 +93,7 @@ export class StateStore implements Store {
   async saveMember(m: Member) {
     // One person is one member of a partnership, whatever id a caller holds.
     upsert(this.state.members, m, (x) => x.id === m.id || (x.partnershipId === m.partnershipId && x.platform === m.platform && x.userId === m.userId));
-    await this.persist();
+    await this.changed(['saveMember', m]);
   }
 
   async conversation(platform: Platform, key: string) {
@@ -72,7 +101,7 @@ export class StateStore implements Store {
   }
   async saveConversation(c: ConversationRecord) {
     upsert(this.state.conversations, c, (x) => x.platform === c.platform && x.key === c.key);
-    await this.persist();
+    await this.changed(['saveConversation', c]);
   }
 
   async rounds(partnershipId: string) {
@@ -83,7 +112,7 @@ export class StateStore implements Store {
   }
   async saveRound(r: Round) {
     upsert(this.state.rounds, r, (x) => x.id === r.id);
-    await this.persist();
+    await this.changed(['saveRound', r]);
   }
 
   async invitations(roundId: string) {
@@ -99,7 +128,7 @@ export class StateStore implements Store {
       this.state.invitations.push(copy(i));
       this.invitationIndex().get(i.roundId)?.push(this.state.invitations.length - 1) ?? this.byRound!.set(i.roundId, [this.state.invitations.length - 1]);
     }
-    await this.persist();
+    await this.changed(['saveInvitation', i]);
   }
 
   /** Positions of each round's invitations: answering looks its own up among thousands. Rebuilt after compaction. */
@@ -126,7 +155,7 @@ export class StateStore implements Store {
     // Kept in key order, not arrival order: position in the file must not
     // line up with the order people were recorded as having answered.
     else list.splice(this.afterKey(a.key), 0, copy(a));
-    await this.persist();
+    await this.changed(['saveAnswerSet', a]);
   }
 
   /** Where the set for this round and key is, by bisection over the key order; -1 when absent. */
@@ -154,7 +183,7 @@ export class StateStore implements Store {
   }
   async saveCustomItem(c: CustomItem) {
     upsert(this.state.customItems, c, (x) => x.id === c.id);
-    await this.persist();
+    await this.changed(['saveCustomItem', c]);
   }
 
   async protocols(partnershipId: string) {
@@ -165,7 +194,7 @@ export class StateStore implements Store {
   }
   async saveProtocol(p: Protocol) {
     upsert(this.state.protocols, p, (x) => x.id === p.id);
-    await this.persist();
+    await this.changed(['saveProtocol', p]);
   }
 
   async concerns(partnershipId: string) {
@@ -176,14 +205,14 @@ export class StateStore implements Store {
   }
   async saveConcern(c: Concern) {
     upsert(this.state.concerns, c, (x) => x.id === c.id);
-    await this.persist();
+    await this.changed(['saveConcern', c]);
   }
   async concernQuota(key: string) {
     return copy(this.state.concernQuotas.find((q) => q.key === key));
   }
   async saveConcernQuota(q: ConcernQuota) {
     upsert(this.state.concernQuotas, q, (x) => x.key === q.key);
-    await this.persist();
+    await this.changed(['saveConcernQuota', q]);
   }
 
   async reminderSent(key: string) {
@@ -191,7 +220,7 @@ export class StateStore implements Store {
   }
   async saveSentReminder(r: SentReminder) {
     upsert(this.state.sentReminders, r, (x) => x.key === r.key);
-    await this.persist();
+    await this.changed(['saveSentReminder', r]);
   }
 
   async compactRound(roundId: string, tally: { invited: number; answered: number }) {
@@ -200,7 +229,7 @@ export class StateStore implements Store {
     round.tally = { ...tally };
     this.state.invitations = this.state.invitations.filter((i) => i.roundId !== roundId);
     this.byRound = undefined;
-    await this.persist();
+    await this.changed(['compactRound', roundId, tally]);
   }
 
   exclusive<T>(scope: string, work: () => Promise<T>): Promise<T> {
@@ -218,7 +247,7 @@ export class StateStore implements Store {
   async enqueueOutgoing(o: Outgoing) {
     if (this.state.outgoing.some((x) => x.id === o.id)) return;
     this.state.outgoing.push(copy(o));
-    await this.persist();
+    await this.changed(['enqueueOutgoing', o]);
   }
   async outgoing(id: string) {
     return copy(this.state.outgoing.find((o) => o.id === id));
@@ -236,14 +265,14 @@ export class StateStore implements Store {
       Object.assign(o, { status: 'sending', owner, leaseUntil, attempts: o.attempts + 1 });
       return { ...copy(o), resumed };
     });
-    await this.persist();
+    await this.changed(['claimOutgoing', now, owner, leaseMs, limit]);
     return claimed;
   }
   async settleOutgoing(o: Outgoing, owner: string) {
     const i = this.state.outgoing.findIndex((x) => x.id === o.id);
     if (i === -1 || this.state.outgoing[i]!.owner !== owner) return false;
     this.state.outgoing[i] = copy(o);
-    await this.persist();
+    await this.changed(['settleOutgoing', o, owner]);
     return true;
   }
   async pruneOutgoing(before: Date) {
@@ -252,14 +281,12 @@ export class StateStore implements Store {
     const pruned = this.state.outgoing.length - keep.length;
     if (pruned > 0) {
       this.state.outgoing = keep;
-      await this.persist();
+      await this.changed(['pruneOutgoing', before]);
     }
     return pruned;
   }
 
-  async close() {
-    await this.persist();
-  }
+  async close() {}
 }
 
 export const createMemoryStore = () => new StateStore();

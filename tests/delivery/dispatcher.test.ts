@@ -1,10 +1,10 @@
 // The outgoing-message queue end to end: OutboxMessenger records, Dispatcher
 // delivers through a scripted platform. Rate limits, retries, lost responses,
 // crashed senders, two instances, a restart, and what the store may reveal.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessengerHub } from '../../src/adapters/messenger-hub.js';
 import type { Message } from '../../src/core/message.js';
@@ -14,11 +14,12 @@ import { unseal } from '../../src/core/seal.js';
 import { Dispatcher, type DispatcherOptions } from '../../src/delivery/dispatcher.js';
 import { OUTBOX_SEAL, OutboxMessenger, type OutboxPayload, type QueuedDelivery } from '../../src/delivery/outbox-messenger.js';
 import { createLogger } from '../../src/log.js';
-import { openLowdbStore } from '../../src/store/lowdb-store.js';
+import { journalFileFor, openLowdbStore } from '../../src/store/lowdb-store.js';
 import type { State } from '../../src/store/state.js';
 import { StateStore } from '../../src/store/state-store.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { ScriptedMessenger, sleep, type ScriptedOptions } from './scripted-messenger.js';
+import { TEST_SECRET } from '../helpers/start-trellis.js';
 
 const SECRET = 'outbox-test-secret-0123456789abcdef';
 const USER = 'U0TARGETUSER42';
@@ -578,7 +579,7 @@ describe('several instances, restarts', () => {
 
   it('survives a restart: 20 messages queued on a data file, store closed undispatched, all delivered once after reopening', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'trellis-outbox-')), 'trellis.json');
-    let store = await openLowdbStore(file);
+    let store = await openLowdbStore(file, TEST_SECRET);
     const platform = new ScriptedMessenger();
     const hub = new MessengerHub();
     hub.register('slack', platform);
@@ -593,7 +594,7 @@ describe('several instances, restarts', () => {
     expect(onDisk).not.toContain(TEXT);
     expect((JSON.parse(onDisk) as State).outgoing.map((o) => o.status)).toEqual(Array(20).fill('pending'));
 
-    store = await openLowdbStore(file);
+    store = await openLowdbStore(file, TEST_SECRET);
     const lines: string[] = [];
     const d = new Dispatcher({ store, hub, secret: SECRET, log: createLogger({ level: 'debug', write: (l) => lines.push(l) }), leaseMs: 5_000, pollMs: 20 });
     running.push(d);
@@ -655,21 +656,25 @@ describe('durable ordering', () => {
     expect(seen[0]).toMatchObject({ status: 'sending', attemptedAt: expect.any(String) });
   });
 
-  it('attemptedAt is on disk (data file) before the platform send is called', async () => {
+  it('attemptedAt is on disk (data file and journal) before the platform send is called', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'trellis-outbox-')), 'trellis.json');
-    const store = await openLowdbStore(file);
+    const store = await openLowdbStore(file, TEST_SECRET);
     try {
       const { outbox, dispatcher, platform } = rig({ store });
-      const seen: (Outgoing | undefined)[] = [];
+      // At each send, the files exactly as a crash at that moment would leave them.
+      const crashes: { dir: string; tag: string }[] = [];
       platform.onSend = (_kind, _target, tag) => {
-        const state = JSON.parse(readFileSync(file, 'utf8')) as State;
-        seen.push(state.outgoing.find((o) => o.id === tag));
+        const dir = mkdtempSync(join(tmpdir(), 'trellis-crash-'));
+        for (const f of [file, journalFileFor(file)]) copyFileSync(f, join(dir, basename(f)));
+        crashes.push({ dir, tag });
       };
       for (let i = 0; i < 3; i++) await outbox.sendPrivate({ platform: 'slack', userId: `U${i}` }, msg());
       await dispatcher.drain();
-      expect(seen).toHaveLength(3);
-      for (const row of seen) {
-        expect(row).toMatchObject({ status: 'sending', attemptedAt: expect.any(String), owner: dispatcher.owner });
+      expect(crashes).toHaveLength(3);
+      for (const { dir, tag } of crashes) {
+        const after = await openLowdbStore(join(dir, 'trellis.json'), TEST_SECRET);
+        expect(await after.outgoing(tag)).toMatchObject({ status: 'sending', attemptedAt: expect.any(String), owner: dispatcher.owner });
+        await after.close();
       }
     } finally {
       await Promise.all(running.splice(0).map((d) => d.stop()));

@@ -1,12 +1,12 @@
 // Starts the real server on a free port with a throw-away data directory and
 // captured logs. Every integration test goes through this.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports.js';
 import { createLogger } from '../../src/log.js';
-import { openLowdbStore } from '../../src/store/lowdb-store.js';
+import { journalFileFor, openLowdbStore } from '../../src/store/lowdb-store.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { StateStore } from '../../src/store/state-store.js';
 
@@ -17,6 +17,11 @@ export interface TestTrellis extends RunningServer {
   dir: string;
   logs: string[];
   store: StateStore;
+  /**
+   * The data file as it stands once the journal is taken in (without its journal mark):
+   * what a crash now, then a restart, would leave. Read through a copy, so the running store is untouched.
+   */
+  data(): Promise<string>;
   /** Stop the server but keep the data directory (to restart on the same file). */
   stop(): Promise<void>;
 }
@@ -27,7 +32,7 @@ export async function startTrellis(env: Record<string, string> = {}, options: { 
   const config = loadConfig({ TRELLIS_DATA: dataFile, TRELLIS_SECRET: TEST_SECRET, LOG_LEVEL: 'debug', ...env });
   const logs: string[] = [];
   const log = createLogger({ level: 'debug', secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken, config.teams?.appPassword], write: (l) => logs.push(l) });
-  const store = await openLowdbStore(dataFile);
+  const store = await openLowdbStore(dataFile, config.secret ?? TEST_SECRET);
   const running = await startServer({ config, store, storeKind: 'lowdb', clock: options.clock ?? { now: () => new Date() }, log, secret: TEST_SECRET, schedule: false }, 0);
   const stop = async () => {
     await running.close();
@@ -39,10 +44,26 @@ export async function startTrellis(env: Record<string, string> = {}, options: { 
     dir,
     logs,
     store,
+    data: () => dataAfterCrash(dataFile, config.secret ?? TEST_SECRET),
     stop,
     close: async () => {
       await stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function dataAfterCrash(dataFile: string, secret: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'trellis-copy-'));
+  try {
+    const copy = join(dir, 'trellis.json');
+    // The journal first: a compaction in between leaves a newer file that has already taken that journal in.
+    await copyFile(journalFileFor(dataFile), journalFileFor(copy)).catch(() => undefined); // none until the first change
+    await copyFile(dataFile, copy);
+    await (await openLowdbStore(copy, secret)).close();
+    const { journal: _mark, ...data } = JSON.parse(await readFile(copy, 'utf8')) as Record<string, unknown>;
+    return JSON.stringify(data);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

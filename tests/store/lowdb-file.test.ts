@@ -7,19 +7,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import { partnership } from './store-contract.js';
+import { TEST_SECRET } from '../helpers/start-trellis.js';
 
 const tempFile = async () => join(await mkdtemp(join(tmpdir(), 'trellis-file-')), 'trellis.json');
 
 describe('lowdb data file', () => {
   it('creates an empty versioned file on first start and leaves no temp files', async () => {
     const file = await tempFile();
-    const store = await openLowdbStore(file);
+    const store = await openLowdbStore(file, TEST_SECRET);
     await store.savePartnership(partnership());
     await store.close();
     const data = JSON.parse(await readFile(file, 'utf8'));
     expect(data.version).toBe(STATE_VERSION);
     expect(data.partnerships).toHaveLength(1);
-    expect((await readdir(join(file, '..'))).sort()).toEqual(['trellis.json']);
+    // Beside it, the journal, empty after a clean close: only its header line.
+    expect((await readdir(join(file, '..'))).sort()).toEqual(['trellis.json', 'trellis.json.journal']);
+    expect((await readFile(`${file}.journal`, 'utf8')).trimEnd().split('\n')).toHaveLength(1);
   });
 
   // A version-1 file, as the first release wrote it (no survey settings yet).
@@ -29,7 +32,7 @@ describe('lowdb data file', () => {
   it('upgrades a version-1 file in memory and writes the current version only on the next change', async () => {
     const file = await tempFile();
     await writeFile(file, good);
-    const store = await openLowdbStore(file);
+    const store = await openLowdbStore(file, TEST_SECRET);
     expect((await store.partnership('p1'))?.survey).toEqual({ remindAfterMinutes: 2880, windowMinutes: 7200 });
     expect(await readFile(file, 'utf8')).toBe(good);
     await store.savePartnership({ ...(await store.partnership('p1'))!, name: 'Renamed' });
@@ -47,7 +50,7 @@ describe('lowdb data file', () => {
   ])('refuses a file that is %s, names it, and leaves it untouched', async (_name, content, message) => {
     const file = await tempFile();
     await writeFile(file, content);
-    const error = await openLowdbStore(file).then(
+    const error = await openLowdbStore(file, TEST_SECRET).then(
       () => undefined,
       (e: Error) => e,
     );
@@ -60,9 +63,9 @@ describe('lowdb data file', () => {
   it('refuses a second process on the same file, and takes over a lock left by a dead one', async () => {
     const file = await tempFile();
     await writeFile(`${file}.lock`, String(process.ppid)); // a live process that is not us
-    await expect(openLowdbStore(file)).rejects.toThrow(/in use by another Trellis process \(pid \d+\)/);
+    await expect(openLowdbStore(file, TEST_SECRET)).rejects.toThrow(/in use by another Trellis process \(pid \d+\)/);
     await writeFile(`${file}.lock`, '999999999'); // no such process
-    const store = await openLowdbStore(file);
+    const store = await openLowdbStore(file, TEST_SECRET);
     await store.close();
   });
 });

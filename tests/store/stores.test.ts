@@ -8,12 +8,13 @@ import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import { openPgStore } from '../../src/store/pg/pg-store.js';
 import { describePg, truncateAll, useThrowawayDb } from '../helpers/pg.js';
 import { storeContract } from './store-contract.js';
+import { TEST_SECRET } from '../helpers/start-trellis.js';
 
 storeContract('memory', async () => ({ store: createMemoryStore() }));
 
 storeContract('lowdb', async () => {
   const file = join(await mkdtemp(join(tmpdir(), 'trellis-store-')), 'trellis.json');
-  return { store: await openLowdbStore(file), reopen: () => openLowdbStore(file) };
+  return { store: await openLowdbStore(file, TEST_SECRET), reopen: () => openLowdbStore(file, TEST_SECRET) };
 });
 
 describePg('PostgreSQL', () => {

@@ -1,9 +1,10 @@
 // Slack over Bolt: HTTP at POST /slack/events (events, the slash command and
 // interactivity on one URL) or Socket Mode when an app token is given.
 import express from 'express';
-import { App, ExpressReceiver } from '@slack/bolt';
+import { App, ExpressReceiver, webApi } from '@slack/bolt';
 import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { SlackConfig } from '../../config.js';
+import { HomeRefresher, publishHome } from './app-home.js';
 import { boltLogger } from './bolt-logger.js';
 import { rejectStaleRequests } from './fresh-requests.js';
 import { registerListeners } from './slack-listeners.js';
@@ -29,11 +30,20 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
     const receiver = new ExpressReceiver({ signingSecret: config.signingSecret, app: deps.app, router, endpoints: SLACK_EVENTS_PATH, logger });
     bolt = new App({ ...common, receiver });
   }
-  registerListeners(bolt, deps);
+  // App Home refreshes have their own client: a 429 comes back to the refresher, which waits it out
+  // for views.publish alone, instead of Bolt's client pausing every call behind it.
+  const homeClient = new webApi.WebClient(config.botToken, { ...clientOptions, logger, rejectRateLimitedCalls: true, timeout: 10_000 });
+  const homes = new HomeRefresher((userId) => publishHome(deps.trellis, homeClient, userId), deps.log);
+  registerListeners(bolt, deps, homes);
   deps.messengers.register('slack', slackMessenger(bolt.client, deps.log, { postsPerSecond: config.postsPerSecond }));
 
   return {
     name: 'slack',
-    ...(config.appToken ? { start: async () => void (await bolt.start()), stop: () => bolt.stop().then(() => undefined) } : {}),
+    ...(config.appToken ? { start: async () => void (await bolt.start()) } : {}),
+    stop: async () => {
+      await homes.stop();
+      if (config.appToken) await bolt.stop();
+    },
+    idle: () => homes.idle(),
   };
 }

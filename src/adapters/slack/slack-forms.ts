@@ -1,15 +1,14 @@
 // Private forms over Slack: a core Form opens as a modal, its view_submission
 // goes back to the core, and the reply replaces the modal. Nothing submitted
 // is posted to a conversation or logged.
-import type { App, webApi } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import type { AdapterDeps } from '../adapter.js';
 import { failure, type Message } from '../../core/message.js';
 import type { Caller } from '../../core/request.js';
 import { reportError, SORRY } from '../../report-error.js';
-import { renderBlocks } from './render-blocks.js';
+import type { HomeRefresher } from './app-home.js';
 import { FORM_CALLBACK_ID, INPUT_ACTION_ID, parseFormMetadata, renderMessageModal } from './render-modal.js';
 
-type WebClient = webApi.WebClient;
 interface StateElement {
   /** plain_text_input */
   value?: string | null;
@@ -23,12 +22,6 @@ interface StateElement {
 type StateValues = Record<string, Record<string, StateElement | undefined> | undefined>;
 
 export const NOT_RECOGNISED = 'Trellis did not recognise this form, so nothing was recorded. Open it again from the message or from Trellis in your sidebar.';
-
-/** App Home shows a person's own overview (and their check-in buttons): refresh it after anything that changes them. */
-export async function publishHome(trellis: AdapterDeps['trellis'], client: WebClient, userId: string): Promise<void> {
-  const overview = await trellis.overview({ platform: 'slack', userId, displayName: '' });
-  await client.views.publish({ user_id: userId, view: { type: 'home', blocks: renderBlocks(overview) } });
-}
 
 /** The values of several chosen options, joined with commas as the core expects; undefined if any is not a string. */
 function joinedOptions(selected: unknown): string | undefined {
@@ -63,8 +56,8 @@ export function readValues(state: StateValues | undefined): Record<string, strin
 const blockIdsOf = (blocks: unknown): Set<string> =>
   new Set((Array.isArray(blocks) ? blocks : []).map((b) => (b as { block_id?: unknown })?.block_id).filter((id): id is string => typeof id === 'string'));
 
-export function registerForms(bolt: App, { trellis, log }: AdapterDeps): void {
-  bolt.view({ callback_id: FORM_CALLBACK_ID, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+export function registerForms(bolt: App, { trellis, log }: AdapterDeps, homes: HomeRefresher): void {
+  bolt.view({ callback_id: FORM_CALLBACK_ID, type: 'view_submission' }, async ({ ack, body, view }) => {
     const update = (m: Message) => ack({ response_action: 'update', view: renderMessageModal(m, view.title?.text || 'Trellis') });
     const meta = parseFormMetadata(view.private_metadata);
     if (!meta) return update(failure(NOT_RECOGNISED));
@@ -87,6 +80,7 @@ export function registerForms(bolt: App, { trellis, log }: AdapterDeps): void {
       return update({ ...reply, items: Object.values(reply.fieldErrors) });
     }
     await update(reply);
-    if (reply.tone === 'success') await publishHome(trellis, client, caller.userId).catch((err) => reportError(log, 'slack app home', err));
+    // Their App Home (overview, check-in buttons) is stale now; it is refreshed later, off this hot path.
+    if (reply.tone === 'success') homes.refresh(caller.userId);
   });
 }

@@ -8,11 +8,12 @@ import { fallbackText, fromActionId, isLinkActionId, renderBlocks, renderRespons
 import { formButton, renderFormModal, renderMessageModal } from './render-modal.js';
 import { dedupeDeliveries } from './dedupe.js';
 import { uploadChart } from './slack-chart.js';
-import { publishHome, registerForms } from './slack-forms.js';
+import { registerForms } from './slack-forms.js';
+import { publishHome, type HomeRefresher } from './app-home.js';
 
 type Respond = (message: ReturnType<typeof renderResponse>) => Promise<unknown>;
 
-export function registerListeners(bolt: App, deps: AdapterDeps): void {
+export function registerListeners(bolt: App, deps: AdapterDeps, homes: HomeRefresher): void {
   const { trellis, log } = deps;
   const names = displayNames();
   // First of our middleware: a duplicate delivery stops here, before any listener acts.
@@ -98,10 +99,12 @@ export function registerListeners(bolt: App, deps: AdapterDeps): void {
     }
   });
 
-  registerForms(bolt, deps);
+  registerForms(bolt, deps, homes);
 
   bolt.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
+    // Someone is looking at it now: publish straight away, which covers any refresh still queued.
+    homes.drop(event.user);
     await publishHome(trellis, client, event.user);
   });
 

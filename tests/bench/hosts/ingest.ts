@@ -1,6 +1,6 @@
 // Child: answer ingest at the Store level — store.saveAnswerSet, each a new
 // key in the open round, on a store that already holds `size` answer sets.
-//   lowdb-group  openLowdbStore: every change folded into the next durable write (group commit)
+//   lowdb-group  openLowdbStore: every change folded into the next durable journal append (group commit)
 //   lowdb-naive  the same StateStore over a Low + DurableJsonFile, one whole-file durable write per answer
 //   pg           openPgStore on a preloaded database
 import { performance } from 'node:perf_hooks';
@@ -15,6 +15,7 @@ import { StateStore } from '../../../src/store/state-store.js';
 import { childInput, runAsChild } from '../lib/child.js';
 import { newAnswer, OPEN_ROUND, prng } from '../lib/dataset.js';
 import { summarise } from '../lib/stats.js';
+import { TEST_SECRET } from '../../helpers/start-trellis.js';
 
 export interface IngestInput {
   kind: 'lowdb-group' | 'lowdb-naive' | 'pg';
@@ -33,14 +34,18 @@ export interface IngestInput {
 async function openFor(input: IngestInput): Promise<Store> {
   switch (input.kind) {
     case 'lowdb-group':
-      return openLowdbStore(input.file!);
+      return openLowdbStore(input.file!, TEST_SECRET);
     case 'lowdb-naive': {
       // No coalescing: each change is its own JSON.stringify + write + fsync + rename + directory fsync.
       const adapter = new DurableJsonFile<State>(input.file!);
       const state = await adapter.read();
       if (!state) throw new Error(`no data in ${input.file}`);
       const low = new Low<State>(adapter, state);
-      return new StateStore(state, () => low.write());
+      return new (class extends StateStore {
+        protected override persist() {
+          return low.write();
+        }
+      })(state);
     }
     case 'pg':
       return openPgStore(input.url!);

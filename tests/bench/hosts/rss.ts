@@ -11,6 +11,7 @@ import { openLowdbStore } from '../../../src/store/lowdb-store.js';
 import { openPgStore } from '../../../src/store/pg/pg-store.js';
 import { childInput, runAsChild } from '../lib/child.js';
 import { DIGEST_PARTNERSHIP } from '../lib/dataset.js';
+import { TEST_SECRET } from '../../helpers/start-trellis.js';
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
@@ -19,7 +20,7 @@ runAsChild(async () => {
   gc();
   const rssStart = process.memoryUsage().rss;
   const t0 = performance.now();
-  const store: Store = kind === 'lowdb' ? await openLowdbStore(file!) : await openPgStore(url!);
+  const store: Store = kind === 'lowdb' ? await openLowdbStore(file!, TEST_SECRET) : await openPgStore(url!);
   const openSeconds = (performance.now() - t0) / 1000;
   const rssAfterOpen = process.memoryUsage().rss;
   let sent = 0;

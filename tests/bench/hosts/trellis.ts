@@ -51,7 +51,7 @@ async function main() {
       if (warnings.length < 20) warnings.push(line.slice(0, 300));
     },
   });
-  const store = await openLowdbStore(dataFile);
+  const store = await openLowdbStore(dataFile, TEST_SECRET);
   await seedPartnership(store, input.members);
   const running = await startServer({ config, store, storeKind: 'lowdb', clock: systemClock, log, secret: TEST_SECRET, schedule: false }, 0);
   // Slack's (and the load generator's) connections are kept alive between bursts, as for the bare Bolt app.
