@@ -60,22 +60,3 @@ export async function writeDurably(file: string, text: string): Promise<void> {
     await dir.close();
   }
 }
-
-/**
- * Group commit: serialises writes and folds every change requested while a
- * write is queued into that one write. Callers resolve only once their change is on disk.
- */
-export function coalesce(write: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> = Promise.resolve();
-  let queued: Promise<void> | undefined;
-  return () => {
-    queued ??= running
-      .catch(() => undefined)
-      .then(() => {
-        queued = undefined;
-        running = write();
-        return running;
-      });
-    return queued;
-  };
-}

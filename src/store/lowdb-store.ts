@@ -1,24 +1,25 @@
 // The default production store: one JSON file, validated on load, and a
 // sealed journal beside it. Every change is durable before it is acknowledged:
-// a group commit appends the changes to the journal; the JSON file is
-// rewritten whole ("compacted", taking the journal in) once writes pause, or
-// when the journal outgrows it, so a burst never waits on rewriting the file.
+// a group commit appends the changes to the journal. The JSON file is
+// rewritten whole ("compacted") once writes pause, or when the journal
+// outgrows it; the rewrite runs beside the commits rather than in front of
+// them, so a burst of answers never waits for the whole file.
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
 import { TrellisError } from '../core/errors.js';
-import { coalesce, DurableJsonFile } from './durable-json-file.js';
+import { DurableJsonFile } from './durable-json-file.js';
 import { lockFile } from './file-lock.js';
 import { Journal, type JournalMark } from './journal.js';
 import { emptyState, MIGRATIONS, stateSchema, STATE_VERSION, type State } from './state.js';
 import { StateStore, type Change } from './state-store.js';
 
 export interface Compaction {
-  /** Compact once no commit has come for this long. */
+  /** Compact once no commit has come for this long (and the journal holds a quarter of the file's size)… */
   idleMs: number;
-  /** Compact at the next commit, busy or not, once the journal is larger than the data file and this (so replay on start stays short). */
+  /** …or at the next commit, busy or not, once the journal is larger than the data file and this (so replay on start stays short). */
   minJournalBytes: number;
 }
 const COMPACTION: Compaction = { idleMs: 1_000, minJournalBytes: 4 * 1024 * 1024 };
@@ -27,7 +28,7 @@ export const journalFileFor = (file: string) => `${file}.journal`;
 
 /** The file holds the state and a mark naming its journal (kept out of State: no other store has one). */
 type DataFile = State & { journal?: JournalMark };
-const markSchema = z.object({ id: z.string().min(1), folded: z.string().min(1).optional() }).strict();
+const markSchema = z.object({ id: z.string().min(1), seq: z.number().int().min(0) }).strict();
 
 export async function openLowdbStore(file: string, secret: string, compaction = COMPACTION): Promise<LowdbStore> {
   await mkdir(dirname(file), { recursive: true });
@@ -37,13 +38,12 @@ export async function openLowdbStore(file: string, secret: string, compaction = 
     const adapter = new DurableJsonFile<DataFile>(file);
     const db = new Low<unknown>(adapter as DurableJsonFile<unknown>, null);
     await db.read();
-    const state: DataFile = db.data === null ? emptyState() : validate(file, db.data);
+    const state = db.data === null ? emptyState() : validate(file, db.data);
     const mark = markSchema.safeParse((db.data as { journal?: unknown } | null)?.journal);
-    if (mark.success) state.journal = mark.data;
     const journal = new Journal(journalFileFor(file), secret);
-    const { changes, clean } = await journal.read(state.journal);
-    const store = new LowdbStore(new Low(adapter, state), adapter, journal, compaction, unlock);
-    await store.open(changes, clean, db.data === null);
+    const found = await journal.read(mark.success ? mark.data : undefined);
+    const store = new LowdbStore(state, adapter, journal, compaction, unlock, mark.success ? mark.data : undefined);
+    await store.open(found, db.data === null, mark.success);
     return store;
   } catch (err) {
     unlock();
@@ -54,78 +54,113 @@ export async function openLowdbStore(file: string, secret: string, compaction = 
 export class LowdbStore extends StateStore {
   /** Changes made since the last commit began, each as JSON. */
   private pending: string[] = [];
-  private compactNext = false;
+  /** The number of the last change made (in memory), and of the last one the data file holds. */
+  private seq: number;
+  private saved: number;
+  private readonly id: string;
+  /** The data file being rewritten beside the commits, if it is; never rejects. */
+  private compacting?: Promise<void>;
+  /** Rewrite the file in front of the next commit: after a failure, or for a file from before the journal. */
+  private mustCompact = false;
   private idle?: NodeJS.Timeout;
-  private readonly commit = coalesce(() => this.write());
-  private readonly data: DataFile;
+  /** Group commit: one write at a time; every change made while one is queued joins it. */
+  private running: Promise<void> = Promise.resolve();
+  private queued?: Promise<void>;
 
   constructor(
-    private readonly low: Low<DataFile>,
+    state: State,
     private readonly file: DurableJsonFile<DataFile>,
     private readonly journal: Journal,
     private readonly compaction: Compaction,
     private readonly unlock: () => void,
+    mark: JournalMark | undefined,
   ) {
-    super(low.data);
-    this.data = low.data;
+    super(state);
+    this.id = mark?.id ?? randomUUID();
+    this.seq = this.saved = mark?.seq ?? 0;
   }
 
-  /** Replays what the journal holds beyond the file and takes it in, so a restart begins from one whole file. */
-  async open(changes: Change[], clean: boolean, created: boolean): Promise<void> {
+  /** Replays what the journal holds beyond the file; anything replayed is taken in at once, so a restart begins from one whole file. */
+  async open({ changes, last, clean }: { changes: Change[]; last: number; clean: boolean }, created: boolean, marked: boolean): Promise<void> {
     await this.replay(changes);
+    this.seq = last;
     if (changes.length > 0) {
       const replayed = stateSchema.safeParse(this.state);
       if (!replayed.success) throw new TrellisError('STORE_CORRUPT', `Replaying the journal ${this.journal.file} gives invalid data (${problems(replayed.error)}). Trellis has changed neither it nor the data file.`);
     }
-    if (changes.length > 0 || created) await this.compact();
-    else if (clean) await this.journal.continue();
-    // Otherwise there is no journal to continue (none yet, or one cut short): the first change starts one, and until then the file is left as it is.
+    if (changes.length > 0 || created || !clean) await this.compactNow();
+    else if (marked) await this.journal.continue(this.id, this.seq);
+    else this.mustCompact = true; // a file from before the journal is left as it is until its first change
   }
 
   protected override persist(change: Change): Promise<void> {
     // Serialised now: the caller may change its object after the call.
     this.pending.push(JSON.stringify(change));
-    return this.commit();
+    this.seq++;
+    return (this.queued ??= this.after(() => {
+      this.queued = undefined;
+      return this.write();
+    }));
   }
 
-  private async write(): Promise<void> {
+  /** Runs `work` once the write in progress (if any) is done. */
+  private after(work: () => Promise<void>): Promise<void> {
+    this.running = this.running.catch(() => undefined).then(work);
+    return this.running;
+  }
+
+  private async write(idle = false): Promise<void> {
     const changes = this.pending.splice(0);
-    if (this.compactNext || (changes.length > 0 && !this.journal.writable) || this.journal.bytes > Math.max(this.compaction.minJournalBytes, this.file.bytes)) return this.compact();
-    if (changes.length === 0) return;
-    try {
-      await this.journal.append(changes);
-    } catch (err) {
-      this.compactNext = true; // the journal may end in part of a line: start the next one afresh
-      throw err;
+    if (this.mustCompact) return changes.length > 0 ? this.compactNow() : undefined;
+    // The state holds exactly the changes up to `upTo` now: a rewrite starting here captures them all.
+    const upTo = this.seq;
+    const due = !this.compacting && this.journal.bytes > (idle ? this.file.bytes / 4 : Math.max(this.compaction.minJournalBytes, this.file.bytes));
+    if (changes.length > 0) {
+      try {
+        await this.journal.append(upTo - changes.length + 1, changes);
+      } catch (err) {
+        this.mustCompact = true; // the journal may end in part of a line
+        throw err;
+      }
     }
-    clearTimeout(this.idle);
-    // A failed compaction is retried by the next commit, which reports it.
-    this.idle = setTimeout(() => ((this.compactNext = true), void this.commit().catch(() => undefined)), this.compaction.idleMs).unref();
+    if (due) await this.compactBeside(upTo);
+    else if (changes.length > 0) {
+      clearTimeout(this.idle);
+      this.idle = setTimeout(() => void this.after(() => this.write(true)).catch(() => undefined), this.compaction.idleMs).unref();
+    }
   }
 
-  /** Rewrites the whole file (every change so far included), then starts an empty journal. */
-  private async compact(): Promise<void> {
+  /** Starts rewriting the file with every change up to `upTo`; later changes go to a fresh journal meanwhile. */
+  private async compactBeside(upTo: number): Promise<void> {
     clearTimeout(this.idle);
-    const before = this.data.journal;
-    this.data.journal = { id: randomUUID(), ...(before ? { folded: before.id } : {}) };
-    try {
-      await this.low.write();
-    } catch (err) {
-      this.data.journal = before; // the file on disk still names the old journal
-      this.compactNext = true;
-      throw err;
-    }
-    this.compactNext = false;
-    await this.journal.reset(this.data.journal.id);
+    // Serialised synchronously, here: the state holds changes up to `upTo` and no later ones.
+    const writing = this.file.write({ ...this.state, journal: { id: this.id, seq: upTo } });
+    await this.journal.rotate(this.id, upTo);
+    this.compacting = writing
+      .then(async () => {
+        this.saved = upTo;
+        await this.journal.dropPrevious();
+      })
+      .catch(() => void (this.mustCompact = true)) // the next commit rewrites the file in front of itself, and reports what fails
+      .finally(() => (this.compacting = undefined));
+  }
+
+  /** Rewrites the file with every change so far, then starts an empty journal. */
+  private async compactNow(): Promise<void> {
+    clearTimeout(this.idle);
+    await this.compacting;
+    const seq = this.seq;
+    await this.file.write({ ...this.state, journal: { id: this.id, seq } });
+    this.saved = seq;
+    this.mustCompact = false;
+    await this.journal.reset(this.id, seq);
   }
 
   override async close(): Promise<void> {
     try {
-      await this.commit();
-      if (this.journal.bytes > 0) {
-        this.compactNext = true;
-        await this.commit();
-      }
+      await this.after(async () => undefined); // every commit asked for so far is done
+      await this.compacting;
+      if (this.seq > this.saved) await this.after(() => this.compactNow());
     } finally {
       clearTimeout(this.idle);
       await this.journal.close();

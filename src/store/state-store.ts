@@ -88,11 +88,12 @@ export class StateStore implements Store {
     return copy(this.state.members.filter((m) => m.partnershipId === partnershipId));
   }
   async membershipsOf(platform: Platform, userId: string) {
-    return copy(this.state.members.filter((m) => m.platform === platform && m.userId === userId));
+    return copy(this.memberIndex().get(`${platform}\u0000${userId}`)?.map((at) => this.state.members[at]!) ?? []);
   }
   async saveMember(m: Member) {
     // One person is one member of a partnership, whatever id a caller holds.
     upsert(this.state.members, m, (x) => x.id === m.id || (x.partnershipId === m.partnershipId && x.platform === m.platform && x.userId === m.userId));
+    this.byPerson = undefined;
     await this.changed(['saveMember', m]);
   }
 
@@ -116,29 +117,49 @@ export class StateStore implements Store {
   }
 
   async invitations(roundId: string) {
-    return copy(this.invitationIndex().get(roundId)?.map((at) => this.state.invitations[at]!) ?? []);
+    return copy([...(this.invitationIndex().get(roundId)?.values() ?? [])].map((at) => this.state.invitations[at]!));
   }
   async invitation(roundId: string, memberId: string) {
-    return copy(this.invitationIndex().get(roundId)?.map((at) => this.state.invitations[at]!).find((i) => i.memberId === memberId));
+    const at = this.invitationIndex().get(roundId)?.get(memberId);
+    return at === undefined ? undefined : copy(this.state.invitations[at]);
   }
   async saveInvitation(i: Invitation) {
-    const at = this.invitationIndex().get(i.roundId)?.find((x) => this.state.invitations[x]!.memberId === i.memberId);
+    const index = this.invitationIndex();
+    const at = index.get(i.roundId)?.get(i.memberId);
     if (at !== undefined) this.state.invitations[at] = copy(i);
     else {
       this.state.invitations.push(copy(i));
-      this.invitationIndex().get(i.roundId)?.push(this.state.invitations.length - 1) ?? this.byRound!.set(i.roundId, [this.state.invitations.length - 1]);
+      (index.get(i.roundId) ?? index.set(i.roundId, new Map()).get(i.roundId)!).set(i.memberId, this.state.invitations.length - 1);
     }
     await this.changed(['saveInvitation', i]);
   }
 
-  /** Positions of each round's invitations: answering looks its own up among thousands. Rebuilt after compaction. */
-  private byRound?: Map<string, number[]>;
-  private invitationIndex(): Map<string, number[]> {
+  // Positions in the lists, so that answering a check-in among thousands of
+  // members, invitations and queued messages looks its own up directly. Built
+  // on first use; dropped whenever a list is rebuilt.
+  private byRound?: Map<string, Map<string, number>>;
+  private byPerson?: Map<string, number[]>;
+  private outgoingAt?: Map<string, number>;
+  private invitationIndex() {
     if (!this.byRound) {
-      this.byRound = new Map();
-      this.state.invitations.forEach((inv, at) => (this.byRound!.get(inv.roundId) ?? this.byRound!.set(inv.roundId, []).get(inv.roundId)!).push(at));
+      const index = (this.byRound = new Map<string, Map<string, number>>());
+      this.state.invitations.forEach((inv, at) => (index.get(inv.roundId) ?? index.set(inv.roundId, new Map()).get(inv.roundId)!).set(inv.memberId, at));
     }
     return this.byRound;
+  }
+  private memberIndex() {
+    if (!this.byPerson) {
+      const index = (this.byPerson = new Map<string, number[]>());
+      this.state.members.forEach((m, at) => {
+        const key = `${m.platform}\u0000${m.userId}`;
+        (index.get(key) ?? index.set(key, []).get(key)!).push(at);
+      });
+    }
+    return this.byPerson;
+  }
+  private outgoingIndex() {
+    this.outgoingAt ??= new Map(this.state.outgoing.map((o, at) => [o.id, at]));
+    return this.outgoingAt;
   }
 
   async answerSet(roundId: string, key: string) {
@@ -245,12 +266,14 @@ export class StateStore implements Store {
   }
 
   async enqueueOutgoing(o: Outgoing) {
-    if (this.state.outgoing.some((x) => x.id === o.id)) return;
-    this.state.outgoing.push(copy(o));
+    const index = this.outgoingIndex();
+    if (index.has(o.id)) return;
+    index.set(o.id, this.state.outgoing.push(copy(o)) - 1);
     await this.changed(['enqueueOutgoing', o]);
   }
   async outgoing(id: string) {
-    return copy(this.state.outgoing.find((o) => o.id === id));
+    const at = this.outgoingIndex().get(id);
+    return at === undefined ? undefined : copy(this.state.outgoing[at]);
   }
   async claimOutgoing(now: Date, owner: string, leaseMs: number, limit: number) {
     const at = now.toISOString();
@@ -269,8 +292,8 @@ export class StateStore implements Store {
     return claimed;
   }
   async settleOutgoing(o: Outgoing, owner: string) {
-    const i = this.state.outgoing.findIndex((x) => x.id === o.id);
-    if (i === -1 || this.state.outgoing[i]!.owner !== owner) return false;
+    const i = this.outgoingIndex().get(o.id);
+    if (i === undefined || this.state.outgoing[i]!.owner !== owner) return false;
     this.state.outgoing[i] = copy(o);
     await this.changed(['settleOutgoing', o, owner]);
     return true;
@@ -281,6 +304,7 @@ export class StateStore implements Store {
     const pruned = this.state.outgoing.length - keep.length;
     if (pruned > 0) {
       this.state.outgoing = keep;
+      this.outgoingAt = undefined;
       await this.changed(['pruneOutgoing', before]);
     }
     return pruned;

@@ -12,7 +12,7 @@ import { fixture, form, sign, slashCommand } from '../helpers/slack-requests.js'
 import { spawnChild, type Child, type ChildMessage } from './lib/child.js';
 import { BENCH_CHANNEL, userIdOf } from './lib/server-data.js';
 import { prng } from './lib/dataset.js';
-import { untilQuiet } from './lib/quiet.js';
+import { cpuMs, untilQuiet } from './lib/quiet.js';
 import { summarise, type Summary } from './lib/stats.js';
 
 export const ACK_BURSTS = 10;
@@ -33,6 +33,8 @@ export interface AckResult {
   slackCalls: Record<string, number>;
   /** Waiting for all three processes to go quiet before each burst: the longest wait, in ms. */
   longestQuietWaitMs: number;
+  /** CPU each server process used from the start of each burst until its last ack (ms, median of the bursts; /proc, 10 ms resolution). */
+  cpuPerBurst?: { trellis: number; bare: number };
   /** The same requests one at a time (no concurrency): what one request costs on an idle server. */
   single: { trellis: Summary; bare: Summary };
 }
@@ -145,12 +147,17 @@ export async function runAck(log: (line: string) => void): Promise<AckResult> {
     await burst(bareUrl, warm, bareCheck, failures);
 
     const latency = { trellis: [] as number[], bare: [] as number[] };
+    const cpu = { trellis: [] as number[], bare: [] as number[] };
     for (let b = 0; b < ACK_BURSTS; b++) {
       const mine = bodies.slice(b * ACK_BURST_SIZE, (b + 1) * ACK_BURST_SIZE);
       const order = b % 2 === 0 ? (['trellis', 'bare'] as const) : (['bare', 'trellis'] as const);
       for (const target of order) {
         await quiet();
+        const pid = (target === 'trellis' ? trellis : bare).proc.pid!;
+        const cpu0 = cpuMs(pid);
         const took = target === 'trellis' ? await burst(trellisUrl, mine, trellisCheck, failures) : await burst(bareUrl, mine, bareCheck, failures);
+        const cpu1 = cpuMs(pid);
+        if (cpu0 !== undefined && cpu1 !== undefined) cpu[target].push(cpu1 - cpu0);
         latency[target].push(...took);
       }
       log(`  burst ${b + 1}/${ACK_BURSTS}: Trellis p50 ${summarise(latency.trellis.slice(-ACK_BURST_SIZE)).p50.toFixed(1)} ms, bare Bolt p50 ${summarise(latency.bare.slice(-ACK_BURST_SIZE)).p50.toFixed(1)} ms`);
@@ -181,6 +188,7 @@ export async function runAck(log: (line: string) => void): Promise<AckResult> {
       warnings: tStats.warnings,
       slackCalls: sStats.byMethod,
       longestQuietWaitMs,
+      ...(cpu.trellis.length ? { cpuPerBurst: { trellis: summarise(cpu.trellis).p50, bare: summarise(cpu.bare).p50 } } : {}),
       single: { trellis: summarise(single.trellis), bare: summarise(single.bare) },
     };
   } finally {

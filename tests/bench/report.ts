@@ -110,6 +110,7 @@ export function ackSection(a: AckResult | undefined, error?: string): string {
       `Opening the round (\`survey now\`, ${a.stored.expected} members) and delivering its DMs took ${a.setupSeconds.toFixed(1)} s before measuring. ` +
       `Afterwards Trellis held ${a.stored.answerSets} answer sets and ${a.stored.answered} answered invitations (expected ${a.stored.expected}, warm-up included); ` +
       `TCP connections accepted: Trellis ${a.connections.trellis}, bare ${a.connections.bare} (keep-alive). ` +
+      (a.cpuPerBurst ? `CPU used by each server process during a burst (start to last ack, median): Trellis ${a.cpuPerBurst.trellis.toFixed(0)} ms, bare Bolt ${a.cpuPerBurst.bare.toFixed(0)} ms. ` : '') +
       `Rejected or unexpected acks: ${a.failures.length === 0 ? 'none' : a.failures.length}. Fake Slack calls: ${Object.entries(a.slackCalls).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     ...(a.failures.length ? ['', 'First failures:', ...a.failures.slice(0, 5).map((f) => `- ${f}`)] : []),
     ...(a.warnings.length ? ['', `Trellis logged ${a.warnings.length} warnings/errors, e.g. \`${a.warnings[0]!.slice(0, 200)}\``] : []),

@@ -3,7 +3,7 @@
 // it, and on close. A crash at any moment loses nothing that was acknowledged,
 // and a journal that is damaged, foreign or sealed under another secret is
 // refused with both files left as they were.
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -16,13 +16,18 @@ import { partnership } from './store-contract.js';
 
 const NEVER: Compaction = { idleMs: 3_600_000, minJournalBytes: 1 << 30 };
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'trellis-journal-')), 'trellis.json');
-/** The two files exactly as they are now, as a crash at this moment would leave them. */
+/**
+ * The files exactly as they are now, as a crash at this moment would leave them. Synchronous, the data file
+ * first: none of the store's code runs in between, and a rewrite landing meanwhile leaves either version.
+ */
 function crashCopy(file: string): string {
   const copy = join(mkdtempSync(join(tmpdir(), 'trellis-crash-')), basename(file));
-  copyFileSync(file, copy);
-  copyFileSync(journalFileFor(file), journalFileFor(copy));
+  for (const f of [file, previousOf(file), journalFileFor(file)]) if (existsSync(f)) copyFileSync(f, join(copy, '..', basename(f)));
   return copy;
 }
+const previousOf = (file: string) => `${journalFileFor(file)}.prev`;
+/** The changes the journal holds: none once the file has taken them all in. */
+const journalLines = async (file: string) => (existsSync(journalFileFor(file)) ? (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n').length - 1 : 0);
 const bothFiles = async (file: string) => [await readFile(file, 'utf8'), await readFile(journalFileFor(file), 'utf8')];
 const answer = (n: number, over: Partial<AnswerSet> = {}): AnswerSet => ({ roundId: 'r1', key: n.toString(16).padStart(64, '0'), values: { 'trust-1': 4 }, comment: `Comment number ${n} from a member`, ...over });
 const outgoing = (id: string): Outgoing => ({ id, platform: 'slack', kind: 'private', status: 'pending', attempts: 0, notBefore: '2026-11-23T09:00:00.000Z', createdAt: '2026-11-23T09:00:00.000Z', sealed: 'x' });
@@ -59,9 +64,9 @@ describe('lowdb journal', () => {
     await store.saveInvitation({ roundId: 'r1', memberId: 'member-alex', answered: true });
     await store.saveAnswerSet(answer(1, { comment: 'Our partner never shares bad news' }));
     const journal = await readFile(journalFileFor(file), 'utf8');
-    for (const leak of ['member-alex', 'shares bad news', 'trust-1', 'r1', answer(1).key]) expect(journal).not.toContain(leak);
+    for (const leak of ['member-alex', 'shares bad news', 'trust-1', 'roundId', answer(1).key]) expect(journal).not.toContain(leak);
     const [header, ...lines] = journal.trimEnd().split('\n');
-    expect(Object.keys(JSON.parse(header!))).toEqual(['journal', 'check']);
+    expect(Object.keys(JSON.parse(header!))).toEqual(['journal', 'base', 'check']);
     for (const line of lines) expect(line).toMatch(/^[A-Za-z0-9+/]+=*$/);
     await store.close();
   });
@@ -90,20 +95,42 @@ describe('lowdb journal', () => {
     const { file, store } = await seeded({ idleMs: 100, minJournalBytes: 1 << 30 });
     await store.saveAnswerSet(answer(1));
     await waitFor(async () => JSON.parse(await readFile(file, 'utf8')).answerSets.length === 1, 5_000);
-    await waitFor(async () => (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n').length === 1, 5_000);
+    await waitFor(async () => !existsSync(previousOf(file)) && (await journalLines(file)) === 0, 5_000);
     await store.close();
   });
 
-  it('compacts at the next commit, busy or not, once the journal outgrows the file', async () => {
+  it('rewrites the file beside the commits, busy or not, once the journal outgrows it', async () => {
     const { file, store } = await seeded({ idleMs: 3_600_000, minJournalBytes: 0 });
     const inFile = async () => JSON.parse(await readFile(file, 'utf8')).answerSets.length as number;
     let n = 0;
-    while ((await inFile()) === 0 && n < 20) await store.saveAnswerSet(answer(n++));
-    // Appended until the journal held more than the (small) file, then the whole file was written.
+    while ((await inFile()) === 0 && n < 20) {
+      await store.saveAnswerSet(answer(n++));
+      await waitFor(() => !existsSync(previousOf(file)), 5_000); // a rewrite under way has landed
+    }
+    // Appended until the journal held more than the (small) file; then the file was written whole.
     expect(n).toBeGreaterThan(1);
     expect(n).toBeLessThan(20);
-    expect(await inFile()).toBe(n);
-    expect((await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n')).toHaveLength(1);
+    const copy = await openLowdbStore(crashCopy(file), TEST_SECRET, NEVER);
+    expect(await copy.answerSets('r1')).toHaveLength(n);
+    await copy.close();
+    await store.close();
+  });
+
+  it('a crash while the file is being rewritten loses nothing: the journal it takes in is kept as .prev until it lands', async () => {
+    const { file, store } = await seeded({ idleMs: 3_600_000, minJournalBytes: 0 });
+    const saved: string[] = [];
+    let caught = 0;
+    for (let i = 0; i < 12; i++) {
+      await store.saveAnswerSet(answer(i));
+      saved.push(answer(i).key);
+      const copy = crashCopy(file);
+      if (existsSync(previousOf(copy))) caught++;
+      const after = await openLowdbStore(copy, TEST_SECRET, NEVER);
+      expect((await after.answerSets('r1')).map((a) => a.key).sort()).toEqual([...saved].sort());
+      await after.close();
+      expect(existsSync(previousOf(copy))).toBe(false); // taken in on opening
+    }
+    expect(caught).toBeGreaterThan(0); // some copies caught a rewrite under way
     await store.close();
   });
 
@@ -123,12 +150,12 @@ describe('lowdb journal', () => {
     await again.close();
   });
 
-  it('does not apply a journal twice when a crash came between rewriting the file and starting the new journal', async () => {
+  it('does not apply a change twice when the journal still holds changes the file has taken in', async () => {
     const { file, store } = await seeded();
     await store.enqueueOutgoing(outgoing('a'));
     await store.claimOutgoing(new Date('2026-11-23T10:00:00.000Z'), 'owner-1', 60_000, 1);
     const oldJournal = await readFile(journalFileFor(file));
-    await store.close(); // compacts: the file now says it has taken that journal in
+    await store.close(); // compacts: the file now holds those changes, and says up to which one
     await writeFile(journalFileFor(file), oldJournal); // as if the crash came before the journal was started afresh
     const reopened = await openLowdbStore(file, TEST_SECRET, NEVER);
     expect((await reopened.outgoing('a'))?.attempts).toBe(1);
@@ -140,7 +167,7 @@ describe('lowdb journal', () => {
       const lines = (await readFile(j, 'utf8')).split('\n');
       lines[1] = `x${lines[1]!.slice(1)}`;
       await writeFile(j, lines.join('\n'));
-    }, /journal .* is damaged at line 2\. Trellis has changed neither it nor the data file/],
+    }, /journal .* is damaged at line 2 of .*\. Trellis has changed neither it nor the data file/],
     ['sealed under another secret', async () => undefined, /sealed under a different TRELLIS_SECRET/, 'another-secret-0123456789abcdef0123456789'],
   ])('refuses a journal %s and changes neither file', async (_name, damage, message, secret = TEST_SECRET) => {
     const { file, store } = await seeded();
@@ -155,18 +182,32 @@ describe('lowdb journal', () => {
     expect((await readdir(join(copy, '..'))).sort()).toEqual(['trellis.json', 'trellis.json.journal']); // no lock left behind
   });
 
-  it('refuses a journal that belongs to another copy of the data file (one restored from a backup) and changes neither', async () => {
+  it('refuses a journal that starts after the data file ends (a file restored from an older backup) and changes neither', async () => {
     const { file, store } = await seeded();
     const backup = await readFile(file, 'utf8');
     await store.saveAnswerSet(answer(1));
-    await store.close(); // the file moves on to a new journal
+    await store.close(); // the file moves on; the journal starts afresh after it
     const reopened = await openLowdbStore(file, TEST_SECRET, NEVER);
     await reopened.saveAnswerSet(answer(2));
     const copy = crashCopy(file);
     await reopened.close();
     await writeFile(copy, backup);
     const before = await bothFiles(copy);
-    await expect(openLowdbStore(copy, TEST_SECRET, NEVER)).rejects.toThrow(/belongs to another copy of the data file .*restored from a backup/);
+    await expect(openLowdbStore(copy, TEST_SECRET, NEVER)).rejects.toThrow(/starts after the data file ends .*restored from an older backup/);
     expect(await bothFiles(copy)).toEqual(before);
+  });
+
+  it('refuses the journal of another data file and changes neither', async () => {
+    const one = await seeded();
+    await one.store.saveAnswerSet(answer(1));
+    const other = await seeded();
+    await other.store.saveAnswerSet(answer(2));
+    const copy = crashCopy(one.file);
+    copyFileSync(journalFileFor(other.file), journalFileFor(copy));
+    const before = await bothFiles(copy);
+    await expect(openLowdbStore(copy, TEST_SECRET, NEVER)).rejects.toThrow(/belongs to another copy of the data file/);
+    expect(await bothFiles(copy)).toEqual(before);
+    await one.store.close();
+    await other.store.close();
   });
 });

@@ -6,6 +6,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
+/** CPU time the process has used (user + system), in ms; undefined off Linux. */
+export const cpuMs = (pid: number): number | undefined => {
+  const ticks = cpuTicks(pid);
+  return ticks === undefined ? undefined : (ticks * 1000) / TICKS_PER_SECOND;
+};
+
 function cpuTicks(pid: number): number | undefined {
   try {
     // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
