@@ -84,6 +84,8 @@ export class Journal {
       if (err.code !== 'ENOENT') throw err;
     });
     this.next = { id, base };
+    // Now rather than at the next append: this runs when writes pause, while the next append may have someone waiting.
+    await this.create();
   }
 
   /** The data file now holds everything in `.prev`. */

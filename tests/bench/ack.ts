@@ -160,7 +160,8 @@ export async function runAck(log: (line: string) => void): Promise<AckResult> {
         if (cpu0 !== undefined && cpu1 !== undefined) cpu[target].push(cpu1 - cpu0);
         latency[target].push(...took);
       }
-      log(`  burst ${b + 1}/${ACK_BURSTS}: Trellis p50 ${summarise(latency.trellis.slice(-ACK_BURST_SIZE)).p50.toFixed(1)} ms, bare Bolt p50 ${summarise(latency.bare.slice(-ACK_BURST_SIZE)).p50.toFixed(1)} ms`);
+      const last = (xs: number[]) => summarise(xs.slice(-ACK_BURST_SIZE));
+      log(`  burst ${b + 1}/${ACK_BURSTS}: Trellis p50 ${last(latency.trellis).p50.toFixed(1)} / max ${last(latency.trellis).max.toFixed(1)} ms, bare Bolt p50 ${last(latency.bare).p50.toFixed(1)} / max ${last(latency.bare).max.toFixed(1)} ms`);
     }
 
     const single = { trellis: [] as number[], bare: [] as number[] };
