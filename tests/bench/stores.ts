@@ -89,13 +89,15 @@ export async function runStores(log: (line: string) => void, pgProblem: string |
       for (const kind of ['lowdb-group', 'lowdb-naive'] as const) {
         const runs: IngestResult[] = [];
         for (let k = 0; k < repeats; k++) {
-          const copy = join(dir, `${kind}-${size}.json`);
+          // A directory per run: the store keeps its journal beside the file.
+          const runDir = await mkdtemp(join(dir, 'run-'));
+          const copy = join(runDir, `${kind}-${size}.json`);
           await copyFile(file, copy);
           const input: IngestInput = { kind, size, file: copy, concurrency: kind === 'lowdb-group' ? CONCURRENCY : 1, ...TIMED[kind](size) };
           const r = await runChild<IngestResult>('hosts/ingest.ts', input, { heapMb, name: `${kind} ${short(size)}` });
           runs.push(r);
           log(`  ${short(size)}: ${kind}${repeats > 1 ? ` (run ${k + 1}/${repeats})` : ''}: ${r.perSecond.toFixed(1)} answers/s, p99 ${r.p99.toFixed(1)} ms (${r.timed} answers; opened in ${r.openSeconds.toFixed(1)} s)`);
-          await rm(copy, { force: true });
+          await rm(runDir, { recursive: true, force: true });
         }
         out.ingest.push(medianOf(runs));
       }

@@ -1,10 +1,9 @@
 // The outgoing-message queue end to end: OutboxMessenger records, Dispatcher
 // delivers through a scripted platform. Rate limits, retries, lost responses,
 // crashed senders, two instances, a restart, and what the store may reveal.
-import { copyFileSync, mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessengerHub } from '../../src/adapters/messenger-hub.js';
 import type { Message } from '../../src/core/message.js';
@@ -14,11 +13,12 @@ import { unseal } from '../../src/core/seal.js';
 import { Dispatcher, type DispatcherOptions } from '../../src/delivery/dispatcher.js';
 import { OUTBOX_SEAL, OutboxMessenger, type OutboxPayload, type QueuedDelivery } from '../../src/delivery/outbox-messenger.js';
 import { createLogger } from '../../src/log.js';
-import { journalFileFor, openLowdbStore } from '../../src/store/lowdb-store.js';
+import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import type { State } from '../../src/store/state.js';
 import { StateStore } from '../../src/store/state-store.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { ScriptedMessenger, sleep, type ScriptedOptions } from './scripted-messenger.js';
+import { crashCopy } from '../helpers/crash-copy.js';
 import { TEST_SECRET } from '../helpers/start-trellis.js';
 
 const SECRET = 'outbox-test-secret-0123456789abcdef';
@@ -662,17 +662,13 @@ describe('durable ordering', () => {
     try {
       const { outbox, dispatcher, platform } = rig({ store });
       // At each send, the files exactly as a crash at that moment would leave them.
-      const crashes: { dir: string; tag: string }[] = [];
-      platform.onSend = (_kind, _target, tag) => {
-        const dir = mkdtempSync(join(tmpdir(), 'trellis-crash-'));
-        for (const f of [file, journalFileFor(file)]) copyFileSync(f, join(dir, basename(f)));
-        crashes.push({ dir, tag });
-      };
+      const crashes: { copy: string; tag: string }[] = [];
+      platform.onSend = (_kind, _target, tag) => void crashes.push({ copy: crashCopy(file), tag });
       for (let i = 0; i < 3; i++) await outbox.sendPrivate({ platform: 'slack', userId: `U${i}` }, msg());
       await dispatcher.drain();
       expect(crashes).toHaveLength(3);
-      for (const { dir, tag } of crashes) {
-        const after = await openLowdbStore(join(dir, 'trellis.json'), TEST_SECRET);
+      for (const { copy, tag } of crashes) {
+        const after = await openLowdbStore(copy, TEST_SECRET);
         expect(await after.outgoing(tag)).toMatchObject({ status: 'sending', attemptedAt: expect.any(String), owner: dispatcher.owner });
         await after.close();
       }

@@ -1,12 +1,13 @@
 // Starts the real server on a free port with a throw-away data directory and
 // captured logs. Every integration test goes through this.
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports.js';
 import { createLogger } from '../../src/log.js';
-import { journalFileFor, openLowdbStore } from '../../src/store/lowdb-store.js';
+import { openLowdbStore } from '../../src/store/lowdb-store.js';
+import { crashCopy } from './crash-copy.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { StateStore } from '../../src/store/state-store.js';
 
@@ -54,16 +55,12 @@ export async function startTrellis(env: Record<string, string> = {}, options: { 
 }
 
 async function dataAfterCrash(dataFile: string, secret: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'trellis-copy-'));
+  const copy = crashCopy(dataFile);
   try {
-    const copy = join(dir, 'trellis.json');
-    // The journal first: a compaction in between leaves a newer file that has already taken that journal in.
-    await copyFile(journalFileFor(dataFile), journalFileFor(copy)).catch(() => undefined); // none until the first change
-    await copyFile(dataFile, copy);
     await (await openLowdbStore(copy, secret)).close();
     const { journal: _mark, ...data } = JSON.parse(await readFile(copy, 'utf8')) as Record<string, unknown>;
     return JSON.stringify(data);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dirname(copy), { recursive: true, force: true });
   }
 }

@@ -6,26 +6,18 @@
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AnswerSet, Outgoing } from '../../src/core/model.js';
 import { journalFileFor, openLowdbStore, type Compaction } from '../../src/store/lowdb-store.js';
 import { TEST_SECRET } from '../helpers/start-trellis.js';
+import { crashCopy, previousJournalOf } from '../helpers/crash-copy.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { partnership } from './store-contract.js';
 
 const NEVER: Compaction = { idleMs: 3_600_000, minJournalBytes: 1 << 30 };
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'trellis-journal-')), 'trellis.json');
-/**
- * The files exactly as they are now, as a crash at this moment would leave them. Synchronous, the data file
- * first: none of the store's code runs in between, and a rewrite landing meanwhile leaves either version.
- */
-function crashCopy(file: string): string {
-  const copy = join(mkdtempSync(join(tmpdir(), 'trellis-crash-')), basename(file));
-  for (const f of [file, previousOf(file), journalFileFor(file)]) if (existsSync(f)) copyFileSync(f, join(copy, '..', basename(f)));
-  return copy;
-}
-const previousOf = (file: string) => `${journalFileFor(file)}.prev`;
+const previousOf = previousJournalOf;
 /** The changes the journal holds: none once the file has taken them all in. */
 const journalLines = async (file: string) => (existsSync(journalFileFor(file)) ? (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n').length - 1 : 0);
 const bothFiles = async (file: string) => [await readFile(file, 'utf8'), await readFile(journalFileFor(file), 'utf8')];
