@@ -7,9 +7,6 @@ import type { Clock, Store } from './core/ports.js';
 import { createTrellis } from './core/trellis.js';
 import type { Logger } from './log.js';
 import type { MountedAdapter } from './adapters/adapter.js';
-import { mountSlack } from './adapters/slack/slack-adapter.js';
-import { mountTeams } from './adapters/teams/teams-adapter.js';
-import { mountPlayground } from './adapters/playground/playground-adapter.js';
 import { MessengerHub } from './adapters/messenger-hub.js';
 import { startScheduler } from './scheduler.js';
 import type { StoreKind } from './store/open-store.js';
@@ -52,9 +49,10 @@ export async function startServer({ config, store, storeKind, clock, log, secret
     res.json({ status: 'ok', adapters: adapters.map((a) => a.name), store: storeKind });
   });
   mountDashboard(app, trellis, log);
-  if (config.slack) adapters.push(mountSlack(deps, config.slack));
-  if (config.teams) adapters.push(mountTeams(deps, config.teams));
-  if (config.playground) adapters.push(mountPlayground(deps));
+  // Loaded only when configured: a Slack-only install never loads the Bot Framework, nor a Teams-only one Bolt.
+  if (config.slack) adapters.push((await import('./adapters/slack/slack-adapter.js')).mountSlack(deps, config.slack));
+  if (config.teams) adapters.push((await import('./adapters/teams/teams-adapter.js')).mountTeams(deps, config.teams));
+  if (config.playground) adapters.push((await import('./adapters/playground/playground-adapter.js')).mountPlayground(deps));
 
   const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 // Turns one `npm run bench` run into the tables printed and written to BENCHMARKS.md.
-import type { AckResult } from './ack.js';
+import { ACK_WARMUP_BURSTS, type AckResult } from './ack.js';
 import type { DigestResult } from './digest.bench.js';
 import type { FanoutResult } from './fanout.js';
 import { mb, ms, rate } from './lib/stats.js';
@@ -106,7 +106,7 @@ export function ackSection(a: AckResult | undefined, error?: string): string {
       ],
     ),
     '',
-    `${a.requests / a.burstSize} bursts of ${a.burstSize} concurrent requests per server, alternating Trellis/bare in ABBA order, after one warm-up burst each (not counted); each burst starts once all three processes are idle (longest wait ${(a.longestQuietWaitMs / 1000).toFixed(1)} s). ` +
+    `${a.requests / a.burstSize} bursts of ${a.burstSize} concurrent requests per server, alternating Trellis/bare in ABBA order, after ${ACK_WARMUP_BURSTS} warm-up bursts each (not counted); each burst starts once all three processes are idle (longest wait ${(a.longestQuietWaitMs / 1000).toFixed(1)} s). ` +
       `Opening the round (\`survey now\`, ${a.stored.expected} members) and delivering its DMs took ${a.setupSeconds.toFixed(1)} s before measuring. ` +
       `Afterwards Trellis held ${a.stored.answerSets} answer sets and ${a.stored.answered} answered invitations (expected ${a.stored.expected}, warm-up included); ` +
       `TCP connections accepted: Trellis ${a.connections.trellis}, bare ${a.connections.bare} (keep-alive). ` +

@@ -108,7 +108,7 @@ function render(r: RunResults): string {
     '',
     'Signed `view_submission` requests for the check-in modal — the exact modal Trellis opens, submitted as Slack would when a member presses Submit — ' +
       'sent to `POST /slack/events` in bursts of 100 concurrent (global `fetch`, keep-alive). Trellis is the real server (`startServer`, lowdb store, log level info) ' +
-      'with a partnership of 1,120 members (1,000 answer in the measured bursts, 100 in the warm-up, 20 one at a time) and a round opened by a signed `/trellis survey now`; every request is a different member\'s valid answer, so each one is validated, ' +
+      'with a partnership of 1,320 members (1,000 answer in the measured bursts, 300 in the warm-up, 20 one at a time) and a round opened by a signed `/trellis survey now`; every request is a different member\'s valid answer, so each one is validated, ' +
       'written durably (lowdb group commit) and queues the "Thanks — answered" DM update before the modal is acked. The bare Bolt app has the same Express app, router, ' +
       '`ExpressReceiver`, signing secret and logger, and a view handler that only calls `ack()`. Each server runs in its own process and the fake Slack in a third; ' +
       'latency is from sending the request to the last byte of the ack, as seen by the load generator. Both servers keep idle connections 30 s (Node\'s default is 5 s) so that every burst reuses its connections.',
