@@ -416,6 +416,12 @@ describe('Slack check-ins', () => {
     await trellis.drain();
     // One attempt each: a refusal is final.
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.body.text).includes('check-in #2'))).toHaveLength(4);
+    // The coordinator is told how many, never who.
+    const status = json(await run(ALEX, CHANNEL, 'survey status'));
+    expect(status).toContain('Not delivered');
+    expect(status).toContain('4 check-ins refused by the platform');
+    expect(status).not.toContain('Still being sent');
+    for (const p of PEOPLE) expect(status).not.toContain(p.user_id);
 
     const view = await clickInHome(SAM, 'trellis:survey-open:0', second.id);
     expect(JSON.parse(view.private_metadata!)).toEqual({ actionId: 'survey-submit', context: second.id });

@@ -169,7 +169,7 @@ export async function runAck(log: (line: string) => void): Promise<AckResult> {
         latency[target].push(...took);
       }
       const last = (xs: number[]) => summarise(xs.slice(-ACK_BURST_SIZE));
-      log(`  burst ${b + 1}/${ACK_BURSTS}: Trellis p50 ${last(latency.trellis).p50.toFixed(1)} / max ${last(latency.trellis).max.toFixed(1)} ms, bare Bolt p50 ${last(latency.bare).p50.toFixed(1)} / max ${last(latency.bare).max.toFixed(1)} ms`);
+      log(`  burst ${b + 1}/${ACK_BURSTS}: Trellis p50 ${last(latency.trellis).p50.toFixed(1)} / max ${last(latency.trellis).max.toFixed(1)} ms (CPU ${cpu.trellis.at(-1) ?? '?'} ms), bare Bolt p50 ${last(latency.bare).p50.toFixed(1)} / max ${last(latency.bare).max.toFixed(1)} ms (CPU ${cpu.bare.at(-1) ?? '?'} ms)`);
     }
 
     const single = { trellis: [] as number[], bare: [] as number[] };

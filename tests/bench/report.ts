@@ -143,7 +143,7 @@ export function ingestSection(s: StoresResult | undefined, error?: string): stri
     `Group commit over naive, answers/s (median runs): ${ratios.join(', ')}. Each figure below 1M is the median of ${repeatsFor(10_000)} runs, each in a fresh process (lowdb: on a fresh copy of the file; PostgreSQL: on the same database, new keys each run); at 1M, one run. ` +
       `Concurrent stores: ${CONCURRENCY} writers, each awaiting one save at a time, after a warm-up of 200 answers (not counted). ` +
       'The naive store is timed on a small fixed number of sequential answers (200 at 10k, 20 at 100k, 5 at 1M) after one warm-up answer, because each one rewrites the whole file. ' +
-      '"CPU per answer before its write" is the mean time inside `saveAnswerSet` before it first yields: for lowdb the in-memory update (two linear scans of every stored answer set and an insertion in key order), which blocks the event loop; for PostgreSQL, only handing the query to the pool.',
+      '"CPU per answer before its write" is the mean time inside `saveAnswerSet` before it first yields: for lowdb the in-memory update (finding its place in key order by bisection and inserting it there), which blocks the event loop; for PostgreSQL, only handing the query to the pool.',
     '',
     table(
       ['answer sets', 'lowdb file', 'written in', 'PostgreSQL preload'],

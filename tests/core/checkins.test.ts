@@ -132,6 +132,24 @@ describe('survey now, answering and closing', () => {
     expect(messenger.updates.filter((u) => u.message.text.includes('has closed')).map((u) => u.delivery.userId).sort()).toEqual(['U-ALEX', 'pg-jo']);
   });
 
+  it('tells the coordinator how many check-ins are still queued or were refused by the platform, never whose', async () => {
+    await say(alex, 'survey now');
+    // As the outbox records them: each invitation's delivery is a queued message, here one pending, one refused, one sent.
+    const statuses = ['pending', 'failed', 'sent'] as const;
+    state.invitations.forEach((inv, n) => {
+      inv.delivery = { platform: 'slack', outgoing: `out-${n}` };
+      state.outgoing.push({ id: `out-${n}`, platform: 'slack', kind: 'private', status: statuses[n]!, attempts: 1, notBefore: '2026-11-23T08:00:00.000Z', createdAt: '2026-11-23T08:00:00.000Z', sealed: '' });
+    });
+    const status = await say(alex, 'survey status');
+    expect(status.fields).toEqual(expect.arrayContaining([
+      { label: 'Still being sent', value: '1 check-in (Slack and Teams take messages at their own pace)' },
+      { label: 'Not delivered', value: '1 check-in refused by the platform (for example a deactivated account)' },
+    ]));
+    expect(JSON.stringify(status)).not.toMatch(/Sam|Jo|Alex|pg-|U-/);
+    await say(alex, 'survey close');
+    expect(JSON.stringify(await say(alex, 'survey status'))).not.toMatch(/Still being sent|Not delivered/);
+  });
+
   it('runs a full health check with every statement', async () => {
     expect((await say(alex, 'survey healthcheck for 7d')).text).toContain('Health check #1 (all 25 statements)');
     expect((await openForm(jo)).fields).toHaveLength(26);

@@ -1,6 +1,6 @@
 // The `survey …` commands. Counts, never names: no command says who has or
 // has not answered.
-import { turnout } from './turnout.js';
+import { deliveries, turnout } from './turnout.js';
 import { failure, info, success, type Message } from '../message.js';
 import type { Deps } from '../deps.js';
 import type { SurveyCommand } from './survey-grammar.js';
@@ -76,6 +76,11 @@ async function status(deps: Deps, p: Partnership): Promise<Message> {
   const latest = rounds[0];
   if (!latest) return info('No check-ins yet.', { title: 'Check-ins', fields });
   const { invited, answered } = await turnout(deps, latest);
+  if (!latest.closedAt) {
+    const { queued, failed } = await deliveries(deps, latest);
+    if (queued) fields.push({ label: 'Still being sent', value: `${queued} check-in${queued === 1 ? '' : 's'} (Slack and Teams take messages at their own pace)` });
+    if (failed) fields.push({ label: 'Not delivered', value: `${failed} check-in${failed === 1 ? '' : 's'} refused by the platform (for example a deactivated account)` });
+  }
   const state = latest.closedAt ? `closed ${formatLocal(latest.closedAt, p.timezone)}` : `open until ${formatLocal(latest.closesAt, p.timezone)}`;
   return info(`Check-in #${latest.number} is ${state}: ${answered} of ${invited} answered (${pct(answered, invited)}).`, { title: 'Check-ins', fields });
 }

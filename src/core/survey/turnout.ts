@@ -13,6 +13,23 @@ export async function turnout(deps: Deps, round: Round): Promise<{ invited: numb
 }
 
 /**
+ * How an open round's check-ins are getting out: still queued behind the
+ * platforms' rate limits, or refused by the platform (a deactivated account,
+ * someone who blocked the app). Counts only: never who.
+ */
+export async function deliveries(deps: Deps, round: Round): Promise<{ queued: number; failed: number }> {
+  let queued = 0;
+  let failed = 0;
+  for (const i of await deps.store.invitations(round.id)) {
+    const id = i.delivery?.outgoing;
+    const status = typeof id === 'string' ? (await deps.store.outgoing(id))?.status : undefined;
+    if (status === 'pending' || status === 'sending') queued++;
+    else if (status === 'failed') failed++;
+  }
+  return { queued, failed };
+}
+
+/**
  * Keeps the store from growing with every round: a long-closed round keeps its
  * counts and its (unlinkable) answer sets, and drops the per-person
  * invitations and message handles — which also leaves less to link anyone by.

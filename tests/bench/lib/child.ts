@@ -95,9 +95,16 @@ export class Child {
 /** Forks `script` (a path relative to tests/bench/) under tsx, with `input` as JSON in argv. */
 export function spawnChild(script: string, input: unknown, options: { heapMb?: number; exposeGc?: boolean; name?: string } = {}): Child {
   const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
-  const execArgv = ['--import', 'tsx', ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : []), ...(options.exposeGc ? ['--expose-gc'] : [])];
+  const execArgv = ['--import', 'tsx', ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : []), ...(options.exposeGc ? ['--expose-gc'] : []), ...profiling(options.name ?? script)];
   const proc = fork(path, [JSON.stringify(input)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Child(options.name ?? script, proc);
+}
+
+/** BENCH_PROFILE=<regex of child names> (e.g. '^Trellis$'): those children write a V8 CPU profile to /tmp/trellis-bench-profiles/<name>/ (adds overhead: not for the figures). */
+function profiling(name: string): string[] {
+  const pattern = process.env.BENCH_PROFILE;
+  if (!pattern || !new RegExp(pattern).test(name)) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=/tmp/trellis-bench-profiles/${name.replace(/\W+/g, '-')}`];
 }
 
 /** Runs a one-shot child to completion and returns its "result" message. */
