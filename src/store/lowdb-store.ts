@@ -135,14 +135,15 @@ export class LowdbStore extends StateStore {
     clearTimeout(this.idle);
     // Serialised synchronously, here: the state holds changes up to `upTo` and no later ones.
     const writing = this.file.write({ ...this.state, journal: { id: this.id, seq: upTo } });
-    await this.journal.rotate(this.id, upTo);
-    this.compacting = writing
+    const rotating = this.journal.rotate(this.id, upTo);
+    this.compacting = Promise.all([writing, rotating])
       .then(async () => {
         this.saved = upTo;
         await this.journal.dropPrevious();
       })
       .catch(() => void (this.mustCompact = true)) // the next commit rewrites the file in front of itself, and reports what fails
       .finally(() => (this.compacting = undefined));
+    await rotating; // later changes go to the fresh journal
   }
 
   /** Rewrites the file with every change so far, then starts an empty journal. */
