@@ -6,8 +6,22 @@ import { emptyState, type State } from './state.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 // Callers get copies: changing a returned object must not change the store
-// behind its back (the real databases would not let them either).
-const copy = <T>(x: T): T => structuredClone(x);
+// behind its back (the real databases would not let them either). The state
+// is plain JSON data, so a plain recursive copy does, at a tenth of
+// structuredClone's cost — and answering copies a few dozen objects.
+function copy<T>(x: T): T {
+  if (Array.isArray(x)) return x.map(copy) as T;
+  if (x === null || typeof x !== 'object') return x;
+  const out: Record<string, unknown> = {};
+  // for…in: JSON objects have no inherited enumerable keys, and it is the fastest walk.
+  for (const k in x) {
+    const v = (x as Record<string, unknown>)[k];
+    // Assigning "__proto__" would set the prototype rather than copy the field.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: copy(v), enumerable: true, writable: true, configurable: true });
+    else out[k] = copy(v);
+  }
+  return out as T;
+}
 
 function upsert<T>(list: T[], item: T, same: (a: T) => boolean): void {
   const i = list.findIndex(same);

@@ -51,6 +51,18 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       await store.close();
     });
 
+    it('keeps a field named "__proto__" as data, in what it stores and what it returns', async () => {
+      const { store } = await open();
+      const reference = JSON.parse('{"__proto__": {"polluted": true}, "channel": "D1"}') as Record<string, unknown>;
+      await store.saveConversation({ platform: 'slack', key: 'U1', reference, updatedAt: '2026-11-23T09:00:00.000Z' });
+      const back = (await store.conversation('slack', 'U1'))!.reference;
+      expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+      expect(Object.keys(back).sort()).toEqual(['__proto__', 'channel']); // PostgreSQL's jsonb orders keys its own way
+      expect(Object.getOwnPropertyDescriptor(back, '__proto__')?.value).toEqual({ polluted: true });
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      await store.close();
+    });
+
     it('returns copies: changing a result does not change the store', async () => {
       const { store } = await open();
       await store.savePartnership(partnership());
