@@ -51,7 +51,7 @@ export class Journal {
   async read(mark: JournalMark | undefined): Promise<{ changes: Change[]; last: number; clean: boolean }> {
     const files = (await Promise.all([this.previous, this.file].map((f) => this.readFile(f, mark)))).filter((f) => f !== undefined);
     files.sort((a, b) => a.base - b.base);
-    let clean = files.length <= 1;
+    let clean = files.every((f) => f.file === this.file);
     let last = files[0]?.base ?? mark?.seq ?? 0;
     const changes: Change[] = [];
     if (mark && last > mark.seq) throw this.problem(`starts after the data file ends (change ${last + 1}, file up to ${mark.seq}); the data file may have been restored from an older backup`);
@@ -141,7 +141,7 @@ export class Journal {
     return `${JSON.stringify({ journal: id, base, check: seal(this.secret, SEAL, `${id}:${base}`) })}\n`;
   }
 
-  private async readFile(file: string, mark: JournalMark | undefined): Promise<{ base: number; lines: Line[]; torn: boolean } | undefined> {
+  private async readFile(file: string, mark: JournalMark | undefined): Promise<{ file: string; base: number; lines: Line[]; torn: boolean } | undefined> {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -160,7 +160,7 @@ export class Journal {
       else if (n === body.length - 1 && !torn) torn = true; // cut short at the very end
       else throw this.problem(`is damaged at line ${n + 2} of ${file}`);
     }
-    return { base, lines, torn };
+    return { file, base, lines, torn };
   }
 
   private parseHeader(line: string, file: string): { id: string; base: number } {

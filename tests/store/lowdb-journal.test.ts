@@ -3,7 +3,7 @@
 // it, and on close. A crash at any moment loses nothing that was acknowledged,
 // and a journal that is damaged, foreign or sealed under another secret is
 // refused with both files left as they were.
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, renameSync } from 'node:fs';
 import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +124,29 @@ describe('lowdb journal', () => {
     }
     expect(caught).toBeGreaterThan(0); // some copies caught a rewrite under way
     await store.close();
+  });
+
+  it('takes in a .prev left alone by a crash just after the journal was set aside', async () => {
+    const { file, store } = await seeded();
+    await store.saveAnswerSet(answer(1));
+    await store.saveAnswerSet(answer(2));
+    const copy = crashCopy(file);
+    await store.close();
+    renameSync(journalFileFor(copy), previousOf(copy)); // renamed; the fresh journal not yet started
+    const reopened = await openLowdbStore(copy, TEST_SECRET, NEVER);
+    expect(await reopened.answerSets('r1')).toHaveLength(2);
+    expect(existsSync(previousOf(copy))).toBe(false);
+    await reopened.saveAnswerSet(answer(3));
+    await reopened.close();
+    const again = await openLowdbStore(copy, TEST_SECRET, NEVER);
+    expect(await again.answerSets('r1')).toHaveLength(3);
+    await again.close();
+    // The same after a clean close: a .prev holding nothing new is dropped on opening too.
+    renameSync(journalFileFor(copy), previousOf(copy));
+    const last = await openLowdbStore(copy, TEST_SECRET, NEVER);
+    expect(existsSync(previousOf(copy))).toBe(false);
+    expect(await last.answerSets('r1')).toHaveLength(3);
+    await last.close();
   });
 
   it('leaves out a last line cut short by a crash (never acknowledged), then starts a clean journal', async () => {
