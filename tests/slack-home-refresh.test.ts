@@ -100,15 +100,15 @@ describe('App Home refresh after a submission', () => {
     expect(json(home!.body.view)).not.toContain('answer check-in #1');
   });
 
-  it('coalesces several submissions in quick succession into one publish of the latest state', async () => {
+  it('after several submissions at once, publishes the latest state, computed at publish time', async () => {
     const mark = w.slack.calls.length;
     // Kim answers both partnerships and changes one answer, all at once.
     await Promise.all([submit(w, KIM, w.rounds.river, '4'), submit(w, KIM, w.rounds.hill, '3'), submit(w, KIM, w.rounds.river, '2')]);
     await w.trellis.drain();
-    const [home, ...more] = publishes(w, KIM, mark);
-    expect(more).toEqual([]);
-    // Computed when it was published, after the last submission, not after the first.
-    const shown = json(home!.body.view);
+    // Usually one publish; under a loaded machine a submission can outlast the quiet spell (coalescing itself is tested on HomeRefresher below).
+    const all = publishes(w, KIM, mark);
+    expect(all.length).toBeGreaterThan(0);
+    const shown = json(all.at(-1)!.body.view);
     expect(shown).toContain('Riverside Partnership: see or change my answers');
     expect(shown).toContain('Hillside Partnership: see or change my answers');
     expect(shown).not.toContain('answer check-in #1');
@@ -180,6 +180,15 @@ describe('HomeRefresher', () => {
     expect(at[2]! - t0).toBeLessThan(80);
     // 600 a minute: one every 100 ms once the burst is spent.
     expect(at[5]! - t0).toBeGreaterThanOrEqual(290);
+    await homes.stop();
+  });
+
+  it('coalesces repeated requests for one person into one publish', async () => {
+    const published: string[] = [];
+    const homes = new HomeRefresher(async (u) => void published.push(u), silent(), { quietMs: 50 });
+    for (const u of ['U1', 'U2', 'U1', 'U1', 'U2']) homes.refresh(u);
+    await homes.idle();
+    expect(published).toEqual(['U1', 'U2']);
     await homes.stop();
   });
 

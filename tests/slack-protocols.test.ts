@@ -41,7 +41,11 @@ let kimMember = '';
 const env = () => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl });
 const calls = (method: string, from = 0) => slack.calls.slice(from).filter((c) => c.method === method);
 const json = (x: unknown) => JSON.stringify(x);
-const dataFile = () => trellis.data();
+// Once deliveries in flight have settled: they move rows through the outbox while a test compares before and after.
+const dataFile = async () => {
+  await trellis.drain();
+  return trellis.data();
+};
 const viewText = (v: View | undefined) => json(v?.blocks ?? []);
 const buttonsOf = (blocks: unknown) => ((blocks as Block[]).find((b) => b.type === 'actions')?.elements ?? []) as Element[];
 

@@ -112,7 +112,11 @@ const choice = (card: Card, id: string, title: string) => input(card, id).choice
 
 const partnership = async () => (await trellis.store.partnershipByHome('teams', CHANNEL))!;
 const protocols = async (): Promise<Protocol[]> => trellis.store.protocols((await partnership()).id);
-const dataFile = () => trellis.data();
+// Once deliveries in flight have settled: they move rows through the outbox while a test compares before and after.
+const dataFile = async () => {
+  await trellis.drain();
+  return trellis.data();
+};
 
 beforeAll(async () => {
   connector = await startFakeTeamsConnector();

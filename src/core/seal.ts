@@ -32,7 +32,7 @@ export function sealText(secret: string, purpose: string, text: string): string 
   return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
 }
 
-export function unsealText(secret: string, purpose: string, sealed: string): string | undefined {
+function unsealText(secret: string, purpose: string, sealed: string): string | undefined {
   try {
     const raw = Buffer.from(sealed, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', keyFor(secret, purpose), raw.subarray(0, 12));

@@ -32,6 +32,16 @@ async function seeded(compaction = NEVER) {
   return { file, store: await openLowdbStore(file, TEST_SECRET, compaction) };
 }
 
+/** The files as a crash would leave them just after two answers were acknowledged (in the journal only). */
+async function crashedAfterTwoAnswers(): Promise<string> {
+  const { file, store } = await seeded();
+  await store.saveAnswerSet(answer(1));
+  await store.saveAnswerSet(answer(2));
+  const copy = crashCopy(file);
+  await store.close();
+  return copy;
+}
+
 describe('lowdb journal', () => {
   it('appends commits to the journal, leaves the file alone, and a crash copy holds every acknowledged change', async () => {
     const { file, store } = await seeded();
@@ -127,11 +137,7 @@ describe('lowdb journal', () => {
   });
 
   it('takes in a .prev left alone by a crash just after the journal was set aside', async () => {
-    const { file, store } = await seeded();
-    await store.saveAnswerSet(answer(1));
-    await store.saveAnswerSet(answer(2));
-    const copy = crashCopy(file);
-    await store.close();
+    const copy = await crashedAfterTwoAnswers();
     renameSync(journalFileFor(copy), previousOf(copy)); // renamed; the fresh journal not yet started
     const reopened = await openLowdbStore(copy, TEST_SECRET, NEVER);
     expect(await reopened.answerSets('r1')).toHaveLength(2);
@@ -150,11 +156,7 @@ describe('lowdb journal', () => {
   });
 
   it('leaves out a last line cut short by a crash (never acknowledged), then starts a clean journal', async () => {
-    const { file, store } = await seeded();
-    await store.saveAnswerSet(answer(1));
-    await store.saveAnswerSet(answer(2));
-    const copy = crashCopy(file);
-    await store.close();
+    const copy = await crashedAfterTwoAnswers();
     await appendFile(journalFileFor(copy), 'QUJDREVG'); // part of a line: no newline, does not unseal
     const reopened = await openLowdbStore(copy, TEST_SECRET, NEVER);
     expect(await reopened.answerSets('r1')).toHaveLength(2);
@@ -185,11 +187,7 @@ describe('lowdb journal', () => {
     }, /journal .* is damaged at line 2 of .*\. Trellis has changed neither it nor the data file/],
     ['sealed under another secret', async () => undefined, /sealed under a different TRELLIS_SECRET/, 'another-secret-0123456789abcdef0123456789'],
   ])('refuses a journal %s and changes neither file', async (_name, damage, message, secret = TEST_SECRET) => {
-    const { file, store } = await seeded();
-    await store.saveAnswerSet(answer(1));
-    await store.saveAnswerSet(answer(2));
-    const copy = crashCopy(file);
-    await store.close();
+    const copy = await crashedAfterTwoAnswers();
     await damage(journalFileFor(copy));
     const before = await bothFiles(copy);
     await expect(openLowdbStore(copy, secret, NEVER)).rejects.toThrow(message);
