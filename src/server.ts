@@ -65,6 +65,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   url = `http://localhost:${(server.address() as AddressInfo).port}`;
   log.info('Trellis is listening', { url, adapters: adapters.map((a) => a.name), store: storeKind });
   const drain = async () => {
+    await trellis.settled();
     await dispatcher.drain();
     await Promise.all(adapters.map((a) => a.idle?.()));
   };

@@ -17,6 +17,8 @@ export interface Deps {
   concernsPerDay: number;
   /** 0 ≤ x < 1; injected so tests can check the spread of delays. */
   random: () => number;
+  /** Runs a follow-up nobody is waiting for once the reply in hand has gone out (createTrellis tracks it; `settled` waits for it). */
+  later: (work: () => Promise<unknown>) => void;
 }
 
 // No 0/O, 1/I/L: invite codes are read aloud in meetings and typed from slides.
@@ -36,5 +38,6 @@ export const withDefaults = (d: RequiredDeps & Partial<Deps>): Deps => ({
   concernDelayMaxSeconds: 600,
   concernsPerDay: 3,
   random: Math.random,
+  later: (work) => void work().catch(() => undefined), // createTrellis gives its own, which defers and is tracked
   ...d,
 });

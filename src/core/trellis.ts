@@ -36,10 +36,21 @@ export interface Trellis {
   tick(): Promise<void>;
   /** A person's own overview (Slack App Home, the playground's side panel). */
   overview(caller: Caller): Promise<Message>;
+  /** Resolves once every follow-up queued by earlier replies (`Deps.later`) has run. */
+  settled(): Promise<void>;
 }
 
 export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
-  const deps = withDefaults(options);
+  // Follow-ups start on the next turn of the event loop: by then the reply they follow has been written out.
+  const following = new Set<Promise<void>>();
+  const later = (work: () => Promise<unknown>) => {
+    const run: Promise<void> = new Promise((resolve) => setImmediate(resolve))
+      .then(work)
+      .then(() => undefined, () => undefined) // a follow-up is a courtesy: its failure must not surface as the request's
+      .finally(() => following.delete(run));
+    following.add(run);
+  };
+  const deps = withDefaults({ ...options, later });
   // Commands read, decide, then write: run them one at a time — across every
   // instance sharing the store — so two at once (a double click, two people
   // joining together, two instances' schedules) never interleave.
@@ -128,6 +139,9 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
       return Promise.resolve(failure('That form is not one Trellis knows; nothing was recorded.'));
     },
     tick: () => serial(() => tick(deps)),
+    settled: async () => {
+      while (following.size > 0) await Promise.all(following);
+    },
     dashboard: (token) => dashboardView(deps, token),
     exportCsv: (token) => exportCsv(deps, token),
     overview: async (caller) => {

@@ -63,6 +63,7 @@ export class LowdbStore extends StateStore {
   /** Rewrite the file in front of the next commit: after a failure, or for a file from before the journal. */
   private mustCompact = false;
   private idle?: NodeJS.Timeout;
+  private closing = false;
   /** Group commit: one write at a time; every change made while one is queued joins it. */
   private running: Promise<void> = Promise.resolve();
   private queued?: Promise<void>;
@@ -124,10 +125,20 @@ export class LowdbStore extends StateStore {
       }
     }
     if (due) await this.compactBeside(upTo);
-    else if (changes.length > 0) {
-      clearTimeout(this.idle);
-      this.idle = setTimeout(() => void this.after(() => this.write(true)).catch(() => undefined), this.compaction.idleMs).unref();
-    }
+    else if (changes.length > 0) this.whenIdle();
+  }
+
+  /**
+   * After `idleMs` without a commit, offers a rewrite. It is looked at once that
+   * turn's I/O is handled, so requests that have just arrived hold it off (their
+   * commit offers it again): a burst never starts behind a whole-file rewrite.
+   */
+  private whenIdle(): void {
+    clearTimeout(this.idle);
+    const offer = () => {
+      if (!this.closing && this.pending.length === 0 && !this.queued) void this.after(() => this.write(true)).catch(() => undefined);
+    };
+    this.idle = setTimeout(() => setImmediate(offer).unref(), this.compaction.idleMs).unref();
   }
 
   /** Starts rewriting the file with every change up to `upTo`; later changes go to a fresh journal meanwhile. */
@@ -158,6 +169,7 @@ export class LowdbStore extends StateStore {
   }
 
   override async close(): Promise<void> {
+    this.closing = true;
     try {
       await this.after(async () => undefined); // every commit asked for so far is done
       await this.compacting;

@@ -77,6 +77,10 @@ describe('survey now, answering and closing', () => {
     const form = await openForm(sam);
     const values = { ...answersFor(form, '2'), comment: 'Meetings run long.' };
     expect((await submit(sam, values)).text).toContain('Thanks — your answers are in');
+    // The DM's thanks follows the reply rather than holding it up.
+    expect(messenger.updates).toHaveLength(0);
+    await trellis.settled();
+    expect(messenger.updates.filter((u) => u.delivery.userId === '29:sam')).toHaveLength(1);
     await submit(sam, values); // a double click or a retry
     expect(state.answerSets).toHaveLength(1);
     await submit(sam, { ...answersFor(form, 'skip') });
@@ -84,6 +88,7 @@ describe('survey now, answering and closing', () => {
     expect(Object.values(state.answerSets[0]!.values).every((v) => v === null)).toBe(true);
     expect(state.answerSets[0]!.comment).toBeUndefined();
     expect(state.answerSets[0]).toMatchObject({ sector: 'public', organisationId: state.organisations[0]!.id });
+    await trellis.settled();
     const thanks = messenger.updates.find((u) => u.delivery.userId === '29:sam')!;
     expect(thanks.message.text).toMatch(/^Thanks — answered/);
     expect(JSON.stringify(thanks.message)).not.toContain('Meetings run long');

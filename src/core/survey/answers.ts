@@ -110,15 +110,14 @@ export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string,
   };
   const invitation = (await deps.store.invitation(round.id, member.id))!;
   const partnership = (await deps.store.partnership(round.partnershipId))!;
-  // Side by side, so the answer, the "answered" mark and the queued thanks (not
-  // sent: the person is waiting on the form, not on the DM) are made durable in
-  // one commit rather than three in a row. Each is a replace, so a retry after
-  // a partial failure is safe.
-  await Promise.all([
-    deps.store.saveAnswerSet(set),
-    invitation.answered ? undefined : deps.store.saveInvitation({ ...invitation, answered: true }),
-    invitation.delivery ? deps.messenger.update(invitation.delivery, thanksMessage(partnership, round)).catch(() => undefined) : undefined,
-  ]);
+  // Side by side, so the answer and the "answered" mark are made durable in one
+  // commit. Each is a replace, so a retry after a partial failure is safe.
+  await Promise.all([deps.store.saveAnswerSet(set), invitation.answered ? undefined : deps.store.saveInvitation({ ...invitation, answered: true })]);
+  // The person is waiting on the form, not on the DM: its "Thanks" is queued
+  // once the reply has gone. A crash in between leaves the DM's button, which
+  // still works.
+  const delivery = invitation.delivery;
+  if (delivery) deps.later(() => deps.messenger.update(delivery, thanksMessage(partnership, round)));
   return success(`Thanks — your answers are in. You can change them until ${formatLocal(round.closesAt, partnership.timezone)}.`);
 }
 

@@ -88,8 +88,16 @@ export function nextSlot(s: Schedule, tz: string, now: number): number {
 }
 
 export function formatLocal(at: number | string, tz: string): string {
-  return formatter(tz, 'local', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(at));
+  // Every answer's thanks names the same closing time: formatting it once per round keeps the answer path short.
+  const key = `${tz}\u0000${at}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    if (formatted.size >= 1_000) formatted.clear();
+    formatted.set(key, (text = formatter(tz, 'local', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(at))));
+  }
+  return text;
 }
+const formatted = new Map<string, string>();
 
 // Building a formatter costs far more than using one, and every check-in message formats dates.
 const formatters = new Map<string, Intl.DateTimeFormat>();
