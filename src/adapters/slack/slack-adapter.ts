@@ -4,6 +4,7 @@ import express from 'express';
 import { App, ExpressReceiver, webApi } from '@slack/bolt';
 import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { SlackConfig } from '../../config.js';
+import { takeTurns } from '../take-turns.js';
 import { HomeRefresher, publishHome } from './app-home.js';
 import { boltLogger } from './bolt-logger.js';
 import { rejectStaleRequests } from './fresh-requests.js';
@@ -26,7 +27,7 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
     bolt = new App({ ...common, appToken: config.appToken, socketMode: true, signingSecret: config.signingSecret });
   } else {
     const router = express.Router();
-    router.post(SLACK_EVENTS_PATH, rejectStaleRequests);
+    router.post(SLACK_EVENTS_PATH, rejectStaleRequests, takeTurns());
     const receiver = new ExpressReceiver({ signingSecret: config.signingSecret, app: deps.app, router, endpoints: SLACK_EVENTS_PATH, logger });
     bolt = new App({ ...common, receiver });
   }

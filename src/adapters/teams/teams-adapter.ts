@@ -6,6 +6,7 @@ import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { TeamsConfig } from '../../config.js';
 import { failure } from '../../core/message.js';
 import { reportError, SORRY } from '../../report-error.js';
+import { takeTurns } from '../take-turns.js';
 import { createBotAdapter, mayBeBotToken } from './bot-adapter.js';
 import { renderReply } from './render-card.js';
 import { registerRoutes } from './teams-routes.js';
@@ -44,6 +45,7 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
       if (!config.authenticated || mayBeBotToken(req.get('authorization'))) return next();
       res.status(401).json({ error: 'Unauthorized' });
     },
+    takeTurns(),
     express.json({ limit: '256kb' }),
     async (req, res) => {
       if (!activityShape.safeParse(req.body).success) return void res.status(400).json({ error: 'The request body is not a Bot Framework activity.' });
