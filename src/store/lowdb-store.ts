@@ -130,8 +130,8 @@ export class LowdbStore extends StateStore {
 
   /**
    * After `idleMs` without a commit, offers a rewrite. It is looked at once that
-   * turn's I/O is handled, so requests that have just arrived hold it off (their
-   * commit offers it again): a burst never starts behind a whole-file rewrite.
+   * turn's I/O is handled, so requests read in the same turn hold it off (their
+   * commit offers it again) rather than wait behind the whole file's serialising.
    */
   private whenIdle(): void {
     clearTimeout(this.idle);
