@@ -30,7 +30,7 @@ export interface RunningServer {
   server: Server;
   /** Runs everything due now, as the scheduler does each minute, and delivers what that queued. */
   tick(): Promise<void>;
-  /** Delivers every queued message that is due and waits until each is settled, and the adapters' deferred work (App Home refreshes) is done. */
+  /** Waits for the core's follow-ups, delivers every queued message that is due and waits until each is settled, and for the adapters' deferred work (App Home refreshes). */
   drain(): Promise<void>;
   close(): Promise<void>;
 }

@@ -38,6 +38,26 @@ export const withDefaults = (d: RequiredDeps & Partial<Deps>): Deps => ({
   concernDelayMaxSeconds: 600,
   concernsPerDay: 3,
   random: Math.random,
-  later: (work) => void work().catch(() => undefined), // createTrellis gives its own, which defers and is tracked
+  later: followUps().later,
   ...d,
 });
+
+/**
+ * Follow-ups start on the next turn of the event loop, when the reply they follow
+ * has been written out; `settled` resolves once every one queued so far has run.
+ */
+export function followUps(): { later: Deps['later']; settled: () => Promise<void> } {
+  const running = new Set<Promise<void>>();
+  return {
+    later: (work) => {
+      const run: Promise<void> = new Promise((resolve) => setImmediate(resolve))
+        .then(work)
+        .then(() => undefined, () => undefined) // a follow-up is a courtesy: its failure must not surface as the request's
+        .finally(() => running.delete(run));
+      running.add(run);
+    },
+    settled: async () => {
+      while (running.size > 0) await Promise.all(running);
+    },
+  };
+}

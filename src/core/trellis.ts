@@ -3,7 +3,7 @@
 import { parseCommand } from './grammar.js';
 import { failure, info, type Message, type Reply } from './message.js';
 import type { Caller, ActionRequest, CommandRequest, SubmitRequest } from './request.js';
-import { withDefaults, type Deps, type RequiredDeps } from './deps.js';
+import { followUps, withDefaults, type Deps, type RequiredDeps } from './deps.js';
 import { resolveContext } from './context.js';
 import { help } from './help.js';
 import { home, invite, set, setup, status } from './commands/partnership.js';
@@ -41,16 +41,8 @@ export interface Trellis {
 }
 
 export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
-  // Follow-ups start on the next turn of the event loop: by then the reply they follow has been written out.
-  const following = new Set<Promise<void>>();
-  const later = (work: () => Promise<unknown>) => {
-    const run: Promise<void> = new Promise((resolve) => setImmediate(resolve))
-      .then(work)
-      .then(() => undefined, () => undefined) // a follow-up is a courtesy: its failure must not surface as the request's
-      .finally(() => following.delete(run));
-    following.add(run);
-  };
-  const deps = withDefaults({ ...options, later });
+  const follow = followUps();
+  const deps = withDefaults({ ...options, later: follow.later });
   // Commands read, decide, then write: run them one at a time — across every
   // instance sharing the store — so two at once (a double click, two people
   // joining together, two instances' schedules) never interleave.
@@ -139,9 +131,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
       return Promise.resolve(failure('That form is not one Trellis knows; nothing was recorded.'));
     },
     tick: () => serial(() => tick(deps)),
-    settled: async () => {
-      while (following.size > 0) await Promise.all(following);
-    },
+    settled: follow.settled,
     dashboard: (token) => dashboardView(deps, token),
     exportCsv: (token) => exportCsv(deps, token),
     overview: async (caller) => {
