@@ -187,7 +187,6 @@ describePg('three instances on one PostgreSQL', () => {
       expect(await store.answerSets(round.id)).toHaveLength(ANSWERING);
       const invitations = await store.invitations(round.id);
       expect(invitations).toHaveLength(MEMBERS);
-      expect(invitations.filter((i) => i.answered)).toHaveLength(ANSWERING);
       // Nothing identifying in what the instances logged.
       const logged = [a, b].flatMap((i) => i.output).join('');
       for (const m of members) expect(logged).not.toContain(m.userId);

@@ -36,7 +36,7 @@ async function buildFile(file: string): Promise<void> {
   for (let r = 1; r <= 4; r++) {
     const round: Round = { id: `r${r}`, partnershipId: r === 4 ? 'p2' : 'p1', number: r, kind: 'pulse', itemIds: ['trust-1', 'commit-1'], openedAt: '2026-11-01T09:00:00.000Z', remindAt: '2026-11-03T09:00:00.000Z', closesAt: '2026-11-06T09:00:00.000Z' };
     await store.saveRound(r === 1 ? { ...round, closedAt: '2026-11-06T09:00:00.000Z', tally: { invited: 3, answered: 2 } } : round);
-    if (r > 1) for (const u of ['U1', 'U2', 'U3']) await store.saveInvitation({ roundId: `r${r}`, memberId: `p1-${u}`, answered: u !== 'U3', ...(u === 'U1' ? { delivery: { platform: 'slack', channel: 'D1', ts: '1.2' } } : {}) });
+    if (r > 1) for (const u of ['U1', 'U2', 'U3']) await store.saveInvitation({ roundId: `r${r}`, memberId: `p1-${u}`, ...(u === 'U1' ? { delivery: { platform: 'slack', channel: 'D1', ts: '1.2' } } : {}) });
   }
   // 50 answer sets, saved out of key order: the file keeps them in key order.
   for (let i = 0; i < 50; i++) {

@@ -82,6 +82,5 @@ describe('a burst of check-in answers through the Slack endpoint', () => {
     );
     expect(acks.every((a) => a.status === 200 && a.body.response_action === 'update' && JSON.stringify(a.body.view).includes('Thanks — your answers are in'))).toBe(true);
     expect(await trellis.store.answerSets(round.id)).toHaveLength(MEMBERS);
-    expect((await trellis.store.invitations(round.id)).filter((i) => i.answered)).toHaveLength(MEMBERS);
   });
 });

@@ -130,13 +130,14 @@ export interface Round {
 export type Delivery = { platform: Platform } & Record<string, unknown>;
 
 /**
- * Who was asked and whether they have answered — kept apart from what was
- * answered, and holding nothing about the answers themselves.
+ * Who was asked — written when a round opens, never when someone answers.
+ * Whether a person has answered is found through their answer set's keyed
+ * hash (see answered.ts): a mark here, changed by answering, would show two
+ * backups taken either side of an answer whose it was.
  */
 export interface Invitation {
   roundId: string;
   memberId: string;
-  answered: boolean;
   /** Where the check-in was delivered, so it can be updated to "Thanks — answered". */
   delivery?: Delivery;
 }
@@ -281,7 +282,10 @@ export interface Outgoing {
   id: string;
   platform: Platform;
   kind: 'private' | 'conversation' | 'update';
-  /** For an update: the outgoing message it replaces (it waits until that one is sent). */
+  /**
+   * Only on updates queued before schema 4: the message an update replaces is
+   * now sealed with it, since in the open it names the invitation it updates.
+   */
   replaces?: string;
   status: OutgoingStatus;
   /** Sends tried so far (a claim counts as one). */

@@ -147,7 +147,7 @@ export class Dispatcher {
     const payload = unseal<OutboxPayload>(this.o.secret, OUTBOX_SEAL, entry.sealed);
     if (!platform) return this.fail(entry, `${entry.platform} is not configured on this instance`);
     if (!payload?.message) return this.fail(entry, 'its content cannot be opened (was TRELLIS_SECRET changed?)');
-    if (entry.kind === 'update') return this.handleUpdate(platform, entry, payload.message, payload.delivery);
+    if (entry.kind === 'update') return this.handleUpdate(platform, entry, payload);
     const { target = '', message } = payload;
     const kind: SendKind = entry.kind;
 
@@ -163,10 +163,10 @@ export class Dispatcher {
     if (delivery !== FAILED) await this.sent(entry, delivery);
   }
 
-  private async handleUpdate(platform: PlatformMessenger, entry: Outgoing, message: Message, given?: Delivery) {
+  private async handleUpdate(platform: PlatformMessenger, entry: Outgoing, { message, delivery: given, replaces = entry.replaces }: OutboxPayload) {
     let delivery = given;
-    if (entry.replaces) {
-      const original = await this.sentOriginal(entry.replaces);
+    if (replaces) {
+      const original = await this.sentOriginal(replaces);
       if (!original || original.status === 'failed') return this.fail(entry, 'the message it replaces was never delivered');
       // Still not sent: back to the queue, without counting this as an attempt.
       if (original.status !== 'sent') return this.later(entry, 1_000, false);
@@ -174,8 +174,8 @@ export class Dispatcher {
     }
     if (!delivery) return this.fail(entry, 'nothing to update');
     const target = delivery;
-    const done = await this.paced(entry, platform.buckets('update', 'private', where(target)), () => platform.update(target, message));
-    if (done !== FAILED) await this.settle({ ...entry, status: 'sent', sealed: '' });
+    const done = await this.paced(entry, platform.buckets('update', 'private', where(target)), () => platform.update(target, message!));
+    if (done !== FAILED) await this.settle({ ...finished(entry), status: 'sent', sealed: '' });
   }
 
   /** The message an update replaces, once sent; it is often in flight alongside, so wait a moment for it. */
@@ -248,7 +248,7 @@ export class Dispatcher {
 
   private async fail(entry: Outgoing, reason: string) {
     this.o.log.warn('Outgoing message dropped', { kind: entry.kind, platform: entry.platform, reason });
-    await this.settle({ ...entry, status: 'failed', sealed: '', error: reason });
+    await this.settle({ ...finished(entry), status: 'failed', sealed: '', error: reason });
   }
 
   /**
@@ -279,6 +279,8 @@ export class Dispatcher {
 }
 
 const FAILED = Symbol('failed');
+/** A finished message keeps no link to another (an update queued before schema 4 had one in the open). */
+const finished = ({ replaces: _, ...entry }: Outgoing): Outgoing => entry;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The conversation a delivery is in, for pacing updates per conversation. */
 const where = (d: Delivery) => String(d.channel ?? d.conversationId ?? d.userId ?? '');

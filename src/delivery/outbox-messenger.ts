@@ -12,13 +12,16 @@ import type { MessengerHub, SendKind } from '../adapters/messenger-hub.js';
 export const OUTBOX_SEAL = 'outbox';
 
 /**
- * What a queued message holds, sealed: who it is for (`target`, or the
- * `delivery` an update replaces) and what it says; once sent, only where it landed.
+ * What a queued message holds, sealed: who it is for (`target`, or for an
+ * update the `delivery` or the queued message it `replaces`) and what it says;
+ * once sent, only where it landed. An update's link to what it replaces is
+ * sealed too: it would tie one person's "Thanks — answered" to their invitation.
  */
 export interface OutboxPayload {
   target?: string;
   message?: Message;
   delivery?: Delivery;
+  replaces?: string;
 }
 
 /** The handle the core keeps for a queued message (e.g. to update a check-in later). */
@@ -46,22 +49,22 @@ export class OutboxMessenger implements Messenger {
     const platform = this.hub.get(delivery.platform);
     if (!platform) return;
     if (platform.direct && !isQueued(delivery)) return platform.update(delivery, message);
-    await this.enqueue(delivery.platform, 'update', isQueued(delivery) ? { message } : { message, delivery }, isQueued(delivery) ? delivery.outgoing : undefined);
+    await this.enqueue(delivery.platform, 'update', isQueued(delivery) ? { message, replaces: delivery.outgoing } : { message, delivery });
   }
 
   private async send(platformName: Platform, kind: SendKind, target: string, message: Message, once?: string): Promise<Delivery | undefined> {
     const platform = this.hub.get(platformName);
     if (!platform || !(await platform.reachable(kind, target))) return undefined;
     if (platform.direct) return platform.send(kind, target, message, randomUUID());
-    const id = await this.enqueue(platformName, kind, { target, message }, undefined, once);
+    const id = await this.enqueue(platformName, kind, { target, message }, once);
     return { platform: platformName, outgoing: id } satisfies QueuedDelivery;
   }
 
-  private async enqueue(platform: Platform, kind: Outgoing['kind'], payload: OutboxPayload, replaces?: string, once?: string): Promise<string> {
+  private async enqueue(platform: Platform, kind: Outgoing['kind'], payload: OutboxPayload, once?: string): Promise<string> {
     const now = new Date().toISOString();
     // A keyed message gets an id from its key (hashed: the key names a person's invitation), so recording it twice records it once.
     const id = once ? createHmac('sha256', this.secret).update(`outgoing:${once}`).digest('hex').slice(0, 32) : randomUUID();
-    await this.store.enqueueOutgoing({ id, platform, kind, ...(replaces ? { replaces } : {}), status: 'pending', attempts: 0, notBefore: now, createdAt: now, sealed: seal(this.secret, OUTBOX_SEAL, payload) });
+    await this.store.enqueueOutgoing({ id, platform, kind, status: 'pending', attempts: 0, notBefore: now, createdAt: now, sealed: seal(this.secret, OUTBOX_SEAL, payload) });
     this.wake();
     return id;
   }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CONCERN_CATEGORIES, CONCERN_STATUSES, OUTGOING_STATUSES, CADENCES, DEFAULT_SURVEY_SETTINGS, PARTNERSHIP_TYPES, PROTOCOL_KINDS, PROTOCOL_STATUSES, REVIEW_OUTCOMES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
 
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 const platform = z.enum(PLATFORMS);
 
@@ -73,7 +73,6 @@ const round = z.object({
 const invitation = z.object({
   roundId: z.string().min(1),
   memberId: z.string().min(1),
-  answered: z.boolean(),
   delivery: z.object({ platform }).passthrough().optional(),
 });
 
@@ -202,4 +201,6 @@ export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Recor
   }),
   // Version 3 added the outgoing-message queue.
   2: (d) => ({ ...d, version: 3, outgoing: [] }),
+  // Version 4 dropped the "answered" mark from invitations: it is found through the answer sets' keyed hashes.
+  3: (d) => ({ ...d, version: 4, invitations: (d.invitations as Record<string, unknown>[]).map(({ answered: _, ...i }) => i) }),
 };

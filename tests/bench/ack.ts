@@ -41,7 +41,7 @@ export interface AckResult {
   burstSize: number;
   failures: string[];
   connections: { trellis: number; bare: number };
-  stored: { answerSets: number; answered: number; expected: number };
+  stored: { answerSets: number; expected: number };
   setupSeconds: number;
   warnings: string[];
   slackCalls: Record<string, number>;
@@ -177,7 +177,7 @@ async function runAck(log: (line: string) => void): Promise<AckResult> {
     const t0 = performance.now();
     const res = await slashCommand(trellisUrl, { user_id: userIdOf(0), user_name: 'member0', ...BENCH_CHANNEL, text: 'survey now', response_url: `${base}/response/survey-now` });
     if (res.status !== 200) throw new Error(`survey now: HTTP ${res.status}`);
-    type RoundState = ChildMessage & { roundId: string | null; invited: number; sent: number; answered: number; answerSets: number };
+    type RoundState = ChildMessage & { roundId: string | null; invited: number; sent: number; answerSets: number };
     await until('the round to open and its DMs to go out', async () => {
       const r = await trellis.ask<RoundState>({ type: 'round' });
       return r.invited === members && r.sent === members ? r : undefined;
@@ -242,7 +242,7 @@ async function runAck(log: (line: string) => void): Promise<AckResult> {
       burstSize: ACK_BURST_SIZE,
       failures,
       connections: { trellis: tStats.connections, bare: bStats.connections },
-      stored: { answerSets: round.answerSets, answered: round.answered, expected: members },
+      stored: { answerSets: round.answerSets, expected: members },
       setupSeconds,
       warnings: tStats.warnings,
       slackCalls: sStats.byMethod,

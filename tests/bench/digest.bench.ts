@@ -34,7 +34,7 @@ function partnershipWith(rounds: number): State {
     state.rounds.push({ id: `r${r}`, partnershipId: 'p', number: r, kind: 'pulse', itemIds, openedAt: now, remindAt: now, closesAt: now, closedAt: now });
     for (let m = 0; m < MEMBERS; m++) {
       const answered = rnd() < 0.75;
-      state.invitations.push({ roundId: `r${r}`, memberId: `m${m}`, answered });
+      state.invitations.push({ roundId: `r${r}`, memberId: `m${m}` });
       if (!answered) continue;
       const values = Object.fromEntries(itemIds.map((id) => [id, rnd() < 0.05 ? null : ((1 + Math.floor(rnd() * 5)) as ScaleValue)]));
       state.answerSets.push({ roundId: `r${r}`, key: `${r}-${m}`.padStart(64, '0'), organisationId: `o${m % ORGS}`, sector: SECTORS[(m % ORGS) % SECTORS.length]!, values, ...(rnd() < 0.1 ? { comment: 'A comment about how the partnership is working.' } : {}) });

@@ -125,7 +125,7 @@ export function ackSection(runs: AckResult[] | undefined, error?: string): strin
     '',
     `${a.requests / a.burstSize} bursts of ${a.burstSize} concurrent requests per server, alternating Trellis/bare in ABBA order, after ${ACK_WARMUP_BURSTS} warm-up bursts each (not counted); each burst starts once all three processes are idle (longest wait ${(a.longestQuietWaitMs / 1000).toFixed(1)} s). ` +
       `Opening the round (\`survey now\`, ${a.stored.expected} members) and delivering its DMs took ${a.setupSeconds.toFixed(1)} s before measuring. ` +
-      `Afterwards Trellis held ${a.stored.answerSets} answer sets and ${a.stored.answered} answered invitations (expected ${a.stored.expected}, warm-up included); ` +
+      `Afterwards Trellis held ${a.stored.answerSets} answer sets (expected ${a.stored.expected}, warm-up included); ` +
       `TCP connections accepted: Trellis ${a.connections.trellis}, bare ${a.connections.bare} (keep-alive). ` +
       (a.cpuPerBurst ? `CPU used by each server process during a burst (start to last ack, median): Trellis ${a.cpuPerBurst.trellis.toFixed(0)} ms, bare Bolt ${a.cpuPerBurst.bare.toFixed(0)} ms. ` : '') +
       `Rejected or unexpected acks: ${a.failures.length === 0 ? 'none' : a.failures.length}. Fake Slack calls: ${Object.entries(a.slackCalls).map(([k, v]) => `${k} ${v}`).join(', ')}.`,

@@ -108,7 +108,6 @@ describe('survey now, answering and closing', () => {
     expect((await submit(jo, { ...base, 'trust-forged': '3' })).text).toContain('does not ask');
     expect((await submit(jo, { ...base, comment: 'x'.repeat(1001) })).fieldErrors?.comment).toContain('under 1000');
     expect(state.answerSets).toHaveLength(0);
-    expect(state.invitations.every((i) => !i.answered)).toBe(true);
   });
 
   it('refuses strangers, the critical friend, late joiners, forged rounds and answers after close', async () => {

@@ -9,7 +9,7 @@ import { MessengerHub } from '../../src/adapters/messenger-hub.js';
 import type { Message } from '../../src/core/message.js';
 import type { Delivery, Outgoing } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
-import { unseal } from '../../src/core/seal.js';
+import { seal, unseal } from '../../src/core/seal.js';
 import { Dispatcher, type DispatcherOptions } from '../../src/delivery/dispatcher.js';
 import { OUTBOX_SEAL, OutboxMessenger, type OutboxPayload, type QueuedDelivery } from '../../src/delivery/outbox-messenger.js';
 import { createLogger } from '../../src/log.js';
@@ -214,8 +214,11 @@ describe('updates', () => {
     const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
     await outbox.update(h!, msg('Thanks — answered'));
     const update = store.raw().outgoing.find((o) => o.kind === 'update')!;
-    expect(update).toMatchObject({ replaces: idOf(h), status: 'pending' });
-    expect(opened(update)).toEqual({ message: msg('Thanks — answered') }); // no delivery yet: it is looked up when due
+    expect(update).toMatchObject({ status: 'pending' });
+    // Which message it replaces is sealed: in the open it would tie the update to one person's invitation.
+    expect(update.replaces).toBeUndefined();
+    expect(JSON.stringify(update)).not.toContain(idOf(h));
+    expect(opened(update)).toEqual({ message: msg('Thanks — answered'), replaces: idOf(h) }); // no delivery yet: it is looked up when due
     expect(platform.calls).toEqual([]);
 
     await dispatcher.drain(); // both claimed together: the update must wait for the send
@@ -258,6 +261,19 @@ describe('updates', () => {
     await dispatcher.drain();
     expect(platform.calls).toMatchObject([{ op: 'update', delivery: earlier, message: msg('edited') }]);
     expect((await store.outgoing(row.id))!.status).toBe('sent');
+  });
+
+  it('an update queued before schema 4 (what it replaces in the open) is still applied, and keeps no link once sent', async () => {
+    const { outbox, dispatcher, platform, row, store } = rig();
+    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    await dispatcher.drain();
+    const now = new Date().toISOString();
+    await store.enqueueOutgoing({ id: 'legacy-update', platform: 'slack', kind: 'update', replaces: idOf(h), status: 'pending', attempts: 0, notBefore: now, createdAt: now, sealed: seal(SECRET, OUTBOX_SEAL, { message: msg('edited') }) });
+    await dispatcher.drain();
+    expect(platform.callsOf('update')).toMatchObject([{ delivery: platform.delivered[0]!.delivery, message: msg('edited') }]);
+    const settled = await row('legacy-update');
+    expect(settled).toMatchObject({ status: 'sent', sealed: '' });
+    expect(settled.replaces).toBeUndefined();
   });
 
   it('an update of a message that failed permanently is dropped, never applied', async () => {

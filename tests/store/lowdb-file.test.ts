@@ -40,6 +40,20 @@ describe('lowdb data file', () => {
     expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(STATE_VERSION);
   });
 
+  it('upgrades a version-3 file: invitations lose the "answered" mark that two backups could compare', async () => {
+    const file = await tempFile();
+    const v3 = { version: 3, partnerships: [partnership()], organisations: [], members: [], conversations: [], rounds: [], customItems: [], protocols: [], sentReminders: [], concerns: [], concernQuotas: [], outgoing: [], answerSets: [],
+      invitations: [{ roundId: 'r1', memberId: 'm1', answered: true, delivery: { platform: 'slack', channel: 'D1', ts: '1.2' } }, { roundId: 'r1', memberId: 'm2', answered: false }] };
+    await writeFile(file, JSON.stringify(v3));
+    const store = await openLowdbStore(file, TEST_SECRET);
+    expect(await store.invitations('r1')).toEqual([{ roundId: 'r1', memberId: 'm1', delivery: { platform: 'slack', channel: 'D1', ts: '1.2' } }, { roundId: 'r1', memberId: 'm2' }]);
+    await store.savePartnership({ ...partnership(), name: 'Renamed' });
+    await store.close();
+    const written = await readFile(file, 'utf8');
+    expect(JSON.parse(written).version).toBe(STATE_VERSION);
+    expect(written).not.toContain('answered');
+  });
+
   it.each([
     ['truncated', good.slice(0, good.length / 2), /not valid JSON/],
     ['not JSON at all', 'hello', /not valid JSON/],

@@ -47,7 +47,7 @@ describe('lowdb journal', () => {
     const { file, store } = await seeded();
     const before = await readFile(file, 'utf8');
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.saveAnswerSet(answer(i))));
-    await store.saveInvitation({ roundId: 'r1', memberId: 'm-7', answered: true });
+    await store.saveInvitation({ roundId: 'r1', memberId: 'm-7' });
     expect(await readFile(file, 'utf8')).toBe(before);
     const journal = await readFile(journalFileFor(file), 'utf8');
     // Grouped: 51 changes in far fewer lines than 51 (one line per commit, after the header).
@@ -56,14 +56,14 @@ describe('lowdb journal', () => {
     const copy = await openLowdbStore(crashCopy(file), TEST_SECRET, NEVER);
     expect(await copy.answerSets('r1')).toEqual(await store.answerSets('r1'));
     expect(await copy.answerSets('r1')).toHaveLength(50);
-    expect(await copy.invitation('r1', 'm-7')).toEqual({ roundId: 'r1', memberId: 'm-7', answered: true });
+    expect(await copy.invitation('r1', 'm-7')).toEqual({ roundId: 'r1', memberId: 'm-7' });
     await copy.close();
     await store.close();
   });
 
   it('seals every line: no answer, comment, member or ordering shows in the journal', async () => {
     const { file, store } = await seeded();
-    await store.saveInvitation({ roundId: 'r1', memberId: 'member-alex', answered: true });
+    await store.saveInvitation({ roundId: 'r1', memberId: 'member-alex' });
     await store.saveAnswerSet(answer(1, { comment: 'Our partner never shares bad news' }));
     const journal = await readFile(journalFileFor(file), 'utf8');
     for (const leak of ['member-alex', 'shares bad news', 'trust-1', 'roundId', answer(1).key]) expect(journal).not.toContain(leak);
@@ -80,7 +80,7 @@ describe('lowdb journal', () => {
     await store.settleOutgoing({ ...claimed[0]!, status: 'sent', sealed: '' }, 'owner-1');
     await store.pruneOutgoing(new Date('2026-11-24T00:00:00.000Z'));
     await store.saveRound({ id: 'r1', partnershipId: 'p1', number: 1, kind: 'pulse', itemIds: ['trust-1'], openedAt: '2026-11-01T09:00:00.000Z', remindAt: '2026-11-03T09:00:00.000Z', closesAt: '2026-11-06T09:00:00.000Z', closedAt: '2026-11-06T09:00:00.000Z' });
-    await store.saveInvitation({ roundId: 'r1', memberId: 'm1', answered: true });
+    await store.saveInvitation({ roundId: 'r1', memberId: 'm1' });
     await store.compactRound('r1', { invited: 1, answered: 1 });
 
     const copy = await openLowdbStore(crashCopy(file), TEST_SECRET, NEVER);

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import type { Outgoing } from '../../src/core/model.js';
 import { MIGRATIONS } from '../../src/store/pg/migrations.js';
+import { applyMigrations } from '../../src/store/pg/apply-migrations.js';
 import { openPgStore, type PgStore } from '../../src/store/pg/pg-store.js';
 import { ADMIN_URL, createThrowawayDb, describePg, truncateAll, useThrowawayDb } from '../helpers/pg.js';
 import { partnership } from './store-contract.js';
@@ -63,6 +64,26 @@ describePg('PostgreSQL schema', () => {
       await expect(openPgStore(db.url)).rejects.toMatchObject({ name: 'TrellisError', code: 'STORE_VERSION', message: expect.stringMatching(new RegExp(`newer Trellis \\(schema ${newer}; this one knows ${MIGRATIONS.length}\\).*not been changed`)) });
       expect(await snapshot()).toEqual(before);
     } finally {
+      await db.drop();
+    }
+  });
+
+  it('upgrades invitations written before schema 2: the "answered" mark is dropped', async () => {
+    const db = await createThrowawayDb();
+    try {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        await applyMigrations(client, 'test', MIGRATIONS.slice(0, 1));
+        await client.query(`INSERT INTO invitations (round_id, member_id, doc) VALUES ('r1', 'm1', '{"roundId":"r1","memberId":"m1","answered":true}'), ('r1', 'm2', '{"roundId":"r1","memberId":"m2","answered":false}')`);
+      } finally {
+        await client.end();
+      }
+      const store = await open(db.url);
+      expect(await store.invitations('r1')).toEqual([{ roundId: 'r1', memberId: 'm1' }, { roundId: 'r1', memberId: 'm2' }]);
+      expect(JSON.stringify(await query(db.url, 'SELECT * FROM invitations'))).not.toContain('answered');
+    } finally {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
       await db.drop();
     }
   });

@@ -5,7 +5,8 @@ import { failure, info, success, type Form, type Message, type Reply } from '../
 import type { Deps } from '../deps.js';
 import { SCALE, type Partnership, type Protocol, type ScaleValue } from '../model.js';
 import type { Caller } from '../request.js';
-import { answerKey, SCALE_OPTIONS } from '../survey/answers.js';
+import { SCALE_OPTIONS } from '../survey/answers.js';
+import { answerKey, splitByAnswered } from '../survey/answered.js';
 import { mean, rescale, round1 } from '../trends/stats.js';
 import { addMonths, formatDate, localToday } from './dates.js';
 import { mayChange, refOf } from './register.js';
@@ -40,7 +41,7 @@ export async function startReview(deps: Deps, ctx: Context, x: Protocol, withTre
   for (const m of parties) {
     const delivery = await deps.messenger.sendPrivate(m, message).catch(() => undefined);
     if (delivery) reached++;
-    await deps.store.saveInvitation({ roundId: review.id, memberId: m.id, answered: false, ...(delivery ? { delivery } : {}) });
+    await deps.store.saveInvitation({ roundId: review.id, memberId: m.id, ...(delivery ? { delivery } : {}) });
   }
   return success(`Review of ${refOf(x)} ${x.title} started: ${parties.length} member${parties.length === 1 ? '' : 's'} of the parties asked privately${reached < parties.length ? ` (${parties.length - reached} cannot be messaged yet)` : ''}.`);
 }
@@ -110,7 +111,6 @@ export async function submitReview(deps: Deps, caller: Caller, value: string, va
   const org = (await deps.store.organisations(f.p.id)).find((o) => o.id === member.organisationId);
   await deps.store.saveAnswerSet({ roundId: f.reviewId, key: answerKey(deps.secret, f.memberId, f.reviewId), ...(org ? { organisationId: org.id, sector: org.sector } : {}), values: scored, choices: { [RECOMMENDATION]: rec! }, ...(comment ? { comment } : {}) });
   const inv = (await deps.store.invitation(f.reviewId, f.memberId))!;
-  if (!inv.answered) await deps.store.saveInvitation({ ...inv, answered: true });
   if (inv.delivery) void deps.messenger.update(inv.delivery, success('Thanks — answered. You can change your view until the review closes.', { title: `Review: ${f.x.title}`, buttons: [{ actionId: OPEN_REVIEW, label: 'See or change my answers', value, opensForm: true }] })).catch(() => undefined);
   return success('Thanks — your view is in. You can change it until the review closes.');
 }
@@ -119,8 +119,8 @@ export async function reviewStatus(deps: Deps, ctx: Context, x: Protocol): Promi
   const review = openReviewOf(x) ?? x.reviews.at(-1);
   if (!review) return info(`${refOf(x)} has not been reviewed yet. Start one with \`review start ${refOf(x)}\`.`);
   const inv = await deps.store.invitations(review.id);
-  const answered = inv.filter((i) => i.answered).length;
-  return info(`Review of ${refOf(x)} ${review.closedAt ? `closed (${review.outcome})` : `open since ${review.startedAt.slice(0, 10)}`}: ${answered} of ${inv.length} answered.`);
+  const { answered } = await splitByAnswered(deps, review.id, inv);
+  return info(`Review of ${refOf(x)} ${review.closedAt ? `closed (${review.outcome})` : `open since ${review.startedAt.slice(0, 10)}`}: ${answered.length} of ${inv.length} answered.`);
 }
 
 /** The parties' answers in figures, or nothing when fewer than k answered. */
@@ -155,8 +155,9 @@ export async function closeReview(deps: Deps, ctx: Context, x: Protocol, outcome
     reviews: x.reviews.map((r) => (r.id === review.id ? { ...r, closedAt: now, outcome, summary } : r)),
   });
   // Unanswered review checks stop inviting answers that would be refused.
-  for (const inv of await deps.store.invitations(review.id)) {
-    if (!inv.answered && inv.delivery) void deps.messenger.update(inv.delivery, info('This review has closed.', { title: `Review: ${x.title}` })).catch(() => undefined);
+  const { waiting } = await splitByAnswered(deps, review.id, await deps.store.invitations(review.id));
+  for (const inv of waiting) {
+    if (inv.delivery) void deps.messenger.update(inv.delivery, info('This review has closed.', { title: `Review: ${x.title}` })).catch(() => undefined);
   }
   return success(`Review of ${refOf(x)} closed: ${outcome}. ${summary}${outcome === 'retired' ? '' : ` Next review ${formatDate(nextReview)}.`}`);
 }

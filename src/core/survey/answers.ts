@@ -1,6 +1,5 @@
 // Opening the private check-in form and recording what comes back, so that
 // the stored answers cannot be traced to a person without TRELLIS_SECRET.
-import { createHmac } from 'node:crypto';
 import { failure, fieldErrors, success, type Button, type Form, type Message, type Reply } from '../message.js';
 import { SCALE, type AnswerSet, type Member, type Round, type ScaleValue } from '../model.js';
 import type { Deps } from '../deps.js';
@@ -8,6 +7,7 @@ import type { Caller } from '../request.js';
 import { bankFor } from './bank.js';
 import { formatLocal } from './schedule.js';
 import { answerButton, thanksMessage } from './check-in-messages.js';
+import { answerKey, hasAnswered } from './answered.js';
 
 export const OPEN_CHECK_IN = 'survey-open';
 export const SUBMIT_CHECK_IN = 'survey-submit';
@@ -23,10 +23,6 @@ export const SCALE_OPTIONS = [
   { value: '1', label: 'Strongly disagree' },
   { value: SKIP, label: 'Prefer not to say' },
 ];
-
-/** Per person and round: changing one's answers works, linking rounds does not. */
-export const answerKey = (secret: string, memberId: string, roundId: string) =>
-  createHmac('sha256', secret).update(`answer-key\u0000${memberId}\u0000${roundId}`).digest('hex');
 
 type Found = { ok: true; round: Round; member: Member } | { ok: false; reply: Message };
 
@@ -110,9 +106,8 @@ export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string,
   };
   const invitation = (await deps.store.invitation(round.id, member.id))!;
   const partnership = (await deps.store.partnership(round.partnershipId))!;
-  // Side by side, so the answer and the "answered" mark are made durable in one
-  // commit. Each is a replace, so a retry after a partial failure is safe.
-  await Promise.all([deps.store.saveAnswerSet(set), invitation.answered ? undefined : deps.store.saveInvitation({ ...invitation, answered: true })]);
+  // The answer set is the only thing written: it is also the "answered" mark (answered.ts).
+  await deps.store.saveAnswerSet(set);
   // The person is waiting on the form, not on the DM: its "Thanks" is queued
   // once the reply has gone. A crash in between leaves the DM's button, which
   // still works.
@@ -129,8 +124,9 @@ export async function openCheckInButtons(deps: Deps, memberships: Member[]): Pro
     const invitation = round && (await deps.store.invitation(round.id, m.id));
     if (!round || !invitation) continue;
     const name = (await deps.store.partnership(m.partnershipId))?.name ?? '';
-    const button = answerButton(round, invitation.answered ? `${name}: see or change my answers` : `${name}: answer check-in #${round.number}`);
-    buttons.push(invitation.answered ? { ...button, style: undefined } : button);
+    const answered = await hasAnswered(deps, round.id, m.id);
+    const button = answerButton(round, answered ? `${name}: see or change my answers` : `${name}: answer check-in #${round.number}`);
+    buttons.push(answered ? { ...button, style: undefined } : button);
   }
   return buttons;
 }

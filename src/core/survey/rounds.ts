@@ -13,6 +13,7 @@ import { deliverConcerns } from '../concerns/concerns.js';
 import { friendDigest } from '../concerns/themes.js';
 import { concurrently } from '../concurrently.js';
 import { compactRounds } from './turnout.js';
+import { splitByAnswered } from './answered.js';
 
 
 const MINUTE = 60_000;
@@ -62,7 +63,7 @@ async function inviteMembers(deps: Deps, p: Partnership, round: Round): Promise<
   await concurrently(invitees.filter((m) => !asked.has(m.id)), FAN_OUT, async (m) => {
     const delivery = await deps.messenger.sendPrivate(m, checkInMessage(p, round), `check-in:${round.id}:${m.id}`).catch(() => undefined);
     if (!delivery) unreachable++;
-    await deps.store.saveInvitation({ roundId: round.id, memberId: m.id, answered: false, ...(delivery ? { delivery } : {}) });
+    await deps.store.saveInvitation({ roundId: round.id, memberId: m.id, ...(delivery ? { delivery } : {}) });
   });
   return { invited: invitees.length, unreachable };
 }
@@ -71,7 +72,8 @@ async function inviteMembers(deps: Deps, p: Partnership, round: Round): Promise<
 export async function remindRound(deps: Deps, p: Partnership, round: Round): Promise<number> {
   const members = await deps.store.members(p.id);
   const byId = new Map(members.map((m) => [m.id, m]));
-  const due = (await deps.store.invitations(round.id)).filter((i) => !i.answered && byId.has(i.memberId)).map((i) => byId.get(i.memberId)!);
+  const { waiting } = await splitByAnswered(deps, round.id, await deps.store.invitations(round.id));
+  const due = waiting.filter((i) => byId.has(i.memberId)).map((i) => byId.get(i.memberId)!);
   let sent = 0;
   await concurrently(due, FAN_OUT, async (m) => {
     if (await deps.messenger.sendPrivate(m, reminderMessage(p, round), `reminder:${round.id}:${m.id}`).catch(() => undefined)) sent++;
@@ -84,10 +86,11 @@ export async function remindRound(deps: Deps, p: Partnership, round: Round): Pro
 export async function closeRound(deps: Deps, p: Partnership, round: Round): Promise<{ answered: number; invited: number }> {
   await deps.store.saveRound({ ...round, closedAt: deps.clock.now().toISOString() });
   const invitations = await deps.store.invitations(round.id);
+  const { answered, waiting } = await splitByAnswered(deps, round.id, invitations);
   // Unanswered check-ins stop inviting answers that would be refused.
-  for (const inv of invitations) if (!inv.answered && inv.delivery) await deps.messenger.update(inv.delivery, closedMessage(p, round)).catch(() => undefined);
+  for (const inv of waiting) if (inv.delivery) await deps.messenger.update(inv.delivery, closedMessage(p, round)).catch(() => undefined);
   await publishDigest(deps, p);
-  return { answered: invitations.filter((i) => i.answered).length, invited: invitations.length };
+  return { answered: answered.length, invited: invitations.length };
 }
 
 /** Everything due at `now`: close, remind, then open a scheduled round (the latest missed slot only, once). */

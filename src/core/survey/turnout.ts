@@ -2,6 +2,7 @@
 // invitations, or kept on the round once those are compacted away.
 import type { Deps } from '../deps.js';
 import type { Partnership, Round } from '../model.js';
+import { splitByAnswered } from './answered.js';
 
 /** Closed this long ago, a round needs no more reminders, updates or "who was asked": only its counts and answers. */
 export const COMPACT_AFTER_DAYS = 30;
@@ -9,7 +10,7 @@ export const COMPACT_AFTER_DAYS = 30;
 export async function turnout(deps: Deps, round: Round): Promise<{ invited: number; answered: number }> {
   if (round.tally) return round.tally;
   const invitations = await deps.store.invitations(round.id);
-  return { invited: invitations.length, answered: invitations.filter((i) => i.answered).length };
+  return { invited: invitations.length, answered: (await splitByAnswered(deps, round.id, invitations)).answered.length };
 }
 
 /**

@@ -123,4 +123,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX claims_expiry ON claims (expires_at);
   `,
+  // 2: invitations lose their "answered" mark (found through the answer sets' keyed hashes now).
+  `
+  UPDATE invitations SET doc = doc - 'answered' WHERE doc ? 'answered';
+  `,
 ];

@@ -67,14 +67,14 @@ async function main() {
       /** How far the open round has got: invited, and check-in DMs sent by the outbox. */
       round: async () => {
         const round = await openRound();
-        if (!round) return { roundId: null, invited: 0, sent: 0, answered: 0 };
+        if (!round) return { roundId: null, invited: 0, sent: 0, answerSets: 0 };
         const invitations = await store.invitations(round.id);
         let sent = 0;
         for (const i of invitations) {
           const id = i.delivery?.outgoing;
           if (typeof id === 'string' && (await store.outgoing(id))?.status === 'sent') sent++;
         }
-        return { roundId: round.id, invited: invitations.length, sent, answered: invitations.filter((i) => i.answered).length, answerSets: (await store.answerSets(round.id)).length };
+        return { roundId: round.id, invited: invitations.length, sent, answerSets: (await store.answerSets(round.id)).length };
       },
       drain: async () => {
         await running.drain();
