@@ -41,8 +41,9 @@ interface Running {
   drain(): Promise<void>;
   /** The stored state as a backup taken now would hold it. */
   capture(): Promise<Capture>;
-  /** Every file the store writes, as it stands (lowdb only). */
+  /** Every file the store writes, as it stands (lowdb only), and everything logged. */
   files(): Promise<string>;
+  logs: string[];
   close(): Promise<void>;
 }
 
@@ -108,9 +109,11 @@ function scenario(name: string, start: (slack: FakeSlack) => Promise<Running>) {
         expect({ answered: w.display, names: found(changed.join('\n'), values) }).toEqual({ answered: w.display, names: [] });
       }
       expect(await t.store.answerSets(round.id)).toHaveLength(everyone.length);
-      // The journal beside the file is sealed: it names nobody at all.
+      // The journal beside the file is sealed, and the logs hold no payloads: they name nobody at all.
       const values = personValues({ members: await t.store.members(p!.id), invitations: await t.store.invitations(round.id) });
       expect(found(await t.files(), values)).toEqual([]);
+      expect(t.logs.length).toBeGreaterThan(0);
+      expect(found(t.logs.join('\n'), values)).toEqual([]);
     });
   });
 }
@@ -128,6 +131,7 @@ scenario('Two backups of the lowdb file and its journal', async (slack) => {
       const names = (await readdir(t.dir)).filter((f) => f !== 'trellis.json'); // the journal and anything else beside the file
       return (await Promise.all(names.map((f) => readFile(join(t.dir, f), 'utf8')))).join('\n');
     },
+    logs: t.logs,
     close: () => t.close(),
   };
 });
@@ -137,7 +141,8 @@ describePg('Two backups of the PostgreSQL database', () => {
     const db = await createThrowawayDb();
     const config = loadConfig({ ...env(slack), DATABASE_URL: db.url, TRELLIS_SECRET: TEST_SECRET });
     const store = await openPgStore(db.url);
-    const log = createLogger({ level: 'error', secrets: [TEST_SECRET], write: () => undefined });
+    const logs: string[] = [];
+    const log = createLogger({ level: 'debug', secrets: [TEST_SECRET], write: (l) => logs.push(l) });
     const running = await startServer({ config, store, storeKind: 'postgres', clock: fakeClock('2026-11-23T09:00:00Z'), log, secret: TEST_SECRET, schedule: false }, 0);
     return {
       url: running.url,
@@ -145,6 +150,7 @@ describePg('Two backups of the PostgreSQL database', () => {
       drain: () => running.drain(),
       capture: () => captureDatabase(db.url),
       files: async () => '',
+      logs,
       close: async () => {
         await running.close();
         await store.close();
