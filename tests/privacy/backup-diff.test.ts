@@ -56,11 +56,42 @@ interface Surface {
   answer(t: Running, f: Fakes, who: Person, round: Round, value: string): Promise<void>;
   /** Values only this platform holds for a person (their chat's id). */
   chats(who: Person): string[];
+  /** Adds a protocol with both organisations as parties and starts its review; resolves with a way to answer it. */
+  review?(t: Running, f: Fakes): Promise<(who: Person, value: string) => Promise<void>>;
 }
 
 let seq = 0;
 
 const slackUser = (w: Person) => `U0${w.name.toUpperCase()}`;
+const slackWho = (w: Person) => ({ id: slackUser(w), username: w.name, name: w.name, team_id: 'T0001' });
+type SlackView = { private_metadata?: string; blocks: { block_id?: string; element?: { type?: string; options?: { value: string }[] } }[] };
+
+/** A click on a button in the person's DM with the bot; resolves with the modal it opened. */
+async function slackClick(t: Running, f: Fakes, w: Person, actionId: string, value: string): Promise<SlackView> {
+  const trigger = `trigger-${++seq}`;
+  const base = fixture<Record<string, unknown>>('block-actions-dm');
+  const action = { ...(base.actions as object[])[0], action_id: actionId, value };
+  await interaction(t.url, { ...base, user: slackWho(w), channel: { id: `D${slackUser(w)}`, name: 'directmessage' }, container: { ...(base.container as object), channel_id: `D${slackUser(w)}` }, trigger_id: trigger, actions: [action], response_url: f.slack.responseUrl(`x${seq}`) });
+  return (await waitFor(() => f.slack.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === trigger))).body.view as SlackView;
+}
+
+/** The view_submission Slack sends for `view` with these inputs (by element type); resolves with our ack as text. */
+async function slackSubmit(t: Running, w: Person, view: SlackView, answers: Record<string, string | string[]>): Promise<string> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const [blockId, v] of Object.entries(answers)) {
+    const element = view.blocks.find((b) => b.block_id === blockId)?.element;
+    const option = (x: string) => element?.options?.find((o) => o.value === x) ?? { text: { type: 'plain_text', text: x }, value: x };
+    const type = element?.type ?? 'plain_text_input';
+    values[blockId] = {
+      value: type === 'checkboxes' ? { type, selected_options: (v as string[]).map(option) } : type === 'datepicker' ? { type, selected_date: v } : type === 'plain_text_input' ? { type, value: v } : { type, selected_option: option(v as string) },
+    };
+  }
+  const submission = fixture<{ view: Record<string, unknown> } & Record<string, unknown>>('view-submission');
+  const res = await interaction(t.url, { ...submission, user: slackWho(w), view: { ...submission.view, ...view, state: { values } } });
+  expect(res.status).toBe(200);
+  return JSON.stringify(await res.json());
+}
+
 const slackSurface: Surface = {
   env: (f) => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: f.slack.apiUrl }),
   async say(t, f, w, text, home) {
@@ -70,19 +101,29 @@ const slackSurface: Surface = {
     return ((await waitFor(() => f.slack.responses.find((r) => r.id === id))).body as { text: string }).text;
   },
   async answer(t, f, w, round, value) {
-    type View = { blocks: { block_id?: string; element?: { options?: { value: string }[] } }[] };
-    const user = { id: slackUser(w), username: w.name, name: w.name, team_id: 'T0001' };
-    const trigger = `trigger-${++seq}`;
-    const base = fixture<Record<string, unknown>>('block-actions-dm');
-    const action = { ...(base.actions as object[])[0], action_id: 'trellis:survey-open:0', value: round.id };
-    await interaction(t.url, { ...base, user, channel: { id: `D${user.id}`, name: 'directmessage' }, container: { ...(base.container as object), channel_id: `D${user.id}` }, trigger_id: trigger, actions: [action], response_url: f.slack.responseUrl(`x${seq}`) });
-    const view = (await waitFor(() => f.slack.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === trigger))).body.view as View;
-    const values = Object.fromEntries(round.itemIds.map((id) => [id, { value: { type: 'radio_buttons', selected_option: view.blocks.find((b) => b.block_id === id)!.element!.options!.find((o) => o.value === value) } }]));
-    const submission = fixture<{ view: Record<string, unknown> } & Record<string, unknown>>('view-submission');
-    const res = await interaction(t.url, { ...submission, user, view: { ...submission.view, ...view, state: { values } } });
-    expect(JSON.stringify(await res.json())).toContain('Thanks — your answers are in');
+    const view = await slackClick(t, f, w, 'trellis:survey-open:0', round.id);
+    expect(await slackSubmit(t, w, view, Object.fromEntries(round.itemIds.map((id) => [id, value])))).toContain('Thanks — your answers are in');
   },
   chats: (w) => [`D${slackUser(w)}`],
+  async review(t, f) {
+    const trigger = `trigger-${++seq}`;
+    await slashCommand(t.url, { user_id: slackUser(COORDINATOR), user_name: COORDINATOR.name, channel_id: 'C0RIVER', channel_name: 'riverside', text: 'protocol add', response_url: f.slack.responseUrl(`x${seq}`), trigger_id: trigger });
+    const form = (await waitFor(() => f.slack.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === trigger))).body.view as SlackView;
+    const [p] = await t.store.partnerships();
+    const owner = (await t.store.members(p!.id)).find((m) => m.displayName === COORDINATOR.display)!;
+    const parties = (await t.store.organisations(p!.id)).map((o) => o.id);
+    const saved = await slackSubmit(t, COORDINATOR, form, { title: 'Information Sharing Protocol', kind: 'protocol', purpose: 'Sharing about families we both support.', parties, owner: owner.id, link: 'https://example.org/isp', cycle: '12', next: '2027-01-15' });
+    expect(saved).toContain('P-1');
+    expect(await this.say(t, f, COORDINATOR, 'review start P-1', true)).toContain('asked privately');
+    await t.drain();
+    const x = (await t.store.protocols(p!.id))[0]!;
+    const review = x.reviews[0]!;
+    return async (w, value) => {
+      const view = await slackClick(t, f, w, 'trellis:review-open:0', `${x.id}:${review.id}`);
+      const answers = Object.fromEntries(['review-roles', 'review-procedures', 'review-monitoring', 'review-no-breaches'].map((id) => [id, value]));
+      expect(await slackSubmit(t, w, view, { ...answers, 'review-recommendation': 'kept' })).toContain('Thanks — your view is in');
+    };
+  },
 };
 
 type Activity = Record<string, any>;
@@ -146,25 +187,41 @@ function scenario(name: string, surface: Surface, start: (env: Record<string, st
       await Promise.all([f.slack?.close(), f.teams?.close()]);
     });
 
-    it('two captures either side of each answer differ by records that name nobody', async () => {
+    /** Every value that points at a person, gathered from the live store (which holds them all). */
+    const personal = async (roundId: string) => {
       const [p] = await t.store.partnerships();
-      const personal = async () => personValues({ members: await t.store.members(p!.id), invitations: await t.store.invitations(round.id) }, EVERYONE.flatMap(surface.chats));
+      return personValues({ members: await t.store.members(p!.id), invitations: await t.store.invitations(roundId) }, EVERYONE.flatMap(surface.chats));
+    };
+
+    /** Each person acts in turn; two captures either side of each action differ by a new answer set and records naming nobody. */
+    async function eachInTurn(roundId: string, act: (w: Person, value: string) => Promise<void>) {
       for (const [n, w] of EVERYONE.entries()) {
         const before = await t.capture();
-        await surface.answer(t, f, w, round, String(1 + (n % 5)));
+        await act(w, String(1 + (n % 5)));
         await t.drain(); // the "Thanks — answered" update has gone out too
         const changed = difference(before, await t.capture());
         // Not vacuous: the new answer set is there to see, and the values looked for are there to find.
         expect(changed.filter((r) => /answer_?sets/i.test(r))).toHaveLength(1);
-        const values = await personal();
+        const values = await personal(roundId);
         expect(values.length).toBeGreaterThan(EVERYONE.length * 4);
         expect({ answered: w.display, names: found(changed.join('\n'), values) }).toEqual({ answered: w.display, names: [] });
       }
-      expect(await t.store.answerSets(round.id)).toHaveLength(EVERYONE.length);
+      expect(await t.store.answerSets(roundId)).toHaveLength(EVERYONE.length);
       // The journal beside the file is sealed, and the logs hold no payloads: they name nobody at all.
-      expect(found(await t.files(), await personal())).toEqual([]);
+      expect(found(await t.files(), await personal(roundId))).toEqual([]);
       expect(t.logs.length).toBeGreaterThan(0);
-      expect(found(t.logs.join('\n'), await personal())).toEqual([]);
+      expect(found(t.logs.join('\n'), await personal(roundId))).toEqual([]);
+    }
+
+    it('two captures either side of each check-in answer differ by records that name nobody', async () => {
+      await eachInTurn(round.id, (w, value) => surface.answer(t, f, w, round, value));
+    });
+
+    // Review answers take the same path on every platform; through Slack here.
+    if (surface.review) it('two captures either side of each review answer differ by records that name nobody', async () => {
+      const answer = await surface.review!(t, f);
+      const [p] = await t.store.partnerships();
+      await eachInTurn((await t.store.protocols(p!.id))[0]!.reviews[0]!.id, answer);
     });
   });
 }
