@@ -38,7 +38,9 @@ const getJson = async <T>(path: string): Promise<T> => {
   expect(res.status).toBe(200);
   return (await res.json()) as T;
 };
-const room = async () => (await getJson<{ room: string; messages: Posted[] }>('/playground/room')).messages;
+const feed = async () => (await getJson<{ room: string; messages: Posted[] }>('/playground/room')).messages;
+/** The room's posts but the announcement of its critical friend (every change of critical friend is announced there). */
+const room = async () => (await feed()).filter((p) => p.message.title !== 'Riverside: critical friend');
 const inbox = async (persona: Persona) => (await getJson<{ messages: Posted[] }>(`/playground/inbox?persona=${persona}`)).messages;
 const fullText = (m: Message) => [m.title, m.text, ...(m.fields ?? []).map((f) => `${f.label}: ${f.value}`), ...(m.items ?? [])].join('\n');
 
@@ -91,6 +93,7 @@ describe('playground digests, alerts and charts', () => {
     }
     expect((await command('alex', 'role <@pg-chris> critical-friend')).reply!.text).toContain('Chris Evans is now a critical friend');
     expect((await command('alex', 'set threshold 3')).reply!.tone).toBe('success');
+    expect((await feed()).map((p) => p.message.text)).toEqual([expect.stringContaining('Chris Evans is now a critical friend of Riverside')]);
     expect(await room()).toEqual([]);
   });
 

@@ -11,7 +11,8 @@ import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../src/core/message.js';
 import { fakeClock } from './helpers/fake-clock.js';
-import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
+import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
+import { openConcern } from '../src/core/concerns/concern-seal.js';
 
 const ARTIFACTS = 'tests/artifacts';
 const MINUTE = 60_000;
@@ -207,7 +208,7 @@ describe('playground: a concern in the browser', () => {
     // Focus goes back to the side panel's button.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Read and answer');
 
-    const [c] = await t.store.concerns((await t.store.partnerships())[0]!.id);
+    const [c] = (await t.store.concerns((await t.store.partnerships())[0]!.id)).map((x) => openConcern(TEST_SECRET, x));
     expect(c!.messages.map((m) => m.from)).toEqual(['reporter', 'friend', 'reporter']);
     expect(c!.messages[2]!.text).toBe(ANSWER);
     expect(pageErrors).toEqual([]);

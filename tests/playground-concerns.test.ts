@@ -8,11 +8,12 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Button, Form, Message } from '../src/core/message.js';
-import type { Concern, ConcernQuota } from '../src/core/model.js';
+import type { Concern, ConcernQuota, StoredConcern } from '../src/core/model.js';
 import { FRIEND_OPEN, FRIEND_SUBMIT, RAISE, REPORTER_OPEN, REPORTER_SUBMIT } from '../src/core/concerns/concern-forms.js';
+import { openConcern } from '../src/core/concerns/concern-seal.js';
 import { conversationsOf } from '../src/adapters/playground/playground-conversations.js';
 import { fakeClock } from './helpers/fake-clock.js';
-import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
+import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
 
 type Where = 'channel' | 'personal';
 type Persona = 'alex' | 'sam' | 'dana' | 'jo' | 'priya' | 'chris';
@@ -83,9 +84,10 @@ const inbox = async (persona: Persona) => (await inboxOf(persona)).messages;
 const since = async (persona: Persona, from: number) => (await inbox(persona)).slice(from);
 const counts = async () => Object.fromEntries(await Promise.all((['alex', 'sam', 'jo', 'chris', 'dana'] as const).map(async (p) => [p, (await inbox(p)).length] as const))) as Record<Persona, number>;
 
-const data = async () => JSON.parse(await t.data()) as { concerns: Concern[]; concernQuotas: ConcernQuota[] };
-const stored = () => t.store.concerns(pid);
-const concernById = async (id: string) => (await t.store.concerns(pid)).find((c) => c.id === id)!;
+const data = async () => JSON.parse(await t.data()) as { concerns: StoredConcern[]; concernQuotas: ConcernQuota[] };
+/** The concerns as the server reads them: their bodies are stored sealed. */
+const stored = async () => (await t.store.concerns(pid)).map((c) => openConcern(TEST_SECRET, c)!);
+const concernById = async (id: string) => (await stored()).find((c) => c.id === id)!;
 
 const good = { category: 'roles', happening: HAPPENING, help: HELP, organisation: 'no', consent: 'yes' };
 let raiseForm: Form;
@@ -400,16 +402,16 @@ describe('playground: the critical friend', () => {
   describe('keeps Sam anonymous', () => {
     const samMarks = () => [SAM_NAME, SAM_ID, `pg-dm-sam`, samMemberId];
 
-    it('in the data file: concerns and quotas name nobody; the organisation only where Sam chose to give it', async () => {
+    it('in the data file: concerns and quotas name nobody, and not even the organisation Sam chose to give is readable', async () => {
       const d = await data();
       expect(d.concerns).toHaveLength(4);
       for (const s of samMarks()) {
         expect(json(d.concerns)).not.toContain(s);
         expect(json(d.concernQuotas)).not.toContain(s);
       }
-      const withOrg = d.concerns.filter((c) => json(c).includes(SAM_ORG));
-      expect(withOrg.map((c) => c.id)).toEqual([second.id]);
-      expect(json({ ...withOrg[0], organisation: undefined })).not.toContain(SAM_ORG);
+      // Sealed with the rest of the concern's body: only the server opens it.
+      expect(json(d.concerns)).not.toContain(SAM_ORG);
+      expect(d.concerns.map((c) => openConcern(TEST_SECRET, c)!.organisation).filter(Boolean)).toEqual([SAM_ORG]);
       // Two concerns from one person share nothing that links them.
       const a = d.concerns.find((c) => c.id === first.id)!;
       const b = d.concerns.find((c) => c.id === second.id)!;

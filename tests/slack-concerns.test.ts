@@ -6,9 +6,10 @@
 // and concern text must never sit in a chat message or a log line.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Concern, ConcernQuota } from '../src/core/model.js';
+import type { Concern, ConcernQuota, StoredConcern } from '../src/core/model.js';
 import type { Form } from '../src/core/message.js';
 import { openRelay } from '../src/core/concerns/relay.js';
+import { openConcern } from '../src/core/concerns/concern-seal.js';
 import { escapeMrkdwn } from '../src/adapters/slack/render-blocks.js';
 import { renderFormModal } from '../src/adapters/slack/render-modal.js';
 import { fakeClock } from './helpers/fake-clock.js';
@@ -62,8 +63,9 @@ const sectionTexts = (v: View) => v.blocks.filter((b) => b.type === 'section').m
 const buttonsOf = (blocks: unknown) => ((blocks as Block[]).find((b) => b.type === 'actions')?.elements ?? []) as Element[];
 const inputIds = (v: View) => v.blocks.filter((b) => b.type === 'input').map((b) => b.block_id);
 const block = (v: View, id: string) => v.blocks.find((b) => b.block_id === id)!;
-const data = async () => JSON.parse(await trellis.data()) as { concerns: Concern[]; concernQuotas: ConcernQuota[]; members: { id: string; userId: string }[] };
-const stored = async () => (await data()).concerns;
+const data = async () => JSON.parse(await trellis.data()) as { concerns: StoredConcern[]; concernQuotas: ConcernQuota[]; members: { id: string; userId: string }[] };
+/** The concerns in the data file, as the server reads them (their bodies are sealed). */
+const stored = async () => (await data()).concerns.map((c) => openConcern(TEST_SECRET, c)!);
 
 // Everything Trellis sent towards each person: response_url replies, modals
 // opened from their triggers and the acks to their submissions (DMs and App
@@ -522,14 +524,13 @@ describe('Slack critical-friend channel', () => {
     });
     const samMarks = () => [SAM.user_id, `D${SAM.user_id}`, SAM.display, samMemberId];
 
-    it('in the data file: concerns and quotas name nobody; the organisation only where Sam chose to give it', async () => {
+    it('in the data file: concerns and quotas name nobody, and not even the organisation Sam chose to give is readable', async () => {
       const d = await data();
       const concerns = json(d.concerns);
       for (const s of samMarks()) expect(concerns).not.toContain(s);
       expect(json(d.concernQuotas)).not.toMatch(new RegExp(samMarks().join('|')));
-      const withOrg = d.concerns.filter((c) => json(c).includes(SAM_ORG));
-      expect(withOrg.map((c) => c.id)).toEqual([second.id]);
-      expect(json({ ...withOrg[0], organisation: undefined })).not.toContain(SAM_ORG);
+      expect(json(d.concerns)).not.toContain(SAM_ORG);
+      expect(d.concerns.filter((c) => openConcern(TEST_SECRET, c)!.organisation === SAM_ORG).map((c) => c.id)).toEqual([second.id]);
       // Nothing but the partnership, month and category is shared by two concerns from one person.
       const [a, b] = d.concerns;
       expect(a!.pseudonym).not.toBe(b!.pseudonym);

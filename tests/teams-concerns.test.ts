@@ -13,7 +13,8 @@ import { BAD_FORM } from '../src/adapters/teams/task-routes.js';
 import { OPENS_IN_DIALOG } from '../src/adapters/teams/teams-routes.js';
 import { openRelay } from '../src/core/concerns/relay.js';
 import { friendForm } from '../src/core/concerns/concern-forms.js';
-import { CONCERN_CATEGORIES, type Concern } from '../src/core/model.js';
+import { CONCERN_CATEGORIES, type Concern, type StoredConcern } from '../src/core/model.js';
+import { openConcern } from '../src/core/concerns/concern-seal.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
@@ -131,7 +132,8 @@ const submitData = (card: Card, values: Record<string, string>) => ({ ...values,
 const dialogButton = (activity: Record<string, unknown>) => cardOf(activity).actions!.find((a) => a.data.msteams)!;
 
 const partnership = async () => (await trellis.store.partnershipByHome('teams', CHANNEL))!;
-const concerns = async (): Promise<Concern[]> => trellis.store.concerns((await partnership()).id);
+/** The concerns as the server reads them (their bodies are stored sealed). */
+const concerns = async (): Promise<Concern[]> => (await trellis.store.concerns((await partnership()).id)).map((c) => openConcern(TEST_SECRET, c)!);
 const concernByPseudonym = async (pseudonym: string) => (await concerns()).find((c) => c.pseudonym === pseudonym)!;
 const samMember = async () => (await trellis.store.membershipsOf('teams', SAM.id))[0]!;
 const PSEUDONYM = /C-[A-HJ-NP-Z2-9]{4}/;
@@ -514,14 +516,15 @@ describe('Teams critical friend', () => {
   it('keeps the reporter unknown: no Teams id, name or organisation in the stored concerns, the logs, or anything Chris or the coordinator received', async () => {
     const member = await samMember();
     const identity = [SAM.id, SAM.name, 'Patel', SAM.aad, chatOf(SAM), member.id];
-    const data = JSON.parse(await trellis.data()) as { concerns: Concern[]; concernQuotas: { key: string }[] };
+    const data = JSON.parse(await trellis.data()) as { concerns: StoredConcern[]; concernQuotas: { key: string }[] };
     const stored = JSON.stringify({ concerns: data.concerns, concernQuotas: data.concernQuotas });
-    expect(stored).toContain(HAPPENING);
+    // The text is sealed: the data file alone does not say what was raised.
+    for (const text of [HAPPENING, SAM_ANSWER, SHARED, ESCALATE, SECOND, THIRD]) expect(stored).not.toContain(text);
     for (const secret of [...identity, 'teams']) expect(stored).not.toContain(secret);
     expect(stored).not.toMatch(/\bSam\b/);
-    // The organisation only where Sam chose to give it, and only as that.
-    expect(data.concerns.filter((c) => JSON.stringify(c).includes(SAM_ORG)).map((c) => c.pseudonym)).toEqual([second]);
-    expect(JSON.stringify({ ...data.concerns.find((c) => c.pseudonym === second), organisation: undefined })).not.toContain(SAM_ORG);
+    // The organisation sealed too; the server reads it only where Sam chose to give it.
+    expect(stored).not.toContain(SAM_ORG);
+    expect(data.concerns.filter((c) => openConcern(TEST_SECRET, c)!.organisation === SAM_ORG).map((c) => c.pseudonym)).toEqual([second]);
 
     const logs = trellis.logs.join('\n');
     for (const secret of [...identity, SAM_ORG, 'lead agency', 'Thank you for raising', SAM_ANSWER, SHARED, SECOND, THIRD, ESCALATE, first, second, third]) expect(logs).not.toContain(secret);
@@ -581,6 +584,7 @@ describe('Teams concern dialogs (units)', () => {
       status: 'open',
       month: '2026-11',
       relay: 'x',
+      friendIds: [],
     };
     const card = renderFormCard(friendForm(c)) as unknown as Card;
     const intro = introText(card);
@@ -593,7 +597,7 @@ describe('Teams concern dialogs (units)', () => {
   it('keeps the start and the latest messages of a conversation too long for one dialog, saying what was left out', () => {
     const long = 'word '.repeat(390).trim();
     const messages = Array.from({ length: 30 }, (_, i) => ({ from: i % 2 ? ('friend' as const) : ('reporter' as const), text: `${long} #${i}`, day: '2026-11-01' }));
-    const c: Concern = { id: 'c1', partnershipId: 'p1', pseudonym: 'C-ABCD', category: 'roles', mayAskToEscalate: false, messages, status: 'open', month: '2026-11', relay: 'x' };
+    const c: Concern = { id: 'c1', partnershipId: 'p1', pseudonym: 'C-ABCD', category: 'roles', mayAskToEscalate: false, messages, status: 'open', month: '2026-11', relay: 'x', friendIds: [] };
     const card = renderFormCard(friendForm(c)) as unknown as Card;
     const intro = introText(card);
     const blocks = introOf(card);

@@ -158,6 +158,10 @@ describe('Teams', () => {
     // "Sam" alone matches no display name: only the mention's id can find Sam Patel.
     const reply = await say(ALEX, 'role <at>Sam</at> critical-friend', [{ id: SAM.id, name: 'Sam' }]);
     expect(textOf(reply)).toContain('Sam Patel is now a critical friend of Riverside Partnership');
+    // Announced in the channel too (a change of critical friend is never silent); delivered before the next exchange.
+    const before = connector.sent.length;
+    await trellis.drain();
+    expect(connector.sent.slice(before).map((x) => JSON.stringify(x))).toEqual([expect.stringContaining('Sam Patel is now a critical friend of Riverside Partnership (named by Alex Morgan)')]);
     const members = await tell(SAM, 'members');
     expect(textOf(members)).toContain('2 members in Riverside Partnership');
     expect(textOf(members)).toContain('- Alex Morgan — independent · coordinator');

@@ -43,7 +43,7 @@ export const USAGE = {
   'org add': [`org add <name> <${SECTORS.join('|')}>`, `register an organisation (coordinators)`],
   'org list': ['org list', 'the partnership\'s organisations'],
   join: ['join <invite-code> <organisation>', 'join a partnership from any platform (an independent person such as the critical friend writes `independent` instead of an organisation)'],
-  role: [`role <member> <${ROLES.join('|')}>`, `give a member a role; <member> is a mention or display name (coordinators)`],
+  role: [`role <member> <${ROLES.join('|')}>`, `give a member a role; <member> is a mention or display name (coordinators). Nobody who has coordinated the partnership can become its critical friend, and every change of critical friend is announced in the home channel`],
   members: ['members', 'who is in the partnership, with organisation and role'],
   status: ['status', 'the partnership at a glance'],
   ...SURVEY_USAGE,

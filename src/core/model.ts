@@ -68,6 +68,8 @@ export interface Member {
   organisationId?: string;
   role: Role;
   joinedAt: string;
+  /** Set once this person has been a coordinator of the partnership: they can never become its critical friend. */
+  wasCoordinator?: true;
 }
 
 /**
@@ -236,35 +238,62 @@ export interface ConcernMessage {
   day: string;
 }
 
-/**
- * A concern raised with the critical friend. Nothing here names the person
- * who raised it: the way back to them (`relay`) is encrypted under a key
- * derived from TRELLIS_SECRET.
- */
-export interface Concern {
+/** What of a concern is sealed at rest: its words, and who may read them. */
+export interface ConcernBody {
+  /** Only when the person chose to say it. */
+  organisation?: string;
+  messages: ConcernMessage[];
+  escalation?: { status: 'requested' | 'approved' | 'declined'; proposed: string; approved?: string };
+  /**
+   * Member ids of the critical friends it is addressed to: those in the role
+   * when it was raised, or those it was handed to with its reporter's consent.
+   * A friend who leaves the role is taken off; nobody is ever added otherwise.
+   */
+  friendIds: string[];
+  /** Its critical friend left: the reporter is asked to hand it to the one(s) now in place, or close it. */
+  handover?: 'asked';
+}
+
+/** What of a concern is stored in the clear: enough to deliver it and count themes, nothing it says. */
+export interface ConcernHead {
   id: string;
   partnershipId: string;
   /** Made for this concern alone, e.g. C-7F3K. */
   pseudonym: string;
   category: ConcernCategory;
-  /** Only when the person chose to say it. */
-  organisation?: string;
   /** The person agreed that the critical friend may later ask to raise it with coordinators. */
   mayAskToEscalate: boolean;
-  messages: ConcernMessage[];
   status: ConcernStatus;
   /** Until delivered: when it goes to the critical friend (a random delay hides timing). */
   deliverAt?: string;
   /** Year and month, for themes. */
   month: string;
+  /** The only way back to the reporter, sealed (relay.ts). */
   relay: string;
-  escalation?: { status: 'requested' | 'approved' | 'declined'; proposed: string; approved?: string };
 }
 
-/** How many concerns one person raised one day, under a keyed hash of person and day. */
+/**
+ * A concern raised with the critical friend, as the core reads it. Nothing
+ * here names the person who raised it: the way back to them (`relay`) is
+ * encrypted under a key derived from TRELLIS_SECRET, and so is the body.
+ */
+export type Concern = ConcernHead & ConcernBody;
+
+/**
+ * A concern as the stores hold it: the body sealed in `sealed` (concern-seal.ts).
+ * Records written before sealing carry `organisation`, `messages` and
+ * `escalation` in the clear until the upgrade pass seals them.
+ */
+export type StoredConcern = ConcernHead & { sealed?: string } & Partial<Pick<ConcernBody, 'organisation' | 'messages' | 'escalation'>>;
+
+/**
+ * One concern slot of one person's day taken, under a keyed hash of person,
+ * day and slot: each record stands for one concern, so none groups a person's.
+ * Records from before slots hold `count` under a keyed hash of person and day.
+ */
 export interface ConcernQuota {
   key: string;
-  count: number;
+  count?: number;
 }
 
 // ---- Outgoing messages ------------------------------------------------------

@@ -1,7 +1,7 @@
 // Ports: the only way the core reaches the world. Small, async, one in-memory
 // implementation for tests and a real one for production each.
 import type { Message } from './message.js';
-import type { AnswerSet, ClaimedOutgoing, Concern, ConcernQuota, ConversationRecord, CustomItem, Delivery, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder } from './model.js';
+import type { AnswerSet, ClaimedOutgoing, ConcernQuota, ConversationRecord, CustomItem, Delivery, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from './model.js';
 
 export interface Store {
   partnership(id: string): Promise<Partnership | undefined>;
@@ -42,9 +42,10 @@ export interface Store {
   protocol(id: string): Promise<Protocol | undefined>;
   saveProtocol(p: Protocol): Promise<void>;
 
-  concerns(partnershipId: string): Promise<Concern[]>;
-  concern(id: string): Promise<Concern | undefined>;
-  saveConcern(c: Concern): Promise<void>;
+  /** Concerns as stored: their bodies sealed; only core/concerns/concern-seal.ts opens them. */
+  concerns(partnershipId: string): Promise<StoredConcern[]>;
+  concern(id: string): Promise<StoredConcern | undefined>;
+  saveConcern(c: StoredConcern): Promise<void>;
   concernQuota(key: string): Promise<ConcernQuota | undefined>;
   saveConcernQuota(q: ConcernQuota): Promise<void>;
 

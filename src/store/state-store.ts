@@ -1,6 +1,6 @@
 // The Store port over one in-memory State object. The memory store is this
 // with nothing to persist; the lowdb store is this with a durable file behind.
-import type { AnswerSet, ClaimedOutgoing, Concern, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder } from '../core/model.js';
+import type { AnswerSet, ClaimedOutgoing, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import { emptyState, type State } from './state.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -238,7 +238,7 @@ export class StateStore implements Store {
   async concern(id: string) {
     return copy(this.state.concerns.find((c) => c.id === id));
   }
-  async saveConcern(c: Concern) {
+  async saveConcern(c: StoredConcern) {
     upsert(this.state.concerns, c, (x) => x.id === c.id);
     await this.changed(['saveConcern', c]);
   }

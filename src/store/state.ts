@@ -46,6 +46,7 @@ const member = z.object({
   organisationId: z.string().optional(),
   role: z.enum(ROLES),
   joinedAt: z.string(),
+  wasCoordinator: z.literal(true).optional(),
 });
 
 const conversation = z.object({
@@ -120,7 +121,10 @@ const concern = z.object({
   category: z.enum(CONCERN_CATEGORIES),
   organisation: z.string().optional(),
   mayAskToEscalate: z.boolean(),
-  messages: z.array(z.object({ from: z.enum(['reporter', 'friend']), text: z.string(), day: localDate })),
+  // The body (messages, escalation, organisation, who may read it) is sealed in `sealed`;
+  // records from before sealing hold it in the clear until the upgrade pass (concern-seal.ts).
+  sealed: z.string().min(1).optional(),
+  messages: z.array(z.object({ from: z.enum(['reporter', 'friend']), text: z.string(), day: localDate })).optional(),
   status: z.enum(CONCERN_STATUSES),
   deliverAt: z.string().optional(),
   month: z.string().regex(/^\d{4}-\d{2}$/),
@@ -128,7 +132,8 @@ const concern = z.object({
   escalation: z.object({ status: z.enum(['requested', 'approved', 'declined']), proposed: z.string(), approved: z.string().optional() }).optional(),
 });
 
-const concernQuota = z.object({ key: z.string().regex(/^[0-9a-f]{64}$/), count: z.number().int().min(0) });
+// One slot per record; `count` only on records from before slots (a person's day).
+const concernQuota = z.object({ key: z.string().regex(/^[0-9a-f]{64}$/), count: z.number().int().min(0).optional() });
 
 const outgoing = z.object({
   id: z.string().min(1),

@@ -7,7 +7,8 @@ import { StateStore } from '../../src/store/state-store.js';
 import { emptyState, type State } from '../../src/store/state.js';
 import { openRelay, sealRelay } from '../../src/core/concerns/relay.js';
 import { themeLines } from '../../src/core/concerns/themes.js';
-import type { Concern } from '../../src/core/model.js';
+import type { Concern, ConcernHead } from '../../src/core/model.js';
+import { openConcern } from '../../src/core/concerns/concern-seal.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
 
@@ -37,6 +38,8 @@ const raise = async (c: Caller, values: Record<string, string> = {}) => {
 };
 const open = async (c: Caller, actionId: string, id: string) => trellis.action({ caller: c, place: dm, actionId, value: id });
 const submitAs = async (c: Caller, f: Form, values: Record<string, string>) => msg(await trellis.submit({ caller: c, actionId: f.submitActionId, context: f.context, values }));
+/** The concerns as the server reads them (stored sealed). */
+const opened = () => state.concerns.map((c) => openConcern(SECRET, c)!);
 const make = () => createTrellis({ store: new StateStore(state), clock, messenger, secret: SECRET, random: () => randomValue });
 
 beforeEach(async () => {
@@ -154,7 +157,7 @@ describe('the conversation', () => {
     messenger.sent.length = 0;
     await submitAs(sam, form(await open(sam, 'concern-reporter-open', id)), { escalation: 'decline', shared: 'Share this?', close: 'open' });
     expect(messenger.sent.some((s) => s.to === alex.userId)).toBe(false);
-    expect(state.concerns[0]!.escalation?.status).toBe('declined');
+    expect(opened()[0]!.escalation?.status).toBe('declined');
   });
 
   it('refuses the wrong people at every door', async () => {
@@ -175,7 +178,7 @@ describe('anonymity', () => {
     await say(alex, 'role Chris Evans critical-friend', channel);
     await raise(sam);
     await raise(sam, { organisation: 'yes' });
-    const [a, b] = state.concerns as [Concern, Concern];
+    const [a, b] = opened() as [Concern, Concern];
     const stored = JSON.stringify({ concerns: state.concerns, quotas: state.concernQuotas });
     const member = state.members.find((m) => m.userId === sam.userId)!;
     for (const s of [sam.userId, sam.displayName, member.id, 'teams']) expect(stored).not.toContain(s);
@@ -193,7 +196,7 @@ describe('anonymity', () => {
 });
 
 describe('themes', () => {
-  const c = (category: Concern['category'], month: string): Concern => ({ id: `${category}${month}${Math.random()}`, partnershipId: 'p', pseudonym: 'C-AAAA', category, mayAskToEscalate: false, messages: [], status: 'open', month, relay: 'x' });
+  const c = (category: ConcernHead['category'], month: string): ConcernHead => ({ id: `${category}${month}${Math.random()}`, partnershipId: 'p', pseudonym: 'C-AAAA', category, mayAskToEscalate: false, status: 'open', month, relay: 'x' });
 
   it('counts by category per month or quarter, merging small ones so none points to a person', () => {
     const all = [...Array.from({ length: 5 }, () => c('power', '2026-10')), c('roles', '2026-10'), c('roles', '2026-10'), ...Array.from({ length: 3 }, () => c('communication', '2026-11'))];

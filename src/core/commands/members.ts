@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import type { CommandRequest } from '../request.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
 import { describeOrg, sameName } from './organisations.js';
+import { criticalFriendChanged } from '../concerns/friend-changes.js';
 
 const ROLE_NAMES: Record<Role, string> = { coordinator: 'coordinator', member: 'member', 'critical-friend': 'critical friend' };
 
@@ -64,7 +65,15 @@ export async function setRole(deps: Deps, ctx: Context, who: string, role: Role)
   if (member.role === 'coordinator' && coordinators.length === 1) {
     return failure(`${member.displayName} is the only coordinator. Make someone else coordinator first: a partnership always needs one.`);
   }
-  await deps.store.saveMember({ ...member, role });
+  // Whoever runs the partnership, or ever did, stands inside it: never its neutral critical friend.
+  if (role === 'critical-friend' && (member.role === 'coordinator' || member.wasCoordinator)) {
+    return failure(`${member.displayName} is or has been a coordinator of ${ctx.partnership.name}, so cannot become its critical friend: the critical friend stands outside the partnership's running. Name someone who has never coordinated it.`);
+  }
+  const saved: Member = { ...member, role, ...(member.role === 'coordinator' || role === 'coordinator' ? { wasCoordinator: true as const } : {}) };
+  await deps.store.saveMember(saved);
+  if (member.role === 'critical-friend' || role === 'critical-friend') {
+    await criticalFriendChanged(deps, ctx.partnership, saved, role === 'critical-friend', members.filter((m) => m.role === 'critical-friend'), ctx.me!.displayName);
+  }
   return success(`${member.displayName} is now a ${ROLE_NAMES[role]} of ${ctx.partnership.name}.`);
 }
 

@@ -40,6 +40,7 @@ export async function setup(deps: Deps, req: CommandRequest, name: string): Prom
     displayName: caller.displayName,
     role: 'coordinator',
     joinedAt: now,
+    wasCoordinator: true,
   };
   await store.savePartnership(partnership);
   await store.saveMember(coordinator);

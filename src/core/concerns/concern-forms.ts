@@ -2,7 +2,7 @@
 // typed and read in these, never in a chat message, because workspace and
 // tenant owners can export chat history.
 import type { Form, FormField } from '../message.js';
-import { CONCERN_CATEGORIES, type Concern, type ConcernCategory, type Partnership } from '../model.js';
+import { CONCERN_CATEGORIES, type Concern, type ConcernCategory, type Member, type Partnership } from '../model.js';
 
 export const RAISE = 'concern-submit';
 export const FRIEND_OPEN = 'concern-friend-open';
@@ -86,7 +86,8 @@ export function friendForm(c: Concern): Form {
   return { title: `Concern ${c.pseudonym}`, intro: thread(c, 'friend'), submitActionId: FRIEND_SUBMIT, submitLabel: 'Send', context: c.id, reopen: { actionId: FRIEND_OPEN, value: c.id }, fields };
 }
 
-export function reporterForm(c: Concern): Form {
+/** `friends`: the critical friends in place now, named when the reporter is asked to hand the conversation to them. */
+export function reporterForm(c: Concern, friends: Member[]): Form {
   const fields: FormField[] = [{ kind: 'text', id: 'reply', label: 'Your answer (optional)', multiline: true, maxLength: MAX_CONCERN_TEXT, optional: true }];
   if (c.escalation?.status === 'requested') {
     fields.push(
@@ -94,6 +95,21 @@ export function reporterForm(c: Concern): Form {
       { kind: 'text', id: 'shared', label: 'Text to share (edit it as you wish)', multiline: true, maxLength: MAX_CONCERN_TEXT, optional: true, initial: c.escalation.proposed },
     );
   }
-  fields.push({ kind: 'choice', id: 'close', label: 'Keep the conversation open?', options: [{ value: 'open', label: 'Keep it open' }, { value: 'close', label: 'Close it' }], initial: 'open' });
+  if (c.handover === 'asked') {
+    const names = friends.map((f) => f.displayName).join(' and ');
+    fields.push({
+      kind: 'choice',
+      id: 'handover',
+      label: 'The critical friend you wrote to has left the role. Nobody reads this conversation unless you hand it on. What would you like?',
+      options: [
+        { value: 'later', label: friends.length ? 'Decide later' : 'Keep it until a new critical friend is in place' },
+        ...(friends.length ? [{ value: 'hand', label: `Hand it, with everything said so far, to the critical friend now in place (${names})` }] : []),
+        { value: 'close', label: 'Close it' },
+      ],
+      initial: 'later',
+    });
+  } else {
+    fields.push({ kind: 'choice', id: 'close', label: 'Keep the conversation open?', options: [{ value: 'open', label: 'Keep it open' }, { value: 'close', label: 'Close it' }], initial: 'open' });
+  }
   return { title: `Concern ${c.pseudonym}`, intro: thread(c, 'reporter'), submitActionId: REPORTER_SUBMIT, submitLabel: 'Send', context: c.id, reopen: { actionId: REPORTER_OPEN, value: c.id }, fields };
 }

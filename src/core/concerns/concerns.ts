@@ -1,15 +1,20 @@
 // Raising a concern, delivering it after a random delay, and the two-way
 // conversation — with no stored link to the reporter but the sealed relay.
-import { createHmac } from 'node:crypto';
+// A critical friend reads a concern only while they hold the role and are among
+// its `friendIds` (raised to them, or handed to them by its reporter).
 import { failure, info, success, type Message, type Reply } from '../message.js';
 import type { Deps } from '../deps.js';
-import { CONCERN_CATEGORIES, type Concern, type ConcernCategory, type Member, type Partnership } from '../model.js';
+import { CONCERN_CATEGORIES, type Concern, type ConcernCategory, type Partnership } from '../model.js';
 import type { Caller } from '../request.js';
 import { localToday } from '../protocols/dates.js';
 import { FRIEND_OPEN, friendForm, MAX_CONCERN_TEXT, raiseForm, REPORTER_OPEN, reporterForm } from './concern-forms.js';
+import { loadConcern, saveConcern } from './concern-seal.js';
+import { freeSlot, takeSlot } from './quota.js';
 import { newPseudonym, openRelay, sealRelay } from './relay.js';
 
-const friendsOf = async (deps: Deps, partnershipId: string) => (await deps.store.members(partnershipId)).filter((m) => m.role === 'critical-friend');
+export const friendsOf = async (deps: Deps, partnershipId: string) => (await deps.store.members(partnershipId)).filter((m) => m.role === 'critical-friend');
+/** The critical friends who may read `c` now: in the role, and among those it is addressed to. */
+const readersOf = async (deps: Deps, c: Concern) => (await friendsOf(deps, c.partnershipId)).filter((f) => c.friendIds.includes(f.id));
 
 export async function raiseConcernForm(deps: Deps, caller: Caller): Promise<Reply> {
   const mine = await deps.store.membershipsOf(caller.platform, caller.userId);
@@ -24,15 +29,13 @@ export async function raiseConcernForm(deps: Deps, caller: Caller): Promise<Repl
   return { form: raiseForm(partnerships, org, 'concern') };
 }
 
-/** A keyed hash of person and day: enough to count, nothing to link. */
-const quotaKey = (deps: Deps, member: Member, day: string) => createHmac('sha256', deps.secret).update(`concern-quota\u0000${member.id}\u0000${day}`).digest('hex');
-
 export async function raiseConcern(deps: Deps, caller: Caller, context: string, values: Record<string, string>): Promise<Message> {
   const partnershipId = context === 'choose' ? values.partnership : context;
   const member = (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === partnershipId);
   const p = member && (await deps.store.partnership(member.partnershipId));
   if (!member || !p) return { ...failure('Choose one of your partnerships.'), fieldErrors: { partnership: 'Choose one of your partnerships.' } };
-  if ((await friendsOf(deps, p.id)).length === 0) return failure(`${p.name} has no critical friend yet; nothing was sent.`);
+  const friends = await friendsOf(deps, p.id);
+  if (friends.length === 0) return failure(`${p.name} has no critical friend yet; nothing was sent.`);
   const errors: Record<string, string> = {};
   const category = CONCERN_CATEGORIES.find((c) => c === values.category) as ConcernCategory | undefined;
   if (!category) errors.category = 'Choose what it is about.';
@@ -47,9 +50,8 @@ export async function raiseConcern(deps: Deps, caller: Caller, context: string, 
 
   const now = deps.clock.now();
   const day = localToday(p.timezone, now);
-  const key = quotaKey(deps, member, day);
-  const used = (await deps.store.concernQuota(key))?.count ?? 0;
-  if (used >= deps.concernsPerDay) return failure(`You have raised ${used} concerns today, the most Trellis takes from one person in a day. Nothing was sent; please try again tomorrow.`);
+  const slot = await freeSlot(deps, member, day);
+  if (!slot) return failure(`You have raised ${deps.concernsPerDay} concerns today, the most Trellis takes from one person in a day. Nothing was sent; please try again tomorrow.`);
   const org = values.organisation === 'yes' && member.organisationId ? (await deps.store.organisations(p.id)).find((o) => o.id === member.organisationId)?.name : undefined;
   const taken = new Set((await deps.store.concerns(p.id)).map((c) => c.pseudonym));
   let pseudonym = newPseudonym();
@@ -67,9 +69,10 @@ export async function raiseConcern(deps: Deps, caller: Caller, context: string, 
     deliverAt: new Date(now.getTime() + delay * 1000).toISOString(),
     month: day.slice(0, 7),
     relay: sealRelay(deps.secret, { platform: caller.platform, userId: caller.userId, memberId: member.id }),
+    friendIds: friends.map((f) => f.id),
   };
-  await deps.store.saveConcern(concern);
-  await deps.store.saveConcernQuota({ key, count: used + 1 });
+  await saveConcern(deps, concern);
+  await takeSlot(deps, slot);
   const when = deps.concernDelayMaxSeconds > 0 ? ` within ${Math.ceil(deps.concernDelayMaxSeconds / 60)} minutes (a random delay, so the timing does not point to you)` : '';
   return success(`Sent. Your reference is *${pseudonym}*. The critical friend will receive it${when}. When they reply you will get a private note; read and answer it from there.`);
 }
@@ -77,20 +80,24 @@ export async function raiseConcern(deps: Deps, caller: Caller, context: string, 
 /** Due deliveries: content-free notes to the critical friends, the concern itself behind the button. */
 export async function deliverConcerns(deps: Deps, p: Partnership): Promise<void> {
   const now = deps.clock.now().getTime();
-  for (const c of await deps.store.concerns(p.id)) {
-    if (c.status !== 'pending' || !c.deliverAt || Date.parse(c.deliverAt) > now) continue;
+  for (const head of await deps.store.concerns(p.id)) {
+    if (head.status !== 'pending' || !head.deliverAt || Date.parse(head.deliverAt) > now) continue;
+    const c = await loadConcern(deps, head.id);
+    if (!c) continue;
     const { deliverAt: _sent, ...delivered } = c;
-    await deps.store.saveConcern({ ...delivered, status: 'open' });
-    await notifyFriends(deps, p, { ...delivered, status: 'open' }, `A new concern, ${c.pseudonym}, from a member of ${p.name}.`);
+    await saveConcern(deps, { ...delivered, status: 'open' });
+    await notifyFriends(deps, { ...delivered, status: 'open' }, `A new concern, ${c.pseudonym}, from a member of ${p.name}.`);
   }
 }
 
-async function notifyFriends(deps: Deps, p: Partnership, c: Concern, text: string) {
+/** A content-free note to the critical friends who may read `c`, the concern behind the button. */
+export async function notifyFriends(deps: Deps, c: Concern, text: string) {
   const message = info(text, { title: `Concern ${c.pseudonym}`, buttons: [{ actionId: FRIEND_OPEN, label: 'Read and reply', value: c.id, style: 'primary', opensForm: true }] });
-  for (const f of await friendsOf(deps, p.id)) await deps.messenger.sendPrivate(f, message).catch(() => undefined);
+  for (const f of await readersOf(deps, c)) await deps.messenger.sendPrivate(f, message).catch(() => undefined);
 }
 
-async function notifyReporter(deps: Deps, c: Concern, text: string) {
+/** A content-free note to whoever raised `c`, through the sealed relay; they read it in their private view. */
+export async function notifyReporter(deps: Deps, c: Concern, text: string) {
   const reporter = openRelay(deps.secret, c.relay);
   if (!reporter) return;
   await deps.messenger
@@ -102,14 +109,14 @@ type Side = { ok: true; c: Concern; p: Partnership } | { ok: false; reply: Messa
 const NOT_YOURS: Side = { ok: false, reply: failure("That concern isn't one you can open.") };
 
 async function asFriend(deps: Deps, caller: Caller, id: string): Promise<Side> {
-  const c = await deps.store.concern(id);
+  const c = await loadConcern(deps, id);
   const me = c && (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === c.partnershipId);
-  if (!c || me?.role !== 'critical-friend' || c.status === 'pending') return NOT_YOURS;
+  if (!c || me?.role !== 'critical-friend' || !c.friendIds.includes(me.id) || c.status === 'pending') return NOT_YOURS;
   return { ok: true, c, p: (await deps.store.partnership(c.partnershipId))! };
 }
 
 async function asReporter(deps: Deps, caller: Caller, id: string): Promise<Side> {
-  const c = await deps.store.concern(id);
+  const c = await loadConcern(deps, id);
   const r = c && openRelay(deps.secret, c.relay);
   if (!c || !r || r.platform !== caller.platform || r.userId !== caller.userId) return NOT_YOURS;
   return { ok: true, c, p: (await deps.store.partnership(c.partnershipId))! };
@@ -122,7 +129,7 @@ export async function openAsFriend(deps: Deps, caller: Caller, id: string): Prom
 
 export async function openAsReporter(deps: Deps, caller: Caller, id: string): Promise<Reply> {
   const s = await asReporter(deps, caller, id);
-  return s.ok ? { form: reporterForm(s.c) } : s.reply;
+  return s.ok ? { form: reporterForm(s.c, await friendsOf(deps, s.c.partnershipId)) } : s.reply;
 }
 
 const tooLong = (t: string) => t.length > MAX_CONCERN_TEXT;
@@ -145,7 +152,7 @@ export async function friendSubmit(deps: Deps, caller: Caller, id: string, value
     messages: reply ? [...s.c.messages, { from: 'friend', text: reply, day }] : s.c.messages,
     ...(escalate ? { escalation: { status: 'requested' as const, proposed: escalate } } : {}),
   };
-  await deps.store.saveConcern(c);
+  await saveConcern(deps, c);
   const parts = [reply && 'a reply', escalate && 'a question about raising it with the coordinators'].filter(Boolean).join(' and ');
   const changed = status !== s.c.status;
   const note = parts
@@ -167,19 +174,33 @@ export async function reporterSubmit(deps: Deps, caller: Caller, id: string, val
   if (tooLong(reply) || tooLong(shared)) return { ...failure('That is too long; nothing was sent.'), fieldErrors: tooLong(reply) ? { reply: `Keep it under ${MAX_CONCERN_TEXT} characters.` } : { shared: `Keep it under ${MAX_CONCERN_TEXT} characters.` } };
   const decision = s.c.escalation?.status === 'requested' ? values.escalation : undefined;
   if (decision === 'approve' && !shared) return { ...failure('Give the text to share, or choose No.'), fieldErrors: { shared: 'Give the text to share, or choose No.' } };
+  // Only the reporter's own yes hands a conversation to a critical friend it was not raised to.
+  const handover = s.c.handover === 'asked' ? values.handover : undefined;
+  const friends = handover === 'hand' ? await friendsOf(deps, p.id) : [];
+  if (handover === 'hand' && friends.length === 0) return { ...failure('There is no critical friend in place to hand it to yet; nothing was changed.'), fieldErrors: { handover: 'No critical friend is in place yet.' } };
+  const handed = handover === 'hand' || handover === 'close';
+  const { handover: _asked, ...rest } = s.c;
   const day = localToday(p.timezone, deps.clock.now());
   const c: Concern = {
-    ...s.c,
-    status: values.close === 'close' ? 'closed' : s.c.status,
+    ...(handed ? rest : s.c),
+    status: values.close === 'close' || handover === 'close' ? 'closed' : s.c.status,
     messages: reply ? [...s.c.messages, { from: 'reporter', text: reply, day }] : s.c.messages,
+    friendIds: handover === 'hand' ? [...new Set([...s.c.friendIds, ...friends.map((f) => f.id)])] : s.c.friendIds,
     ...(decision === 'approve' ? { escalation: { ...s.c.escalation!, status: 'approved' as const, approved: shared } } : decision === 'decline' ? { escalation: { ...s.c.escalation!, status: 'declined' as const } } : {}),
   };
-  await deps.store.saveConcern(c);
+  await saveConcern(deps, c);
   if (decision === 'approve') {
     const note = info(`The critical friend raises this with the coordinators, with the agreement of the person who raised it (${c.pseudonym}):\n${shared}`, { title: `From the critical friend: ${p.name}` });
     for (const m of (await deps.store.members(p.id)).filter((x) => x.role === 'coordinator')) await deps.messenger.sendPrivate(m, note).catch(() => undefined);
   }
-  const news = [reply && 'a new message', decision && `an answer about raising it (${decision === 'approve' ? 'yes' : 'no'})`, c.status === 'closed' && 'the conversation was closed'].filter(Boolean).join(', ');
-  if (news) await notifyFriends(deps, p, c, `${c.pseudonym}: ${news}.`);
-  return success(news ? 'Sent to the critical friend.' : 'Nothing changed.');
+  const news = [
+    handover === 'hand' && c.status !== 'pending' && 'the person who raised it handed the conversation to you',
+    reply && 'a new message',
+    decision && `an answer about raising it (${decision === 'approve' ? 'yes' : 'no'})`,
+    c.status === 'closed' && 'the conversation was closed',
+  ].filter(Boolean).join(', ');
+  if (news) await notifyFriends(deps, c, `${c.pseudonym}: ${news}.`);
+  if (!news && !handed) return success('Nothing changed.');
+  if (c.friendIds.length) return success('Sent to the critical friend.');
+  return success(c.status === 'closed' ? 'The conversation is closed.' : 'Kept. No critical friend reads this conversation until you hand it to one.');
 }

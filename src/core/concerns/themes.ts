@@ -1,17 +1,20 @@
 // Themes, not people: counts by category per month or quarter, with small
-// categories merged into "other" (and withheld if still under k).
+// categories merged into "other" (and withheld if still under k). Themes read
+// only what is stored in the clear (category, month, status); the list and the
+// digest open the concerns each critical friend may read, and no others.
 import { commandButton, failure, info, success, type Message } from '../message.js';
 import type { Deps } from '../deps.js';
-import { CONCERN_CATEGORIES, type Concern, type Partnership } from '../model.js';
+import { CONCERN_CATEGORIES, type ConcernHead, type Partnership } from '../model.js';
 import type { Context } from '../context.js';
 import { localToday } from '../protocols/dates.js';
 import { localToUtc } from '../survey/schedule.js';
 import { CATEGORY_LABELS, FRIEND_OPEN } from './concern-forms.js';
+import { loadConcerns } from './concern-seal.js';
 
 export type Period = 'month' | 'quarter';
 const periodOf = (month: string, by: Period) => (by === 'month' ? month : `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`);
 
-export function themeLines(concerns: Concern[], by: Period, k: number): string[] {
+export function themeLines(concerns: ConcernHead[], by: Period, k: number): string[] {
   const periods = [...new Set(concerns.filter((c) => c.status !== 'pending').map((c) => periodOf(c.month, by)))].sort().reverse();
   return periods.map((period) => {
     const inPeriod = concerns.filter((c) => c.status !== 'pending' && periodOf(c.month, by) === period);
@@ -32,16 +35,16 @@ export async function concernsCommand(deps: Deps, ctx: Context, cmd: { sub: 'lis
   const refused = onlyFriend(ctx);
   if (refused) return refused;
   const p = ctx.partnership;
-  const all = await deps.store.concerns(p.id);
   if (cmd.sub === 'list') {
-    const live = all.filter((c) => c.status !== 'pending' && c.status !== 'closed');
+    const me = ctx.me!.id;
+    const live = (await loadConcerns(deps, p.id)).filter((c) => c.friendIds.includes(me) && c.status !== 'pending' && c.status !== 'closed');
     if (live.length === 0) return info('No open concerns.');
     return info(`${live.length} open concern${live.length === 1 ? '' : 's'}:`, {
       items: live.map((c) => `${c.pseudonym} — ${CATEGORY_LABELS[c.category]} — ${c.status}${c.messages.at(-1)?.from === 'reporter' ? ' — waiting for you' : ''}`),
       buttons: live.slice(0, 10).map((c) => ({ actionId: FRIEND_OPEN, label: `Open ${c.pseudonym}`, value: c.id, opensForm: true })),
     });
   }
-  const lines = themeLines(all, cmd.by, p.threshold);
+  const lines = themeLines(await deps.store.concerns(p.id), cmd.by, p.threshold);
   if (lines.length === 0) return info('No concerns yet, so no themes.');
   if (cmd.sub === 'themes') return info(`Concerns by theme, per ${cmd.by}. Themes with fewer than ${p.threshold} concerns are merged so that none points to a person.`, { title: 'Themes', items: lines, buttons: [commandButton('Publish to the partnership', `concerns themes publish ${cmd.by}`)] });
   const message = info(`What people have raised with the critical friend, by theme (never by person). Themes with fewer than ${p.threshold} concerns are merged or withheld.`, { title: `${p.name}: themes from the critical friend`, items: lines.slice(0, 4), audience: 'conversation' });
@@ -57,12 +60,15 @@ export async function friendDigest(deps: Deps, p: Partnership): Promise<void> {
   const key = `${p.id}:friend-digest:${month}`;
   if (now.getTime() < sendAt || sendAt < Date.parse(p.createdAt) || (await deps.store.reminderSent(key))) return;
   await deps.store.saveSentReminder({ key, sentAt: now.toISOString(), late: false });
-  const waiting = (await deps.store.concerns(p.id)).filter((c) => c.status !== 'closed' && c.status !== 'pending' && c.messages.at(-1)?.from === 'reporter');
-  if (waiting.length === 0) return;
-  const message = info(`${waiting.length} conversation${waiting.length === 1 ? ' is' : 's are'} waiting for your reply:`, {
-    title: `${p.name}: concerns this month`,
-    items: waiting.map((c) => `${c.pseudonym} — ${CATEGORY_LABELS[c.category]}`),
-    buttons: waiting.slice(0, 10).map((c) => ({ actionId: FRIEND_OPEN, label: `Open ${c.pseudonym}`, value: c.id, opensForm: true })),
-  });
-  for (const f of (await deps.store.members(p.id)).filter((m) => m.role === 'critical-friend')) await deps.messenger.sendPrivate(f, message).catch(() => undefined);
+  const waiting = (await loadConcerns(deps, p.id)).filter((c) => c.status !== 'closed' && c.status !== 'pending' && c.messages.at(-1)?.from === 'reporter');
+  for (const f of (await deps.store.members(p.id)).filter((m) => m.role === 'critical-friend')) {
+    const theirs = waiting.filter((c) => c.friendIds.includes(f.id));
+    if (theirs.length === 0) continue;
+    const message = info(`${theirs.length} conversation${theirs.length === 1 ? ' is' : 's are'} waiting for your reply:`, {
+      title: `${p.name}: concerns this month`,
+      items: theirs.map((c) => `${c.pseudonym} — ${CATEGORY_LABELS[c.category]}`),
+      buttons: theirs.slice(0, 10).map((c) => ({ actionId: FRIEND_OPEN, label: `Open ${c.pseudonym}`, value: c.id, opensForm: true })),
+    });
+    await deps.messenger.sendPrivate(f, message).catch(() => undefined);
+  }
 }

@@ -3,7 +3,7 @@
 // what one process did with a lock or a list, this does with a row lock, an
 // advisory lock or one statement, so that it holds across instances too.
 import type pg from 'pg';
-import type { AnswerSet, ClaimedOutgoing, Concern, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder } from '../../core/model.js';
+import type { AnswerSet, ClaimedOutgoing, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../../core/model.js';
 import type { Store } from '../../core/ports.js';
 import { TrellisError } from '../../core/errors.js';
 import type { State } from '../state.js';
@@ -176,12 +176,12 @@ class PostgresStore implements PgStore {
   }
 
   concerns(partnershipId: string) {
-    return this.all<Concern>('SELECT doc FROM concerns WHERE partnership_id = $1 ORDER BY seq', [partnershipId]);
+    return this.all<StoredConcern>('SELECT doc FROM concerns WHERE partnership_id = $1 ORDER BY seq', [partnershipId]);
   }
   concern(id: string) {
-    return this.first<Concern>('SELECT doc FROM concerns WHERE id = $1', [id]);
+    return this.first<StoredConcern>('SELECT doc FROM concerns WHERE id = $1', [id]);
   }
-  saveConcern(c: Concern) {
+  saveConcern(c: StoredConcern) {
     return this.save('concerns', c);
   }
   concernQuota(key: string) {
