@@ -7,14 +7,17 @@ import pg from 'pg';
 /** Collection or table name → each record as JSON. */
 export type Capture = Record<string, string[]>;
 
-/** Records present in one capture and not the other (a changed record counts on both sides). */
-export function difference(before: Capture, after: Capture): string[] {
+/**
+ * Records present in one capture and not the other (a changed record counts on both sides):
+ * `added` only those in `after`, `removed` only those in `before` (including old versions of changed ones).
+ */
+export function difference(before: Capture, after: Capture, side: 'both' | 'added' | 'removed' = 'both'): string[] {
   const out: string[] = [];
   for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const left = count(before[name] ?? []);
     const right = count(after[name] ?? []);
-    for (const [row, n] of right) if ((left.get(row) ?? 0) < n) out.push(`${name}: ${row}`);
-    for (const [row, n] of left) if ((right.get(row) ?? 0) < n) out.push(`${name}: ${row}`);
+    if (side !== 'removed') for (const [row, n] of right) if ((left.get(row) ?? 0) < n) out.push(`${name}: ${row}`);
+    if (side !== 'added') for (const [row, n] of left) if ((right.get(row) ?? 0) < n) out.push(`${name}: ${row}`);
   }
   return out;
 }

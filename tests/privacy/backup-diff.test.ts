@@ -39,6 +39,8 @@ interface Running {
   url: string;
   store: Store;
   drain(): Promise<void>;
+  /** Runs what is due now (a concern's delivery), as the scheduler does. */
+  tick(): Promise<void>;
   /** The stored state as a backup taken now would hold it. */
   capture(): Promise<Capture>;
   /** Every file the store writes beside the data file (lowdb's journal), as it stands. */
@@ -58,6 +60,11 @@ interface Surface {
   chats(who: Person): string[];
   /** Adds a protocol with both organisations as parties and starts its review; resolves with a way to answer it. */
   review?(t: Running, f: Fakes): Promise<(who: Person, value: string) => Promise<void>>;
+  /** Raising a concern, the critical friend's reply to one, and the reporter's answer. */
+  concerns?: {
+    raise(t: Running, f: Fakes, who: Person, text: string): Promise<void>;
+    reply(t: Running, f: Fakes, who: Person, concernId: string, text: string, as: 'friend' | 'reporter'): Promise<void>;
+  };
 }
 
 let seq = 0;
@@ -93,7 +100,7 @@ async function slackSubmit(t: Running, w: Person, view: SlackView, answers: Reco
 }
 
 const slackSurface: Surface = {
-  env: (f) => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: f.slack.apiUrl }),
+  env: (f) => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: f.slack.apiUrl, TRELLIS_CONCERN_DELAY_MAX_SECONDS: '0' }),
   async say(t, f, w, text, home) {
     const id = `r${++seq}`;
     const where = home ? { channel_id: 'C0RIVER', channel_name: 'riverside' } : { channel_id: `D${slackUser(w)}`, channel_name: 'directmessage' };
@@ -123,6 +130,18 @@ const slackSurface: Surface = {
       const answers = Object.fromEntries(['review-roles', 'review-procedures', 'review-monitoring', 'review-no-breaches'].map((id) => [id, value]));
       expect(await slackSubmit(t, w, view, { ...answers, 'review-recommendation': 'kept' })).toContain('Thanks — your view is in');
     };
+  },
+  concerns: {
+    async raise(t, f, w, text) {
+      const trigger = `trigger-${++seq}`;
+      await slashCommand(t.url, { user_id: slackUser(w), user_name: w.name, channel_id: `D${slackUser(w)}`, channel_name: 'directmessage', text: 'concern', response_url: f.slack.responseUrl(`x${seq}`), trigger_id: trigger });
+      const form = (await waitFor(() => f.slack.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === trigger))).body.view as SlackView;
+      expect(await slackSubmit(t, w, form, { category: 'roles', happening: text, organisation: 'no', consent: 'yes' })).toContain('Your reference is');
+    },
+    async reply(t, f, w, concernId, text, as) {
+      const view = await slackClick(t, f, w, `trellis:concern-${as}-open:0`, concernId);
+      expect(await slackSubmit(t, w, view, { reply: text, ...(as === 'friend' ? { status: 'acknowledged' } : { close: 'open' }) })).toContain(as === 'friend' ? 'Sent to the person behind' : 'Sent');
+    },
   },
 };
 
@@ -217,6 +236,46 @@ function scenario(name: string, surface: Surface, start: (env: Record<string, st
       await eachInTurn(round.id, (w, value) => surface.answer(t, f, w, round, value));
     });
 
+    // Concerns take the same path on every platform; through Slack here.
+    if (surface.concerns) it('two captures either side of each concern raised, each reply and each answer differ by records that name nobody', async () => {
+      const { raise, reply } = surface.concerns!;
+      const FRIEND: Person = { name: 'chris', display: 'Chris Friend', org: 'independent' };
+      f.slack.users.set(slackUser(FRIEND), FRIEND.display);
+      const [p] = await t.store.partnerships();
+      expect(await surface.say(t, f, FRIEND, `join ${p!.inviteCode} independent`, false)).toContain('Welcome to');
+      expect(await surface.say(t, f, COORDINATOR, `role <@${slackUser(FRIEND)}|chris> critical-friend`, true)).toContain('is now a critical friend');
+      await t.drain();
+      const values = async () => [...(await personal(round.id)), ...surface.chats(FRIEND)];
+      /** One person's action, between two captures: what changed names nobody, and `table` did change. */
+      const step = async (who: Person, table: RegExp, act: () => Promise<void>) => {
+        const before = await t.capture();
+        await act();
+        await t.tick(); // a concern goes to the critical friend once its (here zero) delay is up
+        await t.drain();
+        const after = await t.capture();
+        const changed = difference(before, after);
+        expect(changed.filter((r) => table.test(r)).length).toBeGreaterThan(0);
+        expect({ acted: who.display, names: found(changed.join('\n'), await values()) }).toEqual({ acted: who.display, names: [] });
+        return { added: difference(before, after, 'added'), replaced: difference(before, after, 'removed') };
+      };
+      const raised = new Map<Person, string>();
+      for (const w of MEMBERS) {
+        const known = new Set((await t.store.concerns(p!.id)).map((c) => c.id));
+        await step(w, /concerns/, () => raise(t, f, w, `Referrals from ${w.org} bounce back: marker-${w.name}`));
+        raised.set(w, (await t.store.concerns(p!.id)).find((c) => !known.has(c.id))!.id);
+      }
+      // A third copy: a second concern from the same person changes nothing the first one wrote (a count would tie them together).
+      const sam = MEMBERS[0]!;
+      const first = await step(sam, /concerns/, () => raise(t, f, sam, 'Minutes arrive weeks late: marker-second'));
+      const second = await step(sam, /concerns/, () => raise(t, f, sam, 'Budget talk leaves us out: marker-third'));
+      expect(first.added.length).toBeGreaterThan(0);
+      expect(second.replaced.filter((r) => first.added.includes(r))).toEqual([]);
+      for (const [w, id] of raised) await step(FRIEND, /concerns/, () => reply(t, f, FRIEND, id, `Thank you, ${id}: has it happened before?`, 'friend'));
+      for (const [w, id] of raised) await step(w, /concerns/, () => reply(t, f, w, id, `Three times this quarter: marker-${w.name}-again`, 'reporter'));
+      expect(found(await t.files(), await values())).toEqual([]);
+      expect(found(t.logs.join('\n'), await values())).toEqual([]);
+    });
+
     // Review answers take the same path on every platform; through Slack here.
     if (surface.review) it('two captures either side of each review answer differ by records that name nobody', async () => {
       const answer = await surface.review!(t, f);
@@ -232,6 +291,7 @@ const lowdb = async (env: Record<string, string>): Promise<Running> => {
     url: t.url,
     store: t.store,
     drain: () => t.drain(),
+    tick: () => t.tick(),
     capture: async () => captureFile(await t.data()),
     files: async () => {
       const names = (await readdir(t.dir)).filter((f) => f !== 'trellis.json');
@@ -253,6 +313,7 @@ const postgres = async (env: Record<string, string>): Promise<Running> => {
     url: running.url,
     store,
     drain: () => running.drain(),
+    tick: () => running.tick(),
     capture: () => captureDatabase(db.url),
     files: async () => '',
     logs,
