@@ -25,8 +25,8 @@ export const BREAKDOWN_FACTORS = ['trust', 'commitment', 'power-voice'];
 
 type Opened = { ok: true; p: Partnership; expires: Date } | { ok: false; status: 403 | 410 | 404; message: string };
 
-export const REVOKED_LINK = 'A coordinator withdrew this link and every other dashboard and export link of this partnership. Ask Trellis for a new one (`dashboard` or `export`).';
-export const NOT_COORDINATOR = 'This link was given to someone who is no longer a coordinator of this partnership, so it no longer opens.';
+const REVOKED_LINK = 'A coordinator withdrew this link and every other dashboard and export link of this partnership. Ask Trellis for a new one (`dashboard` or `export`).';
+const NOT_COORDINATOR = 'This link was given to someone who is no longer a coordinator of this partnership, so it no longer opens.';
 
 /** A link opens only while its holder is a coordinator and its generation has not been revoked: checked on every use. */
 async function open(deps: Deps, token: string, purpose: LinkPurpose): Promise<Opened> {

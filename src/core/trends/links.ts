@@ -26,6 +26,7 @@ interface Payload {
 }
 
 const SEALED_AS = 'link';
+// The signature is checked, in constant time, before anything is unsealed; the seal keeps the holder unreadable.
 const mac = (secret: string, body: string) => createHmac('sha256', secret).update(`trellis-link\u0000${body}`).digest('base64url');
 
 export function signLink(secret: string, holder: LinkHolder, purpose: LinkPurpose, now: Date): string {
@@ -36,7 +37,7 @@ export function signLink(secret: string, holder: LinkHolder, purpose: LinkPurpos
 
 export type Verified = ({ ok: true; expires: Date } & LinkHolder) | { ok: false; status: 403 | 410; message: string };
 
-export const FORGED_LINK = 'This link is not valid. Ask Trellis for a new one (`dashboard` or `export`).';
+const FORGED_LINK = 'This link is not valid. Ask Trellis for a new one (`dashboard` or `export`).';
 
 /** Checks the link itself (signature, purpose, expiry); whether its holder may still use it is the caller's check. */
 export function verifyLink(secret: string, token: string, purpose: LinkPurpose, now: Date): Verified {
