@@ -43,6 +43,11 @@ export interface Config {
   slack?: SlackConfig;
   teams?: TeamsConfig;
   playground: boolean;
+  /**
+   * The playground or unauthenticated Teams: whoever reaches the server can act
+   * as anyone, so it listens on loopback and answers only loopback Host names.
+   */
+  localOnly: boolean;
 }
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -103,6 +108,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   } else if (unauthenticated) {
     teams = { authenticated: false };
+    // A shared database means a deployment, where an open /api/messages would let anyone act as anyone.
+    if (e.DATABASE_URL) problems.push('TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with DATABASE_URL: unauthenticated Teams is for local testing on the lowdb file only. Unset TEAMS_ALLOW_UNAUTHENTICATED, or unset DATABASE_URL.');
   }
 
   if ((slack || teams) && !e.TRELLIS_SECRET) {
@@ -125,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),
     playground: !slack && !teams,
+    localOnly: (!slack && !teams) || teams?.authenticated === false,
   };
 }
 

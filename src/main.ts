@@ -19,7 +19,7 @@ async function main() {
   const secret = resolveSecret(config, log);
   const { store, kind } = await openStore(config, secret);
   if (config.teams && !config.teams.authenticated) {
-    log.warn('!!! TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts requests from ANYONE. Use this only for local testing, never on a reachable host. !!!');
+    log.warn('!!! TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts unauthenticated requests from anyone on this machine (Trellis listens on 127.0.0.1 only). Use this only for local testing. !!!');
   }
   const running = await startServer({ config, store, storeKind: kind, clock: systemClock, log, secret });
   if (config.playground) log.info(`Playground: open ${running.url}/ in a browser (no Slack or Teams settings found).`);

@@ -14,6 +14,7 @@ import { Dispatcher } from './delivery/dispatcher.js';
 import { OutboxMessenger } from './delivery/outbox-messenger.js';
 import { mountDashboard } from './web/dashboard-routes.js';
 import { sealPlainConcerns } from './core/concerns/concern-seal.js';
+import { LOOPBACK_ADDRESS, loopbackHostsOnly } from './web/local-only.js';
 
 export interface ServerDeps {
   config: Config;
@@ -49,6 +50,8 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const deps = { app, trellis, store, clock, log, messengers };
   const adapters: MountedAdapter[] = [];
 
+  // Before every route: a local-only server answers nothing addressed to another name (DNS rebinding).
+  if (config.localOnly) app.use(loopbackHostsOnly());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', adapters: adapters.map((a) => a.name), store: storeKind });
   });
@@ -61,7 +64,8 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, resolve);
+    if (config.localOnly) server.listen(port, LOOPBACK_ADDRESS, resolve);
+    else server.listen(port, resolve);
   });
   for (const a of adapters) await a.start?.();
   dispatcher.start();

@@ -14,7 +14,7 @@ const error = (env: Record<string, string>) => {
 
 describe('loadConfig', () => {
   it('defaults to the playground on port 3000 with data/trellis.json', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, dataFile: 'data/trellis.json', tickCron: '* * * * *', logLevel: 'info', concernDelayMaxSeconds: 600, concernsPerDay: 3, playground: true });
+    expect(loadConfig({})).toEqual({ port: 3000, dataFile: 'data/trellis.json', tickCron: '* * * * *', logLevel: 'info', concernDelayMaxSeconds: 600, concernsPerDay: 3, playground: true, localOnly: true });
   });
 
   it('reads PostgreSQL, the tick schedule and the Slack posting pace', () => {
@@ -42,6 +42,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', TRELLIS_SECRET: SECRET }).teams).toEqual({ authenticated: false });
   });
 
+  it('keeps the playground and unauthenticated Teams local-only, and nothing else', () => {
+    expect(loadConfig({}).localOnly).toBe(true);
+    expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', TRELLIS_SECRET: SECRET }).localOnly).toBe(true);
+    expect(loadConfig({ ...SLACK, TEAMS_ALLOW_UNAUTHENTICATED: 'true' }).localOnly).toBe(true);
+    expect(loadConfig(SLACK).localOnly).toBe(false);
+    expect(loadConfig({ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw', TRELLIS_SECRET: SECRET }).localOnly).toBe(false);
+  });
+
   it.each([
     [{ SLACK_SIGNING_SECRET: 'shh', TRELLIS_SECRET: SECRET }, 'SLACK_BOT_TOKEN is missing'],
     [{ SLACK_BOT_TOKEN: 'xoxb-1', TRELLIS_SECRET: SECRET }, 'SLACK_SIGNING_SECRET is missing'],
@@ -53,6 +61,7 @@ describe('loadConfig', () => {
     [{ MICROSOFT_APP_ID: 'id', TRELLIS_SECRET: SECRET }, 'MICROSOFT_APP_PASSWORD is missing'],
     [{ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw', TEAMS_ALLOW_UNAUTHENTICATED: 'true', TRELLIS_SECRET: SECRET }, 'cannot be combined with MICROSOFT_APP_ID'],
     [{ TEAMS_ALLOW_UNAUTHENTICATED: 'yes' }, 'TEAMS_ALLOW_UNAUTHENTICATED must be true or false'],
+    [{ TEAMS_ALLOW_UNAUTHENTICATED: 'true', DATABASE_URL: 'postgres://db/trellis', TRELLIS_SECRET: SECRET }, 'TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with DATABASE_URL'],
     [{ PORT: 'eighty' }, 'PORT must be a number'],
     [{ PORT: '70000' }, 'PORT must be 1–65535'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of debug, info, warn, error'],

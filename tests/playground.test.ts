@@ -62,6 +62,18 @@ describe('playground API', () => {
     expect(css.headers.get('content-type')).toMatch(/text\/css/);
   });
 
+  it('sends the dashboard\'s security headers with the page, its assets and its API', async () => {
+    for (const path of ['/', '/index.html', '/app.js', '/style.css', '/playground/personas']) {
+      const res = await fetch(`${t.url}${path}`);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+      const csp = res.headers.get('content-security-policy') ?? '';
+      // Only its own script, styles and JSON; no inline script, eval, framing or other origin.
+      expect(csp, path).toBe("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    }
+  });
+
   let code = '';
 
   it('runs a whole partnership set-up through /playground/command and /playground/action', async () => {

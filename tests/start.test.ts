@@ -69,4 +69,12 @@ describe('npm start', () => {
     expect(app.output()).not.toContain('secretvalue');
     expect(existsSync(join(dir, 'trellis.json'))).toBe(false);
   });
+
+  it('refuses unauthenticated Teams with a shared database, naming both variables', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trellis-start-'));
+    const app = start({ TRELLIS_DATA: join(dir, 'trellis.json'), TEAMS_ALLOW_UNAUTHENTICATED: 'true', DATABASE_URL: 'postgres://trellis:pw@127.0.0.1:9/trellis', TRELLIS_SECRET: 'y'.repeat(32) });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain('TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with DATABASE_URL');
+    expect(app.output()).not.toContain('Trellis is listening');
+  });
 });

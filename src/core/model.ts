@@ -40,6 +40,8 @@ export interface Partnership {
   alerts?: AlertSettings;
   /** Days before a protocol's review date that reminders go out; DEFAULT_LEAD_DAYS when unset. */
   leadDays?: number[];
+  /** Dashboard and export links carry this; `dashboard revoke` raises it, ending every earlier link. 0 when unset. */
+  linkGeneration?: number;
 }
 
 export interface AlertSettings {

@@ -13,6 +13,7 @@ import { survey } from './survey/survey-commands.js';
 import { OPEN_CHECK_IN, openCheckIn, openCheckInButtons, SUBMIT_CHECK_IN, submitCheckIn } from './survey/answers.js';
 import { tick } from './survey/rounds.js';
 import { trends } from './trends/trends-commands.js';
+import { linkCommand } from './trends/link-commands.js';
 import { protocolAction, protocolCommand, protocolSubmit } from './protocols/protocol-commands.js';
 import { OPEN_REVIEW, openReviewForm, SUBMIT_REVIEW, submitReview } from './protocols/reviews.js';
 import { SAVE_PROTOCOL } from './protocols/protocol-form.js';
@@ -100,9 +101,11 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
       case 'trends':
       case 'trends by sector':
       case 'trends settings':
+        return trends(deps, ctx, cmd);
       case 'export':
       case 'dashboard':
-        return trends(deps, ctx, cmd);
+      case 'dashboard revoke':
+        return linkCommand(deps, ctx, cmd);
       default:
         return survey(deps, ctx, cmd);
     }

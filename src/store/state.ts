@@ -28,6 +28,7 @@ const partnership = z.object({
   survey: z.object({ remindAfterMinutes: z.number().int().min(1), windowMinutes: z.number().int().min(1) }),
   alerts: z.object({ notablePoints: z.number().min(1).max(100), floor: z.number().min(0).max(100) }).optional(),
   leadDays: z.array(z.number().int().min(0).max(365)).max(6).optional(),
+  linkGeneration: z.number().int().min(0).optional(),
 });
 
 const organisation = z.object({

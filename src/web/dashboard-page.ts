@@ -181,7 +181,7 @@ ${body}
 }
 
 const REFUSALS: Record<number, { heading: string; next: string }> = {
-  403: { heading: "This link isn't valid", next: 'Links are checked exactly, so one that was cut short or changed will not open. To get a fresh one, type `dashboard` (or `export`) where you talk to Trellis; only coordinators can.' },
+  403: { heading: "This link isn't valid", next: 'Links are checked on every use: one that was cut short or changed, withdrawn with `dashboard revoke`, or given to someone who is no longer a coordinator will not open. To get a fresh one, type `dashboard` (or `export`) where you talk to Trellis; only coordinators can.' },
   410: { heading: 'This link has expired', next: 'Dashboard links work for 24 hours, so figures are never left open. To get a fresh one, type `dashboard` where you talk to Trellis; only coordinators can.' },
   400: { heading: "This link isn't valid", next: 'To get a fresh one, type `dashboard` (or `export`) where you talk to Trellis; only coordinators can.' },
   404: { heading: 'Nothing to show here', next: "If you think this is wrong, ask your partnership's coordinator for a new link." },

@@ -125,7 +125,7 @@ describe('trends commands', () => {
     expect(verifyLink('another-secret-entirely-0123456789ab', token, 'dashboard', clock.now())).toMatchObject({ ok: false, status: 403 });
     expect(verifyLink(SECRET, `${token.slice(0, -2)}xx`, 'dashboard', clock.now())).toMatchObject({ ok: false, status: 403 });
     expect(verifyLink(SECRET, token, 'dashboard', new Date(clock.now().getTime() + 25 * 3_600_000))).toMatchObject({ ok: false, status: 410 });
-    expect(verifyLink(SECRET, signLink(SECRET, 'p', 'export', clock.now()), 'export', clock.now()).ok).toBe(true);
+    expect(verifyLink(SECRET, signLink(SECRET, { partnershipId: 'p', memberId: 'm', generation: 0 }, 'export', clock.now()), 'export', clock.now()).ok).toBe(true);
   });
 
   it('changes the alert settings and validates them', async () => {

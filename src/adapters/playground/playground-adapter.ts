@@ -11,6 +11,7 @@ import { isForm } from '../../core/message.js';
 import { chartOf } from './playground-chart.js';
 import { PlaygroundInbox } from './playground-inbox.js';
 import { conversationsOf } from './playground-conversations.js';
+import { securityHeaders } from '../../web/security-headers.js';
 
 export const PERSONAS = [
   { id: 'alex', name: 'Alex Morgan', hint: 'Partnership coordinator at the City Council' },
@@ -37,6 +38,13 @@ const submitBody = z.object({
     .refine((v) => Object.keys(v).length <= MAX_FORM_VALUES, { message: `at most ${MAX_FORM_VALUES} values` }),
 });
 
+/** The dashboard's headers; the page runs its own script and reads its own JSON, nothing else. */
+const PLAYGROUND_HEADERS = securityHeaders({ 'script-src': "'self'", 'style-src': "'self' 'unsafe-inline'", 'img-src': 'data:', 'connect-src': "'self'" });
+const secure: express.RequestHandler = (_req, res, next) => {
+  res.set(PLAYGROUND_HEADERS);
+  next();
+};
+
 const callerOf = (id: string): Caller => ({ platform: 'playground', userId: `pg-${id}`, displayName: PERSONAS.find((p) => p.id === id)!.name });
 const placeOf = (id: string, w: 'channel' | 'personal'): Place => (w === 'channel' ? ROOM : { conversationId: `pg-dm-${id}`, kind: 'personal' });
 
@@ -46,7 +54,7 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
   messengers.register('playground', inbox);
 
   const router = express.Router();
-  router.use(express.json({ limit: '16kb' }));
+  router.use(secure, express.json({ limit: '16kb' }));
   const choosePersona = 'Choose a persona: ?persona=' + PERSONAS.map((p) => p.id).join('|');
 
   router.get('/personas', (_req, res) => {
@@ -60,14 +68,12 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
   router.get('/inbox', (req, res) => {
     const parsed = persona.safeParse(req.query.persona);
     if (!parsed.success) return void res.status(400).json({ error: choosePersona });
-    res.set('cache-control', 'no-store');
     const messages = inbox.list(callerOf(parsed.data).userId);
     // The concerns they can open, for the side panel (from the same content-free notes).
     res.json({ messages, conversations: conversationsOf(messages) });
   });
   // The shared room's posts (digests): everyone in the room sees them, so no persona is needed.
   router.get('/room', (_req, res) => {
-    res.set('cache-control', 'no-store');
     res.json({ room: ROOM.label, messages: inbox.room(ROOM.conversationId) });
   });
   router.post('/command', async (req, res) => {
@@ -102,7 +108,7 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
   });
 
   app.use('/playground', router);
-  app.use('/', express.static(fileURLToPath(new URL('./public', import.meta.url)), { index: 'index.html' }));
+  app.use('/', secure, express.static(fileURLToPath(new URL('./public', import.meta.url)), { index: 'index.html' }));
   return { name: 'playground' };
 }
 

@@ -9,11 +9,13 @@ import { reportError, SORRY } from '../../report-error.js';
 import { takeTurns } from '../take-turns.js';
 import { createBotAdapter, mayBeBotToken } from './bot-adapter.js';
 import { renderReply } from './render-card.js';
+import { isLoopbackUrl } from '../../web/local-only.js';
 import { registerRoutes } from './teams-routes.js';
 import { registerTaskRoutes } from './task-routes.js';
 import { createTeamsMessenger } from './teams-messenger.js';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
+export const NOT_LOCAL_SERVICE = 'TEAMS_ALLOW_UNAUTHENTICATED=true accepts only activities whose serviceUrl is on this machine (localhost, 127.0.0.1 or [::1]); nothing was sent.';
 
 const activityShape = z.object({ type: z.string().min(1) }).passthrough();
 
@@ -49,6 +51,8 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
     express.json({ limit: '256kb' }),
     async (req, res) => {
       if (!activityShape.safeParse(req.body).success) return void res.status(400).json({ error: 'The request body is not a Bot Framework activity.' });
+      // Unauthenticated, nothing vouches for the activity, and replies go to its serviceUrl: only this machine's.
+      if (!config.authenticated && !isLoopbackUrl((req.body as { serviceUrl?: unknown }).serviceUrl)) return void res.status(403).json({ error: NOT_LOCAL_SERVICE });
       try {
         // botbuilder verifies the token (401 when it fails), runs the turn, then answers.
         await adapter.process(req, res, async (context) => void (await app.run(context)));

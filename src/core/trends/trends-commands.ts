@@ -1,4 +1,4 @@
-// trends, trends <factor>, trends by sector, trends settings, export, dashboard.
+// trends, trends <factor>, trends by sector, trends settings.
 import { failure, info, success, type Message } from '../message.js';
 import type { Deps } from '../deps.js';
 import { DEFAULT_ALERTS } from '../model.js';
@@ -7,19 +7,18 @@ import { sparkline } from './sparkline.js';
 import { breakdowns } from './compute.js';
 import { describeChange } from './digest.js';
 import { chartOf, HEADLINE, indexSeries, loadHistory } from './history.js';
-import { LINK_HOURS, signLink } from './links.js';
 import { BREAKDOWN_FACTORS } from './dashboard.js';
-import type { TrendsCommand } from './trends-grammar.js';
+import type { LinkCommand, TrendsCommand } from './trends-grammar.js';
 
 const NO_DATA = 'No check-in has closed yet, so there are no trends to show. Coordinators open one with `survey now`.';
 
-export async function trends(deps: Deps, ctx: Context, cmd: TrendsCommand): Promise<Message> {
+export async function trends(deps: Deps, ctx: Context, cmd: Exclude<TrendsCommand, LinkCommand>): Promise<Message> {
   const p = ctx.partnership;
   if (cmd.name === 'trends') {
     const refused = requireMember(ctx);
     if (refused) return refused;
   } else {
-    const refused = await requireCoordinator(deps.store, ctx, cmd.name === 'trends by sector' ? 'see breakdowns by sector' : cmd.name === 'trends settings' ? 'change alert settings' : `get the ${cmd.name} link`);
+    const refused = await requireCoordinator(deps.store, ctx, cmd.name === 'trends by sector' ? 'see breakdowns by sector' : 'change alert settings');
     if (refused) return refused;
   }
   if (cmd.name === 'trends settings') {
@@ -27,12 +26,6 @@ export async function trends(deps: Deps, ctx: Context, cmd: TrendsCommand): Prom
     await deps.store.savePartnership({ ...p, alerts });
     return success(`A change of ${alerts.notablePoints} points or more (beyond its uncertainty) is notable; trust or commitment under ${alerts.floor} alerts coordinators and the critical friend.`);
   }
-  if (cmd.name === 'export' || cmd.name === 'dashboard') {
-    const url = `${deps.publicUrl()}/${cmd.name}/${signLink(deps.secret, p.id, cmd.name, deps.clock.now())}`;
-    const what = cmd.name === 'dashboard' ? 'the dashboard' : 'a CSV of the figures Trellis shows (never anyone\'s answers)';
-    return info(`Here is your private link to ${what} for ${p.name}. It works for ${LINK_HOURS} hours; please don't forward it.\n${url}`);
-  }
-
   const h = await loadHistory(deps, p);
   if (h.summaries.length === 0) return info(NO_DATA);
   const shown = h.summaries.filter((s) => s.visible);
