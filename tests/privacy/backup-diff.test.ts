@@ -304,7 +304,8 @@ const lowdb = async (env: Record<string, string>): Promise<Running> => {
 
 const postgres = async (env: Record<string, string>): Promise<Running> => {
   const db = await createThrowawayDb();
-  const config = loadConfig({ ...env, DATABASE_URL: db.url, TRELLIS_SECRET: TEST_SECRET });
+  // The store is handed over ready-made, so DATABASE_URL stays out of the configuration (which refuses it beside unauthenticated Teams).
+  const config = loadConfig({ ...env, TRELLIS_SECRET: TEST_SECRET });
   const store = await openPgStore(db.url);
   const logs: string[] = [];
   const log = createLogger({ level: 'debug', secrets: [TEST_SECRET], write: (l) => logs.push(l) });
