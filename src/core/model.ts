@@ -72,6 +72,8 @@ export interface Member {
   joinedAt: string;
   /** Set once this person has been a coordinator of the partnership: they can never become its critical friend. */
   wasCoordinator?: true;
+  /** When they took their present role (joinedAt when unset): a dashboard link given before it never opens again. */
+  roleSince?: string;
 }
 
 /**

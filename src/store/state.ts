@@ -48,6 +48,7 @@ const member = z.object({
   role: z.enum(ROLES),
   joinedAt: z.string(),
   wasCoordinator: z.literal(true).optional(),
+  roleSince: z.string().optional(),
 });
 
 const conversation = z.object({

@@ -69,7 +69,7 @@ export async function setRole(deps: Deps, ctx: Context, who: string, role: Role)
   if (role === 'critical-friend' && (member.role === 'coordinator' || member.wasCoordinator)) {
     return failure(`${member.displayName} is or has been a coordinator of ${ctx.partnership.name}, so cannot become its critical friend: the critical friend stands outside the partnership's running. Name someone who has never coordinated it.`);
   }
-  const saved: Member = { ...member, role, ...(member.role === 'coordinator' || role === 'coordinator' ? { wasCoordinator: true as const } : {}) };
+  const saved: Member = { ...member, role, roleSince: deps.clock.now().toISOString(), ...(member.role === 'coordinator' || role === 'coordinator' ? { wasCoordinator: true as const } : {}) };
   await deps.store.saveMember(saved);
   if (member.role === 'critical-friend' || role === 'critical-friend') {
     await criticalFriendChanged(deps, ctx.partnership, saved, role === 'critical-friend', members.filter((m) => m.role === 'critical-friend'), ctx.me!.displayName);

@@ -28,7 +28,11 @@ type Opened = { ok: true; p: Partnership; expires: Date } | { ok: false; status:
 const REVOKED_LINK = 'A coordinator withdrew this link and every other dashboard and export link of this partnership. Ask Trellis for a new one (`dashboard` or `export`).';
 const NOT_COORDINATOR = 'This link was given to someone who is no longer a coordinator of this partnership, so it no longer opens.';
 
-/** A link opens only while its holder is a coordinator and its generation has not been revoked: checked on every use. */
+/**
+ * A link opens only while its holder is a coordinator — in the same spell as
+ * when it was given (a coordinator stood down and made one again does not get
+ * old links back) — and its generation has not been revoked: checked on every use.
+ */
 async function open(deps: Deps, token: string, purpose: LinkPurpose): Promise<Opened> {
   const v = verifyLink(deps.secret, token, purpose, deps.clock.now());
   if (!v.ok) return v;
@@ -36,7 +40,7 @@ async function open(deps: Deps, token: string, purpose: LinkPurpose): Promise<Op
   if (!p) return { ok: false, status: 404, message: 'That partnership no longer exists.' };
   if (v.generation !== (p.linkGeneration ?? 0)) return { ok: false, status: 403, message: REVOKED_LINK };
   const holder = (await deps.store.members(p.id)).find((m) => m.id === v.memberId);
-  if (holder?.role !== 'coordinator') return { ok: false, status: 403, message: NOT_COORDINATOR };
+  if (holder?.role !== 'coordinator' || v.issued.toISOString() < (holder.roleSince ?? holder.joinedAt)) return { ok: false, status: 403, message: NOT_COORDINATOR };
   return { ok: true, p, expires: v.expires };
 }
 

@@ -35,7 +35,7 @@ export function signLink(secret: string, holder: LinkHolder, purpose: LinkPurpos
   return `${body}.${mac(secret, body)}`;
 }
 
-export type Verified = ({ ok: true; expires: Date } & LinkHolder) | { ok: false; status: 403 | 410; message: string };
+export type Verified = ({ ok: true; issued: Date; expires: Date } & LinkHolder) | { ok: false; status: 403 | 410; message: string };
 
 const FORGED_LINK = 'This link is not valid. Ask Trellis for a new one (`dashboard` or `export`).';
 
@@ -50,5 +50,5 @@ export function verifyLink(secret: string, token: string, purpose: LinkPurpose, 
   const payload = unseal<Payload>(secret, SEALED_AS, Buffer.from(body, 'base64url').toString('base64'));
   if (!payload || payload.u !== purpose || typeof payload.p !== 'string' || typeof payload.m !== 'string' || typeof payload.g !== 'number' || typeof payload.exp !== 'number') return forged;
   if (now.getTime() > payload.exp) return { ok: false, status: 410, message: `This link expired on ${new Date(payload.exp).toUTCString()}. Ask Trellis for a new one.` };
-  return { ok: true, partnershipId: payload.p, memberId: payload.m, generation: payload.g, expires: new Date(payload.exp) };
+  return { ok: true, partnershipId: payload.p, memberId: payload.m, generation: payload.g, issued: new Date(payload.exp - LINK_HOURS * 3_600_000), expires: new Date(payload.exp) };
 }
