@@ -56,7 +56,7 @@ function randomCase(seed: number) {
       answers.push({ roundId: 'r', key: `${o}-${i}`.padStart(64, '0'), ...(sector ? { organisationId: org.id, sector } : {}), values: { 'trust-promises': (1 + Math.floor(rnd() * 5)) as 1 } });
     }
   }
-  const round: Round = { id: 'r', partnershipId: 'p', number: 1, kind: 'pulse', itemIds: ['trust-promises'], openedAt: '', remindAt: '', closesAt: '' };
+  const round: Round = { id: 'r', partnershipId: 'p', number: 1, kind: 'pulse', itemIds: ['trust-promises'], threshold: 3, openedAt: '', remindAt: '', closesAt: '' };
   return { k, orgs, answers, round };
 }
 
@@ -66,7 +66,7 @@ describe('complementary suppression', () => {
     let hiddenCells = 0;
     for (let seed = 1; seed <= 600; seed++) {
       const { k, orgs, answers, round } = randomCase(seed);
-      const [bySector, byOrg] = breakdowns(bank, { round, invited: answers.length, answered: answers.length, answers }, 'trust', orgs, k);
+      const [bySector, byOrg] = breakdowns(bank, { round, invited: answers.length, answered: answers.length, answers, k }, 'trust', orgs);
       // Groups: each organisation's respondents (independents form one group of their own).
       const groupOf = (a: AnswerSet) => orgs.find((o) => o.id === a.organisationId)?.name ?? 'independent';
       const groups = [...new Set(answers.map(groupOf))];
@@ -99,8 +99,8 @@ describe('complementary suppression', () => {
       { id: 'a', partnershipId: 'p', name: 'A', sector: 'public' },
       { id: 'b', partnershipId: 'p', name: 'B', sector: 'voluntary' },
     ];
-    const round: Round = { id: 'r', partnershipId: 'p', number: 1, kind: 'pulse', itemIds: ['trust-promises'], openedAt: '', remindAt: '', closesAt: '' };
-    const [bySector] = breakdowns(bank, { round, invited: 10, answered: 10, answers }, 'trust', orgs, 5);
+    const round: Round = { id: 'r', partnershipId: 'p', number: 1, kind: 'pulse', itemIds: ['trust-promises'], threshold: 3, openedAt: '', remindAt: '', closesAt: '' };
+    const [bySector] = breakdowns(bank, { round, invited: 10, answered: 10, answers, k: 5 }, 'trust', orgs);
     expect(bySector!.cells).toEqual([
       { group: 'public', n: 5, index: 75, hidden: false },
       { group: 'voluntary', n: 5, index: 75, hidden: false },
