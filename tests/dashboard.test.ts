@@ -384,7 +384,7 @@ describe('dashboard page, rendered directly', () => {
     const html = dashboardPage({
       ...base,
       partnership: `${evil}"'&`,
-      rounds: [{ roundId: 'r1', number: 1, kind: 'pulse', closedAt: '2026-11-20T09:00:00.000Z', invited: 6, answered: 6, rate: 1, visible: true, factors: [{ factor: 'trust', label: `Trust ${evil}`, n: 6, index: 60, spread: 10, distribution: null }] }],
+      rounds: [{ roundId: 'r1', number: 1, kind: 'pulse', closedAt: '2026-11-20T09:00:00.000Z', invited: 6, answered: 6, rate: 1, threshold: 5, visible: true, factors: [{ factor: 'trust', label: `Trust ${evil}`, n: 6, index: 60, spread: 10, distribution: null }] }],
       charts: [{ title: `Chart ${evil}`, labels: ['#1'], series: [{ name: `Series ${evil}`, values: [60] }] }],
       breakdownRound: 1,
       breakdowns: [{ by: 'organisation', factor: 'trust', cells: [{ group: `Org ${evil}`, n: 6, index: 60, hidden: false }] }],

@@ -34,7 +34,7 @@ async function buildFile(file: string): Promise<void> {
   await store.saveConversation({ platform: 'teams', key: '29:sam', reference: { serviceUrl: 'https://smba.example', conversation: { id: 'a:1' } }, updatedAt: '2026-11-23T09:00:00.000Z' });
   await store.saveConversation({ platform: 'slack', key: 'U1', reference: { channel: 'D1' }, updatedAt: '2026-11-23T09:00:00.000Z' });
   for (let r = 1; r <= 4; r++) {
-    const round: Round = { id: `r${r}`, partnershipId: r === 4 ? 'p2' : 'p1', number: r, kind: 'pulse', itemIds: ['trust-1', 'commit-1'], openedAt: '2026-11-01T09:00:00.000Z', remindAt: '2026-11-03T09:00:00.000Z', closesAt: '2026-11-06T09:00:00.000Z' };
+    const round: Round = { id: `r${r}`, partnershipId: r === 4 ? 'p2' : 'p1', number: r, kind: 'pulse', itemIds: ['trust-1', 'commit-1'], threshold: 5, openedAt: '2026-11-01T09:00:00.000Z', remindAt: '2026-11-03T09:00:00.000Z', closesAt: '2026-11-06T09:00:00.000Z' };
     await store.saveRound(r === 1 ? { ...round, closedAt: '2026-11-06T09:00:00.000Z', tally: { invited: 3, answered: 2 } } : round);
     if (r > 1) for (const u of ['U1', 'U2', 'U3']) await store.saveInvitation({ roundId: `r${r}`, memberId: `p1-${u}`, ...(u === 'U1' ? { delivery: { platform: 'slack', channel: 'D1', ts: '1.2' } } : {}) });
   }
@@ -44,7 +44,7 @@ async function buildFile(file: string): Promise<void> {
     const set: AnswerSet = { roundId: `r${(n % 4) + 1}`, key: hex(n * 7919), organisationId: 'p1-o1', sector: 'public', values: { 'trust-1': ((n % 5) + 1) as 1, 'commit-1': n % 7 === 0 ? null : 3 } };
     await store.saveAnswerSet(n % 10 === 0 ? { ...set, comment: 'More notice, please.', choices: { outcome: 'keep' } } : set);
   }
-  const protocol: Protocol = { id: 'pr1', partnershipId: 'p1', ref: 1, title: 'Information sharing', kind: 'protocol', purpose: 'Share safely', partyOrgIds: ['p1-o1', 'p1-o2'], ownerMemberId: 'p1-U1', nextReview: '2027-01-31', status: 'active', reviews: [{ id: 'rev1', startedAt: '2026-10-01T09:00:00.000Z', closedAt: '2026-10-08T09:00:00.000Z', outcome: 'kept', summary: '3 of 4 said keep' }], remindersFrom: '2026-11-01T00:00:00.000Z', createdAt: '2026-09-01T09:00:00.000Z' };
+  const protocol: Protocol = { id: 'pr1', partnershipId: 'p1', ref: 1, title: 'Information sharing', kind: 'protocol', purpose: 'Share safely', partyOrgIds: ['p1-o1', 'p1-o2'], ownerMemberId: 'p1-U1', nextReview: '2027-01-31', status: 'active', reviews: [{ id: 'rev1', startedAt: '2026-10-01T09:00:00.000Z', threshold: 5, closedAt: '2026-10-08T09:00:00.000Z', outcome: 'kept', summary: '3 of 4 said keep' }], remindersFrom: '2026-11-01T00:00:00.000Z', createdAt: '2026-09-01T09:00:00.000Z' };
   await store.saveProtocol(protocol);
   await store.saveProtocol({ ...protocol, id: 'pr2', ref: 2, title: 'Referrals', kind: 'mou', reviews: [], snoozedUntil: '2026-12-01', link: 'https://docs.example/mou' });
   await store.saveSentReminder({ key: 'pr1:2027-01-31:30', sentAt: '2026-12-31T09:00:00.000Z', late: false });

@@ -121,6 +121,8 @@ export interface Round {
   number: number;
   kind: 'pulse' | 'healthcheck';
   itemIds: string[];
+  /** The partnership's threshold when the round opened: its figures never use a lower one. */
+  threshold: number;
   openedAt: string;
   remindAt: string;
   closesAt: string;
@@ -192,6 +194,8 @@ export interface ProtocolReview {
   /** Also the id its invitations and answer sets are filed under. */
   id: string;
   startedAt: string;
+  /** The partnership's threshold when the review started: its summary never uses a lower one. */
+  threshold: number;
   closedAt?: string;
   outcome?: ReviewOutcome;
   /** The thresholded summary of the parties' answers, kept with the history. */

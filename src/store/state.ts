@@ -1,7 +1,7 @@
 // The shape of the data file, validated on every load. Bump STATE_VERSION and
 // add a migration when it changes; never rewrite a file we do not understand.
 import { z } from 'zod';
-import { CONCERN_CATEGORIES, CONCERN_STATUSES, OUTGOING_STATUSES, CADENCES, DEFAULT_SURVEY_SETTINGS, PARTNERSHIP_TYPES, PROTOCOL_KINDS, PROTOCOL_STATUSES, REVIEW_OUTCOMES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
+import { CONCERN_CATEGORIES, CONCERN_STATUSES, OUTGOING_STATUSES, CADENCES, DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, PARTNERSHIP_TYPES, PROTOCOL_KINDS, PROTOCOL_STATUSES, REVIEW_OUTCOMES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
 
 export const STATE_VERSION = 4;
 
@@ -64,6 +64,7 @@ const round = z.object({
   number: z.number().int().min(1),
   kind: z.enum(['pulse', 'healthcheck']),
   itemIds: z.array(z.string().min(1)).min(1),
+  threshold: z.number().int().min(3),
   openedAt: z.string(),
   remindAt: z.string(),
   closesAt: z.string(),
@@ -107,7 +108,7 @@ const protocol = z.object({
   nextReview: localDate,
   status: z.enum(PROTOCOL_STATUSES),
   reviews: z.array(
-    z.object({ id: z.string().min(1), startedAt: z.string(), closedAt: z.string().optional(), outcome: z.enum(REVIEW_OUTCOMES).optional(), summary: z.string().optional() }),
+    z.object({ id: z.string().min(1), startedAt: z.string(), threshold: z.number().int().min(3), closedAt: z.string().optional(), outcome: z.enum(REVIEW_OUTCOMES).optional(), summary: z.string().optional() }),
   ),
   remindersFrom: z.string(),
   snoozedUntil: localDate.optional(),
@@ -208,6 +209,22 @@ export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Recor
   }),
   // Version 3 added the outgoing-message queue.
   2: (d) => ({ ...d, version: 3, outgoing: [] }),
-  // Version 4 dropped the "answered" mark from invitations: it is found through the answer sets' keyed hashes.
-  3: (d) => ({ ...d, version: 4, invitations: (d.invitations as Record<string, unknown>[]).map(({ answered: _, ...i }) => i) }),
+  // Version 4 (issue 13): invitations drop the "answered" mark (it is found through the answer
+  // sets' keyed hashes: a mark changed by answering would show two backups whose answer it was);
+  // every round and protocol review records the threshold it opened with, which its figures never
+  // go below — earlier ones get their partnership's threshold as it is at the upgrade, the most
+  // that can be known of what was promised.
+  3: (d) => ({ ...stampThresholds(d, 4), invitations: ((d.invitations ?? []) as Record<string, unknown>[]).map(({ answered: _, ...i }) => i) }),
 };
+
+/** Self-contained so it survives renumbering: sets `threshold` on rounds and reviews lacking it. */
+function stampThresholds(d: Record<string, unknown>, version: number): Record<string, unknown> {
+  const thresholds = new Map((d.partnerships as { id: string; threshold: number }[]).map((p) => [p.id, p.threshold]));
+  const stamp = <T extends Record<string, unknown>>(x: T, partnershipId: unknown): T => ('threshold' in x ? x : { ...x, threshold: thresholds.get(String(partnershipId)) ?? DEFAULT_THRESHOLD });
+  return {
+    ...d,
+    version,
+    rounds: ((d.rounds ?? []) as Record<string, unknown>[]).map((r) => stamp(r, r.partnershipId)),
+    protocols: ((d.protocols ?? []) as Record<string, unknown>[]).map((x) => ({ ...x, reviews: ((x.reviews ?? []) as Record<string, unknown>[]).map((r) => stamp(r, x.partnershipId)) })),
+  };
+}

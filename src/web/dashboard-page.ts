@@ -117,11 +117,12 @@ function roundsTable(view: DashboardView): string {
     )
     .join('');
   const anyHidden = view.rounds.some((r) => HEADLINE.some(({ factor }) => indexIn(r, factor) === null));
+  const stricter = view.rounds.some((r) => r.threshold > view.threshold);
   return `<section class="card" id="rounds"><h2>Rounds</h2><p class="sub">Newest first. Trust and commitment on a 0–100 scale.</p>
 <div class="table-scroll"><table>
 <thead><tr><th>Round</th><th>Closed</th><th class="num">Answered / invited</th><th class="num">Rate</th><th class="num">Trust</th><th class="num">Commitment</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
-${anyHidden ? `<p class="footnote">${DASH} fewer than ${view.threshold} people answered, so no figure is shown for that round.</p>` : ''}</section>`;
+${anyHidden ? `<p class="footnote">${DASH} fewer than ${view.threshold} people answered${stricter ? ' (or fewer than the higher threshold in force when that round opened)' : ''}, so no figure is shown for that round.</p>` : ''}</section>`;
 }
 
 /** The core groups people without an organisation (or sector) as "independent". */
@@ -150,10 +151,12 @@ function breakdownSection(view: DashboardView): string {
   if (view.breakdownRound === undefined) {
     return `<section class="card" id="breakdowns"><h2>By sector and organisation</h2><p class="empty">No round has had ${view.threshold} or more answers yet, so nothing can be broken down.</p></section>`;
   }
+  // The round keeps the threshold it opened with, if that is higher than today's.
+  const k = view.breakdownThreshold ?? view.threshold;
   return `<section class="card" id="breakdowns"><h2>By sector and organisation</h2>
-<p class="sub">Check-in #${view.breakdownRound}, the latest round with ${view.threshold} or more answers. Index 0–100, people in brackets.</p>
+<p class="sub">Check-in #${view.breakdownRound}, the latest round with ${k} or more answers. Index 0–100, people in brackets.</p>
 <div class="pair">${breakdownTable(view, 'sector')}${breakdownTable(view, 'organisation')}</div>
-<p class="footnote">${DASH} hidden: fewer than ${view.threshold} people in that group answered, or showing it would let someone work out a smaller group's figure by subtracting one number from another. This protects everyone's anonymity, especially in small organisations.</p></section>`;
+<p class="footnote">${DASH} hidden: fewer than ${k} people in that group answered, or showing it would let someone work out a smaller group's figure by subtracting one number from another. This protects everyone's anonymity, especially in small organisations.</p></section>`;
 }
 
 function gapsSection(view: DashboardView): string {

@@ -31,7 +31,7 @@ function partnershipWith(rounds: number): State {
   for (let r = 1; r <= rounds; r++) {
     const itemIds = choosePulseItems(bank, history);
     history.push(itemIds);
-    state.rounds.push({ id: `r${r}`, partnershipId: 'p', number: r, kind: 'pulse', itemIds, openedAt: now, remindAt: now, closesAt: now, closedAt: now });
+    state.rounds.push({ id: `r${r}`, partnershipId: 'p', number: r, kind: 'pulse', itemIds, threshold: 5, openedAt: now, remindAt: now, closesAt: now, closedAt: now });
     for (let m = 0; m < MEMBERS; m++) {
       const answered = rnd() < 0.75;
       state.invitations.push({ roundId: `r${r}`, memberId: `m${m}` });

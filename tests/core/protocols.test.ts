@@ -239,6 +239,36 @@ describe('reviews', () => {
     expect(await at('2027-01-31T09:00:00Z')).toHaveLength(0);
   });
 
+  it('keeps the threshold in force when the review started, and says so in the form (issue 13, part 2)', async () => {
+    await say(alex, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm);
+    await addProtocol('2027-01-31');
+    await say(alex, 'review start P-1'); // under the default threshold of 5
+    expect(msg(await say(alex, 'set threshold 3')).text).toContain('for check-ins and reviews opened from now on');
+    const value = messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message.buttons![0]!.value;
+    const opened = await trellis.action({ caller: jo, place: dm, actionId: 'review-open', value });
+    expect(isForm(opened) && opened.form.intro).toContain('a summary is shown only if 5 or more people answer');
+    for (const c of [jo, kim, alex]) await answer(c, value, 'kept');
+    const closed = msg(await say(alex, 'review close P-1 kept'));
+    expect(closed.text).toContain('3 answered — fewer than 5, so no summary is shown.');
+    expect(closed.text).not.toContain('Agreement');
+  });
+
+  it('shows a statement\'s figure only when k or more people rated it (issue 13, part 3)', async () => {
+    await say(alex, 'set threshold 3');
+    await say(alex, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm);
+    await addProtocol('2027-01-31');
+    await say(alex, 'review start P-1');
+    const value = messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message.buttons![0]!.value;
+    await answer(jo, value, 'kept');
+    await answer(kim, value, 'kept');
+    // Alex skips "roles": only two people rated it.
+    const f = form(await trellis.action({ caller: alex, place: dm, actionId: 'review-open', value }));
+    const values = Object.fromEntries(f.fields.filter((x) => x.kind === 'choice' && x.id !== 'review-recommendation').map((x) => [x.id, x.id === 'review-roles' ? 'skip' : '2']));
+    await trellis.submit({ caller: alex, actionId: 'review-submit', context: f.context, values: { ...values, 'review-recommendation': 'kept' } });
+    const closed = msg(await say(alex, 'review close P-1 kept'));
+    expect(closed.text).toContain('3 answered. Agreement 0–100: roles —, procedures 58.3, monitoring 58.3, no-breaches 58.3.');
+  });
+
   it('attaches the latest trust and commitment to the review pack when asked', async () => {
     await say(alex, 'set threshold 3');
     await addProtocol('2027-06-30');

@@ -4,25 +4,26 @@ import type { AnswerSet, Round, ScaleValue } from '../../src/core/model.js';
 import { bankFor } from '../../src/core/survey/bank.js';
 import { changes, summarise, type RoundData } from '../../src/core/trends/compute.js';
 import { welchInterval, tCritical } from '../../src/core/trends/stats.js';
+import { describeChange } from '../../src/core/trends/digest.js';
 
 const bank = bankFor([]);
 const ITEMS = ['trust-promises', 'commitment-resources', 'purpose-clear', 'roles-clear', 'voice-heard'];
 
 let seq = 0;
 function roundOf(number: number, trust: (ScaleValue | null)[], commitment: ScaleValue = 4, invited = trust.length + 1): RoundData {
-  const round: Round = { id: `r${number}`, partnershipId: 'p', number, kind: 'pulse', itemIds: ITEMS, openedAt: '', remindAt: '', closesAt: '', closedAt: `2026-11-${10 + number}T10:00:00.000Z` };
+  const round: Round = { id: `r${number}`, partnershipId: 'p', number, kind: 'pulse', itemIds: ITEMS, threshold: 5, openedAt: '', remindAt: '', closesAt: '', closedAt: `2026-11-${10 + number}T10:00:00.000Z` };
   const answers: AnswerSet[] = trust.map((t) => ({
     roundId: round.id,
     key: (++seq).toString(16).padStart(64, '0'),
     sector: 'public',
     values: { 'trust-promises': t, 'commitment-resources': commitment, 'purpose-clear': 3, 'roles-clear': 3, 'voice-heard': 3 },
   }));
-  return { round, invited, answered: answers.length, answers };
+  return { round, invited, answered: answers.length, answers, k: 5 };
 }
 
 const settings = { threshold: 5, notablePoints: 10 };
 const run = (rounds: RoundData[]) => {
-  const summaries = rounds.map((r) => summarise(bank, r, 5));
+  const summaries = rounds.map((r) => summarise(bank, r));
   return { summaries, changes: changes(bank, rounds, summaries, settings) };
 };
 const trust = (x: ReturnType<typeof run>) => x.changes.find((c) => c.factor === 'trust')!;
@@ -69,8 +70,39 @@ describe('change', () => {
   it('says "not enough data" (null) instead of a fake trend', () => {
     expect(trust(run([roundOf(1, [4, 4, 5, 4, 3])]))).toMatchObject({ current: 75, previous: null, delta: null, interval: null, notable: false, deltaFromRecent: null });
     expect(trust(run([roundOf(1, [4, 4, 5, 4, 3]), roundOf(2, [4, 4, null, null, null])]))).toMatchObject({ current: null, delta: null, notable: false });
-    // Everyone gave the same answer both times: no spread, no interval, no claim.
-    expect(trust(run([roundOf(1, [4, 4, 4, 4, 4]), roundOf(2, [2, 2, 2, 2, 2])]))).toMatchObject({ delta: -50, interval: null, notable: false });
+  });
+});
+
+describe('honest statistics at the edges (issue 13, part 8)', () => {
+  const all = (n: number, v: ScaleValue) => Array.from({ length: n }, () => v);
+
+  it('judges a change with no spread as exact: 11 "Strongly agree", then 11 "Disagree"', () => {
+    const c = trust(run([roundOf(1, all(11, 5)), roundOf(2, all(11, 2))]));
+    expect(c).toMatchObject({ current: 25, previous: 100, delta: -75, interval: [-75, -75], notable: true });
+    expect(describeChange(c, 1)).toBe('Trust 25 ↓ −75 since #1 (exact: everyone answered alike both times; a notable change)');
+  });
+
+  it('judges a change where only one side has spread, with a real interval', () => {
+    const c = trust(run([roundOf(1, all(5, 4)), roundOf(2, [2, 2, 3, 2, 1])]));
+    expect(c.delta).toBe(-50);
+    expect(c.interval![0]).toBeLessThan(c.interval![1]);
+    expect(c.notable).toBe(true);
+    expect(describeChange(c, 1)).toMatch(/^Trust 25 ↓ −50 since #1 \(95% interval −[\d.]+ to −[\d.]+; a notable change\)$/);
+  });
+
+  it('with k or more answers on both sides, always judges the change', () => {
+    for (const [a, b] of [[all(5, 3), all(5, 3)], [all(5, 1), all(7, 5)], [[1, 2, 3, 4, 5], all(5, 3)]] as ScaleValue[][][]) {
+      const c = trust(run([roundOf(1, a!), roundOf(2, b!)]));
+      expect(c.interval, `${a} → ${b}`).not.toBeNull();
+      expect(describeChange(c)).not.toContain('too few answers');
+    }
+  });
+
+  it('says "too few answers" only when a side has fewer than two people', () => {
+    expect(welchInterval([50, 50, 50], [0, 0, 0])).toEqual([50, 50]);
+    expect(welchInterval([50], [0, 0, 0])).toBeUndefined();
+    const c = { factor: 'trust', label: 'Trust', current: 50, previous: 40, delta: 10, interval: null, deltaFromRecent: null, notable: false };
+    expect(describeChange(c)).toBe('Trust 50 ↑ +10 (too few answers to judge the change)');
   });
 
   it('compares with the mean of the previous three rounds, skipping rounds with too few answers', () => {

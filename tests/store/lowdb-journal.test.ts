@@ -79,7 +79,7 @@ describe('lowdb journal', () => {
     const claimed = await store.claimOutgoing(new Date('2026-11-23T10:00:00.000Z'), 'owner-1', 60_000, 2);
     await store.settleOutgoing({ ...claimed[0]!, status: 'sent', sealed: '' }, 'owner-1');
     await store.pruneOutgoing(new Date('2026-11-24T00:00:00.000Z'));
-    await store.saveRound({ id: 'r1', partnershipId: 'p1', number: 1, kind: 'pulse', itemIds: ['trust-1'], openedAt: '2026-11-01T09:00:00.000Z', remindAt: '2026-11-03T09:00:00.000Z', closesAt: '2026-11-06T09:00:00.000Z', closedAt: '2026-11-06T09:00:00.000Z' });
+    await store.saveRound({ id: 'r1', partnershipId: 'p1', number: 1, kind: 'pulse', itemIds: ['trust-1'], threshold: 5, openedAt: '2026-11-01T09:00:00.000Z', remindAt: '2026-11-03T09:00:00.000Z', closesAt: '2026-11-06T09:00:00.000Z', closedAt: '2026-11-06T09:00:00.000Z' });
     await store.saveInvitation({ roundId: 'r1', memberId: 'm1' });
     await store.compactRound('r1', { invited: 1, answered: 1 });
 

@@ -108,6 +108,17 @@ export async function status(deps: Deps, ctx: Context): Promise<Message> {
 export async function set(deps: Deps, ctx: Context, cmd: Extract<Command, { name: 'set' }>): Promise<Message> {
   const refused = await requireCoordinator(deps.store, ctx, 'change settings');
   if (refused) return refused;
-  await deps.store.savePartnership({ ...ctx.partnership, [cmd.setting]: cmd.value });
-  return success(`${cmd.setting[0]!.toUpperCase()}${cmd.setting.slice(1)} of ${ctx.partnership.name} is now: ${cmd.value}.`);
+  const p = ctx.partnership;
+  await deps.store.savePartnership({ ...p, [cmd.setting]: cmd.value });
+  if (cmd.setting === 'threshold' && cmd.value !== p.threshold) return success(thresholdChanged(p, cmd.value));
+  return success(`${cmd.setting[0]!.toUpperCase()}${cmd.setting.slice(1)} of ${p.name} is now: ${cmd.value}.`);
+}
+
+/** A lower threshold cannot reach back: people answered under the one in force then (thresholdFor). */
+function thresholdChanged(p: Partnership, value: number): string {
+  if (value > p.threshold) return `Threshold of ${p.name} is now: ${value}. It applies at once, to every result, earlier check-ins and reviews included.`;
+  return (
+    `Threshold of ${p.name} is now: ${value}, for check-ins and reviews opened from now on. ` +
+    `Those already opened keep the threshold they opened with (until now ${p.threshold}): people answered them under that promise.`
+  );
 }

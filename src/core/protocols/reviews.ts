@@ -3,11 +3,13 @@
 // close records a summary shown only when enough people answered.
 import { failure, info, success, type Form, type Message, type Reply } from '../message.js';
 import type { Deps } from '../deps.js';
-import { SCALE, type Partnership, type Protocol, type ScaleValue } from '../model.js';
+import { SCALE, type Partnership, type Protocol, type ProtocolReview, type ScaleValue } from '../model.js';
+import { thresholdFor } from '../promised-threshold.js';
 import type { Caller } from '../request.js';
 import { SCALE_OPTIONS } from '../survey/answers.js';
 import { answerKey, splitByAnswered } from '../survey/answered.js';
-import { mean, rescale, round1 } from '../trends/stats.js';
+import { mean, round1 } from '../trends/stats.js';
+import { personScore } from '../trends/compute.js';
 import { addMonths, formatDate, localToday } from './dates.js';
 import { mayChange, refOf } from './register.js';
 import { RECOMMENDATION, RECOMMENDATION_OPTIONS, REVIEW_ITEMS } from './review-items.js';
@@ -27,7 +29,7 @@ export async function startReview(deps: Deps, ctx: Context, x: Protocol, withTre
   if (refused) return refused;
   if (x.status === 'retired') return failure(`${refOf(x)} is retired; there is nothing to review.`);
   if (openReviewOf(x)) return failure(`${refOf(x)} is already under review. See \`review status ${refOf(x)}\`.`);
-  const review = { id: deps.newId(), startedAt: deps.clock.now().toISOString() };
+  const review = { id: deps.newId(), startedAt: deps.clock.now().toISOString(), threshold: ctx.partnership.threshold };
   await deps.store.saveProtocol({ ...x, status: 'under-review', reviews: [...x.reviews, review] });
   // The critical friend stands outside the partners, as with check-ins.
   const parties = (await deps.store.members(ctx.partnership.id)).filter((m) => m.organisationId && x.partyOrgIds.includes(m.organisationId) && m.role !== 'critical-friend');
@@ -55,7 +57,7 @@ async function trendPack(deps: Deps, p: Partnership): Promise<{ text: string; ch
   return { text: `For context, at check-in #${latest.number}: ${lines.join('; ')}.`, chart: chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE) };
 }
 
-type Found = { ok: true; p: Partnership; x: Protocol; reviewId: string; memberId: string } | { ok: false; reply: Message };
+type Found = { ok: true; p: Partnership; x: Protocol; review: ProtocolReview; reviewId: string; memberId: string } | { ok: false; reply: Message };
 
 async function findInvitedReview(deps: Deps, caller: Caller, value: string): Promise<Found> {
   const [protocolId, reviewId] = value.split(':');
@@ -65,7 +67,7 @@ async function findInvitedReview(deps: Deps, caller: Caller, value: string): Pro
   if (!x || !review || !member) return { ok: false, reply: failure("That review isn't one you can answer.") };
   if (review.closedAt) return { ok: false, reply: failure('This review has closed, so nothing was recorded. Thank you for wanting to take part.') };
   if (!(await deps.store.invitation(review.id, member.id))) return { ok: false, reply: failure('This review asks the members of the organisations party to the protocol, so it is not yours to answer.') };
-  return { ok: true, p: (await deps.store.partnership(x.partnershipId))!, x, reviewId: review.id, memberId: member.id };
+  return { ok: true, p: (await deps.store.partnership(x.partnershipId))!, x, review, reviewId: review.id, memberId: member.id };
 }
 
 export async function openReviewForm(deps: Deps, caller: Caller, value: string): Promise<Reply> {
@@ -74,7 +76,7 @@ export async function openReviewForm(deps: Deps, caller: Caller, value: string):
   const mine = await deps.store.answerSet(f.reviewId, answerKey(deps.secret, f.memberId, f.reviewId));
   const form: Form = {
     title: `Review ${refOf(f.x)}`,
-    intro: `How is *${f.x.title}* working in practice? Your answers are anonymous; a summary is shown only if ${f.p.threshold} or more people answer.`,
+    intro: `How is *${f.x.title}* working in practice? Your answers are anonymous; a summary is shown only if ${thresholdFor(f.p, f.review.threshold)} or more people answer.`,
     submitActionId: SUBMIT_REVIEW,
     submitLabel: 'Submit',
     context: value,
@@ -123,13 +125,18 @@ export async function reviewStatus(deps: Deps, ctx: Context, x: Protocol): Promi
   return info(`Review of ${refOf(x)} ${review.closedAt ? `closed (${review.outcome})` : `open since ${review.startedAt.slice(0, 10)}`}: ${answered.length} of ${inv.length} answered.`);
 }
 
-/** The parties' answers in figures, or nothing when fewer than k answered. */
-async function summarise(deps: Deps, p: Partnership, reviewId: string): Promise<string> {
-  const sets = await deps.store.answerSets(reviewId);
-  if (sets.length < p.threshold) return `${sets.length} answered — fewer than ${p.threshold}, so no summary is shown.`;
+/**
+ * The parties' answers in figures, or nothing when fewer than k answered (k: the
+ * threshold the review opened with, or today's if higher). Each statement's
+ * figure is the mean of person scores, as everywhere, and only over k or more people.
+ */
+async function summarise(deps: Deps, p: Partnership, review: ProtocolReview): Promise<string> {
+  const k = thresholdFor(p, review.threshold);
+  const sets = await deps.store.answerSets(review.id);
+  if (sets.length < k) return `${sets.length} answered — fewer than ${k}, so no summary is shown.`;
   const parts = REVIEW_ITEMS.map((i) => {
-    const vs = sets.map((s) => s.values[i.id]).filter((v): v is ScaleValue => typeof v === 'number');
-    return `${i.id.replace('review-', '')} ${vs.length ? round1(rescale(mean(vs))) : '—'}`;
+    const scores = sets.map((s) => personScore(s.values, (id) => id === i.id)).filter((v): v is number => v !== undefined);
+    return `${i.id.replace('review-', '')} ${scores.length >= k ? round1(mean(scores)) : '—'}`;
   });
   const recs = RECOMMENDATION_OPTIONS.map((o) => `${o.value} ${sets.filter((s) => s.choices?.[RECOMMENDATION] === o.value).length}`);
   return `${sets.length} answered. Agreement 0–100: ${parts.join(', ')}. Recommended: ${recs.join(', ')}.`;
@@ -145,7 +152,7 @@ export async function closeReview(deps: Deps, ctx: Context, x: Protocol, outcome
   if (next && next <= today) return failure(`The next review date must be after today (${today}).`);
   if (outcome !== 'retired' && !next && !x.cycleMonths) return failure(`${refOf(x)} has no review cycle: give the next review date, e.g. \`review close ${refOf(x)} ${outcome} ${addMonths(today, 12)}\`.`);
   const nextReview = outcome === 'retired' ? x.nextReview : (next ?? addMonths(today, x.cycleMonths!));
-  const summary = await summarise(deps, p, review.id);
+  const summary = await summarise(deps, p, review);
   const now = deps.clock.now().toISOString();
   await deps.store.saveProtocol({
     ...x,

@@ -11,6 +11,8 @@ export interface RoundData {
   invited: number;
   answered: number;
   answers: AnswerSet[];
+  /** The threshold for this round's figures (thresholdFor: never below the one it opened with). */
+  k: number;
 }
 
 export interface TrendSettings {
@@ -18,28 +20,38 @@ export interface TrendSettings {
   notablePoints: number;
 }
 
-/** Each person's score for a factor: the mean of their rated statements of it, 0–100. */
+/** One person's score over some statements: the mean of those they rated, 0–100; undefined when they rated none. */
+export function personScore(values: AnswerSet['values'], counts: (itemId: string) => boolean): number | undefined {
+  const rated = Object.entries(values).filter(([id, v]) => v !== null && counts(id)).map(([, v]) => v as number);
+  return rated.length ? rescale(mean(rated)) : undefined;
+}
+
+/**
+ * Each person's score for a factor. Every published figure of a factor is the
+ * mean of these over a group: weighting statements instead would let two
+ * figures be subtracted to reveal whoever skipped one.
+ */
 export function personScores(bank: Bank, answers: AnswerSet[], factor: string): { set: AnswerSet; score: number }[] {
   const out: { set: AnswerSet; score: number }[] = [];
   for (const set of answers) {
-    const rated = Object.entries(set.values).filter(([id, v]) => v !== null && bank.item(id)?.factor === factor).map(([, v]) => v as number);
-    if (rated.length) out.push({ set, score: rescale(mean(rated)) });
+    const score = personScore(set.values, (id) => bank.item(id)?.factor === factor);
+    if (score !== undefined) out.push({ set, score });
   }
   return out;
 }
 
-export function summarise(bank: Bank, data: RoundData, k: number): RoundSummary {
-  const { round, invited, answered, answers } = data;
+export function summarise(bank: Bank, data: RoundData): RoundSummary {
+  const { round, invited, answered, answers, k } = data;
   const asked = [...new Set(round.itemIds.map((id) => bank.item(id)?.factor).filter((f): f is string => !!f))];
   const factors: FactorResult[] = asked.map((factor) => {
     const scores = personScores(bank, answers, factor);
     const label = bank.factor(factor)?.label ?? factor;
     if (scores.length < k) return { factor, label, n: scores.length, index: null, spread: null, distribution: null };
     const values = answers.flatMap((s) => Object.entries(s.values).filter(([id]) => bank.item(id)?.factor === factor).map(([, v]) => v));
-    const rated = values.filter((v): v is NonNullable<typeof v> => v !== null);
     const distribution = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0, skip: 0 };
     for (const v of values) distribution[v === null ? 'skip' : (String(v) as '1')]++;
-    return { factor, label, n: scores.length, index: round1(rescale(mean(rated))), spread: round1(sd(scores.map((s) => s.score)) ?? 0), distribution };
+    const personal = scores.map((s) => s.score);
+    return { factor, label, n: scores.length, index: round1(mean(personal)), spread: round1(sd(personal) ?? 0), distribution };
   });
   return {
     roundId: round.id,
@@ -49,6 +61,7 @@ export function summarise(bank: Bank, data: RoundData, k: number): RoundSummary 
     invited,
     answered,
     rate: invited ? answered / invited : 0,
+    threshold: k,
     visible: answered >= k,
     factors,
   };
@@ -78,7 +91,8 @@ export function changes(bank: Bank, history: RoundData[], summaries: RoundSummar
 }
 
 /** By sector, and by organisation within each shown sector, for one factor of one round. */
-export function breakdowns(bank: Bank, data: RoundData, factor: string, orgs: Organisation[], k: number): Breakdown[] {
+export function breakdowns(bank: Bank, data: RoundData, factor: string, orgs: Organisation[]): Breakdown[] {
+  const { k } = data;
   const scores = personScores(bank, data.answers, factor);
   const totalVisible = scores.length >= k;
   const sectorOf = (s: AnswerSet) => s.sector ?? 'independent';
@@ -97,8 +111,8 @@ export function breakdowns(bank: Bank, data: RoundData, factor: string, orgs: Or
 }
 
 /** Sectors whose view of a factor is well below everyone else's (a sign of uneven power). */
-export function gaps(bank: Bank, data: RoundData, factor: string, orgs: Organisation[], k: number, points: number): Gap[] {
-  const [sectors] = breakdowns(bank, data, factor, orgs, k);
+export function gaps(bank: Bank, data: RoundData, factor: string, orgs: Organisation[], points: number): Gap[] {
+  const [sectors] = breakdowns(bank, data, factor, orgs);
   const scores = personScores(bank, data.answers, factor);
   const out: Gap[] = [];
   for (const cell of sectors!.cells) {

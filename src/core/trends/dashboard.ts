@@ -17,6 +17,8 @@ export interface DashboardView {
   charts: ChartSpec[];
   /** For the latest round with enough answers. */
   breakdownRound?: number;
+  /** That round's threshold: the one it opened with, if higher than today's. */
+  breakdownThreshold?: number;
   breakdowns: Breakdown[];
   gaps: Gap[];
 }
@@ -51,7 +53,7 @@ export async function dashboardView(deps: Deps, token: string): Promise<{ ok: tr
 
 async function viewOf(deps: Deps, p: Partnership, expires: Date): Promise<DashboardView> {
   const h = await loadHistory(deps, p);
-  const latest = [...h.data].reverse().find((d) => d.answered >= p.threshold);
+  const latest = [...h.data].reverse().find((d) => d.answered >= d.k);
   const factors = h.bank.factors.filter((f) => h.summaries.some((s) => s.factors.some((x) => x.factor === f.factor && x.index !== null)));
   const participation: ChartSpec = { title: 'Participation (% of those asked)', labels: h.summaries.slice(-12).map((s) => `#${s.number}`), series: [{ name: 'Answered', values: h.summaries.slice(-12).map((s) => Math.round(s.rate * 100)) }] };
   return {
@@ -61,9 +63,9 @@ async function viewOf(deps: Deps, p: Partnership, expires: Date): Promise<Dashbo
     expiresAt: expires.toISOString(),
     rounds: h.summaries,
     charts: [chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE), chartOf('Every factor (0–100)', h.summaries, factors.map((f) => ({ factor: f.factor, label: f.label }))), participation],
-    ...(latest ? { breakdownRound: latest.round.number } : {}),
-    breakdowns: latest ? BREAKDOWN_FACTORS.flatMap((f) => breakdowns(h.bank, latest, f, h.orgs, p.threshold)) : [],
-    gaps: latest ? ['trust', 'power-voice'].flatMap((f) => gaps(h.bank, latest, f, h.orgs, p.threshold, GAP_POINTS)) : [],
+    ...(latest ? { breakdownRound: latest.round.number, breakdownThreshold: latest.k } : {}),
+    breakdowns: latest ? BREAKDOWN_FACTORS.flatMap((f) => breakdowns(h.bank, latest, f, h.orgs)) : [],
+    gaps: latest ? ['trust', 'power-voice'].flatMap((f) => gaps(h.bank, latest, f, h.orgs, GAP_POINTS)) : [],
   };
 }
 

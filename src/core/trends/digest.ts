@@ -15,6 +15,8 @@ export const GAP_POINTS = 15;
 
 const pct = (r: number) => `${Math.round(r * 100)}%`;
 const signed = (d: number) => `${d > 0 ? '+' : d < 0 ? '−' : '±'}${Math.abs(d)}`;
+/** With no spread on either side the change is known exactly, not estimated. */
+const intervalText = (i: [number, number]) => (i[0] === i[1] ? 'exact: everyone answered alike both times' : `95% interval ${signed(i[0])} to ${signed(i[1])}`);
 
 /** "Trust 68 ↓ −12 since #3 (95% interval −20 to −4; a notable change)". */
 export function describeChange(c: Change, previousNumber?: number): string {
@@ -22,7 +24,7 @@ export function describeChange(c: Change, previousNumber?: number): string {
   if (c.delta === null) return `${c.label} ${c.current} (the first reading)`;
   const arrow = c.delta > 0 ? '↑' : c.delta < 0 ? '↓' : '→';
   const since = previousNumber ? ` since #${previousNumber}` : '';
-  const interval = c.interval ? `95% interval ${signed(c.interval[0])} to ${signed(c.interval[1])}` : 'too few answers to judge the change';
+  const interval = c.interval ? intervalText(c.interval) : 'too few answers to judge the change';
   return `${c.label} ${c.current} ${arrow} ${signed(c.delta)}${since} (${interval}${c.notable ? '; a notable change' : ''})`;
 }
 
@@ -34,7 +36,7 @@ export function digestMessage(p: Partnership, h: History): Message {
   const previous = h.summaries.at(-2);
   const trend = previous ? `${participation}, ${latest.rate < previous.rate ? 'down' : latest.rate > previous.rate ? 'up' : 'the same as'} ${latest.rate === previous.rate ? '' : 'from '}${pct(previous.rate)} last time.` : `${participation}.`;
   if (!latest.visible) {
-    return info(`${trend}\nFewer than ${p.threshold} people answered, so no results are shown for this round: that protects everyone's anonymity.`, { title: `${p.name}: ${name} results`, audience: 'conversation' });
+    return info(`${trend}\nFewer than ${data.k} people answered, so no results are shown for this round: that protects everyone's anonymity.`, { title: `${p.name}: ${name} results`, audience: 'conversation' });
   }
   const headline = HEADLINE.map((f) => h.changes.find((c) => c.factor === f.factor)).filter((c): c is Change => !!c);
   const prevNumber = (factor: string) => h.summaries.slice(0, -1).filter((s) => s.factors.some((f) => f.factor === factor && f.index !== null)).at(-1)?.number;
@@ -42,7 +44,7 @@ export function digestMessage(p: Partnership, h: History): Message {
   lines.push(trend);
   const mover = [...h.changes].filter((c) => c.delta !== null).sort((a, b) => Math.abs(b.delta!) - Math.abs(a.delta!))[0];
   if (mover && mover.delta !== 0) lines.push(`Biggest move: ${mover.label} ${mover.current} (${signed(mover.delta!)}).`);
-  const found = ['trust', 'power-voice'].flatMap((f) => gaps(h.bank, data, f, h.orgs, p.threshold, GAP_POINTS));
+  const found = ['trust', 'power-voice'].flatMap((f) => gaps(h.bank, data, f, h.orgs, GAP_POINTS));
   for (const g of found) lines.push(`${cap(g.sector)} partners rate ${h.bank.factor(g.factor)?.label ?? g.factor} ${g.index}, ${g.gap} points below the others (${g.othersIndex}).`);
   const comments = data.answers.map((a) => a.comment).filter((c): c is string => !!c);
   const question = DISCUSSION[found[0]?.factor ?? mover?.factor ?? ''] ?? GENERAL_QUESTION;
@@ -64,7 +66,7 @@ export function alertReasons(p: Partnership, h: History): string[] {
   const reasons: string[] = [];
   for (const c of h.changes.filter((x) => x.factor === 'trust' || x.factor === 'commitment')) {
     if (c.current === null) continue;
-    if (c.notable && c.delta! < 0) reasons.push(`${c.label} fell to ${c.current} (${signed(c.delta!)}; 95% interval ${signed(c.interval![0])} to ${signed(c.interval![1])}).`);
+    if (c.notable && c.delta! < 0) reasons.push(`${c.label} fell to ${c.current} (${signed(c.delta!)}; ${intervalText(c.interval!)}).`);
     if (c.current < floor) reasons.push(`${c.label} is ${c.current}, below your floor of ${floor}.`);
   }
   return reasons;

@@ -20,7 +20,10 @@ export function tCritical(df: number): number {
   return T975[Math.max(1, Math.floor(df)) - 1]!;
 }
 
-/** 95% Welch interval for mean(a) − mean(b); undefined when either side has fewer than two values or no spread at all. */
+/**
+ * 95% Welch interval for mean(a) − mean(b); undefined only when a side has fewer
+ * than two values. With no spread on either side the difference is exact: [d, d].
+ */
 export function welchInterval(a: number[], b: number[]): [number, number] | undefined {
   const sa = sd(a);
   const sb = sd(b);
@@ -28,9 +31,9 @@ export function welchInterval(a: number[], b: number[]): [number, number] | unde
   const va = sa ** 2 / a.length;
   const vb = sb ** 2 / b.length;
   const se = Math.sqrt(va + vb);
-  if (se === 0) return undefined;
-  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
   const d = mean(a) - mean(b);
+  if (se === 0) return [d, d];
+  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
   const half = tCritical(df) * se;
   return [d - half, d + half];
 }

@@ -30,12 +30,12 @@ export async function trends(deps: Deps, ctx: Context, cmd: Exclude<TrendsComman
   if (h.summaries.length === 0) return info(NO_DATA);
   const shown = h.summaries.filter((s) => s.visible);
   if (cmd.name === 'trends by sector') {
-    const latest = [...h.data].reverse().find((d) => d.answered >= p.threshold);
+    const latest = [...h.data].reverse().find((d) => d.answered >= d.k);
     if (!latest) return info(`No check-in yet had ${p.threshold} or more answers, so there is nothing to break down.`);
     const items = BREAKDOWN_FACTORS.flatMap((f) =>
-      breakdowns(h.bank, latest, f, h.orgs, p.threshold).map((b) => `${h.bank.factor(f)?.label ?? f} by ${b.by}: ${b.cells.map((c) => (c.hidden ? `${c.group} —` : `${c.group} ${c.index} (${c.n})`)).join(' · ')}`),
+      breakdowns(h.bank, latest, f, h.orgs).map((b) => `${h.bank.factor(f)?.label ?? f} by ${b.by}: ${b.cells.map((c) => (c.hidden ? `${c.group} —` : `${c.group} ${c.index} (${c.n})`)).join(' · ')}`),
     );
-    return info(`Check-in #${latest.round.number}. Groups under ${p.threshold} people are shown as —, and so is whatever would let someone work them out.`, { title: `${p.name}: by sector and organisation`, items });
+    return info(`Check-in #${latest.round.number}. Groups under ${latest.k} people are shown as —, and so is whatever would let someone work them out.`, { title: `${p.name}: by sector and organisation`, items });
   }
 
   if (cmd.factor) {

@@ -26,6 +26,8 @@ export interface RoundSummary {
   answered: number;
   /** answered / invited, 0–1. */
   rate: number;
+  /** The k its figures use: the threshold it opened with, or today's if that is higher. */
+  threshold: number;
   /** False when fewer than k answered: no index of this round is shown. */
   visible: boolean;
   factors: FactorResult[];

@@ -123,8 +123,21 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX claims_expiry ON claims (expires_at);
   `,
-  // 2: invitations lose their "answered" mark (found through the answer sets' keyed hashes now).
+  // 2 (issue 13): invitations lose their "answered" mark (found through the answer sets' keyed
+  // hashes now); every round and protocol review records the threshold it opened with, which its
+  // figures never go below — earlier ones get their partnership's threshold as it is at the upgrade.
   `
   UPDATE invitations SET doc = doc - 'answered' WHERE doc ? 'answered';
+
+  UPDATE rounds r SET doc = jsonb_set(r.doc, '{threshold}', p.doc -> 'threshold')
+    FROM partnerships p
+    WHERE p.id = r.partnership_id AND NOT r.doc ? 'threshold';
+
+  UPDATE protocols x SET doc = jsonb_set(x.doc, '{reviews}', (
+      SELECT coalesce(jsonb_agg(CASE WHEN rv ? 'threshold' THEN rv ELSE rv || jsonb_build_object('threshold', p.doc -> 'threshold') END ORDER BY i), '[]'::jsonb)
+      FROM jsonb_array_elements(x.doc -> 'reviews') WITH ORDINALITY AS e(rv, i)
+    ))
+    FROM partnerships p
+    WHERE p.id = x.partnership_id AND jsonb_typeof(x.doc -> 'reviews') = 'array';
   `,
 ];

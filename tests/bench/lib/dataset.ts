@@ -44,13 +44,13 @@ export function baseState(answers: number): { state: State; closedRounds: Round[
       history.push(itemIds);
       const opened = new Date(Date.parse(CREATED) + n * week);
       const closed = new Date(opened.getTime() + 5 * 86_400_000).toISOString();
-      const round: Round = { id: `${pid}-r${n}`, partnershipId: pid, number: n, kind: 'pulse', itemIds, openedAt: opened.toISOString(), remindAt: closed, closesAt: closed, closedAt: closed, tally: { invited: MEMBERS_PER_PARTNERSHIP, answered: ANSWERS_PER_ROUND } };
+      const round: Round = { id: `${pid}-r${n}`, partnershipId: pid, number: n, kind: 'pulse', itemIds, threshold: 5, openedAt: opened.toISOString(), remindAt: closed, closesAt: closed, closedAt: closed, tally: { invited: MEMBERS_PER_PARTNERSHIP, answered: ANSWERS_PER_ROUND } };
       state.rounds.push(round);
       closedRounds.push(round);
     }
     if (k === 0) {
       const now = Date.now();
-      state.rounds.push({ id: OPEN_ROUND, partnershipId: pid, number: rounds + 1, kind: 'pulse', itemIds: choosePulseItems(bank, history), openedAt: new Date(now - 3_600_000).toISOString(), remindAt: new Date(now + 2 * 86_400_000).toISOString(), closesAt: new Date(now + 5 * 86_400_000).toISOString() });
+      state.rounds.push({ id: OPEN_ROUND, partnershipId: pid, number: rounds + 1, kind: 'pulse', itemIds: choosePulseItems(bank, history), threshold: 5, openedAt: new Date(now - 3_600_000).toISOString(), remindAt: new Date(now + 2 * 86_400_000).toISOString(), closesAt: new Date(now + 5 * 86_400_000).toISOString() });
     }
   }
   return { state, closedRounds };
