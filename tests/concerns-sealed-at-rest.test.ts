@@ -74,6 +74,7 @@ const legacyConcern = (partnershipId: string, relay: string): StoredConcern => (
   messages: [{ from: 'reporter', text: LEGACY, day: '2026-11-02' }],
   status: 'open',
   month: '2026-11',
+  threshold: 5,
   relay,
 });
 

@@ -48,8 +48,8 @@ async function buildFile(file: string): Promise<void> {
   await store.saveProtocol(protocol);
   await store.saveProtocol({ ...protocol, id: 'pr2', ref: 2, title: 'Referrals', kind: 'mou', reviews: [], snoozedUntil: '2026-12-01', link: 'https://docs.example/mou' });
   await store.saveSentReminder({ key: 'pr1:2027-01-31:30', sentAt: '2026-12-31T09:00:00.000Z', late: false });
-  await store.saveConcern({ id: 'c1', partnershipId: 'p1', pseudonym: 'C-7F3K', category: 'power', mayAskToEscalate: true, messages: [{ from: 'reporter', text: 'One partner decides everything.', day: '2026-11-20' }, { from: 'friend', text: 'Thank you for raising it.', day: '2026-11-21' }], status: 'open', month: '2026-11', relay: 'sealed-relay-1', escalation: { status: 'requested', proposed: 'Raise it at the next meeting.' } });
-  await store.saveConcern({ id: 'c2', partnershipId: 'p2', pseudonym: 'C-9Q2M', category: 'other', organisation: 'Food Bank', mayAskToEscalate: false, messages: [], status: 'pending', deliverAt: '2026-11-23T09:05:00.000Z', month: '2026-11', relay: 'sealed-relay-2' });
+  await store.saveConcern({ id: 'c1', partnershipId: 'p1', pseudonym: 'C-7F3K', category: 'power', mayAskToEscalate: true, messages: [{ from: 'reporter', text: 'One partner decides everything.', day: '2026-11-20' }, { from: 'friend', text: 'Thank you for raising it.', day: '2026-11-21' }], status: 'open', month: '2026-11', threshold: 5, relay: 'sealed-relay-1', escalation: { status: 'requested', proposed: 'Raise it at the next meeting.' } });
+  await store.saveConcern({ id: 'c2', partnershipId: 'p2', pseudonym: 'C-9Q2M', category: 'other', organisation: 'Food Bank', mayAskToEscalate: false, messages: [], status: 'pending', deliverAt: '2026-11-23T09:05:00.000Z', month: '2026-11', threshold: 5, relay: 'sealed-relay-2' });
   await store.saveConcernQuota({ key: hex(42), count: 2 });
   const out: Outgoing = { id: 'out-1', platform: 'slack', kind: 'private', status: 'sent', attempts: 1, notBefore: '2026-11-23T09:00:00.000Z', owner: 'A', leaseUntil: '2026-11-23T09:00:30.000Z', createdAt: '2026-11-23T09:00:00.000Z', sealed: '' };
   await store.enqueueOutgoing(out);

@@ -583,6 +583,7 @@ describe('Teams concern dialogs (units)', () => {
       ],
       status: 'open',
       month: '2026-11',
+      threshold: 5,
       relay: 'x',
       friendIds: [],
     };
@@ -597,7 +598,7 @@ describe('Teams concern dialogs (units)', () => {
   it('keeps the start and the latest messages of a conversation too long for one dialog, saying what was left out', () => {
     const long = 'word '.repeat(390).trim();
     const messages = Array.from({ length: 30 }, (_, i) => ({ from: i % 2 ? ('friend' as const) : ('reporter' as const), text: `${long} #${i}`, day: '2026-11-01' }));
-    const c: Concern = { id: 'c1', partnershipId: 'p1', pseudonym: 'C-ABCD', category: 'roles', mayAskToEscalate: false, messages, status: 'open', month: '2026-11', relay: 'x', friendIds: [] };
+    const c: Concern = { id: 'c1', partnershipId: 'p1', pseudonym: 'C-ABCD', category: 'roles', mayAskToEscalate: false, messages, status: 'open', month: '2026-11', threshold: 5, relay: 'x', friendIds: [] };
     const card = renderFormCard(friendForm(c)) as unknown as Card;
     const intro = introText(card);
     const blocks = introOf(card);

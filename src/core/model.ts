@@ -276,6 +276,8 @@ export interface ConcernHead {
   deliverAt?: string;
   /** Year and month, for themes. */
   month: string;
+  /** The partnership's threshold when it was raised: themes counting it never show a smaller group. */
+  threshold: number;
   /** The only way back to the reporter, sealed (relay.ts). */
   relay: string;
 }

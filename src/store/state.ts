@@ -131,6 +131,7 @@ const concern = z.object({
   status: z.enum(CONCERN_STATUSES),
   deliverAt: z.string().optional(),
   month: z.string().regex(/^\d{4}-\d{2}$/),
+  threshold: z.number().int().min(3),
   relay: z.string().min(1),
   escalation: z.object({ status: z.enum(['requested', 'approved', 'declined']), proposed: z.string(), approved: z.string().optional() }).optional(),
 });
@@ -211,13 +212,14 @@ export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Recor
   2: (d) => ({ ...d, version: 3, outgoing: [] }),
   // Version 4 (issue 13): invitations drop the "answered" mark (it is found through the answer
   // sets' keyed hashes: a mark changed by answering would show two backups whose answer it was);
-  // every round and protocol review records the threshold it opened with, which its figures never
+  // every round, protocol review and concern records the threshold in force when it opened (or was
+  // raised), which its figures and themes never
   // go below — earlier ones get their partnership's threshold as it is at the upgrade, the most
   // that can be known of what was promised.
   3: (d) => ({ ...stampThresholds(d, 4), invitations: ((d.invitations ?? []) as Record<string, unknown>[]).map(({ answered: _, ...i }) => i) }),
 };
 
-/** Self-contained so it survives renumbering: sets `threshold` on rounds and reviews lacking it. */
+/** Sets `threshold` on rounds, reviews and concerns lacking it. */
 function stampThresholds(d: Record<string, unknown>, version: number): Record<string, unknown> {
   const thresholds = new Map((d.partnerships as { id: string; threshold: number }[]).map((p) => [p.id, p.threshold]));
   const stamp = <T extends Record<string, unknown>>(x: T, partnershipId: unknown): T => ('threshold' in x ? x : { ...x, threshold: thresholds.get(String(partnershipId)) ?? DEFAULT_THRESHOLD });
@@ -226,5 +228,6 @@ function stampThresholds(d: Record<string, unknown>, version: number): Record<st
     version,
     rounds: ((d.rounds ?? []) as Record<string, unknown>[]).map((r) => stamp(r, r.partnershipId)),
     protocols: ((d.protocols ?? []) as Record<string, unknown>[]).map((x) => ({ ...x, reviews: ((x.reviews ?? []) as Record<string, unknown>[]).map((r) => stamp(r, x.partnershipId)) })),
+    concerns: ((d.concerns ?? []) as Record<string, unknown>[]).map((c) => stamp(c, c.partnershipId)),
   };
 }

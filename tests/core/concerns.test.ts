@@ -196,7 +196,7 @@ describe('anonymity', () => {
 });
 
 describe('themes', () => {
-  const c = (category: ConcernHead['category'], month: string): ConcernHead => ({ id: `${category}${month}${Math.random()}`, partnershipId: 'p', pseudonym: 'C-AAAA', category, mayAskToEscalate: false, status: 'open', month, relay: 'x' });
+  const c = (category: ConcernHead['category'], month: string): ConcernHead => ({ id: `${category}${month}${Math.random()}`, partnershipId: 'p', pseudonym: 'C-AAAA', category, mayAskToEscalate: false, status: 'open', month, threshold: 5, relay: 'x' });
 
   it('counts by category per month or quarter, merging small ones so none points to a person', () => {
     const all = [...Array.from({ length: 5 }, () => c('power', '2026-10')), c('roles', '2026-10'), c('roles', '2026-10'), ...Array.from({ length: 3 }, () => c('communication', '2026-11'))];

@@ -68,6 +68,7 @@ export async function raiseConcern(deps: Deps, caller: Caller, context: string, 
     status: 'pending',
     deliverAt: new Date(now.getTime() + delay * 1000).toISOString(),
     month: day.slice(0, 7),
+    threshold: p.threshold,
     relay: sealRelay(deps.secret, { platform: caller.platform, userId: caller.userId, memberId: member.id }),
     friendIds: friends.map((f) => f.id),
   };

@@ -10,6 +10,7 @@ import { localToday } from '../protocols/dates.js';
 import { localToUtc } from '../survey/schedule.js';
 import { CATEGORY_LABELS, FRIEND_OPEN } from './concern-forms.js';
 import { loadConcerns } from './concern-seal.js';
+import { thresholdFor } from '../promised-threshold.js';
 
 export type Period = 'month' | 'quarter';
 const periodOf = (month: string, by: Period) => (by === 'month' ? month : `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`);
@@ -44,10 +45,13 @@ export async function concernsCommand(deps: Deps, ctx: Context, cmd: { sub: 'lis
       buttons: live.slice(0, 10).map((c) => ({ actionId: FRIEND_OPEN, label: `Open ${c.pseudonym}`, value: c.id, opensForm: true })),
     });
   }
-  const lines = themeLines(await deps.store.concerns(p.id), cmd.by, p.threshold);
+  const concerns = await deps.store.concerns(p.id);
+  // People raised these under the threshold then in force: themes never show a smaller group than any of them was promised.
+  const k = thresholdFor(p, Math.max(0, ...concerns.map((c) => c.threshold)));
+  const lines = themeLines(concerns, cmd.by, k);
   if (lines.length === 0) return info('No concerns yet, so no themes.');
-  if (cmd.sub === 'themes') return info(`Concerns by theme, per ${cmd.by}. Themes with fewer than ${p.threshold} concerns are merged so that none points to a person.`, { title: 'Themes', items: lines, buttons: [commandButton('Publish to the partnership', `concerns themes publish ${cmd.by}`)] });
-  const message = info(`What people have raised with the critical friend, by theme (never by person). Themes with fewer than ${p.threshold} concerns are merged or withheld.`, { title: `${p.name}: themes from the critical friend`, items: lines.slice(0, 4), audience: 'conversation' });
+  if (cmd.sub === 'themes') return info(`Concerns by theme, per ${cmd.by}. Themes with fewer than ${k} concerns are merged so that none points to a person.`, { title: 'Themes', items: lines, buttons: [commandButton('Publish to the partnership', `concerns themes publish ${cmd.by}`)] });
+  const message = info(`What people have raised with the critical friend, by theme (never by person). Themes with fewer than ${k} concerns are merged or withheld.`, { title: `${p.name}: themes from the critical friend`, items: lines.slice(0, 4), audience: 'conversation' });
   for (const home of p.homes) await deps.messenger.sendToConversation(home.platform, home.conversationId, message).catch(() => undefined);
   return success(`Published the themes to ${p.name}'s home channel${p.homes.length === 1 ? '' : 's'}.`);
 }

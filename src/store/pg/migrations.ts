@@ -124,14 +124,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX claims_expiry ON claims (expires_at);
   `,
   // 2 (issue 13): invitations lose their "answered" mark (found through the answer sets' keyed
-  // hashes now); every round and protocol review records the threshold it opened with, which its
-  // figures never go below — earlier ones get their partnership's threshold as it is at the upgrade.
+  // hashes now); every round, protocol review and concern records the threshold in force when it
+  // opened (or was raised), which its figures and themes never go below — earlier ones get their partnership's threshold as it is at the upgrade.
   `
   UPDATE invitations SET doc = doc - 'answered' WHERE doc ? 'answered';
 
   UPDATE rounds r SET doc = jsonb_set(r.doc, '{threshold}', p.doc -> 'threshold')
     FROM partnerships p
     WHERE p.id = r.partnership_id AND NOT r.doc ? 'threshold';
+
+  UPDATE concerns c SET doc = jsonb_set(c.doc, '{threshold}', p.doc -> 'threshold')
+    FROM partnerships p
+    WHERE p.id = c.partnership_id AND NOT c.doc ? 'threshold';
 
   UPDATE protocols x SET doc = jsonb_set(x.doc, '{reviews}', (
       SELECT coalesce(jsonb_agg(CASE WHEN rv ? 'threshold' THEN rv ELSE rv || jsonb_build_object('threshold', p.doc -> 'threshold') END ORDER BY i), '[]'::jsonb)
