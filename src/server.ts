@@ -13,7 +13,7 @@ import type { StoreKind } from './store/open-store.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { OutboxMessenger } from './delivery/outbox-messenger.js';
 import { mountDashboard } from './web/dashboard-routes.js';
-import { sealPlainConcerns } from './core/concerns/concern-seal.js';
+import { sealWhatEarlierVersionsLeftPlain } from './core/upgrades.js';
 import { LOOPBACK_ADDRESS, loopbackHostsOnly } from './web/local-only.js';
 
 export interface ServerDeps {
@@ -38,9 +38,9 @@ export interface RunningServer {
 }
 
 export async function startServer({ config, store, storeKind, clock, log, secret, schedule = true }: ServerDeps, port = config.port): Promise<RunningServer> {
-  // Before serving: concerns stored in the clear by an earlier version are sealed (once; a no-op after).
-  const sealed = await store.exclusive('trellis', () => sealPlainConcerns(store, secret));
-  if (sealed > 0) log.info('Sealed concerns stored in the clear by an earlier version', { concerns: sealed });
+  // Before serving: what an earlier version stored in the clear is sealed (once; a no-op after).
+  const sealed = await sealWhatEarlierVersionsLeftPlain(store, secret, clock.now());
+  if (sealed.concerns + sealed.answerSets > 0) log.info('Sealed what an earlier version stored in the clear', sealed);
   const app = express();
   app.disable('x-powered-by');
   const messengers = new MessengerHub();

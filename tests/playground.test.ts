@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Button, ChoiceField, Form, Message, TextField } from '../src/core/message.js';
 import { bankFor } from '../src/core/survey/bank.js';
 import { fakeClock } from './helpers/fake-clock.js';
-import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
+import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
+import { openGroups } from '../src/core/survey/answer-group.js';
 
 type Where = 'channel' | 'personal';
 
@@ -391,10 +392,14 @@ describe('playground check-ins: inbox, private form and submit', () => {
     expect((await inbox('sam'))[0]!.message.text).toMatch(/^Thanks — answered/);
   });
 
-  it('keeps answer sets in the data file free of any persona id or name', async () => {
+  it('keeps answer sets in the data file free of any persona id or name, and their organisation sealed', async () => {
     const sets = await c.store.answerSets(roundId);
     expect(sets).toHaveLength(1);
-    expect(sets[0]).toMatchObject({ roundId, sector: 'public', comment: 'Referrals between us are slow.' });
+    expect(sets[0]).toMatchObject({ roundId, comment: 'Referrals between us are slow.' });
+    // An organisation of one would otherwise name who answered: only the server opens it.
+    expect(sets[0]!.organisationId).toBeUndefined();
+    expect(sets[0]!.sector).toBeUndefined();
+    expect(openGroups(TEST_SECRET, sets)[0]).toMatchObject({ sector: 'public', organisationId: (await c.store.organisations((await c.store.partnerships())[0]!.id))[0]!.id });
     const stored = JSON.stringify(sets);
     const members = await c.store.members((await c.store.partnerships())[0]!.id);
     for (const who of [...members.flatMap((m) => [m.id, m.userId, m.displayName]), 'pg-', 'alex', 'sam', 'Sam Patel', 'Patel', 'jo']) {

@@ -13,7 +13,8 @@ import type { Round } from '../src/core/model.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { waitFor } from './helpers/wait-for.js';
-import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
+import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
+import { openGroups } from '../src/core/survey/answer-group.js';
 import { queuedDelivery, teamsActivityId } from './helpers/outbox.js';
 
 type Activity = Record<string, any>;
@@ -203,7 +204,8 @@ describe('Teams check-ins', () => {
 
     const sets = await trellis.store.answerSets(round.id);
     expect(sets).toHaveLength(1);
-    expect(sets[0]).toMatchObject({ sector: 'public', comment: COMMENT });
+    expect(sets[0]).toMatchObject({ comment: COMMENT, group: expect.any(String) });
+    expect(openGroups(TEST_SECRET, sets)[0]!.sector).toBe('public');
     expect(Object.values(sets[0]!.values)).toEqual(round.itemIds.map(() => 2));
   });
 

@@ -161,6 +161,12 @@ export type ScaleValue = (typeof SCALE)[number];
 export interface AnswerSet {
   roundId: string;
   key: string;
+  /**
+   * The person's organisation and sector, sealed at rest (answer-group.ts): in the
+   * clear they would name whoever answered for an organisation of one.
+   */
+  group?: string;
+  /** Opened from `group` for the figures (never stored so, but by versions before sealing). */
   organisationId?: string;
   sector?: Sector;
   /** itemId → 1–5, or null for "prefer not to say". */
@@ -225,7 +231,7 @@ export interface Protocol {
   createdAt: string;
 }
 
-/** A reminder that has gone out, so that none goes out twice. */
+/** A reminder that has gone out (or an upgrade pass that has run), so that none goes out twice. */
 export interface SentReminder {
   key: string;
   sentAt: string;

@@ -85,6 +85,7 @@ const scale = z.custom<ScaleValue>((v) => (SCALE as readonly unknown[]).includes
 const answerSet = z.object({
   roundId: z.string().min(1),
   key: z.string().regex(/^[0-9a-f]{64}$/),
+  group: z.string().min(1).optional(),
   organisationId: z.string().optional(),
   sector: z.enum(SECTORS).optional(),
   values: z.record(scale.nullable()),

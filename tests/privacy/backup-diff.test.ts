@@ -31,6 +31,8 @@ const MEMBERS: Person[] = [
   { name: 'lee', display: 'Lee Novak', org: 'Hope Trust' },
   { name: 'ria', display: 'Ria Shah', org: 'City Council' },
   { name: 'tom', display: 'Tom Berg', org: 'Hope Trust' },
+  // The only one from their organisation: its id points at them as surely as their name.
+  { name: 'pat', display: 'Pat Quinn', org: 'Residents Group' },
 ];
 const EVERYONE = [COORDINATOR, ...MEMBERS];
 
@@ -195,6 +197,7 @@ function scenario(name: string, surface: Surface, start: (env: Record<string, st
       const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(setup)![1]!;
       await surface.say(t, f, COORDINATOR, 'org add City Council public', true);
       await surface.say(t, f, COORDINATOR, 'org add Hope Trust voluntary', true);
+      await surface.say(t, f, COORDINATOR, 'org add Residents Group community', true);
       for (const w of EVERYONE) expect(await surface.say(t, f, w, `join ${code} ${w.org}`, false)).toMatch(/Welcome to|You're in/);
       expect(await surface.say(t, f, COORDINATOR, 'survey now', true)).toContain('Check-in #1 is open');
       await t.drain();
@@ -209,7 +212,10 @@ function scenario(name: string, surface: Surface, start: (env: Record<string, st
     /** Every value that points at a person, gathered from the live store (which holds them all). */
     const personal = async (roundId: string) => {
       const [p] = await t.store.partnerships();
-      return personValues({ members: await t.store.members(p!.id), invitations: await t.store.invitations(roundId) }, EVERYONE.flatMap(surface.chats));
+      const members = await t.store.members(p!.id);
+      const orgsOfOne = (await t.store.organisations(p!.id)).filter((o) => members.filter((m) => m.organisationId === o.id).length === 1).map((o) => o.id);
+      expect(orgsOfOne).toHaveLength(1);
+      return personValues({ members, invitations: await t.store.invitations(roundId) }, [...EVERYONE.flatMap(surface.chats), ...orgsOfOne]);
     };
 
     /** Each person acts in turn; two captures either side of each action differ by a new answer set and records naming nobody. */

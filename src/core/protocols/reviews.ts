@@ -8,6 +8,7 @@ import { thresholdFor } from '../promised-threshold.js';
 import type { Caller } from '../request.js';
 import { SCALE_OPTIONS } from '../survey/answers.js';
 import { answerKey, splitByAnswered } from '../survey/answered.js';
+import { sealedGroup } from '../survey/answer-group.js';
 import { mean, round1 } from '../trends/stats.js';
 import { personScore } from '../trends/compute.js';
 import { addMonths, formatDate, localToday } from './dates.js';
@@ -111,7 +112,7 @@ export async function submitReview(deps: Deps, caller: Caller, value: string, va
   if (Object.keys(errors).length) return { ...failure('Some answers need another look; nothing was recorded yet.'), fieldErrors: errors };
   const member = (await deps.store.members(f.p.id)).find((m) => m.id === f.memberId)!;
   const org = (await deps.store.organisations(f.p.id)).find((o) => o.id === member.organisationId);
-  await deps.store.saveAnswerSet({ roundId: f.reviewId, key: answerKey(deps.secret, f.memberId, f.reviewId), ...(org ? { organisationId: org.id, sector: org.sector } : {}), values: scored, choices: { [RECOMMENDATION]: rec! }, ...(comment ? { comment } : {}) });
+  await deps.store.saveAnswerSet({ roundId: f.reviewId, key: answerKey(deps.secret, f.memberId, f.reviewId), ...sealedGroup(deps.secret, org), values: scored, choices: { [RECOMMENDATION]: rec! }, ...(comment ? { comment } : {}) });
   const inv = (await deps.store.invitation(f.reviewId, f.memberId))!;
   if (inv.delivery) void deps.messenger.update(inv.delivery, success('Thanks — answered. You can change your view until the review closes.', { title: `Review: ${f.x.title}`, buttons: [{ actionId: OPEN_REVIEW, label: 'See or change my answers', value, opensForm: true }] })).catch(() => undefined);
   return success('Thanks — your view is in. You can change it until the review closes.');

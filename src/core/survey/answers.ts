@@ -8,6 +8,7 @@ import { bankFor } from './bank.js';
 import { formatLocal } from './schedule.js';
 import { answerButton, thanksMessage } from './check-in-messages.js';
 import { answerKey, hasAnswered } from './answered.js';
+import { sealedGroup } from './answer-group.js';
 
 export const OPEN_CHECK_IN = 'survey-open';
 export const SUBMIT_CHECK_IN = 'survey-submit';
@@ -100,7 +101,7 @@ export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string,
   const set: AnswerSet = {
     roundId: round.id,
     key: answerKey(deps.secret, member.id, round.id),
-    ...(org ? { organisationId: org.id, sector: org.sector } : {}),
+    ...sealedGroup(deps.secret, org),
     values: scored,
     ...(comment ? { comment } : {}),
   };

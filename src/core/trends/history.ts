@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { DEFAULT_ALERTS, type Organisation, type Partnership } from '../model.js';
 import { thresholdFor } from '../promised-threshold.js';
 import { bankFor, type Bank } from '../survey/bank.js';
+import { openGroups } from '../survey/answer-group.js';
 import { changes, summarise, type RoundData } from './compute.js';
 import type { Change, ChartSpec, RoundSummary } from './types.js';
 
@@ -21,7 +22,7 @@ export async function loadHistory(deps: Deps, p: Partnership): Promise<History> 
   const rounds = (await deps.store.rounds(p.id)).filter((r) => r.closedAt).sort((a, b) => a.number - b.number);
   const data: RoundData[] = [];
   for (const round of rounds) {
-    data.push({ round, ...(await turnout(deps, round)), answers: await deps.store.answerSets(round.id), k: thresholdFor(p, round.threshold) });
+    data.push({ round, ...(await turnout(deps, round)), answers: openGroups(deps.secret, await deps.store.answerSets(round.id)), k: thresholdFor(p, round.threshold) });
   }
   const summaries = data.map((d) => summarise(bank, d));
   const settings = { threshold: p.threshold, notablePoints: (p.alerts ?? DEFAULT_ALERTS).notablePoints };
