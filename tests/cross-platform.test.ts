@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { BOT_TOKEN, SIGNING_SECRET, fixture as slackFixture, interaction, slashCommand } from './helpers/slack-requests.js';
-import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
+import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
+import { openGroups } from '../src/core/survey/answer-group.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -153,7 +154,7 @@ describe('one partnership across Slack and Teams', () => {
     const round = (await trellis.store.rounds((await trellis.store.partnerships())[0]!.id))[0]!;
     const sets = await trellis.store.answerSets(round.id);
     expect(sets).toHaveLength(4);
-    expect(sets.map((s) => s.sector).sort()).toEqual(['public', 'public', 'public', 'voluntary']);
+    expect(openGroups(TEST_SECRET, sets).map((s) => s.sector).sort()).toEqual(['public', 'public', 'public', 'voluntary']);
   });
 
   it('stores and logs nothing that links an answer to a person', async () => {
