@@ -117,12 +117,28 @@ describe('moving roles never opens a concern', () => {
     expect((await say('jo', 'role Chris Evans member', 'channel')).tone).toBe('success');
   });
 
+  const handTo = (view: Form, name: string) => (view.fields.find((f) => f.id === 'handover') as { options: { value: string; label: string }[] }).options.find((o) => o.label.includes(name))!.value;
+
+  it('a handover goes only to the critical friend the reporter chose: one appointed after the form was opened gets nothing', async () => {
+    const view = (await act('sam', REPORTER_OPEN, early)).form!;
+    const toDana = handTo(view, 'Dana Brooks');
+    // Between opening the form and sending it, Dana is replaced by Chris.
+    expect((await say('jo', 'role Dana Brooks member', 'channel')).tone).toBe('success');
+    expect((await say('jo', 'role Chris Evans critical-friend', 'channel')).tone).toBe('success');
+    const refused = await submit('sam', view, { reply: '', handover: toDana });
+    expect(refused.tone).toBe('error');
+    expect(refused.text).toContain('no longer in the role');
+    expect(await readers(early)).toEqual([]);
+    expect(await canOpen('chris', early)).toBe(false);
+    // Back as it was, for the next test.
+    expect((await say('jo', 'role Chris Evans member', 'channel')).tone).toBe('success');
+    expect((await say('jo', 'role Dana Brooks critical-friend', 'channel')).tone).toBe('success');
+  });
+
   it('the reporter hands one conversation to the critical friend now in place, and closes the other', async () => {
     const view = (await act('sam', REPORTER_OPEN, early)).form!;
-    const handover = view.fields.find((f) => f.id === 'handover')!;
-    expect(JSON.stringify(handover)).toContain('Dana Brooks');
     const before = await counts();
-    expect((await submit('sam', view, { reply: '', handover: 'hand' })).text).toBe('Sent to the critical friend.');
+    expect((await submit('sam', view, { reply: '', handover: handTo(view, 'Dana Brooks') })).text).toBe('Sent to the critical friend.');
     await t.drain();
     expect((await inbox('dana')).slice(before.dana).map((m) => m.message.text)).toEqual([expect.stringContaining('handed the conversation to you')]);
     const read = (await act('dana', FRIEND_OPEN, early)).form!;

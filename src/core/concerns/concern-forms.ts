@@ -10,6 +10,8 @@ export const FRIEND_SUBMIT = 'concern-friend-submit';
 export const REPORTER_OPEN = 'concern-reporter-open';
 export const REPORTER_SUBMIT = 'concern-reporter-submit';
 export const MAX_CONCERN_TEXT = 2000;
+/** A handover choice names the one critical friend chosen: `hand:<member id>`. */
+export const HAND_TO = 'hand:';
 
 export const CATEGORY_LABELS: Record<ConcernCategory, string> = {
   roles: 'Lack of clarity about roles',
@@ -96,14 +98,13 @@ export function reporterForm(c: Concern, friends: Member[]): Form {
     );
   }
   if (c.handover === 'asked') {
-    const names = friends.map((f) => f.displayName).join(' and ');
     fields.push({
       kind: 'choice',
       id: 'handover',
       label: 'The critical friend you wrote to has left the role. Nobody reads this conversation unless you hand it on. What would you like?',
       options: [
         { value: 'later', label: friends.length ? 'Decide later' : 'Keep it until a new critical friend is in place' },
-        ...(friends.length ? [{ value: 'hand', label: `Hand it, with everything said so far, to the critical friend now in place (${names})` }] : []),
+        ...friends.map((f) => ({ value: `${HAND_TO}${f.id}`, label: `Hand it, with everything said so far, to ${f.displayName}, critical friend now` })),
         { value: 'close', label: 'Close it' },
       ],
       initial: 'later',

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { CONCERN_CATEGORIES, type Concern, type ConcernCategory, type Partnership } from '../model.js';
 import type { Caller } from '../request.js';
 import { localToday } from '../protocols/dates.js';
-import { FRIEND_OPEN, friendForm, MAX_CONCERN_TEXT, raiseForm, REPORTER_OPEN, reporterForm } from './concern-forms.js';
+import { FRIEND_OPEN, friendForm, HAND_TO, MAX_CONCERN_TEXT, raiseForm, REPORTER_OPEN, reporterForm } from './concern-forms.js';
 import { loadConcern, saveConcern } from './concern-seal.js';
 import { freeSlot, takeSlot } from './quota.js';
 import { newPseudonym, openRelay, sealRelay } from './relay.js';
@@ -175,10 +175,13 @@ export async function reporterSubmit(deps: Deps, caller: Caller, id: string, val
   if (tooLong(reply) || tooLong(shared)) return { ...failure('That is too long; nothing was sent.'), fieldErrors: tooLong(reply) ? { reply: `Keep it under ${MAX_CONCERN_TEXT} characters.` } : { shared: `Keep it under ${MAX_CONCERN_TEXT} characters.` } };
   const decision = s.c.escalation?.status === 'requested' ? values.escalation : undefined;
   if (decision === 'approve' && !shared) return { ...failure('Give the text to share, or choose No.'), fieldErrors: { shared: 'Give the text to share, or choose No.' } };
-  // Only the reporter's own yes hands a conversation to a critical friend it was not raised to.
-  const handover = s.c.handover === 'asked' ? values.handover : undefined;
-  const friends = handover === 'hand' ? await friendsOf(deps, p.id) : [];
-  if (handover === 'hand' && friends.length === 0) return { ...failure('There is no critical friend in place to hand it to yet; nothing was changed.'), fieldErrors: { handover: 'No critical friend is in place yet.' } };
+  // Only the reporter's own yes hands a conversation on, and only to the critical
+  // friend they chose by name: the form names one, so a change of friend between
+  // opening it and sending it hands nothing to someone they did not choose.
+  const choice = s.c.handover === 'asked' ? (values.handover ?? '') : '';
+  const handover = choice.startsWith(HAND_TO) ? 'hand' : choice || undefined;
+  const chosen = handover === 'hand' ? (await friendsOf(deps, p.id)).find((f) => f.id === choice.slice(HAND_TO.length)) : undefined;
+  if (handover === 'hand' && !chosen) return { ...failure('The critical friend you chose is no longer in the role, so nothing was changed. Open the conversation again to choose.'), fieldErrors: { handover: 'Open the conversation again to choose.' } };
   const handed = handover === 'hand' || handover === 'close';
   const { handover: _asked, ...rest } = s.c;
   const day = localToday(p.timezone, deps.clock.now());
@@ -186,7 +189,7 @@ export async function reporterSubmit(deps: Deps, caller: Caller, id: string, val
     ...(handed ? rest : s.c),
     status: values.close === 'close' || handover === 'close' ? 'closed' : s.c.status,
     messages: reply ? [...s.c.messages, { from: 'reporter', text: reply, day }] : s.c.messages,
-    friendIds: handover === 'hand' ? [...new Set([...s.c.friendIds, ...friends.map((f) => f.id)])] : s.c.friendIds,
+    friendIds: chosen ? [...new Set([...s.c.friendIds, chosen.id])] : s.c.friendIds,
     ...(decision === 'approve' ? { escalation: { ...s.c.escalation!, status: 'approved' as const, approved: shared } } : decision === 'decline' ? { escalation: { ...s.c.escalation!, status: 'declined' as const } } : {}),
   };
   await saveConcern(deps, c);
