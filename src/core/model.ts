@@ -204,7 +204,10 @@ export interface ProtocolReview {
   threshold: number;
   closedAt?: string;
   outcome?: ReviewOutcome;
-  /** The thresholded summary of the parties' answers, kept with the history. */
+  /**
+   * Written before schema 4 and no longer shown: the figures are worked out from
+   * the answer sets when shown (review-summary.ts), so a raised threshold applies to them.
+   */
   summary?: string;
 }
 

@@ -269,6 +269,21 @@ describe('reviews', () => {
     expect(closed.text).toContain('3 answered. Agreement 0–100: roles —, procedures 58.3, monitoring 58.3, no-breaches 58.3.');
   });
 
+  it('hides a closed review\'s figures once the threshold is raised above its respondents', async () => {
+    await say(alex, 'set threshold 3');
+    await say(alex, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm);
+    await addProtocol('2027-01-31');
+    await say(alex, 'review start P-1');
+    const value = messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message.buttons![0]!.value;
+    for (const c of [jo, kim, alex]) await answer(c, value, 'kept');
+    expect(msg(await say(alex, 'review close P-1 kept')).text).toContain('3 answered. Agreement 0–100');
+    expect(JSON.stringify(msg(await say(alex, 'protocol show P-1')))).toContain('3 answered. Agreement 0–100');
+    expect(msg(await say(alex, 'set threshold 4')).text).toContain('applies at once');
+    const shown = JSON.stringify(msg(await say(alex, 'protocol show P-1')));
+    expect(shown).toContain('3 answered — fewer than 4, so no summary is shown.');
+    expect(shown).not.toContain('Agreement');
+  });
+
   it('attaches the latest trust and commitment to the review pack when asked', async () => {
     await say(alex, 'set threshold 3');
     await addProtocol('2027-06-30');

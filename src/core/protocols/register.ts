@@ -5,6 +5,7 @@ import type { Member, Partnership, Protocol } from '../model.js';
 import { requireCoordinator, type Context } from '../context.js';
 import { addMonths, daysBetween, formatDate, localToday } from './dates.js';
 import { checkProtocol, kindLabel, NEW_PROTOCOL, protocolForm } from './protocol-form.js';
+import { reviewSummary } from './review-summary.js';
 
 export const OPEN_PROTOCOL_FORM = 'protocol-form';
 
@@ -59,7 +60,9 @@ export async function showProtocol(deps: Deps, p: Partnership, x: Protocol): Pro
       { label: 'Next review', value: `${formatDate(x.nextReview)} — ${dueText(x, today)}` },
       { label: 'Cycle', value: x.cycleMonths ? `every ${x.cycleMonths} months` : 'none (a date each time)' },
     ],
-    items: x.reviews.length ? x.reviews.map((r) => `${r.closedAt ? `Reviewed ${r.closedAt.slice(0, 10)}: ${r.outcome}` : `Review open since ${r.startedAt.slice(0, 10)}`}${r.summary ? ` — ${r.summary}` : ''}`) : ['Not reviewed yet.'],
+    items: x.reviews.length
+      ? await Promise.all(x.reviews.map(async (r) => (r.closedAt ? `Reviewed ${r.closedAt.slice(0, 10)}: ${r.outcome} — ${await reviewSummary(deps, p, r)}` : `Review open since ${r.startedAt.slice(0, 10)}`)))
+      : ['Not reviewed yet.'],
     buttons,
   });
 }

@@ -9,11 +9,10 @@ import type { Caller } from '../request.js';
 import { SCALE_OPTIONS } from '../survey/answers.js';
 import { answerKey, splitByAnswered } from '../survey/answered.js';
 import { sealedGroup } from '../survey/answer-group.js';
-import { mean, round1 } from '../trends/stats.js';
-import { personScore } from '../trends/compute.js';
 import { addMonths, formatDate, localToday } from './dates.js';
 import { mayChange, refOf } from './register.js';
 import { RECOMMENDATION, RECOMMENDATION_OPTIONS, REVIEW_ITEMS } from './review-items.js';
+import { reviewSummary } from './review-summary.js';
 import type { Context } from '../context.js';
 import type { ChartSpec } from '../trends/types.js';
 import { chartOf, HEADLINE, loadHistory } from '../trends/history.js';
@@ -126,23 +125,6 @@ export async function reviewStatus(deps: Deps, ctx: Context, x: Protocol): Promi
   return info(`Review of ${refOf(x)} ${review.closedAt ? `closed (${review.outcome})` : `open since ${review.startedAt.slice(0, 10)}`}: ${answered.length} of ${inv.length} answered.`);
 }
 
-/**
- * The parties' answers in figures, or nothing when fewer than k answered (k: the
- * threshold the review opened with, or today's if higher). Each statement's
- * figure is the mean of person scores, as everywhere, and only over k or more people.
- */
-async function summarise(deps: Deps, p: Partnership, review: ProtocolReview): Promise<string> {
-  const k = thresholdFor(p, review.threshold);
-  const sets = await deps.store.answerSets(review.id);
-  if (sets.length < k) return `${sets.length} answered — fewer than ${k}, so no summary is shown.`;
-  const parts = REVIEW_ITEMS.map((i) => {
-    const scores = sets.map((s) => personScore(s.values, (id) => id === i.id)).filter((v): v is number => v !== undefined);
-    return `${i.id.replace('review-', '')} ${scores.length >= k ? round1(mean(scores)) : '—'}`;
-  });
-  const recs = RECOMMENDATION_OPTIONS.map((o) => `${o.value} ${sets.filter((s) => s.choices?.[RECOMMENDATION] === o.value).length}`);
-  return `${sets.length} answered. Agreement 0–100: ${parts.join(', ')}. Recommended: ${recs.join(', ')}.`;
-}
-
 export async function closeReview(deps: Deps, ctx: Context, x: Protocol, outcome: 'kept' | 'revised' | 'retired', next?: string): Promise<Message> {
   const refused = await mayChange(deps, ctx, x, 'close reviews');
   if (refused) return refused;
@@ -153,14 +135,14 @@ export async function closeReview(deps: Deps, ctx: Context, x: Protocol, outcome
   if (next && next <= today) return failure(`The next review date must be after today (${today}).`);
   if (outcome !== 'retired' && !next && !x.cycleMonths) return failure(`${refOf(x)} has no review cycle: give the next review date, e.g. \`review close ${refOf(x)} ${outcome} ${addMonths(today, 12)}\`.`);
   const nextReview = outcome === 'retired' ? x.nextReview : (next ?? addMonths(today, x.cycleMonths!));
-  const summary = await summarise(deps, p, review);
+  const summary = await reviewSummary(deps, p, review);
   const now = deps.clock.now().toISOString();
   await deps.store.saveProtocol({
     ...x,
     status: outcome === 'retired' ? 'retired' : 'active',
     nextReview,
     remindersFrom: now,
-    reviews: x.reviews.map((r) => (r.id === review.id ? { ...r, closedAt: now, outcome, summary } : r)),
+    reviews: x.reviews.map((r) => (r.id === review.id ? { ...r, closedAt: now, outcome } : r)),
   });
   // Unanswered review checks stop inviting answers that would be refused.
   const { waiting } = await splitByAnswered(deps, review.id, await deps.store.invitations(review.id));
