@@ -29,11 +29,24 @@ const run = (rounds: RoundData[]) => {
 const trust = (x: ReturnType<typeof run>) => x.changes.find((c) => c.factor === 'trust')!;
 
 describe('indices', () => {
+  it('counts people, not statements: a lone rating among skips weighs as one person, and cannot be solved for', () => {
+    // Four people answer "Neither" to every trust statement; X answers one "Strongly agree" and skips the rest.
+    const trustItems = bank.items.filter((i) => i.factor === 'trust').map((i) => i.id);
+    expect(trustItems.length).toBeGreaterThanOrEqual(3);
+    const round: Round = { id: 'rx', partnershipId: 'p', number: 1, kind: 'healthcheck', itemIds: trustItems, threshold: 5, openedAt: '', remindAt: '', closesAt: '', closedAt: '2026-11-20T10:00:00.000Z' };
+    const set = (i: number, values: Record<string, ScaleValue | null>): AnswerSet => ({ roundId: 'rx', key: String(i).padStart(64, '0'), values });
+    const answers = [...[1, 2, 3, 4].map((i) => set(i, Object.fromEntries(trustItems.map((id) => [id, 3])))), set(5, Object.fromEntries(trustItems.map((id, j) => [id, j === 0 ? 5 : null])))];
+    const t = summarise(bank, { round, invited: 5, answered: 5, answers, k: 5 }).factors.find((f) => f.factor === 'trust')!;
+    expect(t).toMatchObject({ n: 5, index: 60 });
+    // Counting statements gave "16 neither, 1 strongly agree, 3 skipped": with the index, X's own score to the point.
+    expect(t.distribution).toEqual({ agree: 1, neither: 4, disagree: 0, skipped: 0 });
+  });
+
   it('rescales the mean 1–5 to 0–100, with spread, distribution and participation', () => {
     const { summaries } = run([roundOf(1, [4, 4, 5, 4, 3, null])]);
     const s = summaries[0]!;
     const t = s.factors.find((f) => f.factor === 'trust')!;
-    expect(t).toMatchObject({ n: 5, index: 75, spread: 17.7, distribution: { '1': 0, '2': 0, '3': 1, '4': 3, '5': 1, skip: 1 } });
+    expect(t).toMatchObject({ n: 5, index: 75, spread: 17.7, distribution: { agree: 4, neither: 1, disagree: 0, skipped: 1 } });
     expect(s.factors.find((f) => f.factor === 'commitment')!.index).toBe(75);
     expect(s).toMatchObject({ invited: 7, answered: 6, visible: true });
     expect(s.rate).toBeCloseTo(6 / 7);

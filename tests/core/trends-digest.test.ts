@@ -104,7 +104,7 @@ describe('trends commands', () => {
     expect(summary.text).toContain('Trust 91.7 (the first reading)');
     expect(summary.chart).toBeDefined();
     const detail = await say(kim, 'trends trust', dm);
-    expect(detail.fields).toContainEqual({ label: 'Agree or strongly agree', value: '3' });
+    expect(detail.fields).toContainEqual({ label: 'People who agree, on the whole', value: '3' });
     expect((await say(kim, 'trends nonsense', dm)).text).toContain('"nonsense" is not a factor');
     for (const text of ['trends by sector', 'export', 'dashboard', 'trends settings floor 40']) expect((await say(kim, text, dm)).text).toContain('Only coordinators');
   });

@@ -9,6 +9,7 @@ import { formatLocal } from './schedule.js';
 import { answerButton, thanksMessage } from './check-in-messages.js';
 import { answerKey, hasAnswered } from './answered.js';
 import { sealedGroup } from './answer-group.js';
+import { thresholdFor } from '../promised-threshold.js';
 
 export const OPEN_CHECK_IN = 'survey-open';
 export const SUBMIT_CHECK_IN = 'survey-submit';
@@ -47,11 +48,12 @@ export async function openCheckIn(deps: Deps, caller: Caller, roundId: string): 
   const partnership = (await deps.store.partnership(round.partnershipId))!;
   const bank = bankFor(await deps.store.customItems(round.partnershipId));
   const mine = await deps.store.answerSet(round.id, answerKey(deps.secret, member.id, round.id));
+  const k = thresholdFor(partnership, round.threshold);
   const form: Form = {
     title: `${round.kind === 'healthcheck' ? 'Health check' : 'Check-in'} #${round.number}`.slice(0, 24),
     intro:
       `How is *${partnership.name}* working? Choose how far you agree with each statement. ` +
-      `Your answers are anonymous: nobody in the partnership sees them, and results are shown only for groups of ${partnership.threshold} or more.` +
+      `Your answers are anonymous: nobody in the partnership sees them, and results are shown only for groups of ${k} or more.` +
       (mine ? ' These are the answers you gave; change any and submit again.' : ''),
     submitActionId: SUBMIT_CHECK_IN,
     submitLabel: 'Submit',
@@ -69,7 +71,7 @@ export async function openCheckIn(deps: Deps, caller: Caller, roundId: string): 
         multiline: true,
         maxLength: MAX_COMMENT_LENGTH,
         optional: true,
-        hint: `Shared only in summaries with ${partnership.threshold} or more respondents, never with your name.`,
+        hint: `Shared only in summaries with ${k} or more respondents, never with your name.`,
         ...(mine?.comment ? { initial: mine.comment } : {}),
       },
     ],

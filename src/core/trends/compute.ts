@@ -47,10 +47,9 @@ export function summarise(bank: Bank, data: RoundData): RoundSummary {
     const scores = personScores(bank, answers, factor);
     const label = bank.factor(factor)?.label ?? factor;
     if (scores.length < k) return { factor, label, n: scores.length, index: null, spread: null, distribution: null };
-    const values = answers.flatMap((s) => Object.entries(s.values).filter(([id]) => bank.item(id)?.factor === factor).map(([, v]) => v));
-    const distribution = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0, skip: 0 };
-    for (const v of values) distribution[v === null ? 'skip' : (String(v) as '1')]++;
     const personal = scores.map((s) => s.score);
+    const askedOf = answers.filter((s) => Object.keys(s.values).some((id) => bank.item(id)?.factor === factor)).length;
+    const distribution = { agree: personal.filter((x) => x >= 62.5).length, neither: personal.filter((x) => x > 37.5 && x < 62.5).length, disagree: personal.filter((x) => x <= 37.5).length, skipped: askedOf - personal.length };
     return { factor, label, n: scores.length, index: round1(mean(personal)), spread: round1(sd(personal) ?? 0), distribution };
   });
   return {

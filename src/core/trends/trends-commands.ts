@@ -49,10 +49,10 @@ export async function trends(deps: Deps, ctx: Context, cmd: Exclude<TrendsComman
     return info(`${factor.label} ${result.index} in check-in #${last.number} (${result.n} people; disagreement ${result.spread}). ${sparkline(series.slice(-12))}`, {
       title: `${p.name}: ${factor.label}`,
       fields: [
-        { label: 'Agree or strongly agree', value: String(d['4'] + d['5']) },
-        { label: 'Neither', value: String(d['3']) },
-        { label: 'Disagree or strongly disagree', value: String(d['1'] + d['2']) },
-        { label: 'Prefer not to say', value: String(d.skip) },
+        { label: 'People who agree, on the whole', value: String(d.agree) },
+        { label: 'Neither', value: String(d.neither) },
+        { label: 'Who disagree, on the whole', value: String(d.disagree) },
+        { label: 'Preferred not to say', value: String(d.skipped) },
       ],
       chart: chartOf(`${factor.label} (0–100)`, h.summaries, [{ factor: factor.factor, label: factor.label }]),
     });

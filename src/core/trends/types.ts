@@ -13,8 +13,14 @@ export interface FactorResult {
   index: Figure;
   /** Disagreement: the standard deviation of people's scores, on the same 0–100 scale; null when n < k. */
   spread: Figure;
-  /** How many chose each point of the scale ("skip" = prefer not to say); null when n < k. */
-  distribution: Record<'1' | '2' | '3' | '4' | '5' | 'skip', number> | null;
+  /**
+   * How many people lean each way, by their score for the factor (agree: 62.5 or
+   * more, i.e. a mean of 3.5; disagree: 37.5 or less), and how many preferred not
+   * to say to all of it; null when n < k. People, not statements: counting each
+   * statement's answers would weigh people by how many they rated, and with the
+   * index give away whoever skipped some.
+   */
+  distribution: { agree: number; neither: number; disagree: number; skipped: number } | null;
 }
 
 export interface RoundSummary {
