@@ -44,6 +44,6 @@ it('four concerns raised under 5 are not shown as a theme of 4 once the threshol
   expect((await say('alex', 'set threshold 3', 'channel')).tone).toBe('success');
   const after = await themes();
   expect(after).not.toMatch(/Perceived power differences: 4/);
-  expect(after).toContain('Themes with fewer than 5 concerns are merged');
+  expect(after).toContain('Themes with fewer than 3 (or the higher threshold in force when they were raised) concerns are merged');
   expect(after).toContain('Some, too few to show without pointing to people');
 });

@@ -200,8 +200,8 @@ describe('themes', () => {
 
   it('counts by category per month or quarter, merging small ones so none points to a person', () => {
     const all = [...Array.from({ length: 5 }, () => c('power', '2026-10')), c('roles', '2026-10'), c('roles', '2026-10'), ...Array.from({ length: 3 }, () => c('communication', '2026-11'))];
-    expect(themeLines(all, 'month', 5)).toEqual(['2026-11: Some, too few to show without pointing to people', '2026-10: Perceived power differences: 5 · A few more, too few to show without pointing to people']);
-    expect(themeLines(all, 'quarter', 3)).toEqual(['2026-Q4: Perceived power differences: 5 · Communication failures: 3 · A few more, too few to show without pointing to people']);
+    expect(themeLines(all, 'month', { threshold: 5 })).toEqual(['2026-11: Some, too few to show without pointing to people', '2026-10: Perceived power differences: 5 · A few more, too few to show without pointing to people']);
+    expect(themeLines(all.map((c) => ({ ...c, threshold: 3 })), 'quarter', { threshold: 3 })).toEqual(['2026-Q4: Perceived power differences: 5 · Communication failures: 3 · A few more, too few to show without pointing to people']);
   });
 
   it('publishes themes to the home channel, and sends the critical friend a monthly digest of waiting conversations', async () => {

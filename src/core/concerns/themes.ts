@@ -15,10 +15,15 @@ import { thresholdFor } from '../promised-threshold.js';
 export type Period = 'month' | 'quarter';
 const periodOf = (month: string, by: Period) => (by === 'month' ? month : `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`);
 
-export function themeLines(concerns: ConcernHead[], by: Period, k: number): string[] {
+/**
+ * One line per period. A period's k is today's threshold, or the highest in force
+ * when any of its concerns was raised: people raised them under that promise.
+ */
+export function themeLines(concerns: ConcernHead[], by: Period, p: Pick<Partnership, 'threshold'>): string[] {
   const periods = [...new Set(concerns.filter((c) => c.status !== 'pending').map((c) => periodOf(c.month, by)))].sort().reverse();
   return periods.map((period) => {
     const inPeriod = concerns.filter((c) => c.status !== 'pending' && periodOf(c.month, by) === period);
+    const k = thresholdFor(p, Math.max(0, ...inPeriod.map((c) => c.threshold)));
     const counts = CONCERN_CATEGORIES.map((cat) => ({ cat, n: inPeriod.filter((c) => c.category === cat).length })).filter((x) => x.n > 0);
     const shown = counts.filter((x) => x.n >= k && x.cat !== 'other');
     const other = inPeriod.length - shown.reduce((a, x) => a + x.n, 0);
@@ -45,11 +50,9 @@ export async function concernsCommand(deps: Deps, ctx: Context, cmd: { sub: 'lis
       buttons: live.slice(0, 10).map((c) => ({ actionId: FRIEND_OPEN, label: `Open ${c.pseudonym}`, value: c.id, opensForm: true })),
     });
   }
-  const concerns = await deps.store.concerns(p.id);
-  // People raised these under the threshold then in force: themes never show a smaller group than any of them was promised.
-  const k = thresholdFor(p, Math.max(0, ...concerns.map((c) => c.threshold)));
-  const lines = themeLines(concerns, cmd.by, k);
+  const lines = themeLines(await deps.store.concerns(p.id), cmd.by, p);
   if (lines.length === 0) return info('No concerns yet, so no themes.');
+  const k = `${p.threshold} (or the higher threshold in force when they were raised)`;
   if (cmd.sub === 'themes') return info(`Concerns by theme, per ${cmd.by}. Themes with fewer than ${k} concerns are merged so that none points to a person.`, { title: 'Themes', items: lines, buttons: [commandButton('Publish to the partnership', `concerns themes publish ${cmd.by}`)] });
   const message = info(`What people have raised with the critical friend, by theme (never by person). Themes with fewer than ${k} concerns are merged or withheld.`, { title: `${p.name}: themes from the critical friend`, items: lines.slice(0, 4), audience: 'conversation' });
   for (const home of p.homes) await deps.messenger.sendToConversation(home.platform, home.conversationId, message).catch(() => undefined);

@@ -31,7 +31,7 @@ export async function trends(deps: Deps, ctx: Context, cmd: Exclude<TrendsComman
   const shown = h.summaries.filter((s) => s.visible);
   if (cmd.name === 'trends by sector') {
     const latest = [...h.data].reverse().find((d) => d.answered >= d.k);
-    if (!latest) return info(`No check-in yet had ${p.threshold} or more answers, so there is nothing to break down.`);
+    if (!latest) return info(`No check-in yet had enough answers (${p.threshold} or more, or the higher threshold it opened with), so there is nothing to break down.`);
     const items = BREAKDOWN_FACTORS.flatMap((f) =>
       breakdowns(h.bank, latest, f, h.orgs).map((b) => `${h.bank.factor(f)?.label ?? f} by ${b.by}: ${b.cells.map((c) => (c.hidden ? `${c.group} —` : `${c.group} ${c.index} (${c.n})`)).join(' · ')}`),
     );
@@ -44,7 +44,7 @@ export async function trends(deps: Deps, ctx: Context, cmd: Exclude<TrendsComman
     const series = indexSeries(h.summaries, factor.factor);
     const last = [...h.summaries].reverse().find((s) => s.factors.some((f) => f.factor === factor.factor && f.index !== null));
     const result = last?.factors.find((f) => f.factor === factor.factor);
-    if (!last || !result) return info(`${factor.label} has not yet had ${p.threshold} or more answers in a round.`);
+    if (!last || !result) return info(`${factor.label} has not yet had enough answers in a round (${p.threshold} or more, or the higher threshold the round opened with).`);
     const d = result.distribution!;
     return info(`${factor.label} ${result.index} in check-in #${last.number} (${result.n} people; disagreement ${result.spread}). ${sparkline(series.slice(-12))}`, {
       title: `${p.name}: ${factor.label}`,
@@ -58,7 +58,7 @@ export async function trends(deps: Deps, ctx: Context, cmd: Exclude<TrendsComman
     });
   }
 
-  if (shown.length === 0) return info(`No check-in yet had ${p.threshold} or more answers, so no results can be shown.`);
+  if (shown.length === 0) return info(`No check-in yet had enough answers (${p.threshold} or more, or the higher threshold it opened with), so no results can be shown.`);
   const latest = h.summaries.at(-1)!;
   const lines = HEADLINE.map((f) => {
     const c = h.changes.find((x) => x.factor === f.factor);

@@ -129,16 +129,18 @@ export const MIGRATIONS: readonly string[] = [
   `
   UPDATE invitations SET doc = doc - 'answered' WHERE doc ? 'answered';
 
-  UPDATE rounds r SET doc = jsonb_set(r.doc, '{threshold}', p.doc -> 'threshold')
+  UPDATE rounds r SET doc = jsonb_set(r.doc, '{threshold}', coalesce(p.doc -> 'threshold', '5'))
     FROM partnerships p
     WHERE p.id = r.partnership_id AND NOT r.doc ? 'threshold';
+  UPDATE rounds SET doc = jsonb_set(doc, '{threshold}', '5') WHERE NOT doc ? 'threshold';
 
-  UPDATE concerns c SET doc = jsonb_set(c.doc, '{threshold}', p.doc -> 'threshold')
+  UPDATE concerns c SET doc = jsonb_set(c.doc, '{threshold}', coalesce(p.doc -> 'threshold', '5'))
     FROM partnerships p
     WHERE p.id = c.partnership_id AND NOT c.doc ? 'threshold';
+  UPDATE concerns SET doc = jsonb_set(doc, '{threshold}', '5') WHERE NOT doc ? 'threshold';
 
   UPDATE protocols x SET doc = jsonb_set(x.doc, '{reviews}', (
-      SELECT coalesce(jsonb_agg(CASE WHEN rv ? 'threshold' THEN rv ELSE rv || jsonb_build_object('threshold', p.doc -> 'threshold') END ORDER BY i), '[]'::jsonb)
+      SELECT coalesce(jsonb_agg(CASE WHEN rv ? 'threshold' THEN rv ELSE rv || jsonb_build_object('threshold', coalesce(p.doc -> 'threshold', '5')) END ORDER BY i), '[]'::jsonb)
       FROM jsonb_array_elements(x.doc -> 'reviews') WITH ORDINALITY AS e(rv, i)
     ))
     FROM partnerships p
