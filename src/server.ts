@@ -51,7 +51,11 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const adapters: MountedAdapter[] = [];
 
   // Before every route: a local-only server answers nothing addressed to another name (DNS rebinding).
-  if (config.localOnly) app.use(loopbackHostsOnly());
+  // Slack's requests are signed, so they may come through a tunnel, which sends its own name.
+  if (config.localOnly) {
+    const local = loopbackHostsOnly();
+    app.use((req, res, next) => (req.path.startsWith('/slack/') && config.slack ? next() : local(req, res, next)));
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', adapters: adapters.map((a) => a.name), store: storeKind });
   });

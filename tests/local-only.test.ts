@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
+import { BOT_TOKEN, SIGNING_SECRET, fixture, sign } from './helpers/slack-requests.js';
+import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 
 /** A raw request with the Host header we choose (fetch will not forge one). */
 function send(base: string, path: string, host: string, body?: unknown): Promise<{ status: number; text: string }> {
@@ -101,3 +103,33 @@ describe('unauthenticated Teams', () => {
     expect(connector.requests).toBe(before);
   });
 });
+
+describe('Slack beside unauthenticated Teams (a local trial through a tunnel)', () => {
+  let t: TestTrellis;
+  let slack: FakeSlack;
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    t = await startTrellis({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, TEAMS_ALLOW_UNAUTHENTICATED: 'true' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await slack?.close();
+  });
+
+  it('takes signed Slack requests under a tunnel\'s name, and still refuses that name everywhere else', async () => {
+    const body = new URLSearchParams({ ...fixture<Record<string, string>>('slash-command'), text: 'help' }).toString();
+    const signed = await new Promise<number>((resolve, reject) => {
+      const { port } = new URL(t.url);
+      const req = request({ host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers: { Host: 'trellis-trial.tunnel.example', 'content-type': 'application/x-www-form-urlencoded', ...sign(body) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(signed).toBe(200);
+    expect((await send(t.url, '/api/messages', 'trellis-trial.tunnel.example', { type: 'message' })).status).toBe(403);
+    expect((await send(t.url, '/healthz', 'trellis-trial.tunnel.example')).status).toBe(403);
+  });
+});
+
