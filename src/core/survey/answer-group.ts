@@ -6,16 +6,22 @@
 import { TrellisError } from '../errors.js';
 import type { AnswerSet, Organisation, Sector } from '../model.js';
 import type { Store } from '../ports.js';
-import { seal, unseal } from '../seal.js';
+import { sealText, unseal } from '../seal.js';
 
 const PURPOSE = 'answer-group';
+/** Empty for someone in no organisation (an independent). */
 interface Group {
-  o: string;
-  s: Sector;
+  o?: string;
+  s?: Sector;
 }
+/** Sealed text grows with what it hides: padded to a whole number of these, every group (none included) seals to one length. */
+const PAD_TO = 128;
 
-export const sealedGroup = (secret: string, org: Pick<Organisation, 'id' | 'sector'> | undefined): Pick<AnswerSet, 'group'> =>
-  org ? { group: seal(secret, PURPOSE, { o: org.id, s: org.sector } satisfies Group) } : {};
+/** Every answer set gets one, even without an organisation: the field's presence or length would otherwise tell them apart. */
+export function sealedGroup(secret: string, org: Pick<Organisation, 'id' | 'sector'> | undefined): Required<Pick<AnswerSet, 'group'>> {
+  const json = JSON.stringify((org ? { o: org.id, s: org.sector } : {}) satisfies Group);
+  return { group: sealText(secret, PURPOSE, json.padEnd(Math.ceil(json.length / PAD_TO) * PAD_TO)) };
+}
 
 // A closed round's sets never change, yet every digest, `trends` and dashboard
 // reads them all again: each is opened once (per secret), up to a bound.
@@ -27,8 +33,8 @@ function openGroup(secret: string, sealed: string): Group {
   if (!cache) opened.set(secret, (cache = new Map()));
   let group = cache.get(sealed);
   if (!group) {
-    group = unseal<Group>(secret, PURPOSE, sealed);
-    if (!group || typeof group.o !== 'string') {
+    group = unseal<Group>(secret, PURPOSE, sealed); // JSON.parse ignores the padding
+    if (!group || typeof group !== 'object') {
       throw new TrellisError('STORE_CORRUPT', "An answer set's organisation cannot be opened: it was sealed under another TRELLIS_SECRET, or altered. Nothing was changed.");
     }
     if (cache.size >= KEEP_OPENED) cache.clear();
@@ -42,7 +48,7 @@ export function openGroups(secret: string, sets: AnswerSet[]): AnswerSet[] {
   return sets.map(({ group, ...set }) => {
     if (group === undefined) return set;
     const g = openGroup(secret, group);
-    return { ...set, organisationId: g.o, sector: g.s };
+    return g.o && g.s ? { ...set, organisationId: g.o, sector: g.s } : set;
   });
 }
 
@@ -50,8 +56,9 @@ export function openGroups(secret: string, sets: AnswerSet[]): AnswerSet[] {
 const UPGRADED = 'upgrade:answer-groups-sealed';
 
 /**
- * The one-time upgrade: seals the organisation and sector of every answer set
- * an earlier version stored in the clear, keeping its answers and its key.
+ * The one-time upgrade: gives every answer set an earlier version stored its
+ * sealed group, taking the organisation and sector out of the clear and
+ * keeping its answers and its key.
  * Runs before serving, under the store's lock, so no answer changes meanwhile.
  */
 export async function sealPlainAnswerGroups(store: Store, secret: string, now: Date): Promise<number> {
@@ -61,8 +68,9 @@ export async function sealPlainAnswerGroups(store: Store, secret: string, now: D
     const ids = [...(await store.rounds(p.id)).map((r) => r.id), ...(await store.protocols(p.id)).flatMap((x) => x.reviews.map((r) => r.id))];
     for (const id of ids) {
       for (const { organisationId, sector, ...set } of await store.answerSets(id)) {
-        if (organisationId === undefined || sector === undefined) continue; // none (or half of one: kept as it is)
-        await store.saveAnswerSet({ ...set, ...sealedGroup(secret, { id: organisationId, sector }) });
+        if (set.group !== undefined) continue;
+        if ((organisationId === undefined) !== (sector === undefined)) continue; // half a group: kept as it is, never guessed
+        await store.saveAnswerSet({ ...set, ...sealedGroup(secret, organisationId && sector ? { id: organisationId, sector } : undefined) });
         sealed++;
       }
     }
