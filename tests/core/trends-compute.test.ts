@@ -21,7 +21,7 @@ function roundOf(number: number, trust: (ScaleValue | null)[], commitment: Scale
   return { round, invited, answered: answers.length, answers, k: 5 };
 }
 
-const settings = { threshold: 5, notablePoints: 10 };
+const settings = { notablePoints: 10 };
 const run = (rounds: RoundData[]) => {
   const summaries = rounds.map((r) => summarise(bank, r));
   return { summaries, changes: changes(bank, rounds, summaries, settings) };

@@ -16,7 +16,6 @@ export interface RoundData {
 }
 
 export interface TrendSettings {
-  threshold: number;
   notablePoints: number;
 }
 

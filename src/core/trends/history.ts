@@ -25,7 +25,7 @@ export async function loadHistory(deps: Deps, p: Partnership): Promise<History> 
     data.push({ round, ...(await turnout(deps, round)), answers: openGroups(deps.secret, await deps.store.answerSets(round.id)), k: thresholdFor(p, round.threshold) });
   }
   const summaries = data.map((d) => summarise(bank, d));
-  const settings = { threshold: p.threshold, notablePoints: (p.alerts ?? DEFAULT_ALERTS).notablePoints };
+  const settings = { notablePoints: (p.alerts ?? DEFAULT_ALERTS).notablePoints };
   return { bank, orgs: await deps.store.organisations(p.id), data, summaries, changes: changes(bank, data, summaries, settings) };
 }
 
