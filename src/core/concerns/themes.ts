@@ -10,6 +10,7 @@ import { localToday } from '../protocols/dates.js';
 import { localToUtc } from '../survey/schedule.js';
 import { CATEGORY_LABELS, FRIEND_OPEN } from './concern-forms.js';
 import { loadConcerns } from './concern-seal.js';
+import { friendsOf } from './concerns.js';
 import { thresholdFor } from '../promised-threshold.js';
 
 export type Period = 'month' | 'quarter';
@@ -68,7 +69,7 @@ export async function friendDigest(deps: Deps, p: Partnership): Promise<void> {
   if (now.getTime() < sendAt || sendAt < Date.parse(p.createdAt) || (await deps.store.reminderSent(key))) return;
   await deps.store.saveSentReminder({ key, sentAt: now.toISOString(), late: false });
   const waiting = (await loadConcerns(deps, p.id)).filter((c) => c.status !== 'closed' && c.status !== 'pending' && c.messages.at(-1)?.from === 'reporter');
-  for (const f of (await deps.store.members(p.id)).filter((m) => m.role === 'critical-friend')) {
+  for (const f of await friendsOf(deps, p.id)) {
     const theirs = waiting.filter((c) => c.friendIds.includes(f.id));
     if (theirs.length === 0) continue;
     const message = info(`${theirs.length} conversation${theirs.length === 1 ? ' is' : 's are'} waiting for your reply:`, {
