@@ -221,8 +221,8 @@ describe('Slack check-ins', () => {
 
     const sets = await storedSets();
     expect(sets).toHaveLength(1);
-    // Alex is independent (no organisation): the set holds the round, a keyed hash, values and comment only.
-    expect(sets[0]).toEqual({ roundId: round.id, key: expect.stringMatching(/^[0-9a-f]{64}$/), values: Object.fromEntries(itemIds().map((id) => [id, 4])), comment: ALEX_COMMENT });
+    // Alex is independent (no organisation): the set holds the round, a keyed hash, values, comment and a sealed group (empty, but like anyone's).
+    expect(sets[0]).toEqual({ roundId: round.id, key: expect.stringMatching(/^[0-9a-f]{64}$/), group: expect.any(String), values: Object.fromEntries(itemIds().map((id) => [id, 4])), comment: ALEX_COMMENT });
     expect((await run(ALEX, CHANNEL, 'survey status')).text).toContain('1 of 4 answered');
   });
 
