@@ -100,6 +100,27 @@ describe('npm start with a Slack that cannot be reached', () => {
   });
 });
 
+describe('npm start in Socket Mode with a Slack that cannot be reached', () => {
+  it('keeps running, degraded on both the Web API and the socket, and stops cleanly', async () => {
+    const { dir, env } = await slackEnv(`http://127.0.0.1:${await freePort()}/api/`);
+    const app = startProcess({ ...env, SLACK_APP_TOKEN: 'xapp-1-A0-1-socketsecretvalue' });
+    try {
+      const port = Number(env.PORT);
+      const degraded = await waitFor(async () => ((await health(port))?.problems?.length ?? 0) >= 2 && health(port), 20_000);
+      expect(degraded.status).toBe('degraded');
+      expect(degraded.problems!.map((p) => p.reason)).toEqual([expect.stringContaining('Slack cannot be reached'), expect.stringContaining('Slack Socket Mode is not connected')]);
+      await waitFor(() => app.output().split('Slack Socket Mode is not connected').length > 4, 20_000);
+      expect(app.child.exitCode).toBeNull();
+      expect(app.output()).not.toMatch(STACK_FRAME);
+      expect(app.output()).not.toContain('socketsecretvalue');
+    } finally {
+      app.child.kill('SIGTERM');
+    }
+    expect(await app.exited).toBe(0);
+    expect(existsSync(join(dir, 'trellis.json.lock'))).toBe(false);
+  });
+});
+
 describe('unhandled rejections', () => {
   const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.ts') ? [join(d, e.name)] : []));
 

@@ -8,18 +8,19 @@ export interface Problem {
   reason: string;
 }
 
+/** `topic` tells apart an adapter's separate connections (Slack's Web API and its Socket Mode link). */
 export class PlatformHealth {
-  private readonly open = new Map<Problem['adapter'], string>();
+  private readonly open = new Map<string, Problem>();
 
-  report(adapter: Problem['adapter'], reason: string): void {
-    this.open.set(adapter, reason);
+  report(adapter: Problem['adapter'], reason: string, topic = 'api'): void {
+    this.open.set(`${adapter}:${topic}`, { adapter, reason });
   }
 
-  clear(adapter: Problem['adapter']): void {
-    this.open.delete(adapter);
+  clear(adapter: Problem['adapter'], topic = 'api'): void {
+    this.open.delete(`${adapter}:${topic}`);
   }
 
   problems(): Problem[] {
-    return [...this.open].map(([adapter, reason]) => ({ adapter, reason }));
+    return [...this.open.values()];
   }
 }

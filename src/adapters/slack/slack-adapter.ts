@@ -9,6 +9,7 @@ import { HomeRefresher, publishHome } from './app-home.js';
 import { boltLogger } from './bolt-logger.js';
 import { rejectStaleRequests } from './fresh-requests.js';
 import { SlackConnection } from './slack-connection.js';
+import { socketLink, type SocketLink } from './socket-mode.js';
 import { registerListeners } from './slack-listeners.js';
 import { slackMessenger } from './slack-messenger.js';
 
@@ -28,8 +29,10 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
   const common = { authorize, clientOptions, logger };
 
   let bolt: App;
+  let socket: SocketLink | undefined;
   if (config.appToken) {
-    bolt = new App({ ...common, appToken: config.appToken, socketMode: true, signingSecret: config.signingSecret });
+    socket = socketLink({ appToken: config.appToken, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}), logger, log: deps.log, health: deps.health, retry: deps.retry });
+    bolt = new App({ ...common, receiver: socket.receiver });
   } else {
     const router = express.Router();
     router.post(SLACK_EVENTS_PATH, rejectStaleRequests, takeTurns());
@@ -47,11 +50,11 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
   return {
     name: 'slack',
     verify: () => connection.verify(),
-    ...(config.appToken ? { start: async () => void (await bolt.start()) } : {}),
+    ...(socket ? { start: async () => socket.start() } : {}),
     stop: async () => {
       await connection.stop();
       await homes.stop();
-      if (config.appToken) await bolt.stop();
+      await socket?.stop();
     },
     idle: () => homes.idle(),
   };
