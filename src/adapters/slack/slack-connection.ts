@@ -93,7 +93,7 @@ export class SlackConnection {
   }
 
   private report(reason: string): void {
-    const text = `Slack cannot be reached (${reason}). Trellis keeps serving everything else and tries again with backoff; messages wait in the outbox until Slack answers.`;
+    const text = `Slack cannot be reached (${reason}). Trellis keeps serving everything else and tries again with backoff.`;
     this.health.report('slack', text);
     this.log.warn(text);
   }
