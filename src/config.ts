@@ -40,6 +40,8 @@ export interface Config {
   /** Concerns reach the critical friend after a random delay up to this; 0 turns it off. */
   concernDelayMaxSeconds: number;
   concernsPerDay: number;
+  /** The longest wait between attempts to reach Slack (or another platform) that does not answer. */
+  platformRetryMaxMs: number;
   slack?: SlackConfig;
   teams?: TeamsConfig;
   playground: boolean;
@@ -64,6 +66,7 @@ const schema = z.object({
   PUBLIC_URL: opt(z.string().url('must be a URL such as https://trellis.example.org')),
   TRELLIS_CONCERN_DELAY_MAX_SECONDS: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number of seconds' }).int('must be a whole number of seconds').min(0, 'must be 0 (off) or more').max(86_400, 'must be at most 86400 (a day)').default(600)),
   TRELLIS_CONCERNS_PER_DAY: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(3)),
+  TRELLIS_PLATFORM_RETRY_MAX_SECONDS: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number of seconds' }).min(0.05, 'must be at least 0.05').max(3600, 'must be at most 3600 (an hour)').default(60)),
   SLACK_BOT_TOKEN: opt(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb- (Slack app → OAuth & Permissions)')),
   SLACK_SIGNING_SECRET: opt(z.string()),
   SLACK_APP_TOKEN: opt(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp- (Slack app → Basic Information)')),
@@ -128,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     concernDelayMaxSeconds: e.TRELLIS_CONCERN_DELAY_MAX_SECONDS,
     concernsPerDay: e.TRELLIS_CONCERNS_PER_DAY,
+    platformRetryMaxMs: Math.round(e.TRELLIS_PLATFORM_RETRY_MAX_SECONDS * 1000),
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/$/, '') } : {}),
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),

@@ -1,11 +1,15 @@
-// `npm start`: read configuration, open the store, serve.
+// `npm start`: read configuration, open the store, serve. Every way out —
+// a signal, a refused start, a fatal error — closes the store, which releases
+// the data file's lock (and file-lock.ts releases it at exit should anything
+// slip past). No handler here swallows an unhandled rejection: that stays a crash.
 import { loadConfig } from './config.js';
 import { systemClock } from './core/ports.js';
 import { TrellisError } from './core/errors.js';
 import { createLogger } from './log.js';
+import { reportError } from './report-error.js';
 import { resolveSecret } from './secret.js';
 import { openStore } from './store/open-store.js';
-import { startServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
 
 /** A database password must not reach the logs either. */
 const passwordIn = (url: string | undefined) => (url ? decodeURIComponent(new URL(url).password) || undefined : undefined);
@@ -17,19 +21,40 @@ async function main() {
     secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken, config.slack?.appToken, config.teams?.appPassword, passwordIn(config.databaseUrl)],
   });
   const secret = resolveSecret(config, log);
-  const { store, kind } = await openStore(config, secret);
+  const { store, kind } = await openStore(config, secret, log);
   if (config.teams && !config.teams.authenticated) {
     log.warn('!!! TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts unauthenticated requests from anyone on this machine (Trellis listens on 127.0.0.1 only). Use this only for local testing. !!!');
   }
-  const running = await startServer({ config, store, storeKind: kind, clock: systemClock, log, secret });
+  let running: RunningServer;
+  try {
+    running = await startServer({ config, store, storeKind: kind, clock: systemClock, log, secret });
+  } catch (err) {
+    await store.close().catch((e: unknown) => reportError(log, 'closing the store', e));
+    throw err;
+  }
   if (config.playground) log.info(`Playground: open ${running.url}/ in a browser (no Slack or Teams settings found).`);
-  const stop = async () => {
-    await running.close();
-    await store.close();
-    process.exit(0);
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('Stopping', { signal });
+    try {
+      await running.close();
+    } finally {
+      await store.close();
+    }
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () =>
+      stop(signal).then(
+        () => process.exit(0),
+        (err: unknown) => {
+          reportError(log, 'stopping', err);
+          process.exit(1);
+        },
+      ),
+    );
+  }
 }
 
 main().catch((err: unknown) => {

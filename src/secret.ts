@@ -29,6 +29,6 @@ export function resolveSecret(config: Config, log: Logger): string {
   const file = secretFileFor(config.dataFile);
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  log.warn(`Generated TRELLIS_SECRET for the playground and kept it in ${file}. Back it up with the data file; set TRELLIS_SECRET before connecting Slack or Teams.`);
+  log.warn(`Generated TRELLIS_SECRET for the playground and kept it in ${file}. Back it up with the data file. To connect Slack or Teams to this data later, carry it over: set TRELLIS_SECRET to this file's contents (a new secret could not read the data).`);
   return secret;
 }

@@ -8,6 +8,7 @@ import { createTrellis } from './core/trellis.js';
 import type { Logger } from './log.js';
 import type { MountedAdapter } from './adapters/adapter.js';
 import { MessengerHub } from './adapters/messenger-hub.js';
+import { PlatformHealth } from './adapters/platform-health.js';
 import { startScheduler } from './scheduler.js';
 import type { StoreKind } from './store/open-store.js';
 import { Dispatcher } from './delivery/dispatcher.js';
@@ -47,7 +48,8 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const dispatcher = new Dispatcher({ store, hub: messengers, secret, log });
   let url = `http://localhost:${config.port}`;
   const trellis = createTrellis({ store, clock, secret, messenger: new OutboxMessenger(store, messengers, secret, dispatcher.wake), publicUrl: () => config.publicUrl ?? url, concernDelayMaxSeconds: config.concernDelayMaxSeconds, concernsPerDay: config.concernsPerDay });
-  const deps = { app, trellis, store, clock, log, messengers };
+  const health = new PlatformHealth();
+  const deps = { app, trellis, store, clock, log, messengers, health, retry: { maxMs: config.platformRetryMaxMs } };
   const adapters: MountedAdapter[] = [];
 
   // Before every route: a local-only server answers nothing addressed to another name (DNS rebinding).
@@ -56,21 +58,30 @@ export async function startServer({ config, store, storeKind, clock, log, secret
     const local = loopbackHostsOnly();
     app.use((req, res, next) => (req.path.startsWith('/slack/') && config.slack ? next() : local(req, res, next)));
   }
+  // `problems` only when degraded: a healthy answer keeps the shape it always had.
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', adapters: adapters.map((a) => a.name), store: storeKind });
+    const problems = health.problems();
+    res.json({ status: problems.length ? 'degraded' : 'ok', adapters: adapters.map((a) => a.name), store: storeKind, ...(problems.length ? { problems } : {}) });
   });
   mountDashboard(app, trellis, log);
   // Loaded only when configured: a Slack-only install never loads the Bot Framework, nor a Teams-only one Bolt.
   if (config.slack) adapters.push((await import('./adapters/slack/slack-adapter.js')).mountSlack(deps, config.slack));
   if (config.teams) adapters.push((await import('./adapters/teams/teams-adapter.js')).mountTeams(deps, config.teams));
   if (config.playground) adapters.push((await import('./adapters/playground/playground-adapter.js')).mountPlayground(deps));
-
   const server = createHttpServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    if (config.localOnly) server.listen(port, LOOPBACK_ADDRESS, resolve);
-    else server.listen(port, resolve);
-  });
+  try {
+    // Before listening: a refused token stops start-up here, before Trellis says it is listening.
+    for (const a of adapters) await a.verify?.();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      if (config.localOnly) server.listen(port, LOOPBACK_ADDRESS, resolve);
+      else server.listen(port, resolve);
+    });
+  } catch (err) {
+    // Whatever the adapters began (retries, refreshers) must not keep a refused start alive.
+    for (const a of adapters) await a.stop?.();
+    throw err;
+  }
   for (const a of adapters) await a.start?.();
   dispatcher.start();
   const scheduler = schedule ? startScheduler(() => trellis.tick(), { log, store, expression: config.tickCron }) : undefined;

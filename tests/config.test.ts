@@ -14,7 +14,8 @@ const error = (env: Record<string, string>) => {
 
 describe('loadConfig', () => {
   it('defaults to the playground on port 3000 with data/trellis.json', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, dataFile: 'data/trellis.json', tickCron: '* * * * *', logLevel: 'info', concernDelayMaxSeconds: 600, concernsPerDay: 3, playground: true, localOnly: true });
+    expect(loadConfig({})).toEqual({ port: 3000, dataFile: 'data/trellis.json', tickCron: '* * * * *', logLevel: 'info', concernDelayMaxSeconds: 600, concernsPerDay: 3, platformRetryMaxMs: 60_000, playground: true, localOnly: true });
+    expect(loadConfig({ TRELLIS_PLATFORM_RETRY_MAX_SECONDS: '0.2' }).platformRetryMaxMs).toBe(200);
   });
 
   it('reads PostgreSQL, the tick schedule and the Slack posting pace', () => {
@@ -68,6 +69,8 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL must be a URL'],
     [{ TRELLIS_CONCERN_DELAY_MAX_SECONDS: '-5' }, 'TRELLIS_CONCERN_DELAY_MAX_SECONDS must be 0 (off) or more'],
     [{ TRELLIS_CONCERNS_PER_DAY: '0' }, 'TRELLIS_CONCERNS_PER_DAY must be at least 1'],
+    [{ TRELLIS_PLATFORM_RETRY_MAX_SECONDS: 'soon' }, 'TRELLIS_PLATFORM_RETRY_MAX_SECONDS must be a number of seconds'],
+    [{ TRELLIS_PLATFORM_RETRY_MAX_SECONDS: '0' }, 'TRELLIS_PLATFORM_RETRY_MAX_SECONDS must be at least 0.05'],
     [{ DATABASE_URL: 'mysql://db/trellis', TRELLIS_SECRET: SECRET }, 'DATABASE_URL must be a PostgreSQL URL'],
     [{ DATABASE_URL: 'db.example.org:5432/trellis', TRELLIS_SECRET: SECRET }, 'DATABASE_URL must be a PostgreSQL URL'],
     [{ DATABASE_URL: 'postgres://db/trellis' }, 'TRELLIS_SECRET is missing: with DATABASE_URL every instance must share one secret'],

@@ -3,7 +3,9 @@ import type { Express } from 'express';
 import type { Trellis } from '../core/trellis.js';
 import type { Store, Clock } from '../core/ports.js';
 import type { Logger } from '../log.js';
+import type { Backoff } from './backoff.js';
 import type { MessengerHub } from './messenger-hub.js';
+import type { PlatformHealth } from './platform-health.js';
 
 export interface AdapterDeps {
   app: Express;
@@ -14,10 +16,20 @@ export interface AdapterDeps {
   log: Logger;
   /** Each adapter registers how to message its users privately. */
   messengers: MessengerHub;
+  /** Where an adapter says its platform cannot be reached (or refuses it): /healthz reports it. */
+  health: PlatformHealth;
+  /** How long to wait at most between attempts to reach a platform that does not answer. */
+  retry: Backoff;
 }
 
 export interface MountedAdapter {
   name: 'slack' | 'teams' | 'playground';
+  /**
+   * Before Trellis serves: checks the credentials with the platform. Throws a
+   * TrellisError (start-up stops) only when the platform refuses them; a
+   * platform that cannot be reached is reported on /healthz and retried.
+   */
+  verify?(): Promise<void>;
   /** Socket Mode and similar connections start after the HTTP server listens. */
   start?(): Promise<void>;
   stop?(): Promise<void>;

@@ -1,6 +1,6 @@
 // A lowdb adapter that survives power loss: lowdb's own writer renames a temp
 // file but never fsyncs, so a crash can leave an empty or stale file.
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { TrellisError } from '../core/errors.js';
@@ -41,9 +41,31 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 }
 
+/** Where `writeDurably` writes before the rename: hidden, beside the file, named for the writing process. */
+const tempFor = (file: string, pid: number | string) => join(dirname(file), `.${basename(file)}.${pid}.tmp`);
+
+/**
+ * Removes the temporary files a rewrite of any of `files` left when its process
+ * was killed (the file itself was untouched: the rename never came). Call only
+ * while holding the files' lock, so no live rewrite is among them. Matches
+ * exactly `.NAME.PID.tmp`: never a data file, a journal or anything moved aside.
+ */
+export async function removeLeftoverTemps(files: string[]): Promise<string[]> {
+  const removed: string[] = [];
+  for (const file of files) {
+    const prefix = `.${basename(file)}.`;
+    for (const name of await readdir(dirname(file)).catch(() => [] as string[])) {
+      if (!(name.startsWith(prefix) && name.endsWith('.tmp') && /^\d+$/.test(name.slice(prefix.length, -'.tmp'.length)))) continue;
+      await rm(join(dirname(file), name), { force: true });
+      removed.push(join(dirname(file), name));
+    }
+  }
+  return removed;
+}
+
 /** Replaces `file` with `text` so that a crash leaves the old file or the new one, never a torn one. */
 export async function writeDurably(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const tmp = tempFor(file, process.pid);
   const handle = await open(tmp, 'w', 0o600);
   try {
     await handle.writeFile(text, 'utf8');

@@ -184,3 +184,21 @@ export class Journal {
     );
   }
 }
+
+/**
+ * Whether the journal at `file` was begun under `secret` (its first line's check opens under it);
+ * undefined when there is no journal or no readable first line. Reads only; changes nothing.
+ */
+export async function journalSealedUnder(file: string, secret: string): Promise<boolean | undefined> {
+  const first = await readFile(file, 'utf8').then(
+    (text) => text.split('\n', 1)[0],
+    () => undefined,
+  );
+  try {
+    const { journal: id, base, check } = JSON.parse(first ?? '') as { journal?: unknown; base?: unknown; check?: unknown };
+    if (typeof id !== 'string' || typeof base !== 'number' || typeof check !== 'string') return undefined;
+    return unseal(secret, SEAL, check) === `${id}:${base}`;
+  } catch {
+    return undefined;
+  }
+}

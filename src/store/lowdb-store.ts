@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
 import { TrellisError } from '../core/errors.js';
-import { DurableJsonFile } from './durable-json-file.js';
+import { DurableJsonFile, removeLeftoverTemps } from './durable-json-file.js';
 import { lockFile } from './file-lock.js';
 import { Journal, type JournalMark } from './journal.js';
 import { emptyState, MIGRATIONS, stateSchema, STATE_VERSION, type State } from './state.js';
@@ -30,10 +30,12 @@ export const journalFileFor = (file: string) => `${file}.journal`;
 type DataFile = State & { journal?: JournalMark };
 const markSchema = z.object({ id: z.string().min(1), seq: z.number().int().min(0) }).strict();
 
-export async function openLowdbStore(file: string, secret: string, compaction = COMPACTION): Promise<LowdbStore> {
+/** `notice`: what start-up tidied away (a stale lock, a killed rewrite's temporary file), for the operator. */
+export async function openLowdbStore(file: string, secret: string, compaction = COMPACTION, notice: (message: string) => void = () => undefined): Promise<LowdbStore> {
   await mkdir(dirname(file), { recursive: true });
-  const unlock = lockFile(file);
+  const unlock = lockFile(file, notice);
   try {
+    for (const temp of await removeLeftoverTemps([file, journalFileFor(file)])) notice(`Removed ${temp}, left by a rewrite that was cut short (the file it was replacing is as it was).`);
     // Built by hand: lowdb's JSONFilePreset silently keeps data in memory when NODE_ENV=test.
     const adapter = new DurableJsonFile<DataFile>(file);
     const db = new Low<unknown>(adapter as DurableJsonFile<unknown>, null);

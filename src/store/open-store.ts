@@ -4,10 +4,17 @@ import type { Config } from '../config.js';
 import type { Store } from '../core/ports.js';
 import { openLowdbStore } from './lowdb-store.js';
 import { openPgStore } from './pg/pg-store.js';
+import type { Logger } from '../log.js';
+import { secretLeftBehind } from './secret-carry-over.js';
 
 export type StoreKind = 'lowdb' | 'memory' | 'postgres';
 
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>, secret: string): Promise<{ store: Store; kind: StoreKind }> {
+/** `log` hears what opening the file tidied away (a stale lock, a killed rewrite's temporary file). */
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>, secret: string, log?: Pick<Logger, 'warn'>): Promise<{ store: Store; kind: StoreKind }> {
   if (config.databaseUrl) return { store: await openPgStore(config.databaseUrl), kind: 'postgres' };
-  return { store: await openLowdbStore(config.dataFile, secret), kind: 'lowdb' };
+  try {
+    return { store: await openLowdbStore(config.dataFile, secret, undefined, (m) => log?.warn(m)), kind: 'lowdb' };
+  } catch (err) {
+    throw (await secretLeftBehind(config.dataFile, secret)) ?? err;
+  }
 }

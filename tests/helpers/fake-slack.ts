@@ -44,6 +44,8 @@ export interface FakeSlackOptions {
   limits?: FakeSlackLimits;
   /** The Retry-After of a 429; by default the whole seconds until the window has room again. */
   retryAfterSeconds?: number;
+  /** Listen on this port (a Slack that comes back where Trellis was already looking); any free one by default. */
+  port?: number;
 }
 
 export interface SlackUpload {
@@ -312,7 +314,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     };
   }
 
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(options.port ?? 0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const fake: FakeSlack = {
     apiUrl: `${base}/api/`,

@@ -77,7 +77,7 @@ describe('lowdb data file', () => {
   it('refuses a second process on the same file, and takes over a lock left by a dead one', async () => {
     const file = await tempFile();
     await writeFile(`${file}.lock`, String(process.ppid)); // a live process that is not us
-    await expect(openLowdbStore(file, TEST_SECRET)).rejects.toThrow(/in use by another Trellis process \(pid \d+\)/);
+    await expect(openLowdbStore(file, TEST_SECRET)).rejects.toThrow(/in use by another Trellis process \(pid \d+, which holds /);
     await writeFile(`${file}.lock`, '999999999'); // no such process
     const store = await openLowdbStore(file, TEST_SECRET);
     await store.close();

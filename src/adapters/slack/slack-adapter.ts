@@ -8,6 +8,8 @@ import { takeTurns } from '../take-turns.js';
 import { HomeRefresher, publishHome } from './app-home.js';
 import { boltLogger } from './bolt-logger.js';
 import { rejectStaleRequests } from './fresh-requests.js';
+import { SlackConnection } from './slack-connection.js';
+import { socketLink, type SocketLink } from './socket-mode.js';
 import { registerListeners } from './slack-listeners.js';
 import { slackMessenger } from './slack-messenger.js';
 
@@ -20,11 +22,17 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
     // Someone is waiting on every call we make: fail in seconds, not Bolt's default half hour.
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
   };
-  const common = { token: config.botToken, clientOptions, logger };
+  // Checked by us, not by Bolt (see slack-connection.ts): `authorize` instead of `token` keeps Bolt from calling auth.test itself.
+  const probeClient = new webApi.WebClient(config.botToken, { ...clientOptions, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 });
+  const connection = new SlackConnection(probeClient, deps.health, deps.log, deps.retry);
+  const authorize = async () => ({ botToken: config.botToken, ...(await connection.bot()) });
+  const common = { authorize, clientOptions, logger };
 
   let bolt: App;
+  let socket: SocketLink | undefined;
   if (config.appToken) {
-    bolt = new App({ ...common, appToken: config.appToken, socketMode: true, signingSecret: config.signingSecret });
+    socket = socketLink({ appToken: config.appToken, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}), logger, log: deps.log, health: deps.health, retry: deps.retry });
+    bolt = new App({ ...common, receiver: socket.receiver });
   } else {
     const router = express.Router();
     router.post(SLACK_EVENTS_PATH, rejectStaleRequests, takeTurns());
@@ -36,14 +44,17 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
   const homeClient = new webApi.WebClient(config.botToken, { ...clientOptions, logger, rejectRateLimitedCalls: true, timeout: 10_000 });
   const homes = new HomeRefresher((userId) => publishHome(deps.trellis, homeClient, userId), deps.log);
   registerListeners(bolt, deps, homes);
-  deps.messengers.register('slack', slackMessenger(bolt.client, deps.log, { postsPerSecond: config.postsPerSecond }));
+  // Bolt's own client has no token (Bolt gets it from `authorize` per request): the messenger is given it.
+  deps.messengers.register('slack', slackMessenger(new webApi.WebClient(config.botToken, clientOptions), deps.log, { postsPerSecond: config.postsPerSecond }));
 
   return {
     name: 'slack',
-    ...(config.appToken ? { start: async () => void (await bolt.start()) } : {}),
+    verify: () => connection.verify(),
+    ...(socket ? { start: async () => socket.start() } : {}),
     stop: async () => {
+      await connection.stop();
       await homes.stop();
-      if (config.appToken) await bolt.stop();
+      await socket?.stop();
     },
     idle: () => homes.idle(),
   };
