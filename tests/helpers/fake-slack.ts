@@ -51,6 +51,7 @@ export interface SlackUpload {
   filename: string;
   /** The length announced to files.getUploadURLExternal. */
   length: number;
+  /** The screen-reader text, as sent under Slack's documented name `alt_txt`. */
   altText?: string;
   bytes?: Buffer;
   channel?: string;
@@ -287,7 +288,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       // files.uploadV2, step 1: where to send the bytes.
       case 'files.getUploadURLExternal': {
         const fileId = `F${String(++seq).padStart(6, '0')}`;
-        uploads.push({ fileId, filename: String(body.filename ?? ''), length: Number(body.length), ...(typeof body.alt_text === 'string' ? { altText: body.alt_text } : {}) });
+        // Slack documents the screen-reader text as `alt_txt` (at most 1000 characters); any other name is ignored, as Slack ignores unknown arguments.
+        // https://docs.slack.dev/reference/methods/files.getUploadURLExternal
+        if (typeof body.alt_txt === 'string' && body.alt_txt.length > 1000) return { ok: false, error: 'alt_txt_too_large' };
+        uploads.push({ fileId, filename: String(body.filename ?? ''), length: Number(body.length), ...(typeof body.alt_txt === 'string' ? { altText: body.alt_txt } : {}) });
         return { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId };
       }
       // files.uploadV2, step 3: share the uploaded files into a conversation (or a thread of it).
