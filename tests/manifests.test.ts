@@ -91,12 +91,14 @@ describe('Teams app manifest', () => {
     const lists = ((manifest.bots as Json[])[0]!.commandLists ?? []) as { scopes: string[]; commands: { title: string; description?: string }[] }[];
     const commands = lists.flatMap((l) => l.commands);
 
-    it('cover every bot scope, at most 10 commands each (the limit before v1.25), titles unique per list', () => {
+    // At most 12 commands a list: the v1.30 schema's bots.commandLists.commands maxItems
+    // (https://learn.microsoft.com/microsoft-365/extensibility/schema/root-bots-command-lists).
+    it('cover every bot scope, at most 12 commands each, titles unique per list', () => {
       const scopes = (manifest.bots as Json[])[0]!.scopes as string[];
       for (const scope of scopes) expect(lists.some((l) => l.scopes.includes(scope)), `no command list for ${scope}`).toBe(true);
       for (const l of lists) {
         expect(l.commands.length).toBeGreaterThan(0);
-        expect(l.commands.length).toBeLessThanOrEqual(10);
+        expect(l.commands.length).toBeLessThanOrEqual(12);
         expect(new Set(l.commands.map((c) => c.title)).size).toBe(l.commands.length);
       }
     });
@@ -106,6 +108,11 @@ describe('Teams app manifest', () => {
         expect(c.title.length, c.title).toBeLessThanOrEqual(32);
         expect(c.description?.length ?? 0, c.title).toBeLessThanOrEqual(128);
       }
+    });
+
+    it('offer every command of the grammar in some scope', () => {
+      const offered = new Set(commands.map((c) => c.title.split(' ')[0]!));
+      expect([...offered].sort()).toEqual([...GRAMMAR_VERBS].sort());
     });
 
     it('only offer commands of the grammar', () => {
@@ -234,6 +241,12 @@ describe('Slack app manifest', () => {
     expect(trellis!.usage_hint?.length ?? 0).toBeLessThanOrEqual(1000);
     // Mentions arrive as <@U123|name>, the form `role <member> ...` understands.
     expect(trellis!.should_escape).toBe(true);
+  });
+
+  it('has a usage hint that names every command of the grammar, and nothing else', () => {
+    // "org add|list" offers org add and org list: the first word of each alternative is the command.
+    const hinted = new Set(trellis!.usage_hint!.split(' | ').map((part) => part.trim().split(' ')[0]!));
+    expect([...hinted].sort()).toEqual([...GRAMMAR_VERBS].sort());
   });
 
   it('sends events and interactivity to the same URL', () => {
