@@ -13,6 +13,7 @@ import type { StoreKind } from './store/open-store.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { OutboxMessenger } from './delivery/outbox-messenger.js';
 import { mountDashboard } from './web/dashboard-routes.js';
+import { mountLegalPages } from './web/legal-pages.js';
 import { sealPlainConcerns } from './core/concerns/concern-seal.js';
 import { LOOPBACK_ADDRESS, loopbackHostsOnly } from './web/local-only.js';
 
@@ -56,6 +57,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
     res.json({ status: 'ok', adapters: adapters.map((a) => a.name), store: storeKind });
   });
   mountDashboard(app, trellis, log);
+  mountLegalPages(app);
   // Loaded only when configured: a Slack-only install never loads the Bot Framework, nor a Teams-only one Bolt.
   if (config.slack) adapters.push((await import('./adapters/slack/slack-adapter.js')).mountSlack(deps, config.slack));
   if (config.teams) adapters.push((await import('./adapters/teams/teams-adapter.js')).mountTeams(deps, config.teams));
