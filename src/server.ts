@@ -15,6 +15,7 @@ import { Dispatcher } from './delivery/dispatcher.js';
 import { OutboxMessenger } from './delivery/outbox-messenger.js';
 import { mountDashboard } from './web/dashboard-routes.js';
 import { sealWhatEarlierVersionsLeftPlain } from './core/upgrades.js';
+import { mountLegalPages } from './web/legal-pages.js';
 import { LOOPBACK_ADDRESS, loopbackHostsOnly } from './web/local-only.js';
 
 export interface ServerDeps {
@@ -64,6 +65,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
     res.json({ status: problems.length ? 'degraded' : 'ok', adapters: adapters.map((a) => a.name), store: storeKind, ...(problems.length ? { problems } : {}) });
   });
   mountDashboard(app, trellis, log);
+  mountLegalPages(app);
   // Loaded only when configured: a Slack-only install never loads the Bot Framework, nor a Teams-only one Bolt.
   if (config.slack) adapters.push((await import('./adapters/slack/slack-adapter.js')).mountSlack(deps, config.slack));
   if (config.teams) adapters.push((await import('./adapters/teams/teams-adapter.js')).mountTeams(deps, config.teams));

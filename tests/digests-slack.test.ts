@@ -155,7 +155,10 @@ describe('Slack digests, alerts and charts', () => {
     expect(upload).toMatchObject({ filename: 'trends.png', title: 'Trust and commitment (0–100)', channel: 'C0RIVER' });
     expect(upload.bytes!.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(upload.bytes!.length).toBe(upload.length);
+    // The screen-reader text under Slack's documented name, `alt_txt` (the fake records nothing else).
     expect(upload.altText).toContain('Trust: #1 87.5');
+    const asked = slack.calls.find((c) => c.method === 'files.getUploadURLExternal' && c.result?.file_id === upload.fileId)!;
+    expect(Object.keys(asked.body)).not.toContain('alt_text');
     // A first reading alerts nobody.
     expect(dmsSince(mark)).toHaveLength(0);
   });

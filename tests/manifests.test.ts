@@ -1,7 +1,7 @@
 // The app manifests under manifests/: the Teams manifest against Microsoft's
 // official JSON schema (shipped offline in @microsoft/app-manifest), the Teams
 // icons by their real pixels, and the Slack manifest's wiring and limits.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,12 +91,14 @@ describe('Teams app manifest', () => {
     const lists = ((manifest.bots as Json[])[0]!.commandLists ?? []) as { scopes: string[]; commands: { title: string; description?: string }[] }[];
     const commands = lists.flatMap((l) => l.commands);
 
-    it('cover every bot scope, at most 10 commands each (the limit before v1.25), titles unique per list', () => {
+    // At most 12 commands a list: the v1.30 schema's bots.commandLists.commands maxItems
+    // (https://learn.microsoft.com/microsoft-365/extensibility/schema/root-bots-command-lists).
+    it('cover every bot scope, at most 12 commands each, titles unique per list', () => {
       const scopes = (manifest.bots as Json[])[0]!.scopes as string[];
       for (const scope of scopes) expect(lists.some((l) => l.scopes.includes(scope)), `no command list for ${scope}`).toBe(true);
       for (const l of lists) {
         expect(l.commands.length).toBeGreaterThan(0);
-        expect(l.commands.length).toBeLessThanOrEqual(10);
+        expect(l.commands.length).toBeLessThanOrEqual(12);
         expect(new Set(l.commands.map((c) => c.title)).size).toBe(l.commands.length);
       }
     });
@@ -106,6 +108,11 @@ describe('Teams app manifest', () => {
         expect(c.title.length, c.title).toBeLessThanOrEqual(32);
         expect(c.description?.length ?? 0, c.title).toBeLessThanOrEqual(128);
       }
+    });
+
+    it('offer every command of the grammar in some scope', () => {
+      const offered = new Set(commands.map((c) => c.title.split(' ')[0]!));
+      expect([...offered].sort()).toEqual([...GRAMMAR_VERBS].sort());
     });
 
     it('only offer commands of the grammar', () => {
@@ -168,6 +175,57 @@ interface SlackManifest {
   };
 }
 
+/**
+ * The bot scopes each Web API method Trellis calls needs, as Slack documents
+ * them under "Required scopes" at https://docs.slack.dev/reference/methods/<method>.
+ * conversations.history needs the *:history scope of the conversation's type:
+ * Trellis reads public and private home channels and DMs (to check whether a post
+ * whose answer was lost arrived). views.* and auth.test need no scope.
+ */
+const METHOD_SCOPES: Record<string, string[]> = {
+  'auth.test': [],
+  'chat.postMessage': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'conversations.history': ['channels:history', 'groups:history', 'im:history'],
+  'conversations.join': ['channels:join'],
+  'conversations.open': ['im:write'],
+  'users.info': ['users:read'],
+  'views.open': [],
+  'views.push': [],
+  'views.publish': [],
+  'views.update': [],
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
+};
+
+/** Each event's required scope (https://docs.slack.dev/reference/events/<event>). */
+const EVENT_SCOPES: Record<string, string[]> = {
+  app_home_opened: [],
+  app_mention: ['app_mentions:read'],
+  'message.im': ['im:history'],
+};
+
+/** The Web API methods and events the Slack adapter's code uses, read from its source. */
+const slackCode = (() => {
+  const dir = path.join(ROOT, 'src', 'adapters', 'slack');
+  const source = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  const methods = new Set<string>(['auth.test']); // Bolt's own, at start-up.
+  for (const [, family, name] of source.matchAll(/\bclient\.([a-z]+)\.([a-zA-Z]+)\(/g)) methods.add(`${family}.${name}`);
+  for (const [, method] of source.matchAll(/\bapiCall\(\s*'([\w.]+)'/g)) methods.add(method!);
+  // Bolt's say() is chat.postMessage; files.uploadV2 is the upload's three steps.
+  if (/\bsay\(/.test(source)) methods.add('chat.postMessage');
+  if (/files\.uploadV2\(/.test(source)) {
+    methods.delete('files.uploadV2');
+    methods.add('files.getUploadURLExternal').add('files.completeUploadExternal');
+  }
+  const events = new Set<string>();
+  for (const [, event] of source.matchAll(/\bbolt\.event\(\s*'(\w+)'/g)) events.add(event!);
+  // The message listener answers DMs only (channel_type im).
+  if (/\bbolt\.message\(/.test(source)) events.add('message.im');
+  return { methods, events };
+})();
+
 describe('Slack app manifest', () => {
   const text = readFileSync(SLACK_MANIFEST, 'utf8');
   const m = parseYaml(text) as SlackManifest;
@@ -185,21 +243,30 @@ describe('Slack app manifest', () => {
     expect(trellis!.should_escape).toBe(true);
   });
 
+  it('has a usage hint that names every command of the grammar, and nothing else', () => {
+    // "org add|list" offers org add and org list: the first word of each alternative is the command.
+    const hinted = new Set(trellis!.usage_hint!.split(' | ').map((part) => part.trim().split(' ')[0]!));
+    expect([...hinted].sort()).toEqual([...GRAMMAR_VERBS].sort());
+  });
+
   it('sends events and interactivity to the same URL', () => {
     expect(m.settings.interactivity).toEqual({ is_enabled: true, request_url: eventsUrl });
     expect(m.settings.event_subscriptions?.request_url).toBe(eventsUrl);
   });
 
-  it('subscribes to the bot events Trellis handles, with the scopes they need', () => {
-    const events = m.settings.event_subscriptions?.bot_events ?? [];
-    expect(events).toEqual(expect.arrayContaining(['app_home_opened', 'app_mention', 'message.im']));
-    const bot = m.oauth_config.scopes.bot;
-    expect(bot).toEqual(expect.arrayContaining(['commands', 'chat:write']));
-    expect(bot).toEqual(
-      expect.arrayContaining(['im:write', 'im:history', 'users:read', 'channels:read', 'groups:read', 'files:write', 'app_mentions:read']),
-    );
-    if (events.includes('message.im')) expect(bot).toContain('im:history');
-    if (events.includes('app_mention')) expect(bot).toContain('app_mentions:read');
+  it('subscribes to exactly the bot events Trellis handles', () => {
+    expect([...(m.settings.event_subscriptions?.bot_events ?? [])].sort()).toEqual([...slackCode.events].sort());
+  });
+
+  it('asks for exactly the scopes of the Web API methods the code calls and the events it handles', () => {
+    const unknown = [...slackCode.methods].filter((x) => !(x in METHOD_SCOPES));
+    expect(unknown, 'add these methods and their documented scopes to METHOD_SCOPES').toEqual([]);
+    const needed = new Set<string>(['commands']);
+    for (const method of slackCode.methods) for (const scope of METHOD_SCOPES[method]!) needed.add(scope);
+    for (const e of slackCode.events) for (const scope of EVENT_SCOPES[e] ?? []) needed.add(scope);
+    expect([...m.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+    // What the code is known to call, so that the scan above cannot silently find nothing.
+    expect([...slackCode.methods]).toEqual(expect.arrayContaining(['chat.postMessage', 'chat.update', 'conversations.history', 'conversations.join', 'conversations.open', 'users.info', 'views.publish', 'files.getUploadURLExternal', 'files.completeUploadExternal']));
   });
 
   it('enables the App Home tab and the messages tab', () => {

@@ -46,6 +46,17 @@ export interface FakeSlackOptions {
   retryAfterSeconds?: number;
   /** Listen on this port (a Slack that comes back where Trellis was already looking); any free one by default. */
   port?: number;
+  /**
+   * The bot token's scopes. When given, every Web API method checks them as
+   * Slack documents (`missing_scope` otherwise), and channels check membership:
+   * a bot posts to, reads the history of and shares files into only the
+   * channels it is in (see `scopeError`). Unset: nothing is checked.
+   */
+  scopes?: string[];
+  /** Channels the bot is already in (with `scopes`). */
+  botChannels?: string[];
+  /** Channel ids that are private channels (with `scopes`); other C… ids are public. */
+  privateChannels?: string[];
 }
 
 export interface SlackUpload {
@@ -53,6 +64,7 @@ export interface SlackUpload {
   filename: string;
   /** The length announced to files.getUploadURLExternal. */
   length: number;
+  /** The screen-reader text, as sent under Slack's documented name `alt_txt`. */
   altText?: string;
   bytes?: Buffer;
   channel?: string;
@@ -77,6 +89,8 @@ export interface FakeSlack {
   uploads: SlackUpload[];
   /** Limits in force; change them at any time (e.g. after a test's setup). Only performed calls count towards them. */
   limits: FakeSlackLimits;
+  /** Channels the bot is in (with `scopes`); conversations.join adds to it. */
+  botChannels: Set<string>;
   /** Calls refused with HTTP 429 `ratelimited`: not performed, not in `calls`. */
   rateLimited: SlackCall[];
   /** Web API methods whose calls are performed (recorded, messages stored) but whose answer is lost: the socket is destroyed. */
@@ -143,6 +157,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   // Slack's ts: seconds and a sequence, unique per message.
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`;
   const uploads: SlackUpload[] = [];
+  const privateChannels = new Set(options.privateChannels ?? []);
   let base = '';
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -221,6 +236,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
     const failure = fail.get(method);
     if (failure) return { ok: false, error: failure };
+    const refused = options.scopes ? scopeError(method, body, new Set(options.scopes)) : undefined;
+    if (refused) return { ok: false, ...refused };
     const user = String(body.user ?? '');
     const channel = String(body.channel ?? '');
     const view = { id: `V${++seq}`, ...(body.view as object) };
@@ -281,6 +298,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           })),
         };
       }
+      case 'conversations.join':
+        fake.botChannels.add(channel);
+        return { ok: true, channel: { id: channel } };
       case 'views.open':
       case 'views.push':
         return { ok: true, view };
@@ -289,7 +309,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       // files.uploadV2, step 1: where to send the bytes.
       case 'files.getUploadURLExternal': {
         const fileId = `F${String(++seq).padStart(6, '0')}`;
-        uploads.push({ fileId, filename: String(body.filename ?? ''), length: Number(body.length), ...(typeof body.alt_text === 'string' ? { altText: body.alt_text } : {}) });
+        // Slack documents the screen-reader text as `alt_txt` (at most 1000 characters); any other name is ignored, as Slack ignores unknown arguments.
+        // https://docs.slack.dev/reference/methods/files.getUploadURLExternal
+        if (typeof body.alt_txt === 'string' && body.alt_txt.length > 1000) return { ok: false, error: 'alt_txt_too_large' };
+        uploads.push({ fileId, filename: String(body.filename ?? ''), length: Number(body.length), ...(typeof body.alt_txt === 'string' ? { altText: body.alt_txt } : {}) });
         return { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId };
       }
       // files.uploadV2, step 3: share the uploaded files into a conversation (or a thread of it).
@@ -304,6 +327,46 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         return { ok: true };
     }
   }
+  /**
+   * What Slack would refuse for want of a scope or of membership, per each method's
+   * documented required scopes (https://docs.slack.dev/reference/methods/<method>),
+   * and the rule that a bot token reads the history of only the conversations the
+   * bot is a member of (conversations.history, "Bot token: any conversation the
+   * relevant bot is a member of") and posts to a channel it is not in only with
+   * chat:write.public (public channels only).
+   */
+  function scopeError(method: string, body: Record<string, unknown>, granted: Set<string>): { error: string; needed?: string } | undefined {
+    const channel = String(body.channel ?? body.channel_id ?? '');
+    const kind = /^[DU]/.test(channel) ? 'im' : privateChannels.has(channel) ? 'private' : 'public';
+    const member = kind === 'im' || fake.botChannels.has(channel);
+    const need = (scope: string) => (granted.has(scope) ? undefined : { error: 'missing_scope', needed: scope });
+    switch (method) {
+      case 'chat.postMessage':
+        if (!granted.has('chat:write')) return need('chat:write');
+        if (member) return undefined;
+        if (kind === 'private') return { error: 'channel_not_found' };
+        return granted.has('chat:write.public') ? undefined : { error: 'not_in_channel' };
+      case 'chat.update':
+      case 'chat.delete':
+      case 'chat.postEphemeral':
+        return need('chat:write') ?? (member ? undefined : { error: kind === 'private' ? 'channel_not_found' : 'not_in_channel' });
+      case 'conversations.history':
+        return need({ im: 'im:history', private: 'groups:history', public: 'channels:history' }[kind]) ?? (member ? undefined : { error: 'not_in_channel' });
+      case 'conversations.join':
+        return need('channels:join') ?? (kind === 'private' ? { error: 'method_not_supported_for_channel_type' } : undefined);
+      case 'conversations.open':
+        return need('im:write');
+      case 'users.info':
+        return need('users:read');
+      case 'files.getUploadURLExternal':
+        return need('files:write');
+      case 'files.completeUploadExternal':
+        return need('files:write') ?? (channel === '' || member ? undefined : { error: 'not_in_channel' });
+      default:
+        return undefined;
+    }
+  }
+
   /** What chat.postMessage and chat.update set on a message: only the fields the call gives. */
   function content(body: Record<string, unknown>): Partial<SlackMessage> {
     const metadata = metadataOf(body.metadata);
@@ -325,6 +388,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     fail,
     uploads,
     limits: { ...options.limits },
+    botChannels: new Set(options.botChannels ?? []),
     rateLimited,
     loseResponses: new Set(),
     delayMs: 0,

@@ -19,6 +19,8 @@ const OPTION_TEXT_MAX = 75;
 const RADIO_MAX_OPTIONS = 10;
 const CHECKBOXES_MAX_OPTIONS = 10;
 const SELECT_MAX_OPTIONS = 100;
+/** A select takes 100 options, or up to 100 groups of 100: a longer list (an owner chosen from every member) goes in groups. */
+const SELECT_MAX_GROUPS = 100;
 const SECTION_MAX = 3000;
 const TEXT_INPUT_MAX = 3000;
 const BLOCKS_MAX = 100;
@@ -47,19 +49,39 @@ export function parseFormMetadata(raw: unknown): FormMetadata | undefined {
   }
 }
 
+type Option = { text: ReturnType<typeof plain>; value: string };
+
+const optionsOf = (f: ChoiceField | MultiChoiceField): Option[] =>
+  f.options.slice(0, SELECT_MAX_OPTIONS * SELECT_MAX_GROUPS).map((o) => ({ text: plain(o.label, OPTION_TEXT_MAX), value: o.value.slice(0, 150) }));
+
+/** A select's options: as they are up to 100, else in numbered groups of 100 (option_groups), so none is left out. */
+function selectOptions(options: Option[]) {
+  if (options.length <= SELECT_MAX_OPTIONS) return { options };
+  const groups = [];
+  for (let i = 0; i < options.length; i += SELECT_MAX_OPTIONS) {
+    const group = options.slice(i, i + SELECT_MAX_OPTIONS);
+    groups.push({ label: plain(`${i + 1}–${i + group.length}`, OPTION_TEXT_MAX), options: group });
+  }
+  return { option_groups: groups };
+}
+
 function choiceElement(f: ChoiceField) {
-  const options = f.options.slice(0, SELECT_MAX_OPTIONS).map((o) => ({ text: plain(o.label, OPTION_TEXT_MAX), value: o.value.slice(0, 150) }));
+  const options = optionsOf(f);
   const initial = options.find((o) => o.value === f.initial);
-  const common = { action_id: INPUT_ACTION_ID, options, ...(initial ? { initial_option: initial } : {}) };
-  return options.length <= RADIO_MAX_OPTIONS ? { type: 'radio_buttons' as const, ...common } : { type: 'static_select' as const, placeholder: plain('Choose', 150), ...common };
+  const common = { action_id: INPUT_ACTION_ID, ...(initial ? { initial_option: initial } : {}) };
+  return options.length <= RADIO_MAX_OPTIONS
+    ? { type: 'radio_buttons' as const, options, ...common }
+    : { type: 'static_select' as const, placeholder: plain('Choose', 150), ...selectOptions(options), ...common };
 }
 
 function multiChoiceElement(f: MultiChoiceField) {
-  const options = f.options.slice(0, SELECT_MAX_OPTIONS).map((o) => ({ text: plain(o.label, OPTION_TEXT_MAX), value: o.value.slice(0, 150) }));
+  const options = optionsOf(f);
   // Slack rejects a view whose initial options are not among its options.
   const initial = options.filter((o) => f.initial?.includes(o.value));
-  const common = { action_id: INPUT_ACTION_ID, options, ...(initial.length ? { initial_options: initial } : {}) };
-  return options.length <= CHECKBOXES_MAX_OPTIONS ? { type: 'checkboxes' as const, ...common } : { type: 'multi_static_select' as const, placeholder: plain('Choose', 150), ...common };
+  const common = { action_id: INPUT_ACTION_ID, ...(initial.length ? { initial_options: initial } : {}) };
+  return options.length <= CHECKBOXES_MAX_OPTIONS
+    ? { type: 'checkboxes' as const, options, ...common }
+    : { type: 'multi_static_select' as const, placeholder: plain('Choose', 150), ...selectOptions(options), ...common };
 }
 
 function dateElement(f: DateField) {

@@ -72,6 +72,28 @@ export function registerListeners(bolt: App, deps: AdapterDeps, homes: HomeRefre
     }
   });
 
+  // "@trellis status" in a channel: the same words as after /trellis, as in Teams. Whatever is
+  // for everyone there is posted there (in the thread, if asked in one); the rest only the asker sees.
+  bolt.event('app_mention', async ({ event, context, client }) => {
+    const userId = event.user;
+    if (!userId) return;
+    const thread = event.thread_ts ? { thread_ts: event.thread_ts } : {};
+    try {
+      const caller: Caller = { platform: 'slack', userId, displayName: await names(client, userId, '') };
+      const place: Place = event.channel.startsWith('D') ? { conversationId: event.channel, kind: 'personal' } : { conversationId: event.channel, kind: 'channel' };
+      const result = await trellis.command({ caller, place, text: withoutMention(event.text, context.botUserId) });
+      // A mention brings no trigger_id, so a form cannot open yet: a button opens it.
+      const reply = isForm(result) ? formButton(result.form) : result;
+      const content = { channel: event.channel, text: fallbackText(reply), blocks: renderBlocks(reply), ...thread };
+      if (reply.audience !== 'conversation') return void (await client.chat.postEphemeral({ ...content, user: userId }));
+      const posted = await client.chat.postMessage(content);
+      if (reply.chart && posted.ts) await uploadChart(client, event.channel, reply.chart, posted.ts).catch((err: unknown) => reportError(log, 'slack chart upload', err));
+    } catch (err) {
+      reportError(log, 'slack app mention', err);
+      await client.chat.postEphemeral({ channel: event.channel, user: userId, text: SORRY, ...thread }).catch(() => undefined);
+    }
+  });
+
   bolt.action({ type: 'block_actions' }, async ({ ack, body, action, respond, client }) => {
     await ack();
     // A link button opens its URL in the browser; Slack reports the click, and that is all it is.
@@ -115,6 +137,10 @@ const placeOf = (channelId: string, channelName: string): Place =>
   channelId.startsWith('D') || channelName === 'directmessage'
     ? { conversationId: channelId, kind: 'personal' }
     : { conversationId: channelId, kind: 'channel', label: `#${channelName}` };
+
+/** The words after the bot's own mention (`<@U123>` or `<@U123|trellis>`); other mentions stay, as `role` reads them. */
+export const withoutMention = (text: string, botUserId: string | undefined): string =>
+  (botUserId ? text.replace(new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g'), ' ') : text).replace(/\s+/g, ' ').trim();
 
 /** Slack sends only a legacy handle; members know each other by display name. */
 function displayNames() {

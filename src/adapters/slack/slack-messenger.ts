@@ -70,11 +70,22 @@ export function slackMessenger(boltClient: WebClient, log: Logger, limits: Slack
 
     buckets: (callName, _kind, target) => (callName === 'send' ? [buckets.post, buckets.channel(target)] : [buckets.update, buckets.channel(target)]),
 
-    async send(_kind, target, message, tag) {
+    async send(kind, target, message, tag) {
       // A user id as the channel opens (or reuses) the bot's DM with that person.
-      const res = await call(buckets.post, () =>
-        client.chat.postMessage({ channel: target, text: fallbackText(message), blocks: renderBlocks(message), metadata: { event_type: METADATA_TYPE, event_payload: { outgoing: tag } } }),
-      );
+      const post = () =>
+        client.chat.postMessage({ channel: target, text: fallbackText(message), blocks: renderBlocks(message), metadata: { event_type: METADATA_TYPE, event_payload: { outgoing: tag } } });
+      const res = await call(buckets.post, async () => {
+        try {
+          return await post();
+        } catch (err) {
+          // A public home channel nobody invited the bot to: join it, then post. Joining rather than
+          // chat:write.public, because a bot token reads the history of (and so can later check a post
+          // in) only a conversation it is in. Nothing was posted, so posting again cannot double it.
+          if (kind !== 'conversation' || slackErrorOf(err) !== 'not_in_channel') throw err;
+          await client.conversations.join({ channel: target });
+          return post();
+        }
+      });
       if (typeof res.channel !== 'string' || typeof res.ts !== 'string') throw new DeliveryFailure('unknown', 'Slack answered without a channel and timestamp');
       const delivery: SlackDelivery = { platform: 'slack', channel: res.channel, ts: res.ts };
       await attachChart(client, log, message, delivery);
@@ -102,8 +113,18 @@ async function attachChart(client: WebClient, log: Logger, message: Message, del
   await uploadChart(client, delivery.channel, message.chart, delivery.ts).catch((err: unknown) => reportError(log, 'slack chart upload', err));
 }
 
+const slackErrorOf = (err: unknown) => (err as { code?: string; data?: { error?: string } }).code === webApi.ErrorCode.PlatformError ? (err as { data?: { error?: string } }).data?.error : undefined;
+
+/** What the operator does about a refusal that only they can fix. */
+const HINTS: Record<string, string> = {
+  channel_not_found: 'if this is a private channel, invite the bot with /invite @trellis',
+  not_in_channel: 'invite the bot to the channel with /invite @trellis',
+  method_not_supported_for_channel_type: 'the bot cannot join a private channel by itself: invite it with /invite @trellis',
+  missing_scope: 'the app lacks a scope its manifest asks for: reinstall it from manifests/slack/manifest.yaml',
+};
+
 // Slack error codes that mean "this will never work".
-const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'user_not_found', 'account_inactive', 'invalid_auth', 'not_authed', 'token_revoked', 'missing_scope', 'cannot_dm_bot', 'message_not_found', 'cant_update_message', 'invalid_blocks', 'msg_too_long', 'no_text']);
+const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'user_not_found', 'account_inactive', 'invalid_auth', 'not_authed', 'token_revoked', 'missing_scope', 'cannot_dm_bot', 'message_not_found', 'cant_update_message', 'invalid_blocks', 'msg_too_long', 'no_text', 'method_not_supported_for_channel_type']);
 
 function classify(err: unknown, bucket: Bucket): DeliveryFailure {
   const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; original?: { code?: string; message?: string } };
@@ -113,7 +134,7 @@ function classify(err: unknown, bucket: Bucket): DeliveryFailure {
     case webApi.ErrorCode.PlatformError: {
       const code = e.data?.error ?? 'unknown_error';
       if (code === 'ratelimited') return new DeliveryFailure('rate-limited', code, 1000, bucket);
-      return new DeliveryFailure(PERMANENT.has(code) ? 'permanent' : 'unknown', `Slack error ${code}`);
+      return new DeliveryFailure(PERMANENT.has(code) ? 'permanent' : 'unknown', `Slack error ${code}${HINTS[code] ? ` (${HINTS[code]})` : ''}`);
     }
     case webApi.ErrorCode.HTTPError:
       // 5xx: Slack may or may not have posted it.

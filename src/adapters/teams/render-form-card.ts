@@ -6,7 +6,7 @@ import type { Form, FormField } from '../../core/message.js';
 import { toMarkdown, toPlain } from './render-card.js';
 import { FORM_VERB, RESERVED_FORM_KEYS, type Reopen } from './task-request.js';
 
-const LIMITS = { label: 300, hint: 500, error: 300, fields: 40, options: 100, value: 2000 } as const;
+const LIMITS = { label: 300, hint: 500, error: 300, fields: 40, value: 2000 } as const;
 /** Characters in one intro TextBlock; a longer intro (a concern's conversation) takes several. */
 const INTRO_BLOCK = 4000;
 /**
@@ -38,20 +38,31 @@ export interface FormState {
 
 const attention = (text: string, limit: number) => ({ type: 'TextBlock', text: toPlain(text).slice(0, limit), wrap: true, color: 'attention', spacing: 'Small' });
 
-const choices = (options: { value: string; label: string }[]) => ({
+/**
+ * Teams refuses a dialog much past 28 KB. Most of a big form is its choices (an
+ * owner picked from every member, by display name): past this many bytes the
+ * card is drawn again with shorter choice titles, which a drop-down cuts anyway.
+ */
+export const FORM_BUDGET = 26_000;
+const CHOICE_TITLE_STEPS = [Infinity, 48, 24] as const;
+
+const shorten = (s: string, max: number) => (s.length <= max ? s : `${[...s].slice(0, max - 1).join('')}…`);
+
+const choices = (options: { value: string; label: string }[], titleMax: number) => ({
   style: options.length <= EXPANDED_OPTIONS ? 'expanded' : 'compact',
-  choices: options.slice(0, LIMITS.options).map((o) => ({ title: o.label, value: o.value })),
+  // All of them: Adaptive Cards set no limit on choices, and one left out could never be chosen.
+  choices: options.map((o) => ({ title: shorten(o.label, titleMax), value: o.value })),
 });
 
 /** The field's input, without its value. */
-function inputOf(f: FormField): Record<string, unknown> {
+function inputOf(f: FormField, titleMax: number): Record<string, unknown> {
   const common = { id: f.id, label: f.label.slice(0, LIMITS.label) };
   switch (f.kind) {
     case 'choice':
-      return { type: 'Input.ChoiceSet', ...common, ...choices(f.options), isRequired: true, errorMessage: 'Choose an answer.' };
+      return { type: 'Input.ChoiceSet', ...common, ...choices(f.options, titleMax), isRequired: true, errorMessage: 'Choose an answer.' };
     case 'multichoice':
       // Teams submits the chosen values joined with commas, as the core expects.
-      return { type: 'Input.ChoiceSet', ...common, ...choices(f.options), isMultiSelect: true };
+      return { type: 'Input.ChoiceSet', ...common, ...choices(f.options, titleMax), isMultiSelect: true };
     case 'date':
       // Teams submits YYYY-MM-DD; the core checks that the date is real and allowed.
       return { type: 'Input.Date', ...common, isRequired: !f.optional, ...(f.optional ? {} : { errorMessage: 'Choose a date.' }) };
@@ -62,10 +73,10 @@ function inputOf(f: FormField): Record<string, unknown> {
 
 const initialOf = (f: FormField): string | undefined => (f.kind === 'multichoice' ? f.initial?.join(',') : f.initial);
 
-function renderField(f: FormField, state: FormState): Record<string, unknown>[] {
+function renderField(f: FormField, state: FormState, titleMax: number): Record<string, unknown>[] {
   if (RESERVED_FORM_KEYS.has(f.id)) throw new Error(`A form field may not be called "${f.id}": Teams would mix it up with the submit data.`);
   const value = (state.values?.[f.id] ?? initialOf(f))?.slice(0, LIMITS.value);
-  const blocks: Record<string, unknown>[] = [{ ...inputOf(f), ...(value ? { value } : {}), spacing: 'Medium' }];
+  const blocks: Record<string, unknown>[] = [{ ...inputOf(f, titleMax), ...(value ? { value } : {}), spacing: 'Medium' }];
   const hint = f.kind === 'text' || f.kind === 'date' ? f.hint : undefined;
   if (hint) blocks.push({ type: 'TextBlock', text: toPlain(hint).slice(0, LIMITS.hint), wrap: true, isSubtle: true, size: 'Small', spacing: 'Small' });
   const error = state.errors?.[f.id];
@@ -122,10 +133,19 @@ function textBlocks(lines: string[]): Record<string, unknown>[] {
 }
 
 export function renderFormCard(form: Form, state: FormState = {}): Record<string, unknown> {
+  let card: Record<string, unknown> = {};
+  for (const titleMax of CHOICE_TITLE_STEPS) {
+    card = formCard(form, state, titleMax);
+    if (Buffer.byteLength(JSON.stringify(card)) <= FORM_BUDGET) break;
+  }
+  return card;
+}
+
+function formCard(form: Form, state: FormState, titleMax: number): Record<string, unknown> {
   const body: Record<string, unknown>[] = [];
   if (state.error) body.push(attention(state.error, LIMITS.error));
   if (form.intro) body.push(...introBlocks(form.intro));
-  for (const f of form.fields.slice(0, LIMITS.fields)) body.push(...renderField(f, state));
+  for (const f of form.fields.slice(0, LIMITS.fields)) body.push(...renderField(f, state, titleMax));
   const data: FormSubmitData = { verb: FORM_VERB, actionId: form.submitActionId, context: form.context, reopen: { actionId: form.reopen.actionId, value: form.reopen.value } };
   return {
     type: 'AdaptiveCard',
