@@ -8,6 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { globalAgent } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../src/log.js';
 import { startFakeMicrosoftIdentity, type FakeMicrosoftIdentity } from './helpers/fake-microsoft-identity.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
@@ -167,6 +168,14 @@ describe('Teams with real Bot Framework authentication (local issuer and token e
     } finally {
       await unreachable.close();
     }
+  });
+
+  it('masks a JWT that reaches the log by any path, as it does Slack tokens', () => {
+    const lines: string[] = [];
+    const token = identity.token({ serviceurl: connector.serviceUrl });
+    createLogger({ level: 'debug', write: (l) => lines.push(l) }).warn(`header was Bearer ${token}`, { authorization: `Bearer ${token}` });
+    expect(lines.join('\n')).not.toContain(token.split('.')[1]);
+    expect(lines.join('\n')).toContain('Bearer [token]');
   });
 
   it('never writes the app password or a bearer token to the log', () => {
