@@ -118,6 +118,14 @@ describe('Teams with real Bot Framework authentication (local issuer and token e
     expect(connector.sent.every((s) => issuedBearers().includes(s.authorization!))).toBe(true);
   });
 
+  it('answers a signed invoke (a dialog opened from a card) with its invoke response', async () => {
+    const invoke = { ...fixture('task-fetch'), id: `f${++seq}`, serviceUrl: connector.serviceUrl, from: { id: SAM.id, name: SAM.name } };
+    const res = await post(invoke, bearer(invoke));
+    expect(res.status).toBe(200);
+    // A round Sam is not in: the dialog says so, as a message.
+    expect(await res.json()).toEqual({ task: { type: 'message', value: expect.stringContaining("That check-in isn't one you can answer") } });
+  });
+
   const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const hourAgo = () => Math.floor(Date.now() / 1000) - 3600;
   it.each<[string, (a: Activity) => string, ((a: Activity) => Activity)?]>([
