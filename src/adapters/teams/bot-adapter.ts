@@ -11,7 +11,7 @@ import type { TeamsConfig } from '../../config.js';
 /** A request botbuilder would not authenticate, and why (for the log only). */
 export interface Refused {
   refused: string;
-  /** The signing keys could not be fetched: nothing was judged, so Teams may retry. */
+  /** The signing keys could not be fetched: nothing was judged, so the answer is a passing failure, not a refusal. */
   unavailable: boolean;
 }
 
