@@ -24,6 +24,26 @@ export interface TeamsConfig {
   appPassword?: string;
   tenantId?: string;
   authenticated: boolean;
+  /** Authenticated only: MicrosoftAppType, SingleTenant when a tenant id is given unless set. */
+  appType?: TeamsAppType;
+  /** Authenticated only: botbuilder's channel settings; absent, Microsoft's public cloud. */
+  channel?: TeamsChannelAuth;
+  /** ValidateAuthority: false trusts ToChannelFromBotLoginUrl as given (no Microsoft instance discovery). */
+  validateAuthority?: boolean;
+}
+
+export type TeamsAppType = 'MultiTenant' | 'SingleTenant';
+
+/** Where tokens come from and go to, under botbuilder's setting names (all four or none). */
+export interface TeamsChannelAuth {
+  /** ToBotFromChannelOpenIdMetadataUrl: the OpenID document whose keys sign incoming tokens. */
+  openIdMetadataUrl: string;
+  /** ToBotFromChannelTokenIssuer: the only `iss` an incoming token may carry. */
+  tokenIssuer: string;
+  /** ToChannelFromBotLoginUrl: the authority Trellis gets its outgoing tokens from. */
+  loginUrl: string;
+  /** ToChannelFromBotOAuthScope: the audience of those tokens. */
+  oAuthScope: string;
 }
 
 export interface Config {
@@ -75,7 +95,37 @@ const schema = z.object({
   MICROSOFT_APP_PASSWORD: opt(z.string()),
   MICROSOFT_APP_TENANT_ID: opt(z.string()),
   TEAMS_ALLOW_UNAUTHENTICATED: z.preprocess(blankIsUnset, z.enum(['true', 'false'], { message: 'must be true or false' }).default('false')),
+  // botbuilder's own settings, under its names (its README and Azure's templates use them).
+  MicrosoftAppType: opt(z.string().transform((t, ctx) => {
+    const type = APP_TYPES.find((a) => a.toLowerCase() === t.trim().toLowerCase());
+    if (type) return type;
+    ctx.addIssue({ code: 'custom', message: t.trim().toLowerCase() === 'userassignedmsi' ? 'UserAssignedMSI is not supported: Trellis signs in with MICROSOFT_APP_PASSWORD; use SingleTenant (with MICROSOFT_APP_TENANT_ID) or MultiTenant' : 'must be SingleTenant or MultiTenant (the "Type of App" of the Azure Bot)' });
+    return z.NEVER;
+  })),
+  ToBotFromChannelOpenIdMetadataUrl: opt(secureUrl('https://login.botframework.com/v1/.well-known/openidconfiguration', true)),
+  ToBotFromChannelTokenIssuer: opt(z.string().url('must be a URL such as https://api.botframework.com')),
+  ToChannelFromBotLoginUrl: opt(secureUrl('https://login.microsoftonline.com/botframework.com', false)),
+  ToChannelFromBotOAuthScope: opt(z.string().regex(/^\S+$/, 'must be a scope such as https://api.botframework.com')),
+  ValidateAuthority: z.preprocess(blankIsUnset, z.enum(['true', 'false'], { message: 'must be true or false' }).default('true')),
 });
+
+const APP_TYPES = ['MultiTenant', 'SingleTenant'] as const satisfies readonly TeamsAppType[];
+/** The settings botbuilder reads together: set one and it takes the others as unset, not as its defaults. */
+const CHANNEL_SETTINGS = ['ToBotFromChannelOpenIdMetadataUrl', 'ToBotFromChannelTokenIssuer', 'ToChannelFromBotLoginUrl', 'ToChannelFromBotOAuthScope'] as const;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** An https URL; plain http only on this machine (a local issuer) when `loopbackHttp`. Microsoft's sign-in library accepts https only. */
+function secureUrl(example: string, loopbackHttp: boolean) {
+  const message = `must be an https URL such as ${example}${loopbackHttp ? ' (http only for localhost)' : ''}`;
+  return z.string().refine((s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'https:' || (loopbackHttp && u.protocol === 'http:' && LOOPBACK_HOSTS.has(u.hostname));
+    } catch {
+      return false;
+    }
+  }, message);
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -105,14 +155,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (unauthenticated) problems.push('TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with MICROSOFT_APP_ID: unset one of them.');
     if (!e.MICROSOFT_APP_ID) problems.push('MICROSOFT_APP_ID is missing: Teams needs the bot\'s app (client) id from its Azure Bot registration.');
     if (!e.MICROSOFT_APP_PASSWORD) problems.push('MICROSOFT_APP_PASSWORD is missing: Teams needs the client secret of the bot\'s app registration.');
+    const appType = e.MicrosoftAppType ?? (e.MICROSOFT_APP_TENANT_ID ? 'SingleTenant' : 'MultiTenant');
+    if (appType === 'SingleTenant' && !e.MICROSOFT_APP_TENANT_ID) problems.push('MICROSOFT_APP_TENANT_ID is missing: MicrosoftAppType=SingleTenant needs the tenant id of the bot\'s app registration.');
+    if (appType === 'MultiTenant' && e.MICROSOFT_APP_TENANT_ID) problems.push('MICROSOFT_APP_TENANT_ID is set but MicrosoftAppType=MultiTenant would ignore it: set MicrosoftAppType=SingleTenant, or unset MICROSOFT_APP_TENANT_ID.');
+    const channelSet = CHANNEL_SETTINGS.filter((k) => e[k]);
+    if (channelSet.length && channelSet.length < CHANNEL_SETTINGS.length) {
+      const missing = CHANNEL_SETTINGS.filter((k) => !e[k]);
+      problems.push(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: botbuilder reads ${CHANNEL_SETTINGS.join(', ')} together (set one and it leaves the others empty, not at Microsoft's values). Set all four, or none for Microsoft's public cloud.`);
+    }
     if (e.MICROSOFT_APP_ID && e.MICROSOFT_APP_PASSWORD) {
-      teams = { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, authenticated: true };
+      teams = { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, authenticated: true, appType, validateAuthority: e.ValidateAuthority === 'true' };
       if (e.MICROSOFT_APP_TENANT_ID) teams.tenantId = e.MICROSOFT_APP_TENANT_ID;
+      if (e.ToBotFromChannelOpenIdMetadataUrl && e.ToBotFromChannelTokenIssuer && e.ToChannelFromBotLoginUrl && e.ToChannelFromBotOAuthScope) {
+        teams.channel = { openIdMetadataUrl: e.ToBotFromChannelOpenIdMetadataUrl, tokenIssuer: e.ToBotFromChannelTokenIssuer, loginUrl: e.ToChannelFromBotLoginUrl, oAuthScope: e.ToChannelFromBotOAuthScope };
+      }
     }
   } else if (unauthenticated) {
     teams = { authenticated: false };
     // A shared database means a deployment, where an open /api/messages would let anyone act as anyone.
     if (e.DATABASE_URL) problems.push('TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with DATABASE_URL: unauthenticated Teams is for local testing on the lowdb file only. Unset TEAMS_ALLOW_UNAUTHENTICATED, or unset DATABASE_URL.');
+  }
+
+  // Without MICROSOFT_APP_ID nothing would read them: say so rather than start unauthenticated or off.
+  if (!e.MICROSOFT_APP_ID) {
+    const stray = ['MicrosoftAppType', 'ValidateAuthority', ...CHANNEL_SETTINGS].filter((k) => blankIsUnset(env[k]) !== undefined);
+    for (const k of stray) problems.push(`${k} is set but Teams authentication is not: it applies only with MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD. Set those, or unset ${k}.`);
   }
 
   if ((slack || teams) && !e.TRELLIS_SECRET) {

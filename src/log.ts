@@ -10,7 +10,8 @@ export interface Logger {
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const TOKEN = /\b(xox[a-z]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)/g;
+// Slack tokens, and JWTs (Bot Framework bearer tokens: a header and claims that start `{"`).
+const TOKEN = /\b(xox[a-z]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)/g;
 
 export interface LoggerOptions {
   level: LogLevel;

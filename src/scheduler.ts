@@ -18,6 +18,18 @@ export interface SchedulerOptions {
   expression?: string;
 }
 
+/** node-cron's logger interface, onto Trellis's: its message and at most an error's message, never a stack. */
+function cronLogger(log: Logger) {
+  const text = (m: string | Error) => `node-cron: ${m instanceof Error ? m.message : m}`;
+  const meta = (err?: Error) => (err ? { error: err.message } : undefined);
+  return {
+    info: (m: string) => log.info(text(m)),
+    warn: (m: string) => log.warn(text(m)),
+    error: (m: string | Error, err?: Error) => log.error(text(m), meta(err)),
+    debug: (m: string | Error, err?: Error) => log.debug(text(m), meta(err)),
+  };
+}
+
 export function startScheduler(tick: () => Promise<void>, { log, store, expression = '* * * * *' }: SchedulerOptions): Scheduler {
   const run = () => tick().catch((err: unknown) => reportError(log, 'scheduled tick', err));
   const task = cron.schedule(expression, run, {
@@ -25,6 +37,8 @@ export function startScheduler(tick: () => Promise<void>, { log, store, expressi
     noOverlap: true,
     distributed: true,
     runCoordinator: { shouldRun: (key, ttlMs) => store.claimOnce(`cron:${key}`, ttlMs) },
+    // node-cron's own warnings (a beat skipped while a tick still runs, a missed beat) would go to the console, coloured.
+    logger: cronLogger(log),
   });
   void run();
   return { stop: async () => void (await task.destroy()) };

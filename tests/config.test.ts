@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 
 const SECRET = 'x'.repeat(32);
+const TEAMS = { MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw', TRELLIS_SECRET: SECRET };
+const CHANNEL = {
+  ToBotFromChannelOpenIdMetadataUrl: 'http://127.0.0.1:9/.well-known/openid-configuration',
+  ToBotFromChannelTokenIssuer: 'https://issuer.example.org',
+  ToChannelFromBotLoginUrl: 'https://login.example.org/tenant',
+  ToChannelFromBotOAuthScope: 'https://api.example.org',
+};
 const SLACK = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'shh', TRELLIS_SECRET: SECRET };
 const error = (env: Record<string, string>) => {
   try {
@@ -39,8 +46,25 @@ describe('loadConfig', () => {
       appPassword: 'pw',
       tenantId: 't',
       authenticated: true,
+      appType: 'SingleTenant',
+      validateAuthority: true,
     });
     expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', TRELLIS_SECRET: SECRET }).teams).toEqual({ authenticated: false });
+  });
+
+  it("reads botbuilder's authentication settings under their own names", () => {
+    const teams = loadConfig({ ...TEAMS, ...CHANNEL, MicrosoftAppType: 'multitenant', ValidateAuthority: 'false' }).teams;
+    expect(teams).toEqual({
+      appId: 'id',
+      appPassword: 'pw',
+      authenticated: true,
+      appType: 'MultiTenant',
+      validateAuthority: false,
+      channel: { openIdMetadataUrl: 'http://127.0.0.1:9/.well-known/openid-configuration', tokenIssuer: 'https://issuer.example.org', loginUrl: 'https://login.example.org/tenant', oAuthScope: 'https://api.example.org' },
+    });
+    // Unset: MultiTenant (no tenant id), Microsoft's public cloud, the authority validated.
+    expect(loadConfig(TEAMS).teams).toMatchObject({ appType: 'MultiTenant', validateAuthority: true });
+    expect(loadConfig(TEAMS).teams?.channel).toBeUndefined();
   });
 
   it('keeps the playground and unauthenticated Teams local-only, and nothing else', () => {
@@ -63,6 +87,18 @@ describe('loadConfig', () => {
     [{ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw', TEAMS_ALLOW_UNAUTHENTICATED: 'true', TRELLIS_SECRET: SECRET }, 'cannot be combined with MICROSOFT_APP_ID'],
     [{ TEAMS_ALLOW_UNAUTHENTICATED: 'yes' }, 'TEAMS_ALLOW_UNAUTHENTICATED must be true or false'],
     [{ TEAMS_ALLOW_UNAUTHENTICATED: 'true', DATABASE_URL: 'postgres://db/trellis', TRELLIS_SECRET: SECRET }, 'TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with DATABASE_URL'],
+    [{ ...TEAMS, MicrosoftAppType: 'Personal' }, 'MicrosoftAppType must be SingleTenant or MultiTenant'],
+    [{ ...TEAMS, MicrosoftAppType: 'UserAssignedMSI' }, 'UserAssignedMSI is not supported'],
+    [{ ...TEAMS, MicrosoftAppType: 'SingleTenant' }, 'MICROSOFT_APP_TENANT_ID is missing: MicrosoftAppType=SingleTenant'],
+    [{ ...TEAMS, MicrosoftAppType: 'MultiTenant', MICROSOFT_APP_TENANT_ID: 't' }, 'MICROSOFT_APP_TENANT_ID is set but MicrosoftAppType=MultiTenant would ignore it'],
+    [{ ...TEAMS, ToBotFromChannelOpenIdMetadataUrl: 'https://login.example.org/openid' }, 'ToBotFromChannelTokenIssuer, ToChannelFromBotLoginUrl, ToChannelFromBotOAuthScope are missing'],
+    [{ ...TEAMS, ...CHANNEL, ToBotFromChannelOpenIdMetadataUrl: 'http://login.example.org/openid' }, 'ToBotFromChannelOpenIdMetadataUrl must be an https URL'],
+    [{ ...TEAMS, ...CHANNEL, ToChannelFromBotLoginUrl: 'http://127.0.0.1:9/tenant' }, 'ToChannelFromBotLoginUrl must be an https URL'],
+    [{ ...TEAMS, ...CHANNEL, ToBotFromChannelTokenIssuer: 'not a url' }, 'ToBotFromChannelTokenIssuer must be a URL'],
+    [{ ...TEAMS, ValidateAuthority: 'no' }, 'ValidateAuthority must be true or false'],
+    [{ ...CHANNEL, TRELLIS_SECRET: SECRET }, 'ToBotFromChannelOpenIdMetadataUrl is set but Teams authentication is not'],
+    [{ TEAMS_ALLOW_UNAUTHENTICATED: 'true', MicrosoftAppType: 'SingleTenant', TRELLIS_SECRET: SECRET }, 'MicrosoftAppType is set but Teams authentication is not'],
+    [{ TEAMS_ALLOW_UNAUTHENTICATED: 'true', ValidateAuthority: 'false', TRELLIS_SECRET: SECRET }, 'ValidateAuthority is set but Teams authentication is not'],
     [{ PORT: 'eighty' }, 'PORT must be a number'],
     [{ PORT: '70000' }, 'PORT must be 1–65535'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of debug, info, warn, error'],

@@ -1,6 +1,6 @@
 // node-cron drives the core's tick: once at start-up (catch-up), then on schedule.
 // With several instances (one shared store) each beat runs on one of them.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startScheduler } from '../src/scheduler.js';
 import { createLogger } from '../src/log.js';
 import { createMemoryStore } from '../src/store/state-store.js';
@@ -26,6 +26,29 @@ describe('scheduler', () => {
     await new Promise((r) => setTimeout(r, 1200));
     expect(ticks).toBe(stoppedAt);
     expect(logs.some((l) => l.includes('"scheduled tick failed"') && l.includes('store unavailable') && l.includes('"code":"UNEXPECTED"'))).toBe(true);
+  });
+
+  it("sends node-cron's own warnings (a beat skipped while a slow tick runs) to the logger, never to the console", async () => {
+    const methods = ['debug', 'log', 'info', 'warn', 'error'] as const;
+    const printed: string[] = [];
+    const spies = methods.map((m) => vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' '))));
+    const logs: string[] = [];
+    let beats = 0;
+    try {
+      const scheduler = startScheduler(
+        async () => {
+          // The start-up tick is quick; the first beat outlasts the next one.
+          if (beats++ === 1) await new Promise((r) => setTimeout(r, 1600));
+        },
+        { log: createLogger({ level: 'debug', write: (l) => logs.push(l) }), store: createMemoryStore(), expression: EVERY_SECOND },
+      );
+      const warned = () => printed.length > 0 || logs.some((l) => l.includes('node-cron: task still running'));
+      await waitFor(warned, 5000).finally(() => scheduler.stop());
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(printed).toEqual([]);
+    expect(logs.find((l) => l.includes('node-cron: task still running'))).toContain('"level":"warn"');
   });
 
   it('runs each beat once in total across two instances sharing one store (each still catches up once at start-up)', async () => {

@@ -27,7 +27,7 @@ it('waits out Retry-After on a 429, backs off on 412/502/504, and delivers the c
   const lines: string[] = [];
   const log = createLogger({ level: 'debug', secrets: [TEST_SECRET], write: (l) => lines.push(l) });
   const hub = new MessengerHub();
-  hub.register('teams', createTeamsMessenger({ adapter: new TeamsAdapter({}), appId: '', store }));
+  hub.register('teams', createTeamsMessenger({ adapter: new TeamsAdapter({}), appId: '', store, log }));
   const dispatcher = new Dispatcher({ store, hub, secret: TEST_SECRET, log, retryBaseMs: 20 });
   const outbox = new OutboxMessenger(store, hub, TEST_SECRET, dispatcher.wake);
 

@@ -301,12 +301,13 @@ describe('Teams with Bot Framework authentication', () => {
     ['a bogus Bearer token', { authorization: 'Bearer not-a-real-token' }],
     ['another scheme', { authorization: `Basic ${Buffer.from(`${APP_ID}:${APP_PASSWORD}`).toString('base64')}` }],
     ['a forged JWT from an issuer Bot Framework does not use', { authorization: `Bearer ${forgedJwt('https://login.evil.example/')}` }],
-  ])('rejects a request with %s: 401, nothing sent, nothing changed', async (_name, headers) => {
+  ])('rejects a request with %s: 401 with an empty body, nothing sent, nothing changed', async (_name, headers) => {
     const before = await authed.data();
     const activity = { ...inChannel(ALEX, 'setup Forged Partnership'), serviceUrl: authConnector.serviceUrl };
     const started = Date.now();
     const res = await post(authed.url, activity, headers);
     expect(res.status).toBe(401);
+    expect(await res.text()).toBe('');
     expect(Date.now() - started).toBeLessThan(5000);
     await new Promise((r) => setTimeout(r, 100));
     expect(authConnector.requests).toBe(0);

@@ -7,6 +7,7 @@ import type { TeamsConfig } from '../../config.js';
 import { failure } from '../../core/message.js';
 import { reportError, SORRY } from '../../report-error.js';
 import { takeTurns } from '../take-turns.js';
+import { consoleToLog } from '../../console-to-log.js';
 import { createBotAdapter, mayBeBotToken } from './bot-adapter.js';
 import { renderReply } from './render-card.js';
 import { isLoopbackUrl } from '../../web/local-only.js';
@@ -34,7 +35,7 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
   registerRoutes(app, deps);
   registerTaskRoutes(app, deps);
   // Check-ins and reminders reach people in their personal chat with the bot.
-  deps.messengers.register('teams', createTeamsMessenger({ adapter, appId: config.appId ?? '', store: deps.store }));
+  deps.messengers.register('teams', createTeamsMessenger({ adapter, appId: config.appId ?? '', store: deps.store, log }));
   app.error(async (context, err) => {
     reportError(log, 'teams turn', err);
     await context.sendActivity(renderReply(failure(SORRY))).catch((e: unknown) => reportError(log, 'teams error reply', e));
@@ -45,7 +46,7 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
     '/',
     (req, res, next) => {
       if (!config.authenticated || mayBeBotToken(req.get('authorization'))) return next();
-      res.status(401).json({ error: 'Unauthorized' });
+      res.status(401).end();
     },
     takeTurns(),
     express.json({ limit: '256kb' }),
@@ -54,8 +55,17 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
       // Unauthenticated, nothing vouches for the activity, and replies go to its serviceUrl: only this machine's.
       if (!config.authenticated && !isLoopbackUrl((req.body as { serviceUrl?: unknown }).serviceUrl)) return void res.status(403).json({ error: NOT_LOCAL_SERVICE });
       try {
-        // botbuilder verifies the token (401 when it fails), runs the turn, then answers.
-        await adapter.process(req, res, async (context) => void (await app.run(context)));
+        // botbuilder's console output about a token is detail under the verdict logged here.
+        const checked = await consoleToLog(log, 'botbuilder', () => adapter.authenticate(req.body as Record<string, unknown>, req.get('authorization') ?? ''), 'debug');
+        // Refused: nothing in the body (botbuilder's reason is for the log, not for whoever sent it).
+        if ('refused' in checked) {
+          log.warn(checked.unavailable ? 'Teams request not checked: the signing keys could not be fetched' : 'Teams request refused: not authenticated', { reason: checked.refused });
+          return void res.status(checked.unavailable ? 503 : 401).end();
+        }
+        const invoke = await consoleToLog(log, 'botbuilder', () => adapter.run(checked.activity, checked.authenticated, async (context) => void (await app.run(context))));
+        res.status(invoke?.status ?? 200);
+        if (invoke?.body) res.send(invoke.body);
+        else res.end();
       } catch (err) {
         reportError(log, 'teams request', err);
         if (!res.headersSent) res.status(500).json({ error: SORRY });

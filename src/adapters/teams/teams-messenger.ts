@@ -12,6 +12,8 @@ import { DeliveryFailure, retryAfterMs } from '../../delivery/delivery-failure.j
 import type { Bucket } from '../../delivery/rate-limiter.js';
 import type { PlatformMessenger, SendKind } from '../messenger-hub.js';
 import { renderReply } from './render-card.js';
+import { consoleToLog } from '../../console-to-log.js';
+import type { Logger } from '../../log.js';
 
 export interface TeamsMessengerDeps {
   adapter: TeamsAdapter;
@@ -21,12 +23,14 @@ export interface TeamsMessengerDeps {
    */
   appId: string;
   store: Store;
+  /** Where botbuilder's console output goes while it sends. */
+  log: Logger;
 }
 
 const privateDelivery = z.object({ platform: z.literal('teams'), userId: z.string().min(1), activityId: z.string().min(1) });
 const channelDelivery = z.object({ platform: z.literal('teams'), conversationId: z.string().min(1), activityId: z.string().min(1) });
 
-export function createTeamsMessenger({ adapter, appId, store }: TeamsMessengerDeps): PlatformMessenger {
+export function createTeamsMessenger({ adapter, appId, store, log }: TeamsMessengerDeps): PlatformMessenger {
   /** The person's personal chat with the bot; never a channel, whatever the store holds. */
   const personalChat = async (userId: string): Promise<Partial<ConversationReference> | undefined> => {
     const reference = (await store.conversation('teams', userId))?.reference as Partial<ConversationReference> | undefined;
@@ -56,11 +60,13 @@ export function createTeamsMessenger({ adapter, appId, store }: TeamsMessengerDe
    */
   const inChat = async (reference: Partial<ConversationReference>, write: (context: TurnContext) => Promise<void>) => {
     let failure: { error: unknown } | undefined;
-    await adapter.continueConversationAsync(appId, reference, async (context) => {
-      // The continuation event's made-up id would otherwise become a replyToId.
-      delete (context.activity as Partial<Activity>).id;
-      await write(context).catch((error: unknown) => void (failure = { error }));
-    });
+    await consoleToLog(log, 'botbuilder', () =>
+      adapter.continueConversationAsync(appId, reference, async (context) => {
+        // The continuation event's made-up id would otherwise become a replyToId.
+        delete (context.activity as Partial<Activity>).id;
+        await write(context).catch((error: unknown) => void (failure = { error }));
+      }),
+    );
     if (failure) throw failure.error;
   };
 
