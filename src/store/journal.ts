@@ -53,7 +53,7 @@ interface JournalFile {
   /** Ends in part of a line (or of its header): a write cut short, never acknowledged. */
   torn: boolean;
   /** When loss is accepted: the damage that stopped the reading (the lines before it are kept). */
-  damaged?: TrellisError;
+  damaged?: JournalProblem;
 }
 
 export interface JournalRead {
@@ -99,9 +99,9 @@ export class Journal {
     const found = (await Promise.all([this.previous, this.file].map((f) => this.readFile(f, acceptLoss)))).filter((f) => f !== undefined);
     const setAside: JournalRead['setAside'] = [];
     let lost: string | undefined;
-    const fail = (problem: TrellisError): void => {
+    const fail = (problem: JournalProblem): void => {
       if (!acceptLoss) throw problem;
-      lost ??= problem.message;
+      lost ??= problem.what;
     };
     for (const f of found) if (f.torn) setAside.push({ file: f.file, why: 'torn' });
     for (const f of found) if (f.id === '' && f.damaged) fail(f.damaged);
@@ -263,7 +263,7 @@ export class Journal {
       header = this.parseHeader(body.shift()!, file);
     } catch (err) {
       if (!acceptLoss || /different TRELLIS_SECRET/.test((err as Error).message)) throw err;
-      return { file, id: '', base: 0, lines: [], torn: false, damaged: err as TrellisError };
+      return { file, id: '', base: 0, lines: [], torn: false, damaged: err as JournalProblem };
     }
     const { id, base, reaches } = header;
     const lines: Line[] = [];
@@ -294,12 +294,22 @@ export class Journal {
     return { id, base, reaches: typeof reaches === 'string' ? Number(reaches) : undefined };
   }
 
-  private problem(what: string, kind?: 'secret'): TrellisError {
+  private problem(what: string, kind?: 'secret'): JournalProblem {
     const keep =
       kind === 'secret'
         ? 'Start Trellis with the TRELLIS_SECRET it was sealed under, or restore both from the same backup.'
         : `Restore the data file and its journal together from the same backup; or, to go on with what can still be read and accept that the rest is lost, run \`npm run recover-data -- --file ${this.dataFile}\` (it keeps a copy of every journal file it replaces).`;
-    return new TrellisError('STORE_CORRUPT', `The journal ${this.file} ${what}. Trellis has changed neither it nor the data file. ${keep}`);
+    return new JournalProblem(`The journal ${this.file} ${what}`, `The journal ${this.file} ${what}. Trellis has changed neither it nor the data file. ${keep}`);
+  }
+}
+
+/** A refusal to open; `what` is the problem alone, for recovery to report what it accepted. */
+class JournalProblem extends TrellisError {
+  constructor(
+    readonly what: string,
+    message: string,
+  ) {
+    super('STORE_CORRUPT', message);
   }
 }
 

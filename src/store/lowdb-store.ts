@@ -106,13 +106,15 @@ export class LowdbStore extends StateStore {
       if (!replayed.success) throw new TrellisError('STORE_CORRUPT', `Replaying the journal ${this.journal.file} gives invalid data (${problems(replayed.error)}). Trellis has changed neither it nor the data file.`);
     }
     // Copied aside before anything is written over them: what is dropped is kept, named for why.
+    const asides: string[] = [];
     for (const { file, why } of setAside) {
       const aside = await this.journal.setAside(file, why);
-      warn(
-        why === 'torn'
-          ? `The journal ${file} ended in part of a line: a write cut short when Trellis last stopped, never acknowledged, so it is left out. The journal as it was is kept as ${aside}.`
-          : `Recovering ${this.file.file}: ${lost} The data file keeps the changes up to ${last}; the rest are lost. The journal as it was is kept as ${aside}.`,
-      );
+      asides.push(aside);
+      if (why === 'torn' && !lost) warn(`The journal ${file} ended in part of a line: a write cut short when Trellis last stopped, never acknowledged, so it is left out. The journal as it was is kept as ${aside}.`);
+    }
+    if (lost) {
+      const copies = asides.length > 0 ? ` The journal as it was is kept as ${asides.join(' and ')}.` : '';
+      warn(`Recovered ${this.file.file}: ${lost}. It now holds the changes up to number ${last}; any after that are lost.${copies}`);
     }
     // A file marked closed says it needs no journal: it is rewritten without the mark before any change goes to one.
     if (changes.length > 0 || created || !clean || this.closedMark) await this.compactNow();
