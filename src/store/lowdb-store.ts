@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { TrellisError } from '../core/errors.js';
 import { DurableJsonFile, removeLeftoverTemps } from './durable-json-file.js';
 import { lockFile } from './file-lock.js';
-import { Journal, type JournalMark } from './journal.js';
+import { Journal, type JournalMark, type JournalRead } from './journal.js';
 import { emptyState, MIGRATIONS, stateSchema, STATE_VERSION, type State } from './state.js';
 import { StateStore, type Change } from './state-store.js';
 
@@ -28,10 +28,17 @@ export const journalFileFor = (file: string) => `${file}.journal`;
 
 /** The file holds the state and a mark naming its journal (kept out of State: no other store has one). */
 type DataFile = State & { journal?: JournalMark };
-const markSchema = z.object({ id: z.string().min(1), seq: z.number().int().min(0) }).strict();
+const markSchema = z.object({ id: z.string().min(1), seq: z.number().int().min(0), closed: z.literal(true).optional() }).strict();
 
-/** `notice`: what start-up tidied away (a stale lock, a killed rewrite's temporary file), for the operator. */
-export async function openLowdbStore(file: string, secret: string, compaction = COMPACTION, notice: (message: string) => void = () => undefined): Promise<LowdbStore> {
+export interface OpenOptions {
+  /** Told what opening tidied away or set aside (a stale lock, a killed rewrite's temporary file, a torn tail, a recovered journal), for the operator. Nothing secret is in it. */
+  notice?: (message: string) => void;
+  /** Recovery (npm run recover-data): take what reads in order up to the first damage instead of refusing. */
+  acceptLoss?: boolean;
+}
+
+export async function openLowdbStore(file: string, secret: string, compaction = COMPACTION, options: OpenOptions = {}): Promise<LowdbStore> {
+  const { notice = (m: string) => process.stderr.write(`${m}\n`), acceptLoss = false } = options;
   await mkdir(dirname(file), { recursive: true });
   const unlock = lockFile(file, notice);
   try {
@@ -43,9 +50,9 @@ export async function openLowdbStore(file: string, secret: string, compaction = 
     const state = db.data === null ? emptyState() : validate(file, db.data);
     const mark = markSchema.safeParse((db.data as { journal?: unknown } | null)?.journal);
     const journal = new Journal(journalFileFor(file), secret);
-    const found = await journal.read(mark.success ? mark.data : undefined);
+    const found = await journal.read(mark.success ? mark.data : undefined, acceptLoss);
     const store = new LowdbStore(state, adapter, journal, compaction, unlock, mark.success ? mark.data : undefined);
-    await store.open(found, db.data === null, mark.success);
+    await store.open(found, db.data === null, mark.success, notice);
     return store;
   } catch (err) {
     unlock();
@@ -81,17 +88,37 @@ export class LowdbStore extends StateStore {
     super(state);
     this.id = mark?.id ?? randomUUID();
     this.seq = this.saved = mark?.seq ?? 0;
+    this.closedMark = mark?.closed === true;
   }
 
+  /** The file on disk says it was closed cleanly (so needs no journal): true until it is rewritten in front of the next change. */
+  private closedMark: boolean;
+
+  /** A journal of this data file is on disk; until there is one, the file is written without a mark only after it is (see compactNow). */
+  private kept = false;
+
   /** Replays what the journal holds beyond the file; anything replayed is taken in at once, so a restart begins from one whole file. */
-  async open({ changes, last, clean }: { changes: Change[]; last: number; clean: boolean }, created: boolean, marked: boolean): Promise<void> {
+  async open({ changes, last, clean, kept, setAside, lost }: JournalRead, created: boolean, marked: boolean, notice: (message: string) => void): Promise<void> {
     await this.replay(changes);
     this.seq = last;
+    this.kept = kept;
     if (changes.length > 0) {
       const replayed = stateSchema.safeParse(this.state);
       if (!replayed.success) throw new TrellisError('STORE_CORRUPT', `Replaying the journal ${this.journal.file} gives invalid data (${problems(replayed.error)}). Trellis has changed neither it nor the data file.`);
     }
-    if (changes.length > 0 || created || !clean) await this.compactNow();
+    // Copied aside before anything is written over them: what is dropped is kept, named for why.
+    const asides: string[] = [];
+    for (const { file, why } of setAside) {
+      const aside = await this.journal.setAside(file, why);
+      asides.push(aside);
+      if (why === 'torn' && !lost) notice(`The journal ${file} ended in part of a line: a write cut short when Trellis last stopped, never acknowledged, so it is left out. The journal as it was is kept as ${aside}.`);
+    }
+    if (lost) {
+      const copies = asides.length > 0 ? ` The journal as it was is kept as ${asides.join(' and ')}.` : '';
+      notice(`Recovered ${this.file.file}: ${lost}. It now holds the changes up to number ${last}; any after that are lost.${copies}`);
+    }
+    // A file marked closed says it needs no journal: it is rewritten without the mark before any change goes to one.
+    if (changes.length > 0 || created || !clean || this.closedMark) await this.compactNow();
     else if (marked) await this.journal.continue(this.id, this.seq);
     else this.mustCompact = true; // a file from before the journal is left as it is until its first change
   }
@@ -159,13 +186,17 @@ export class LowdbStore extends StateStore {
     await rotating; // later changes go to the fresh journal
   }
 
-  /** Rewrites the file with every change so far, then starts an empty journal. */
-  private async compactNow(): Promise<void> {
+  /** Rewrites the file with every change so far, then starts an empty journal. `closed`: on a clean stop. */
+  private async compactNow(closed = false): Promise<void> {
     clearTimeout(this.idle);
     await this.compacting;
     const seq = this.seq;
-    await this.file.write({ ...this.state, journal: { id: this.id, seq } });
+    // A file with a mark expects its journal beside it (a missing one is refused), so a new file's journal comes first.
+    if (!this.kept) await this.journal.reset(this.id, seq);
+    this.kept = true;
+    await this.file.write({ ...this.state, journal: { id: this.id, seq, ...(closed && { closed }) } });
     this.saved = seq;
+    this.closedMark = closed;
     this.mustCompact = false;
     await this.journal.reset(this.id, seq);
   }
@@ -175,7 +206,8 @@ export class LowdbStore extends StateStore {
     try {
       await this.after(async () => undefined); // every commit asked for so far is done
       await this.compacting;
-      if (this.seq > this.saved) await this.after(() => this.compactNow());
+      // Marked closed: the data file alone then holds everything (a backup of it alone is whole).
+      if (this.seq > this.saved || !this.closedMark) await this.after(() => this.compactNow(true));
     } finally {
       clearTimeout(this.idle);
       await this.journal.close();

@@ -13,7 +13,7 @@ export type StoreKind = 'lowdb' | 'memory' | 'postgres';
 export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>, secret: string, log?: Pick<Logger, 'warn'>): Promise<{ store: Store; kind: StoreKind }> {
   if (config.databaseUrl) return { store: await openPgStore(config.databaseUrl), kind: 'postgres' };
   try {
-    return { store: await openLowdbStore(config.dataFile, secret, undefined, (m) => log?.warn(m)), kind: 'lowdb' };
+    return { store: await openLowdbStore(config.dataFile, secret, undefined, log ? { notice: (m) => log.warn(m) } : {}), kind: 'lowdb' };
   } catch (err) {
     throw (await secretLeftBehind(config.dataFile, secret)) ?? err;
   }

@@ -68,7 +68,7 @@ describe('lowdb journal', () => {
     const journal = await readFile(journalFileFor(file), 'utf8');
     for (const leak of ['member-alex', 'shares bad news', 'trust-1', 'roundId', answer(1).key]) expect(journal).not.toContain(leak);
     const [header, ...lines] = journal.trimEnd().split('\n');
-    expect(Object.keys(JSON.parse(header!))).toEqual(['journal', 'base', 'check']);
+    expect(Object.keys(JSON.parse(header!))).toEqual(['journal', 'base', 'check', 'reaches']);
     for (const line of lines) expect(line).toMatch(/^[A-Za-z0-9+/]+=*$/);
     await store.close();
   });
