@@ -57,7 +57,7 @@ describe('lowdb store without its journal', () => {
     await writeFile(`${journalFileFor(copy)}.prev`, await readFile(journalFileFor(copy))); // taken in: a rotation under way
     await writeFile(journalFileFor(copy), '{"journal":"'); // the fresh journal, cut short
     const said: string[] = [];
-    const reopened = await openLowdbStore(copy, TEST_SECRET, NEVER, { warn: (m) => said.push(m) });
+    const reopened = await openLowdbStore(copy, TEST_SECRET, NEVER, { notice: (m) => said.push(m) });
     expect(await reopened.partnership('p1')).toEqual(partnership());
     await reopened.close();
     expect(said.join('\n')).toMatch(/ended in part of a line.*kept as .*trellis\.json\.journal\.torn-/);
@@ -73,7 +73,7 @@ describe('lowdb store without its journal', () => {
     await rm(journalFileFor(copy));
     await expect(openLowdbStore(copy, TEST_SECRET, NEVER, quiet)).rejects.toThrow(/is missing/);
     const said: string[] = [];
-    const recovered = await openLowdbStore(copy, TEST_SECRET, NEVER, { acceptLoss: true, warn: (m) => said.push(m) });
+    const recovered = await openLowdbStore(copy, TEST_SECRET, NEVER, { acceptLoss: true, notice: (m) => said.push(m) });
     await recovered.close();
     expect(said.join('\n')).toMatch(/^Recovered .*trellis\.json: The journal .* is missing\..*any after that are lost\.$/);
     const again = await openLowdbStore(copy, TEST_SECRET, NEVER, quiet);
