@@ -8,6 +8,7 @@ import { createTrellis } from './core/trellis.js';
 import type { Logger } from './log.js';
 import type { MountedAdapter } from './adapters/adapter.js';
 import { MessengerHub } from './adapters/messenger-hub.js';
+import { deliveryClaims } from './adapters/delivery-claims.js';
 import { startScheduler } from './scheduler.js';
 import type { StoreKind } from './store/open-store.js';
 import { Dispatcher } from './delivery/dispatcher.js';
@@ -47,7 +48,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const dispatcher = new Dispatcher({ store, hub: messengers, secret, log });
   let url = `http://localhost:${config.port}`;
   const trellis = createTrellis({ store, clock, secret, messenger: new OutboxMessenger(store, messengers, secret, dispatcher.wake), publicUrl: () => config.publicUrl ?? url, concernDelayMaxSeconds: config.concernDelayMaxSeconds, concernsPerDay: config.concernsPerDay });
-  const deps = { app, trellis, store, clock, log, messengers };
+  const deps = { app, trellis, store, clock, log, messengers, claims: deliveryClaims(store, secret, log) };
   const adapters: MountedAdapter[] = [];
 
   // Before every route: a local-only server answers nothing addressed to another name (DNS rebinding).

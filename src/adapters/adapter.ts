@@ -4,6 +4,7 @@ import type { Trellis } from '../core/trellis.js';
 import type { Store, Clock } from '../core/ports.js';
 import type { Logger } from '../log.js';
 import type { MessengerHub } from './messenger-hub.js';
+import type { DeliveryClaims } from './delivery-claims.js';
 
 export interface AdapterDeps {
   app: Express;
@@ -14,6 +15,8 @@ export interface AdapterDeps {
   log: Logger;
   /** Each adapter registers how to message its users privately. */
   messengers: MessengerHub;
+  /** Claims each incoming request once, so that a retry or a replay acts once. */
+  claims: DeliveryClaims;
 }
 
 export interface MountedAdapter {

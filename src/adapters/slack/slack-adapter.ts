@@ -10,6 +10,7 @@ import { boltLogger } from './bolt-logger.js';
 import { rejectStaleRequests } from './fresh-requests.js';
 import { registerListeners } from './slack-listeners.js';
 import { slackMessenger } from './slack-messenger.js';
+import { wellFormedRequests } from './well-formed-requests.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -27,7 +28,7 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
     bolt = new App({ ...common, appToken: config.appToken, socketMode: true, signingSecret: config.signingSecret });
   } else {
     const router = express.Router();
-    router.post(SLACK_EVENTS_PATH, rejectStaleRequests, takeTurns());
+    router.post(SLACK_EVENTS_PATH, rejectStaleRequests, takeTurns(), ...wellFormedRequests(config.signingSecret, deps.log));
     const receiver = new ExpressReceiver({ signingSecret: config.signingSecret, app: deps.app, router, endpoints: SLACK_EVENTS_PATH, logger });
     bolt = new App({ ...common, receiver });
   }
