@@ -136,10 +136,10 @@ describe('Slack replays do nothing twice', () => {
   });
 
   it('keeps the claims in the data file as keyed digests: no ids of people, events or triggers', async () => {
-    const raw = JSON.parse(await trellis.data()) as { claims?: { key: string; until: string }[] };
-    expect(raw.claims!.length).toBeGreaterThan(0);
-    const text = JSON.stringify(raw.claims);
-    for (const c of raw.claims!) expect(c.key).toMatch(/^[0-9a-f]{64}$/);
+    const claims = await trellis.claims();
+    expect(claims.length).toBeGreaterThan(0);
+    const text = JSON.stringify(claims);
+    for (const c of claims) expect(c.key).toMatch(/^[0-9a-f]{64}$/);
     expect(text).not.toMatch(/U0|trigger|replay|V0CONCERN|slack/);
   });
 });

@@ -1,7 +1,6 @@
 // Microsoft Teams over teams-ai: Bot Framework activities at POST /api/messages.
 import express from 'express';
 import { Application } from '@microsoft/teams-ai';
-import { z } from 'zod';
 import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { TeamsConfig } from '../../config.js';
 import { failure } from '../../core/message.js';
@@ -13,11 +12,11 @@ import { isLoopbackUrl } from '../../web/local-only.js';
 import { registerRoutes } from './teams-routes.js';
 import { registerTaskRoutes } from './task-routes.js';
 import { createTeamsMessenger } from './teams-messenger.js';
+import { oncePerActivity } from './once-per-activity.js';
+import { activityShape } from './well-formed-activity.js';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 export const NOT_LOCAL_SERVICE = 'TEAMS_ALLOW_UNAUTHENTICATED=true accepts only activities whose serviceUrl is on this machine (localhost, 127.0.0.1 or [::1]); nothing was sent.';
-
-const activityShape = z.object({ type: z.string().min(1) }).passthrough();
 
 export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapter {
   const { log } = deps;
@@ -55,7 +54,7 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
       if (!config.authenticated && !isLoopbackUrl((req.body as { serviceUrl?: unknown }).serviceUrl)) return void res.status(403).json({ error: NOT_LOCAL_SERVICE });
       try {
         // botbuilder verifies the token (401 when it fails), runs the turn, then answers.
-        await adapter.process(req, res, async (context) => void (await app.run(context)));
+        await adapter.process(req, res, oncePerActivity(deps, async (context) => void (await app.run(context))));
       } catch (err) {
         reportError(log, 'teams request', err);
         if (!res.headersSent) res.status(500).json({ error: SORRY });
