@@ -26,13 +26,13 @@ afterAll(async () => {
 
 describe('signed but malformed Slack requests', () => {
   const clickWithoutUser = () => {
-    const { user: _user, ...click } = fixture('block-actions');
+    const { user: _user, ...click } = fixture<Record<string, unknown>>('block-actions') as Record<string, unknown>;
     return { ...click, response_url: slack.responseUrl('no-user') };
   };
   const cases: [string, () => Promise<Response>][] = [
     ['payload=null', () => signedForm('payload=null')],
     ['a view_submission with nothing else', () => signedForm(form({ payload: JSON.stringify({ type: 'view_submission' }) }))],
-    ['an event_callback whose event is null', () => event(trellis.url, { ...fixture('app-home-opened'), event: null })],
+    ['an event_callback whose event is null', () => event(trellis.url, { ...fixture<Record<string, unknown>>('app-home-opened'), event: null })],
     ['block actions without a user', () => signedForm(form({ payload: JSON.stringify(clickWithoutUser()) }))],
     ['a payload that is a JSON array', () => signedForm(form({ payload: '[1,2]' }))],
     ['a payload that is not JSON', () => signedForm(form({ payload: '{"type":' }))],

@@ -18,7 +18,8 @@ export const activityShape = z
     serviceUrl: id,
     from: account,
     recipient: account,
-    conversation: z.object({ id, conversationType: z.string().optional(), name: z.string().optional(), tenantId: z.string().optional() }).passthrough(),
+    // Teams always says which kind of conversation it is: Trellis answers, and keeps references, by it.
+    conversation: z.object({ id, conversationType: z.enum(['personal', 'channel', 'groupChat']), name: z.string().optional(), tenantId: z.string().optional() }).passthrough(),
     name: z.string().optional(),
     text: z.string().optional(),
     action: z.string().optional(),
