@@ -118,6 +118,14 @@ describe('Slack replays do nothing twice', () => {
     expect((await concerns()).filter((c) => JSON.stringify(c).includes('marker-double-0002'))).toHaveLength(1);
   });
 
+  it('the same refused values sent again get the same field errors, so the form stays open to be fixed', async () => {
+    const { view } = await slash(SAM, CHANNEL, 'concern');
+    const refused = submission(SAM, view!, { ...concernValues('x'), happening: { value: { type: 'plain_text_input', value: '   ' } } });
+    const first = (await (await send(trellis.url, refused)).json()) as { response_action: string; errors?: Record<string, string> };
+    expect(first).toEqual({ response_action: 'errors', errors: { happening: expect.any(String) } });
+    expect(await (await send(trellis.url, refused)).json()).toEqual(first);
+  });
+
   it('a `survey now` replayed after a restart opens no second check-in', async () => {
     const now = slashRequest(ALEX, CHANNEL, 'survey now');
     expect((await send(trellis.url, now.captured)).status).toBe(200);

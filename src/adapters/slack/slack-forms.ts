@@ -80,9 +80,10 @@ export function registerForms(bolt: App, { trellis, log, claims }: AdapterDeps, 
   const refusals = new Refusals();
   bolt.view({ callback_id: FORM_CALLBACK_ID, type: 'view_submission' }, async ({ ack, body, view }) => {
     const update = (m: Message) => ack({ response_action: 'update', view: renderMessageModal(m, view.title?.text || 'Trellis') });
-    // One version of one modal (its hash changes when Trellis updates it) with these values: each
-    // click on Send is a new trigger_id, so a double click is found by what was sent, not by trigger.
-    const identity = `slack:view:${view.id}:${view.hash}:${digestOf(view.state?.values ?? null)}`;
+    // Everything the submission is read by: one version of one modal (its hash changes when Trellis
+    // updates it), from one person, with these values. Each click on Send is a new trigger_id, so a
+    // double click is found by what was sent, not by its trigger.
+    const identity = `slack:view:${digestOf([body.user.id, view.id, view.hash, view.private_metadata, view.state?.values ?? null])}`;
     if (!(await claims.first('slack', identity, DEDUPE_TTL_MS))) {
       const refused = refusals.of(identity);
       log.debug('slack: duplicate delivery ignored', { kind: 'submission' });
