@@ -9,6 +9,7 @@ import type { Logger } from './log.js';
 import type { MountedAdapter } from './adapters/adapter.js';
 import { MessengerHub } from './adapters/messenger-hub.js';
 import { PlatformHealth } from './adapters/platform-health.js';
+import { deliveryClaims } from './adapters/delivery-claims.js';
 import { startScheduler } from './scheduler.js';
 import type { StoreKind } from './store/open-store.js';
 import { Dispatcher } from './delivery/dispatcher.js';
@@ -50,7 +51,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   let url = `http://localhost:${config.port}`;
   const trellis = createTrellis({ store, clock, secret, messenger: new OutboxMessenger(store, messengers, secret, dispatcher.wake), publicUrl: () => config.publicUrl ?? url, concernDelayMaxSeconds: config.concernDelayMaxSeconds, concernsPerDay: config.concernsPerDay });
   const health = new PlatformHealth();
-  const deps = { app, trellis, store, clock, log, messengers, health, retry: { maxMs: config.platformRetryMaxMs } };
+  const deps = { app, trellis, store, clock, log, messengers, health, retry: { maxMs: config.platformRetryMaxMs }, claims: deliveryClaims(store, secret, log) };
   const adapters: MountedAdapter[] = [];
 
   // Before every route: a local-only server answers nothing addressed to another name (DNS rebinding).

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { Backoff } from './backoff.js';
 import type { MessengerHub } from './messenger-hub.js';
 import type { PlatformHealth } from './platform-health.js';
+import type { DeliveryClaims } from './delivery-claims.js';
 
 export interface AdapterDeps {
   app: Express;
@@ -20,6 +21,8 @@ export interface AdapterDeps {
   health: PlatformHealth;
   /** How long to wait at most between attempts to reach a platform that does not answer. */
   retry: Backoff;
+  /** Claims each incoming request once, so that a retry or a replay acts once. */
+  claims: DeliveryClaims;
 }
 
 export interface MountedAdapter {

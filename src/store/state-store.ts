@@ -33,15 +33,21 @@ function upsert<T>(list: T[], item: T, same: (a: T) => boolean): void {
 export const MUTATORS = [
   'savePartnership', 'saveOrganisation', 'saveMember', 'saveConversation', 'saveRound', 'saveInvitation', 'saveAnswerSet',
   'saveCustomItem', 'saveProtocol', 'saveConcern', 'saveConcernQuota', 'saveSentReminder', 'compactRound',
-  'enqueueOutgoing', 'claimOutgoing', 'settleOutgoing', 'pruneOutgoing',
+  'enqueueOutgoing', 'claimOutgoing', 'settleOutgoing', 'pruneOutgoing', 'claimOnce',
 ] as const;
 type Mutator = (typeof MUTATORS)[number];
+type Call = Exclude<Mutator, 'claimOnce'>;
+/**
+ * A claim is recorded with when it was taken and until when (epoch ms), not its
+ * TTL: replayed after a restart it must expire when it did, not later.
+ */
+type ClaimChange = ['claimOnce', key: string, at: number, until: number];
 /** A change as a call: replaying the same calls in the same order rebuilds the same state. */
-export type Change = { [K in Mutator]: [K, ...Parameters<Store[K]>] }[Mutator];
+export type Change = { [K in Call]: [K, ...Parameters<Store[K]>] }[Call] | ClaimChange;
 
 export class StateStore implements Store {
   private readonly mutex = new KeyedMutex();
-  /** One process owns this state, so claims need not outlive it. */
+  /** The state's claims by key → until (epoch ms): a replayed request must find its claim after a restart too. */
   private readonly claims = new Map<string, number>();
 
   constructor(protected readonly state: State = emptyState()) {
@@ -49,6 +55,7 @@ export class StateStore implements Store {
     // bisect; a file from before that rule is put in order in memory (stable, nothing dropped).
     const sets = state.answerSets;
     if (sets.some((x, i) => i > 0 && sets[i - 1]!.key > x.key)) sets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const c of state.claims) this.claims.set(c.key, Date.parse(c.until));
   }
 
   /** Makes a change durable. Called as soon as the change is made in memory, so calls arrive in the order of the changes. In memory: nothing to do. */
@@ -63,7 +70,12 @@ export class StateStore implements Store {
   protected async replay(changes: Change[]): Promise<void> {
     this.replaying = true;
     try {
-      for (const [method, ...args] of changes) {
+      for (const change of changes) {
+        if (change[0] === 'claimOnce') {
+          this.takeClaim(change[1], change[2], change[3]);
+          continue;
+        }
+        const [method, ...args] = change;
         // Dates travel through JSON as ISO strings.
         if (method === 'claimOutgoing' || method === 'pruneOutgoing') args[0] = new Date(args[0] as unknown as string);
         await (this[method] as (...a: unknown[]) => Promise<unknown>)(...args);
@@ -274,9 +286,21 @@ export class StateStore implements Store {
   async claimOnce(key: string, ttlMs: number) {
     const now = Date.now();
     if ((this.claims.get(key) ?? 0) > now) return false;
-    if (this.claims.size > 10_000) for (const [k, until] of this.claims) if (until <= now) this.claims.delete(k);
-    this.claims.set(key, now + ttlMs);
+    // Taken before the first await: a concurrent claimer of the same key finds it.
+    this.takeClaim(key, now, now + ttlMs);
+    // Durable before the caller acts: a replay after a crash finds the claim.
+    await this.changed(['claimOnce', key, now, now + ttlMs]);
     return true;
+  }
+
+  /** Records `key` until `until`, dropping the claims expired at `at` (so the list holds about one TTL's traffic). */
+  private takeClaim(key: string, at: number, until: number): void {
+    let rebuild = this.claims.has(key);
+    for (const [k, end] of this.claims) if (end <= at && this.claims.delete(k)) rebuild = true;
+    this.claims.set(key, until);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    if (rebuild) this.state.claims = [...this.claims].map(([k, end]) => ({ key: k, until: iso(end) }));
+    else this.state.claims.push({ key, until: iso(until) });
   }
 
   async enqueueOutgoing(o: Outgoing) {

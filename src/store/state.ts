@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CONCERN_CATEGORIES, CONCERN_STATUSES, OUTGOING_STATUSES, CADENCES, DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, PARTNERSHIP_TYPES, PROTOCOL_KINDS, PROTOCOL_STATUSES, REVIEW_OUTCOMES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
 
-export const STATE_VERSION = 4;
+export const STATE_VERSION = 5;
 
 const platform = z.enum(PLATFORMS);
 
@@ -164,6 +164,10 @@ const customItem = z.object({
   text: z.string().min(1),
 });
 
+// A request already acted on (see Store.claimOnce), until when its claim holds. The key is a keyed
+// digest made by the caller: it names no person, event or message.
+const claim = z.object({ key: z.string().min(1), until: z.string() });
+
 export const stateSchema = z.object({
   version: z.literal(STATE_VERSION),
   partnerships: z.array(partnership),
@@ -179,6 +183,7 @@ export const stateSchema = z.object({
   concerns: z.array(concern),
   concernQuotas: z.array(concernQuota),
   outgoing: z.array(outgoing),
+  claims: z.array(claim),
 });
 
 export type State = z.infer<typeof stateSchema>;
@@ -198,6 +203,7 @@ export const emptyState = (): State => ({
   concerns: [],
   concernQuotas: [],
   outgoing: [],
+  claims: [],
 });
 
 /** Each step lifts a file one version; applied in order on load, then validated. */
@@ -218,6 +224,8 @@ export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Recor
   // go below — earlier ones get their partnership's threshold as it is at the upgrade, the most
   // that can be known of what was promised.
   3: (d) => ({ ...stampThresholds(d, 4), invitations: ((d.invitations ?? []) as Record<string, unknown>[]).map(({ answered: _, ...i }) => i) }),
+  // Version 5 (issue 14): claims of requests already acted on outlive a restart (they were kept in memory only).
+  4: (d) => ({ ...d, version: 5, claims: [] }),
 };
 
 /** Sets `threshold` on rounds, reviews and concerns lacking it. */

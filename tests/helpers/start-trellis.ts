@@ -19,10 +19,13 @@ export interface TestTrellis extends RunningServer {
   logs: string[];
   store: StateStore;
   /**
-   * The data file as it stands once the journal is taken in (without its journal mark):
-   * what a crash now, then a restart, would leave. Read through a copy, so the running store is untouched.
+   * The data file as it stands once the journal is taken in (without its journal mark, nor the
+   * claims of requests already seen, which every request adds): what a crash now, then a restart,
+   * would leave. Read through a copy, so the running store is untouched.
    */
   data(): Promise<string>;
+  /** The claims in the data file (keyed digests of requests already acted on), as a restart would find them. */
+  claims(): Promise<{ key: string; until: string }[]>;
   /** Stop the server but keep the data directory (to restart on the same file). */
   stop(): Promise<void>;
 }
@@ -45,7 +48,11 @@ export async function startTrellis(env: Record<string, string> = {}, options: { 
     dir,
     logs,
     store,
-    data: () => dataAfterCrash(dataFile, config.secret ?? TEST_SECRET),
+    data: async () => {
+      const { claims: _claims, ...data } = JSON.parse(await dataAfterCrash(dataFile, config.secret ?? TEST_SECRET)) as Record<string, unknown>;
+      return JSON.stringify(data);
+    },
+    claims: async () => (JSON.parse(await dataAfterCrash(dataFile, config.secret ?? TEST_SECRET)) as { claims: { key: string; until: string }[] }).claims,
     stop,
     close: async () => {
       await stop();

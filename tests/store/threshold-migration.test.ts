@@ -10,7 +10,7 @@ import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import { applyMigrations } from '../../src/store/pg/apply-migrations.js';
 import { MIGRATIONS } from '../../src/store/pg/migrations.js';
 import { openPgStore } from '../../src/store/pg/pg-store.js';
-import { emptyState } from '../../src/store/state.js';
+import { emptyState, STATE_VERSION } from '../../src/store/state.js';
 import { createThrowawayDb, describePg } from '../helpers/pg.js';
 import { TEST_SECRET } from '../helpers/start-trellis.js';
 import { partnership } from './store-contract.js';
@@ -23,7 +23,7 @@ const before = {
   protocol: (id: string, partnershipId: string) => ({ id, partnershipId, ref: 1, title: 'Information sharing', kind: 'protocol', purpose: '', partyOrgIds: [], ownerMemberId: 'm1', nextReview: '2027-01-31', status: 'active', reviews: [{ id: `${id}-rev1`, startedAt: '2026-10-01T09:00:00.000Z', closedAt: '2026-10-08T09:00:00.000Z', outcome: 'kept', summary: '2 answered' }, { id: `${id}-rev2`, startedAt: '2026-11-01T09:00:00.000Z' }], remindersFrom: '2026-11-01T00:00:00.000Z', createdAt: '2026-09-01T09:00:00.000Z' }),
 };
 
-it('a version 3 data file: every round, review and concern gets its partnership\'s threshold, and the file is written as version 4', async () => {
+it('a version 3 data file: every round, review and concern gets its partnership\'s threshold, and the file is written as the current version', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'trellis-migrate-'));
   const file = join(dir, 'trellis.json');
   try {
@@ -35,11 +35,11 @@ it('a version 3 data file: every round, review and concern gets its partnership\
     expect((await store.protocols('p1'))[0]!.reviews.map((r) => r.threshold)).toEqual([4, 4]);
     expect((await store.protocols('p2'))[0]!.reviews.map((r) => r.threshold)).toEqual([7, 7]);
     expect([...(await store.concerns('p1')), ...(await store.concerns('p2'))].map((c) => c.threshold)).toEqual([4, 7]);
-    // Upgraded in memory; written as version 4 with the next change.
+    // Upgraded in memory; written as the current version (4 then, 5 since claims are kept) with the next change.
     await store.savePartnership({ ...(await store.partnership('p1'))!, threshold: 3 });
     await store.close();
     const written = JSON.parse(await readFile(file, 'utf8'));
-    expect(written.version).toBe(4);
+    expect(written.version).toBe(STATE_VERSION);
     expect(written.rounds.map((r: { threshold: number }) => r.threshold)).toEqual([4, 7]);
   } finally {
     await rm(dir, { recursive: true, force: true });

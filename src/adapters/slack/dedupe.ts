@@ -1,55 +1,39 @@
 // Slack retries an event it thinks went unanswered (X-Slack-Retry-Num), and
 // behind a load balancer the retry can reach another instance; a captured
-// request can also be replayed within the signature's 5 minutes. Each event
-// and each interaction is claimed once in the shared store, so only the first
-// delivery acts.
+// request can also be replayed while its signature is accepted (5 minutes
+// either side of its timestamp). Each event and each interaction is claimed
+// once in the shared, durable store, so only the first delivery acts.
+// Modal submissions are claimed by their form (slack-forms.ts): a replay must
+// still answer the modal.
 import { createHash } from 'node:crypto';
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { Store } from '../../core/ports.js';
-import type { Logger } from '../../log.js';
-import { reportError } from '../../report-error.js';
+import type { AdapterDeps } from '../adapter.js';
 
-/** Longer than Slack's retry schedule (about 5 minutes) and the signature window. */
-export const DEDUPE_TTL_MS = 10 * 60_000;
+/** Longer than Slack's retry schedule (about 5 minutes) and the 10 minutes a signature is accepted in, with room for clocks. */
+export const DEDUPE_TTL_MS = 15 * 60_000;
 
-type Kind = 'event' | 'trigger';
+type Kind = 'event' | 'trigger' | 'request';
+
+export const digestOf = (x: unknown): string => createHash('sha256').update(JSON.stringify(x) ?? '').digest('base64url');
 
 /**
- * The delivery's identity: an event by its event_id; a click, shortcut or slash
- * command by its trigger_id and a digest of the payload. Slack mints a trigger_id
- * per interaction, so a real duplicate (a replay, a proxy's resend) is the same
- * bytes; the digest keeps two different requests that share a trigger_id (only
- * ever in fixtures) from swallowing each other.
+ * The delivery's identity: an event by its event_id (a retry is re-signed, the
+ * id stays); a click or slash command by its whole payload. Slack mints a
+ * trigger_id per interaction, so a real duplicate (a replay, a proxy's resend)
+ * is the same bytes, and two requests that differ are never taken for one.
  */
-export function dedupeKey(body: unknown): { kind: Kind; key: string } | undefined {
+export function dedupeKey(body: unknown): { kind: Kind; identity: string } | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const b = body as { event_id?: unknown; trigger_id?: unknown; type?: unknown };
-  if (typeof b.event_id === 'string' && b.event_id) return { kind: 'event', key: `slack:event:${b.event_id}` };
-  // A modal submit's ack is its answer (thanks, or errors beside fields): an empty
-  // ack would close the modal on the person. Slack never retries a submit; a
-  // double submit is left to the handlers (an answer set replaces, it is tested).
+  if (typeof b.event_id === 'string' && b.event_id) return { kind: 'event', identity: `slack:event:${b.event_id}` };
   if (b.type === 'view_submission') return undefined;
-  if (typeof b.trigger_id === 'string' && b.trigger_id) {
-    const digest = createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 16);
-    return { kind: 'trigger', key: `slack:trigger:${b.trigger_id}:${digest}` };
-  }
-  return undefined;
+  return { kind: typeof b.trigger_id === 'string' ? 'trigger' : 'request', identity: `slack:request:${digestOf(body)}` };
 }
 
-export function dedupeDeliveries(deps: { store: Store; log: Logger }): Middleware<AnyMiddlewareArgs> {
-  const { store, log } = deps;
+export function dedupeDeliveries({ claims, log }: Pick<AdapterDeps, 'claims' | 'log'>): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const id = dedupeKey(args.body);
-    if (!id) return void (await args.next());
-    let first: boolean;
-    try {
-      first = await store.claimOnce(id.key, DEDUPE_TTL_MS);
-    } catch (err) {
-      // A store outage must not silence the bot: risk acting twice rather than never.
-      reportError(log, 'slack dedupe', err);
-      return void (await args.next());
-    }
-    if (first) return void (await args.next());
+    if (!id || (await claims.first('slack', id.identity, DEDUPE_TTL_MS))) return void (await args.next());
     // Events are acknowledged before middleware runs; everything else still waits for an ack.
     const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as () => Promise<void>) : undefined;
     await ack?.();

@@ -12,6 +12,7 @@ import { SlackConnection } from './slack-connection.js';
 import { socketLink, type SocketLink } from './socket-mode.js';
 import { registerListeners } from './slack-listeners.js';
 import { slackMessenger } from './slack-messenger.js';
+import { wellFormedRequests } from './well-formed-requests.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -35,7 +36,7 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
     bolt = new App({ ...common, receiver: socket.receiver });
   } else {
     const router = express.Router();
-    router.post(SLACK_EVENTS_PATH, rejectStaleRequests, takeTurns());
+    router.post(SLACK_EVENTS_PATH, rejectStaleRequests, takeTurns(), ...wellFormedRequests(config.signingSecret, deps.log));
     const receiver = new ExpressReceiver({ signingSecret: config.signingSecret, app: deps.app, router, endpoints: SLACK_EVENTS_PATH, logger });
     bolt = new App({ ...common, receiver });
   }

@@ -1,7 +1,6 @@
 // Microsoft Teams over teams-ai: Bot Framework activities at POST /api/messages.
 import express from 'express';
 import { Application } from '@microsoft/teams-ai';
-import { z } from 'zod';
 import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { TeamsConfig } from '../../config.js';
 import { failure } from '../../core/message.js';
@@ -14,11 +13,11 @@ import { isLoopbackUrl } from '../../web/local-only.js';
 import { registerRoutes } from './teams-routes.js';
 import { registerTaskRoutes } from './task-routes.js';
 import { createTeamsMessenger } from './teams-messenger.js';
+import { oncePerActivity } from './once-per-activity.js';
+import { activityShape } from './well-formed-activity.js';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 export const NOT_LOCAL_SERVICE = 'TEAMS_ALLOW_UNAUTHENTICATED=true accepts only activities whose serviceUrl is on this machine (localhost, 127.0.0.1 or [::1]); nothing was sent.';
-
-const activityShape = z.object({ type: z.string().min(1) }).passthrough();
 
 export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapter {
   const { log } = deps;
@@ -62,7 +61,7 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
           log.warn(checked.unavailable ? 'Teams request not checked: the signing keys could not be fetched' : 'Teams request refused: not authenticated', { reason: checked.refused });
           return void res.status(checked.unavailable ? 503 : 401).end();
         }
-        const invoke = await consoleToLog(log, 'botbuilder', () => adapter.run(checked.activity, checked.authenticated, async (context) => void (await app.run(context))));
+        const invoke = await consoleToLog(log, 'botbuilder', () => adapter.run(checked.activity, checked.authenticated, oncePerActivity(deps, async (context) => void (await app.run(context)))));
         res.status(invoke?.status ?? 200);
         if (invoke?.body) res.send(invoke.body);
         else res.end();

@@ -2,7 +2,8 @@
 // copied out of a record, beside the record itself in `doc`.
 import type { State } from '../state.js';
 
-export type Collection = Exclude<keyof State, 'version'>;
+// Claims have their own table (key, expires_at; see PostgresStore.claimOnce) and expire: none is copied.
+export type Collection = Exclude<keyof State, 'version' | 'claims'>;
 type Row<C extends Collection> = State[C][number];
 
 export interface Table<C extends Collection = Collection> {
