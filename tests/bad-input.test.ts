@@ -41,6 +41,7 @@ describe('signed but malformed Slack requests', () => {
   ];
 
   it.each(cases)('%s gets 400 and changes nothing', async (_name, send) => {
+    await trellis.drain();
     const before = await trellis.data();
     const res = await send();
     expect(res.status).toBe(400);
@@ -72,6 +73,7 @@ describe('malformed Teams activities', () => {
     ['entities that are not objects', () => ({ ...personal(), entities: [null] })],
   ];
   it.each(cases)('%s gets 400 and changes nothing', async (_name, body) => {
+    await trellis.drain();
     const before = await trellis.data();
     expect((await activity(body())).status).toBe(400);
     expect(await trellis.data()).toBe(before);

@@ -103,6 +103,7 @@ describe('Teams replays do nothing twice', () => {
 
   it('answers an invoke Trellis has no use for with an empty 200, not 501', async () => {
     await trellis.drain();
+    await trellis.drain();
     const before = await trellis.data();
     for (const name of ['composeExtension/query', 'adaptiveCard/action', 'no/such-invoke']) {
       const r = await deliver(invoke(name, SAM, { verb: 'trellis', actionId: 'run', value: 'status' }));

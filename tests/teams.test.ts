@@ -184,6 +184,7 @@ describe('Teams', () => {
   });
 
   it('answers an unknown command with an error card and help, changing nothing', async () => {
+    await trellis.drain();
     const before = await trellis.data();
     const reply = await say(ALEX, 'frobnicate the partnership');
     expect(isError(reply)).toBe(true);
@@ -194,6 +195,7 @@ describe('Teams', () => {
   });
 
   it('refuses a member who is not a coordinator, changing nothing', async () => {
+    await trellis.drain();
     const before = await trellis.data();
     const reply = await say(SAM, 'org add Sneaky Ltd private');
     expect(isError(reply)).toBe(true);
@@ -211,6 +213,7 @@ describe('Teams', () => {
     ['a string instead of an object', 'org add Forged Org public'],
     ['a null value', null],
   ])('refuses a forged card click with %s, changing nothing', async (_name, value) => {
+    await trellis.drain();
     const before = await trellis.data();
     const reply = await send(click(ALEX, value));
     expect(isError(reply)).toBe(true);
@@ -219,6 +222,7 @@ describe('Teams', () => {
   });
 
   it('treats a well-formed click on an unknown action as unknown, changing nothing', async () => {
+    await trellis.drain();
     const before = await trellis.data();
     const reply = await send(click(ALEX, { verb: 'trellis', actionId: 'delete-everything', value: 'x' }));
     expect(textOf(reply)).toContain("isn't one Trellis knows");

@@ -288,8 +288,11 @@ export class StateStore implements Store {
     if ((this.claims.get(key) ?? 0) > now) return false;
     // Taken before the first await: a concurrent claimer of the same key finds it.
     this.takeClaim(key, now, now + ttlMs);
-    // Durable before the caller acts: a replay after a crash finds the claim.
-    await this.changed(['claimOnce', key, now, now + ttlMs]);
+    // Not waited for: the claim joins the journal ahead of whatever the caller then changes, so
+    // any change of theirs that is durable has its claim durable too (a replay after a crash finds
+    // it); a request that changed nothing does not wait for a commit. A failed commit surfaces on
+    // the next change's.
+    this.changed(['claimOnce', key, now, now + ttlMs]).catch(() => undefined);
     return true;
   }
 

@@ -17,10 +17,12 @@ const tempFile = () => join(mkdtempSync(join(tmpdir(), 'trellis-claims-')), 'tre
 const claimsIn = async (file: string) => (JSON.parse(await readFile(file, 'utf8')) as { claims: { key: string; until: string }[] }).claims;
 
 describe('lowdb claims', () => {
-  it('outlive a crash (from the journal) and a clean restart (from the file)', async () => {
+  it('outlive a crash (from the journal) and a clean restart (from the file): durable with the change the request then made', async () => {
     const file = tempFile();
     const store = await openLowdbStore(file, TEST_SECRET, NEVER);
     expect(await store.claimOnce('k-durable', 600_000)).toBe(true);
+    // The request acts: its change is acknowledged only once durable, and its claim went into the journal ahead of it.
+    await store.savePartnership(partnership());
 
     // A crash now: the claim is only in the journal.
     const crashed = await openLowdbStore(crashCopy(file), TEST_SECRET, NEVER);
