@@ -12,6 +12,7 @@ import { SlackConnection } from './slack-connection.js';
 import { socketLink, type SocketLink } from './socket-mode.js';
 import { registerListeners } from './slack-listeners.js';
 import { slackMessenger } from './slack-messenger.js';
+import { watchedDeliveries } from '../platform-health.js';
 import { wellFormedRequests } from './well-formed-requests.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -46,7 +47,7 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
   const homes = new HomeRefresher((userId) => publishHome(deps.trellis, homeClient, userId), deps.log);
   registerListeners(bolt, deps, homes);
   // Bolt's own client has no token (Bolt gets it from `authorize` per request): the messenger is given it.
-  deps.messengers.register('slack', slackMessenger(new webApi.WebClient(config.botToken, clientOptions), deps.log, { postsPerSecond: config.postsPerSecond }));
+  deps.messengers.register('slack', watchedDeliveries(deps.health, 'slack', slackMessenger(new webApi.WebClient(config.botToken, clientOptions), deps.log, { postsPerSecond: config.postsPerSecond })));
 
   return {
     name: 'slack',

@@ -13,6 +13,7 @@ import { isLoopbackUrl } from '../../web/local-only.js';
 import { registerRoutes } from './teams-routes.js';
 import { registerTaskRoutes } from './task-routes.js';
 import { createTeamsMessenger } from './teams-messenger.js';
+import { watchedDeliveries } from '../platform-health.js';
 import { oncePerActivity } from './once-per-activity.js';
 import { activityShape } from './well-formed-activity.js';
 
@@ -34,7 +35,7 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
   registerRoutes(app, deps);
   registerTaskRoutes(app, deps);
   // Check-ins and reminders reach people in their personal chat with the bot.
-  deps.messengers.register('teams', createTeamsMessenger({ adapter, appId: config.appId ?? '', store: deps.store, log }));
+  deps.messengers.register('teams', watchedDeliveries(deps.health, 'teams', createTeamsMessenger({ adapter, appId: config.appId ?? '', store: deps.store, log })));
   app.error(async (context, err) => {
     reportError(log, 'teams turn', err);
     await context.sendActivity(renderReply(failure(SORRY))).catch((e: unknown) => reportError(log, 'teams error reply', e));
