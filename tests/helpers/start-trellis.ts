@@ -66,8 +66,17 @@ async function dataAfterCrash(dataFile: string, secret: string): Promise<string>
   try {
     await (await openLowdbStore(copy, secret)).close();
     const { journal: _mark, ...data } = JSON.parse(await readFile(copy, 'utf8')) as Record<string, unknown>;
-    return JSON.stringify(data);
+    return canonical(data);
   } finally {
     await rm(dirname(copy), { recursive: true, force: true });
   }
+}
+
+/**
+ * JSON with every object's keys in one order: a record read back from the file
+ * comes in the schema's key order, one replayed from the journal in the order
+ * it was built, and the same data must compare equal either way.
+ */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
 }
