@@ -123,6 +123,11 @@ export class LowdbStore extends StateStore {
     else this.mustCompact = true; // a file from before the journal is left as it is until its first change
   }
 
+  protected override persistWithNext(change: Change): void {
+    this.pending.push(JSON.stringify(change));
+    this.seq++;
+  }
+
   protected override persist(change: Change): Promise<void> {
     // Serialised now: the caller may change its object after the call.
     this.pending.push(JSON.stringify(change));
@@ -164,8 +169,9 @@ export class LowdbStore extends StateStore {
    */
   private whenIdle(): void {
     clearTimeout(this.idle);
+    // Claims waiting to ride with the next commit (persistWithNext) go with this one.
     const offer = () => {
-      if (!this.closing && this.pending.length === 0 && !this.queued) void this.after(() => this.write(true)).catch(() => undefined);
+      if (!this.closing && !this.queued) void this.after(() => this.write(true)).catch(() => undefined);
     };
     this.idle = setTimeout(() => setImmediate(offer).unref(), this.compaction.idleMs).unref();
   }

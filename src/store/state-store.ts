@@ -61,6 +61,9 @@ export class StateStore implements Store {
   /** Makes a change durable. Called as soon as the change is made in memory, so calls arrive in the order of the changes. In memory: nothing to do. */
   protected async persist(_change: Change): Promise<void> {}
 
+  /** Records a change to be made durable with the next one that is waited for (or at close), without a commit of its own. In memory: nothing to do. */
+  protected persistWithNext(_change: Change): void {}
+
   private replaying = false;
   private changed(change: Change): Promise<void> {
     return this.replaying ? Promise.resolve() : this.persist(change);
@@ -288,11 +291,10 @@ export class StateStore implements Store {
     if ((this.claims.get(key) ?? 0) > now) return false;
     // Taken before the first await: a concurrent claimer of the same key finds it.
     this.takeClaim(key, now, now + ttlMs);
-    // Not waited for: the claim joins the journal ahead of whatever the caller then changes, so
+    // No commit of its own: the claim joins the journal with whatever the caller then changes, so
     // any change of theirs that is durable has its claim durable too (a replay after a crash finds
-    // it); a request that changed nothing does not wait for a commit. A failed commit surfaces on
-    // the next change's.
-    this.changed(['claimOnce', key, now, now + ttlMs]).catch(() => undefined);
+    // it), and a request that changed nothing costs nothing more.
+    if (!this.replaying) this.persistWithNext(['claimOnce', key, now, now + ttlMs]);
     return true;
   }
 
