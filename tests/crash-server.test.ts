@@ -17,23 +17,13 @@ import { BOT_TOKEN, SIGNING_SECRET, fixture, interaction, slashCommand } from '.
 import { TEST_SECRET } from './helpers/start-trellis.js';
 import { freePort, health } from './helpers/trellis-process.js';
 import { waitFor } from './helpers/wait-for.js';
+import { seededRandom } from './helpers/seeded-random.js';
 
 // CRASH_KILLS: fewer kills for a quick local check.
 const KILLS = Number(process.env.CRASH_KILLS ?? 100);
 const PEOPLE = ['ana', 'ben', 'cat', 'dev', 'eli', 'fay'].map((name) => ({ id: `U0${name.toUpperCase()}`, name }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** mulberry32: small and seedable. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let work: string;
 let bundle: string;
@@ -74,7 +64,7 @@ afterAll(async () => {
 
 it(`kills the server at ${KILLS} random moments while people answer; every answer acknowledged is in the data file after each`, async () => {
   const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
-  const random = generator(seed);
+  const random = seededRandom(seed);
   let seq = 0;
   const say = async (who: (typeof PEOPLE)[number], where: Record<string, string>, text: string) => {
     const id = `r${++seq}`;

@@ -12,20 +12,10 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SECRET } from './helpers/start-trellis.js';
+import { seededRandom } from './helpers/seeded-random.js';
 
 const KILLS_UNDER_LOAD = 100;
 
-/** mulberry32: small, seedable, good enough to spread kills over time. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let work: string;
 let writer: string;
@@ -71,7 +61,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('crash', () => {
   it(`kills a store under write load at ${KILLS_UNDER_LOAD}+ random moments; every acknowledged answer is there after each restart`, async () => {
     const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    const random = generator(seed);
+    const random = seededRandom(seed);
     const file = join(work, 'trellis.json');
     /** The last value acknowledged for each answer key. */
     const acked = new Map<string, number>();

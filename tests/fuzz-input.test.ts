@@ -11,6 +11,7 @@ import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { BOT_TOKEN, SIGNING_SECRET, sign } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
+import { seededRandom } from './helpers/seeded-random.js';
 
 const SEED = 0x7e11;
 const PER_PLATFORM = 1500;
@@ -18,16 +19,9 @@ const IN_FLIGHT = 8;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** mulberry32: small, seeded, the same sequence on every machine. */
+/** A seeded generator, with the two draws the mutations use. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
 }
 type Rng = ReturnType<typeof prng>;

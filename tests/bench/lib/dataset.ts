@@ -9,6 +9,7 @@ import { DEFAULT_SURVEY_SETTINGS, SECTORS, type AnswerSet, type Round, type Scal
 import { bankFor } from '../../../src/core/survey/bank.js';
 import { choosePulseItems } from '../../../src/core/survey/rotation.js';
 import { emptyState, type State } from '../../../src/store/state.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 export const ANSWERS_PER_ROUND = 200;
 export const ROUNDS_PER_PARTNERSHIP = 100;
@@ -57,17 +58,7 @@ export function baseState(answers: number): { state: State; closedRounds: Round[
 }
 
 /** A deterministic generator, so every run stores the same answers. */
-export function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 /** One answer set for `round`: every item answered 1–5 (5% "prefer not to say"), a comment one time in ten. */
 export function answerFor(round: Round, key: string, rnd: () => number): AnswerSet {
