@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Button, Form, Message } from '../src/core/message.js';
 import type { Concern, ConcernQuota, StoredConcern } from '../src/core/model.js';
-import { FRIEND_OPEN, FRIEND_SUBMIT, RAISE, REPORTER_OPEN, REPORTER_SUBMIT } from '../src/core/concerns/concern-forms.js';
+import { FRIEND_OPEN, FRIEND_SUBMIT, REPORTER_OPEN, REPORTER_SUBMIT, SUBMIT_NEW_CONCERN } from '../src/core/concerns/concern-forms.js';
 import { openConcern } from '../src/core/concerns/concern-seal.js';
 import { conversationsOf } from '../src/adapters/playground/playground-conversations.js';
 import { fakeClock } from './helpers/fake-clock.js';
@@ -121,7 +121,7 @@ describe('playground: the critical friend', () => {
     const answer = await command('sam', 'concern');
     expect(answer.reply).toBeUndefined();
     raiseForm = answer.form!;
-    expect(raiseForm).toMatchObject({ title: 'Raise a concern', submitActionId: RAISE, submitLabel: 'Send', context: pid });
+    expect(raiseForm).toMatchObject({ title: 'Raise a concern', submitActionId: SUBMIT_NEW_CONCERN, submitLabel: 'Send', context: pid });
     expect(raiseForm.fields.map((f) => `${f.id}:${f.kind}`)).toEqual(['category:choice', 'happening:text', 'help:text', 'organisation:choice', 'consent:choice']);
     expect(raiseForm.intro).toContain('They will not know who you are');
     // Sam's own form offers to name his organisation; nobody else sees it.
@@ -158,7 +158,7 @@ describe('playground: the critical friend', () => {
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: string }).error).toMatch(error);
     };
-    const body = { persona: 'sam', actionId: RAISE, context: pid, values: good };
+    const body = { persona: 'sam', actionId: SUBMIT_NEW_CONCERN, context: pid, values: good };
     // Past the API's 2000 characters a value is refused before the core sees it (the page's text box stops at 2000).
     await bad('/playground/submit', { ...body, values: { ...good, happening: 'x'.repeat(2001) } }, /^values\.happening: .*2000/);
     await bad('/playground/submit', { ...body, values: { ...good, happening: ['a', 'b'] } }, /^values\.happening: Expected string, received array/);

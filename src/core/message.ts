@@ -42,13 +42,20 @@ export const info = (text: string, extra: Extra = {}): Message => ({ text, tone:
 export const success = (text: string, extra: Extra = {}): Message => ({ text, tone: 'success', audience: 'caller', ...extra });
 export const failure = (text: string, extra: Extra = {}): Message => ({ text, tone: 'error', audience: 'caller', ...extra });
 
+/** The action of a button that runs a command (its value) as the person who clicks it. */
+export const RUN_COMMAND = 'run';
+/** A link button's action id: adapters open its url, and no route handles it. */
+export const OPEN_LINK = 'open-link';
+
 /** A button that runs a command as the person who clicks it. */
 export const commandButton = (label: string, command: string, style?: Button['style']): Button => ({
-  actionId: 'run',
+  actionId: RUN_COMMAND,
   label,
   value: command,
   ...(style ? { style } : {}),
 });
+
+export const linkButton = (label: string, url: string): Button => ({ actionId: OPEN_LINK, label, value: url, url });
 
 // ---- Private forms (Slack modal, Teams dialog, playground form) -------------
 // Answers and other sensitive text are collected here, never typed into chat,

@@ -1,7 +1,7 @@
 // The core's front door: a normalized command or button click in, a
 // platform-neutral message out. Adapters call nothing else.
 import { parseCommand } from './grammar.js';
-import { failure, info, type Message, type Reply } from './message.js';
+import { failure, info, RUN_COMMAND, type Message, type Reply } from './message.js';
 import type { Caller, ActionRequest, CommandRequest, SubmitRequest } from './request.js';
 import { followUps, withDefaults, type Deps, type RequiredDeps } from './deps.js';
 import { resolveContext } from './context.js';
@@ -10,17 +10,18 @@ import { home, invite, set, setup, status } from './commands/partnership.js';
 import { addOrganisation, listOrganisations } from './commands/organisations.js';
 import { describeMemberships, join, listMembers, setRole } from './commands/members.js';
 import { survey } from './survey/survey-commands.js';
-import { OPEN_CHECK_IN, openCheckIn, openCheckInButtons, SUBMIT_CHECK_IN, submitCheckIn } from './survey/answers.js';
+import { openCheckInButtons } from './survey/answers.js';
+import { checkInRoutes } from './survey/check-in-routes.js';
 import { tick } from './survey/rounds.js';
 import { trends } from './trends/trends-commands.js';
 import { linkCommand } from './trends/link-commands.js';
-import { protocolAction, protocolCommand, protocolSubmit } from './protocols/protocol-commands.js';
-import { OPEN_REVIEW, openReviewForm, SUBMIT_REVIEW, submitReview } from './protocols/reviews.js';
-import { SAVE_PROTOCOL } from './protocols/protocol-form.js';
-import { friendSubmit, openAsFriend, openAsReporter, raiseConcern, raiseConcernForm, reporterSubmit } from './concerns/concerns.js';
-import { FRIEND_OPEN, FRIEND_SUBMIT, RAISE, REPORTER_OPEN, REPORTER_SUBMIT } from './concerns/concern-forms.js';
+import { protocolCommand } from './protocols/protocol-commands.js';
+import { protocolRoutes } from './protocols/protocol-routes.js';
+import { raiseConcernForm } from './concerns/concerns.js';
+import { concernRoutes } from './concerns/concern-routes.js';
 import { concernsCommand } from './concerns/themes.js';
 import { dashboardView, exportCsv, type DashboardView } from './trends/dashboard.js';
+import { routeTable, type Lock } from './routes.js';
 
 export interface Trellis {
   /** A typed command: a reply, or a private form to open (e.g. `protocol add`). */
@@ -51,6 +52,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   // Answering a check-in touches only that person's invitation and answers, so
   // people answer side by side (and their writes are made durable together).
   const personal = <T>(caller: Caller, work: () => Promise<T>): Promise<T> => deps.store.exclusive(`person:${caller.platform}:${caller.userId}`, work);
+  const locked = <T>(lock: Lock, caller: Caller, work: () => Promise<T>): Promise<T> => (lock === 'personal' ? personal(caller, work) : serial(work));
 
   const run = async (req: CommandRequest): Promise<Reply> => {
     const parsed = parseCommand(req.text);
@@ -111,27 +113,24 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     }
   };
 
+  // Built once, at start-up: an id registered twice throws here.
+  const routes = routeTable([
+    { actions: [{ id: RUN_COMMAND, lock: 'serial', handle: (_deps, req) => run({ caller: req.caller, place: req.place, text: req.value }) }] },
+    checkInRoutes,
+    concernRoutes,
+    protocolRoutes,
+  ]);
   const unknownButton = failure("That button isn't one Trellis knows (it may come from an older message). Type `help` to see what you can do.");
 
   return {
     command: (req) => serial(() => run(req)),
     action: (req) => {
-      if (req.actionId === 'run') return serial(() => run({ caller: req.caller, place: req.place, text: req.value }));
-      if (req.actionId === OPEN_CHECK_IN) return personal(req.caller, () => openCheckIn(deps, req.caller, req.value));
-      if (req.actionId === FRIEND_OPEN) return serial(() => openAsFriend(deps, req.caller, req.value));
-      if (req.actionId === REPORTER_OPEN) return serial(() => openAsReporter(deps, req.caller, req.value));
-      if (req.actionId === OPEN_REVIEW) return serial(() => openReviewForm(deps, req.caller, req.value));
-      if (['protocol-form', 'protocol-review-start', 'protocol-snooze'].includes(req.actionId)) return serial(() => protocolAction(deps, req.caller, req.actionId, req.value));
-      return Promise.resolve(unknownButton);
+      const route = routes.action(req.actionId);
+      return route ? locked(route.lock, req.caller, () => route.handle(deps, req)) : Promise.resolve(unknownButton);
     },
     submit: (req) => {
-      if (req.actionId === SUBMIT_CHECK_IN) return personal(req.caller, () => submitCheckIn(deps, req.caller, req.context, req.values));
-      if (req.actionId === RAISE) return serial(() => raiseConcern(deps, req.caller, req.context, req.values));
-      if (req.actionId === FRIEND_SUBMIT) return serial(() => friendSubmit(deps, req.caller, req.context, req.values));
-      if (req.actionId === REPORTER_SUBMIT) return serial(() => reporterSubmit(deps, req.caller, req.context, req.values));
-      if (req.actionId === SUBMIT_REVIEW) return serial(() => submitReview(deps, req.caller, req.context, req.values));
-      if (req.actionId === SAVE_PROTOCOL) return serial(() => protocolSubmit(deps, req.caller, req.context, req.values));
-      return Promise.resolve(failure('That form is not one Trellis knows; nothing was recorded.'));
+      const route = routes.form(req.actionId);
+      return route ? locked(route.lock, req.caller, () => route.handle(deps, req)) : Promise.resolve(failure('That form is not one Trellis knows; nothing was recorded.'));
     },
     tick: () => serial(() => tick(deps)),
     settled: follow.settled,

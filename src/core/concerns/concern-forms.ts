@@ -1,10 +1,11 @@
 // The private forms of the critical-friend channel. Concern text is only ever
 // typed and read in these, never in a chat message, because workspace and
 // tenant owners can export chat history.
-import type { Form, FormField } from '../message.js';
+import { RUN_COMMAND, type Form, type FormField } from '../message.js';
 import { CONCERN_CATEGORIES, type Concern, type ConcernCategory, type Member, type Partnership } from '../model.js';
 
-export const RAISE = 'concern-submit';
+/** Submits the form that raises a new concern (the wire value is older than the name: messages already sent carry it). */
+export const SUBMIT_NEW_CONCERN = 'concern-submit';
 export const FRIEND_OPEN = 'concern-friend-open';
 export const FRIEND_SUBMIT = 'concern-friend-submit';
 export const REPORTER_OPEN = 'concern-reporter-open';
@@ -51,10 +52,10 @@ export function raiseForm(partnerships: Partnership[], orgName: string | undefin
   return {
     title: 'Raise a concern',
     intro: 'This goes to the partnership\'s critical friend, a neutral person outside the partners. They will not know who you are: not your name, not your platform, and not your organisation unless you say so. Nobody else sees it.',
-    submitActionId: RAISE,
+    submitActionId: SUBMIT_NEW_CONCERN,
     submitLabel: 'Send',
     context: partnerships.length === 1 ? partnerships[0]!.id : 'choose',
-    reopen: { actionId: 'run', value: openedFrom },
+    reopen: { actionId: RUN_COMMAND, value: openedFrom },
     fields,
   };
 }

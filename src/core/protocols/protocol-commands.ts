@@ -2,6 +2,7 @@
 import { failure, success, type Message, type Reply } from '../message.js';
 import type { Deps } from '../deps.js';
 import type { Caller } from '../request.js';
+import type { Protocol } from '../model.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
 import { addDays, localToday } from './dates.js';
 import type { ProtocolCommand } from './protocol-grammar.js';
@@ -53,18 +54,32 @@ async function contextOf(deps: Deps, caller: Caller, partnershipId: string): Pro
 
 const NOT_YOURS = failure("That isn't a protocol of a partnership you are in.");
 
-/** Buttons on reminders and the protocol form: values carry ids, re-checked here. */
-export async function protocolAction(deps: Deps, caller: Caller, actionId: string, value: string): Promise<Reply> {
-  if (actionId === 'protocol-form') {
-    const [partnershipId, which] = value.split(':');
-    const ctx = partnershipId ? await contextOf(deps, caller, partnershipId) : undefined;
-    return ctx && which ? openProtocolForm(deps, ctx, which) : NOT_YOURS;
-  }
-  const x = await deps.store.protocol(value);
+// Buttons on reminders and the protocol form (registered in protocol-routes.ts): values carry ids, re-checked here.
+
+/** Value `partnership:protocol`, as the form's reopen button carries it. */
+export async function openProtocolFormFor(deps: Deps, caller: Caller, value: string): Promise<Reply> {
+  const [partnershipId, which] = value.split(':');
+  const ctx = partnershipId ? await contextOf(deps, caller, partnershipId) : undefined;
+  return ctx && which ? openProtocolForm(deps, ctx, which) : NOT_YOURS;
+}
+
+/** The protocol a reminder's button names, and the caller's place in its partnership. */
+async function protocolOf(deps: Deps, caller: Caller, protocolId: string): Promise<{ x: Protocol; ctx: Context } | undefined> {
+  const x = await deps.store.protocol(protocolId);
   const ctx = x && (await contextOf(deps, caller, x.partnershipId));
-  if (!x || !ctx) return NOT_YOURS;
-  if (actionId === 'protocol-review-start') return startReview(deps, ctx, x);
-  // protocol-snooze: the owner's, as the reminders are addressed to them.
+  return x && ctx ? { x, ctx } : undefined;
+}
+
+export async function startReviewFor(deps: Deps, caller: Caller, protocolId: string): Promise<Reply> {
+  const found = await protocolOf(deps, caller, protocolId);
+  return found ? startReview(deps, found.ctx, found.x) : NOT_YOURS;
+}
+
+/** The owner's, as the reminders are addressed to them. */
+export async function snoozeReminders(deps: Deps, caller: Caller, protocolId: string): Promise<Reply> {
+  const found = await protocolOf(deps, caller, protocolId);
+  if (!found) return NOT_YOURS;
+  const { x, ctx } = found;
   if (ctx.me?.id !== x.ownerMemberId) return failure(`Only the owner of ${refOf(x)} can snooze its reminders.`);
   const until = addDays(localToday(ctx.partnership.timezone, deps.clock.now()), 7);
   await deps.store.saveProtocol({ ...x, snoozedUntil: until });

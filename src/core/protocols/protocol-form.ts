@@ -4,6 +4,7 @@ import type { Form } from '../message.js';
 import { PROTOCOL_KINDS, type Member, type Organisation, type Protocol, type ProtocolKind } from '../model.js';
 import { parseDate } from './dates.js';
 
+export const OPEN_PROTOCOL_FORM = 'protocol-form';
 export const SAVE_PROTOCOL = 'protocol-save';
 export const NEW_PROTOCOL = 'new';
 const KIND_LABELS: Record<ProtocolKind, string> = { protocol: 'Protocol', agreement: 'Agreement', mou: 'Memorandum of understanding' };
@@ -17,7 +18,7 @@ export function protocolForm(partnershipId: string, orgs: Organisation[], member
     submitLabel: 'Save',
     // partnership:protocol, so a form opened from a DM still knows where it belongs.
     context: `${partnershipId}:${existing?.id ?? NEW_PROTOCOL}`,
-    reopen: { actionId: 'protocol-form', value: `${partnershipId}:${existing?.id ?? NEW_PROTOCOL}` },
+    reopen: { actionId: OPEN_PROTOCOL_FORM, value: `${partnershipId}:${existing?.id ?? NEW_PROTOCOL}` },
     fields: [
       { kind: 'text', id: 'title', label: 'Title', multiline: false, maxLength: 120, optional: false, ...(existing ? { initial: existing.title } : {}) },
       { kind: 'choice', id: 'kind', label: 'Kind', options: PROTOCOL_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })), initial: existing?.kind ?? 'protocol' },

@@ -1,13 +1,11 @@
 // The protocol register: finding, listing, showing, saving, retiring.
-import { failure, info, success, type Button, type Message, type Reply } from '../message.js';
+import { failure, info, linkButton, success, type Button, type Message, type Reply } from '../message.js';
 import type { Deps } from '../deps.js';
 import type { Member, Partnership, Protocol } from '../model.js';
 import { requireCoordinator, type Context } from '../context.js';
 import { addMonths, daysBetween, formatDate, localToday } from './dates.js';
 import { checkProtocol, kindLabel, NEW_PROTOCOL, protocolForm } from './protocol-form.js';
 import { reviewSummary } from './review-summary.js';
-
-export const OPEN_PROTOCOL_FORM = 'protocol-form';
 
 export const refOf = (p: Protocol) => `P-${p.ref}`;
 
@@ -49,7 +47,7 @@ export async function listProtocols(deps: Deps, p: Partnership): Promise<Message
 export async function showProtocol(deps: Deps, p: Partnership, x: Protocol): Promise<Message> {
   const [orgs, members] = await Promise.all([deps.store.organisations(p.id), deps.store.members(p.id)]);
   const today = localToday(p.timezone, deps.clock.now());
-  const buttons: Button[] = x.link ? [{ actionId: 'open-link', label: 'Open document', value: x.link, url: x.link }] : [];
+  const buttons: Button[] = x.link ? [linkButton('Open document', x.link)] : [];
   return info(x.purpose || 'No purpose recorded.', {
     title: `${refOf(x)} ${x.title}`,
     fields: [

@@ -3,7 +3,7 @@
 // reminder missed while Trellis was down goes out once, marked late; when a
 // protocol is added (or its date moved) after some lead times have passed,
 // only the most recent of those goes out.
-import { commandButton, info, type Button, type Message } from '../message.js';
+import { commandButton, info, linkButton, type Button, type Message } from '../message.js';
 import type { Deps } from '../deps.js';
 import { DEFAULT_LEAD_DAYS, type Member, type Partnership, type Protocol } from '../model.js';
 import { localToUtc } from '../survey/schedule.js';
@@ -32,7 +32,7 @@ function buttons(x: Protocol): Button[] {
   return [
     { actionId: START_REVIEW, label: 'Start review', value: x.id, style: 'primary' },
     { actionId: SNOOZE, label: 'Snooze a week', value: x.id },
-    ...(x.link ? [{ actionId: 'open-link', label: 'Open document', value: x.link, url: x.link }] : []),
+    ...(x.link ? [linkButton('Open document', x.link)] : []),
   ];
 }
 

@@ -1,7 +1,7 @@
 // Reviews: every member of the parties' organisations gets a short private
 // review check; answers are kept like check-in answers (unlinkable); the
 // close records a summary shown only when enough people answered.
-import { failure, info, success, type Form, type Message, type Reply } from '../message.js';
+import { failure, info, linkButton, success, type Form, type Message, type Reply } from '../message.js';
 import type { Deps } from '../deps.js';
 import { SCALE, type Partnership, type Protocol, type ProtocolReview, type ScaleValue } from '../model.js';
 import { thresholdFor } from '../promised-threshold.js';
@@ -38,7 +38,7 @@ export async function startReview(deps: Deps, ctx: Context, x: Protocol, withTre
   const message = info(`${ctx.partnership.name} is reviewing ${refOf(x)} ${x.title}. Five quick questions about how it works in practice; your answers are anonymous.${pack ? `\n${pack.text}` : ''}`, {
     title: `Review: ${x.title}`,
     ...(pack?.chart ? { chart: pack.chart } : {}),
-    buttons: [{ actionId: OPEN_REVIEW, label: 'Give your view', value: `${x.id}:${review.id}`, style: 'primary', opensForm: true }, ...(x.link ? [{ actionId: 'open-link', label: 'Open document', value: x.link, url: x.link }] : [])],
+    buttons: [{ actionId: OPEN_REVIEW, label: 'Give your view', value: `${x.id}:${review.id}`, style: 'primary', opensForm: true }, ...(x.link ? [linkButton('Open document', x.link)] : [])],
   });
   for (const m of parties) {
     const delivery = await deps.messenger.sendPrivate(m, message).catch(() => undefined);

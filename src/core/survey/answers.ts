@@ -6,13 +6,11 @@ import type { Deps } from '../deps.js';
 import type { Caller } from '../request.js';
 import { bankFor } from './bank.js';
 import { formatLocal } from './schedule.js';
-import { answerButton, thanksMessage } from './check-in-messages.js';
+import { answerButton, OPEN_CHECK_IN, SUBMIT_CHECK_IN, thanksMessage } from './check-in-messages.js';
 import { answerKey, hasAnswered } from './answered.js';
 import { sealedGroup } from './answer-group.js';
 import { thresholdFor } from '../promised-threshold.js';
 
-export const OPEN_CHECK_IN = 'survey-open';
-export const SUBMIT_CHECK_IN = 'survey-submit';
 export const COMMENT_FIELD = 'comment';
 export const MAX_COMMENT_LENGTH = 1000;
 const SKIP = 'skip';

@@ -4,7 +4,10 @@ import { info, success, type Button, type Message } from '../message.js';
 import type { Partnership, Round } from '../model.js';
 import { formatLocal } from './schedule.js';
 
-export const answerButton = (round: Round, label: string): Button => ({ actionId: 'survey-open', label, value: round.id, style: 'primary', opensForm: true });
+export const OPEN_CHECK_IN = 'survey-open';
+export const SUBMIT_CHECK_IN = 'survey-submit';
+
+export const answerButton = (round: Round, label: string): Button => ({ actionId: OPEN_CHECK_IN, label, value: round.id, style: 'primary', opensForm: true });
 const name = (round: Round) => `${round.kind === 'healthcheck' ? 'health check' : 'check-in'} #${round.number}`;
 
 export function checkInMessage(p: Partnership, round: Round): Message {
