@@ -49,7 +49,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const messengers = new MessengerHub();
   const dispatcher = new Dispatcher({ store, hub: messengers, secret, log });
   let url = `http://localhost:${config.port}`;
-  const trellis = createTrellis({ store, clock, secret, messenger: new OutboxMessenger(store, messengers, secret, dispatcher.wake), publicUrl: () => config.publicUrl ?? url, concernDelayMaxSeconds: config.concernDelayMaxSeconds, concernsPerDay: config.concernsPerDay });
+  const trellis = createTrellis({ store, clock, secret, log, messenger: new OutboxMessenger(store, messengers, secret, dispatcher.wake), publicUrl: () => config.publicUrl ?? url, concernDelayMaxSeconds: config.concernDelayMaxSeconds, concernsPerDay: config.concernsPerDay });
   const health = new PlatformHealth();
   const deps = { app, trellis, store, clock, log, messengers, health, retry: { maxMs: config.platformRetryMaxMs }, claims: deliveryClaims(store, secret, log) };
   const adapters: MountedAdapter[] = [];

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Clock, Messenger, Store } from './ports.js';
+import { consoleLogger, errorKind, type Logger } from './logger.js';
 
 export interface Deps {
   store: Store;
@@ -19,6 +20,8 @@ export interface Deps {
   random: () => number;
   /** Runs a follow-up nobody is waiting for once the reply in hand has gone out (createTrellis tracks it; `settled` waits for it). */
   later: (work: () => Promise<unknown>) => void;
+  /** Where failures nobody waits on are reported (sends in a fan-out, follow-ups). */
+  log: Logger;
 }
 
 // No 0/O, 1/I/L: invite codes are read aloud in meetings and typed from slides.
@@ -38,7 +41,8 @@ export const withDefaults = (d: RequiredDeps & Partial<Deps>): Deps => ({
   concernDelayMaxSeconds: 600,
   concernsPerDay: 3,
   random: Math.random,
-  later: followUps().later,
+  later: followUps(d.log ?? consoleLogger).later,
+  log: consoleLogger,
   ...d,
 });
 
@@ -46,13 +50,13 @@ export const withDefaults = (d: RequiredDeps & Partial<Deps>): Deps => ({
  * Follow-ups start on the next turn of the event loop, when the reply they follow
  * has been written out; `settled` resolves once every one queued so far has run.
  */
-export function followUps(): { later: Deps['later']; settled: () => Promise<void> } {
+export function followUps(log: Logger): { later: Deps['later']; settled: () => Promise<void> } {
   const running = new Set<Promise<void>>();
   return {
     later: (work) => {
       const run: Promise<void> = new Promise((resolve) => setImmediate(resolve))
         .then(work)
-        .then(() => undefined, () => undefined) // a follow-up is a courtesy: its failure must not surface as the request's
+        .then(() => undefined, (err: unknown) => log.error('A follow-up failed', errorKind(err))) // a courtesy: its failure must not surface as the request's
         .finally(() => running.delete(run));
       running.add(run);
     },

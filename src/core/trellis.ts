@@ -5,6 +5,7 @@ import { failure, info, RUN_COMMAND, type Message, type Reply } from './message.
 import type { Caller, ActionRequest, CommandRequest, SubmitRequest } from './request.js';
 import { followUps, withDefaults, type Deps, type RequiredDeps } from './deps.js';
 import { resolveContext } from './context.js';
+import { consoleLogger } from './logger.js';
 import { help } from './help.js';
 import { home, invite, set, setup, status } from './commands/partnership.js';
 import { addOrganisation, listOrganisations } from './commands/organisations.js';
@@ -43,8 +44,9 @@ export interface Trellis {
 }
 
 export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
-  const follow = followUps();
-  const deps = withDefaults({ ...options, later: follow.later });
+  const log = options.log ?? consoleLogger;
+  const follow = followUps(log);
+  const deps = withDefaults({ ...options, log, later: follow.later });
   // Commands read, decide, then write: run them one at a time — across every
   // instance sharing the store — so two at once (a double click, two people
   // joining together, two instances' schedules) never interleave.

@@ -11,6 +11,7 @@ import { FRIEND_OPEN, friendForm, HAND_TO, MAX_CONCERN_TEXT, raiseForm, REPORTER
 import { loadConcern, saveConcern } from './concern-seal.js';
 import { freeSlot, takeSlot } from './quota.js';
 import { newPseudonym, openRelay, sealRelay } from './relay.js';
+import { sendPrivate, sendToEach } from '../send.js';
 
 export const friendsOf = async (deps: Deps, partnershipId: string) => (await deps.store.members(partnershipId)).filter((m) => m.role === 'critical-friend');
 /** The critical friends who may read `c` now: in the role, and among those it is addressed to. */
@@ -94,16 +95,15 @@ export async function deliverConcerns(deps: Deps, p: Partnership): Promise<void>
 /** A content-free note to the critical friends who may read `c`, the concern behind the button. */
 export async function notifyFriends(deps: Deps, c: Concern, text: string) {
   const message = info(text, { title: `Concern ${c.pseudonym}`, buttons: [{ actionId: FRIEND_OPEN, label: 'Read and reply', value: c.id, style: 'primary', opensForm: true }] });
-  for (const f of await readersOf(deps, c)) await deps.messenger.sendPrivate(f, message).catch(() => undefined);
+  await sendToEach(deps, await readersOf(deps, c), message, { kind: 'concern note', partnershipId: c.partnershipId });
 }
 
 /** A content-free note to whoever raised `c`, through the sealed relay; they read it in their private view. */
 export async function notifyReporter(deps: Deps, c: Concern, text: string) {
   const reporter = openRelay(deps.secret, c.relay);
   if (!reporter) return;
-  await deps.messenger
-    .sendPrivate({ platform: reporter.platform, userId: reporter.userId }, info(text, { title: `Your concern ${c.pseudonym}`, buttons: [{ actionId: REPORTER_OPEN, label: 'Read and answer', value: c.id, style: 'primary', opensForm: true }] }))
-    .catch(() => undefined);
+  const note = info(text, { title: `Your concern ${c.pseudonym}`, buttons: [{ actionId: REPORTER_OPEN, label: 'Read and answer', value: c.id, style: 'primary', opensForm: true }] });
+  await sendPrivate(deps, { platform: reporter.platform, userId: reporter.userId }, note, { kind: 'concern note', partnershipId: c.partnershipId });
 }
 
 type Side = { ok: true; c: Concern; p: Partnership } | { ok: false; reply: Message };
@@ -195,7 +195,7 @@ export async function reporterSubmit(deps: Deps, caller: Caller, id: string, val
   await saveConcern(deps, c);
   if (decision === 'approve') {
     const note = info(`The critical friend raises this with the coordinators, with the agreement of the person who raised it (${c.pseudonym}):\n${shared}`, { title: `From the critical friend: ${p.name}` });
-    for (const m of (await deps.store.members(p.id)).filter((x) => x.role === 'coordinator')) await deps.messenger.sendPrivate(m, note).catch(() => undefined);
+    await sendToEach(deps, (await deps.store.members(p.id)).filter((x) => x.role === 'coordinator'), note, { kind: 'concern escalation', partnershipId: p.id });
   }
   const news = [
     handover === 'hand' && c.status !== 'pending' && 'the person who raised it handed the conversation to you',

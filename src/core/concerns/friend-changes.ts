@@ -8,6 +8,7 @@ import type { Deps } from '../deps.js';
 import type { Member, Partnership } from '../model.js';
 import { loadConcerns, saveConcern } from './concern-seal.js';
 import { friendsOf, notifyReporter } from './concerns.js';
+import { postToHomes, sendToEach } from '../send.js';
 
 /**
  * After `member` was saved with their new role. `before`: the critical friends
@@ -18,8 +19,8 @@ export async function criticalFriendChanged(deps: Deps, p: Partnership, member: 
     ? `${member.displayName} is now a critical friend of ${p.name} (named by ${by}). A critical friend reads only the concerns raised while they hold the role, and an earlier one only when the person who raised it hands it over.`
     : `${member.displayName} is no longer a critical friend of ${p.name} (changed by ${by}), and reads no concern from now on. Anyone whose conversation was with them is asked privately whether to hand it to the critical friend now in place or close it.`;
   const announcement = info(text, { title: `${p.name}: critical friend`, audience: 'conversation' });
-  for (const home of p.homes) await deps.messenger.sendToConversation(home.platform, home.conversationId, announcement).catch(() => undefined);
-  for (const f of before) await deps.messenger.sendPrivate(f, info(text, { title: `${p.name}: critical friend` })).catch(() => undefined);
+  await postToHomes(deps, p, announcement, 'critical friend change');
+  await sendToEach(deps, before, info(text, { title: `${p.name}: critical friend` }), { kind: 'critical friend change', partnershipId: p.id });
 
   const now = await friendsOf(deps, p.id);
   for (const c of await loadConcerns(deps, p.id)) {

@@ -12,6 +12,7 @@ import { CATEGORY_LABELS, FRIEND_OPEN } from './concern-forms.js';
 import { loadConcerns } from './concern-seal.js';
 import { friendsOf } from './concerns.js';
 import { thresholdFor } from '../promised-threshold.js';
+import { postToHomes, sendPrivate } from '../send.js';
 
 export type Period = 'month' | 'quarter';
 const periodOf = (month: string, by: Period) => (by === 'month' ? month : `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`);
@@ -56,7 +57,7 @@ export async function concernsCommand(deps: Deps, ctx: Context, cmd: { sub: 'lis
   const k = `${p.threshold} (or the higher threshold in force when they were raised)`;
   if (cmd.sub === 'themes') return info(`Concerns by theme, per ${cmd.by}. Themes with fewer than ${k} concerns are merged so that none points to a person.`, { title: 'Themes', items: lines, buttons: [commandButton('Publish to the partnership', `concerns themes publish ${cmd.by}`)] });
   const message = info(`What people have raised with the critical friend, by theme (never by person). Themes with fewer than ${k} concerns are merged or withheld.`, { title: `${p.name}: themes from the critical friend`, items: lines.slice(0, 4), audience: 'conversation' });
-  for (const home of p.homes) await deps.messenger.sendToConversation(home.platform, home.conversationId, message).catch(() => undefined);
+  await postToHomes(deps, p, message, 'concern themes');
   return success(`Published the themes to ${p.name}'s home channel${p.homes.length === 1 ? '' : 's'}.`);
 }
 
@@ -77,6 +78,6 @@ export async function friendDigest(deps: Deps, p: Partnership): Promise<void> {
       items: theirs.map((c) => `${c.pseudonym} — ${CATEGORY_LABELS[c.category]}`),
       buttons: theirs.slice(0, 10).map((c) => ({ actionId: FRIEND_OPEN, label: `Open ${c.pseudonym}`, value: c.id, opensForm: true })),
     });
-    await deps.messenger.sendPrivate(f, message).catch(() => undefined);
+    await sendPrivate(deps, f, message, { kind: 'concern digest', partnershipId: p.id });
   }
 }

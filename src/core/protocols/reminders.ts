@@ -9,6 +9,7 @@ import { DEFAULT_LEAD_DAYS, type Member, type Partnership, type Protocol } from 
 import { localToUtc } from '../survey/schedule.js';
 import { addDays, daysBetween, formatDate, localToday } from './dates.js';
 import { refOf } from './register.js';
+import { postToHomes, sendToEach } from '../send.js';
 
 export const START_REVIEW = 'protocol-review-start';
 export const SNOOZE = 'protocol-snooze';
@@ -92,7 +93,7 @@ export async function tickProtocols(deps: Deps, p: Partnership): Promise<void> {
       // Recorded before sending: a crash mid-send loses a reminder rather than repeating it.
       await deps.store.saveSentReminder({ key: r.key, sentAt: new Date(now).toISOString(), late });
       const message = late ? { ...r.message, text: `${r.message.text}\n(This reminder is late: Trellis was not running when it was due.)` } : r.message;
-      for (const m of recipients(members, x, r.audience)) await deps.messenger.sendPrivate(m, message).catch(() => undefined);
+      await sendToEach(deps, recipients(members, x, r.audience), message, { kind: 'protocol reminder', partnershipId: p.id });
     }
   }
   await monthlySummary(deps, p, today, now);
@@ -114,5 +115,5 @@ async function monthlySummary(deps: Deps, p: Partnership, today: string, now: nu
     items: soon.map((x) => `${refOf(x)} ${x.title} — ${x.nextReview < today ? `overdue since ${formatDate(x.nextReview)}` : formatDate(x.nextReview)}`),
     buttons: [commandButton('The register', 'protocol list')],
   });
-  for (const home of p.homes) await deps.messenger.sendToConversation(home.platform, home.conversationId, message).catch(() => undefined);
+  await postToHomes(deps, p, message, 'protocols coming up');
 }

@@ -17,6 +17,7 @@ import type { Context } from '../context.js';
 import type { ChartSpec } from '../trends/types.js';
 import { chartOf, HEADLINE, loadHistory } from '../trends/history.js';
 import { describeChange } from '../trends/digest.js';
+import { sendPrivate, updateSent } from '../send.js';
 
 export const OPEN_REVIEW = 'review-open';
 export const SUBMIT_REVIEW = 'review-submit';
@@ -41,9 +42,9 @@ export async function startReview(deps: Deps, ctx: Context, x: Protocol, withTre
     buttons: [{ actionId: OPEN_REVIEW, label: 'Give your view', value: `${x.id}:${review.id}`, style: 'primary', opensForm: true }, ...(x.link ? [linkButton('Open document', x.link)] : [])],
   });
   for (const m of parties) {
-    const delivery = await deps.messenger.sendPrivate(m, message).catch(() => undefined);
-    if (delivery) reached++;
-    await deps.store.saveInvitation({ roundId: review.id, memberId: m.id, ...(delivery ? { delivery } : {}) });
+    const sent = await sendPrivate(deps, m, message, { kind: 'review', partnershipId: ctx.partnership.id });
+    if (sent.status === 'sent') reached++;
+    await deps.store.saveInvitation({ roundId: review.id, memberId: m.id, ...(sent.status === 'sent' ? { delivery: sent.delivery } : {}) });
   }
   return success(`Review of ${refOf(x)} ${x.title} started: ${parties.length} member${parties.length === 1 ? '' : 's'} of the parties asked privately${reached < parties.length ? ` (${parties.length - reached} cannot be messaged yet)` : ''}.`);
 }
@@ -113,7 +114,7 @@ export async function submitReview(deps: Deps, caller: Caller, value: string, va
   const org = (await deps.store.organisations(f.p.id)).find((o) => o.id === member.organisationId);
   await deps.store.saveAnswerSet({ roundId: f.reviewId, key: answerKey(deps.secret, f.memberId, f.reviewId), ...sealedGroup(deps.secret, org), values: scored, choices: { [RECOMMENDATION]: rec! }, ...(comment ? { comment } : {}) });
   const inv = (await deps.store.invitation(f.reviewId, f.memberId))!;
-  if (inv.delivery) void deps.messenger.update(inv.delivery, success('Thanks — answered. You can change your view until the review closes.', { title: `Review: ${f.x.title}`, buttons: [{ actionId: OPEN_REVIEW, label: 'See or change my answers', value, opensForm: true }] })).catch(() => undefined);
+  if (inv.delivery) void updateSent(deps, inv.delivery, success('Thanks — answered. You can change your view until the review closes.', { title: `Review: ${f.x.title}`, buttons: [{ actionId: OPEN_REVIEW, label: 'See or change my answers', value, opensForm: true }] }), { kind: 'review thanks', partnershipId: f.p.id });
   return success('Thanks — your view is in. You can change it until the review closes.');
 }
 
@@ -147,7 +148,7 @@ export async function closeReview(deps: Deps, ctx: Context, x: Protocol, outcome
   // Unanswered review checks stop inviting answers that would be refused.
   const { waiting } = await splitByAnswered(deps, review.id, await deps.store.invitations(review.id));
   for (const inv of waiting) {
-    if (inv.delivery) void deps.messenger.update(inv.delivery, info('This review has closed.', { title: `Review: ${x.title}` })).catch(() => undefined);
+    if (inv.delivery) void updateSent(deps, inv.delivery, info('This review has closed.', { title: `Review: ${x.title}` }), { kind: 'review closed', partnershipId: p.id });
   }
   return success(`Review of ${refOf(x)} closed: ${outcome}. ${summary}${outcome === 'retired' ? '' : ` Next review ${formatDate(nextReview)}.`}`);
 }

@@ -10,6 +10,7 @@ import { answerButton, OPEN_CHECK_IN, SUBMIT_CHECK_IN, thanksMessage } from './c
 import { answerKey, hasAnswered } from './answered.js';
 import { sealedGroup } from './answer-group.js';
 import { thresholdFor } from '../promised-threshold.js';
+import { updateSent } from '../send.js';
 
 export const COMMENT_FIELD = 'comment';
 export const MAX_COMMENT_LENGTH = 1000;
@@ -113,7 +114,7 @@ export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string,
   // once the reply has gone. A crash in between leaves the DM's button, which
   // still works.
   const delivery = invitation.delivery;
-  if (delivery) deps.later(() => deps.messenger.update(delivery, thanksMessage(partnership, round)));
+  if (delivery) deps.later(() => updateSent(deps, delivery, thanksMessage(partnership, round), { kind: 'check-in thanks', partnershipId: partnership.id }));
   return success(`Thanks — your answers are in. You can change them until ${formatLocal(round.closesAt, partnership.timezone)}.`);
 }
 

@@ -7,6 +7,7 @@ import { bankFor } from './bank.js';
 import { choosePulseItems, healthCheckItems } from './rotation.js';
 import { lastSlot } from './schedule.js';
 import { checkInMessage, closedMessage, reminderMessage } from './check-in-messages.js';
+import { sendPrivate, updateSent } from '../send.js';
 import { publishDigest } from '../trends/digest.js';
 import { tickProtocols } from '../protocols/reminders.js';
 import { deliverConcerns } from '../concerns/concerns.js';
@@ -62,9 +63,11 @@ async function inviteMembers(deps: Deps, p: Partnership, round: Round): Promise<
   const asked = new Set((await deps.store.invitations(round.id)).map((i) => i.memberId));
   let unreachable = 0;
   await concurrently(invitees.filter((m) => !asked.has(m.id)), FAN_OUT, async (m) => {
-    const delivery = await deps.messenger.sendPrivate(m, checkInMessage(p, round), `check-in:${round.id}:${m.id}`).catch(() => undefined);
-    if (!delivery) unreachable++;
-    await deps.store.saveInvitation({ roundId: round.id, memberId: m.id, ...(delivery ? { delivery } : {}) });
+    const sent = await sendPrivate(deps, m, checkInMessage(p, round), { kind: 'check-in', partnershipId: p.id }, `check-in:${round.id}:${m.id}`);
+    if (sent.status !== 'sent') unreachable++;
+    // Not recorded as asked when queueing failed: the next tick asks them again (the key keeps it to one message).
+    if (sent.status === 'failed') return;
+    await deps.store.saveInvitation({ roundId: round.id, memberId: m.id, ...(sent.status === 'sent' ? { delivery: sent.delivery } : {}) });
   });
   return { invited: invitees.length, unreachable };
 }
@@ -77,7 +80,7 @@ export async function remindRound(deps: Deps, p: Partnership, round: Round): Pro
   const due = waiting.filter((i) => byId.has(i.memberId)).map((i) => byId.get(i.memberId)!);
   let sent = 0;
   await concurrently(due, FAN_OUT, async (m) => {
-    if (await deps.messenger.sendPrivate(m, reminderMessage(p, round), `reminder:${round.id}:${m.id}`).catch(() => undefined)) sent++;
+    if ((await sendPrivate(deps, m, reminderMessage(p, round), { kind: 'check-in reminder', partnershipId: p.id }, `reminder:${round.id}:${m.id}`)).status === 'sent') sent++;
   });
   // Once, even if a send failed.
   await deps.store.saveRound({ ...round, remindedAt: deps.clock.now().toISOString() });
@@ -89,7 +92,7 @@ export async function closeRound(deps: Deps, p: Partnership, round: Round): Prom
   const invitations = await deps.store.invitations(round.id);
   const { answered, waiting } = await splitByAnswered(deps, round.id, invitations);
   // Unanswered check-ins stop inviting answers that would be refused.
-  for (const inv of waiting) if (inv.delivery) await deps.messenger.update(inv.delivery, closedMessage(p, round)).catch(() => undefined);
+  for (const inv of waiting) if (inv.delivery) await updateSent(deps, inv.delivery, closedMessage(p, round), { kind: 'check-in closed', partnershipId: p.id });
   await publishDigest(deps, p);
   return { answered: answered.length, invited: invitations.length };
 }

@@ -8,6 +8,7 @@ import { gaps } from './compute.js';
 import { DISCUSSION, GENERAL_QUESTION } from './discussion.js';
 import { chartOf, HEADLINE, loadHistory, type History } from './history.js';
 import type { Change } from './types.js';
+import { postToHomes, sendToEach } from '../send.js';
 
 const MAX_COMMENTS = 10;
 const MAX_COMMENT_SHOWN = 300;
@@ -77,7 +78,7 @@ export async function publishDigest(deps: Deps, p: Partnership): Promise<void> {
   const h = await loadHistory(deps, p);
   if (h.summaries.length === 0) return;
   const digest = digestMessage(p, h);
-  for (const home of p.homes) await deps.messenger.sendToConversation(home.platform, home.conversationId, digest).catch(() => undefined);
+  await postToHomes(deps, p, digest, 'digest');
   const reasons = alertReasons(p, h);
   if (reasons.length === 0) return;
   const alert = info(`${reasons.join('\n')}\nLook at the trends and consider raising it at the next meeting.`, {
@@ -85,5 +86,5 @@ export async function publishDigest(deps: Deps, p: Partnership): Promise<void> {
     buttons: [commandButton('Trends', 'trends')],
   });
   const people = (await deps.store.members(p.id)).filter((m) => m.role === 'coordinator' || m.role === 'critical-friend');
-  for (const m of people) await deps.messenger.sendPrivate(m, alert).catch(() => undefined);
+  await sendToEach(deps, people, alert, { kind: 'alert', partnershipId: p.id });
 }

@@ -1,0 +1,74 @@
+// Every message the core sends goes through here. A failed send (the outbox
+// write, a direct platform call) is logged — what kind of message, for which
+// partnership, never to whom or what it said — and reported as `failed`, so a
+// caller that should try again (a check-in's invitation) leaves things so it will.
+import type { Deps } from './deps.js';
+import { errorKind } from './logger.js';
+import type { Message } from './message.js';
+import type { Delivery, Partnership, Platform } from './model.js';
+
+export type SendKind =
+  | 'check-in'
+  | 'check-in reminder'
+  | 'check-in thanks'
+  | 'check-in closed'
+  | 'digest'
+  | 'alert'
+  | 'protocol reminder'
+  | 'protocols coming up'
+  | 'review'
+  | 'review thanks'
+  | 'review closed'
+  | 'concern note'
+  | 'concern escalation'
+  | 'concern themes'
+  | 'concern digest'
+  | 'critical friend change';
+
+/** What a message is, for the log. */
+export interface About {
+  kind: SendKind;
+  partnershipId: string;
+}
+
+export type Sent = { status: 'sent'; delivery: Delivery } | { status: 'unreachable' } | { status: 'failed' };
+
+type Person = { platform: Platform; userId: string };
+
+const failed = (deps: Deps, what: string, about: About, err: unknown) => deps.log.warn(`A message could not be ${what}`, { ...about, ...errorKind(err) });
+
+/** `once`: a key naming this message, so a resumed fan-out never sends it twice. */
+export async function sendPrivate(deps: Deps, to: Person, message: Message, about: About, once?: string): Promise<Sent> {
+  try {
+    const delivery = await deps.messenger.sendPrivate(to, message, once);
+    return delivery ? { status: 'sent', delivery } : { status: 'unreachable' };
+  } catch (err) {
+    failed(deps, 'sent', about, err);
+    return { status: 'failed' };
+  }
+}
+
+/** One after another; one person's failure does not stop the rest. */
+export async function sendToEach(deps: Deps, people: Person[], message: Message, about: About): Promise<void> {
+  for (const m of people) await sendPrivate(deps, m, message, about);
+}
+
+/** To each of the partnership's home conversations. */
+export async function postToHomes(deps: Deps, p: Partnership, message: Message, kind: SendKind): Promise<void> {
+  for (const home of p.homes) {
+    try {
+      await deps.messenger.sendToConversation(home.platform, home.conversationId, message);
+    } catch (err) {
+      failed(deps, 'posted', { kind, partnershipId: p.id }, err);
+    }
+  }
+}
+
+/** Replaces a message sent earlier; a courtesy, so a failure is logged and goes no further. */
+export async function updateSent(deps: Deps, delivery: Delivery, message: Message, about: About): Promise<void> {
+  try {
+    await deps.messenger.update(delivery, message);
+  } catch (err) {
+    failed(deps, 'updated', about, err);
+  }
+}
