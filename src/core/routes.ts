@@ -14,16 +14,16 @@ import type { ActionRequest, SubmitRequest } from './request.js';
  */
 export type Lock = 'serial' | 'personal';
 
-export interface Route<Req, Res> {
+interface Route<Req, Res> {
   id: string;
   lock: Lock;
   handle: (deps: Deps, req: Req) => Promise<Res>;
 }
 
 /** A button click: a reply, or a private form to open. */
-export type ActionRoute = Route<ActionRequest, Reply>;
+type ActionRoute = Route<ActionRequest, Reply>;
 /** A private form sent back. */
-export type FormRoute = Route<SubmitRequest, Message>;
+type FormRoute = Route<SubmitRequest, Message>;
 
 /** What one feature registers. */
 export interface FeatureRoutes {
@@ -31,7 +31,7 @@ export interface FeatureRoutes {
   forms?: FormRoute[];
 }
 
-export interface RouteTable {
+interface RouteTable {
   action(id: string): ActionRoute | undefined;
   form(id: string): FormRoute | undefined;
 }

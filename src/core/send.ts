@@ -7,7 +7,7 @@ import { errorKind } from './logger.js';
 import type { Message } from './message.js';
 import type { Delivery, Partnership, Platform } from './model.js';
 
-export type SendKind =
+type SendKind =
   | 'check-in'
   | 'check-in reminder'
   | 'check-in thanks'
@@ -26,12 +26,12 @@ export type SendKind =
   | 'critical friend change';
 
 /** What a message is, for the log. */
-export interface About {
+interface About {
   kind: SendKind;
   partnershipId: string;
 }
 
-export type Sent = { status: 'sent'; delivery: Delivery } | { status: 'unreachable' } | { status: 'failed' };
+type Sent = { status: 'sent'; delivery: Delivery } | { status: 'unreachable' } | { status: 'failed' };
 
 type Person = { platform: Platform; userId: string };
 
