@@ -13,7 +13,7 @@ import { TrellisError } from '../core/errors.js';
 import { DurableJsonFile, removeLeftoverTemps } from './durable-json-file.js';
 import { lockFile } from './file-lock.js';
 import { Journal, type JournalMark, type JournalRead } from './journal.js';
-import { emptyState, MIGRATIONS, stateSchema, STATE_VERSION, type State } from './state.js';
+import { emptyState, MIGRATIONS, stateSchema, STATE_VERSION, type State } from './state-schema.js';
 import { StateStore, type Change } from './state-store.js';
 
 export interface Compaction {

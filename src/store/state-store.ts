@@ -1,8 +1,9 @@
-// The Store port over one in-memory State object. The memory store is this
-// with nothing to persist; the lowdb store is this with a durable file behind.
+// Every store port over one State object held in memory. The memory store
+// (memory-store.ts) is this with nothing to persist; the lowdb store is this
+// with a durable file behind.
 import type { AnswerSet, ClaimedOutgoing, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../core/model.js';
 import type { Store } from '../core/ports.js';
-import { emptyState, type State } from './state.js';
+import { emptyState, type State } from './state-schema.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 // Callers get copies: changing a returned object must not change the store
@@ -355,5 +356,3 @@ export class StateStore implements Store {
 
   async close() {}
 }
-
-export const createMemoryStore = () => new StateStore();

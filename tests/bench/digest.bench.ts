@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { cpus } from 'node:os';
 import { withDefaults } from '../../src/core/deps.js';
 import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state.js';
+import { emptyState, type State } from '../../src/store/state-schema.js';
 import { publishDigest } from '../../src/core/trends/digest.js';
 import { loadHistory, chartOf, HEADLINE } from '../../src/core/trends/history.js';
 import { chartPng } from '../../src/charts/chart-png.js';

@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTrellis, type Trellis } from '../../src/core/trellis.js';
 import type { Caller, Place } from '../../src/core/request.js';
-import { createMemoryStore } from '../../src/store/state-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { Store } from '../../src/core/ports.js';
 import type { Message, Reply } from '../../src/core/message.js';
 

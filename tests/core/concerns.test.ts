@@ -4,7 +4,7 @@ import { createTrellis, type Trellis } from '../../src/core/trellis.js';
 import { isForm, type Form, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state.js';
+import { emptyState, type State } from '../../src/store/state-schema.js';
 import { openRelay, sealRelay } from '../../src/core/concerns/relay.js';
 import { themeLines } from '../../src/core/concerns/themes.js';
 import type { Concern, ConcernHead } from '../../src/core/model.js';

@@ -14,7 +14,7 @@ import { Dispatcher, type DispatcherOptions } from '../../src/delivery/dispatche
 import { OUTBOX_SEAL, OutboxMessenger, type OutboxPayload, type QueuedDelivery } from '../../src/delivery/outbox-messenger.js';
 import { createLogger } from '../../src/log.js';
 import { openLowdbStore } from '../../src/store/lowdb-store.js';
-import type { State } from '../../src/store/state.js';
+import type { State } from '../../src/store/state-schema.js';
 import { StateStore } from '../../src/store/state-store.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { ScriptedMessenger, sleep, type ScriptedOptions } from './scripted-messenger.js';

@@ -9,7 +9,7 @@ import { isForm, type Form, type FormField, type Message, type Reply } from '../
 import type { Caller, Place } from '../../src/core/request.js';
 import { MAX_NAME_LENGTH, MAX_PURPOSE_LENGTH, USAGE } from '../../src/core/grammar.js';
 import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state.js';
+import { emptyState, type State } from '../../src/store/state-schema.js';
 import { fakeClock } from './fake-clock.js';
 import { fakeMessenger } from './fake-messenger.js';
 

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { AnswerSet, ClaimedOutgoing, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../../core/model.js';
 import type { Store } from '../../core/ports.js';
 import { TrellisError } from '../../core/errors.js';
-import type { State } from '../state.js';
+import type { State } from '../state-schema.js';
 import { applyMigrations } from './apply-migrations.js';
 import { ClusterMutex } from './cluster-mutex.js';
 import { connectOnce, createPool, describeDatabase } from './connection.js';

@@ -10,7 +10,7 @@ import type { Store } from '../../../src/core/ports.js';
 import { DurableJsonFile } from '../../../src/store/durable-json-file.js';
 import { openLowdbStore } from '../../../src/store/lowdb-store.js';
 import { openPgStore } from '../../../src/store/pg/pg-store.js';
-import type { State } from '../../../src/store/state.js';
+import type { State } from '../../../src/store/state-schema.js';
 import { StateStore } from '../../../src/store/state-store.js';
 import { childInput, runAsChild } from '../lib/child.js';
 import { newAnswer, OPEN_ROUND, prng } from '../lib/dataset.js';
