@@ -1,6 +1,6 @@
 // The data file: created on first start, refused (never rewritten) when it is
 // corrupt, truncated, invalid, from a newer version or in use elsewhere.
-import { STATE_VERSION } from '../../src/store/state.js';
+import { STATE_VERSION } from '../../src/store/state-schema.js';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
