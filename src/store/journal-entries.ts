@@ -3,7 +3,9 @@
 // of that name. The names are on disk in every journal ever written, so they
 // never change whatever the store's methods come to be called; a new kind of
 // change gets a new name, and a name not in the table is refused (journal.ts).
-import type { AnswerSet, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Outgoing, Partnership, Protocol, Round, SentReminder, StoredConcern } from '../core/model.js';
+import type { AnswerSet, ConcernQuota, CustomItem, Invitation, Member, Organisation, Partnership, Protocol, Round, SentReminder, StoredConcern } from '../core/model.js';
+import type { ConversationRecord } from '../core/ports/conversation-references.js';
+import type { Outgoing } from '../core/ports/outbox.js';
 import type { StateStore } from './state-store.js';
 
 /** What follows each name, as written: instants travel through JSON as ISO strings. */

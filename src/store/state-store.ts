@@ -1,8 +1,10 @@
 // Every store port over one State object held in memory. The memory store
 // (memory-store.ts) is this with nothing to persist; the lowdb store is this
 // with a durable file behind.
-import type { AnswerSet, ClaimedOutgoing, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../core/model.js';
-import type { Store } from '../core/ports.js';
+import type { AnswerSet, ConcernQuota, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../core/model.js';
+import type { ConversationRecord } from '../core/ports/conversation-references.js';
+import type { ClaimedOutgoing, Outgoing } from '../core/ports/outbox.js';
+import type { Store } from './store.js';
 import { emptyState, type State } from './state-schema.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { applyEntry, type Change } from './journal-entries.js';

@@ -11,6 +11,7 @@ import type { Concern, ConcernHead } from '../../src/core/model.js';
 import { openConcern } from '../../src/core/concerns/concern-seal.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
+import { corePorts } from '../helpers/core-ports.js';
 
 const SECRET = 'concern-test-secret-0123456789abcdef01';
 const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
@@ -40,7 +41,7 @@ const open = async (c: Caller, actionId: string, id: string) => trellis.action({
 const submitAs = async (c: Caller, f: Form, values: Record<string, string>) => msg(await trellis.submit({ caller: c, actionId: f.submitActionId, context: f.context, values }));
 /** The concerns as the server reads them (stored sealed). */
 const opened = () => state.concerns.map((c) => openConcern(SECRET, c)!);
-const make = () => createTrellis({ store: new StateStore(state), clock, messenger, secret: SECRET, random: () => randomValue });
+const make = () => createTrellis({ ...corePorts(new StateStore(state)), clock, messenger, secret: SECRET, random: () => randomValue });
 
 beforeEach(async () => {
   state = emptyState();

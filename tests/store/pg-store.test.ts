@@ -3,7 +3,7 @@
 // must hold across instances (separate pools, as separate processes would be).
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
-import type { Outgoing } from '../../src/core/model.js';
+import type { Outgoing } from '../../src/core/ports/outbox.js';
 import { MIGRATIONS } from '../../src/store/pg/migrations.js';
 import { applyMigrations } from '../../src/store/pg/apply-migrations.js';
 import { openPgStore, type PgStore } from '../../src/store/pg/pg-store.js';

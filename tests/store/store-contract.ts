@@ -1,7 +1,8 @@
 // One contract, run against every Store implementation.
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../src/core/ports.js';
-import type { Invitation, Member, Organisation, Outgoing, Partnership, Round } from '../../src/core/model.js';
+import type { Store } from '../../src/store/store.js';
+import type { Invitation, Member, Organisation, Partnership, Round } from '../../src/core/model.js';
+import type { Outgoing } from '../../src/core/ports/outbox.js';
 
 export const partnership = (over: Partial<Partnership> = {}): Partnership => ({
   id: 'p1',

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { Low } from 'lowdb';
 import type { AnswerSet } from '../../../src/core/model.js';
-import type { Store } from '../../../src/core/ports.js';
+import type { Store } from '../../../src/store/store.js';
 import { DurableJsonFile } from '../../../src/store/durable-json-file.js';
 import { openLowdbStore } from '../../../src/store/lowdb-store.js';
 import { openPgStore } from '../../../src/store/pg/pg-store.js';
