@@ -14,7 +14,7 @@ import { openPgStore } from '../src/store/pg/pg-store.js';
 import { captureDatabase, captureFile } from './helpers/backup-diff.js';
 import { createThrowawayDb, describePg } from './helpers/pg.js';
 import { startTrellis, TEST_SECRET } from './helpers/start-trellis.js';
-import { partnership } from './store/store-contract.js';
+import { partnership } from './store/records.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -13,7 +13,7 @@ import { migrateData } from '../src/migrate-data.js';
 import { openLowdbStore } from '../src/store/lowdb-store.js';
 import { openPgStore } from '../src/store/pg/pg-store.js';
 import { createThrowawayDb, describePg } from './helpers/pg.js';
-import { partnership } from './store/store-contract.js';
+import { partnership } from './store/records.js';
 import { TEST_SECRET } from './helpers/start-trellis.js';
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLowdbStore } from '../../src/store/lowdb-store.js';
-import { partnership } from './store-contract.js';
+import { partnership } from './records.js';
 import { TEST_SECRET } from '../helpers/start-trellis.js';
 
 const tempFile = async () => join(await mkdtemp(join(tmpdir(), 'trellis-file-')), 'trellis.json');

@@ -14,7 +14,7 @@ import { journalFileFor, openLowdbStore, type Compaction } from '../../src/store
 import { TEST_SECRET } from '../helpers/start-trellis.js';
 import { crashCopy, previousJournalOf } from '../helpers/crash-copy.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { partnership } from './store-contract.js';
+import { partnership } from './records.js';
 
 const NEVER: Compaction = { idleMs: 3_600_000, minJournalBytes: 1 << 30 };
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'trellis-journal-')), 'trellis.json');

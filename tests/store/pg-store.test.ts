@@ -8,7 +8,7 @@ import { MIGRATIONS } from '../../src/store/pg/migrations.js';
 import { applyMigrations } from '../../src/store/pg/apply-migrations.js';
 import { openPgStore, type PgStore } from '../../src/store/pg/pg-store.js';
 import { ADMIN_URL, createThrowawayDb, describePg, truncateAll, useThrowawayDb } from '../helpers/pg.js';
-import { partnership } from './store-contract.js';
+import { partnership } from './records.js';
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });

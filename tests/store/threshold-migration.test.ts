@@ -13,7 +13,7 @@ import { openPgStore } from '../../src/store/pg/pg-store.js';
 import { emptyState, STATE_VERSION } from '../../src/store/state-schema.js';
 import { createThrowawayDb, describePg } from '../helpers/pg.js';
 import { TEST_SECRET } from '../helpers/start-trellis.js';
-import { partnership } from './store-contract.js';
+import { partnership } from './records.js';
 
 const before = {
   partnerships: [partnership({ id: 'p1', threshold: 4 }), partnership({ id: 'p2', threshold: 7, inviteCode: 'CCCC-DDDD', homes: [] })],
