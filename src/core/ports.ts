@@ -1,7 +1,8 @@
 // Ports: the only way the core reaches the world. Small, async, one in-memory
-// implementation for tests and a real one for production each. What a store
-// implements is in ports/, one port per kind of user (the core's repository,
-// delivery's outbox, coordination, the adapters' conversation references).
+// implementation for tests and a real one for production each. ports/ holds
+// one port a file, named for who uses it: the core's repository and delivery
+// status, delivery's outbox, coordination, the adapters' conversation
+// references. The stores implement all of them but delivery status.
 import type { Message } from './message.js';
 import type { Delivery, Platform } from './model.js';
 

@@ -165,7 +165,7 @@ const customItem = z.object({
   text: z.string().min(1),
 });
 
-// A request already acted on (see Store.claimOnce), until when its claim holds. The key is a keyed
+// A request already acted on (see Coordination.claimOnce), until when its claim holds. The key is a keyed
 // digest made by the caller: it names no person, event or message.
 const claim = z.object({ key: z.string().min(1), until: z.string() });
 

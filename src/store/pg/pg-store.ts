@@ -1,4 +1,4 @@
-// The Store port on PostgreSQL, for running several Trellis instances on one
+// The store's ports on PostgreSQL, for running several Trellis instances on one
 // database. Its semantics are StateStore's (the contract tests run on both);
 // what one process did with a lock or a list, this does with a row lock, an
 // advisory lock or one statement, so that it holds across instances too.
