@@ -56,7 +56,7 @@ const APPLY: { [K in EntryName]: (store: StateStore, ...args: Entries[K]) => Pro
   claimOutgoing: (s, now, owner, leaseMs, limit) => s.claimOutgoing(new Date(now), owner, leaseMs, limit),
   settleOutgoing: (s, o, owner) => s.settleOutgoing(o, owner),
   pruneOutgoing: (s, before) => s.pruneOutgoing(new Date(before)),
-  claimOnce: (s, key, at, until) => s.restoreClaim(key, at, until),
+  claimOnce: (s, key, at, until) => s.takeClaim(key, at, until),
 };
 
 export const isEntryName = (name: unknown): name is EntryName => typeof name === 'string' && Object.hasOwn(APPLY, name);

@@ -269,7 +269,7 @@ export class StateStore implements Store {
     const now = Date.now();
     if ((this.claims.get(key) ?? 0) > now) return false;
     // Taken before the first await: a concurrent claimer of the same key finds it.
-    this.restoreClaim(key, now, now + ttlMs);
+    this.takeClaim(key, now, now + ttlMs);
     // No commit of its own: the claim joins the journal with whatever the caller then changes, so
     // any change of theirs that is durable has its claim durable too (a replay after a crash finds
     // it), and a request that changed nothing costs nothing more.
@@ -277,8 +277,8 @@ export class StateStore implements Store {
     return true;
   }
 
-  /** Records `key` until `until`, dropping the claims expired at `at` (so the list holds about one TTL's traffic). Public for replay only. */
-  restoreClaim(key: string, at: number, until: number): void {
+  /** Records `key` until `until`, dropping the claims expired at `at` (so the list holds about one TTL's traffic). Public for the journal's replay (journal-entries.ts). */
+  takeClaim(key: string, at: number, until: number): void {
     let rebuild = this.claims.has(key);
     for (const [k, end] of this.claims) if (end <= at && this.claims.delete(k)) rebuild = true;
     this.claims.set(key, until);
