@@ -13,7 +13,7 @@ import { describeDatabase, redact } from './store/pg/connection.js';
 import { openPgStore, type Counts } from './store/pg/pg-store.js';
 import { COLLECTIONS, TABLES } from './store/pg/tables.js';
 import { readStateFile } from './store/read-state-file.js';
-import type { State } from './store/state.js';
+import type { State } from './store/state-schema.js';
 
 export const DEFAULT_DATA_FILE = 'data/trellis.json';
 

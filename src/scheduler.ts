@@ -4,7 +4,7 @@
 // With several instances each fire runs on one of them: node-cron's
 // distributed mode asks the store, which grants each fire to one claimer.
 import cron from 'node-cron';
-import type { Store } from './core/ports.js';
+import type { Coordination } from './core/ports/coordination.js';
 import type { Logger } from './log.js';
 import { reportError } from './report-error.js';
 
@@ -14,7 +14,7 @@ export interface Scheduler {
 
 export interface SchedulerOptions {
   log: Logger;
-  store: Store;
+  store: Pick<Coordination, 'claimOnce'>;
   expression?: string;
 }
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import type { AnswerSet, Organisation, Round } from '../src/core/model.js';
-import type { Store } from '../src/core/ports.js';
+import type { Store } from '../src/store/store.js';
 import { openGroups } from '../src/core/survey/answer-group.js';
 import { createLogger } from '../src/log.js';
 import { startServer } from '../src/server.js';
@@ -14,7 +14,7 @@ import { openPgStore } from '../src/store/pg/pg-store.js';
 import { captureDatabase, captureFile } from './helpers/backup-diff.js';
 import { createThrowawayDb, describePg } from './helpers/pg.js';
 import { startTrellis, TEST_SECRET } from './helpers/start-trellis.js';
-import { partnership } from './store/store-contract.js';
+import { partnership } from './store/records.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -12,7 +12,7 @@ import type { Form, Message } from '../src/core/message.js';
 import type { StoredConcern } from '../src/core/model.js';
 import { FRIEND_OPEN, REPORTER_OPEN } from '../src/core/concerns/concern-forms.js';
 import { sealRelay } from '../src/core/concerns/relay.js';
-import type { Store } from '../src/core/ports.js';
+import type { Store } from '../src/store/store.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { startServer } from '../src/server.js';

@@ -15,7 +15,7 @@ import { journalFileFor, openLowdbStore, type Compaction } from '../src/store/lo
 import { crashCopy } from './helpers/crash-copy.js';
 import { TEST_SECRET } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
-import { partnership } from './store/store-contract.js';
+import { partnership } from './store/records.js';
 
 const NEVER: Compaction = { idleMs: 3_600_000, minJournalBytes: 1 << 30 };
 const answer = (n: number): AnswerSet => ({ roundId: 'r1', key: n.toString(16).padStart(64, '0'), values: { 'trust-1': 4 }, comment: `Comment ${n}` });

@@ -4,7 +4,7 @@
 // coordinator's command is answered without waiting for the fan-out.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Member } from '../src/core/model.js';
-import { partnership } from './store/store-contract.js';
+import { partnership } from './store/records.js';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, slashCommand } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';

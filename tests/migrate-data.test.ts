@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Store } from '../src/core/ports.js';
-import type { AnswerSet, Outgoing, Protocol, Round } from '../src/core/model.js';
+import type { Store } from '../src/store/store.js';
+import type { AnswerSet, Protocol, Round } from '../src/core/model.js';
+import type { Outgoing } from '../src/core/ports/outbox.js';
 import { migrateData } from '../src/migrate-data.js';
 import { openLowdbStore } from '../src/store/lowdb-store.js';
 import { openPgStore } from '../src/store/pg/pg-store.js';
 import { createThrowawayDb, describePg } from './helpers/pg.js';
-import { partnership } from './store/store-contract.js';
+import { partnership } from './store/records.js';
 import { TEST_SECRET } from './helpers/start-trellis.js';
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { startScheduler } from '../src/scheduler.js';
 import { createLogger } from '../src/log.js';
-import { createMemoryStore } from '../src/store/state-store.js';
+import { createMemoryStore } from '../src/store/memory-store.js';
 import { waitFor } from './helpers/wait-for.js';
 
 const EVERY_SECOND = '* * * * * *'; // so the tests need no minute-long wait

@@ -14,6 +14,7 @@ import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, fixture, interaction, slashCommand } from './helpers/slack-requests.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
+import { corePorts } from './helpers/core-ports.js';
 
 describe('takeTurns', () => {
   const requests = (gate: ReturnType<typeof takeTurns>, n: number, from = 0) => {
@@ -66,7 +67,7 @@ describe('a burst of check-in answers through the Slack endpoint', () => {
     await waitFor(() => slack.responses.find((r) => r.id === 'now'));
     const round = (await trellis.store.rounds(BENCH_PARTNERSHIP)).find((r) => !r.closedAt)!;
     await trellis.drain(); // every check-in DM out
-    const deps = withDefaults({ store: trellis.store, clock: { now: () => new Date() }, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: TEST_SECRET });
+    const deps = withDefaults({ ...corePorts(trellis.store), clock: { now: () => new Date() }, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: TEST_SECRET });
     const form = await openCheckIn(deps, { platform: 'slack', userId: userIdOf(1), displayName: '' }, round.id);
     if (!isForm(form)) throw new Error('the check-in did not open as a form');
     const view = renderFormModal(form.form) as { blocks: { block_id?: string; element?: { options?: { text: unknown; value: string }[] } }[] };

@@ -9,7 +9,7 @@ import { createTeamsMessenger } from '../src/adapters/teams/teams-messenger.js';
 import { Dispatcher } from '../src/delivery/dispatcher.js';
 import { OutboxMessenger } from '../src/delivery/outbox-messenger.js';
 import { createLogger } from '../src/log.js';
-import { createMemoryStore } from '../src/store/state-store.js';
+import { createMemoryStore } from '../src/store/memory-store.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { TEST_SECRET } from './helpers/start-trellis.js';
 

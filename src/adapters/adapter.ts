@@ -1,7 +1,8 @@
 // What every adapter receives, and what it gives back to the server.
 import type { Express } from 'express';
 import type { Trellis } from '../core/trellis.js';
-import type { Store, Clock } from '../core/ports.js';
+import type { Clock } from '../core/ports.js';
+import type { ConversationReferences } from '../core/ports/conversation-references.js';
 import type { Logger } from '../log.js';
 import type { Backoff } from './backoff.js';
 import type { MessengerHub } from './messenger-hub.js';
@@ -12,7 +13,7 @@ export interface AdapterDeps {
   app: Express;
   trellis: Trellis;
   /** Adapters use the store only to keep conversation references for proactive messages. */
-  store: Store;
+  store: ConversationReferences;
   clock: Clock;
   log: Logger;
   /** Each adapter registers how to message its users privately. */

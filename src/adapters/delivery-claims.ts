@@ -5,7 +5,7 @@
 // ids (some of them timestamps beside a person's chat id) cannot be matched
 // against a backup without TRELLIS_SECRET.
 import { createHmac } from 'node:crypto';
-import type { Store } from '../core/ports.js';
+import type { Coordination } from '../core/ports/coordination.js';
 import type { Logger } from '../log.js';
 import { reportError } from '../report-error.js';
 
@@ -18,7 +18,7 @@ export interface DeliveryClaims {
   first(where: string, identity: string, ttlMs: number): Promise<boolean>;
 }
 
-export function deliveryClaims(store: Store, secret: string, log: Logger): DeliveryClaims {
+export function deliveryClaims(store: Pick<Coordination, 'claimOnce'>, secret: string, log: Logger): DeliveryClaims {
   return {
     async first(where, identity, ttlMs) {
       const key = createHmac('sha256', secret).update(`delivery\u0000${identity}`).digest('hex');

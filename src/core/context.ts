@@ -1,7 +1,7 @@
 // Which partnership a command is about, and who the caller is in it.
 import { failure, type Message } from './message.js';
 import type { Member, Partnership } from './model.js';
-import type { Store } from './ports.js';
+import type { Repository } from './ports/repository.js';
 import type { Caller, Place } from './request.js';
 
 export interface Context {
@@ -12,7 +12,7 @@ export interface Context {
 
 export type Resolved = { ok: true; ctx: Context } | { ok: false; reply: Message };
 
-export async function resolveContext(store: Store, caller: Caller, place: Place): Promise<Resolved> {
+export async function resolveContext(store: Repository, caller: Caller, place: Place): Promise<Resolved> {
   const home = place.kind === 'channel' ? await store.partnershipByHome(caller.platform, place.conversationId) : undefined;
   const mine = await store.membershipsOf(caller.platform, caller.userId);
   if (home) return { ok: true, ctx: { partnership: home, me: mine.find((m) => m.partnershipId === home.id) } };
@@ -36,7 +36,7 @@ export async function resolveContext(store: Store, caller: Caller, place: Place)
 }
 
 /** A refusal naming who can help, or undefined when the caller is a coordinator. */
-export async function requireCoordinator(store: Store, ctx: Context, doing: string): Promise<Message | undefined> {
+export async function requireCoordinator(store: Repository, ctx: Context, doing: string): Promise<Message | undefined> {
   if (ctx.me?.role === 'coordinator') return undefined;
   const coordinators = (await store.members(ctx.partnership.id)).filter((m) => m.role === 'coordinator');
   const who = coordinators.map((m) => m.displayName).join(', ');

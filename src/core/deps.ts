@@ -1,9 +1,16 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { Clock, Messenger, Store } from './ports.js';
+import type { Clock, Messenger } from './ports.js';
 import { consoleLogger, errorKind, type Logger } from './logger.js';
+import type { Coordination } from './ports/coordination.js';
+import type { DeliveryStatus } from './ports/delivery-status.js';
+import type { Repository } from './ports/repository.js';
 
 export interface Deps {
-  store: Store;
+  store: Repository;
+  /** Commands run one at a time under `exclusive` (see trellis.ts). */
+  coordination: Pick<Coordination, 'exclusive'>;
+  /** How the check-ins sent are getting out (an open round's status). */
+  deliveryStatus: DeliveryStatus;
   clock: Clock;
   messenger: Messenger;
   /** TRELLIS_SECRET: keys the hashes that keep answers unlinkable. */
@@ -32,7 +39,7 @@ export function randomInviteCode(): string {
   return `${pick()}-${pick()}`;
 }
 
-export type RequiredDeps = Pick<Deps, 'store' | 'clock' | 'messenger' | 'secret'>;
+export type RequiredDeps = Pick<Deps, 'store' | 'coordination' | 'deliveryStatus' | 'clock' | 'messenger' | 'secret'>;
 
 export const withDefaults = (d: RequiredDeps & Partial<Deps>): Deps => ({
   newId: randomUUID,

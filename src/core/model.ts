@@ -76,19 +76,6 @@ export interface Member {
   roleSince?: string;
 }
 
-/**
- * Where the bot can later write to without being asked (a DM, a channel).
- * `reference` is opaque to the core: each adapter stores what it needs
- * (Teams keeps its full ConversationReference here).
- */
-export interface ConversationRecord {
-  platform: Platform;
-  /** A user id for a personal chat, or a conversation id for a channel. */
-  key: string;
-  reference: Record<string, unknown>;
-  updatedAt: string;
-}
-
 // ---- Pulse check-ins -------------------------------------------------------
 
 export const CADENCES = ['weekly', 'fortnightly', 'monthly'] as const;
@@ -314,41 +301,3 @@ export interface ConcernQuota {
   key: string;
   count?: number;
 }
-
-// ---- Outgoing messages ------------------------------------------------------
-
-export const OUTGOING_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
-export type OutgoingStatus = (typeof OUTGOING_STATUSES)[number];
-
-/**
- * One message waiting for, or past, delivery. Recorded before it is sent and
- * marked after, so a crash or a lost response never sends it twice. Who it is
- * for and what it says are sealed in `sealed` (opaque to every store), and
- * cleared once delivered.
- */
-export interface Outgoing {
-  id: string;
-  platform: Platform;
-  kind: 'private' | 'conversation' | 'update';
-  /**
-   * Only on updates queued before schema 4: the message an update replaces is
-   * now sealed with it, since in the open it names the invitation it updates.
-   */
-  replaces?: string;
-  status: OutgoingStatus;
-  /** Sends tried so far (a claim counts as one). */
-  attempts: number;
-  /** Not to be tried before this instant (rate limits, Retry-After, back-off). */
-  notBefore: string;
-  /** Who is sending it and until when; after that another instance may take it over. */
-  owner?: string;
-  leaseUntil?: string;
-  /** Set, durably, just before the request goes out: a taken-over message without it was never tried. */
-  attemptedAt?: string;
-  createdAt: string;
-  sealed: string;
-  error?: string;
-}
-
-/** A claimed outgoing message; `resumed` when an earlier sender's lease ran out mid-send, so it may already have arrived. */
-export type ClaimedOutgoing = Outgoing & { resumed: boolean };

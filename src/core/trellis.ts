@@ -50,10 +50,10 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   // Commands read, decide, then write: run them one at a time — across every
   // instance sharing the store — so two at once (a double click, two people
   // joining together, two instances' schedules) never interleave.
-  const serial = <T>(work: () => Promise<T>): Promise<T> => deps.store.exclusive('trellis', work);
+  const serial = <T>(work: () => Promise<T>): Promise<T> => deps.coordination.exclusive('trellis', work);
   // Answering a check-in touches only that person's invitation and answers, so
   // people answer side by side (and their writes are made durable together).
-  const personal = <T>(caller: Caller, work: () => Promise<T>): Promise<T> => deps.store.exclusive(`person:${caller.platform}:${caller.userId}`, work);
+  const personal = <T>(caller: Caller, work: () => Promise<T>): Promise<T> => deps.coordination.exclusive(`person:${caller.platform}:${caller.userId}`, work);
   const locked = <T>(lock: Lock, caller: Caller, work: () => Promise<T>): Promise<T> => (lock === 'personal' ? personal(caller, work) : serial(work));
 
   const run = async (req: CommandRequest): Promise<Reply> => {

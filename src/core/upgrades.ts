@@ -2,9 +2,10 @@
 // at start, before serving, under the store's lock (so nothing changes
 // meanwhile); each pass loses nothing and does nothing the second time.
 import { sealPlainConcerns } from './concerns/concern-seal.js';
-import type { Store } from './ports.js';
+import type { Coordination } from './ports/coordination.js';
+import type { Repository } from './ports/repository.js';
 import { sealPlainAnswerGroups } from './survey/answer-group.js';
 
-export async function sealWhatEarlierVersionsLeftPlain(store: Store, secret: string, now: Date): Promise<{ concerns: number; answerSets: number }> {
+export async function sealWhatEarlierVersionsLeftPlain(store: Repository & Pick<Coordination, 'exclusive'>, secret: string, now: Date): Promise<{ concerns: number; answerSets: number }> {
   return store.exclusive('trellis', async () => ({ concerns: await sealPlainConcerns(store, secret), answerSets: await sealPlainAnswerGroups(store, secret, now) }));
 }

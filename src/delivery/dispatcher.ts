@@ -5,8 +5,8 @@
 // before it is sent again; where the platform cannot be asked, it is not resent.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { ClaimedOutgoing, Delivery, Outgoing } from '../core/model.js';
-import type { Store } from '../core/ports.js';
+import type { Delivery } from '../core/model.js';
+import type { ClaimedOutgoing, Outbox, Outgoing } from '../core/ports/outbox.js';
 import { seal, unseal } from '../core/seal.js';
 import type { Message } from '../core/message.js';
 import type { Logger } from '../log.js';
@@ -16,7 +16,7 @@ import { OUTBOX_SEAL, type OutboxPayload } from './outbox-messenger.js';
 import { RateLimiter, type Bucket } from './rate-limiter.js';
 
 export interface DispatcherOptions {
-  store: Store;
+  store: Outbox;
   hub: MessengerHub;
   secret: string;
   log: Logger;

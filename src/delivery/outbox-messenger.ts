@@ -4,8 +4,9 @@
 // The dispatcher delivers them. The playground's in-memory inbox is direct.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Message } from '../core/message.js';
-import type { Delivery, Outgoing, Platform } from '../core/model.js';
-import type { Messenger, Store } from '../core/ports.js';
+import type { Delivery, Platform } from '../core/model.js';
+import type { Messenger } from '../core/ports.js';
+import type { Outbox, Outgoing } from '../core/ports/outbox.js';
 import { seal } from '../core/seal.js';
 import type { MessengerHub, SendKind } from '../adapters/messenger-hub.js';
 
@@ -26,11 +27,11 @@ export interface OutboxPayload {
 
 /** The handle the core keeps for a queued message (e.g. to update a check-in later). */
 export type QueuedDelivery = { platform: Platform; outgoing: string };
-const isQueued = (d: Delivery): d is QueuedDelivery & Delivery => typeof d.outgoing === 'string';
+export const isQueued = (d: Delivery): d is QueuedDelivery & Delivery => typeof d.outgoing === 'string';
 
 export class OutboxMessenger implements Messenger {
   constructor(
-    private readonly store: Store,
+    private readonly store: Outbox,
     private readonly hub: MessengerHub,
     private readonly secret: string,
     /** Tells the dispatcher there is work, so a single message goes out at once. */

@@ -17,10 +17,9 @@ import { dirname } from 'node:path';
 import { TrellisError } from '../core/errors.js';
 import { seal, sealText, unseal } from '../core/seal.js';
 import { writeDurably } from './durable-json-file.js';
-import { MUTATORS, type Change } from './state-store.js';
+import { isEntryName, type Change } from './journal-entries.js';
 
 const SEAL = 'journal';
-const isChange = (c: unknown): c is Change => Array.isArray(c) && (MUTATORS as readonly unknown[]).includes(c[0]);
 /** The header's "reaches" is rewritten in place after each commit, so it keeps one width. */
 const REACH_DIGITS = 16;
 const REACHES = '"reaches":"';
@@ -271,11 +270,16 @@ export class Journal {
     const lines: Line[] = [];
     for (const [n, text] of body.entries()) {
       const line = unseal<Partial<Line>>(this.secret, SEAL, text);
-      if (line && Number.isInteger(line.from) && Array.isArray(line.changes) && line.changes.length > 0 && line.changes.every(isChange)) {
+      const changes = line && Number.isInteger(line.from) && Array.isArray(line.changes) && line.changes.length > 0 && line.changes.every(Array.isArray) ? (line.changes as unknown[][]) : undefined;
+      const unknown = changes?.find((c) => !isEntryName(c[0]));
+      if (changes && !unknown) {
         lines.push(line as Line);
         continue;
       }
-      const problem = this.problem(`is damaged at line ${n + 2} of ${file} (a complete line that does not open, so not a write cut short)`);
+      // A name not in the table may be a change of a newer Trellis: refused, since skipping it would lose it.
+      const problem = typeof unknown?.[0] === 'string'
+        ? this.problem(`holds a change named ${JSON.stringify(unknown![0])} at line ${n + 2} of ${file}, which this version of Trellis does not know (was it written by a newer one?)`)
+        : this.problem(`is damaged at line ${n + 2} of ${file} (a complete line that does not open, so not a write cut short)`);
       if (!acceptLoss) throw problem;
       return { file, id, base, lines, torn: false, damaged: problem };
     }

@@ -1,4 +1,4 @@
-// In-process mutual exclusion per key: what `Store.exclusive` means when one
+// In-process mutual exclusion per key: what `Coordination.exclusive` means when one
 // process owns the data (the memory and lowdb stores).
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();

@@ -13,8 +13,9 @@ import { TrellisError } from '../core/errors.js';
 import { DurableJsonFile, removeLeftoverTemps } from './durable-json-file.js';
 import { lockFile } from './file-lock.js';
 import { Journal, type JournalMark, type JournalRead } from './journal.js';
-import { emptyState, MIGRATIONS, stateSchema, STATE_VERSION, type State } from './state.js';
-import { StateStore, type Change } from './state-store.js';
+import { emptyState, MIGRATIONS, stateSchema, STATE_VERSION, type State } from './state-schema.js';
+import type { Change } from './journal-entries.js';
+import { StateStore } from './state-store.js';
 
 export interface Compaction {
   /** Compact once no commit has come for this long (and the journal holds a quarter of the file's size)… */

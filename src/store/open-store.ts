@@ -1,7 +1,7 @@
 // Which store this instance uses: PostgreSQL when DATABASE_URL is set (several
 // instances may share it), otherwise the lowdb file (one instance).
 import type { Config } from '../config.js';
-import type { Store } from '../core/ports.js';
+import type { Store } from './store.js';
 import { openLowdbStore } from './lowdb-store.js';
 import { openPgStore } from './pg/pg-store.js';
 import type { Logger } from '../log.js';

@@ -3,7 +3,7 @@
 // Call it while holding the file (openLowdbStore), which has already checked it.
 import { readFile } from 'node:fs/promises';
 import { TrellisError } from '../core/errors.js';
-import { MIGRATIONS, stateSchema, STATE_VERSION, type State } from './state.js';
+import { MIGRATIONS, stateSchema, STATE_VERSION, type State } from './state-schema.js';
 
 export async function readStateFile(file: string): Promise<State> {
   let data = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;

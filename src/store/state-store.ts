@@ -1,9 +1,13 @@
-// The Store port over one in-memory State object. The memory store is this
-// with nothing to persist; the lowdb store is this with a durable file behind.
-import type { AnswerSet, ClaimedOutgoing, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../core/model.js';
-import type { Store } from '../core/ports.js';
-import { emptyState, type State } from './state.js';
+// Every store port over one State object held in memory. The memory store
+// (memory-store.ts) is this with nothing to persist; the lowdb store is this
+// with a durable file behind.
+import type { AnswerSet, ConcernQuota, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../core/model.js';
+import type { ConversationRecord } from '../core/ports/conversation-references.js';
+import type { ClaimedOutgoing, Outgoing } from '../core/ports/outbox.js';
+import type { Store } from './store.js';
+import { emptyState, type State } from './state-schema.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { applyEntry, type Change } from './journal-entries.js';
 
 // Callers get copies: changing a returned object must not change the store
 // behind its back (the real databases would not let them either). The state
@@ -29,22 +33,6 @@ function upsert<T>(list: T[], item: T, same: (a: T) => boolean): void {
   else list[i] = copy(item);
 }
 
-/** The methods that change the state: each records itself as a Change (see persist). */
-export const MUTATORS = [
-  'savePartnership', 'saveOrganisation', 'saveMember', 'saveConversation', 'saveRound', 'saveInvitation', 'saveAnswerSet',
-  'saveCustomItem', 'saveProtocol', 'saveConcern', 'saveConcernQuota', 'saveSentReminder', 'compactRound',
-  'enqueueOutgoing', 'claimOutgoing', 'settleOutgoing', 'pruneOutgoing', 'claimOnce',
-] as const;
-type Mutator = (typeof MUTATORS)[number];
-type Call = Exclude<Mutator, 'claimOnce'>;
-/**
- * A claim is recorded with when it was taken and until when (epoch ms), not its
- * TTL: replayed after a restart it must expire when it did, not later.
- */
-type ClaimChange = ['claimOnce', key: string, at: number, until: number];
-/** A change as a call: replaying the same calls in the same order rebuilds the same state. */
-export type Change = { [K in Call]: [K, ...Parameters<Store[K]>] }[Call] | ClaimChange;
-
 export class StateStore implements Store {
   private readonly mutex = new KeyedMutex();
   /** The state's claims by key → until (epoch ms): a replayed request must find its claim after a restart too. */
@@ -69,20 +57,11 @@ export class StateStore implements Store {
     return this.replaying ? Promise.resolve() : this.persist(change);
   }
 
-  /** Makes the same calls again, in order, without persisting them (the lowdb journal, on opening). */
+  /** Makes the same changes again, in order, without persisting them (the lowdb journal, on opening). */
   protected async replay(changes: Change[]): Promise<void> {
     this.replaying = true;
     try {
-      for (const change of changes) {
-        if (change[0] === 'claimOnce') {
-          this.takeClaim(change[1], change[2], change[3]);
-          continue;
-        }
-        const [method, ...args] = change;
-        // Dates travel through JSON as ISO strings.
-        if (method === 'claimOutgoing' || method === 'pruneOutgoing') args[0] = new Date(args[0] as unknown as string);
-        await (this[method] as (...a: unknown[]) => Promise<unknown>)(...args);
-      }
+      for (const change of changes) await applyEntry(this, change);
     } finally {
       this.replaying = false;
     }
@@ -298,8 +277,8 @@ export class StateStore implements Store {
     return true;
   }
 
-  /** Records `key` until `until`, dropping the claims expired at `at` (so the list holds about one TTL's traffic). */
-  private takeClaim(key: string, at: number, until: number): void {
+  /** Records `key` until `until`, dropping the claims expired at `at` (so the list holds about one TTL's traffic). Public for the journal's replay (journal-entries.ts). */
+  takeClaim(key: string, at: number, until: number): void {
     let rebuild = this.claims.has(key);
     for (const [k, end] of this.claims) if (end <= at && this.claims.delete(k)) rebuild = true;
     this.claims.set(key, until);
@@ -331,7 +310,7 @@ export class StateStore implements Store {
       Object.assign(o, { status: 'sending', owner, leaseUntil, attempts: o.attempts + 1 });
       return { ...copy(o), resumed };
     });
-    await this.changed(['claimOutgoing', now, owner, leaseMs, limit]);
+    await this.changed(['claimOutgoing', now.toISOString(), owner, leaseMs, limit]);
     return claimed;
   }
   async settleOutgoing(o: Outgoing, owner: string) {
@@ -348,12 +327,10 @@ export class StateStore implements Store {
     if (pruned > 0) {
       this.state.outgoing = keep;
       this.outgoingAt = undefined;
-      await this.changed(['pruneOutgoing', before]);
+      await this.changed(['pruneOutgoing', before.toISOString()]);
     }
     return pruned;
   }
 
   async close() {}
 }
-
-export const createMemoryStore = () => new StateStore();

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { cpus } from 'node:os';
 import { withDefaults } from '../../src/core/deps.js';
 import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state.js';
+import { emptyState, type State } from '../../src/store/state-schema.js';
 import { publishDigest } from '../../src/core/trends/digest.js';
 import { loadHistory, chartOf, HEADLINE } from '../../src/core/trends/history.js';
 import { chartPng } from '../../src/charts/chart-png.js';
@@ -14,6 +14,7 @@ import { choosePulseItems } from '../../src/core/survey/rotation.js';
 import { bankFor } from '../../src/core/survey/bank.js';
 import { SECTORS, type ScaleValue } from '../../src/core/model.js';
 import { runAsChild } from './lib/child.js';
+import { corePorts } from '../helpers/core-ports.js';
 
 const MEMBERS = 200;
 const ORGS = 12;
@@ -45,7 +46,7 @@ function partnershipWith(rounds: number): State {
 
 async function timeDigest(state: State, runs: number) {
   const messenger = { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined };
-  const deps = withDefaults({ store: new StateStore(state), clock: { now: () => new Date() }, messenger, secret: 'b'.repeat(32) });
+  const deps = withDefaults({ ...corePorts(new StateStore(state)), clock: { now: () => new Date() }, messenger, secret: 'b'.repeat(32) });
   const p = state.partnerships[0]!;
   const times: number[] = [];
   for (let i = 0; i < runs + 2; i++) {
@@ -74,7 +75,7 @@ export async function digestBench(): Promise<DigestResult> {
   const rssBefore = process.memoryUsage().rss;
   const base = await timeDigest(small, 30);
   const full = await timeDigest(big, 10);
-  const h = await loadHistory(withDefaults({ store: new StateStore(big), clock: { now: () => new Date() }, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: 'b'.repeat(32) }), big.partnerships[0]!);
+  const h = await loadHistory(withDefaults({ ...corePorts(new StateStore(big)), clock: { now: () => new Date() }, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: 'b'.repeat(32) }), big.partnerships[0]!);
   const c0 = performance.now();
   const png = chartPng(chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE), 420);
   const chartMs = performance.now() - c0;

@@ -6,9 +6,10 @@ import { isForm, type Form, type Message, type Reply } from '../../src/core/mess
 import type { Caller, Place } from '../../src/core/request.js';
 import { StateStore } from '../../src/store/state-store.js';
 import { openGroups } from '../../src/core/survey/answer-group.js';
-import { emptyState, type State } from '../../src/store/state.js';
+import { emptyState, type State } from '../../src/store/state-schema.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
+import { corePorts } from '../helpers/core-ports.js';
 
 const SECRET = 'core-test-secret-0123456789abcdef0123';
 const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
@@ -43,7 +44,7 @@ beforeEach(async () => {
   state = emptyState();
   clock = fakeClock('2026-11-23T08:00:00Z'); // a Monday
   messenger = fakeMessenger();
-  trellis = createTrellis({ store: new StateStore(state), clock, messenger, secret: SECRET });
+  trellis = createTrellis({ ...corePorts(new StateStore(state)), clock, messenger, secret: SECRET });
   await say(alex, 'setup Riverside');
   await say(alex, 'org add City Council public');
   await say(alex, 'org add Hope Trust voluntary');

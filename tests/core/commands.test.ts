@@ -2,13 +2,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTrellis, type Trellis } from '../../src/core/trellis.js';
 import type { Caller, Place } from '../../src/core/request.js';
-import { createMemoryStore } from '../../src/store/state-store.js';
-import type { Store } from '../../src/core/ports.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
+import type { Store } from '../../src/store/store.js';
 import type { Message, Reply } from '../../src/core/message.js';
 
 const asMessage = (r: Reply) => r as Message;
 import { fakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger } from '../helpers/fake-messenger.js';
+import { corePorts } from '../helpers/core-ports.js';
 
 const alex: Caller = { platform: 'slack', userId: 'U1', displayName: 'Alex' };
 const sam: Caller = { platform: 'teams', userId: '29:sam', displayName: 'Sam' };
@@ -24,7 +25,7 @@ let code = '';
 beforeEach(async () => {
   store = createMemoryStore();
   let n = 0;
-  trellis = createTrellis({ store, clock: fakeClock(), secret: 'k'.repeat(32), messenger: fakeMessenger(), newId: () => `id-${++n}`, newInviteCode: () => (n === 0 ? 'TEST-CODE' : `CODE-${n}`) });
+  trellis = createTrellis({ ...corePorts(store), clock: fakeClock(), secret: 'k'.repeat(32), messenger: fakeMessenger(), newId: () => `id-${++n}`, newInviteCode: () => (n === 0 ? 'TEST-CODE' : `CODE-${n}`) });
   const reply = await say(alex, 'setup Riverside');
   code = 'TEST-CODE';
   expect(reply.tone).toBe('success');

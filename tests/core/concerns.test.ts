@@ -4,13 +4,14 @@ import { createTrellis, type Trellis } from '../../src/core/trellis.js';
 import { isForm, type Form, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state.js';
+import { emptyState, type State } from '../../src/store/state-schema.js';
 import { openRelay, sealRelay } from '../../src/core/concerns/relay.js';
 import { themeLines } from '../../src/core/concerns/themes.js';
 import type { Concern, ConcernHead } from '../../src/core/model.js';
 import { openConcern } from '../../src/core/concerns/concern-seal.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
+import { corePorts } from '../helpers/core-ports.js';
 
 const SECRET = 'concern-test-secret-0123456789abcdef01';
 const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
@@ -40,7 +41,7 @@ const open = async (c: Caller, actionId: string, id: string) => trellis.action({
 const submitAs = async (c: Caller, f: Form, values: Record<string, string>) => msg(await trellis.submit({ caller: c, actionId: f.submitActionId, context: f.context, values }));
 /** The concerns as the server reads them (stored sealed). */
 const opened = () => state.concerns.map((c) => openConcern(SECRET, c)!);
-const make = () => createTrellis({ store: new StateStore(state), clock, messenger, secret: SECRET, random: () => randomValue });
+const make = () => createTrellis({ ...corePorts(new StateStore(state)), clock, messenger, secret: SECRET, random: () => randomValue });
 
 beforeEach(async () => {
   state = emptyState();

@@ -5,10 +5,11 @@ import { createTrellis, type Trellis } from '../../src/core/trellis.js';
 import { isForm, type Form, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state.js';
+import { emptyState, type State } from '../../src/store/state-schema.js';
 import { addMonths, parseDate } from '../../src/core/protocols/dates.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
+import { corePorts } from '../helpers/core-ports.js';
 
 const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
 const sam: Caller = { platform: 'slack', userId: 'U-SAM', displayName: 'Sam Patel' };
@@ -44,7 +45,7 @@ beforeEach(async () => {
   state = emptyState();
   clock = fakeClock('2026-11-23T08:00:00Z');
   messenger = fakeMessenger();
-  trellis = createTrellis({ store: new StateStore(state), clock, messenger, secret: 'protocol-test-secret-0123456789abcdef' });
+  trellis = createTrellis({ ...corePorts(new StateStore(state)), clock, messenger, secret: 'protocol-test-secret-0123456789abcdef' });
   await say(alex, 'setup Riverside');
   await say(alex, 'org add City Council public');
   await say(alex, 'org add Hope Trust voluntary');

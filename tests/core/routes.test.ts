@@ -9,13 +9,14 @@ import { protocolRoutes } from '../../src/core/protocols/protocol-routes.js';
 import { OPEN_LINK, success } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { StateStore } from '../../src/store/state-store.js';
-import { emptyState } from '../../src/store/state.js';
+import { emptyState } from '../../src/store/state-schema.js';
+import { corePorts } from '../helpers/core-ports.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger } from '../helpers/fake-messenger.js';
 
 const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
 const dm: Place = { conversationId: 'D1', kind: 'personal' };
-const trellis = () => createTrellis({ store: new StateStore(emptyState()), clock: fakeClock('2026-11-23T08:00:00Z'), messenger: fakeMessenger(), secret: 'routes-test-secret-0123456789abcdef' });
+const trellis = () => createTrellis({ ...corePorts(new StateStore(emptyState())), clock: fakeClock('2026-11-23T08:00:00Z'), messenger: fakeMessenger(), secret: 'routes-test-secret-0123456789abcdef' });
 
 describe('route table', () => {
   it('takes every feature’s registrations, each id once', () => {

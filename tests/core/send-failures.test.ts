@@ -6,7 +6,8 @@ import { isForm, type Message } from '../../src/core/message.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state.js';
+import { emptyState, type State } from '../../src/store/state-schema.js';
+import { corePorts } from '../helpers/core-ports.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
 
@@ -49,7 +50,7 @@ beforeEach(async () => {
   messenger = fakeMessenger();
   logged = [];
   const log: Logger = { warn: (msg, meta) => logged.push({ level: 'warn', msg, meta }), error: (msg, meta) => logged.push({ level: 'error', msg, meta }) };
-  trellis = createTrellis({ store: new StateStore(state), clock: fakeClock('2026-11-23T08:00:00Z'), messenger, secret: SECRET, log });
+  trellis = createTrellis({ ...corePorts(new StateStore(state)), clock: fakeClock('2026-11-23T08:00:00Z'), messenger, secret: SECRET, log });
   await say(alex, 'setup Riverside');
   await say(alex, 'org add City Council public');
   const code = state.partnerships[0]!.inviteCode;

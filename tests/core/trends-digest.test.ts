@@ -4,10 +4,11 @@ import { createTrellis, type Trellis } from '../../src/core/trellis.js';
 import { isForm, type Message } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state.js';
+import { emptyState, type State } from '../../src/store/state-schema.js';
 import { signLink, verifyLink } from '../../src/core/trends/links.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
+import { corePorts } from '../helpers/core-ports.js';
 
 const SECRET = 'digest-test-secret-0123456789abcdef012';
 const people: Caller[] = [
@@ -45,7 +46,7 @@ beforeEach(async () => {
   state = emptyState();
   clock = fakeClock('2026-11-23T09:00:00Z');
   messenger = fakeMessenger();
-  trellis = createTrellis({ store: new StateStore(state), clock, messenger, secret: SECRET, publicUrl: () => 'https://trellis.example.org' });
+  trellis = createTrellis({ ...corePorts(new StateStore(state)), clock, messenger, secret: SECRET, publicUrl: () => 'https://trellis.example.org' });
   await say(alex, 'setup Riverside');
   await say(alex, 'org add City Council public');
   await say(alex, 'org add Hope Trust voluntary');

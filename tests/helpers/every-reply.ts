@@ -9,9 +9,10 @@ import { isForm, type Form, type FormField, type Message, type Reply } from '../
 import type { Caller, Place } from '../../src/core/request.js';
 import { MAX_NAME_LENGTH, MAX_PURPOSE_LENGTH, USAGE } from '../../src/core/grammar.js';
 import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state.js';
+import { emptyState, type State } from '../../src/store/state-schema.js';
 import { fakeClock } from './fake-clock.js';
 import { fakeMessenger } from './fake-messenger.js';
+import { corePorts } from './core-ports.js';
 
 export interface Corpus {
   /** Every message, labelled by how it came about. */
@@ -42,7 +43,7 @@ export async function everyReply(): Promise<Corpus> {
   const state: State = emptyState();
   const clock = fakeClock('2026-11-23T09:00:00Z');
   const messenger = fakeMessenger();
-  const trellis: Trellis = createTrellis({ store: new StateStore(state), clock, messenger, secret: SECRET, concernDelayMaxSeconds: 0, concernsPerDay: 50, publicUrl: () => `https://${'trellis.'.repeat(20)}example.org` });
+  const trellis: Trellis = createTrellis({ ...corePorts(new StateStore(state)), clock, messenger, secret: SECRET, concernDelayMaxSeconds: 0, concernsPerDay: 50, publicUrl: () => `https://${'trellis.'.repeat(20)}example.org` });
   const corpus: Corpus = { messages: [], forms: [], overviews: [] };
   const seen = new Set<string>();
 

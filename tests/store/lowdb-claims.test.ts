@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLowdbStore, type Compaction } from '../../src/store/lowdb-store.js';
-import { STATE_VERSION } from '../../src/store/state.js';
+import { STATE_VERSION } from '../../src/store/state-schema.js';
 import { crashCopy } from '../helpers/crash-copy.js';
 import { TEST_SECRET } from '../helpers/start-trellis.js';
-import { partnership } from './store-contract.js';
+import { partnership } from './records.js';
 
 const NEVER: Compaction = { idleMs: 3_600_000, minJournalBytes: 1 << 30 };
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'trellis-claims-')), 'trellis.json');

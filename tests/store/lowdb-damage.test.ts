@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { journalFileFor, openLowdbStore, type Compaction } from '../../src/store/lowdb-store.js';
 import { crashCopy } from '../helpers/crash-copy.js';
 import { TEST_SECRET } from '../helpers/start-trellis.js';
-import { partnership } from './store-contract.js';
+import { partnership } from './records.js';
 
 const NEVER: Compaction = { idleMs: 3_600_000, minJournalBytes: 1 << 30 };
 const tempFile = async () => join(await mkdtemp(join(tmpdir(), 'trellis-damage-')), 'trellis.json');

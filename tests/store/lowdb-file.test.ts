@@ -1,12 +1,12 @@
 // The data file: created on first start, refused (never rewritten) when it is
 // corrupt, truncated, invalid, from a newer version or in use elsewhere.
-import { STATE_VERSION } from '../../src/store/state.js';
+import { STATE_VERSION } from '../../src/store/state-schema.js';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLowdbStore } from '../../src/store/lowdb-store.js';
-import { partnership } from './store-contract.js';
+import { partnership } from './records.js';
 import { TEST_SECRET } from '../helpers/start-trellis.js';
 
 const tempFile = async () => join(await mkdtemp(join(tmpdir(), 'trellis-file-')), 'trellis.json');

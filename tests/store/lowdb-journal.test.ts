@@ -8,12 +8,13 @@ import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AnswerSet, Outgoing } from '../../src/core/model.js';
+import type { AnswerSet } from '../../src/core/model.js';
+import type { Outgoing } from '../../src/core/ports/outbox.js';
 import { journalFileFor, openLowdbStore, type Compaction } from '../../src/store/lowdb-store.js';
 import { TEST_SECRET } from '../helpers/start-trellis.js';
 import { crashCopy, previousJournalOf } from '../helpers/crash-copy.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { partnership } from './store-contract.js';
+import { partnership } from './records.js';
 
 const NEVER: Compaction = { idleMs: 3_600_000, minJournalBytes: 1 << 30 };
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'trellis-journal-')), 'trellis.json');

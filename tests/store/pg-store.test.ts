@@ -3,12 +3,12 @@
 // must hold across instances (separate pools, as separate processes would be).
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
-import type { Outgoing } from '../../src/core/model.js';
+import type { Outgoing } from '../../src/core/ports/outbox.js';
 import { MIGRATIONS } from '../../src/store/pg/migrations.js';
 import { applyMigrations } from '../../src/store/pg/apply-migrations.js';
 import { openPgStore, type PgStore } from '../../src/store/pg/pg-store.js';
 import { ADMIN_URL, createThrowawayDb, describePg, truncateAll, useThrowawayDb } from '../helpers/pg.js';
-import { partnership } from './store-contract.js';
+import { partnership } from './records.js';
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });

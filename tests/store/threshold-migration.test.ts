@@ -10,10 +10,10 @@ import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import { applyMigrations } from '../../src/store/pg/apply-migrations.js';
 import { MIGRATIONS } from '../../src/store/pg/migrations.js';
 import { openPgStore } from '../../src/store/pg/pg-store.js';
-import { emptyState, STATE_VERSION } from '../../src/store/state.js';
+import { emptyState, STATE_VERSION } from '../../src/store/state-schema.js';
 import { createThrowawayDb, describePg } from '../helpers/pg.js';
 import { TEST_SECRET } from '../helpers/start-trellis.js';
-import { partnership } from './store-contract.js';
+import { partnership } from './records.js';
 
 const before = {
   partnerships: [partnership({ id: 'p1', threshold: 4 }), partnership({ id: 'p2', threshold: 7, inviteCode: 'CCCC-DDDD', homes: [] })],

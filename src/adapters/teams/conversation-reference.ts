@@ -1,7 +1,8 @@
 // Keeps where the bot can write later (reminders, surveys): the Teams
 // ConversationReference for each personal chat and each channel or group chat.
 import { TurnContext, type Activity } from 'botbuilder';
-import type { Clock, Store } from '../../core/ports.js';
+import type { Clock } from '../../core/ports.js';
+import type { ConversationReferences } from '../../core/ports/conversation-references.js';
 import { channelIdOf, isPersonal } from './to-request.js';
 
 /** Personal chats are keyed by the person, channels and group chats by the conversation. */
@@ -28,7 +29,7 @@ const isGoodbye = (a: Activity): boolean =>
 
 const REMEMBERED_TYPES = new Set(['message', 'conversationUpdate', 'installationUpdate']);
 
-export async function rememberConversation(store: Store, clock: Clock, a: Activity): Promise<void> {
+export async function rememberConversation(store: ConversationReferences, clock: Clock, a: Activity): Promise<void> {
   if (!REMEMBERED_TYPES.has(a.type) || isGoodbye(a)) return;
   const key = referenceKeyOf(a);
   const reference = referenceOf(a);

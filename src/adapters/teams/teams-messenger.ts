@@ -7,7 +7,7 @@ import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import type { Message } from '../../core/message.js';
-import type { Store } from '../../core/ports.js';
+import type { ConversationReferences } from '../../core/ports/conversation-references.js';
 import { DeliveryFailure, retryAfterMs } from '../../delivery/delivery-failure.js';
 import type { Bucket } from '../../delivery/rate-limiter.js';
 import type { PlatformMessenger, SendKind } from '../messenger-hub.js';
@@ -22,7 +22,7 @@ export interface TeamsMessengerDeps {
    * the reference's serviceUrl without a token (its credentials are empty).
    */
   appId: string;
-  store: Store;
+  store: ConversationReferences;
   /** Where botbuilder's console output goes while it sends. */
   log: Logger;
 }

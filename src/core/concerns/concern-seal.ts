@@ -7,7 +7,7 @@
 // Every read and write of a concern goes through here.
 import type { Deps } from '../deps.js';
 import type { Concern, ConcernBody, ConcernHead, StoredConcern } from '../model.js';
-import type { Store } from '../ports.js';
+import type { Repository } from '../ports/repository.js';
 import { seal, unseal } from '../seal.js';
 
 const PURPOSE = 'concern-body';
@@ -49,7 +49,7 @@ export const saveConcern = (deps: Deps, c: Concern): Promise<void> => deps.store
  * from now on a change of critical friend asks its reporter first.
  * Safe to run at every start, on every instance: sealed records are skipped.
  */
-export async function sealPlainConcerns(store: Store, secret: string): Promise<number> {
+export async function sealPlainConcerns(store: Repository, secret: string): Promise<number> {
   let sealed = 0;
   for (const p of await store.partnerships()) {
     const friendIds = (await store.members(p.id)).filter((m) => m.role === 'critical-friend').map((m) => m.id);

@@ -5,7 +5,7 @@
 // data. The running server opens it when figures are computed.
 import { TrellisError } from '../errors.js';
 import type { AnswerSet, Organisation, Sector } from '../model.js';
-import type { Store } from '../ports.js';
+import type { Repository } from '../ports/repository.js';
 import { sealText, unseal } from '../seal.js';
 
 const PURPOSE = 'answer-group';
@@ -61,7 +61,7 @@ const UPGRADED = 'upgrade:answer-groups-sealed';
  * keeping its answers and its key.
  * Runs before serving, under the store's lock, so no answer changes meanwhile.
  */
-export async function sealPlainAnswerGroups(store: Store, secret: string, now: Date): Promise<number> {
+export async function sealPlainAnswerGroups(store: Repository, secret: string, now: Date): Promise<number> {
   if (await store.reminderSent(UPGRADED)) return 0;
   let sealed = 0;
   for (const p of await store.partnerships()) {

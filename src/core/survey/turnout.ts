@@ -19,15 +19,8 @@ export async function turnout(deps: Deps, round: Round): Promise<{ invited: numb
  * someone who blocked the app). Counts only: never who.
  */
 export async function deliveries(deps: Deps, round: Round): Promise<{ queued: number; failed: number }> {
-  let queued = 0;
-  let failed = 0;
-  for (const i of await deps.store.invitations(round.id)) {
-    const id = i.delivery?.outgoing;
-    const status = typeof id === 'string' ? (await deps.store.outgoing(id))?.status : undefined;
-    if (status === 'pending' || status === 'sending') queued++;
-    else if (status === 'failed') failed++;
-  }
-  return { queued, failed };
+  const invitations = await deps.store.invitations(round.id);
+  return deps.deliveryStatus.count(invitations.flatMap((i) => (i.delivery ? [i.delivery] : [])));
 }
 
 /**

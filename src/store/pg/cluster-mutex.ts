@@ -1,4 +1,4 @@
-// `Store.exclusive` on a shared database: a session advisory lock per scope,
+// `Coordination.exclusive` on a shared database: a session advisory lock per scope,
 // held on one pooled connection while the work runs on the others.
 import type pg from 'pg';
 import { KeyedMutex } from '../keyed-mutex.js';

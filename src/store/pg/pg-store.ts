@@ -1,12 +1,14 @@
-// The Store port on PostgreSQL, for running several Trellis instances on one
+// The store's ports on PostgreSQL, for running several Trellis instances on one
 // database. Its semantics are StateStore's (the contract tests run on both);
 // what one process did with a lock or a list, this does with a row lock, an
 // advisory lock or one statement, so that it holds across instances too.
 import type pg from 'pg';
-import type { AnswerSet, ClaimedOutgoing, ConcernQuota, ConversationRecord, CustomItem, Invitation, Member, Organisation, Outgoing, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../../core/model.js';
-import type { Store } from '../../core/ports.js';
+import type { AnswerSet, ConcernQuota, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../../core/model.js';
+import type { ConversationRecord } from '../../core/ports/conversation-references.js';
+import type { ClaimedOutgoing, Outgoing } from '../../core/ports/outbox.js';
+import type { Store } from '../store.js';
 import { TrellisError } from '../../core/errors.js';
-import type { State } from '../state.js';
+import type { State } from '../state-schema.js';
 import { applyMigrations } from './apply-migrations.js';
 import { ClusterMutex } from './cluster-mutex.js';
 import { connectOnce, createPool, describeDatabase } from './connection.js';

@@ -1,6 +1,6 @@
 // How each collection of the State maps onto its table: the key columns
 // copied out of a record, beside the record itself in `doc`.
-import type { State } from '../state.js';
+import type { State } from '../state-schema.js';
 
 // Claims have their own table (key, expires_at; see PostgresStore.claimOnce) and expire: none is copied.
 export type Collection = Exclude<keyof State, 'version' | 'claims'>;

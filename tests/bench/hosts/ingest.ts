@@ -6,11 +6,11 @@
 import { performance } from 'node:perf_hooks';
 import { Low } from 'lowdb';
 import type { AnswerSet } from '../../../src/core/model.js';
-import type { Store } from '../../../src/core/ports.js';
+import type { Store } from '../../../src/store/store.js';
 import { DurableJsonFile } from '../../../src/store/durable-json-file.js';
 import { openLowdbStore } from '../../../src/store/lowdb-store.js';
 import { openPgStore } from '../../../src/store/pg/pg-store.js';
-import type { State } from '../../../src/store/state.js';
+import type { State } from '../../../src/store/state-schema.js';
 import { StateStore } from '../../../src/store/state-store.js';
 import { childInput, runAsChild } from '../lib/child.js';
 import { newAnswer, OPEN_ROUND, prng } from '../lib/dataset.js';

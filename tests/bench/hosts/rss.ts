@@ -5,13 +5,14 @@
 // reports again.
 import { performance } from 'node:perf_hooks';
 import { withDefaults } from '../../../src/core/deps.js';
-import type { Store } from '../../../src/core/ports.js';
+import type { Store } from '../../../src/store/store.js';
 import { publishDigest } from '../../../src/core/trends/digest.js';
 import { openLowdbStore } from '../../../src/store/lowdb-store.js';
 import { openPgStore } from '../../../src/store/pg/pg-store.js';
 import { childInput, runAsChild } from '../lib/child.js';
 import { DIGEST_PARTNERSHIP } from '../lib/dataset.js';
 import { TEST_SECRET } from '../../helpers/start-trellis.js';
+import { corePorts } from '../../helpers/core-ports.js';
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
@@ -25,7 +26,7 @@ runAsChild(async () => {
   const rssAfterOpen = process.memoryUsage().rss;
   let sent = 0;
   const messenger = { sendPrivate: async () => void sent++, sendToConversation: async () => void sent++, update: async () => undefined };
-  const deps = withDefaults({ store, clock: { now: () => new Date() }, messenger, secret: 'b'.repeat(32) });
+  const deps = withDefaults({ ...corePorts(store), clock: { now: () => new Date() }, messenger, secret: 'b'.repeat(32) });
   const p = await store.partnership(DIGEST_PARTNERSHIP);
   if (!p) throw new Error(`no partnership ${DIGEST_PARTNERSHIP}`);
   const t1 = performance.now();

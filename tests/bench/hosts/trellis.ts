@@ -20,6 +20,7 @@ import { BOT_TOKEN, SIGNING_SECRET } from '../../helpers/slack-requests.js';
 import { TEST_SECRET } from '../../helpers/start-trellis.js';
 import { childInput, failChild, KEEP_ALIVE_MS, serveParent, toParent } from '../lib/child.js';
 import { BENCH_PARTNERSHIP, seedPartnership, userIdOf } from '../lib/server-data.js';
+import { corePorts } from '../../helpers/core-ports.js';
 
 export interface TrellisHostInput {
   apiUrl: string;
@@ -58,7 +59,7 @@ async function main() {
   running.server.keepAliveTimeout = KEEP_ALIVE_MS;
   let connections = 0;
   running.server.on('connection', () => connections++);
-  const deps = withDefaults({ store, clock: systemClock, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: TEST_SECRET });
+  const deps = withDefaults({ ...corePorts(store), clock: systemClock, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: TEST_SECRET });
 
   const openRound = async () => (await store.rounds(BENCH_PARTNERSHIP)).find((r) => !r.closedAt);
 

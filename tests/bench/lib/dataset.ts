@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import { DEFAULT_SURVEY_SETTINGS, SECTORS, type AnswerSet, type Round, type ScaleValue } from '../../../src/core/model.js';
 import { bankFor } from '../../../src/core/survey/bank.js';
 import { choosePulseItems } from '../../../src/core/survey/rotation.js';
-import { emptyState, type State } from '../../../src/store/state.js';
+import { emptyState, type State } from '../../../src/store/state-schema.js';
 import { seededRandom } from '../../helpers/seeded-random.js';
 
 export const ANSWERS_PER_ROUND = 200;

@@ -1,7 +1,7 @@
 // The partnership the server benchmarks run against, written through the
 // store API (as `setup`, `org add` and `join` would have), before the server starts.
 import { DEFAULT_SURVEY_SETTINGS, SECTORS } from '../../../src/core/model.js';
-import type { Store } from '../../../src/core/ports.js';
+import type { Store } from '../../../src/store/store.js';
 
 export const BENCH_PARTNERSHIP = 'p-bench';
 export const BENCH_CHANNEL = { channel_id: 'C0BENCH', channel_name: 'bench' };

@@ -1,7 +1,8 @@
 // The shape of the data file, validated on every load. Bump STATE_VERSION and
 // add a migration when it changes; never rewrite a file we do not understand.
 import { z } from 'zod';
-import { CONCERN_CATEGORIES, CONCERN_STATUSES, OUTGOING_STATUSES, CADENCES, DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, PARTNERSHIP_TYPES, PROTOCOL_KINDS, PROTOCOL_STATUSES, REVIEW_OUTCOMES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
+import { CONCERN_CATEGORIES, CONCERN_STATUSES, CADENCES, DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, PARTNERSHIP_TYPES, PROTOCOL_KINDS, PROTOCOL_STATUSES, REVIEW_OUTCOMES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
+import { OUTGOING_STATUSES } from '../core/ports/outbox.js';
 
 export const STATE_VERSION = 5;
 
@@ -164,7 +165,7 @@ const customItem = z.object({
   text: z.string().min(1),
 });
 
-// A request already acted on (see Store.claimOnce), until when its claim holds. The key is a keyed
+// A request already acted on (see Coordination.claimOnce), until when its claim holds. The key is a keyed
 // digest made by the caller: it names no person, event or message.
 const claim = z.object({ key: z.string().min(1), until: z.string() });
 

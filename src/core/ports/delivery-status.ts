@@ -1,0 +1,11 @@
+// How the check-ins the core sent are getting out. A Delivery is opaque to the
+// core, so it asks here rather than reading the outbox (delivery/ answers).
+import type { Delivery } from '../model.js';
+
+export interface DeliveryStatus {
+  /**
+   * Of these deliveries, how many are still queued (behind the platforms' rate
+   * limits, or being sent) and how many the platform refused. Counts only: never which.
+   */
+  count(deliveries: Delivery[]): Promise<{ queued: number; failed: number }>;
+}

@@ -1,0 +1,54 @@
+// The repository: the records the core keeps — exactly what the core reads and
+// writes, and nothing else a store does (the outbox, coordination and
+// conversation references have ports of their own, for their own users).
+import type { AnswerSet, ConcernQuota, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../model.js';
+
+export interface Repository {
+  partnership(id: string): Promise<Partnership | undefined>;
+  partnershipByInvite(code: string): Promise<Partnership | undefined>;
+  partnershipByHome(platform: Platform, conversationId: string): Promise<Partnership | undefined>;
+  partnerships(): Promise<Partnership[]>;
+  savePartnership(p: Partnership): Promise<void>;
+
+  organisations(partnershipId: string): Promise<Organisation[]>;
+  saveOrganisation(o: Organisation): Promise<void>;
+
+  members(partnershipId: string): Promise<Member[]>;
+  /** Every membership of one person on one platform, across partnerships. */
+  membershipsOf(platform: Platform, userId: string): Promise<Member[]>;
+  saveMember(m: Member): Promise<void>;
+
+  rounds(partnershipId: string): Promise<Round[]>;
+  round(id: string): Promise<Round | undefined>;
+  saveRound(r: Round): Promise<void>;
+
+  invitations(roundId: string): Promise<Invitation[]>;
+  /** One person's invitation to one round (the hot path when answering: no need to copy everyone's). */
+  invitation(roundId: string, memberId: string): Promise<Invitation | undefined>;
+  saveInvitation(i: Invitation): Promise<void>;
+
+  answerSet(roundId: string, key: string): Promise<AnswerSet | undefined>;
+  answerSets(roundId: string): Promise<AnswerSet[]>;
+  /** Replaces the set with the same round and key: changing answers never duplicates them. */
+  saveAnswerSet(a: AnswerSet): Promise<void>;
+
+  customItems(partnershipId: string): Promise<CustomItem[]>;
+  saveCustomItem(c: CustomItem): Promise<void>;
+
+  protocols(partnershipId: string): Promise<Protocol[]>;
+  protocol(id: string): Promise<Protocol | undefined>;
+  saveProtocol(p: Protocol): Promise<void>;
+
+  /** Concerns as stored: their bodies sealed; only core/concerns/concern-seal.ts opens them. */
+  concerns(partnershipId: string): Promise<StoredConcern[]>;
+  concern(id: string): Promise<StoredConcern | undefined>;
+  saveConcern(c: StoredConcern): Promise<void>;
+  concernQuota(key: string): Promise<ConcernQuota | undefined>;
+  saveConcernQuota(q: ConcernQuota): Promise<void>;
+
+  reminderSent(key: string): Promise<boolean>;
+  saveSentReminder(r: SentReminder): Promise<void>;
+
+  /** Compacts a closed round: keeps `tally` on the round and drops its invitations, in one step. */
+  compactRound(roundId: string, tally: { invited: number; answered: number }): Promise<void>;
+}

@@ -1,0 +1,67 @@
+// The lowdb journal's entries: each change to the state is written under a
+// name of its own and replayed through this table, never by calling a method
+// of that name. The names are on disk in every journal ever written, so they
+// never change whatever the store's methods come to be called; a new kind of
+// change gets a new name, and a name not in the table is refused (journal.ts).
+import type { AnswerSet, ConcernQuota, CustomItem, Invitation, Member, Organisation, Partnership, Protocol, Round, SentReminder, StoredConcern } from '../core/model.js';
+import type { ConversationRecord } from '../core/ports/conversation-references.js';
+import type { Outgoing } from '../core/ports/outbox.js';
+import type { StateStore } from './state-store.js';
+
+/** What follows each name, as written: instants travel through JSON as ISO strings. */
+interface Entries {
+  savePartnership: [Partnership];
+  saveOrganisation: [Organisation];
+  saveMember: [Member];
+  saveConversation: [ConversationRecord];
+  saveRound: [Round];
+  saveInvitation: [Invitation];
+  saveAnswerSet: [AnswerSet];
+  saveCustomItem: [CustomItem];
+  saveProtocol: [Protocol];
+  saveConcern: [StoredConcern];
+  saveConcernQuota: [ConcernQuota];
+  saveSentReminder: [SentReminder];
+  compactRound: [roundId: string, tally: { invited: number; answered: number }];
+  enqueueOutgoing: [Outgoing];
+  claimOutgoing: [now: string, owner: string, leaseMs: number, limit: number];
+  settleOutgoing: [Outgoing, owner: string];
+  pruneOutgoing: [before: string];
+  /**
+   * A claim with when it was taken and until when (epoch ms), not its TTL:
+   * replayed after a restart it must expire when it did, not later.
+   */
+  claimOnce: [key: string, at: number, until: number];
+}
+export type EntryName = keyof Entries;
+
+/** One change as the journal holds it; replaying the same changes in the same order rebuilds the same state. */
+export type Change = { [K in EntryName]: [K, ...Entries[K]] }[EntryName];
+
+const APPLY: { [K in EntryName]: (store: StateStore, ...args: Entries[K]) => Promise<unknown> | void } = {
+  savePartnership: (s, p) => s.savePartnership(p),
+  saveOrganisation: (s, o) => s.saveOrganisation(o),
+  saveMember: (s, m) => s.saveMember(m),
+  saveConversation: (s, c) => s.saveConversation(c),
+  saveRound: (s, r) => s.saveRound(r),
+  saveInvitation: (s, i) => s.saveInvitation(i),
+  saveAnswerSet: (s, a) => s.saveAnswerSet(a),
+  saveCustomItem: (s, c) => s.saveCustomItem(c),
+  saveProtocol: (s, p) => s.saveProtocol(p),
+  saveConcern: (s, c) => s.saveConcern(c),
+  saveConcernQuota: (s, q) => s.saveConcernQuota(q),
+  saveSentReminder: (s, r) => s.saveSentReminder(r),
+  compactRound: (s, roundId, tally) => s.compactRound(roundId, tally),
+  enqueueOutgoing: (s, o) => s.enqueueOutgoing(o),
+  claimOutgoing: (s, now, owner, leaseMs, limit) => s.claimOutgoing(new Date(now), owner, leaseMs, limit),
+  settleOutgoing: (s, o, owner) => s.settleOutgoing(o, owner),
+  pruneOutgoing: (s, before) => s.pruneOutgoing(new Date(before)),
+  claimOnce: (s, key, at, until) => s.takeClaim(key, at, until),
+};
+
+export const isEntryName = (name: unknown): name is EntryName => typeof name === 'string' && Object.hasOwn(APPLY, name);
+
+/** Makes one recorded change again (the store is replaying: it records nothing). */
+export async function applyEntry(store: StateStore, [name, ...args]: Change): Promise<void> {
+  await (APPLY[name] as (store: StateStore, ...args: unknown[]) => Promise<unknown> | void)(store, ...args);
+}

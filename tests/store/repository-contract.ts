@@ -1,0 +1,96 @@
+// The repository port's contract (what the core reads and writes), run
+// against every store: memory, lowdb and PostgreSQL (stores.test.ts).
+import { describe, expect, it } from 'vitest';
+import type { Repository } from '../../src/core/ports/repository.js';
+import type { Invitation, Round } from '../../src/core/model.js';
+import { member, org, partnership } from './records.js';
+import type { Opens } from './store-contract.js';
+
+export function repositoryContract(name: string, open: Opens<Repository>) {
+  describe(`Repository contract: ${name}`, () => {
+    it('saves and finds partnerships by id, invite code and home', async () => {
+      const { store } = await open();
+      await store.savePartnership(partnership());
+      await store.savePartnership(partnership({ id: 'p2', inviteCode: 'CCCC-DDDD', homes: [{ platform: 'teams', conversationId: '19:x', label: 'X' }] }));
+      expect((await store.partnership('p1'))?.name).toBe('Riverside');
+      expect((await store.partnershipByInvite('CCCC-DDDD'))?.id).toBe('p2');
+      expect((await store.partnershipByHome('teams', '19:x'))?.id).toBe('p2');
+      expect(await store.partnershipByHome('slack', '19:x')).toBeUndefined();
+      expect(await store.partnership('nope')).toBeUndefined();
+      expect((await store.partnerships()).map((p) => p.id)).toEqual(['p1', 'p2']);
+      await store.close();
+    });
+
+    it('updates in place instead of duplicating', async () => {
+      const { store } = await open();
+      await store.savePartnership(partnership());
+      await store.savePartnership(partnership({ name: 'Riverside Partnership' }));
+      expect(await store.partnerships()).toEqual([partnership({ name: 'Riverside Partnership' })]);
+      await store.close();
+    });
+
+    it('returns copies: changing a result does not change the store', async () => {
+      const { store } = await open();
+      await store.savePartnership(partnership());
+      const p = (await store.partnership('p1'))!;
+      p.name = 'Changed';
+      p.homes.push({ platform: 'teams', conversationId: 'x', label: 'x' });
+      expect(await store.partnership('p1')).toEqual(partnership());
+      await store.close();
+    });
+
+    it('keeps organisations and members per partnership, one member per person', async () => {
+      const { store } = await open();
+      await store.saveOrganisation(org());
+      await store.saveOrganisation(org({ id: 'o2', partnershipId: 'p2', name: 'Other' }));
+      await store.saveMember(member());
+      await store.saveMember(member({ id: 'm2', role: 'member' })); // same person, same partnership
+      await store.saveMember(member({ id: 'm3', partnershipId: 'p2' }));
+      expect(await store.organisations('p1')).toEqual([org()]);
+      expect(await store.members('p1')).toEqual([member({ id: 'm2', role: 'member' })]);
+      expect((await store.membershipsOf('slack', 'U1')).map((m) => m.partnershipId)).toEqual(['p1', 'p2']);
+      expect(await store.membershipsOf('teams', 'U1')).toEqual([]);
+      await store.close();
+    });
+
+    it('loses no update when many are made at once', async () => {
+      const { store, reopen } = await open();
+      await Promise.all(Array.from({ length: 50 }, (_, i) => store.saveOrganisation(org({ id: `o${i}`, name: `Org ${i}` }))));
+      expect(await store.organisations('p1')).toHaveLength(50);
+      await store.close();
+      if (reopen) {
+        const again = await reopen();
+        expect(await again.organisations('p1')).toHaveLength(50);
+        await again.close();
+      }
+    });
+
+    it('compacts a closed round into its tally, keeping its answers', async () => {
+      const { store, reopen } = await open();
+      const round: Round = { id: 'r1', partnershipId: 'p1', number: 1, kind: 'pulse', itemIds: ['trust-1'], threshold: 5, openedAt: '2026-11-01T09:00:00.000Z', remindAt: '2026-11-03T09:00:00.000Z', closesAt: '2026-11-06T09:00:00.000Z', closedAt: '2026-11-06T09:00:00.000Z' };
+      await store.saveRound(round);
+      await store.saveRound({ ...round, id: 'r2', number: 2 });
+      const inv = (roundId: string, memberId: string, channel?: string): Invitation => ({ roundId, memberId, ...(channel ? { delivery: { platform: 'slack', channel } } : {}) });
+      for (const i of [inv('r1', 'm1'), inv('r1', 'm2'), inv('r2', 'm1', 'D2')]) await store.saveInvitation(i);
+      await store.saveInvitation(inv('r1', 'm1', 'D1'));
+      expect(await store.invitation('r1', 'm1')).toEqual(inv('r1', 'm1', 'D1'));
+      expect(await store.invitation('r2', 'm1')).toEqual(inv('r2', 'm1', 'D2'));
+      expect(await store.invitation('r1', 'm9')).toBeUndefined();
+      expect((await store.invitations('r1')).map((i) => i.memberId)).toEqual(['m1', 'm2']);
+      await store.saveAnswerSet({ roundId: 'r1', key: 'a'.repeat(64), values: { 'trust-1': 4 } });
+      await store.compactRound('r1', { invited: 2, answered: 1 });
+      expect(await store.round('r1')).toEqual({ ...round, tally: { invited: 2, answered: 1 } });
+      expect(await store.invitations('r1')).toEqual([]);
+      expect(await store.invitation('r1', 'm1')).toBeUndefined();
+      expect(await store.invitations('r2')).toHaveLength(1);
+      expect(await store.answerSets('r1')).toHaveLength(1);
+      await store.close();
+      if (reopen) {
+        const again = await reopen();
+        expect((await again.round('r1'))?.tally).toEqual({ invited: 2, answered: 1 });
+        expect(await again.invitations('r1')).toEqual([]);
+        await again.close();
+      }
+    });
+  });
+}
