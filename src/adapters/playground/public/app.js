@@ -102,13 +102,6 @@
     return frag;
   }
 
-  // A conversation in a form's intro (a concern, as each side reads it): a
-  // heading line, then turns "*Who* (YYYY-MM-DD): text" whose text may run on
-  // over several lines and paragraphs, then "Status: …". Shown as a list of
-  // turns; any other intro stays one paragraph.
-  const TURN = /^\*([^*\n]+)\* \((\d{4}-\d{2}-\d{2})\): ?(.*)$/;
-  const STATUS_LINE = /^Status: [a-z -]+\.$/;
-
   const dayLabel = (day) => {
     const d = new Date(`${day}T12:00:00Z`);
     if (Number.isNaN(d.getTime())) return day;
@@ -117,45 +110,36 @@
     return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
   };
 
-  /** Paragraphs split at blank lines; single line breaks kept. */
+  /** A person's words: paragraphs split at blank lines, single line breaks kept, no markup read. */
   const paragraphs = (text) =>
     String(text)
       .split(/\n[ \t]*\n/)
       .map((p) => p.replace(/^\n+|\n+$/g, ''))
       .filter((p) => p.trim() !== '')
-      .map((p) => el('p', null, inline(p)));
+      .map((p) => el('p', null, p.split('\n').flatMap((line, i) => (i ? [el('br'), line] : [line]))));
 
-  function renderIntro(text, id) {
-    const lines = text.split('\n');
-    const first = lines.findIndex((l) => TURN.test(l));
-    if (first < 0) return el('p', { class: 'form-intro', id }, inline(text));
-    let end = lines.length;
-    if (end - 1 > first && STATUS_LINE.test(lines[end - 1])) end--;
-    const turns = [];
-    for (const line of lines.slice(first, end)) {
-      const m = TURN.exec(line);
-      if (m) turns.push({ who: m[1], day: m[2], lines: [m[3]] });
-      else turns[turns.length - 1].lines.push(line);
-    }
-    const head = lines.slice(0, first).join('\n');
-    const status = lines.slice(end).join('\n');
+  /** A form's intro, and the conversation it holds (a concern, as each side reads it) as a list of turns. */
+  function renderIntro(form, id) {
+    const intro = typeof form.intro === 'string' ? form.intro : '';
+    const thread = form.thread;
+    if (!thread) return el('p', { class: 'form-intro', id }, inline(intro));
     return el(
       'div',
-      { class: 'form-intro form-thread', id: head.trim() ? undefined : id },
-      head.trim() ? el('p', { class: 'thread-head', id }, inline(head)) : null,
+      { class: 'form-intro form-thread', id: intro.trim() ? undefined : id },
+      intro.trim() ? el('p', { class: 'thread-head', id }, inline(intro)) : null,
       el(
         'ol',
         { class: 'thread', 'aria-label': 'The conversation so far' },
-        turns.map((t) =>
+        thread.turns.map((t) =>
           el(
             'li',
-            { class: `turn${t.who === 'You' ? ' turn-mine' : ''}` },
-            el('p', { class: 'turn-meta' }, el('strong', { class: 'turn-who', text: t.who }), el('time', { datetime: t.day, text: dayLabel(t.day) })),
-            el('div', { class: 'turn-text' }, paragraphs(t.lines.join('\n'))),
+            { class: `turn${t.author === thread.reader ? ' turn-mine' : ''}` },
+            el('p', { class: 'turn-meta' }, el('strong', { class: 'turn-who', text: t.label }), el('time', { datetime: t.day, text: dayLabel(t.day) })),
+            el('div', { class: 'turn-text' }, paragraphs(t.text)),
           ),
         ),
       ),
-      status.trim() ? el('p', { class: 'thread-status' }, inline(status)) : null,
+      el('p', { class: 'thread-status' }, inline(thread.status)),
     );
   }
 
@@ -665,7 +649,7 @@
 
     const alertBox = el('div', { class: 'form-alert', id: ids.alert, role: 'alert', hidden: true });
     const body = el('div', { class: 'form-body' });
-    if (form.intro) body.appendChild(renderIntro(String(form.intro), ids.intro));
+    if (form.intro || form.thread) body.appendChild(renderIntro(form, ids.intro));
     body.appendChild(alertBox);
 
     let statement = 0;
@@ -759,7 +743,7 @@
       body,
       el('footer', { class: 'form-foot' }, el('p', { class: 'form-private' }, 'Only you see this form and what you choose in it.'), el('div', { class: 'form-buttons' }, cancelButton, submitButton)),
     );
-    const dialog = el('dialog', { class: 'form-dialog', 'aria-labelledby': ids.title, 'aria-describedby': form.intro ? ids.intro : undefined }, formEl);
+    const dialog = el('dialog', { class: 'form-dialog', 'aria-labelledby': ids.title, 'aria-describedby': form.intro || form.thread ? ids.intro : undefined }, formEl);
 
     function clearFieldError(id) {
       const ref = refs.get(id);
