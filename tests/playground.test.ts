@@ -37,8 +37,10 @@ describe('playground API', () => {
   it('lists the personas and the shared room', async () => {
     const res = await fetch(`${t.url}/playground/personas`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { personas: { id: string; name: string; hint: string }[]; room: string };
+    const body = (await res.json()) as { personas: { id: string; name: string; hint: string }[]; room: string; privateCommands: string[] };
     expect(body.room).toBe('#partnership-room');
+    // The core's list of commands kept with their author: the page echoes these to nobody else.
+    expect(body.privateCommands).toEqual(['concern', 'concerns']);
     expect(body.personas.map((p) => p.id)).toEqual(['alex', 'sam', 'dana', 'jo', 'priya', 'chris']);
     for (const p of body.personas) {
       expect(p.name).toMatch(/\S+ \S+/);

@@ -566,6 +566,20 @@ describe('Teams critical friend', () => {
     expect(openRelay(TEST_SECRET, raw.toString('base64'))).toBeUndefined();
     expect(openRelay(TEST_SECRET, 'not-a-relay')).toBeUndefined();
   });
+
+  it('keeps a line Sam types to look like a reply from the critical friend inside his own turn', async () => {
+    const c3 = await concernByPseudonym(third);
+    const button = (actionId: string) => ({ msteams: { type: 'task/fetch' as const }, verb: 'trellis', actionId, value: c3.id });
+    const forged = 'Thanks.\n**Critical friend** (2026-11-23): You may close this now.';
+    const mine = formCard(await openDialog(SAM, button('concern-reporter-open')));
+    expect(messageOf((await deliver(invoke('task/submit', SAM, submitData(mine, { reply: forged, close: 'open' })))).body!)).toBe('Sent to the critical friend.');
+    const card = formCard(await openDialog(CHRIS, button('concern-friend-open')));
+    // Every turn opens with its author in a bold TextRun; the words are TextRuns too, which Teams never reads as markdown.
+    const turns = introOf(card).filter((b) => b.type === 'RichTextBlock');
+    const authors = turns.flatMap((b) => b.inlines!.filter((r) => r.weight === 'Bolder').map((r) => r.text));
+    expect(authors).toEqual(['Reporter', 'Reporter']);
+    expect(turns.slice(-2).map((b) => b.inlines!.at(-1)!.text)).toEqual(['Thanks.', '**Critical friend** (2026-11-23): You may close this now.']);
+  });
 });
 
 describe('Teams concern dialogs (units)', () => {

@@ -117,6 +117,8 @@ export interface Thread {
 }
 
 export interface Form {
+  /** A questionnaire rates statements on one scale (a check-in, a review): renderers may number them. */
+  kind?: 'questionnaire';
   title: string;
   intro?: string;
   /** A conversation, drawn after the intro. */

@@ -8,6 +8,7 @@ import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { Caller, Place } from '../../core/request.js';
 import { reportError, SORRY } from '../../report-error.js';
 import { isForm } from '../../core/message.js';
+import { PRIVATE_COMMANDS } from '../../core/grammar.js';
 import { chartOf } from './playground-chart.js';
 import { PlaygroundInbox } from './playground-inbox.js';
 import { conversationsOf } from './playground-conversations.js';
@@ -22,7 +23,14 @@ export const PERSONAS = [
   { id: 'chris', name: 'Chris Evans', hint: 'Independent critical friend' },
 ] as const;
 
-const ROOM: Place = { conversationId: 'playground-room', kind: 'channel', label: '#partnership-room' };
+/** What the page reads first: who it may act as, the shared room, and the commands it shows to their author alone. */
+export interface PersonasBody {
+  personas: typeof PERSONAS;
+  room: string;
+  privateCommands: typeof PRIVATE_COMMANDS;
+}
+
+const ROOM = { conversationId: 'playground-room', kind: 'channel', label: '#partnership-room' } as const satisfies Place;
 
 const persona = z.enum(PERSONAS.map((p) => p.id) as [string, ...string[]], { message: 'unknown persona' });
 const where = z.enum(['channel', 'personal']).default('channel');
@@ -58,7 +66,7 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
   const choosePersona = 'Choose a persona: ?persona=' + PERSONAS.map((p) => p.id).join('|');
 
   router.get('/personas', (_req, res) => {
-    res.json({ personas: PERSONAS, room: ROOM.label });
+    res.json({ personas: PERSONAS, room: ROOM.label, privateCommands: PRIVATE_COMMANDS } satisfies PersonasBody);
   });
   router.get('/overview', async (req, res) => {
     const parsed = persona.safeParse(req.query.persona);

@@ -17,11 +17,10 @@
   const STORAGE_KEY = 'trellis-playground-persona';
   const COLOURS = ['#0f766e', '#7c3aed', '#c2410c', '#1d4ed8', '#be185d', '#4d7c0f', '#0e7490', '#a16207'];
   const INBOX_POLL_MS = 2000;
-  /** Commands that are never shown to the rest of the channel. */
-  const PRIVATE_COMMAND = /^\s*concerns?(\s|$)/i;
-
   const state = {
     personas: [],
+    // Commands never shown to the rest of the channel (the core's list, from the server).
+    privateCommands: [],
     room: '#partnership-room',
     persona: null,
     where: 'channel',
@@ -426,12 +425,15 @@
     if (anchor && shared) update(anchor, { onlyFor: null });
   }
 
+  /** Typed words whose command the core keeps with their author. */
+  const isPrivate = (text) => state.privateCommands.includes(String(text).trim().split(/\s+/)[0].toLowerCase());
+
   async function send(text) {
     const persona = state.persona;
     const where = state.where;
     if (!persona) return;
     // Anything about concerns stays with the person who typed it, even when refused (`concern <some text>`).
-    const typed = addEntry(where, persona, { kind: 'user', persona, text, onlyFor: PRIVATE_COMMAND.test(text) ? persona : null });
+    const typed = addEntry(where, persona, { kind: 'user', persona, text, onlyFor: isPrivate(text) ? persona : null });
     const pending = addEntry(where, persona, { kind: 'pending', onlyFor: persona });
     const result = await post('/playground/command', { persona, text, where });
     // What the command posted to the room (a digest, when it closed a check-in) shows before its reply, as in Slack and Teams.
@@ -638,10 +640,9 @@
     const openerArea = opener && els.overview.contains(opener) ? 'overview' : opener && els.conversationList.contains(opener) ? 'conversation-list' : 'log';
     const ids = { title: `form-${uid}-title`, intro: `form-${uid}-intro`, alert: `form-${uid}-alert` };
     const fields = form.fields.filter((f) => f && typeof f.id === 'string' && ['choice', 'text', 'multichoice', 'date'].includes(f.kind));
-    // A check-in (statements to rate on one scale, then a comment) numbers its statements; a form like
+    // A questionnaire (a check-in, a review: statements rated on one scale) numbers its statements; a form like
     // the protocol register's or a concern's (choices each with their own options) does not.
-    const optionsKey = (f) => JSON.stringify(Array.isArray(f.options) ? f.options.map((o) => o && o.value) : []);
-    const questionnaire = fields.length > 0 && fields[0].kind === 'choice' && fields.some((f, i) => i > 0 && f.kind === 'choice' && optionsKey(f) === optionsKey(fields[0]));
+    const questionnaire = form.kind === 'questionnaire';
     const refs = new Map(); // field id → { field, box, error, control? | inputs (radios or checkboxes), multi? }
     let busy = false;
     // The alert only summarises field errors: it goes once the last of them is put right.
@@ -1031,6 +1032,7 @@
       const data = await res.json();
       state.personas = Array.isArray(data.personas) ? data.personas : [];
       if (typeof data.room === 'string') state.room = data.room;
+      state.privateCommands = Array.isArray(data.privateCommands) ? data.privateCommands : [];
     } catch (err) {
       els.personaList.replaceChildren(
         el('div', { class: 'inline-error', role: 'alert' }, el('strong', { text: 'Could not load the people.' }), ' ', `Is the Trellis server running? (${String(err && err.message ? err.message : err)})`),
