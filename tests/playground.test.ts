@@ -1,5 +1,5 @@
 // The playground's HTTP API, against a real server on a real port.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Button, ChoiceField, Form, Message, TextField } from '../src/core/message.js';
 import { bankFor } from '../src/core/survey/bank.js';
@@ -12,6 +12,7 @@ type Where = 'channel' | 'personal';
 let t: TestTrellis;
 let restarted: TestTrellis | undefined;
 
+const PUBLIC = new URL('../src/adapters/playground/public/', import.meta.url);
 const postJson = (base: string, path: string, body: unknown) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -55,11 +56,17 @@ describe('playground API', () => {
     const html = await page.text();
     expect(html).toContain('<h1>Trellis playground</h1>');
     expect(html).toContain('placeholder="Type a command, e.g. help"');
-    const js = await fetch(`${t.url}/app.js`);
-    expect(js.status).toBe(200);
-    expect(js.headers.get('content-type')).toMatch(/javascript/);
-    // XSS safety: server text reaches the page only as text nodes.
-    expect(await js.text()).not.toMatch(/\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML\(|document\.write\(/);
+    expect(html).toContain('<script type="module" src="app.js"></script>');
+    // The page's modules, each served as JavaScript (a module script of another type is refused).
+    const modules = (await readdir(PUBLIC)).filter((f) => f.endsWith('.js'));
+    expect(modules).toContain('app.js');
+    for (const name of modules) {
+      const js = await fetch(`${t.url}/${name}`);
+      expect(js.status, name).toBe(200);
+      expect(js.headers.get('content-type'), name).toMatch(/javascript/);
+      // XSS safety: server text reaches the page only as text nodes.
+      expect(await js.text(), name).not.toMatch(/\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML\(|document\.write\(/);
+    }
     const css = await fetch(`${t.url}/style.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toMatch(/text\/css/);
