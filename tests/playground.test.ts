@@ -70,10 +70,15 @@ describe('playground API', () => {
     const css = await fetch(`${t.url}/style.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toMatch(/text\/css/);
+    // The design tokens, shared with the dashboard, load first.
+    expect(html.indexOf('href="tokens.css"')).toBeLessThan(html.indexOf('href="style.css"'));
+    const tokens = await fetch(`${t.url}/tokens.css`);
+    expect(tokens.headers.get('content-type')).toMatch(/text\/css/);
+    expect(await tokens.text()).toContain('--brand: #0f766e;');
   });
 
   it('sends the dashboard\'s security headers with the page, its assets and its API', async () => {
-    for (const path of ['/', '/index.html', '/app.js', '/style.css', '/playground/personas']) {
+    for (const path of ['/', '/index.html', '/app.js', '/style.css', '/tokens.css', '/playground/personas']) {
       const res = await fetch(`${t.url}${path}`);
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');

@@ -13,6 +13,7 @@ import { chartOf } from './playground-chart.js';
 import { PlaygroundInbox } from './playground-inbox.js';
 import { conversationsOf } from './playground-conversations.js';
 import { securityHeaders } from '../../web/security-headers.js';
+import { TOKENS_CSS } from '../../web/design-tokens.js';
 import type { AnswerBody, ErrorBody, InboxBody, OverviewBody, PersonasBody, ReplyBody, RoomBody } from './playground-api.js';
 
 export const PERSONAS = [
@@ -110,6 +111,8 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
   });
 
   app.use('/playground', router);
+  // The design tokens the dashboard inlines, as a stylesheet the page loads before its own.
+  app.get('/tokens.css', secure, (_req, res) => void res.type('text/css').send(TOKENS_CSS));
   app.use('/', secure, express.static(fileURLToPath(new URL('./public', import.meta.url)), { index: 'index.html' }));
   return { name: 'playground' };
 }

@@ -12,7 +12,8 @@ import { personaById, state } from './state.js';
 /** @typedef {(button: Button, origin: HTMLElement) => void} OnButton */
 /** @typedef {import('./state.js').Where} Where */
 
-const COLOURS = ['#0f766e', '#7c3aed', '#c2410c', '#1d4ed8', '#be185d', '#4d7c0f', '#0e7490', '#a16207'];
+/** The persona colours in the design tokens: --persona-0 … --persona-7. */
+const PERSONA_COLOURS = 8;
 const TONE_LABEL = { info: 'Information', success: 'Done', error: 'Problem' };
 const TONE_ICON = { info: 'i', success: '✓', error: '!' };
 
@@ -26,7 +27,7 @@ export const onButtonPress = (fn) => {
 export const pressButton = (button, where, origin) => buttonAction(button, where, origin);
 
 /** @param {string} id */
-const colourOf = (id) => COLOURS[Math.max(0, state.personas.findIndex((p) => p.id === id)) % COLOURS.length];
+const colourOf = (id) => `var(--persona-${Math.max(0, state.personas.findIndex((p) => p.id === id)) % PERSONA_COLOURS})`;
 
 /** @param {string} id */
 export function avatar(id) {
