@@ -19,6 +19,7 @@ import { startServer } from '../src/server.js';
 import { openPgStore } from '../src/store/pg/pg-store.js';
 import { describePg, useThrowawayDb } from './helpers/pg.js';
 import { startTrellis, TEST_SECRET } from './helpers/start-trellis.js';
+import { formText } from './helpers/form-text.js';
 
 type Persona = 'alex' | 'sam' | 'chris';
 const CONCERN = 'The lead agency rewrites the minutes: marker-heron-4410';
@@ -58,7 +59,7 @@ async function converse(url: string, store: Store, tick: () => Promise<void>): P
   expect((await submit('chris', await open('chris', FRIEND_OPEN, id), { reply: REPLY, status: 'acknowledged' })).tone).toBe('success');
   expect((await submit('sam', await open('sam', REPORTER_OPEN, id), { reply: ANSWER, close: 'open' })).tone).toBe('success');
   // The server still reads it all to those entitled.
-  const read = (await open('chris', FRIEND_OPEN, id)).intro;
+  const read = formText(await open('chris', FRIEND_OPEN, id));
   for (const w of [...WORDS, `someone at ${ORG}`]) expect(read).toContain(w);
   return id;
 }
@@ -117,10 +118,10 @@ describe('lowdb: concern and reply text sealed at rest', () => {
       expect(JSON.stringify(JSON.parse(data).concerns)).not.toContain(ORG);
       expect((JSON.parse(data).concerns as StoredConcern[]).every((c) => c.sealed && !c.messages && !c.organisation)).toBe(true);
       const { open } = client(t.url);
-      const read = (await open('chris', FRIEND_OPEN, 'legacy-1')).intro;
+      const read = formText(await open('chris', FRIEND_OPEN, 'legacy-1'));
       expect(read).toContain(LEGACY);
       expect(read).toContain(`someone at ${ORG}`);
-      expect((await open('sam', REPORTER_OPEN, 'legacy-1')).intro).toContain(LEGACY);
+      expect(formText(await open('sam', REPORTER_OPEN, 'legacy-1'))).toContain(LEGACY);
     } finally {
       await t.close();
     }
@@ -181,7 +182,7 @@ describePg('PostgreSQL: concern and reply text sealed at rest', () => {
     const s = await startOnPg();
     try {
       expect(await dump()).not.toContain('marker-rail-8854');
-      expect((await client(s.running.url).open('chris', FRIEND_OPEN, 'legacy-1')).intro).toContain(LEGACY);
+      expect(formText(await client(s.running.url).open('chris', FRIEND_OPEN, 'legacy-1'))).toContain(LEGACY);
     } finally {
       await s.close();
     }

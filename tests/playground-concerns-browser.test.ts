@@ -229,4 +229,24 @@ describe('playground: a concern in the browser', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(pageErrors).toEqual([]);
   });
+
+  it('keeps a line Sam types to look like a reply from the critical friend inside his own turn', async () => {
+    const [c] = await t.store.concerns((await t.store.partnerships())[0]!.id);
+    const forged = 'Thanks.\n*Critical friend* (2026-11-23): You may close this now.';
+    const res = await fetch(`${t.url}/playground/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona: 'sam', actionId: 'concern-reporter-submit', context: c!.id, values: { reply: forged, close: 'open' } }) });
+    expect(((await res.json()) as { reply: Message }).reply.tone).toBe('success');
+
+    await choosePersona('Chris Evans');
+    await chooseWhere(/Direct message with Trellis/);
+    await panel().getByRole('button', { name: 'Read and reply' }).click();
+    const form = page.getByRole('dialog', { name: `Concern ${pseudonym}` });
+    await form.waitFor();
+    const turns = form.locator('.thread .turn');
+    expect(await turns.locator('.turn-who').allInnerTexts()).toEqual(['Reporter', 'You', 'Reporter', 'Reporter']);
+    // The forged line is the reporter's words, shown as typed: no bold, no turn of its own.
+    expect(await turns.last().locator('.turn-text').innerText()).toBe(forged);
+    expect(await turns.last().locator('strong').count()).toBe(1);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    expect(pageErrors).toEqual([]);
+  });
 });

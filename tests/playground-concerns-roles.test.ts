@@ -11,6 +11,7 @@ import { FRIEND_OPEN, REPORTER_OPEN } from '../src/core/concerns/concern-forms.j
 import { openConcern } from '../src/core/concerns/concern-seal.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
+import { formText } from './helpers/form-text.js';
 
 type Persona = 'alex' | 'sam' | 'dana' | 'jo' | 'priya' | 'chris';
 type Answer = { reply?: Message; form?: Form };
@@ -142,7 +143,7 @@ describe('moving roles never opens a concern', () => {
     await t.drain();
     expect((await inbox('dana')).slice(before.dana).map((m) => m.message.text)).toEqual([expect.stringContaining('handed the conversation to you')]);
     const read = (await act('dana', FRIEND_OPEN, early)).form!;
-    expect(read.intro).toContain('marker-early-1001');
+    expect(formText(read)).toContain('marker-early-1001');
 
     const other = (await act('sam', REPORTER_OPEN, second)).form!;
     await submit('sam', other, { reply: '', handover: 'close' });

@@ -262,7 +262,7 @@ describe('playground protocols in the browser', () => {
   });
 
   it('shows only https links: a javascript:, data: or http: link button is left out, and labels stay text', async () => {
-    // A forged inbox (the core only ever sends https links) proves the page's own check.
+    // A forged inbox, of the shape the server sends (the core only ever sends https links), proves the page's own check.
     await page.route('**/playground/inbox?persona=priya', (route) =>
       route.fulfill({
         contentType: 'application/json',
@@ -286,6 +286,7 @@ describe('playground protocols in the browser', () => {
               },
             },
           ],
+          conversations: [],
         }),
       }),
     );

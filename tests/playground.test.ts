@@ -1,5 +1,5 @@
 // The playground's HTTP API, against a real server on a real port.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Button, ChoiceField, Form, Message, TextField } from '../src/core/message.js';
 import { bankFor } from '../src/core/survey/bank.js';
@@ -12,6 +12,7 @@ type Where = 'channel' | 'personal';
 let t: TestTrellis;
 let restarted: TestTrellis | undefined;
 
+const PUBLIC = new URL('../src/adapters/playground/public/', import.meta.url);
 const postJson = (base: string, path: string, body: unknown) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -37,8 +38,10 @@ describe('playground API', () => {
   it('lists the personas and the shared room', async () => {
     const res = await fetch(`${t.url}/playground/personas`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { personas: { id: string; name: string; hint: string }[]; room: string };
+    const body = (await res.json()) as { personas: { id: string; name: string; hint: string }[]; room: string; privateCommands: string[] };
     expect(body.room).toBe('#partnership-room');
+    // The core's list of commands kept with their author: the page echoes these to nobody else.
+    expect(body.privateCommands).toEqual(['concern', 'concerns']);
     expect(body.personas.map((p) => p.id)).toEqual(['alex', 'sam', 'dana', 'jo', 'priya', 'chris']);
     for (const p of body.personas) {
       expect(p.name).toMatch(/\S+ \S+/);
@@ -53,18 +56,29 @@ describe('playground API', () => {
     const html = await page.text();
     expect(html).toContain('<h1>Trellis playground</h1>');
     expect(html).toContain('placeholder="Type a command, e.g. help"');
-    const js = await fetch(`${t.url}/app.js`);
-    expect(js.status).toBe(200);
-    expect(js.headers.get('content-type')).toMatch(/javascript/);
-    // XSS safety: server text reaches the page only as text nodes.
-    expect(await js.text()).not.toMatch(/\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML\(|document\.write\(/);
+    expect(html).toContain('<script type="module" src="app.js"></script>');
+    // The page's modules, each served as JavaScript (a module script of another type is refused).
+    const modules = (await readdir(PUBLIC)).filter((f) => f.endsWith('.js'));
+    expect(modules).toContain('app.js');
+    for (const name of modules) {
+      const js = await fetch(`${t.url}/${name}`);
+      expect(js.status, name).toBe(200);
+      expect(js.headers.get('content-type'), name).toMatch(/javascript/);
+      // XSS safety: server text reaches the page only as text nodes.
+      expect(await js.text(), name).not.toMatch(/\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML\(|document\.write\(/);
+    }
     const css = await fetch(`${t.url}/style.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toMatch(/text\/css/);
+    // The design tokens, shared with the dashboard, load first.
+    expect(html.indexOf('href="tokens.css"')).toBeLessThan(html.indexOf('href="style.css"'));
+    const tokens = await fetch(`${t.url}/tokens.css`);
+    expect(tokens.headers.get('content-type')).toMatch(/text\/css/);
+    expect(await tokens.text()).toContain('--brand: #0f766e;');
   });
 
   it('sends the dashboard\'s security headers with the page, its assets and its API', async () => {
-    for (const path of ['/', '/index.html', '/app.js', '/style.css', '/playground/personas']) {
+    for (const path of ['/', '/index.html', '/app.js', '/style.css', '/tokens.css', '/playground/personas']) {
       const res = await fetch(`${t.url}${path}`);
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');

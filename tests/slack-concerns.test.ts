@@ -430,7 +430,8 @@ describe('Slack critical-friend channel', () => {
     const all = texts.join('\n');
     expect(all.length).toBeGreaterThan(3000);
     for (const m of ['marker-kestrel-7710', 'marker-plover-2231', 'marker-lark-5540', 'marker-ibis-9042']) expect(all).toContain(m);
-    expect(all).toContain(escapeMrkdwn(ANSWER));
+    // The person's words are plain_text, which Slack shows as typed: nothing to escape.
+    expect(all).toContain(ANSWER);
     expect(all).toContain('Status: acknowledged.');
     // Asked once already: no second request.
     expect(inputIds(view)).toEqual(['reply', 'status']);
@@ -573,5 +574,17 @@ describe('Slack critical-friend channel', () => {
       // Concern text reaches Chris only inside modals, never in a DM, reply or App Home.
       for (const sent of chris.filter((s) => !s.startsWith('views.open '))) for (const m of MARKERS) expect(sent).not.toContain(m);
     });
+  });
+
+  it('keeps a line Sam types to look like a reply from the critical friend inside his own turn', async () => {
+    const forged = 'Thanks.\n*Critical friend* (2026-11-23): You may close this now. marker-forged-0001';
+    await submit(SAM, (await click(SAM, reporterButton(second))).view!, { reply: forged, close: 'open' });
+    const view = (await click(CHRIS, { action_id: 'trellis:concern-friend-open:0', value: second.id })).view!;
+    // Each turn: who and when in a context line, then the words as plain_text, which Slack never reads as markup.
+    const turns = view.blocks.filter((b) => b.type === 'context').map((b) => (b as unknown as { elements: { text: string }[] }).elements[0]!.text);
+    expect(turns).toEqual([expect.stringMatching(/^\*Reporter\* \(\d{4}-\d{2}-\d{2}\)$/), expect.stringMatching(/^\*Reporter\* \(/)]);
+    const at = view.blocks.findIndex((b) => json(b).includes('marker-forged-0001'));
+    expect(view.blocks[at]!.text).toEqual({ type: 'plain_text', text: forged, emoji: false });
+    expect(view.blocks[at - 1]!.type).toBe('context');
   });
 });

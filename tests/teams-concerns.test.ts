@@ -20,7 +20,7 @@ import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
 
 type Activity = Record<string, any>;
-type Block = { type: string; id?: string; text?: string; color?: string; value?: string; label?: string; style?: string; wrap?: boolean; isRequired?: boolean; isMultiline?: boolean; maxLength?: number; choices?: { title: string; value: string }[] };
+type Block = { type: string; id?: string; text?: string; inlines?: { text: string; weight?: string }[]; color?: string; value?: string; label?: string; style?: string; wrap?: boolean; isRequired?: boolean; isMultiline?: boolean; maxLength?: number; choices?: { title: string; value: string }[] };
 type CardAction = { type: string; title: string; style?: string; data: Record<string, any> };
 type Card = { type: string; body: Block[]; actions?: CardAction[] };
 type TaskResponse = { task: { type: 'continue'; value: { title: string; height?: string; card: { contentType: string; content: Card } } } | { type: 'message'; value: string } };
@@ -117,9 +117,11 @@ const inputIds = (card: Card) => card.body.filter((b) => b.type.startsWith('Inpu
 /** All the text blocks before the first input: the form's intro (the conversation so far). */
 const introOf = (card: Card) => {
   const first = card.body.findIndex((b) => b.type.startsWith('Input.'));
-  return card.body.slice(0, first).filter((b) => b.type === 'TextBlock' && b.color !== 'attention');
+  return card.body.slice(0, first).filter((b) => (b.type === 'TextBlock' && b.color !== 'attention') || b.type === 'RichTextBlock');
 };
-const introText = (card: Card) => introOf(card).map((b) => b.text).join('\n\n');
+/** A block's text, a conversation turn's bold author written as markdown would be. */
+const blockText = (b: Block) => (b.type === 'RichTextBlock' ? b.inlines!.map((r) => (r.weight === 'Bolder' ? `**${r.text}**` : r.text)).join('') : b.text);
+const introText = (card: Card) => introOf(card).map(blockText).join('\n\n');
 /** The red text between this field's input and the next one (after its hint, if any). */
 const errorUnder = (card: Card, id: string) => {
   const after = card.body.slice(card.body.findIndex((b) => b.id === id) + 1);
@@ -564,6 +566,20 @@ describe('Teams critical friend', () => {
     expect(openRelay(TEST_SECRET, raw.toString('base64'))).toBeUndefined();
     expect(openRelay(TEST_SECRET, 'not-a-relay')).toBeUndefined();
   });
+
+  it('keeps a line Sam types to look like a reply from the critical friend inside his own turn', async () => {
+    const c3 = await concernByPseudonym(third);
+    const button = (actionId: string) => ({ msteams: { type: 'task/fetch' as const }, verb: 'trellis', actionId, value: c3.id });
+    const forged = 'Thanks.\n**Critical friend** (2026-11-23): You may close this now.';
+    const mine = formCard(await openDialog(SAM, button('concern-reporter-open')));
+    expect(messageOf((await deliver(invoke('task/submit', SAM, submitData(mine, { reply: forged, close: 'open' })))).body!)).toBe('Sent to the critical friend.');
+    const card = formCard(await openDialog(CHRIS, button('concern-friend-open')));
+    // Every turn opens with its author in a bold TextRun; the words are TextRuns too, which Teams never reads as markdown.
+    const turns = introOf(card).filter((b) => b.type === 'RichTextBlock');
+    const authors = turns.flatMap((b) => b.inlines!.filter((r) => r.weight === 'Bolder').map((r) => r.text));
+    expect(authors).toEqual(['Reporter', 'Reporter']);
+    expect(turns.slice(-2).map((b) => b.inlines!.at(-1)!.text)).toEqual(['Thanks.', '**Critical friend** (2026-11-23): You may close this now.']);
+  });
 });
 
 describe('Teams concern dialogs (units)', () => {
@@ -591,7 +607,7 @@ describe('Teams concern dialogs (units)', () => {
     const intro = introText(card);
     for (const end of ['first', 'second', 'third', 'fourth']) expect(intro).toContain(`${long} ${end}`);
     expect(intro).toContain('Status: open.');
-    for (const b of introOf(card)) expect(b.wrap).toBe(true);
+    for (const b of introOf(card).filter((x) => x.type === 'TextBlock')) expect(b.wrap).toBe(true);
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28_000);
   });
 
@@ -609,7 +625,7 @@ describe('Teams concern dialogs (units)', () => {
     expect(intro).not.toContain(`${long} #0`);
     expect(intro.indexOf(`${long} #25`)).toBeLessThan(intro.indexOf(`${long} #29`));
     expect(intro.endsWith('Status: open.')).toBe(true);
-    for (const b of blocks) expect(b.wrap).toBe(true);
+    for (const b of blocks.filter((x) => x.type === 'TextBlock')) expect(b.wrap).toBe(true);
     expect(inputIds(card)).toEqual(['reply', 'status']);
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(28_000);
   });

@@ -56,6 +56,13 @@ export const USAGE = {
 
 export type UsageKey = keyof typeof USAGE;
 
+/**
+ * Commands whose words and reply stay with the person who typed them, even in
+ * a shared conversation: the critical-friend channel. A platform that echoes
+ * typed text (the playground) shows these to their author alone.
+ */
+export const PRIVATE_COMMANDS = ['concern', 'concerns'] as const satisfies readonly UsageKey[];
+
 const bad = (error: string, usage?: UsageKey): Parsed => ({ ok: false, error, ...(usage ? { usage: USAGE[usage][0] } : {}) });
 const ok = (command: Command): Parsed => ({ ok: true, command });
 const oneOf = <T extends string>(list: readonly T[], word: string): T | undefined =>

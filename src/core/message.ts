@@ -101,9 +101,35 @@ export interface DateField {
 
 export type FormField = ChoiceField | TextField | MultiChoiceField | DateField;
 
+/**
+ * One turn of a conversation held in a form (a concern's). The person's words
+ * travel as data, never as markup, so no text they type can pass for a turn.
+ */
+export interface ThreadTurn {
+  author: 'reporter' | 'friend';
+  /** The author as this reader names them: 'You', 'Critical friend', 'Reporter'. */
+  label: string;
+  /** YYYY-MM-DD. */
+  day: string;
+  /** As typed: renderers show it verbatim, escaped for their platform's markup. */
+  text: string;
+}
+
+export interface Thread {
+  /** Whose side the form is for: their own turns are the reader's. */
+  reader: ThreadTurn['author'];
+  turns: ThreadTurn[];
+  /** One line after the turns (e.g. `Status: open.`); core markup. */
+  status: string;
+}
+
 export interface Form {
+  /** A questionnaire rates statements on one scale (a check-in, a review): renderers may number them. */
+  kind?: 'questionnaire';
   title: string;
   intro?: string;
+  /** A conversation, drawn after the intro. */
+  thread?: Thread;
   /** The core action that receives the submitted values. */
   submitActionId: string;
   submitLabel: string;

@@ -2,6 +2,7 @@
 // view (partnership and organisation names are user input), one page frame
 // with its inline stylesheet. No JavaScript, no external assets: the page is
 // served under `default-src 'none'`.
+import { TOKENS_CSS } from './design-tokens.js';
 
 export const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -21,20 +22,13 @@ export function formatDate(iso: string | undefined, withTime = true): string {
 }
 
 const STYLE = `
-:root {
-  --bg: #f3f5f7; --surface: #ffffff; --surface-2: #f8fafb; --border: #e2e7ec; --border-strong: #cfd7df;
-  --text: #17212b; --muted: #5b6875; --brand: #0f766e; --brand-dark: #0b5c56; --brand-soft: #e6f4f2;
-  --warn: #9a3412; --warn-soft: #fff7ed; --error: #b42318; --error-soft: #fef3f2;
-  --radius: 12px; --shadow: 0 1px 2px rgba(16,24,40,.05), 0 1px 3px rgba(16,24,40,.06);
-  color-scheme: light;
-}
-* { box-sizing: border-box; }
+${TOKENS_CSS}* { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--text);
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+  font: 15px/1.5 var(--font); }
 h1, h2, h3, p { margin: 0; }
-code { font: 0.92em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--surface-2);
+code { font: 0.92em var(--mono); background: var(--surface-2);
   border: 1px solid var(--border); border-radius: 4px; padding: 0 4px; }
-.top { background: var(--brand); color: #fff; }
+.top { background: var(--brand); color: var(--on-brand); }
 .top .wrap { padding-top: 22px; padding-bottom: 22px; }
 .brand { font-size: 13px; letter-spacing: .06em; text-transform: uppercase; opacity: .85; }
 .top h1 { font-size: 26px; line-height: 1.25; margin-top: 2px; overflow-wrap: anywhere; }
@@ -72,7 +66,7 @@ tbody tr:last-child td { border-bottom: none; }
 .footnote { color: var(--muted); font-size: 13px; margin-top: 12px; }
 .gaps { margin: 0; padding-left: 20px; }
 .gaps li { margin: 4px 0; }
-.callout { background: var(--warn-soft); border: 1px solid #fed7aa; border-radius: 10px; padding: 12px 14px; }
+.callout { background: var(--warn-soft); border: 1px solid var(--warn-border); border-radius: 10px; padding: 12px 14px; }
 .callout h2 { color: var(--warn); }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .chart .footnote { margin-top: 6px; }
@@ -88,8 +82,8 @@ footer { color: var(--muted); font-size: 13px; text-align: center; padding: 0 20
   th, td { padding: 6px 8px; }
 }
 @media print {
-  body { background: #fff; }
-  .top { background: #fff; color: var(--text); border-bottom: 2px solid var(--brand); }
+  body { background: var(--surface); }
+  .top { background: var(--surface); color: var(--text); border-bottom: 2px solid var(--brand); }
   .card { box-shadow: none; break-inside: avoid; }
 }
 `;

@@ -12,6 +12,7 @@ import { openConcern } from '../../src/core/concerns/concern-seal.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
 import { corePorts } from '../helpers/core-ports.js';
+import { formText } from '../helpers/form-text.js';
 
 const SECRET = 'concern-test-secret-0123456789abcdef01';
 const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
@@ -81,7 +82,8 @@ describe('raising a concern', () => {
     expect(note.text).toBe(`A new concern, ${ref}, from a member of Riverside.`);
     expect(JSON.stringify(note)).not.toContain('Decisions are made');
     const read = form(await open(chris, 'concern-friend-open', state.concerns[0]!.id));
-    expect(read.intro).toContain('Decisions are made before meetings');
+    expect(read.thread!.turns.map((t) => t.author)).toEqual(['reporter']);
+    expect(formText(read)).toContain('Decisions are made before meetings');
     expect(read.intro).toContain('from a member of the partnership');
     for (const s of [sam.displayName, sam.userId, 'City Council']) expect(JSON.stringify(read)).not.toContain(s);
   });
@@ -135,7 +137,7 @@ describe('the conversation', () => {
     expect(messenger.sent[0]!.message.text).not.toContain('Which meetings');
 
     const mine = form(await open(sam, 'concern-reporter-open', id));
-    expect(mine.intro).toContain('Thank you. Which meetings?');
+    expect(mine.thread!.turns.at(-1)).toMatchObject({ author: 'friend', label: 'Critical friend', text: 'Thank you. Which meetings?' });
     expect(mine.fields.map((x) => x.id)).toEqual(['reply', 'escalation', 'shared', 'close']);
     messenger.sent.length = 0;
     await submitAs(sam, mine, { reply: 'The steering group.', escalation: 'approve', shared: 'Agendas for the steering group are set beforehand.', close: 'open' });

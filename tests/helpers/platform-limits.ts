@@ -250,6 +250,8 @@ const ELEMENTS: Record<string, { props: string[]; required: string[]; enums?: Re
     required: ['text'],
     enums: { color: ENUMS.color, size: ENUMS.size, weight: ENUMS.weight, style: ENUMS.textStyle, spacing: ENUMS.spacing },
   },
+  // Its TextRuns are never read as markdown: a person's words in a conversation.
+  RichTextBlock: { props: [...COMMON, 'inlines', 'horizontalAlignment'], required: ['inlines'], enums: { spacing: ENUMS.spacing } },
   FactSet: { props: [...COMMON, 'facts'], required: ['facts'], enums: { spacing: ENUMS.spacing } },
   // msTeams.allowExpand is Teams' own extension of Image (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format).
   Image: { props: [...COMMON, 'url', 'altText', 'backgroundColor', 'horizontalAlignment', 'selectAction', 'size', 'style', 'width', 'msTeams'], required: ['url'], enums: { size: ENUMS.imageSize, spacing: ENUMS.spacing } },
@@ -271,6 +273,15 @@ function cardElement(where: string, e: unknown, ids: Set<string>): string[] {
   for (const k of spec.required) if (e[k] === undefined || e[k] === '') out.push(`${where}.${k}: required`);
   for (const [k, allowed] of Object.entries(spec.enums ?? {})) if (e[k] !== undefined && !allowed.includes(String(e[k]).toLowerCase())) out.push(`${where}.${k}: ${String(e[k])} not in ${allowed.join('|')}`);
   if (e.type === 'TextBlock' && typeof e.text !== 'string') out.push(`${where}.text: not a string`);
+  if (e.type === 'RichTextBlock') {
+    const inlines = Array.isArray(e.inlines) ? e.inlines : [];
+    if (inlines.length === 0) out.push(`${where}.inlines: empty`);
+    const runProps = ['type', 'text', 'color', 'fontType', 'highlight', 'isSubtle', 'italic', 'selectAction', 'size', 'strikethrough', 'underline', 'weight'];
+    inlines.forEach((r, i) => {
+      if (!isObj(r) || r.type !== 'TextRun' || typeof r.text !== 'string') out.push(`${where}.inlines[${i}]: needs a TextRun with text`);
+      else for (const k of Object.keys(r)) if (!runProps.includes(k)) out.push(`${where}.inlines[${i}].${k}: not a property of TextRun`);
+    });
+  }
   if (e.type === 'FactSet') {
     const facts = Array.isArray(e.facts) ? e.facts : [];
     if (facts.length === 0) out.push(`${where}.facts: empty`);

@@ -8,10 +8,13 @@ import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { Caller, Place } from '../../core/request.js';
 import { reportError, SORRY } from '../../report-error.js';
 import { isForm } from '../../core/message.js';
+import { PRIVATE_COMMANDS } from '../../core/grammar.js';
 import { chartOf } from './playground-chart.js';
 import { PlaygroundInbox } from './playground-inbox.js';
 import { conversationsOf } from './playground-conversations.js';
 import { securityHeaders } from '../../web/security-headers.js';
+import { TOKENS_CSS } from '../../web/design-tokens.js';
+import type { AnswerBody, ErrorBody, InboxBody, OverviewBody, PersonasBody, ReplyBody, RoomBody } from './playground-api.js';
 
 export const PERSONAS = [
   { id: 'alex', name: 'Alex Morgan', hint: 'Partnership coordinator at the City Council' },
@@ -22,7 +25,7 @@ export const PERSONAS = [
   { id: 'chris', name: 'Chris Evans', hint: 'Independent critical friend' },
 ] as const;
 
-const ROOM: Place = { conversationId: 'playground-room', kind: 'channel', label: '#partnership-room' };
+const ROOM = { conversationId: 'playground-room', kind: 'channel', label: '#partnership-room' } as const satisfies Place;
 
 const persona = z.enum(PERSONAS.map((p) => p.id) as [string, ...string[]], { message: 'unknown persona' });
 const where = z.enum(['channel', 'personal']).default('channel');
@@ -58,46 +61,46 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
   const choosePersona = 'Choose a persona: ?persona=' + PERSONAS.map((p) => p.id).join('|');
 
   router.get('/personas', (_req, res) => {
-    res.json({ personas: PERSONAS, room: ROOM.label });
+    res.json({ personas: PERSONAS, room: ROOM.label, privateCommands: PRIVATE_COMMANDS } satisfies PersonasBody);
   });
   router.get('/overview', async (req, res) => {
     const parsed = persona.safeParse(req.query.persona);
-    if (!parsed.success) return void res.status(400).json({ error: choosePersona });
-    res.json({ overview: await trellis.overview(callerOf(parsed.data)) });
+    if (!parsed.success) return void res.status(400).json({ error: choosePersona } satisfies ErrorBody);
+    res.json({ overview: await trellis.overview(callerOf(parsed.data)) } satisfies OverviewBody);
   });
   router.get('/inbox', (req, res) => {
     const parsed = persona.safeParse(req.query.persona);
-    if (!parsed.success) return void res.status(400).json({ error: choosePersona });
+    if (!parsed.success) return void res.status(400).json({ error: choosePersona } satisfies ErrorBody);
     const messages = inbox.list(callerOf(parsed.data).userId);
     // The concerns they can open, for the side panel (from the same content-free notes).
-    res.json({ messages, conversations: conversationsOf(messages) });
+    res.json({ messages, conversations: conversationsOf(messages) } satisfies InboxBody);
   });
   // The shared room's posts (digests): everyone in the room sees them, so no persona is needed.
   router.get('/room', (_req, res) => {
-    res.json({ room: ROOM.label, messages: inbox.room(ROOM.conversationId) });
+    res.json({ room: ROOM.label, messages: inbox.room(ROOM.conversationId) } satisfies RoomBody);
   });
   router.post('/command', async (req, res) => {
     const parsed = commandBody.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) });
+    if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) } satisfies ErrorBody);
     const { persona: id, text, where: w } = parsed.data;
     const reply = await trellis.command({ caller: callerOf(id), place: placeOf(id, w), text });
     // `protocol add` and the like open a private form: the page shows it as a dialog, as for a button.
-    res.json(isForm(reply) ? { form: reply.form } : { reply, ...chartOf(reply) });
+    res.json((isForm(reply) ? { form: reply.form } : { reply, ...chartOf(reply) }) satisfies AnswerBody);
   });
   router.post('/action', async (req, res) => {
     const parsed = actionBody.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) });
+    if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) } satisfies ErrorBody);
     const { persona: id, actionId, value, where: w } = parsed.data;
     const reply = await trellis.action({ caller: callerOf(id), place: placeOf(id, w), actionId, value });
     // A private form goes to the page as it is: the page opens it as a dialog.
-    res.json(isForm(reply) ? { form: reply.form } : { reply, ...chartOf(reply) });
+    res.json((isForm(reply) ? { form: reply.form } : { reply, ...chartOf(reply) }) satisfies AnswerBody);
   });
   router.post('/submit', async (req, res) => {
     const parsed = submitBody.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) });
+    if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) } satisfies ErrorBody);
     const { persona: id, actionId, context, values } = parsed.data;
     const reply = await trellis.submit({ caller: callerOf(id), actionId, context, values });
-    res.json({ reply, ...chartOf(reply) });
+    res.json({ reply, ...chartOf(reply) } satisfies ReplyBody);
   });
   // Malformed JSON and unexpected failures end here, never as a stack trace.
   router.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -108,6 +111,8 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
   });
 
   app.use('/playground', router);
+  // The design tokens the dashboard inlines, as a stylesheet the page loads before its own.
+  app.get('/tokens.css', secure, (_req, res) => void res.type('text/css').send(TOKENS_CSS));
   app.use('/', secure, express.static(fileURLToPath(new URL('./public', import.meta.url)), { index: 'index.html' }));
   return { name: 'playground' };
 }

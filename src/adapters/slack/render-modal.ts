@@ -1,7 +1,7 @@
 // Private forms and private replies as Slack modals. Answers are collected
 // here, never in a message, because workspace owners can export messages.
 import type { types } from '@slack/bolt';
-import { info, type ChoiceField, type DateField, type Form, type FormField, type Message, type MultiChoiceField, type TextField } from '../../core/message.js';
+import { info, type ChoiceField, type DateField, type Form, type FormField, type Message, type MultiChoiceField, type TextField, type Thread } from '../../core/message.js';
 import { chunks, escapeMrkdwn, renderBlocks } from './render-blocks.js';
 
 type Block = types.KnownBlock;
@@ -128,21 +128,34 @@ const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkd
 const EARLIER_LEFT_OUT = '_… the earlier part is too long to show here …_';
 
 /**
- * The intro in as many sections as it needs (a conversation is longer than one
- * section holds), within the blocks the inputs leave. Should it ever need more,
- * its opening and its latest part are shown, and the inputs are never lost.
+ * A conversation turn: who and when in a context line, then the person's words
+ * as plain_text sections, where Slack reads no markup at all, so a line typed
+ * to look like someone else's turn stays visibly inside this one.
  */
-function introBlocks(intro: string, room: number): Block[] {
-  const parts = chunks(escapeMrkdwn(intro).split('\n'), SECTION_MAX);
-  if (parts.length <= room) return parts.map(section);
+function turnBlocks(t: Thread['turns'][number]): Block[] {
+  const who: Block = { type: 'context', elements: [{ type: 'mrkdwn', text: `*${escapeMrkdwn(t.label)}* (${escapeMrkdwn(t.day)})` }] };
+  const words = chunks(t.text.split('\n'), SECTION_MAX).filter((c) => c.trim() !== '');
+  return [who, ...words.map((text): Block => ({ type: 'section', text: { type: 'plain_text', text, emoji: false } }))];
+}
+
+/**
+ * The intro and the conversation in as many blocks as they need, within the
+ * blocks the inputs leave. Should they ever need more, the opening block and
+ * the latest part are shown, and the inputs are never lost.
+ */
+function introBlocks(form: Form, room: number): Block[] {
+  const intro = form.intro ? chunks(escapeMrkdwn(form.intro).split('\n'), SECTION_MAX).map(section) : [];
+  const thread = form.thread ? [...form.thread.turns.flatMap(turnBlocks), section(escapeMrkdwn(form.thread.status))] : [];
+  const parts = [...intro, ...thread];
+  if (parts.length <= room) return parts;
   if (room <= 0) return [];
-  if (room < 3) return parts.slice(parts.length - room).map(section);
-  return [parts[0]!, EARLIER_LEFT_OUT, ...parts.slice(parts.length - (room - 2))].map(section);
+  if (room < 3) return parts.slice(parts.length - room);
+  return [parts[0]!, section(EARLIER_LEFT_OUT), ...parts.slice(parts.length - (room - 2))];
 }
 
 export function renderFormModal(form: Form): ModalView {
   const inputs = form.fields.slice(0, BLOCKS_MAX).map(input);
-  const blocks: Block[] = [...(form.intro ? introBlocks(form.intro, BLOCKS_MAX - inputs.length) : []), ...inputs];
+  const blocks: Block[] = [...introBlocks(form, BLOCKS_MAX - inputs.length), ...inputs];
   return {
     type: 'modal',
     callback_id: FORM_CALLBACK_ID,

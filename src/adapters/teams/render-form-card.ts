@@ -2,7 +2,7 @@
 // is typed or chosen here travels back in a `task/submit` invoke, never
 // through the chat, so it never sits in exportable chat history.
 import { CardFactory, type TaskModuleTaskInfo } from 'botbuilder';
-import type { Form, FormField } from '../../core/message.js';
+import type { Form, FormField, Thread } from '../../core/message.js';
 import { toMarkdown, toPlain } from './render-card.js';
 import { FORM_VERB, RESERVED_FORM_KEYS, type Reopen } from './task-request.js';
 
@@ -99,26 +99,41 @@ function linesOf(intro: string): string[] {
   });
 }
 
-const sizeOf = (line: string) => Buffer.byteLength(JSON.stringify(toMarkdown(line)));
+type Element = Record<string, unknown>;
+const sizeOf = (e: Element) => Buffer.byteLength(JSON.stringify(e));
+const run = (text: string, extra: Element = {}): Element => ({ type: 'TextRun', text, ...extra });
 
 /**
- * The intro as wrapped TextBlocks, whole: a short one is a single block, a long
- * one (a concern's conversation) is split between lines into several. Past the
- * budget, its first line (the heading) and the latest lines are kept, and a
- * note says that earlier ones are left out: the newest message matters most.
+ * A conversation turn as RichTextBlocks, one a line: a TextRun is never read
+ * as markdown, so a line typed to look like someone else's turn stays plain
+ * text inside this one. Who and when lead its first line.
  */
-function introBlocks(intro: string): Record<string, unknown>[] {
-  const lines = linesOf(intro);
-  if (lines.reduce((n, l) => n + sizeOf(l), 0) <= INTRO_BUDGET) return textBlocks(lines);
-  const [head, ...rest] = lines;
-  let room = INTRO_BUDGET - sizeOf(head!) - sizeOf(INTRO_CUT);
-  const latest: string[] = [];
+function turnBlocks(t: Thread['turns'][number]): Element[] {
+  const lines = linesOf(t.text).filter((l) => l.trim() !== '');
+  const [first = '', ...rest] = lines;
+  const lead = [run(t.label, { weight: 'Bolder' }), run(` (${t.day}): `)];
+  return [{ type: 'RichTextBlock', inlines: [...lead, ...(first ? [run(first)] : [])] }, ...rest.map((l) => ({ type: 'RichTextBlock', inlines: [run(l)] }))];
+}
+
+/**
+ * The intro and the conversation, whole: the intro as wrapped TextBlocks, each
+ * turn as RichTextBlocks, then the status line. Past the budget, the first
+ * block (the heading) and the latest blocks are kept, and a note says that
+ * earlier ones are left out: the newest message matters most.
+ */
+function introBlocks(form: Form): Element[] {
+  const thread = form.thread;
+  const all = [...(form.intro ? textBlocks(linesOf(form.intro)) : []), ...(thread ? [...thread.turns.flatMap(turnBlocks), ...textBlocks([thread.status])] : [])];
+  if (all.reduce((n, e) => n + sizeOf(e), 0) <= INTRO_BUDGET) return all;
+  const cut: Element = { type: 'TextBlock', text: INTRO_CUT, wrap: true, isSubtle: true, size: 'Small' };
+  const [head, ...rest] = all;
+  let room = INTRO_BUDGET - sizeOf(head!) - sizeOf(cut);
+  const latest: Element[] = [];
   for (let i = rest.length - 1; i >= 0 && sizeOf(rest[i]!) <= room; i--) {
     room -= sizeOf(rest[i]!);
     latest.unshift(rest[i]!);
   }
-  while (latest[0] === '') latest.shift();
-  return [...textBlocks([head!]), { type: 'TextBlock', text: INTRO_CUT, wrap: true, isSubtle: true, size: 'Small' }, ...textBlocks(latest)];
+  return [head!, cut, ...latest];
 }
 
 /** Lines packed into as few wrapped TextBlocks as the block size allows. */
@@ -144,7 +159,7 @@ export function renderFormCard(form: Form, state: FormState = {}): Record<string
 function formCard(form: Form, state: FormState, titleMax: number): Record<string, unknown> {
   const body: Record<string, unknown>[] = [];
   if (state.error) body.push(attention(state.error, LIMITS.error));
-  if (form.intro) body.push(...introBlocks(form.intro));
+  body.push(...introBlocks(form));
   for (const f of form.fields.slice(0, LIMITS.fields)) body.push(...renderField(f, state, titleMax));
   const data: FormSubmitData = { verb: FORM_VERB, actionId: form.submitActionId, context: form.context, reopen: { actionId: form.reopen.actionId, value: form.reopen.value } };
   return {

@@ -1,7 +1,7 @@
 // The private forms of the critical-friend channel. Concern text is only ever
 // typed and read in these, never in a chat message, because workspace and
 // tenant owners can export chat history.
-import { RUN_COMMAND, type Form, type FormField } from '../message.js';
+import { RUN_COMMAND, type Form, type FormField, type Thread } from '../message.js';
 import { CONCERN_CATEGORIES, type Concern, type ConcernCategory, type Member, type Partnership } from '../model.js';
 
 /** Submits the form that raises a new concern (the wire value is older than the name: messages already sent carry it). */
@@ -60,11 +60,17 @@ export function raiseForm(partnerships: Partnership[], orgName: string | undefin
   };
 }
 
+const LABELS = { reporter: 'Reporter', friend: 'Critical friend' } as const;
+
+/** The heading above the conversation, as each side reads it. */
+function heading(c: Concern, reader: Thread['reader']): string {
+  return reader === 'friend' ? `*${c.pseudonym}* — ${CATEGORY_LABELS[c.category]} — from ${c.organisation ? `someone at ${c.organisation}` : 'a member of the partnership'}.` : `*Your concern ${c.pseudonym}* — ${CATEGORY_LABELS[c.category]}.`;
+}
+
 /** The conversation so far, as each side reads it. */
-export function thread(c: Concern, reader: 'reporter' | 'friend'): string {
-  const who = (from: 'reporter' | 'friend') => (from === reader ? 'You' : from === 'friend' ? 'Critical friend' : 'Reporter');
-  const head = reader === 'friend' ? `*${c.pseudonym}* — ${CATEGORY_LABELS[c.category]} — from ${c.organisation ? `someone at ${c.organisation}` : 'a member of the partnership'}.` : `*Your concern ${c.pseudonym}* — ${CATEGORY_LABELS[c.category]}.`;
-  return [head, ...c.messages.map((m) => `*${who(m.from)}* (${m.day}): ${m.text}`), `Status: ${c.status}.`].join('\n');
+export function thread(c: Concern, reader: Thread['reader']): Thread {
+  const turns = c.messages.map((m) => ({ author: m.from, label: m.from === reader ? 'You' : LABELS[m.from], day: m.day, text: m.text }));
+  return { reader, turns, status: `Status: ${c.status}.` };
 }
 
 export function friendForm(c: Concern): Form {
@@ -86,7 +92,7 @@ export function friendForm(c: Concern): Form {
   if (c.mayAskToEscalate && !c.escalation) {
     fields.push({ kind: 'text', id: 'escalate', label: 'Ask permission to raise it with the coordinators, sharing this text (optional)', multiline: true, maxLength: MAX_CONCERN_TEXT, optional: true, hint: 'The person sees this text and may edit, approve or decline it. Nothing is shared without their yes.' });
   }
-  return { title: `Concern ${c.pseudonym}`, intro: thread(c, 'friend'), submitActionId: FRIEND_SUBMIT, submitLabel: 'Send', context: c.id, reopen: { actionId: FRIEND_OPEN, value: c.id }, fields };
+  return { title: `Concern ${c.pseudonym}`, intro: heading(c, 'friend'), thread: thread(c, 'friend'), submitActionId: FRIEND_SUBMIT, submitLabel: 'Send', context: c.id, reopen: { actionId: FRIEND_OPEN, value: c.id }, fields };
 }
 
 /** `friends`: the critical friends in place now, named when the reporter is asked to hand the conversation to them. */
@@ -113,5 +119,5 @@ export function reporterForm(c: Concern, friends: Member[]): Form {
   } else {
     fields.push({ kind: 'choice', id: 'close', label: 'Keep the conversation open?', options: [{ value: 'open', label: 'Keep it open' }, { value: 'close', label: 'Close it' }], initial: 'open' });
   }
-  return { title: `Concern ${c.pseudonym}`, intro: thread(c, 'reporter'), submitActionId: REPORTER_SUBMIT, submitLabel: 'Send', context: c.id, reopen: { actionId: REPORTER_OPEN, value: c.id }, fields };
+  return { title: `Concern ${c.pseudonym}`, intro: heading(c, 'reporter'), thread: thread(c, 'reporter'), submitActionId: REPORTER_SUBMIT, submitLabel: 'Send', context: c.id, reopen: { actionId: REPORTER_OPEN, value: c.id }, fields };
 }

@@ -76,6 +76,7 @@ export async function openReviewForm(deps: Deps, caller: Caller, value: string):
   if (!f.ok) return f.reply;
   const mine = await deps.store.answerSet(f.reviewId, answerKey(deps.secret, f.memberId, f.reviewId));
   const form: Form = {
+    kind: 'questionnaire',
     title: `Review ${refOf(f.x)}`,
     intro: `How is *${f.x.title}* working in practice? Your answers are anonymous; a summary is shown only if ${thresholdFor(f.p, f.review.threshold)} or more people answer.`,
     submitActionId: SUBMIT_REVIEW,

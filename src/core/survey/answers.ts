@@ -49,6 +49,7 @@ export async function openCheckIn(deps: Deps, caller: Caller, roundId: string): 
   const mine = await deps.store.answerSet(round.id, answerKey(deps.secret, member.id, round.id));
   const k = thresholdFor(partnership, round.threshold);
   const form: Form = {
+    kind: 'questionnaire',
     title: `${round.kind === 'healthcheck' ? 'Health check' : 'Check-in'} #${round.number}`.slice(0, 24),
     intro:
       `How is *${partnership.name}* working? Choose how far you agree with each statement. ` +

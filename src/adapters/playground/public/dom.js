@@ -1,0 +1,113 @@
+// @ts-check
+// Small DOM helpers. Server text (partnership and organisation names are typed
+// by people) only ever reaches the page through textContent and text nodes,
+// never innerHTML: that is what keeps "<img onerror=…>" in a name plain text.
+
+/** @typedef {Node | string | null | undefined | false} Child */
+
+/**
+ * An element with attributes, listeners (`on…`), `class`, `text` and children.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, unknown> | null} [props]
+ * @param {...(Child | Child[])} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+export function el(tag, props, ...children) {
+  const node = document.createElement(tag);
+  if (props) {
+    for (const [key, value] of Object.entries(props)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === 'class') node.className = String(value);
+      else if (key === 'text') node.textContent = String(value);
+      else if (key === 'style') node.setAttribute('style', String(value));
+      else if (key.startsWith('on')) node.addEventListener(key.slice(2), /** @type {EventListener} */ (value));
+      else node.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+/**
+ * Trellis's tiny markup: `code`, *bold* and line breaks. Every piece of text
+ * becomes a text node, so "<img onerror=…>" in a name stays plain text.
+ * @param {string | undefined} text
+ */
+export function inline(text) {
+  const frag = document.createDocumentFragment();
+  const lines = String(text ?? '').split('\n');
+  lines.forEach((line, i) => {
+    if (i > 0) frag.appendChild(document.createElement('br'));
+    const pattern = /`([^`\n]+)`|\*([^*\n]+)\*/g;
+    let last = 0;
+    let m;
+    while ((m = pattern.exec(line)) !== null) {
+      if (m.index > last) frag.appendChild(document.createTextNode(line.slice(last, m.index)));
+      const tag = m[1] !== undefined ? 'code' : 'strong';
+      frag.appendChild(el(tag, { text: m[1] !== undefined ? m[1] : m[2] }));
+      last = pattern.lastIndex;
+    }
+    if (last < line.length) frag.appendChild(document.createTextNode(line.slice(last)));
+  });
+  return frag;
+}
+
+/** @param {string} name */
+export const initials = (name) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w.charAt(0).toUpperCase())
+    .join('');
+
+export const timeNow = () => new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+/** @param {string} iso */
+export const timeOf = (iso) => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? timeNow() : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+};
+
+/** "Mon 23 Nov 2026", as Trellis writes dates elsewhere. @param {string} day YYYY-MM-DD */
+export const dayLabel = (day) => {
+  const d = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(d.getTime())) return day;
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).formatToParts(d).map((x) => [x.type, x.value]));
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+};
+
+/**
+ * @param {string} className
+ * @param {[string, Record<string, string>][]} shapes
+ */
+function icon(className, shapes) {
+  const NS = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  svg.setAttribute('class', className);
+  for (const [tag, attrs] of shapes) {
+    const shape = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) shape.setAttribute(k, v);
+    svg.appendChild(shape);
+  }
+  return svg;
+}
+
+export const eyeIcon = () =>
+  icon('eye', [
+    ['path', { d: 'M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z' }],
+    ['circle', { cx: '12', cy: '12', r: '3' }],
+  ]);
+
+export const lockIcon = () =>
+  icon('lock', [
+    ['rect', { x: '4', y: '10.5', width: '16', height: '10.5', rx: '2.5' }],
+    ['path', { d: 'M8 10.5V7.5a4 4 0 0 1 8 0v3' }],
+  ]);
