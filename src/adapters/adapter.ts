@@ -4,7 +4,7 @@ import type { Trellis } from '../core/trellis.js';
 import type { Store, Clock } from '../core/ports.js';
 import type { Logger } from '../log.js';
 import type { Backoff } from './backoff.js';
-import type { MessengerHub } from './messenger-hub.js';
+import type { MessengerHub } from '../delivery/platform-messenger.js';
 import type { PlatformHealth } from './platform-health.js';
 import type { DeliveryClaims } from './delivery-claims.js';
 

@@ -7,7 +7,7 @@ import type { Message } from '../core/message.js';
 import type { Delivery, Outgoing, Platform } from '../core/model.js';
 import type { Messenger, Store } from '../core/ports.js';
 import { seal } from '../core/seal.js';
-import type { MessengerHub, SendKind } from '../adapters/messenger-hub.js';
+import type { MessengerHub, SendKind } from './platform-messenger.js';
 
 export const OUTBOX_SEAL = 'outbox';
 

@@ -1,7 +1,7 @@
 // Reviews: every member of the parties' organisations gets a short private
 // review check; answers are kept like check-in answers (unlinkable); the
 // close records a summary shown only when enough people answered.
-import { failure, info, success, type Form, type Message, type Reply } from '../message.js';
+import { failure, info, success, type ChartSpec, type Form, type Message, type Reply } from '../message.js';
 import type { Deps } from '../deps.js';
 import { SCALE, type Partnership, type Protocol, type ProtocolReview, type ScaleValue } from '../model.js';
 import { thresholdFor } from '../promised-threshold.js';
@@ -14,7 +14,6 @@ import { mayChange, refOf } from './register.js';
 import { RECOMMENDATION, RECOMMENDATION_OPTIONS, REVIEW_ITEMS } from './review-items.js';
 import { reviewSummary } from './review-summary.js';
 import type { Context } from '../context.js';
-import type { ChartSpec } from '../trends/types.js';
 import { chartOf, HEADLINE, loadHistory } from '../trends/history.js';
 import { describeChange } from '../trends/digest.js';
 

@@ -6,7 +6,8 @@ import { breakdowns, gaps } from './compute.js';
 import { GAP_POINTS } from './digest.js';
 import { chartOf, HEADLINE, loadHistory } from './history.js';
 import { verifyLink, type LinkPurpose } from './links.js';
-import type { Breakdown, ChartSpec, Gap, RoundSummary } from './types.js';
+import type { ChartSpec } from '../message.js';
+import type { Breakdown, Gap, RoundSummary } from './types.js';
 
 export interface DashboardView {
   partnership: string;

@@ -6,7 +6,8 @@ import { thresholdFor } from '../promised-threshold.js';
 import { bankFor, type Bank } from '../survey/bank.js';
 import { openGroups } from '../survey/answer-group.js';
 import { changes, summarise, type RoundData } from './compute.js';
-import type { Change, ChartSpec, RoundSummary } from './types.js';
+import type { ChartSpec } from '../message.js';
+import type { Change, RoundSummary } from './types.js';
 
 export interface History {
   bank: Bank;
