@@ -3,7 +3,7 @@ import { failure, success, type Message, type Reply } from '../message.js';
 import type { Deps } from '../deps.js';
 import type { Caller } from '../request.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
-import { addDays, localToday } from './dates.js';
+import { addDays, localToday } from '../time.js';
 import type { ProtocolCommand } from './protocol-grammar.js';
 import { findProtocol, listProtocols, openProtocolForm, refOf, retireProtocol, saveProtocol, showProtocol } from './register.js';
 import { closeReview, reviewStatus, startReview } from './reviews.js';

@@ -3,7 +3,7 @@ import { failure, info, success, type Button, type Message, type Reply } from '.
 import type { Deps } from '../deps.js';
 import type { Member, Partnership, Protocol } from '../model.js';
 import { requireCoordinator, type Context } from '../context.js';
-import { addMonths, daysBetween, formatDate, localToday } from './dates.js';
+import { addMonths, daysBetween, formatDate, localToday } from '../time.js';
 import { checkProtocol, kindLabel, NEW_PROTOCOL, protocolForm } from './protocol-form.js';
 import { reviewSummary } from './review-summary.js';
 

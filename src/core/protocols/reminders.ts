@@ -6,8 +6,7 @@
 import { commandButton, info, type Button, type Message } from '../message.js';
 import type { Deps } from '../deps.js';
 import { DEFAULT_LEAD_DAYS, type Member, type Partnership, type Protocol } from '../model.js';
-import { localToUtc } from '../survey/schedule.js';
-import { addDays, daysBetween, formatDate, localToday } from './dates.js';
+import { addDays, daysBetween, formatDate, localToday, localToUtc } from '../time.js';
 import { refOf } from './register.js';
 
 export const START_REVIEW = 'protocol-review-start';

@@ -9,7 +9,7 @@ import type { Caller } from '../request.js';
 import { SCALE_OPTIONS } from '../survey/answers.js';
 import { answerKey, splitByAnswered } from '../survey/answered.js';
 import { sealedGroup } from '../survey/answer-group.js';
-import { addMonths, formatDate, localToday } from './dates.js';
+import { addMonths, formatDate, localToday } from '../time.js';
 import { mayChange, refOf } from './register.js';
 import { RECOMMENDATION, RECOMMENDATION_OPTIONS, REVIEW_ITEMS } from './review-items.js';
 import { reviewSummary } from './review-summary.js';

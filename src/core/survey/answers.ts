@@ -5,7 +5,7 @@ import { SCALE, type AnswerSet, type Member, type Round, type ScaleValue } from 
 import type { Deps } from '../deps.js';
 import type { Caller } from '../request.js';
 import { bankFor } from './bank.js';
-import { formatLocal } from './schedule.js';
+import { formatLocal } from '../time.js';
 import { answerButton, thanksMessage } from './check-in-messages.js';
 import { answerKey, hasAnswered } from './answered.js';
 import { sealedGroup } from './answer-group.js';

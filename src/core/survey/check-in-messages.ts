@@ -2,7 +2,7 @@
 // has or has not answered: chat history can be exported by workspace owners.
 import { info, success, type Button, type Message } from '../message.js';
 import type { Partnership, Round } from '../model.js';
-import { formatLocal } from './schedule.js';
+import { formatLocal } from '../time.js';
 
 export const answerButton = (round: Round, label: string): Button => ({ actionId: 'survey-open', label, value: round.id, style: 'primary', opensForm: true });
 const name = (round: Round) => `${round.kind === 'healthcheck' ? 'health check' : 'check-in'} #${round.number}`;

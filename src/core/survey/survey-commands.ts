@@ -7,7 +7,8 @@ import type { SurveyCommand } from './survey-grammar.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
 import { bankFor, MAX_ROTATING_FACTORS, slug } from './bank.js';
 import { formatDuration } from './duration.js';
-import { formatLocal, nextSlot } from './schedule.js';
+import { formatLocal } from '../time.js';
+import { nextSlot } from './schedule.js';
 import { closeRound, openRound, openRoundOf } from './rounds.js';
 import type { Partnership, Schedule } from '../model.js';
 
