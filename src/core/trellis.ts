@@ -11,7 +11,7 @@ import { addOrganisation, listOrganisations } from './commands/organisations.js'
 import { describeMemberships, join, listMembers, setRole } from './commands/members.js';
 import { survey } from './survey/survey-commands.js';
 import { OPEN_CHECK_IN, openCheckIn, openCheckInButtons, SUBMIT_CHECK_IN, submitCheckIn } from './survey/answers.js';
-import { tick } from './survey/rounds.js';
+import { tick } from './tick.js';
 import { trends } from './trends/trends-commands.js';
 import { linkCommand } from './trends/link-commands.js';
 import { protocolAction, protocolCommand, protocolSubmit } from './protocols/protocol-commands.js';
