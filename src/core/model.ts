@@ -140,10 +140,11 @@ export type Delivery = { platform: Platform } & Record<string, unknown>;
 /**
  * Who was asked — written when a round opens, never when someone answers.
  * Whether a person has answered is found through their answer set's keyed
- * hash (see answered.ts): a mark here, changed by answering, would show two
+ * hash (see answering.ts): a mark here, changed by answering, would show two
  * backups taken either side of an answer whose it was.
  */
 export interface Invitation {
+  /** The check-in round's id, or a protocol review's: reviews are asked like check-ins (the name is kept on disk). */
   roundId: string;
   memberId: string;
   /** Where the check-in was delivered, so it can be updated to "Thanks — answered". */
@@ -159,6 +160,7 @@ export type ScaleValue = (typeof SCALE)[number];
  * and links nothing across rounds or to anyone without the secret.
  */
 export interface AnswerSet {
+  /** The check-in round's id, or a protocol review's: reviews are answered like check-ins (the name is kept on disk). */
   roundId: string;
   key: string;
   /**

@@ -3,7 +3,7 @@
 // meanwhile); each pass loses nothing and does nothing the second time.
 import { sealPlainConcerns } from './concerns/concern-seal.js';
 import type { Store } from './ports.js';
-import { sealPlainAnswerGroups } from './survey/answer-group.js';
+import { sealPlainAnswerGroups } from './answer-group.js';
 
 export async function sealWhatEarlierVersionsLeftPlain(store: Store, secret: string, now: Date): Promise<{ concerns: number; answerSets: number }> {
   return store.exclusive('trellis', async () => ({ concerns: await sealPlainConcerns(store, secret), answerSets: await sealPlainAnswerGroups(store, secret, now) }));

@@ -8,7 +8,7 @@ import { lastSlot } from './schedule.js';
 import { checkInMessage, closedMessage, reminderMessage } from './check-in-messages.js';
 import { publishDigest } from '../trends/digest.js';
 import { concurrently } from '../concurrently.js';
-import { splitByAnswered } from './answered.js';
+import { splitByAnswered } from '../answering.js';
 
 
 const MINUTE = 60_000;

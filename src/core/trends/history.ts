@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { DEFAULT_ALERTS, type Organisation, type Partnership } from '../model.js';
 import { thresholdFor } from '../promised-threshold.js';
 import { bankFor, type Bank } from '../survey/bank.js';
-import { openGroups } from '../survey/answer-group.js';
+import { openGroups } from '../answer-group.js';
 import { changes, summarise, type RoundData } from './compute.js';
 import type { ChartSpec } from '../message.js';
 import type { Change, RoundSummary } from './types.js';
