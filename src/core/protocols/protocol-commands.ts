@@ -12,35 +12,35 @@ import { NEW_PROTOCOL } from './protocol-form.js';
 export async function protocolCommand(deps: Deps, ctx: Context, cmd: ProtocolCommand): Promise<Reply> {
   const refusedMember = requireMember(ctx);
   if (refusedMember) return refusedMember;
-  const p = ctx.partnership;
+  const partnership = ctx.partnership;
   switch (cmd.name) {
     case 'protocol add':
       return openProtocolForm(deps, ctx, NEW_PROTOCOL);
     case 'protocol list':
-      return listProtocols(deps, p);
+      return listProtocols(deps, partnership);
     case 'protocol reminders': {
       const refused = await requireCoordinator(deps.store, ctx, 'change protocol reminders');
       if (refused) return refused;
-      await deps.store.savePartnership({ ...p, leadDays: cmd.days });
+      await deps.store.savePartnership({ ...partnership, leadDays: cmd.days });
       return success(`Protocol reminders go out ${cmd.days.join(', ')} day(s) before a review date, on the day itself, then weekly while overdue.`);
     }
   }
-  const found = await findProtocol(deps, p.id, cmd.which);
+  const found = await findProtocol(deps, partnership.id, cmd.which);
   if (!found.ok) return found.reply;
-  const x = found.protocol;
+  const protocol = found.protocol;
   switch (cmd.name) {
     case 'protocol show':
-      return showProtocol(deps, p, x);
+      return showProtocol(deps, partnership, protocol);
     case 'protocol edit':
-      return openProtocolForm(deps, ctx, x.id);
+      return openProtocolForm(deps, ctx, protocol.id);
     case 'protocol retire':
-      return retireProtocol(deps, ctx, x);
+      return retireProtocol(deps, ctx, protocol);
     case 'review start':
-      return startReview(deps, ctx, x, cmd.withTrends);
+      return startReview(deps, ctx, protocol, cmd.withTrends);
     case 'review status':
-      return reviewStatus(deps, ctx, x);
+      return reviewStatus(deps, ctx, protocol);
     case 'review close':
-      return closeReview(deps, ctx, x, cmd.outcome, cmd.next);
+      return closeReview(deps, ctx, protocol, cmd.outcome, cmd.next);
   }
 }
 
@@ -60,15 +60,15 @@ export async function protocolAction(deps: Deps, caller: Caller, actionId: strin
     const ctx = partnershipId ? await contextOf(deps, caller, partnershipId) : undefined;
     return ctx && which ? openProtocolForm(deps, ctx, which) : NOT_YOURS;
   }
-  const x = await deps.store.protocol(value);
-  const ctx = x && (await contextOf(deps, caller, x.partnershipId));
-  if (!x || !ctx) return NOT_YOURS;
-  if (actionId === 'protocol-review-start') return startReview(deps, ctx, x);
+  const protocol = await deps.store.protocol(value);
+  const ctx = protocol && (await contextOf(deps, caller, protocol.partnershipId));
+  if (!protocol || !ctx) return NOT_YOURS;
+  if (actionId === 'protocol-review-start') return startReview(deps, ctx, protocol);
   // protocol-snooze: the owner's, as the reminders are addressed to them.
-  if (ctx.me?.id !== x.ownerMemberId) return failure(`Only the owner of ${refOf(x)} can snooze its reminders.`);
+  if (ctx.me?.id !== protocol.ownerMemberId) return failure(`Only the owner of ${refOf(protocol)} can snooze its reminders.`);
   const until = addDays(localToday(ctx.partnership.timezone, deps.clock.now()), 7);
-  await deps.store.saveProtocol({ ...x, snoozedUntil: until });
-  return success(`Reminders for ${refOf(x)} are snoozed until ${until}. The review date itself has not moved.`);
+  await deps.store.saveProtocol({ ...protocol, snoozedUntil: until });
+  return success(`Reminders for ${refOf(protocol)} are snoozed until ${until}. The review date itself has not moved.`);
 }
 
 export async function protocolSubmit(deps: Deps, caller: Caller, context: string, values: Record<string, string>): Promise<Message> {
