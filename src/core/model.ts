@@ -153,6 +153,9 @@ export interface Invitation {
 
 export const SCALE = [1, 2, 3, 4, 5] as const;
 export type ScaleValue = (typeof SCALE)[number];
+/** The scale's ends: every figure runs from 0 at the lowest to 100 at the highest. */
+export const SCALE_LOWEST = SCALE[0];
+export const SCALE_HIGHEST = SCALE[SCALE.length - 1]!;
 
 /**
  * What one person answered in one round. `key` is a keyed hash of the member
