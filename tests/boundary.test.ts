@@ -74,6 +74,8 @@ describe('layers', () => {
     for (const f of files) byRoom.set(roomOf(f), (byRoom.get(roomOf(f)) ?? 0) + 1);
     for (const room of ROOMS) expect(byRoom.get(room) ?? 0, room).toBeGreaterThan(0);
     expect(byRoom.get(undefined)).toBeUndefined();
+    // Every file the table names by hand is still there: a stale name would leave a hole in the table.
+    for (const named of [...COMPOSITION, ...GROUND, ...ENTRY]) expect(files).toContain(named);
     expect(byRoom.get('kernel')).toBeGreaterThan(5);
     expect(files.flatMap((f) => importsOf(f)).filter((i) => i.file).length).toBeGreaterThan(300);
   });
