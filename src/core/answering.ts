@@ -12,7 +12,7 @@ import type { Deps } from './deps.js';
 import { SCALE, type AnswerSet, type Invitation, type Organisation, type ScaleValue } from './model.js';
 
 /** A check-in round's id or a review's: both are questionnaires, answered alike. */
-export type QuestionnaireId = string;
+type QuestionnaireId = string;
 
 /** Per person and questionnaire: changing one's answers works, linking rounds does not. */
 export const answerKey = (secret: string, memberId: string, questionnaireId: QuestionnaireId) =>
