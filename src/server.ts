@@ -7,7 +7,7 @@ import type { Clock } from './core/ports.js';
 import { createTrellis } from './core/trellis.js';
 import type { Logger } from './log.js';
 import type { MountedAdapter } from './adapters/adapter.js';
-import { MessengerHub } from './adapters/messenger-hub.js';
+import { MessengerHub } from './delivery/platform-messenger.js';
 import { PlatformHealth } from './adapters/platform-health.js';
 import { deliveryClaims } from './adapters/delivery-claims.js';
 import { startScheduler } from './scheduler.js';

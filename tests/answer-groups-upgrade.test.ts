@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import type { AnswerSet, Organisation, Round } from '../src/core/model.js';
 import type { Store } from '../src/store/store.js';
-import { openGroups } from '../src/core/survey/answer-group.js';
+import { openGroups } from '../src/core/answer-group.js';
 import { createLogger } from '../src/log.js';
 import { startServer } from '../src/server.js';
 import { openLowdbStore } from '../src/store/lowdb-store.js';

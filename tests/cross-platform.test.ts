@@ -8,7 +8,7 @@ import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { BOT_TOKEN, SIGNING_SECRET, fixture as slackFixture, interaction, slashCommand } from './helpers/slack-requests.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
-import { openGroups } from '../src/core/survey/answer-group.js';
+import { openGroups } from '../src/core/answer-group.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { waitFor } from './helpers/wait-for.js';
 

@@ -5,7 +5,7 @@ import type { Button, ChoiceField, Form, Message, TextField } from '../src/core/
 import { bankFor } from '../src/core/survey/bank.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
-import { openGroups } from '../src/core/survey/answer-group.js';
+import { openGroups } from '../src/core/answer-group.js';
 
 type Where = 'channel' | 'personal';
 

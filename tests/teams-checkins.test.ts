@@ -14,7 +14,7 @@ import { fakeClock } from './helpers/fake-clock.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { waitFor } from './helpers/wait-for.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
-import { openGroups } from '../src/core/survey/answer-group.js';
+import { openGroups } from '../src/core/answer-group.js';
 import { queuedDelivery, teamsActivityId } from './helpers/outbox.js';
 
 type Activity = Record<string, any>;

@@ -4,7 +4,7 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { info } from '../src/core/message.js';
-import { MessengerHub } from '../src/adapters/messenger-hub.js';
+import { MessengerHub } from '../src/delivery/platform-messenger.js';
 import { createTeamsMessenger } from '../src/adapters/teams/teams-messenger.js';
 import { Dispatcher } from '../src/delivery/dispatcher.js';
 import { OutboxMessenger } from '../src/delivery/outbox-messenger.js';

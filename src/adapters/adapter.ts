@@ -5,7 +5,7 @@ import type { Clock } from '../core/ports.js';
 import type { ConversationReferences } from '../core/ports/conversation-references.js';
 import type { Logger } from '../log.js';
 import type { Backoff } from './backoff.js';
-import type { MessengerHub } from './messenger-hub.js';
+import type { MessengerHub } from '../delivery/platform-messenger.js';
 import type { PlatformHealth } from './platform-health.js';
 import type { DeliveryClaims } from './delivery-claims.js';
 

@@ -1,6 +1,6 @@
 // A chart in words, for every renderer: a one-line sparkline shown beside (or
 // instead of) the image, and a full description for screen readers.
-import type { ChartSpec } from '../core/trends/types.js';
+import type { ChartSpec } from '../core/message.js';
 import { sparkline } from '../core/trends/sparkline.js';
 
 const MAX_ALT = 1000;

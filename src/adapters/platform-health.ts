@@ -2,7 +2,7 @@
 // (or that refuses it) while everything else keeps serving.
 import type { MountedAdapter } from './adapter.js';
 import { DeliveryFailure } from '../delivery/delivery-failure.js';
-import type { PlatformMessenger } from './messenger-hub.js';
+import type { PlatformMessenger } from '../delivery/platform-messenger.js';
 
 export interface Problem {
   adapter: MountedAdapter['name'];

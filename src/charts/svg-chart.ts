@@ -1,6 +1,6 @@
 // A line chart of 0–100 indices as SVG text: drawn once here, shown as PNG in
 // Slack and Teams and as SVG in the playground and dashboard.
-import type { ChartSpec } from '../core/trends/types.js';
+import type { ChartSpec } from '../core/message.js';
 
 const W = 640;
 const PLOT_H = 184;

@@ -1,25 +1,14 @@
 // One command grammar for every platform: Slack's `/trellis <words>`, the words
 // typed to the bot in Teams, and the playground's box all arrive here.
-import { PARTNERSHIP_TYPES, ROLES, SECTORS, type PartnershipType, type Role, type Sector } from './model.js';
+import { PARTNERSHIP_TYPES, ROLES, SECTORS } from './model.js';
+import type { PartnershipCommand } from './commands/partnership-grammar.js';
 import { parseSurvey, SURVEY_USAGE, type SurveyCommand } from './survey/survey-grammar.js';
 import { parseTrends, TRENDS_USAGE, type TrendsCommand } from './trends/trends-grammar.js';
 import { parseProtocol, PROTOCOL_USAGE, type ProtocolCommand } from './protocols/protocol-grammar.js';
 
 export type Command =
   | { name: 'help'; topic?: string }
-  | { name: 'setup'; partnershipName: string }
-  | { name: 'invite' }
-  | { name: 'home' }
-  | { name: 'org add'; orgName: string; sector: Sector }
-  | { name: 'org list' }
-  | { name: 'join'; code: string; orgName?: string }
-  | { name: 'role'; who: string; role: Role }
-  | { name: 'members' }
-  | { name: 'status' }
-  | { name: 'set'; setting: 'purpose'; value: string }
-  | { name: 'set'; setting: 'type'; value: PartnershipType }
-  | { name: 'set'; setting: 'timezone'; value: string }
-  | { name: 'set'; setting: 'threshold'; value: number }
+  | PartnershipCommand
   | SurveyCommand
   | TrendsCommand
   | ProtocolCommand

@@ -1,5 +1,4 @@
 // Platform-neutral messages: the core returns these, each adapter has one renderer.
-import type { ChartSpec } from './trends/types.js';
 
 export interface Field {
   label: string;
@@ -34,6 +33,18 @@ export interface Message {
   chart?: ChartSpec;
   /** Only on a refused form submit: field id → what is wrong with it. */
   fieldErrors?: Record<string, string>;
+}
+
+export interface ChartSeries {
+  name: string;
+  values: (number | null)[];
+}
+
+/** A line chart of indices (0–100) over rounds; renderers draw it as SVG/PNG or a text sparkline. */
+export interface ChartSpec {
+  title: string;
+  labels: string[];
+  series: ChartSeries[];
 }
 
 type Extra = Omit<Partial<Message>, 'text' | 'tone'>;

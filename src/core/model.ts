@@ -127,10 +127,11 @@ export type Delivery = { platform: Platform } & Record<string, unknown>;
 /**
  * Who was asked — written when a round opens, never when someone answers.
  * Whether a person has answered is found through their answer set's keyed
- * hash (see answered.ts): a mark here, changed by answering, would show two
+ * hash (see answering.ts): a mark here, changed by answering, would show two
  * backups taken either side of an answer whose it was.
  */
 export interface Invitation {
+  /** The check-in round's id, or a protocol review's: reviews are asked like check-ins (the name is kept on disk). */
   roundId: string;
   memberId: string;
   /** Where the check-in was delivered, so it can be updated to "Thanks — answered". */
@@ -139,6 +140,9 @@ export interface Invitation {
 
 export const SCALE = [1, 2, 3, 4, 5] as const;
 export type ScaleValue = (typeof SCALE)[number];
+/** The scale's ends: every figure runs from 0 at the lowest to 100 at the highest. */
+export const SCALE_LOWEST = SCALE[0];
+export const SCALE_HIGHEST = SCALE[SCALE.length - 1]!;
 
 /**
  * What one person answered in one round. `key` is a keyed hash of the member
@@ -146,6 +150,7 @@ export type ScaleValue = (typeof SCALE)[number];
  * and links nothing across rounds or to anyone without the secret.
  */
 export interface AnswerSet {
+  /** The check-in round's id, or a protocol review's: reviews are answered like check-ins (the name is kept on disk). */
   roundId: string;
   key: string;
   /**

@@ -13,7 +13,7 @@ import { describeMemberships, join, listMembers, setRole } from './commands/memb
 import { survey } from './survey/survey-commands.js';
 import { openCheckInButtons } from './survey/answers.js';
 import { checkInRoutes } from './survey/check-in-routes.js';
-import { tick } from './survey/rounds.js';
+import { tick } from './tick.js';
 import { trends } from './trends/trends-commands.js';
 import { linkCommand } from './trends/link-commands.js';
 import { protocolCommand } from './protocols/protocol-commands.js';

@@ -10,7 +10,7 @@ import type { ClaimedOutgoing, Outbox, Outgoing } from '../core/ports/outbox.js'
 import { seal, unseal } from '../core/seal.js';
 import type { Message } from '../core/message.js';
 import type { Logger } from '../log.js';
-import type { MessengerHub, PlatformMessenger, SendKind } from '../adapters/messenger-hub.js';
+import type { MessengerHub, PlatformMessenger, SendKind } from './platform-messenger.js';
 import { DeliveryFailure } from './delivery-failure.js';
 import { OUTBOX_SEAL, type OutboxPayload } from './outbox-messenger.js';
 import { RateLimiter, type Bucket } from './rate-limiter.js';

@@ -8,7 +8,7 @@ import type { Delivery, Platform } from '../core/model.js';
 import type { Messenger } from '../core/ports.js';
 import type { Outbox, Outgoing } from '../core/ports/outbox.js';
 import { seal } from '../core/seal.js';
-import type { MessengerHub, SendKind } from '../adapters/messenger-hub.js';
+import type { MessengerHub, SendKind } from './platform-messenger.js';
 
 export const OUTBOX_SEAL = 'outbox';
 

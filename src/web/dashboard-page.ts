@@ -3,7 +3,8 @@
 // every string escaped. Also the small pages that say why a link is refused.
 import { chartSvg } from '../charts/svg-chart.js';
 import type { DashboardView } from '../core/trends/dashboard.js';
-import type { Breakdown, Cell, ChartSpec, Figure, RoundSummary } from '../core/trends/types.js';
+import type { ChartSpec } from '../core/message.js';
+import type { Breakdown, Cell, Figure, RoundSummary } from '../core/trends/types.js';
 import { SORRY } from '../report-error.js';
 import { esc, escWithCode, formatDate, page } from './html.js';
 

@@ -5,7 +5,7 @@ import { createTrellis, type Trellis } from '../../src/core/trellis.js';
 import { isForm, type Form, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { StateStore } from '../../src/store/state-store.js';
-import { openGroups } from '../../src/core/survey/answer-group.js';
+import { openGroups } from '../../src/core/answer-group.js';
 import { emptyState, type State } from '../../src/store/state-schema.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';

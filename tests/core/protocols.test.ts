@@ -6,7 +6,7 @@ import { isForm, type Form, type Message, type Reply } from '../../src/core/mess
 import type { Caller, Place } from '../../src/core/request.js';
 import { StateStore } from '../../src/store/state-store.js';
 import { emptyState, type State } from '../../src/store/state-schema.js';
-import { addMonths, parseDate } from '../../src/core/protocols/dates.js';
+import { addMonths, parseDate } from '../../src/core/time.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
 import { corePorts } from '../helpers/core-ports.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lastSlot, localToUtc, nextSlot } from '../../src/core/survey/schedule.js';
+import { lastSlot, nextSlot } from '../../src/core/survey/schedule.js';
+import { localToUtc } from '../../src/core/time.js';
 import type { Schedule } from '../../src/core/model.js';
 
 const at = (iso: string) => Date.parse(iso);

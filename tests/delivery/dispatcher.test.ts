@@ -5,7 +5,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MessengerHub } from '../../src/adapters/messenger-hub.js';
+import { MessengerHub } from '../../src/delivery/platform-messenger.js';
 import type { Message } from '../../src/core/message.js';
 import type { Delivery } from '../../src/core/model.js';
 import type { Outgoing } from '../../src/core/ports/outbox.js';

@@ -3,7 +3,7 @@
 // DeliveryFailure, and keeps what "landed" on the platform so `find` can answer.
 import type { Message } from '../../src/core/message.js';
 import type { Delivery, Platform } from '../../src/core/model.js';
-import type { PlatformMessenger, SendKind } from '../../src/adapters/messenger-hub.js';
+import type { PlatformMessenger, SendKind } from '../../src/delivery/platform-messenger.js';
 import { DeliveryFailure, type FailureKind } from '../../src/delivery/delivery-failure.js';
 import type { Bucket } from '../../src/delivery/rate-limiter.js';
 

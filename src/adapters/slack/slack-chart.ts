@@ -6,7 +6,7 @@
 // (https://docs.slack.dev/reference/methods/files.getUploadURLExternal).
 import type { webApi } from '@slack/bolt';
 import { chartPng } from '../../charts/chart-png.js';
-import type { ChartSpec } from '../../core/trends/types.js';
+import type { ChartSpec } from '../../core/message.js';
 import { chartAltText } from '../chart-text.js';
 
 type WebClient = webApi.WebClient;

@@ -10,7 +10,7 @@ import type { Logger } from '../../log.js';
 import { reportError } from '../../report-error.js';
 import { DeliveryFailure } from '../../delivery/delivery-failure.js';
 import type { Bucket } from '../../delivery/rate-limiter.js';
-import type { PlatformMessenger, SendKind } from '../messenger-hub.js';
+import type { PlatformMessenger, SendKind } from '../../delivery/platform-messenger.js';
 import { fallbackText, renderBlocks } from './render-blocks.js';
 import { uploadChart } from './slack-chart.js';
 

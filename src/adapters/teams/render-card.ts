@@ -2,8 +2,7 @@
 // sent as an attachment with a plain-text summary for notifications.
 import { CardFactory, type Activity } from 'botbuilder';
 import { chartPng } from '../../charts/chart-png.js';
-import type { Button, Message } from '../../core/message.js';
-import type { ChartSpec } from '../../core/trends/types.js';
+import type { Button, ChartSpec, Message } from '../../core/message.js';
 import { chartAltText, chartSparkline } from '../chart-text.js';
 import { MAX_VALUE_LENGTH, SUBMIT_VERB } from './to-request.js';
 

@@ -10,7 +10,7 @@ import type { Message } from '../../core/message.js';
 import type { ConversationReferences } from '../../core/ports/conversation-references.js';
 import { DeliveryFailure, retryAfterMs } from '../../delivery/delivery-failure.js';
 import type { Bucket } from '../../delivery/rate-limiter.js';
-import type { PlatformMessenger, SendKind } from '../messenger-hub.js';
+import type { PlatformMessenger, SendKind } from '../../delivery/platform-messenger.js';
 import { renderReply } from './render-card.js';
 import { consoleToLog } from '../../console-to-log.js';
 import type { Logger } from '../../log.js';

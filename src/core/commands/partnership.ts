@@ -1,10 +1,10 @@
 // setup, invite, home, status, set: the partnership itself.
-import type { Command } from '../grammar.js';
 import { commandButton, failure, info, success, type Message } from '../message.js';
 import { DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, type Member, type Partnership } from '../model.js';
 import type { Deps } from '../deps.js';
 import { TrellisError } from '../errors.js';
 import type { CommandRequest } from '../request.js';
+import type { SettingCommand } from './partnership-grammar.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
 
 const PLATFORM_NAMES = { slack: 'Slack', teams: 'Teams', playground: 'Playground' } as const;
@@ -105,7 +105,7 @@ export async function status(deps: Deps, ctx: Context): Promise<Message> {
   });
 }
 
-export async function set(deps: Deps, ctx: Context, cmd: Extract<Command, { name: 'set' }>): Promise<Message> {
+export async function set(deps: Deps, ctx: Context, cmd: SettingCommand): Promise<Message> {
   const refused = await requireCoordinator(deps.store, ctx, 'change settings');
   if (refused) return refused;
   const p = ctx.partnership;

@@ -6,7 +6,7 @@ import { failure, info, success, type Message, type Reply } from '../message.js'
 import type { Deps } from '../deps.js';
 import { CONCERN_CATEGORIES, type Concern, type ConcernCategory, type Partnership } from '../model.js';
 import type { Caller } from '../request.js';
-import { localToday } from '../protocols/dates.js';
+import { localToday } from '../time.js';
 import { FRIEND_OPEN, friendForm, HAND_TO, MAX_CONCERN_TEXT, raiseForm, REPORTER_OPEN, reporterForm } from './concern-forms.js';
 import { loadConcern, saveConcern } from './concern-seal.js';
 import { freeSlot, takeSlot } from './quota.js';

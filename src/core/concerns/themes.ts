@@ -6,8 +6,7 @@ import { commandButton, failure, info, success, type Message } from '../message.
 import type { Deps } from '../deps.js';
 import { CONCERN_CATEGORIES, type ConcernHead, type Partnership } from '../model.js';
 import type { Context } from '../context.js';
-import { localToday } from '../protocols/dates.js';
-import { localToUtc } from '../survey/schedule.js';
+import { localToday, localToUtc } from '../time.js';
 import { CATEGORY_LABELS, FRIEND_OPEN } from './concern-forms.js';
 import { loadConcerns } from './concern-seal.js';
 import { friendsOf } from './concerns.js';

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import type { Caller } from '../request.js';
 import type { Protocol } from '../model.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
-import { addDays, localToday } from './dates.js';
+import { addDays, localToday } from '../time.js';
 import type { ProtocolCommand } from './protocol-grammar.js';
 import { findProtocol, listProtocols, openProtocolForm, refOf, retireProtocol, saveProtocol, showProtocol } from './register.js';
 import { closeReview, reviewStatus, startReview } from './reviews.js';
@@ -13,35 +13,35 @@ import { NEW_PROTOCOL } from './protocol-form.js';
 export async function protocolCommand(deps: Deps, ctx: Context, cmd: ProtocolCommand): Promise<Reply> {
   const refusedMember = requireMember(ctx);
   if (refusedMember) return refusedMember;
-  const p = ctx.partnership;
+  const partnership = ctx.partnership;
   switch (cmd.name) {
     case 'protocol add':
       return openProtocolForm(deps, ctx, NEW_PROTOCOL);
     case 'protocol list':
-      return listProtocols(deps, p);
+      return listProtocols(deps, partnership);
     case 'protocol reminders': {
       const refused = await requireCoordinator(deps.store, ctx, 'change protocol reminders');
       if (refused) return refused;
-      await deps.store.savePartnership({ ...p, leadDays: cmd.days });
+      await deps.store.savePartnership({ ...partnership, leadDays: cmd.days });
       return success(`Protocol reminders go out ${cmd.days.join(', ')} day(s) before a review date, on the day itself, then weekly while overdue.`);
     }
   }
-  const found = await findProtocol(deps, p.id, cmd.which);
+  const found = await findProtocol(deps, partnership.id, cmd.which);
   if (!found.ok) return found.reply;
-  const x = found.protocol;
+  const protocol = found.protocol;
   switch (cmd.name) {
     case 'protocol show':
-      return showProtocol(deps, p, x);
+      return showProtocol(deps, partnership, protocol);
     case 'protocol edit':
-      return openProtocolForm(deps, ctx, x.id);
+      return openProtocolForm(deps, ctx, protocol.id);
     case 'protocol retire':
-      return retireProtocol(deps, ctx, x);
+      return retireProtocol(deps, ctx, protocol);
     case 'review start':
-      return startReview(deps, ctx, x, cmd.withTrends);
+      return startReview(deps, ctx, protocol, cmd.withTrends);
     case 'review status':
-      return reviewStatus(deps, ctx, x);
+      return reviewStatus(deps, ctx, protocol);
     case 'review close':
-      return closeReview(deps, ctx, x, cmd.outcome, cmd.next);
+      return closeReview(deps, ctx, protocol, cmd.outcome, cmd.next);
   }
 }
 
@@ -64,26 +64,26 @@ export async function openProtocolFormFor(deps: Deps, caller: Caller, value: str
 }
 
 /** The protocol a reminder's button names, and the caller's place in its partnership. */
-async function protocolOf(deps: Deps, caller: Caller, protocolId: string): Promise<{ x: Protocol; ctx: Context } | undefined> {
-  const x = await deps.store.protocol(protocolId);
-  const ctx = x && (await contextOf(deps, caller, x.partnershipId));
-  return x && ctx ? { x, ctx } : undefined;
+async function protocolOf(deps: Deps, caller: Caller, protocolId: string): Promise<{ protocol: Protocol; ctx: Context } | undefined> {
+  const protocol = await deps.store.protocol(protocolId);
+  const ctx = protocol && (await contextOf(deps, caller, protocol.partnershipId));
+  return protocol && ctx ? { protocol, ctx } : undefined;
 }
 
 export async function startReviewFor(deps: Deps, caller: Caller, protocolId: string): Promise<Reply> {
   const found = await protocolOf(deps, caller, protocolId);
-  return found ? startReview(deps, found.ctx, found.x) : NOT_YOURS;
+  return found ? startReview(deps, found.ctx, found.protocol) : NOT_YOURS;
 }
 
 /** The owner's, as the reminders are addressed to them. */
 export async function snoozeReminders(deps: Deps, caller: Caller, protocolId: string): Promise<Reply> {
   const found = await protocolOf(deps, caller, protocolId);
   if (!found) return NOT_YOURS;
-  const { x, ctx } = found;
-  if (ctx.me?.id !== x.ownerMemberId) return failure(`Only the owner of ${refOf(x)} can snooze its reminders.`);
+  const { protocol, ctx } = found;
+  if (ctx.me?.id !== protocol.ownerMemberId) return failure(`Only the owner of ${refOf(protocol)} can snooze its reminders.`);
   const until = addDays(localToday(ctx.partnership.timezone, deps.clock.now()), 7);
-  await deps.store.saveProtocol({ ...x, snoozedUntil: until });
-  return success(`Reminders for ${refOf(x)} are snoozed until ${until}. The review date itself has not moved.`);
+  await deps.store.saveProtocol({ ...protocol, snoozedUntil: until });
+  return success(`Reminders for ${refOf(protocol)} are snoozed until ${until}. The review date itself has not moved.`);
 }
 
 export async function protocolSubmit(deps: Deps, caller: Caller, context: string, values: Record<string, string>): Promise<Message> {

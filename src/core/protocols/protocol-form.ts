@@ -2,7 +2,7 @@
 // comes back: a bad value names its field and nothing is saved.
 import type { Form } from '../message.js';
 import { PROTOCOL_KINDS, type Member, type Organisation, type Protocol, type ProtocolKind } from '../model.js';
-import { parseDate } from './dates.js';
+import { parseDate } from '../time.js';
 
 export const OPEN_PROTOCOL_FORM = 'protocol-form';
 export const SAVE_PROTOCOL = 'protocol-save';

@@ -1,6 +1,6 @@
 // `protocol …` and `review …` commands.
 import { REVIEW_OUTCOMES, type ReviewOutcome } from '../model.js';
-import { parseDate } from './dates.js';
+import { parseDate } from '../time.js';
 
 export type ProtocolCommand =
   | { name: 'protocol add' }

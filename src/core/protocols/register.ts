@@ -3,20 +3,20 @@ import { failure, info, linkButton, success, type Button, type Message, type Rep
 import type { Deps } from '../deps.js';
 import type { Member, Partnership, Protocol } from '../model.js';
 import { requireCoordinator, type Context } from '../context.js';
-import { addMonths, daysBetween, formatDate, localToday } from './dates.js';
+import { addMonths, daysBetween, formatDate, localToday } from '../time.js';
 import { checkProtocol, kindLabel, NEW_PROTOCOL, protocolForm } from './protocol-form.js';
 import { reviewSummary } from './review-summary.js';
 
-export const refOf = (p: Protocol) => `P-${p.ref}`;
+export const refOf = (protocol: Protocol) => `P-${protocol.ref}`;
 
 /** By P-number (or bare number) or by title, case-insensitively. */
 export async function findProtocol(deps: Deps, partnershipId: string, which: string): Promise<{ ok: true; protocol: Protocol } | { ok: false; reply: Message }> {
   const all = await deps.store.protocols(partnershipId);
   const ref = /^p?-?(\d+)$/i.exec(which.trim())?.[1];
-  const found = ref ? all.filter((p) => p.ref === Number(ref)) : all.filter((p) => p.title.toLowerCase() === which.trim().toLowerCase());
-  const partial = found.length ? found : all.filter((p) => p.title.toLowerCase().includes(which.trim().toLowerCase()));
+  const found = ref ? all.filter((protocol) => protocol.ref === Number(ref)) : all.filter((protocol) => protocol.title.toLowerCase() === which.trim().toLowerCase());
+  const partial = found.length ? found : all.filter((protocol) => protocol.title.toLowerCase().includes(which.trim().toLowerCase()));
   if (partial.length === 1) return { ok: true, protocol: partial[0]! };
-  if (partial.length > 1) return { ok: false, reply: failure(`More than one protocol matches "${which}": ${partial.map((p) => `${refOf(p)} ${p.title}`).join(', ')}. Use its P-number.`) };
+  if (partial.length > 1) return { ok: false, reply: failure(`More than one protocol matches "${which}": ${partial.map((protocol) => `${refOf(protocol)} ${protocol.title}`).join(', ')}. Use its P-number.`) };
   return { ok: false, reply: failure(`No protocol matches "${which}". Type \`protocol list\` to see the register.`) };
 }
 
@@ -27,39 +27,39 @@ export async function mayChange(deps: Deps, ctx: Context, protocol: Protocol | u
   return refused && protocol ? { ...refused, text: refused.text.replace('Only coordinators', 'Only coordinators and its owner') } : refused;
 }
 
-export function dueText(p: Protocol, today: string): string {
-  if (p.status === 'retired') return 'retired';
-  const days = daysBetween(today, p.nextReview);
-  const when = days < 0 ? `OVERDUE by ${-days} day${days === -1 ? '' : 's'}` : days === 0 ? 'due today' : `due ${formatDate(p.nextReview)} (in ${days} day${days === 1 ? '' : 's'})`;
+export function dueText(protocol: Protocol, today: string): string {
+  if (protocol.status === 'retired') return 'retired';
+  const days = daysBetween(today, protocol.nextReview);
+  const when = days < 0 ? `OVERDUE by ${-days} day${days === -1 ? '' : 's'}` : days === 0 ? 'due today' : `due ${formatDate(protocol.nextReview)} (in ${days} day${days === 1 ? '' : 's'})`;
   return `review ${when}`;
 }
 
-export async function listProtocols(deps: Deps, p: Partnership): Promise<Message> {
-  const all = await deps.store.protocols(p.id);
+export async function listProtocols(deps: Deps, partnership: Partnership): Promise<Message> {
+  const all = await deps.store.protocols(partnership.id);
   if (all.length === 0) return info('The register is empty. A coordinator adds protocols with `protocol add`.');
-  const members = await deps.store.members(p.id);
-  const today = localToday(p.timezone, deps.clock.now());
-  const order = (x: Protocol) => (x.status === 'retired' ? '9' : x.nextReview);
-  const items = [...all].sort((a, b) => order(a).localeCompare(order(b))).map((x) => `${refOf(x)} ${x.title} — ${dueText(x, today)} · ${x.status} · owner ${members.find((m) => m.id === x.ownerMemberId)?.displayName ?? 'unknown'}`);
-  return info(`${all.length} in the register of ${p.name}, overdue first:`, { title: 'Protocols', items });
+  const members = await deps.store.members(partnership.id);
+  const today = localToday(partnership.timezone, deps.clock.now());
+  const order = (protocol: Protocol) => (protocol.status === 'retired' ? '9' : protocol.nextReview);
+  const items = [...all].sort((a, b) => order(a).localeCompare(order(b))).map((protocol) => `${refOf(protocol)} ${protocol.title} — ${dueText(protocol, today)} · ${protocol.status} · owner ${members.find((m) => m.id === protocol.ownerMemberId)?.displayName ?? 'unknown'}`);
+  return info(`${all.length} in the register of ${partnership.name}, overdue first:`, { title: 'Protocols', items });
 }
 
-export async function showProtocol(deps: Deps, p: Partnership, x: Protocol): Promise<Message> {
-  const [orgs, members] = await Promise.all([deps.store.organisations(p.id), deps.store.members(p.id)]);
-  const today = localToday(p.timezone, deps.clock.now());
-  const buttons: Button[] = x.link ? [linkButton('Open document', x.link)] : [];
-  return info(x.purpose || 'No purpose recorded.', {
-    title: `${refOf(x)} ${x.title}`,
+export async function showProtocol(deps: Deps, partnership: Partnership, protocol: Protocol): Promise<Message> {
+  const [orgs, members] = await Promise.all([deps.store.organisations(partnership.id), deps.store.members(partnership.id)]);
+  const today = localToday(partnership.timezone, deps.clock.now());
+  const buttons: Button[] = protocol.link ? [linkButton('Open document', protocol.link)] : [];
+  return info(protocol.purpose || 'No purpose recorded.', {
+    title: `${refOf(protocol)} ${protocol.title}`,
     fields: [
-      { label: 'Kind', value: kindLabel(x.kind) },
-      { label: 'Status', value: x.status },
-      { label: 'Parties', value: x.partyOrgIds.map((id) => orgs.find((o) => o.id === id)?.name ?? '?').join(', ') },
-      { label: 'Owner', value: members.find((m) => m.id === x.ownerMemberId)?.displayName ?? 'unknown' },
-      { label: 'Next review', value: `${formatDate(x.nextReview)} — ${dueText(x, today)}` },
-      { label: 'Cycle', value: x.cycleMonths ? `every ${x.cycleMonths} months` : 'none (a date each time)' },
+      { label: 'Kind', value: kindLabel(protocol.kind) },
+      { label: 'Status', value: protocol.status },
+      { label: 'Parties', value: protocol.partyOrgIds.map((id) => orgs.find((o) => o.id === id)?.name ?? '?').join(', ') },
+      { label: 'Owner', value: members.find((m) => m.id === protocol.ownerMemberId)?.displayName ?? 'unknown' },
+      { label: 'Next review', value: `${formatDate(protocol.nextReview)} — ${dueText(protocol, today)}` },
+      { label: 'Cycle', value: protocol.cycleMonths ? `every ${protocol.cycleMonths} months` : 'none (a date each time)' },
     ],
-    items: x.reviews.length
-      ? await Promise.all(x.reviews.map(async (r) => (r.closedAt ? `Reviewed ${r.closedAt.slice(0, 10)}: ${r.outcome} — ${await reviewSummary(deps, p, r)}` : `Review open since ${r.startedAt.slice(0, 10)}`)))
+    items: protocol.reviews.length
+      ? await Promise.all(protocol.reviews.map(async (r) => (r.closedAt ? `Reviewed ${r.closedAt.slice(0, 10)}: ${r.outcome} — ${await reviewSummary(deps, partnership, r)}` : `Review open since ${r.startedAt.slice(0, 10)}`)))
       : ['Not reviewed yet.'],
     buttons,
   });
@@ -77,22 +77,22 @@ export async function openProtocolForm(deps: Deps, ctx: Context, which: string):
 }
 
 export async function saveProtocol(deps: Deps, ctx: Context, which: string, values: Record<string, string>): Promise<Message> {
-  const p = ctx.partnership;
+  const partnership = ctx.partnership;
   const existing = which === NEW_PROTOCOL ? undefined : await deps.store.protocol(which);
-  if (which !== NEW_PROTOCOL && (!existing || existing.partnershipId !== p.id)) return failure('That protocol is not in this partnership’s register; nothing was saved.');
+  if (which !== NEW_PROTOCOL && (!existing || existing.partnershipId !== partnership.id)) return failure('That protocol is not in this partnership’s register; nothing was saved.');
   const refused = await mayChange(deps, ctx, existing, existing ? 'edit protocols' : 'add protocols');
   if (refused) return refused;
-  const [orgs, members] = await Promise.all([deps.store.organisations(p.id), deps.store.members(p.id)]);
+  const [orgs, members] = await Promise.all([deps.store.organisations(partnership.id), deps.store.members(partnership.id)]);
   const now = deps.clock.now();
-  const today = localToday(p.timezone, now);
+  const today = localToday(partnership.timezone, now);
   const checked = checkProtocol(values, orgs, members, today);
   if (!checked.ok) return { ...failure('Some fields need another look; nothing was saved.'), fieldErrors: checked.errors };
   const f = checked.fields;
   const nextReview = f.nextReview ?? addMonths(today, f.cycleMonths!);
-  const all = await deps.store.protocols(p.id);
+  const all = await deps.store.protocols(partnership.id);
   const dateChanged = !existing || existing.nextReview !== nextReview;
   const protocol: Protocol = {
-    ...(existing ?? { id: deps.newId(), partnershipId: p.id, ref: Math.max(0, ...all.map((x) => x.ref)) + 1, status: 'active' as const, reviews: [], createdAt: now.toISOString() }),
+    ...(existing ?? { id: deps.newId(), partnershipId: partnership.id, ref: Math.max(0, ...all.map((earlier) => earlier.ref)) + 1, status: 'active' as const, reviews: [], createdAt: now.toISOString() }),
     title: f.title,
     kind: f.kind,
     purpose: f.purpose,
@@ -109,10 +109,10 @@ export async function saveProtocol(deps: Deps, ctx: Context, which: string, valu
   return success(`${existing ? 'Saved' : 'Added'} ${refOf(protocol)} ${protocol.title}: next review ${formatDate(nextReview)}.`);
 }
 
-export async function retireProtocol(deps: Deps, ctx: Context, x: Protocol): Promise<Message> {
-  const refused = await mayChange(deps, ctx, x, 'retire protocols');
+export async function retireProtocol(deps: Deps, ctx: Context, protocol: Protocol): Promise<Message> {
+  const refused = await mayChange(deps, ctx, protocol, 'retire protocols');
   if (refused) return refused;
-  if (x.status === 'retired') return info(`${refOf(x)} is already retired.`);
-  await deps.store.saveProtocol({ ...x, status: 'retired' });
-  return success(`${refOf(x)} ${x.title} is retired. No more reminders will go out for it.`);
+  if (protocol.status === 'retired') return info(`${refOf(protocol)} is already retired.`);
+  await deps.store.saveProtocol({ ...protocol, status: 'retired' });
+  return success(`${refOf(protocol)} ${protocol.title} is retired. No more reminders will go out for it.`);
 }

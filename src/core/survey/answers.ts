@@ -1,29 +1,16 @@
 // Opening the private check-in form and recording what comes back, so that
 // the stored answers cannot be traced to a person without TRELLIS_SECRET.
 import { failure, fieldErrors, success, type Button, type Form, type Message, type Reply } from '../message.js';
-import { SCALE, type AnswerSet, type Member, type Round, type ScaleValue } from '../model.js';
+import type { Member, Round } from '../model.js';
 import type { Deps } from '../deps.js';
 import type { Caller } from '../request.js';
 import { bankFor } from './bank.js';
-import { formatLocal } from './schedule.js';
+import { formatLocal } from '../time.js';
 import { answerButton, OPEN_CHECK_IN, SUBMIT_CHECK_IN, thanksMessage } from './check-in-messages.js';
-import { answerKey, hasAnswered } from './answered.js';
-import { sealedGroup } from './answer-group.js';
+import { answersOf, COMMENT_FIELD, earlierChoice, hasAnswered, MAX_COMMENT_LENGTH, readComment, readScale, saveAnswers, SCALE_OPTIONS } from '../answering.js';
 import { thresholdFor } from '../promised-threshold.js';
 import { updateSent } from '../send.js';
 
-export const COMMENT_FIELD = 'comment';
-export const MAX_COMMENT_LENGTH = 1000;
-const SKIP = 'skip';
-
-export const SCALE_OPTIONS = [
-  { value: '5', label: 'Strongly agree' },
-  { value: '4', label: 'Agree' },
-  { value: '3', label: 'Neither agree nor disagree' },
-  { value: '2', label: 'Disagree' },
-  { value: '1', label: 'Strongly disagree' },
-  { value: SKIP, label: 'Prefer not to say' },
-];
 
 type Found = { ok: true; round: Round; member: Member } | { ok: false; reply: Message };
 
@@ -46,7 +33,7 @@ export async function openCheckIn(deps: Deps, caller: Caller, roundId: string): 
   const { round, member } = found;
   const partnership = (await deps.store.partnership(round.partnershipId))!;
   const bank = bankFor(await deps.store.customItems(round.partnershipId));
-  const mine = await deps.store.answerSet(round.id, answerKey(deps.secret, member.id, round.id));
+  const mine = await answersOf(deps, round.id, member.id);
   const k = thresholdFor(partnership, round.threshold);
   const form: Form = {
     kind: 'questionnaire',
@@ -60,10 +47,7 @@ export async function openCheckIn(deps: Deps, caller: Caller, roundId: string): 
     context: round.id,
     reopen: { actionId: OPEN_CHECK_IN, value: round.id },
     fields: [
-      ...round.itemIds.map((id) => {
-        const initial = mine ? String(mine.values[id] ?? SKIP) : undefined;
-        return { kind: 'choice' as const, id, label: bank.item(id)?.text ?? id, options: SCALE_OPTIONS, ...(initial ? { initial } : {}) };
-      }),
+      ...round.itemIds.map((id) => ({ kind: 'choice' as const, id, label: bank.item(id)?.text ?? id, options: SCALE_OPTIONS, ...earlierChoice(mine, id) })),
       {
         kind: 'text',
         id: COMMENT_FIELD,
@@ -87,30 +71,14 @@ export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string,
   const errors: Record<string, string> = {};
   const unknown = Object.keys(values).filter((k) => k !== COMMENT_FIELD && !round.itemIds.includes(k));
   if (unknown.length) return failure(`That form had answers to statements this check-in does not ask (${unknown.slice(0, 3).join(', ')}). Nothing was recorded; open the check-in again.`);
-  const scored: Record<string, ScaleValue | null> = {};
-  for (const id of round.itemIds) {
-    const v = values[id];
-    if (v === undefined || v === '') errors[id] = 'Choose an answer (or "Prefer not to say").';
-    else if (v === SKIP) scored[id] = null;
-    else if ((SCALE as readonly number[]).includes(Number(v)) && /^\d$/.test(v)) scored[id] = Number(v) as ScaleValue;
-    else errors[id] = `"${v.slice(0, 20)}" is not on the scale.`;
-  }
-  const comment = (values[COMMENT_FIELD] ?? '').trim();
-  if (comment.length > MAX_COMMENT_LENGTH) errors[COMMENT_FIELD] = `Please keep it under ${MAX_COMMENT_LENGTH} characters (this is ${comment.length}).`;
+  const scored = readScale(round.itemIds, values, errors);
+  const comment = readComment(values, errors);
   if (Object.keys(errors).length) return fieldErrors('Some answers need another look; nothing was recorded yet.', errors);
 
   const org = member.organisationId ? (await deps.store.organisations(round.partnershipId)).find((o) => o.id === member.organisationId) : undefined;
-  const set: AnswerSet = {
-    roundId: round.id,
-    key: answerKey(deps.secret, member.id, round.id),
-    ...sealedGroup(deps.secret, org),
-    values: scored,
-    ...(comment ? { comment } : {}),
-  };
   const invitation = (await deps.store.invitation(round.id, member.id))!;
   const partnership = (await deps.store.partnership(round.partnershipId))!;
-  // The answer set is the only thing written: it is also the "answered" mark (answered.ts).
-  await deps.store.saveAnswerSet(set);
+  await saveAnswers(deps, round.id, member.id, org, { values: scored, comment });
   // The person is waiting on the form, not on the DM: its "Thanks" is queued
   // once the reply has gone. A crash in between leaves the DM's button, which
   // still works.

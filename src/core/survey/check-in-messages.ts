@@ -2,7 +2,7 @@
 // has or has not answered: chat history can be exported by workspace owners.
 import { info, success, type Button, type Message } from '../message.js';
 import type { Partnership, Round } from '../model.js';
-import { formatLocal } from './schedule.js';
+import { formatLocal } from '../time.js';
 
 export const OPEN_CHECK_IN = 'survey-open';
 export const SUBMIT_CHECK_IN = 'survey-submit';

@@ -1,7 +1,6 @@
 // A round's life: open (ask the members), remind (those who have not answered,
-// once), close. `tick` is what the scheduler calls every minute.
+// once), close. `tickRounds` is the survey's part of every minute's tick (../tick.ts).
 import type { Deps } from '../deps.js';
-import { TrellisError } from '../errors.js';
 import type { Partnership, Round } from '../model.js';
 import { bankFor } from './bank.js';
 import { choosePulseItems, healthCheckItems } from './rotation.js';
@@ -9,12 +8,8 @@ import { lastSlot } from './schedule.js';
 import { checkInMessage, closedMessage, reminderMessage } from './check-in-messages.js';
 import { sendPrivate, updateSent } from '../send.js';
 import { publishDigest } from '../trends/digest.js';
-import { tickProtocols } from '../protocols/reminders.js';
-import { deliverConcerns } from '../concerns/concerns.js';
-import { friendDigest } from '../concerns/themes.js';
 import { concurrently } from '../concurrently.js';
-import { compactRounds } from './turnout.js';
-import { splitByAnswered } from './answered.js';
+import { splitByAnswered } from '../answering.js';
 
 
 const MINUTE = 60_000;
@@ -97,23 +92,8 @@ export async function closeRound(deps: Deps, p: Partnership, round: Round): Prom
   return { answered: answered.length, invited: invitations.length };
 }
 
-/** Everything due at `now`: close, remind, then open a scheduled round (the latest missed slot only, once). */
-export async function tick(deps: Deps): Promise<void> {
-  const failed: unknown[] = [];
-  for (const p of await deps.store.partnerships()) {
-    // One partnership's trouble must not hold up everyone else's schedule.
-    const errors: unknown[] = [];
-    await tickPartnership(deps, p).catch((err: unknown) => errors.push(err));
-    await tickProtocols(deps, p).catch((err: unknown) => errors.push(err));
-    await deliverConcerns(deps, p).catch((err: unknown) => errors.push(err));
-    await friendDigest(deps, p).catch((err: unknown) => errors.push(err));
-    await compactRounds(deps, p).catch((err: unknown) => errors.push(err));
-    if (errors.length) failed.push(errors[0]);
-  }
-  if (failed.length) throw new TrellisError('UNEXPECTED', `${failed.length} partnership(s) could not be brought up to date: ${String((failed[0] as Error)?.message ?? failed[0])}`, { cause: failed[0] });
-}
-
-async function tickPartnership(deps: Deps, p: Partnership): Promise<void> {
+/** A partnership's rounds brought up to date: close, remind, then open a scheduled round (the latest missed slot only, once). */
+export async function tickRounds(deps: Deps, p: Partnership): Promise<void> {
   const now = deps.clock.now().getTime();
   const rounds = await deps.store.rounds(p.id);
   let open = rounds.find(isOpen);

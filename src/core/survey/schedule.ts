@@ -1,34 +1,9 @@
 // When scheduled rounds fall, in the partnership's own timezone, across
 // daylight-saving changes. Pure: give it a schedule and an instant.
 import { WEEKDAYS, type Schedule, type Weekday } from '../model.js';
+import { localParts, localToUtc, type LocalDate } from '../time.js';
 
 const DAY = 86_400_000;
-
-interface LocalDate {
-  y: number;
-  m: number; // 1–12
-  d: number;
-}
-
-function localParts(at: number, tz: string) {
-  const parts = formatter(tz, 'parts', { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(at));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  return { y: get('year'), m: get('month'), d: get('day'), hh: get('hour'), mm: get('minute'), ss: get('second') };
-}
-
-const offsetAt = (at: number, tz: string) => {
-  const p = localParts(at, tz);
-  return Date.UTC(p.y, p.m - 1, p.d, p.hh, p.mm, p.ss) - Math.floor(at / 1000) * 1000;
-};
-
-/** The instant a wall-clock time happens in `tz` (a time skipped by DST moves forward an hour). */
-export function localToUtc({ y, m, d }: LocalDate, time: string, tz: string): number {
-  const [hh, mm] = time.split(':').map(Number) as [number, number];
-  const guess = Date.UTC(y, m - 1, d, hh, mm);
-  const first = guess - offsetAt(guess, tz);
-  const second = guess - offsetAt(first, tz);
-  return Math.max(first, second);
-}
 
 const addDays = ({ y, m, d }: LocalDate, n: number): LocalDate => {
   const t = new Date(Date.UTC(y, m - 1, d) + n * DAY);
@@ -85,25 +60,4 @@ export function nextSlot(s: Schedule, tz: string, now: number): number {
     const at = lastSlot(s, tz, now + i * DAY);
     if (at !== undefined && at > now) return at;
   }
-}
-
-export function formatLocal(at: number | string, tz: string): string {
-  // Every answer's thanks names the same closing time: formatting it once per round keeps the answer path short.
-  const key = `${tz}\u0000${at}`;
-  let text = formatted.get(key);
-  if (text === undefined) {
-    if (formatted.size >= 1_000) formatted.clear();
-    formatted.set(key, (text = formatter(tz, 'local', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(at))));
-  }
-  return text;
-}
-const formatted = new Map<string, string>();
-
-// Building a formatter costs far more than using one, and every check-in message formats dates.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string, kind: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${kind}\u0000${tz}`;
-  let f = formatters.get(key);
-  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hourCycle: 'h23', ...options })));
-  return f;
 }

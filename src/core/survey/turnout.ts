@@ -2,7 +2,7 @@
 // invitations, or kept on the round once those are compacted away.
 import type { Deps } from '../deps.js';
 import type { Partnership, Round } from '../model.js';
-import { splitByAnswered } from './answered.js';
+import { splitByAnswered } from '../answering.js';
 
 /** Closed this long ago, a round needs no more reminders, updates or "who was asked": only its counts and answers. */
 export const COMPACT_AFTER_DAYS = 30;

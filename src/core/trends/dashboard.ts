@@ -6,7 +6,8 @@ import { breakdowns, gaps } from './compute.js';
 import { GAP_POINTS } from './digest.js';
 import { chartOf, HEADLINE, loadHistory } from './history.js';
 import { verifyLink, type LinkPurpose } from './links.js';
-import type { Breakdown, ChartSpec, Gap, RoundSummary } from './types.js';
+import type { ChartSpec } from '../message.js';
+import type { Breakdown, Gap, RoundSummary } from './types.js';
 
 export interface DashboardView {
   partnership: string;
@@ -25,7 +26,7 @@ export interface DashboardView {
 
 export const BREAKDOWN_FACTORS = ['trust', 'commitment', 'power-voice'];
 
-type Opened = { ok: true; p: Partnership; expires: Date } | { ok: false; status: 403 | 410 | 404; message: string };
+type Opened = { ok: true; partnership: Partnership; expires: Date } | { ok: false; status: 403 | 410 | 404; message: string };
 
 const REVOKED_LINK = 'A coordinator withdrew this link and every other dashboard and export link of this partnership. Ask Trellis for a new one (`dashboard` or `export`).';
 const NOT_COORDINATOR = 'This link was given to someone who is no longer a coordinator of this partnership, so it no longer opens.';
@@ -36,36 +37,36 @@ const NOT_COORDINATOR = 'This link was given to someone who is no longer a coord
  * old links back) — and its generation has not been revoked: checked on every use.
  */
 async function open(deps: Deps, token: string, purpose: LinkPurpose): Promise<Opened> {
-  const v = verifyLink(deps.secret, token, purpose, deps.clock.now());
-  if (!v.ok) return v;
-  const p = await deps.store.partnership(v.partnershipId);
-  if (!p) return { ok: false, status: 404, message: 'That partnership no longer exists.' };
-  if (v.generation !== (p.linkGeneration ?? 0)) return { ok: false, status: 403, message: REVOKED_LINK };
-  const holder = (await deps.store.members(p.id)).find((m) => m.id === v.memberId);
-  if (holder?.role !== 'coordinator' || v.issued.toISOString() < (holder.roleSince ?? holder.joinedAt)) return { ok: false, status: 403, message: NOT_COORDINATOR };
-  return { ok: true, p, expires: v.expires };
+  const link = verifyLink(deps.secret, token, purpose, deps.clock.now());
+  if (!link.ok) return link;
+  const partnership = await deps.store.partnership(link.partnershipId);
+  if (!partnership) return { ok: false, status: 404, message: 'That partnership no longer exists.' };
+  if (link.generation !== (partnership.linkGeneration ?? 0)) return { ok: false, status: 403, message: REVOKED_LINK };
+  const holder = (await deps.store.members(partnership.id)).find((m) => m.id === link.memberId);
+  if (holder?.role !== 'coordinator' || link.issued.toISOString() < (holder.roleSince ?? holder.joinedAt)) return { ok: false, status: 403, message: NOT_COORDINATOR };
+  return { ok: true, partnership, expires: link.expires };
 }
 
 export async function dashboardView(deps: Deps, token: string): Promise<{ ok: true; view: DashboardView } | { ok: false; status: number; message: string }> {
-  const o = await open(deps, token, 'dashboard');
-  return o.ok ? { ok: true, view: await viewOf(deps, o.p, o.expires) } : o;
+  const opened = await open(deps, token, 'dashboard');
+  return opened.ok ? { ok: true, view: await viewOf(deps, opened.partnership, opened.expires) } : opened;
 }
 
-async function viewOf(deps: Deps, p: Partnership, expires: Date): Promise<DashboardView> {
-  const h = await loadHistory(deps, p);
-  const latest = [...h.data].reverse().find((d) => d.answered >= d.k);
-  const factors = h.bank.factors.filter((f) => h.summaries.some((s) => s.factors.some((x) => x.factor === f.factor && x.index !== null)));
-  const participation: ChartSpec = { title: 'Participation (% of those asked)', labels: h.summaries.slice(-12).map((s) => `#${s.number}`), series: [{ name: 'Answered', values: h.summaries.slice(-12).map((s) => Math.round(s.rate * 100)) }] };
+async function viewOf(deps: Deps, partnership: Partnership, expires: Date): Promise<DashboardView> {
+  const history = await loadHistory(deps, partnership);
+  const latest = [...history.data].reverse().find((d) => d.answered >= d.k);
+  const factors = history.bank.factors.filter((f) => history.summaries.some((s) => s.factors.some((x) => x.factor === f.factor && x.index !== null)));
+  const participation: ChartSpec = { title: 'Participation (% of those asked)', labels: history.summaries.slice(-12).map((s) => `#${s.number}`), series: [{ name: 'Answered', values: history.summaries.slice(-12).map((s) => Math.round(s.rate * 100)) }] };
   return {
-    partnership: p.name,
-    threshold: p.threshold,
+    partnership: partnership.name,
+    threshold: partnership.threshold,
     generatedAt: deps.clock.now().toISOString(),
     expiresAt: expires.toISOString(),
-    rounds: h.summaries,
-    charts: [chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE), chartOf('Every factor (0–100)', h.summaries, factors.map((f) => ({ factor: f.factor, label: f.label }))), participation],
+    rounds: history.summaries,
+    charts: [chartOf('Trust and commitment (0–100)', history.summaries, HEADLINE), chartOf('Every factor (0–100)', history.summaries, factors.map((f) => ({ factor: f.factor, label: f.label }))), participation],
     ...(latest ? { breakdownRound: latest.round.number, breakdownThreshold: latest.k } : {}),
-    breakdowns: latest ? BREAKDOWN_FACTORS.flatMap((f) => breakdowns(h.bank, latest, f, h.orgs)) : [],
-    gaps: latest ? ['trust', 'power-voice'].flatMap((f) => gaps(h.bank, latest, f, h.orgs, GAP_POINTS)) : [],
+    breakdowns: latest ? BREAKDOWN_FACTORS.flatMap((f) => breakdowns(history.bank, latest, f, history.orgs)) : [],
+    gaps: latest ? ['trust', 'power-voice'].flatMap((f) => gaps(history.bank, latest, f, history.orgs, GAP_POINTS)) : [],
   };
 }
 
@@ -76,15 +77,15 @@ const csvCell = (v: unknown) => {
 };
 
 export async function exportCsv(deps: Deps, token: string): Promise<{ ok: true; filename: string; csv: string } | { ok: false; status: number; message: string }> {
-  const o = await open(deps, token, 'export');
-  if (!o.ok) return o;
-  const view = await viewOf(deps, o.p, o.expires);
+  const opened = await open(deps, token, 'export');
+  if (!opened.ok) return opened;
+  const view = await viewOf(deps, opened.partnership, opened.expires);
   const rows: unknown[][] = [['section', 'round', 'closed', 'group', 'factor', 'respondents', 'index_0_100', 'spread', 'invited', 'answered', 'rate']];
   for (const r of view.rounds) {
     rows.push(['round', r.number, r.closedAt, '', '', '', '', '', r.invited, r.answered, r.rate.toFixed(2)]);
     for (const f of r.factors) rows.push(['factor', r.number, r.closedAt, '', f.factor, f.index === null ? 'fewer than threshold' : f.n, f.index, f.spread, '', '', '']);
   }
   for (const b of view.breakdowns) for (const c of b.cells) rows.push([`by ${b.by}`, view.breakdownRound, '', c.group, b.factor, c.hidden ? 'hidden' : c.n, c.index, '', '', '', '']);
-  const slug = o.p.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'partnership';
+  const slug = opened.partnership.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'partnership';
   return { ok: true, filename: `${slug}-trends.csv`, csv: `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n` };
 }

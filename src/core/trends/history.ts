@@ -4,9 +4,10 @@ import type { Deps } from '../deps.js';
 import { DEFAULT_ALERTS, type Organisation, type Partnership } from '../model.js';
 import { thresholdFor } from '../promised-threshold.js';
 import { bankFor, type Bank } from '../survey/bank.js';
-import { openGroups } from '../survey/answer-group.js';
+import { openGroups } from '../answer-group.js';
 import { changes, summarise, type RoundData } from './compute.js';
-import type { Change, ChartSpec, RoundSummary } from './types.js';
+import type { ChartSpec } from '../message.js';
+import type { Change, RoundSummary } from './types.js';
 
 export interface History {
   bank: Bank;
@@ -17,16 +18,16 @@ export interface History {
   changes: Change[];
 }
 
-export async function loadHistory(deps: Deps, p: Partnership): Promise<History> {
-  const bank = bankFor(await deps.store.customItems(p.id));
-  const rounds = (await deps.store.rounds(p.id)).filter((r) => r.closedAt).sort((a, b) => a.number - b.number);
+export async function loadHistory(deps: Deps, partnership: Partnership): Promise<History> {
+  const bank = bankFor(await deps.store.customItems(partnership.id));
+  const rounds = (await deps.store.rounds(partnership.id)).filter((r) => r.closedAt).sort((a, b) => a.number - b.number);
   const data: RoundData[] = [];
   for (const round of rounds) {
-    data.push({ round, ...(await turnout(deps, round)), answers: openGroups(deps.secret, await deps.store.answerSets(round.id)), k: thresholdFor(p, round.threshold) });
+    data.push({ round, ...(await turnout(deps, round)), answers: openGroups(deps.secret, await deps.store.answerSets(round.id)), k: thresholdFor(partnership, round.threshold) });
   }
   const summaries = data.map((d) => summarise(bank, d));
-  const settings = { notablePoints: (p.alerts ?? DEFAULT_ALERTS).notablePoints };
-  return { bank, orgs: await deps.store.organisations(p.id), data, summaries, changes: changes(bank, data, summaries, settings) };
+  const settings = { notablePoints: (partnership.alerts ?? DEFAULT_ALERTS).notablePoints };
+  return { bank, orgs: await deps.store.organisations(partnership.id), data, summaries, changes: changes(bank, data, summaries, settings) };
 }
 
 export const indexSeries = (summaries: RoundSummary[], factor: string) => summaries.map((s) => s.factors.find((f) => f.factor === factor)?.index ?? null);

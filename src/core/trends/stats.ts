@@ -1,5 +1,6 @@
 // Small-sample statistics, by hand: a handful of people per round is normal
 // in a partnership, so intervals must be honest about it.
+import { SCALE_HIGHEST, SCALE_LOWEST } from '../model.js';
 
 export const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -38,6 +39,6 @@ export function welchInterval(a: number[], b: number[]): [number, number] | unde
   return [d - half, d + half];
 }
 
-/** 1–5 → 0–100. */
-export const rescale = (v: number) => (v - 1) * 25;
+/** The scale (1–5) → 0–100. */
+export const rescale = (v: number) => (v - SCALE_LOWEST) * (100 / (SCALE_HIGHEST - SCALE_LOWEST));
 export const round1 = (x: number) => Math.round(x * 10) / 10;

@@ -75,15 +75,3 @@ export interface Gap {
   othersIndex: number;
   gap: number;
 }
-
-export interface ChartSeries {
-  name: string;
-  values: (number | null)[];
-}
-
-/** A line chart of indices (0–100) over rounds; renderers draw it as SVG/PNG or a text sparkline. */
-export interface ChartSpec {
-  title: string;
-  labels: string[];
-  series: ChartSeries[];
-}

@@ -3,10 +3,10 @@
 // person behind every answer from an organisation of one — common in a
 // partnership, where a small charity sends one person — to whoever holds the
 // data. The running server opens it when figures are computed.
-import { TrellisError } from '../errors.js';
-import type { AnswerSet, Organisation, Sector } from '../model.js';
-import type { Repository } from '../ports/repository.js';
-import { sealText, unseal } from '../seal.js';
+import { TrellisError } from './errors.js';
+import type { AnswerSet, Organisation, Sector } from './model.js';
+import type { Repository } from './ports/repository.js';
+import { sealText, unseal } from './seal.js';
 
 const PURPOSE = 'answer-group';
 /** Empty for someone in no organisation (an independent). */

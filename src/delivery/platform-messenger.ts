@@ -1,8 +1,9 @@
 // What each adapter provides for sending, and the registry of them by platform.
-// The core never calls these directly: src/delivery queues and paces every send.
+// The core never calls these directly: src/delivery queues and paces every send,
+// and owns this contract so that arrows run adapters → delivery → core.
 import type { Message } from '../core/message.js';
 import type { Delivery, Platform } from '../core/model.js';
-import type { Bucket } from '../delivery/rate-limiter.js';
+import type { Bucket } from './rate-limiter.js';
 
 /** A private message goes to a person; a conversation message to a shared channel. */
 export type SendKind = 'private' | 'conversation';

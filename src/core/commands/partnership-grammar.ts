@@ -1,0 +1,21 @@
+// The commands about the partnership itself, its organisations and members, as
+// the one grammar (../grammar.ts) parses them; beside their handlers, as each feature's are.
+import type { PartnershipType, Role, Sector } from '../model.js';
+
+export type SettingCommand =
+  | { name: 'set'; setting: 'purpose'; value: string }
+  | { name: 'set'; setting: 'type'; value: PartnershipType }
+  | { name: 'set'; setting: 'timezone'; value: string }
+  | { name: 'set'; setting: 'threshold'; value: number };
+
+export type PartnershipCommand =
+  | { name: 'setup'; partnershipName: string }
+  | { name: 'invite' }
+  | { name: 'home' }
+  | { name: 'org add'; orgName: string; sector: Sector }
+  | { name: 'org list' }
+  | { name: 'join'; code: string; orgName?: string }
+  | { name: 'role'; who: string; role: Role }
+  | { name: 'members' }
+  | { name: 'status' }
+  | SettingCommand;
