@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import type { ClaimedOutgoing, Delivery, Outgoing } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import { seal, unseal } from '../core/seal.js';
-import type { Message } from '../core/message.js';
 import type { Logger } from '../log.js';
 import type { MessengerHub, PlatformMessenger, SendKind } from '../adapters/messenger-hub.js';
 import { DeliveryFailure } from './delivery-failure.js';
