@@ -1,5 +1,4 @@
 // The playground's HTTP API, against a real server on a real port.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Button, ChoiceField, Form, Message, TextField } from '../src/core/message.js';
 import { bankFor } from '../src/core/survey/bank.js';
@@ -21,7 +20,6 @@ async function command(base: string, persona: string, text: string, where: Where
   return ((await res.json()) as { reply: Message }).reply;
 }
 
-const fullText = (m: Message) => [m.title, m.text, ...(m.fields ?? []).map((f) => `${f.label}: ${f.value}`), ...(m.items ?? [])].join('\n');
 
 beforeAll(async () => {
   t = await startTrellis();

@@ -1,12 +1,11 @@
 // Slack check-ins end to end: signed slash commands, clicks and modal
 // submissions into the real server; DMs, modals and updates captured by a
 // fake Slack; time moved by a fake clock and `tick()`.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankFor } from '../src/core/survey/bank.js';
 import type { Round } from '../src/core/model.js';
 import { fakeClock } from './helpers/fake-clock.js';
-import { startFakeSlack, type FakeSlack, type SlackCall } from './helpers/fake-slack.js';
+import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, event, fixture, interaction, slashCommand } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';

@@ -4,7 +4,6 @@
 // `tick()`. Throughout, the critical friend must never learn who raised a
 // concern, coordinators must never see one (only text its reporter approved),
 // and concern text must never sit in a chat message or a log line.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Concern, ConcernQuota, StoredConcern } from '../src/core/model.js';
 import type { Form } from '../src/core/message.js';
@@ -162,7 +161,6 @@ async function raise(answers: Record<string, string | null>) {
   return { ack, concern };
 }
 
-const friendButton = (c: Concern) => ({ action_id: 'trellis:concern-friend-open:0', value: c.id });
 const reporterButton = (c: Concern) => ({ action_id: 'trellis:concern-reporter-open:0', value: c.id });
 
 beforeAll(async () => {

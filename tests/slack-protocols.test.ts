@@ -1,7 +1,6 @@
 // Slack protocol register and reviews end to end: signed slash commands,
 // clicks and modal submissions into the real server; modals, DMs and
 // reminders captured by a fake Slack; time moved by a fake clock and `tick()`.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Form } from '../src/core/message.js';
 import { renderFormModal } from '../src/adapters/slack/render-modal.js';

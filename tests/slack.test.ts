@@ -1,6 +1,5 @@
 // Slack end to end: signed HTTP requests into the real server, the bot's
 // Web API calls and response_url posts captured by a fake Slack.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET, event, fixture, interaction, slashCommand, type SendOptions } from './helpers/slack-requests.js';

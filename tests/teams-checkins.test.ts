@@ -2,7 +2,6 @@
 // activities and task module invokes, a fake connector capturing proactive
 // POSTs and PUT updates, and a fake clock driving reminders and closing.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderFormCard } from '../src/adapters/teams/render-form-card.js';
 import { BAD_DIALOG_CLICK, BAD_FORM } from '../src/adapters/teams/task-routes.js';

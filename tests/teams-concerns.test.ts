@@ -6,7 +6,6 @@
 // concerns (only text the reporter approved), and concern text never travels
 // through a chat message.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { INTRO_CUT, renderFormCard } from '../src/adapters/teams/render-form-card.js';
 import { BAD_FORM } from '../src/adapters/teams/task-routes.js';

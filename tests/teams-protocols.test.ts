@@ -2,7 +2,6 @@
 // POST /api/messages, real-shaped activities and dialog invokes, a fake
 // connector capturing what the bot posts and updates, and a fake clock.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderCard } from '../src/adapters/teams/render-card.js';
 import { renderFormCard } from '../src/adapters/teams/render-form-card.js';

@@ -2,7 +2,6 @@
 // /api/messages on the real server; the cards the bot sends are captured by a
 // fake connector that the activities' serviceUrl points at.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandText } from '../src/adapters/teams/command-text.js';
 import { renderCard } from '../src/adapters/teams/render-card.js';
