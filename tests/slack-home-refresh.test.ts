@@ -6,9 +6,9 @@ import { HomeRefresher } from '../src/adapters/slack/app-home.js';
 import type { Round } from '../src/core/model.js';
 import { createLogger } from '../src/log.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from './helpers/fake-slack.js';
-import { BOT_TOKEN, SIGNING_SECRET, fixture, interaction, slashCommand } from './helpers/slack-requests.js';
+import { slackCommands } from './helpers/slack-commands.js';
+import { BOT_TOKEN, SIGNING_SECRET, fixture, interaction } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
-import { waitFor } from './helpers/wait-for.js';
 
 type Who = { user_id: string; user_name: string; display: string };
 const ALEX: Who = { user_id: 'U0ALEX', user_name: 'alex', display: 'Alex Morgan' };
@@ -28,25 +28,17 @@ interface World {
   rounds: { river: Round; hill: Round };
 }
 
-let seq = 0;
-
-async function run(w: Omit<World, 'rounds'>, who: Who, where: Record<string, string>, text: string) {
-  const id = `r${++seq}`;
-  const res = await slashCommand(w.trellis.url, { user_id: who.user_id, user_name: who.user_name, ...where, text, response_url: w.slack.responseUrl(id) });
-  expect(res.status).toBe(200);
-  return ((await waitFor(() => w.slack.responses.find((r) => r.id === id))).body as { text: string }).text;
-}
-
 async function startWorld(options?: FakeSlackOptions): Promise<World> {
   const slack = await startFakeSlack(options);
   for (const p of [ALEX, SAM, KIM]) slack.users.set(p.user_id, p.display);
   const trellis = await startTrellis({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl });
   const w = { slack, trellis };
+  const { run } = slackCommands(() => w);
   const open = async (where: Record<string, string>, name: string, members: Who[]) => {
-    const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(await run(w, ALEX, where, `setup ${name}`))![1]!;
-    expect(await run(w, ALEX, where, 'org add City Council public')).toContain('Added City Council');
-    for (const who of members) expect(await run(w, who, dm(who), `join ${code} city council`)).toContain(`Welcome to *${name}*`);
-    expect(await run(w, ALEX, where, 'survey now')).toContain('Check-in #1 is open');
+    const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec((await run(ALEX, where, `setup ${name}`)).text)![1]!;
+    expect((await run(ALEX, where, 'org add City Council public')).text).toContain('Added City Council');
+    for (const who of members) expect((await run(who, dm(who), `join ${code} city council`)).text).toContain(`Welcome to *${name}*`);
+    expect((await run(ALEX, where, 'survey now')).text).toContain('Check-in #1 is open');
     const p = (await trellis.store.partnerships()).find((x) => x.name === name)!;
     return (await trellis.store.rounds(p.id))[0]!;
   };
