@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     }
   })();
   if (values.help) {
-    process.stdout.write(`Usage: npm run migrate-data -- [--from ${DEFAULT_DATA_FILE}] [--to postgres://user:password@host:5432/trellis]\n` + 'Defaults: TRELLIS_DATA and DATABASE_URL. Needs TRELLIS_SECRET (or trellis.secret beside the file). Stop Trellis first; the database must be empty.\n');
+    process.stdout.write(`Usage: npm run migrate-data -- [--from ${DEFAULT_DATA_FILE}] [--to postgres://user:password@host:5432/trellis]\nDefaults: TRELLIS_DATA and DATABASE_URL. Needs TRELLIS_SECRET (or trellis.secret beside the file). Stop Trellis first; the database must be empty.\n`);
     return;
   }
   const from = values.from ?? (process.env.TRELLIS_DATA?.trim() || DEFAULT_DATA_FILE);

@@ -136,7 +136,7 @@ describePg('PostgreSQL: concern and reply text sealed at rest', () => {
     const config = loadConfig({ DATABASE_URL: db.url, TRELLIS_SECRET: TEST_SECRET, TRELLIS_CONCERN_DELAY_MAX_SECONDS: '0', LOG_LEVEL: 'error' });
     const log = createLogger({ level: 'error', secrets: [TEST_SECRET], write: () => undefined });
     const running = await startServer({ config, store, storeKind: 'postgres', clock: { now: () => new Date() }, log, secret: TEST_SECRET, schedule: false }, 0);
-    return { store, running, close: async () => (await running.close(), await store.close()) };
+    return { store, running, close: async () => { await running.close(); await store.close(); } };
   }
 
   /** Every row of every table, as text. */

@@ -1,7 +1,6 @@
 // One partnership on Slack *and* Teams, served by one Trellis: set up in Slack,
 // joined from Teams, a fortnightly round answered from both, one person
 // reminded, the round closed on time — and no answer traceable to anyone.
-import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';

@@ -79,7 +79,7 @@ describe('damaged journal, through the real process', () => {
   it.each([
     ['a byte changed in its last complete line', async (j: string) => writeFile(j, flipInLine(await readFile(j, 'utf8'), 3)), (j: string) => `The journal ${j} is damaged at line 3 of ${j}`],
     ['deleted', async (j: string) => rm(j), (j: string) => `The journal ${j} is missing. The data file ${j.replace(/\.journal$/, '')} holds changes up to`],
-    ['without its last line', async (j: string) => writeFile(j, (await readFile(j, 'utf8')).split('\n').slice(0, 2).join('\n') + '\n'), (j: string) => `The journal ${j} has lost its last changes: ${j} records that it reached change`],
+    ['without its last line', async (j: string) => writeFile(j, `${(await readFile(j, 'utf8')).split('\n').slice(0, 2).join('\n')}\n`), (j: string) => `The journal ${j} has lost its last changes: ${j} records that it reached change`],
   ])('refuses to start with a journal %s, naming it and what to do, and changes nothing', async (_name, damage, message) => {
     const file = await crashedAfterTwoAnswers();
     const journal = journalFileFor(file);

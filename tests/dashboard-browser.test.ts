@@ -1,7 +1,7 @@
 // The signed dashboard in a real headless Chromium, with JavaScript off: the
 // page must work (and look right) as plain HTML, CSS and inline SVG.
 import { mkdir } from 'node:fs/promises';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Button, ChoiceField, Form, Message } from '../src/core/message.js';

@@ -57,7 +57,7 @@ describePg('on PostgreSQL', () => {
     const config = loadConfig({ DATABASE_URL: db!.url, TRELLIS_SECRET: TEST_SECRET });
     const store = await openPgStore(db!.url);
     const running = await startServer({ config, store, storeKind: 'postgres', clock: { now: () => new Date() }, log: createLogger({ level: 'error', write: () => undefined }), secret: TEST_SECRET, schedule: false }, 0);
-    return { running, stop: async () => (await running.close(), await store.close()) };
+    return { running, stop: async () => { await running.close(); await store.close(); } };
   };
 
   it('keeps a revocation across a restart', async () => {

@@ -4,7 +4,7 @@
 // coordinator's and the critical friend's inboxes only; and the page showing
 // the chart as an image in #partnership-room, in a real headless Chromium.
 import { mkdir } from 'node:fs/promises';
-import { type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Form, Message } from '../src/core/message.js';

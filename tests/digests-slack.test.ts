@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Round } from '../src/core/model.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './helpers/fake-slack.js';
-import { BOT_TOKEN, SIGNING_SECRET, event, fixture, interaction, slashCommand } from './helpers/slack-requests.js';
+import { slackCommands } from './helpers/slack-commands.js';
+import { BOT_TOKEN, SIGNING_SECRET, event, fixture, interaction } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -38,12 +39,7 @@ type View = { private_metadata?: string; blocks: Block[] };
 const calls = (method: string, from = 0) => slack.calls.slice(from).filter((c) => c.method === method);
 const shown = (c: SlackCall) => `${String(c.body.text)}\n${JSON.stringify(c.body.blocks)}`;
 
-async function run(who: Who, where: Record<string, string>, text: string) {
-  const id = `r${++seq}`;
-  const res = await slashCommand(trellis.url, { user_id: who.user_id, user_name: who.user_name, ...where, text, response_url: slack.responseUrl(id) });
-  expect(res.status).toBe(200);
-  return (await waitFor(() => slack.responses.find((r) => r.id === id))).body as { text: string; blocks: Block[]; response_type: string };
-}
+const { run } = slackCommands<{ text: string; blocks: Block[]; response_type: string }>(() => ({ trellis, slack }));
 
 /** Clicks the check-in's button in the person's DM and returns the modal it opens. */
 async function openCheckIn(who: Who, roundId: string): Promise<View> {

@@ -3,7 +3,6 @@
 // as a new card in the home channel with its chart as a PNG data URI inside
 // the card; alerts in the coordinator's and the critical friend's personal
 // chats only. A fake connector captures everything the bot sends.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARD_BUDGET, renderReply } from '../src/adapters/teams/render-card.js';
 import { info } from '../src/core/message.js';
@@ -11,18 +10,12 @@ import type { Round } from '../src/core/model.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector, type SentActivity } from './helpers/fake-teams-connector.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
+import { CHANNEL, CHANNEL_MESSAGE, chatOf, type Person, teamsRequests } from './helpers/teams-requests.js';
 
-type Activity = Record<string, any>;
 type Element = { type: string; text?: string; url?: string; altText?: string; id?: string };
 type Card = { type: string; body: Element[]; actions?: { type: string; title: string; data: Record<string, any> }[] };
 type TaskResponse = { task: { type: 'continue'; value: { card: { content: Card } } } | { type: 'message'; value: string } };
 
-const fixture = (name: string): Activity => JSON.parse(readFileSync(new URL(`./fixtures/teams/${name}.json`, import.meta.url), 'utf8')) as Activity;
-
-const CHANNEL_MESSAGE = fixture('channel-message-mention');
-const BOT = CHANNEL_MESSAGE.recipient as { id: string; name: string };
-const CHANNEL = (CHANNEL_MESSAGE.channelData as Activity).channel.id as string;
-type Person = { id: string; name: string; aad: string };
 const person = (slug: string, name: string): Person => ({ id: `29:1${slug.padEnd(70, '0')}`, name, aad: `aad-${slug}` });
 const ALEX: Person = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan', aad: 'aad-alex' }; // coordinator
 const SAM = person('samPatelCityCouncil', 'Sam Patel');
@@ -42,43 +35,9 @@ const DAY = 24 * 3_600_000;
 let connector: FakeTeamsConnector;
 let trellis: TestTrellis;
 const clock = fakeClock('2026-11-23T09:00:00Z');
-let seq = 0;
-
-const chatOf = (p: Person) => `a:1personalChat-${p.aad}`;
-
-async function deliver(activity: Activity) {
-  const before = connector.sent.length;
-  const res = await fetch(`${trellis.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-  expect(res.status).toBe(200);
-  const text = await res.text();
-  // What the request queued for the outbox goes out before anything is read from the connector.
-  await trellis.drain();
-  return { body: text ? (JSON.parse(text) as TaskResponse) : undefined, sent: connector.sent.slice(before) };
-}
-
-function say(who: Person, text: string, mentions: Person[] = []) {
-  const id = `17411000${String(++seq).padStart(5, '0')}`;
-  const m = structuredClone(CHANNEL_MESSAGE);
-  return deliver({
-    ...m,
-    id,
-    serviceUrl: connector.serviceUrl,
-    from: { ...m.from, id: who.id, name: who.name },
-    conversation: { ...m.conversation, id: `${CHANNEL};messageid=${id}` },
-    text: `<at>${BOT.name}</at> ${text}`,
-    entities: [...m.entities, ...mentions.map((p) => ({ type: 'mention', text: `<at>${p.name}</at>`, mentioned: { id: p.id, name: p.name } }))],
-  });
-}
-
-function tell(who: Person, text: string) {
-  const m = fixture('personal-message');
-  return deliver({ ...m, id: `p${++seq}`, serviceUrl: connector.serviceUrl, from: { id: who.id, name: who.name, aadObjectId: who.aad }, conversation: { ...m.conversation, id: chatOf(who) }, text });
-}
-
-function invoke(kind: 'task-fetch' | 'task-submit', who: Person, data: unknown) {
-  const m = fixture(kind);
-  return deliver({ ...m, id: `f:${++seq}`, serviceUrl: connector.serviceUrl, from: { id: who.id, name: who.name, aadObjectId: who.aad }, conversation: { ...m.conversation, id: chatOf(who) }, value: { ...m.value, data } });
-}
+const { inChannel, inPersonal, invoke, deliver } = teamsRequests<TaskResponse>(() => ({ trellis, connector }));
+const say = (who: Person, text: string, mentions: Person[] = []) => deliver(inChannel(who, text, mentions));
+const tell = (who: Person, text: string) => deliver(inPersonal(who, text));
 
 const cardOf = (activity: Record<string, unknown>): Card => (activity.attachments as { content: Card }[])[0]!.content;
 const textOf = (s: SentActivity) => JSON.stringify(cardOf(s.activity).body);
@@ -86,11 +45,11 @@ const imageOf = (s: SentActivity) => cardOf(s.activity).body.find((b) => b.type 
 
 /** Opens the check-in in its dialog and submits every statement as `value`. */
 async function answer(who: Person, roundId: string, value: string, comment?: string) {
-  const fetched = (await invoke('task-fetch', who, { verb: 'trellis', actionId: 'survey-open', value: roundId })).body!;
+  const fetched = (await deliver(invoke('task/fetch', who, { verb: 'trellis', actionId: 'survey-open', value: roundId }))).body!;
   if (fetched.task.type !== 'continue') throw new Error(`expected a form, got: ${fetched.task.value}`);
   const card = fetched.task.value.card.content;
   const values = Object.fromEntries(card.body.filter((b) => b.type === 'Input.ChoiceSet').map((b) => [b.id!, value]));
-  const submitted = (await invoke('task-submit', who, { ...values, comment: comment ?? '', ...card.actions![0]!.data })).body!;
+  const submitted = (await deliver(invoke('task/submit', who, { ...values, comment: comment ?? '', ...card.actions![0]!.data }))).body!;
   expect(submitted.task.value).toMatch(/^Thanks — your answers are in/);
 }
 

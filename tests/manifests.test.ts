@@ -71,6 +71,7 @@ describe('Teams app manifest', () => {
     expect((await validate(badVersion)).join('\n')).toMatch(/manifestVersion/);
 
     // A Teams Toolkit-style ${{...}} placeholder is not a GUID, hence the all-zero GUID.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder's literal text is the point
     const templatedId = { ...clone(manifest), id: '${{TEAMS_APP_ID}}' };
     expect((await validate(templatedId)).join('\n')).toMatch(/\/id /);
   });

@@ -1,6 +1,6 @@
 // The playground page in a real headless Chromium, against a real server.
 import { mkdir } from 'node:fs/promises';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankFor } from '../src/core/survey/bank.js';

@@ -6,7 +6,7 @@
 // side panel, opens "Read and answer", reads the reply and answers. Nothing
 // about the concern shows in the shared channel or to anyone else.
 import { mkdir } from 'node:fs/promises';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../src/core/message.js';

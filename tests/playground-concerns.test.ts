@@ -5,7 +5,6 @@
 // through in private forms, up to an escalation Sam approves. Throughout,
 // Chris never learns who Sam is, Alex (the coordinator) sees only the text Sam
 // approved, and no concern text sits in an inbox, a room post or a log line.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Button, Form, Message } from '../src/core/message.js';
 import type { Concern, ConcernQuota, StoredConcern } from '../src/core/model.js';

@@ -5,7 +5,7 @@
 // right people's direct messages with "Open document" as a real https link,
 // and the review is answered in its form and closed.
 import { mkdir } from 'node:fs/promises';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeClock } from './helpers/fake-clock.js';

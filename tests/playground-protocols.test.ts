@@ -3,7 +3,6 @@
 // bad form input refused field by field with nothing saved, reminders and
 // review checks in the right inboxes, answers through the review form, and the
 // close moving the next review date by the cycle.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Button, DateField, Form, Message, MultiChoiceField } from '../src/core/message.js';
 import { REVIEW_ITEMS, RECOMMENDATION } from '../src/core/protocols/review-items.js';

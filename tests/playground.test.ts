@@ -22,7 +22,6 @@ async function command(base: string, persona: string, text: string, where: Where
   return ((await res.json()) as { reply: Message }).reply;
 }
 
-const fullText = (m: Message) => [m.title, m.text, ...(m.fields ?? []).map((f) => `${f.label}: ${f.value}`), ...(m.items ?? [])].join('\n');
 
 beforeAll(async () => {
   t = await startTrellis();

@@ -4,7 +4,8 @@
 // shown only to the person who asked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './helpers/fake-slack.js';
-import { BOT_TOKEN, SIGNING_SECRET, event, fixture, slashCommand } from './helpers/slack-requests.js';
+import { slackCommands } from './helpers/slack-commands.js';
+import { BOT_TOKEN, SIGNING_SECRET, event, fixture } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -32,19 +33,15 @@ async function mention(user: string, text: string, threadTs?: string, channel = 
 /** A reply to a mention; the outbox's own posts (announcements, digests) carry Trellis's metadata tag. */
 const isReply = (c: SlackCall) => c.method === 'chat.postEphemeral' || (c.method === 'chat.postMessage' && c.body.metadata === undefined);
 
-async function run(who: Record<string, string>, text: string) {
-  const id = `r${++seq}`;
-  await slashCommand(trellis.url, { ...who, ...CHANNEL, text, response_url: slack.responseUrl(id) });
-  return (await waitFor(() => slack.responses.find((r) => r.id === id))).body as { text: string };
-}
+const { run } = slackCommands(() => ({ trellis, slack }));
 
 beforeAll(async () => {
   slack = await startFakeSlack();
   slack.users.set('U0ALEX', 'Alex Morgan');
   slack.users.set('U0SAM', 'Sam Patel');
   trellis = await startTrellis({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl });
-  const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec((await run(ALEX, 'setup Riverside Partnership')).text)![1]!;
-  await run(SAM, `join ${code} independent`);
+  const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec((await run(ALEX, CHANNEL, 'setup Riverside Partnership')).text)![1]!;
+  await run(SAM, CHANNEL, `join ${code} independent`);
 });
 afterAll(async () => {
   await trellis?.close();

@@ -1,13 +1,13 @@
 // Slack check-ins end to end: signed slash commands, clicks and modal
 // submissions into the real server; DMs, modals and updates captured by a
 // fake Slack; time moved by a fake clock and `tick()`.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankFor } from '../src/core/survey/bank.js';
 import type { Round } from '../src/core/model.js';
 import { fakeClock } from './helpers/fake-clock.js';
-import { startFakeSlack, type FakeSlack, type SlackCall } from './helpers/fake-slack.js';
-import { BOT_TOKEN, SIGNING_SECRET, event, fixture, interaction, slashCommand } from './helpers/slack-requests.js';
+import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
+import { slackCommands } from './helpers/slack-commands.js';
+import { BOT_TOKEN, SIGNING_SECRET, event, fixture, interaction } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
 import { outgoingOf, queuedDelivery, slackPostOf } from './helpers/outbox.js';
@@ -43,12 +43,7 @@ const env = () => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_S
 const calls = (method: string, from = 0) => slack.calls.slice(from).filter((c) => c.method === method);
 const json = (x: unknown) => JSON.stringify(x);
 
-async function run(who: Who, where: Record<string, string>, text: string) {
-  const id = `r${++seq}`;
-  const res = await slashCommand(trellis.url, { user_id: who.user_id, user_name: who.user_name, ...where, text, response_url: slack.responseUrl(id) });
-  expect(res.status).toBe(200);
-  return (await waitFor(() => slack.responses.find((r) => r.id === id))).body as { text: string; blocks: Block[] };
-}
+const { run } = slackCommands<{ text: string; blocks: Block[] }>(() => ({ trellis, slack }));
 
 /** A click on a check-in DM's button; resolves with the modal opened for it (or the response_url reply). */
 async function clickInDm(who: Who, actionId: string, value: string) {

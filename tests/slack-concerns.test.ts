@@ -4,7 +4,6 @@
 // `tick()`. Throughout, the critical friend must never learn who raised a
 // concern, coordinators must never see one (only text its reporter approved),
 // and concern text must never sit in a chat message or a log line.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Concern, ConcernQuota, StoredConcern } from '../src/core/model.js';
 import type { Form } from '../src/core/message.js';
@@ -14,7 +13,8 @@ import { escapeMrkdwn } from '../src/adapters/slack/render-blocks.js';
 import { renderFormModal } from '../src/adapters/slack/render-modal.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
-import { BOT_TOKEN, SIGNING_SECRET, fixture, interaction, slashCommand } from './helpers/slack-requests.js';
+import { slackCommands } from './helpers/slack-commands.js';
+import { BOT_TOKEN, SIGNING_SECRET, fixture, interaction } from './helpers/slack-requests.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -92,19 +92,13 @@ function sentTo(w: Who): string[] {
 const dmsTo = (w: Who, from: number) => slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.body.channel === w.user_id);
 const allDms = (from: number) => slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage');
 
-/** `/trellis <text>`: the response_url reply, or the modal it opened instead. */
-async function slash(who: Who, where: Record<string, string>, text: string): Promise<{ reply?: Reply; view?: View; id: string }> {
-  const id = `r${++seq}`;
-  const trigger = `trigger-${id}`;
-  responseOwner.set(id, who.user_id);
-  triggerOwner.set(trigger, who.user_id);
-  const res = await slashCommand(trellis.url, { user_id: who.user_id, user_name: who.user_name, ...where, text, response_url: slack.responseUrl(id), trigger_id: trigger });
-  expect(res.status).toBe(200);
-  return waitFor(() => {
-    const opened = slack.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === trigger && c.result?.ok === true);
-    const responded = slack.responses.find((r) => r.id === id);
-    return opened ? { view: opened.body.view as View, id } : responded ? { reply: responded.body as unknown as Reply, id } : undefined;
-  });
+const commands = slackCommands<Reply, View>(() => ({ trellis, slack }));
+/** `/trellis <text>`: the response_url reply, or the modal it opened instead, noted as sent towards `who`. */
+async function slash(who: Who, where: Record<string, string>, text: string) {
+  const r = await commands.slash(who, where, text);
+  responseOwner.set(r.id, who.user_id);
+  triggerOwner.set(r.trigger, who.user_id);
+  return r;
 }
 const run = async (who: Who, where: Record<string, string>, text: string) => (await slash(who, where, text)).reply!;
 
@@ -162,7 +156,6 @@ async function raise(answers: Record<string, string | null>) {
   return { ack, concern };
 }
 
-const friendButton = (c: Concern) => ({ action_id: 'trellis:concern-friend-open:0', value: c.id });
 const reporterButton = (c: Concern) => ({ action_id: 'trellis:concern-reporter-open:0', value: c.id });
 
 beforeAll(async () => {

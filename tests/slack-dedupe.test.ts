@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
-import { BOT_TOKEN, SIGNING_SECRET, fixture, form, interaction, sign, slashCommand } from './helpers/slack-requests.js';
+import { BOT_TOKEN, SIGNING_SECRET, fixture, form, interaction, sign } from './helpers/slack-requests.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
 

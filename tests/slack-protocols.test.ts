@@ -1,14 +1,14 @@
 // Slack protocol register and reviews end to end: signed slash commands,
 // clicks and modal submissions into the real server; modals, DMs and
 // reminders captured by a fake Slack; time moved by a fake clock and `tick()`.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Form } from '../src/core/message.js';
 import { renderFormModal } from '../src/adapters/slack/render-modal.js';
 import { readValues } from '../src/adapters/slack/slack-forms.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
-import { BOT_TOKEN, SIGNING_SECRET, event, fixture, interaction, slashCommand } from './helpers/slack-requests.js';
+import { slackCommands } from './helpers/slack-commands.js';
+import { BOT_TOKEN, SIGNING_SECRET, event, fixture, interaction } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -49,19 +49,7 @@ const dataFile = async () => {
 const viewText = (v: View | undefined) => json(v?.blocks ?? []);
 const buttonsOf = (blocks: unknown) => ((blocks as Block[]).find((b) => b.type === 'actions')?.elements ?? []) as Element[];
 
-/** `/trellis <text>`: the response_url reply, or the modal it opened instead. */
-async function slash(who: Who, where: Record<string, string>, text: string): Promise<{ reply?: { text: string; response_type: string; blocks: Block[] }; view?: View }> {
-  const id = `r${++seq}`;
-  const trigger = `trigger-${id}`;
-  const res = await slashCommand(trellis.url, { user_id: who.user_id, user_name: who.user_name, ...where, text, response_url: slack.responseUrl(id), trigger_id: trigger });
-  expect(res.status).toBe(200);
-  return waitFor(() => {
-    const opened = slack.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === trigger && c.result?.ok === true);
-    const responded = slack.responses.find((r) => r.id === id);
-    return opened ? { view: opened.body.view as View } : responded ? { reply: responded.body as never } : undefined;
-  });
-}
-const run = async (who: Who, where: Record<string, string>, text: string) => (await slash(who, where, text)).reply!;
+const { slash, run } = slackCommands<{ text: string; response_type: string; blocks: Block[] }, View>(() => ({ trellis, slack }));
 
 /** A click on a button in `who`'s DM with the bot: the modal it opened or the response_url reply. */
 async function clickInDm(who: Who, button: Pick<Element, 'action_id' | 'value' | 'url'>) {

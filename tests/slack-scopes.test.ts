@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { outgoingOf } from './helpers/outbox.js';
-import { BOT_TOKEN, SIGNING_SECRET, slashCommand } from './helpers/slack-requests.js';
+import { slackCommands } from './helpers/slack-commands.js';
+import { BOT_TOKEN, SIGNING_SECRET } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -24,14 +25,7 @@ const dm = (who: { user_id: string }) => ({ channel_id: `D${who.user_id}`, chann
 
 let slack: FakeSlack;
 let trellis: TestTrellis;
-let seq = 0;
-
-async function run(who: Record<string, string>, where: Record<string, string>, text: string) {
-  const id = `r${++seq}`;
-  const res = await slashCommand(trellis.url, { ...who, ...where, text, response_url: slack.responseUrl(id) });
-  expect(res.status).toBe(200);
-  return (await waitFor(() => slack.responses.find((r) => r.id === id))).body as { text: string };
-}
+const { run } = slackCommands(() => ({ trellis, slack }));
 
 const code = (text: string) => /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(text)![1]!;
 const postsTo = (channel: string, from = 0) => slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel);

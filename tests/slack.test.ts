@@ -1,9 +1,9 @@
 // Slack end to end: signed HTTP requests into the real server, the bot's
 // Web API calls and response_url posts captured by a fake Slack.
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
-import { BOT_TOKEN, SIGNING_SECRET, event, fixture, interaction, slashCommand, type SendOptions } from './helpers/slack-requests.js';
+import { slackCommands } from './helpers/slack-commands.js';
+import { BOT_TOKEN, SIGNING_SECRET, event, fixture, interaction, slashCommand } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -20,12 +20,7 @@ const env = () => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_S
 
 type Reply = { response_type: string; text: string; blocks: { type: string }[] };
 
-async function run(who: Record<string, string>, where: Record<string, string>, text: string, o?: SendOptions): Promise<Reply> {
-  const id = `r${++seq}`;
-  const res = await slashCommand(trellis.url, { ...who, ...where, text, response_url: slack.responseUrl(id) }, o);
-  expect(res.status).toBe(200);
-  return (await waitFor(() => slack.responses.find((r) => r.id === id))).body as unknown as Reply;
-}
+const { run } = slackCommands<Reply>(() => ({ trellis, slack }));
 
 async function click(who: Record<string, string>, actionId: string, value: string): Promise<Reply> {
   const id = `r${++seq}`;

@@ -5,16 +5,13 @@
 // Activities go to the real POST /api/messages; the fake connector records
 // what the bot sends and the Authorization header it sends it with.
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { globalAgent } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../src/log.js';
 import { startFakeMicrosoftIdentity, type FakeMicrosoftIdentity } from './helpers/fake-microsoft-identity.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
-
-type Activity = Record<string, any>;
-const fixture = (name: string): Activity => JSON.parse(readFileSync(new URL(`./fixtures/teams/${name}.json`, import.meta.url), 'utf8')) as Activity;
+import { type Activity, fixture } from './helpers/teams-requests.js';
 
 const APP_ID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 const APP_PASSWORD = 'local-test-app-password-0123456789';

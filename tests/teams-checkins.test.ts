@@ -1,8 +1,6 @@
 // Teams check-ins end to end: the real server at POST /api/messages, real-shaped
 // activities and task module invokes, a fake connector capturing proactive
 // POSTs and PUT updates, and a fake clock driving reminders and closing.
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderFormCard } from '../src/adapters/teams/render-form-card.js';
 import { BAD_DIALOG_CLICK, BAD_FORM } from '../src/adapters/teams/task-routes.js';
@@ -16,23 +14,17 @@ import { waitFor } from './helpers/wait-for.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
 import { openGroups } from '../src/core/answer-group.js';
 import { queuedDelivery, teamsActivityId } from './helpers/outbox.js';
+import { CHANNEL, CHANNEL_MESSAGE, chatOf, fixture, type Person, teamsRequests } from './helpers/teams-requests.js';
 
-type Activity = Record<string, any>;
 type Block = { type: string; id?: string; text?: string; color?: string; value?: string; label?: string; style?: string; isRequired?: boolean; isMultiline?: boolean; maxLength?: number; choices?: { title: string; value: string }[] };
 type Card = { type: string; body: Block[]; actions?: { type: string; title: string; data: Record<string, any> }[] };
 type TaskResponse = { task: { type: 'continue'; value: { title: string; card: { contentType: string; content: Card } } } | { type: 'message'; value: string } };
 
-const fixture = (name: string): Activity => JSON.parse(readFileSync(new URL(`./fixtures/teams/${name}.json`, import.meta.url), 'utf8')) as Activity;
-
-const CHANNEL_MESSAGE = fixture('channel-message-mention');
-const BOT = CHANNEL_MESSAGE.recipient as { id: string; name: string };
-const CHANNEL = (CHANNEL_MESSAGE.channelData as Activity).channel.id as string;
-const ALEX = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan', aad: 'aad-alex' };
+const ALEX: Person = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan', aad: 'aad-alex' };
 const SAM = { id: fixture('personal-message').from.id as string, name: 'Sam Patel', aad: 'aad-sam-9e8d7c6b' };
 const DANA = { id: '29:1Kp4danaBrooksEmploymentService000000000000000000000000000000000000000000', name: 'Dana Brooks', aad: 'aad-dana-1f2e3d4c' };
 const STRANGER = { id: '29:1Zz9strangerNotInAnyPartnership0000000000000000000000000000000000000000', name: 'Robin Stranger', aad: 'aad-robin' };
 const JORDAN = fixture('install-personal').from as { id: string };
-type Person = typeof ALEX;
 
 const COMMENT = 'The depot handover meetings keep overrunning';
 const HOUR = 3_600_000;
@@ -42,37 +34,7 @@ let trellis: TestTrellis;
 const clock = fakeClock('2026-11-23T09:00:00Z'); // a Monday
 let seq = 0;
 
-/** Each person's personal chat with the bot has its own id (not derived from theirs, as in Teams). */
-const chatOf = (p: Person) => `a:1personalChat-${p.aad}`;
-
-const post = (body: unknown) => fetch(`${trellis.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-/** Posts one activity; returns what the bot POSTed (replies, and proactive messages once the outbox is drained) and PUT meanwhile. */
-async function deliver(activity: Activity) {
-  const [sentBefore, updatedBefore] = [connector.sent.length, connector.updated.length];
-  const res = await post(activity);
-  expect(res.status).toBe(200);
-  const text = await res.text();
-  await trellis.drain();
-  return { body: text ? (JSON.parse(text) as TaskResponse) : undefined, sent: connector.sent.slice(sentBefore), updated: connector.updated.slice(updatedBefore) };
-}
-
-function inChannel(who: Person, text: string): Activity {
-  const id = `17411000${String(++seq).padStart(5, '0')}`;
-  const m = structuredClone(CHANNEL_MESSAGE);
-  return { ...m, id, serviceUrl: connector.serviceUrl, from: { ...m.from, id: who.id, name: who.name }, conversation: { ...m.conversation, id: `${CHANNEL};messageid=${id}` }, text: `<at>${BOT.name}</at> ${text}` };
-}
-
-function inPersonal(who: Person, text: string): Activity {
-  const m = fixture('personal-message');
-  return { ...m, id: `p${++seq}`, serviceUrl: connector.serviceUrl, from: { id: who.id, name: who.name, aadObjectId: who.aad }, conversation: { ...m.conversation, id: chatOf(who) }, text };
-}
-
-/** A task/fetch or task/submit invoke from the person's personal chat, carrying `data`. */
-function invoke(kind: 'task-fetch' | 'task-submit', who: Person, data: unknown): Activity {
-  const m = fixture(kind);
-  return { ...m, id: `f:${++seq}`, serviceUrl: connector.serviceUrl, from: { id: who.id, name: who.name, aadObjectId: who.aad }, conversation: { ...m.conversation, id: chatOf(who) }, value: { ...m.value, data } };
-}
+const { inChannel, inPersonal, invoke, deliver } = teamsRequests<TaskResponse>(() => ({ trellis, connector }));
 
 const say = (who: Person, text: string) => deliver(inChannel(who, text));
 const tell = (who: Person, text: string) => deliver(inPersonal(who, text));
@@ -80,7 +42,7 @@ const cardOf = (activity: Record<string, unknown>): Card => (activity.attachment
 const textOf = (activity: Record<string, unknown>) => JSON.stringify(cardOf(activity).body);
 
 async function openDialog(who: Person, data: unknown) {
-  const r = await deliver(invoke('task-fetch', who, data));
+  const r = await deliver(invoke('task/fetch', who, data));
   expect(r.sent).toHaveLength(0); // a dialog, never a message in the chat
   return r.body!;
 }
@@ -188,7 +150,7 @@ describe('Teams check-ins', () => {
   it('records answers from task/submit, answers with a message, and updates the chat card to a content-free thanks', async () => {
     const round = await latestRound();
     const card = formCard(await openDialog(SAM, samCard.actions![0]!.data));
-    const r = await deliver(invoke('task-submit', SAM, submitData(card, answers(card, '2', { comment: COMMENT }))));
+    const r = await deliver(invoke('task/submit', SAM, submitData(card, answers(card, '2', { comment: COMMENT }))));
     expect(messageOf(r.body!)).toMatch(/^Thanks — your answers are in\. You can change them until Sat 28 Nov, 09:00\.$/);
     expect(r.sent).toHaveLength(0);
     // The card update follows the dialog's answer (the person waits on the dialog, not the card).
@@ -217,23 +179,23 @@ describe('Teams check-ins', () => {
     expect(card.body.filter((b) => b.type === 'Input.ChoiceSet').every((b) => b.value === '2')).toBe(true);
     expect(card.body.find((b) => b.id === 'comment')?.value).toBe(COMMENT);
     const same = submitData(card, answers(card, '2', { comment: COMMENT }));
-    await deliver(invoke('task-submit', SAM, same));
-    await deliver(invoke('task-submit', SAM, same));
+    await deliver(invoke('task/submit', SAM, same));
+    await deliver(invoke('task/submit', SAM, same));
     expect(await trellis.store.answerSets(round.id)).toHaveLength(1);
-    await deliver(invoke('task-submit', SAM, submitData(card, answers(card, '5'))));
+    await deliver(invoke('task/submit', SAM, submitData(card, answers(card, '5'))));
     const sets = await trellis.store.answerSets(round.id);
     expect(sets).toHaveLength(1);
     expect(Object.values(sets[0]!.values)).toEqual(round.itemIds.map(() => 5));
     expect(sets[0]!.comment).toBeUndefined();
     // Keep Sam's comment for the privacy checks further down.
-    await deliver(invoke('task-submit', SAM, same));
+    await deliver(invoke('task/submit', SAM, same));
     dataFileBefore = await trellis.data();
   });
 
   it('shows a value off the scale as an error under its field, keeping the choices made, and records nothing', async () => {
     const card = formCard(await openDialog(DANA, samCard.actions![0]!.data));
     const [first, second] = choiceIds(card);
-    const r = await deliver(invoke('task-submit', DANA, submitData(card, answers(card, '3', { [first!]: '9', [second!]: '1', comment: 'draft' }))));
+    const r = await deliver(invoke('task/submit', DANA, submitData(card, answers(card, '3', { [first!]: '9', [second!]: '1', comment: 'draft' }))));
     const again = formCard(r.body!);
     expect(again.body[0]).toMatchObject({ type: 'TextBlock', color: 'attention', text: 'Some answers need another look; nothing was recorded yet.' });
     const at = again.body.findIndex((b) => b.id === first);
@@ -255,7 +217,7 @@ describe('Teams check-ins', () => {
     ['no data at all', () => null, BAD_FORM],
   ])('refuses a submit with %s, recording nothing', async (_name, data, expected) => {
     const card = formCard(await openDialog(DANA, samCard.actions![0]!.data));
-    const r = await deliver(invoke('task-submit', DANA, data(card)));
+    const r = await deliver(invoke('task/submit', DANA, data(card)));
     expect(messageOf(r.body!)).toContain(expected);
     expect(r.updated).toHaveLength(0);
     expect(await trellis.data()).toBe(dataFileBefore);
@@ -264,7 +226,7 @@ describe('Teams check-ins', () => {
   it('refuses someone outside the partnership, in the dialog and on submit', async () => {
     expect(messageOf(await openDialog(STRANGER, samCard.actions![0]!.data))).toContain("isn't one you can answer");
     const card = formCard(await openDialog(DANA, samCard.actions![0]!.data));
-    const r = await deliver(invoke('task-submit', STRANGER, submitData(card, answers(card, '4'))));
+    const r = await deliver(invoke('task/submit', STRANGER, submitData(card, answers(card, '4'))));
     expect(messageOf(r.body!)).toContain("isn't one you can answer");
     expect(await trellis.data()).toBe(dataFileBefore);
   });
@@ -319,7 +281,7 @@ describe('Teams check-ins', () => {
     const round = await latestRound();
     expect(messageOf(await openDialog(SAM, samCard.actions![0]!.data))).toContain('This check-in closed on');
     // A dialog opened before the close, submitted after it.
-    const r = await deliver(invoke('task-submit', SAM, submitData(openForm, answers(openForm, '1'))));
+    const r = await deliver(invoke('task/submit', SAM, submitData(openForm, answers(openForm, '1'))));
     expect(messageOf(r.body!)).toContain('This check-in closed on');
     expect((await trellis.store.answerSets(round.id)).map((s) => Object.values(s.values)[0])).toEqual([2]);
   });
@@ -334,7 +296,7 @@ describe('Teams check-ins', () => {
     // The reply to the command; the round's digest was posted to the channel as a new message before it.
     expect(textOf(closed.sent.find((s) => s.replyToId)!.activity)).toContain('Check-in #2 is closed: 0 of 3 answered (0%).');
     expect(closed.updated.map((u) => u.conversationId).sort()).toEqual([chatOf(SAM), chatOf(DANA)].sort());
-    const r = await deliver(invoke('task-submit', DANA, submitData(card, answers(card, '4'))));
+    const r = await deliver(invoke('task/submit', DANA, submitData(card, answers(card, '4'))));
     expect(messageOf(r.body!)).toContain('This check-in closed on');
     expect(await trellis.store.answerSets(round.id)).toHaveLength(0);
   });
@@ -350,7 +312,7 @@ describe('Teams check-ins', () => {
 
     connector.failing.add(chatOf(SAM));
     const card = formCard(await openDialog(SAM, { verb: 'trellis', actionId: 'survey-open', value: round.id }));
-    const r = await deliver(invoke('task-submit', SAM, submitData(card, answers(card, '3'))));
+    const r = await deliver(invoke('task/submit', SAM, submitData(card, answers(card, '3'))));
     expect(messageOf(r.body!)).toMatch(/^Thanks — your answers are in/);
     expect(await trellis.store.answerSets(round.id)).toHaveLength(1);
     const dropped = (kind: string) => trellis.logs.filter((l) => l.includes('"msg":"Outgoing message dropped"') && l.includes(`"kind":"${kind}"`));

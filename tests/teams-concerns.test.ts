@@ -5,8 +5,6 @@
 // critical friend never learns who raised a concern, coordinators never see
 // concerns (only text the reporter approved), and concern text never travels
 // through a chat message.
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { INTRO_CUT, renderFormCard } from '../src/adapters/teams/render-form-card.js';
 import { BAD_FORM } from '../src/adapters/teams/task-routes.js';
@@ -18,23 +16,17 @@ import { openConcern } from '../src/core/concerns/concern-seal.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
+import { type Activity, CHANNEL, CHANNEL_MESSAGE, chatOf, fixture, type Person, teamsRequests } from './helpers/teams-requests.js';
 
-type Activity = Record<string, any>;
 type Block = { type: string; id?: string; text?: string; inlines?: { text: string; weight?: string }[]; color?: string; value?: string; label?: string; style?: string; wrap?: boolean; isRequired?: boolean; isMultiline?: boolean; maxLength?: number; choices?: { title: string; value: string }[] };
 type CardAction = { type: string; title: string; style?: string; data: Record<string, any> };
 type Card = { type: string; body: Block[]; actions?: CardAction[] };
 type TaskResponse = { task: { type: 'continue'; value: { title: string; height?: string; card: { contentType: string; content: Card } } } | { type: 'message'; value: string } };
 
-const fixture = (name: string): Activity => JSON.parse(readFileSync(new URL(`./fixtures/teams/${name}.json`, import.meta.url), 'utf8')) as Activity;
-
-const CHANNEL_MESSAGE = fixture('channel-message-mention');
-const BOT = CHANNEL_MESSAGE.recipient as { id: string; name: string };
-const CHANNEL = (CHANNEL_MESSAGE.channelData as Activity).channel.id as string;
-const ALEX = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan', aad: 'aad-alex-6f1a2b3c' };
+const ALEX: Person = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan', aad: 'aad-alex-6f1a2b3c' };
 const SAM = { id: fixture('personal-message').from.id as string, name: 'Sam Patel', aad: 'aad-sam-9e8d7c6b' };
 const KIM = { id: '29:1Qw8kimOseiYouthHub0000000000000000000000000000000000000000000000000000', name: 'Kim Osei', aad: 'aad-kim-5a6b7c8d' };
 const CHRIS = { id: '29:1Cf5chrisLaneCriticalFriend00000000000000000000000000000000000000000000', name: 'Chris Lane', aad: 'aad-chris-2d3e4f5a' };
-type Person = typeof ALEX;
 const SAM_ORG = 'Hope Trust';
 
 // Long enough that a conversation of a few messages goes past one TextBlock's worth of text.
@@ -51,44 +43,21 @@ const MINUTE = 60_000;
 let connector: FakeTeamsConnector;
 let trellis: TestTrellis;
 const clock = fakeClock('2026-11-23T10:00:00Z'); // a Monday, 10:00 in London
-let seq = 0;
 /** The delivery delay is Math.random() × the maximum; fixed per concern so the test knows when it is due. */
 let randomValue: number | undefined;
 const realRandom = Math.random.bind(Math);
 
-const chatOf = (p: Person) => `a:1personalChat-${p.aad}`;
-const post = (body: unknown) => fetch(`${trellis.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const teams = teamsRequests<TaskResponse>(() => ({ trellis, connector }));
+const { inChannel, inPersonal, invoke } = teams;
 
 /** Every dialog answer (task/fetch and task/submit), by who received it: searched for leaks at the end. */
 const dialogs: { who: Person; body: TaskResponse }[] = [];
 
 /** Posts one activity; returns the invoke's answer and what the bot POSTed and PUT meanwhile (what it queued included, once drained). */
 async function deliver(activity: Activity) {
-  const [sentBefore, updatedBefore] = [connector.sent.length, connector.updated.length];
-  const res = await post(activity);
-  expect(res.status).toBe(200);
-  const text = await res.text();
-  await trellis.drain();
-  const body = text ? (JSON.parse(text) as TaskResponse) : undefined;
-  if (body && activity.type === 'invoke') dialogs.push({ who: [ALEX, SAM, KIM, CHRIS].find((p) => p.id === activity.from.id)!, body });
-  return { body, sent: connector.sent.slice(sentBefore), updated: connector.updated.slice(updatedBefore) };
-}
-
-function inChannel(who: Person, text: string): Activity {
-  const id = `17430000${String(++seq).padStart(5, '0')}`;
-  const m = structuredClone(CHANNEL_MESSAGE);
-  return { ...m, id, serviceUrl: connector.serviceUrl, from: { ...m.from, id: who.id, name: who.name, aadObjectId: who.aad }, conversation: { ...m.conversation, id: `${CHANNEL};messageid=${id}` }, text: `<at>${BOT.name}</at> ${text}` };
-}
-
-function inPersonal(who: Person, text: string): Activity {
-  const m = fixture('personal-message');
-  return { ...m, id: `p${++seq}`, serviceUrl: connector.serviceUrl, from: { id: who.id, name: who.name, aadObjectId: who.aad }, conversation: { ...m.conversation, id: chatOf(who) }, text };
-}
-
-/** A task/fetch or task/submit invoke from the person's personal chat with the bot. */
-function invoke(kind: 'task/fetch' | 'task/submit', who: Person, data: unknown): Activity {
-  const m = fixture(kind === 'task/fetch' ? 'task-fetch' : 'task-submit');
-  return { ...m, name: kind, id: `f:${++seq}`, serviceUrl: connector.serviceUrl, from: { id: who.id, name: who.name, aadObjectId: who.aad }, conversation: { ...m.conversation, id: chatOf(who) }, value: { type: kind, data, context: { theme: 'default' } } };
+  const r = await teams.deliver(activity);
+  if (r.body && activity.type === 'invoke') dialogs.push({ who: [ALEX, SAM, KIM, CHRIS].find((p) => p.id === activity.from.id)!, body: r.body });
+  return r;
 }
 
 const say = (who: Person, text: string) => deliver(inChannel(who, text));

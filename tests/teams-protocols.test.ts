@@ -1,8 +1,6 @@
 // The protocol register and reviews on Teams, end to end: the real server at
 // POST /api/messages, real-shaped activities and dialog invokes, a fake
 // connector capturing what the bot posts and updates, and a fake clock.
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderCard } from '../src/adapters/teams/render-card.js';
 import { renderFormCard } from '../src/adapters/teams/render-form-card.js';
@@ -13,24 +11,18 @@ import { fakeClock } from './helpers/fake-clock.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
+import { type Activity, CHANNEL, CHANNEL_MESSAGE, chatOf, fixture, type Person, teamsRequests } from './helpers/teams-requests.js';
 
-type Activity = Record<string, any>;
 type Block = { type: string; id?: string; text?: string; color?: string; value?: string; label?: string; style?: string; isRequired?: boolean; isMultiSelect?: boolean; isMultiline?: boolean; choices?: { title: string; value: string }[] };
 type CardAction = { type: string; title: string; url?: string; style?: string; data?: Record<string, any> };
 type Card = { type: string; body: Block[]; actions?: CardAction[] };
 type TaskResponse = { task: { type: 'continue'; value: { title: string; card: { contentType: string; content: Card } } } | { type: 'message'; value: string } };
 
-const fixture = (name: string): Activity => JSON.parse(readFileSync(new URL(`./fixtures/teams/${name}.json`, import.meta.url), 'utf8')) as Activity;
-
-const CHANNEL_MESSAGE = fixture('channel-message-mention');
-const BOT = CHANNEL_MESSAGE.recipient as { id: string; name: string };
-const CHANNEL = (CHANNEL_MESSAGE.channelData as Activity).channel.id as string;
-const ALEX = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan', aad: 'aad-alex-6f1a2b3c' };
+const ALEX: Person = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan', aad: 'aad-alex-6f1a2b3c' };
 const SAM = { id: fixture('personal-message').from.id as string, name: 'Sam Patel', aad: 'aad-sam-9e8d7c6b' };
 const DANA = { id: '29:1Kp4danaBrooksEmploymentService000000000000000000000000000000000000000000', name: 'Dana Brooks', aad: 'aad-dana-1f2e3d4c' };
 const KIM = { id: '29:1Qw8kimOseiYouthHub0000000000000000000000000000000000000000000000000000', name: 'Kim Osei', aad: 'aad-kim-5a6b7c8d' };
 const STRANGER = { id: '29:1Zz9strangerNotInAnyPartnership0000000000000000000000000000000000000000', name: 'Robin Stranger', aad: 'aad-robin' };
-type Person = typeof ALEX;
 
 const LINK = 'https://docs.example.org/referral-agreement';
 const REVIEW_COMMENT = 'The referral form still asks for the old case number';
@@ -38,46 +30,13 @@ const REVIEW_COMMENT = 'The referral form still asks for the old case number';
 let connector: FakeTeamsConnector;
 let trellis: TestTrellis;
 const clock = fakeClock('2026-11-23T10:00:00Z'); // a Monday, 10:00 in London
-let seq = 0;
 
-const chatOf = (p: Person) => `a:1personalChat-${p.aad}`;
-const post = (body: unknown) => fetch(`${trellis.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-/** Posts one activity; returns the invoke's answer and what the bot POSTed and PUT meanwhile. */
-async function deliver(activity: Activity) {
-  const [sentBefore, updatedBefore] = [connector.sent.length, connector.updated.length];
-  const res = await post(activity);
-  expect(res.status).toBe(200);
-  const text = await res.text();
-  // What the request queued for the outbox goes out before anything is read from the connector.
-  await trellis.drain();
-  return { body: text ? (JSON.parse(text) as TaskResponse) : undefined, sent: connector.sent.slice(sentBefore), updated: connector.updated.slice(updatedBefore) };
-}
-
-const channelPost = () => `17420000${String(++seq).padStart(5, '0')}`;
-
-function inChannel(who: Person, text: string): Activity {
-  const id = channelPost();
-  const m = structuredClone(CHANNEL_MESSAGE);
-  return { ...m, id, serviceUrl: connector.serviceUrl, from: { ...m.from, id: who.id, name: who.name, aadObjectId: who.aad }, conversation: { ...m.conversation, id: `${CHANNEL};messageid=${id}` }, text: `<at>${BOT.name}</at> ${text}` };
-}
-
-function inPersonal(who: Person, text: string): Activity {
-  const m = fixture('personal-message');
-  return { ...m, id: `p${++seq}`, serviceUrl: connector.serviceUrl, from: { id: who.id, name: who.name, aadObjectId: who.aad }, conversation: { ...m.conversation, id: chatOf(who) }, text };
-}
+const { inChannel, inPersonal, invoke, deliver } = teamsRequests<TaskResponse>(() => ({ trellis, connector }));
 
 /** A click on an Action.Submit in the person's personal chat: a message with the button's data as its value. */
 function clickInPersonal(who: Person, data: unknown): Activity {
   const { text: _text, textFormat: _format, ...m } = inPersonal(who, '');
   return { ...m, replyToId: 'sent-1', value: data };
-}
-
-/** A task/fetch or task/submit invoke, from the person's personal chat or from the channel. */
-function invoke(kind: 'task/fetch' | 'task/submit', who: Person, data: unknown, where: 'personal' | 'channel' = 'personal'): Activity {
-  const m = where === 'channel' ? fixture('task-fetch-channel') : fixture(kind === 'task/fetch' ? 'task-fetch' : 'task-submit');
-  const conversation = where === 'channel' ? { ...m.conversation, id: `${CHANNEL};messageid=${channelPost()}` } : { ...m.conversation, id: chatOf(who) };
-  return { ...m, name: kind, id: `f:${++seq}`, serviceUrl: connector.serviceUrl, from: { id: who.id, name: who.name, aadObjectId: who.aad }, conversation, value: { type: kind, data, context: { theme: 'default' } } };
 }
 
 const say = (who: Person, text: string) => deliver(inChannel(who, text));

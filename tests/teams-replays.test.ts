@@ -2,55 +2,27 @@
 // replayed while its token lives) changes nothing the second time, in the same
 // process and after a restart; a dialog replayed still gets an answer. Unknown
 // invokes get the empty 200 Teams accepts. Real activities into POST /api/messages.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConcern } from '../src/core/concerns/concern-seal.js';
 import type { StoredConcern } from '../src/core/model.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
+import { type Activity, CHANNEL_MESSAGE, type Person, teamsRequests, UNAUTHENTICATED } from './helpers/teams-requests.js';
 
-type Activity = Record<string, any>;
-const fixture = (name: string): Activity => JSON.parse(readFileSync(new URL(`./fixtures/teams/${name}.json`, import.meta.url), 'utf8')) as Activity;
-const UNAUTHENTICATED = { TEAMS_ALLOW_UNAUTHENTICATED: 'true' };
-
-const CHANNEL_MESSAGE = fixture('channel-message-mention');
-const BOT = CHANNEL_MESSAGE.recipient as { id: string; name: string };
-const CHANNEL = (CHANNEL_MESSAGE.channelData as Activity).channel.id as string;
-const ALEX = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan', aad: 'aad-alex-r1' };
+const ALEX: Person = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan', aad: 'aad-alex-r1' };
 const SAM = { id: '29:1SamReplay000000000000000000000000000000000000000000000000000000000000', name: 'Sam Patel', aad: 'aad-sam-r2' };
 const CHRIS = { id: '29:1ChrisReplay0000000000000000000000000000000000000000000000000000000000', name: 'Chris Lane', aad: 'aad-chris-r3' };
-type Person = typeof ALEX;
 
 let connector: FakeTeamsConnector;
 let trellis: TestTrellis;
-let seq = 0;
+const teams = teamsRequests(() => ({ trellis, connector }));
+const { inChannel, inPersonal, invoke } = teams;
 
-const post = (body: unknown) => fetch(`${trellis.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const chatOf = (p: Person) => `a:1personalChat-${p.aad}`;
-
-function inChannel(who: Person, text: string): Activity {
-  const id = `17440000${String(++seq).padStart(5, '0')}`;
-  const m = structuredClone(CHANNEL_MESSAGE);
-  return { ...m, id, serviceUrl: connector.serviceUrl, from: { ...m.from, id: who.id, name: who.name, aadObjectId: who.aad }, conversation: { ...m.conversation, id: `${CHANNEL};messageid=${id}` }, text: `<at>${BOT.name}</at> ${text}` };
-}
-function inPersonal(who: Person, text: string): Activity {
-  const m = fixture('personal-message');
-  return { ...m, id: `r${++seq}`, serviceUrl: connector.serviceUrl, from: { id: who.id, name: who.name, aadObjectId: who.aad }, conversation: { ...m.conversation, id: chatOf(who) }, text };
-}
-function invoke(name: string, who: Person, data: unknown): Activity {
-  const m = fixture('task-submit');
-  return { ...m, name, id: `f:replay-${++seq}`, serviceUrl: connector.serviceUrl, from: { id: who.id, name: who.name, aadObjectId: who.aad }, conversation: { ...m.conversation, id: chatOf(who) }, value: { type: name, data, context: { theme: 'default' } } };
-}
-
-/** Posts one activity, waits for what it queued to be sent; the reply card's text (if any) and the invoke's answer. */
+/** Posts one activity, waits for what it queued to be sent; the invoke's answer and each reply's card body (what the person reads). */
 async function deliver(activity: Activity) {
-  const before = connector.sent.length;
-  const res = await post(activity);
-  const text = await res.text();
-  await trellis.drain();
-  // Each reply's card body: what the person reads.
-  const replies = connector.sent.slice(before).map((s) => JSON.stringify((s.activity.attachments as { content: { body: unknown } }[] | undefined)?.[0]?.content.body ?? s.activity.text));
-  return { status: res.status, body: text ? (JSON.parse(text) as Activity) : undefined, replies };
+  const r = await teams.deliver(activity);
+  const replies = r.sent.map((s) => JSON.stringify((s.activity.attachments as { content: { body: unknown } }[] | undefined)?.[0]?.content.body ?? s.activity.text));
+  return { ...r, replies };
 }
 
 const data = async () => JSON.parse(await trellis.data()) as { concerns: StoredConcern[]; rounds: unknown[]; partnerships: { id: string }[] };

@@ -1,8 +1,6 @@
 // Teams end to end: real-shaped Bot Framework activities POSTed to
 // /api/messages on the real server; the cards the bot sends are captured by a
 // fake connector that the activities' serviceUrl points at.
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandText } from '../src/adapters/teams/command-text.js';
 import { renderCard } from '../src/adapters/teams/render-card.js';
@@ -10,15 +8,10 @@ import { BAD_CLICK } from '../src/adapters/teams/teams-routes.js';
 import { SORRY } from '../src/report-error.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector, type SentActivity } from './helpers/fake-teams-connector.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
+import { type Activity, BOT, CHANNEL, CHANNEL_MESSAGE, fixture, UNAUTHENTICATED } from './helpers/teams-requests.js';
 
-type Activity = Record<string, any>;
 type Card = { type: string; version: string; body: { type: string; text?: string; color?: string; facts?: { title: string; value: string }[] }[]; actions?: { type: string; title: string; data: Record<string, unknown> }[] };
 
-const fixture = (name: string): Activity => JSON.parse(readFileSync(new URL(`./fixtures/teams/${name}.json`, import.meta.url), 'utf8')) as Activity;
-
-const CHANNEL_MESSAGE = fixture('channel-message-mention');
-const BOT = CHANNEL_MESSAGE.recipient as { id: string; name: string };
-const CHANNEL = (CHANNEL_MESSAGE.channelData as Activity).channel.id as string;
 const TEAM = fixture('install-team').conversation.id as string;
 const ALEX = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan' };
 const SAM = { id: '29:1Vb7cQ2samPatelHealthTrust00000000000000000000000000000000000000000000000', name: 'Sam Patel' };
@@ -28,7 +21,6 @@ type Person = typeof ALEX;
 let connector: FakeTeamsConnector;
 let trellis: TestTrellis;
 let seq = 0;
-const UNAUTHENTICATED = { TEAMS_ALLOW_UNAUTHENTICATED: 'true' };
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });

@@ -29,7 +29,7 @@ interface Running {
 const DAY = 24 * 3_600_000;
 /** Public partners (sam, dana, chris: three people) distrust; everyone else trusts. */
 const PUBLIC: Persona[] = ['sam', 'dana', 'chris'];
-const valueOf = (persona: Persona) => (PUBLIC.includes(persona) ? '2' : '5');
+const answerFor = (persona: Persona) => (PUBLIC.includes(persona) ? '2' : '5');
 
 function scenario(start: (clock: Clock) => Promise<Running>) {
   const clock = fakeClock('2026-11-23T09:00:00Z');
@@ -50,7 +50,7 @@ function scenario(start: (clock: Clock) => Promise<Running>) {
     const latest = (await t.store.rounds(p!.id)).sort((a, b) => b.number - a.number)[0]!;
     for (const persona of personas) {
       const { form } = await postJson('/playground/action', { persona, actionId: 'survey-open', value: latest.id, where: 'personal' });
-      const values = Object.fromEntries(form!.fields.filter((f) => f.kind === 'choice').map((f) => [f.id, valueOf(persona)]));
+      const values = Object.fromEntries(form!.fields.filter((f) => f.kind === 'choice').map((f) => [f.id, answerFor(persona)]));
       expect((await postJson('/playground/submit', { persona, actionId: form!.submitActionId, context: form!.context, values })).reply!.text).toMatch(/^Thanks — your answers are in/);
     }
     expect((await command('alex', 'survey close')).text).toContain('is closed');

@@ -1,6 +1,6 @@
 // One command grammar for every platform: Slack's `/trellis <words>`, the words
 // typed to the bot in Teams, and the playground's box all arrive here.
-import { PARTNERSHIP_TYPES, ROLES, SECTORS } from './model.js';
+import { MIN_THRESHOLD, PARTNERSHIP_TYPES, ROLES, SECTORS } from './model.js';
 import type { PartnershipCommand } from './commands/partnership-grammar.js';
 import { parseSurvey, SURVEY_USAGE, type SurveyCommand } from './survey/survey-grammar.js';
 import { parseTrends, TRENDS_USAGE, type TrendsCommand } from './trends/trends-grammar.js';
@@ -159,7 +159,7 @@ function parseSet(rest: string[]): Parsed {
       return isTimezone(value) ? ok({ name: 'set', setting, value }) : bad(`"${value}" is not a timezone I know. Use a name like Europe/London.`, 'set');
     case 'threshold': {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 3 || n > 50) return bad(`The threshold must be a whole number from 3 to 50 (got "${value}"); fewer than 3 respondents could be identified.`, 'set');
+      if (!Number.isInteger(n) || n < MIN_THRESHOLD || n > 50) return bad(`The threshold must be a whole number from ${MIN_THRESHOLD} to 50 (got "${value}"); fewer than ${MIN_THRESHOLD} respondents could be identified.`, 'set');
       return ok({ name: 'set', setting, value: n });
     }
     default:

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import type { Delivery } from '../core/model.js';
 import type { ClaimedOutgoing, Outbox, Outgoing } from '../core/ports/outbox.js';
 import { seal, unseal } from '../core/seal.js';
-import type { Message } from '../core/message.js';
 import type { Logger } from '../log.js';
 import type { MessengerHub, PlatformMessenger, SendKind } from './platform-messenger.js';
 import { DeliveryFailure } from './delivery-failure.js';

@@ -244,7 +244,7 @@ export class Journal {
 
   /** The check proves, before anything is replayed, that the journal is sealed under this TRELLIS_SECRET. */
   private header(id: string, base: number): string {
-    return `${JSON.stringify({ journal: id, base, check: seal(this.secret, SEAL, `${id}:${base}`) })}`.slice(0, -1) + `,${REACHES}${digits(base)}"}\n`;
+    return `${JSON.stringify({ journal: id, base, check: seal(this.secret, SEAL, `${id}:${base}`) }).slice(0, -1)},${REACHES}${digits(base)}"}\n`;
   }
 
   private async readFile(file: string, acceptLoss: boolean): Promise<JournalFile | undefined> {

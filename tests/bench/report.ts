@@ -187,7 +187,7 @@ export function digestSection(d: DigestResult | undefined, s: StoresResult | und
     );
   } else parts.push(`Digest benchmark failed: ${errors.digest ?? 'not run'}`);
   parts.push('');
-  if (s && s.rss.length) {
+  if (s?.rss.length) {
     parts.push(
       table(
         ['1M answer sets stored', 'store opened in', 'RSS after open', 'one digest (100 rounds × 200)', 'RSS after digest', 'RSS / heap used after full GC'],

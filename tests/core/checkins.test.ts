@@ -1,15 +1,14 @@
 // Pulse check-ins through the core's front door: schedules with a fake clock,
 // delivery through a fake messenger, answers that link to nobody.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createTrellis, type Trellis } from '../../src/core/trellis.js';
+import type { Trellis } from '../../src/core/trellis.js';
 import { isForm, type Form, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
-import { StateStore } from '../../src/store/state-store.js';
 import { openGroups } from '../../src/core/answer-group.js';
-import { emptyState, type State } from '../../src/store/state-schema.js';
-import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
-import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
-import { corePorts } from '../helpers/core-ports.js';
+import type { State } from '../../src/store/state-schema.js';
+import { coreTrellis } from '../helpers/core-trellis.js';
+import type { FakeClock } from '../helpers/fake-clock.js';
+import type { FakeMessenger } from '../helpers/fake-messenger.js';
 
 const SECRET = 'core-test-secret-0123456789abcdef0123';
 const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
@@ -41,10 +40,7 @@ const submit = (caller: Caller, values: Record<string, string>, id = roundId()) 
 const recipients = () => messenger.sent.map((s) => s.to);
 
 beforeEach(async () => {
-  state = emptyState();
-  clock = fakeClock('2026-11-23T08:00:00Z'); // a Monday
-  messenger = fakeMessenger();
-  trellis = createTrellis({ ...corePorts(new StateStore(state)), clock, messenger, secret: SECRET });
+  ({ state, clock, messenger, trellis } = coreTrellis('2026-11-23T08:00:00Z', { secret: SECRET })); // a Monday
   await say(alex, 'setup Riverside');
   await say(alex, 'org add City Council public');
   await say(alex, 'org add Hope Trust voluntary');

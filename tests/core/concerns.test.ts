@@ -1,17 +1,16 @@
 // The critical-friend channel through the core's front door.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createTrellis, type Trellis } from '../../src/core/trellis.js';
+import type { Trellis } from '../../src/core/trellis.js';
 import { isForm, type Form, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
-import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state-schema.js';
+import type { State } from '../../src/store/state-schema.js';
 import { openRelay, sealRelay } from '../../src/core/concerns/relay.js';
 import { themeLines } from '../../src/core/concerns/themes.js';
 import type { Concern, ConcernHead } from '../../src/core/model.js';
 import { openConcern } from '../../src/core/concerns/concern-seal.js';
-import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
-import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
-import { corePorts } from '../helpers/core-ports.js';
+import { coreTrellis } from '../helpers/core-trellis.js';
+import type { FakeClock } from '../helpers/fake-clock.js';
+import type { FakeMessenger } from '../helpers/fake-messenger.js';
 import { formText } from '../helpers/form-text.js';
 
 const SECRET = 'concern-test-secret-0123456789abcdef01';
@@ -42,13 +41,10 @@ const open = async (c: Caller, actionId: string, id: string) => trellis.action({
 const submitAs = async (c: Caller, f: Form, values: Record<string, string>) => msg(await trellis.submit({ caller: c, actionId: f.submitActionId, context: f.context, values }));
 /** The concerns as the server reads them (stored sealed). */
 const opened = () => state.concerns.map((c) => openConcern(SECRET, c)!);
-const make = () => createTrellis({ ...corePorts(new StateStore(state)), clock, messenger, secret: SECRET, random: () => randomValue });
+let restart: () => Trellis;
 
 beforeEach(async () => {
-  state = emptyState();
-  clock = fakeClock('2026-11-23T09:00:00Z');
-  messenger = fakeMessenger();
-  trellis = make();
+  ({ state, clock, messenger, trellis, restart } = coreTrellis('2026-11-23T09:00:00Z', { secret: SECRET, random: () => randomValue }));
   await say(alex, 'setup Riverside', channel);
   await say(alex, 'org add City Council public', channel);
   const code = state.partnerships[0]!.inviteCode;
@@ -98,7 +94,7 @@ describe('raising a concern', () => {
       delays.push((Date.parse(state.concerns.at(-1)!.deliverAt!) - clock.now().getTime()) / 1000);
     }
     expect(delays).toEqual([0, 150, 300, 450, 600]);
-    trellis = make(); // a new process on the same data
+    trellis = restart(); // a new process on the same data
     clock.advance(601_000);
     await trellis.tick();
     expect(state.concerns.every((c) => c.status === 'open' && !c.deliverAt)).toBe(true);

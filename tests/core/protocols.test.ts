@@ -1,15 +1,14 @@
 // The protocol register, reminders and reviews through the core's front door,
 // with a fake clock and a fake messenger.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createTrellis, type Trellis } from '../../src/core/trellis.js';
+import type { Trellis } from '../../src/core/trellis.js';
 import { isForm, type Form, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
-import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state-schema.js';
+import type { State } from '../../src/store/state-schema.js';
 import { addMonths, parseDate } from '../../src/core/time.js';
-import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
-import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
-import { corePorts } from '../helpers/core-ports.js';
+import { coreTrellis } from '../helpers/core-trellis.js';
+import type { FakeClock } from '../helpers/fake-clock.js';
+import type { FakeMessenger } from '../helpers/fake-messenger.js';
 
 const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
 const sam: Caller = { platform: 'slack', userId: 'U-SAM', displayName: 'Sam Patel' };
@@ -42,10 +41,7 @@ const at = async (iso: string) => {
 };
 
 beforeEach(async () => {
-  state = emptyState();
-  clock = fakeClock('2026-11-23T08:00:00Z');
-  messenger = fakeMessenger();
-  trellis = createTrellis({ ...corePorts(new StateStore(state)), clock, messenger, secret: 'protocol-test-secret-0123456789abcdef' });
+  ({ state, clock, messenger, trellis } = coreTrellis('2026-11-23T08:00:00Z', { secret: 'protocol-test-secret-0123456789abcdef' }));
   await say(alex, 'setup Riverside');
   await say(alex, 'org add City Council public');
   await say(alex, 'org add Hope Trust voluntary');

@@ -1,14 +1,13 @@
 // Digests, alerts, trends commands and signed links, through the core's front door.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createTrellis, type Trellis } from '../../src/core/trellis.js';
+import type { Trellis } from '../../src/core/trellis.js';
 import { isForm, type Message } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
-import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state-schema.js';
+import type { State } from '../../src/store/state-schema.js';
 import { signLink, verifyLink } from '../../src/core/trends/links.js';
-import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
-import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
-import { corePorts } from '../helpers/core-ports.js';
+import { coreTrellis } from '../helpers/core-trellis.js';
+import type { FakeClock } from '../helpers/fake-clock.js';
+import type { FakeMessenger } from '../helpers/fake-messenger.js';
 
 const SECRET = 'digest-test-secret-0123456789abcdef012';
 const people: Caller[] = [
@@ -43,10 +42,7 @@ async function round(values: Record<string, string>, comments: Record<string, st
 }
 
 beforeEach(async () => {
-  state = emptyState();
-  clock = fakeClock('2026-11-23T09:00:00Z');
-  messenger = fakeMessenger();
-  trellis = createTrellis({ ...corePorts(new StateStore(state)), clock, messenger, secret: SECRET, publicUrl: () => 'https://trellis.example.org' });
+  ({ state, clock, messenger, trellis } = coreTrellis('2026-11-23T09:00:00Z', { secret: SECRET, publicUrl: () => 'https://trellis.example.org' }));
   await say(alex, 'setup Riverside');
   await say(alex, 'org add City Council public');
   await say(alex, 'org add Hope Trust voluntary');

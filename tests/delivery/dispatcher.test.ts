@@ -66,7 +66,7 @@ const idOf = (d: Delivery | undefined): string => {
   expect(typeof (d as QueuedDelivery).outgoing).toBe('string');
   return (d as QueuedDelivery).outgoing;
 };
-const opened = (o: Outgoing | undefined) => (o && o.sealed ? unseal<OutboxPayload>(SECRET, OUTBOX_SEAL, o.sealed) : undefined);
+const opened = (o: Outgoing | undefined) => (o?.sealed ? unseal<OutboxPayload>(SECRET, OUTBOX_SEAL, o.sealed) : undefined);
 const parsed = (lines: string[]) => lines.map((l) => JSON.parse(l) as { level: string; msg: string } & Record<string, unknown>);
 /** No log line names who a message was for or what it said. */
 const expectDiscreetLogs = (lines: string[], ...secrets: string[]) => {

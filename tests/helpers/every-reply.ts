@@ -4,15 +4,10 @@
 // form filled to its maximum lengths and submitted, every button followed, every
 // message it sends (check-ins, reminders, digests, announcements) and every
 // App Home overview. The renderers' limits tests run over the lot.
-import { createTrellis, type Trellis } from '../../src/core/trellis.js';
 import { isForm, type Form, type FormField, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { MAX_NAME_LENGTH, MAX_PURPOSE_LENGTH, USAGE } from '../../src/core/grammar.js';
-import { StateStore } from '../../src/store/state-store.js';
-import { emptyState, type State } from '../../src/store/state-schema.js';
-import { fakeClock } from './fake-clock.js';
-import { fakeMessenger } from './fake-messenger.js';
-import { corePorts } from './core-ports.js';
+import { coreTrellis } from './core-trellis.js';
 
 export interface Corpus {
   /** Every message, labelled by how it came about. */
@@ -40,10 +35,7 @@ const person = (i: number, platform: 'slack' | 'teams' = i % 2 ? 'teams' : 'slac
 });
 
 export async function everyReply(): Promise<Corpus> {
-  const state: State = emptyState();
-  const clock = fakeClock('2026-11-23T09:00:00Z');
-  const messenger = fakeMessenger();
-  const trellis: Trellis = createTrellis({ ...corePorts(new StateStore(state)), clock, messenger, secret: SECRET, concernDelayMaxSeconds: 0, concernsPerDay: 50, publicUrl: () => `https://${'trellis.'.repeat(20)}example.org` });
+  const { clock, messenger, trellis } = coreTrellis('2026-11-23T09:00:00Z', { secret: SECRET, concernDelayMaxSeconds: 0, concernsPerDay: 50, publicUrl: () => `https://${'trellis.'.repeat(20)}example.org` });
   const corpus: Corpus = { messages: [], forms: [], overviews: [] };
   const seen = new Set<string>();
 

@@ -97,6 +97,8 @@ export interface FakeSlack {
   loseResponses: Set<string>;
   /** Every Web API answer (a 429 included) waits this long after the call is performed. */
   delayMs: number;
+  /** While set, every Web API answer also waits for this promise: a test holds Slack back until what it expects first has happened. */
+  held?: Promise<unknown>;
   /** Messages posted to a channel (a user id means the bot's DM with them), oldest first. */
   messagesIn(channel: string): SlackMessage[];
   close(): Promise<void>;
@@ -204,7 +206,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     });
   });
 
-  const delay = () => (fake.delayMs > 0 ? new Promise((r) => setTimeout(r, fake.delayMs)) : Promise.resolve());
+  const delay = async () => {
+    await fake.held;
+    if (fake.delayMs > 0) await new Promise((r) => setTimeout(r, fake.delayMs));
+  };
 
   /** Seconds to wait when this call would exceed a limit (it is then not performed); undefined when it may go ahead. */
   function limited(method: string, body: Record<string, unknown>): number | undefined {

@@ -26,7 +26,7 @@ export function slackPostOf(slack: FakeSlack, delivery: Delivery | undefined): {
   const posts = slack.calls.filter((c) => c.method === 'chat.postMessage' && outgoingOf(c) === outgoing);
   expect(posts.length, `posts carrying outgoing ${outgoing}`).toBeLessThanOrEqual(1);
   const call = posts[0];
-  if (!call || call.result?.ok !== true) return undefined;
+  if (call?.result?.ok !== true) return undefined;
   return { call, channel: String(call.result.channel), ts: String(call.result.ts) };
 }
 

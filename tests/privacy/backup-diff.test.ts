@@ -282,7 +282,7 @@ function scenario(name: string, surface: Surface, start: (env: Record<string, st
       const second = await step(sam, /concerns/, () => raise(t, f, sam, 'Budget talk leaves us out: marker-third'));
       expect(first.added.length).toBeGreaterThan(0);
       expect(second.replaced.filter((r) => first.added.includes(r))).toEqual([]);
-      for (const [w, id] of raised) await step(FRIEND, /concerns/, () => reply(t, f, FRIEND, id, `Thank you, ${id}: has it happened before?`, 'friend'));
+      for (const [, id] of raised) await step(FRIEND, /concerns/, () => reply(t, f, FRIEND, id, `Thank you, ${id}: has it happened before?`, 'friend'));
       for (const [w, id] of raised) await step(w, /concerns/, () => reply(t, f, w, id, `Three times this quarter: marker-${w.name}-again`, 'reporter'));
       expect(found(await t.files(), await values())).toEqual([]);
       expect(found(t.logs.join('\n'), await values())).toEqual([]);

@@ -58,7 +58,7 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
 
   const router = express.Router();
   router.use(secure, express.json({ limit: '16kb' }));
-  const choosePersona = 'Choose a persona: ?persona=' + PERSONAS.map((p) => p.id).join('|');
+  const choosePersona = `Choose a persona: ?persona=${PERSONAS.map((p) => p.id).join('|')}`;
 
   router.get('/personas', (_req, res) => {
     res.json({ personas: PERSONAS, room: ROOM.label, privateCommands: PRIVATE_COMMANDS } satisfies PersonasBody);

@@ -38,7 +38,7 @@ function joinedOptions(selected: unknown): string | undefined {
   return values.every((v): v is string => typeof v === 'string') ? values.join(',') : undefined;
 }
 
-function valueOf(element: StateElement | undefined): unknown {
+function elementValue(element: StateElement | undefined): unknown {
   if (!element) return undefined;
   if (element.selected_option) return element.selected_option.value;
   if ('selected_options' in element) return joinedOptions(element.selected_options);
@@ -54,7 +54,7 @@ function valueOf(element: StateElement | undefined): unknown {
 export function readValues(state: StateValues | undefined): Record<string, string> {
   const entries: [string, string][] = [];
   for (const [blockId, actions] of Object.entries(state ?? {})) {
-    const value = valueOf(actions?.[INPUT_ACTION_ID] ?? Object.values(actions ?? {})[0]);
+    const value = elementValue(actions?.[INPUT_ACTION_ID] ?? Object.values(actions ?? {})[0]);
     if (typeof value === 'string' && value !== '') entries.push([blockId, value]);
   }
   // fromEntries defines own properties: a block_id of "__proto__" stays an (unknown) field.

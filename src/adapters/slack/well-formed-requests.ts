@@ -83,11 +83,11 @@ export function wellFormedRequests(signingSecret: string, log: Logger) {
     // Slack's signature (the timestamp's freshness is checked before this runs); Bolt checks it again and answers 401 to what fails.
     const expected = Buffer.from(`v0=${createHmac('sha256', signingSecret).update(`v0:${req.get('x-slack-request-timestamp') ?? ''}:${text}`).digest('hex')}`);
     const given = Buffer.from(req.get('x-slack-signature') ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return next();
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return void next();
     // The exact comparison Bolt makes: anything else it parses as JSON.
     const form = req.get('content-type') === 'application/x-www-form-urlencoded';
     const verdict = judge(parse(text, form), form);
-    if (verdict === 'pass') return next();
+    if (verdict === 'pass') return void next();
     // The kind only: a body may hold ids that lead to people.
     log.debug('slack: request not passed on', { verdict });
     if (verdict === 'ignore') return void res.status(200).send();

@@ -1,7 +1,7 @@
 // The protocol register: finding, listing, showing, saving, retiring.
 import { failure, info, linkButton, success, type Button, type Message, type Reply } from '../message.js';
 import type { Deps } from '../deps.js';
-import type { Member, Partnership, Protocol } from '../model.js';
+import type { Partnership, Protocol } from '../model.js';
 import { requireCoordinator, type Context } from '../context.js';
 import { addMonths, daysBetween, formatDate, localToday } from '../time.js';
 import { checkProtocol, kindLabel, NEW_PROTOCOL, protocolForm } from './protocol-form.js';
