@@ -76,17 +76,43 @@ const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ?
 const opt = <T extends z.ZodTypeAny>(s: T) => z.preprocess(blankIsUnset, s.optional());
 
 const schema = z.object({
-  PORT: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–65535').max(65535, 'must be 1–65535').default(3000)),
+  PORT: z.preprocess(
+    blankIsUnset,
+    z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1–65535').max(65535, 'must be 1–65535').default(3000),
+  ),
   TRELLIS_DATA: z.preprocess(blankIsUnset, z.string().default('data/trellis.json')),
   DATABASE_URL: opt(z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL such as postgres://trellis@db.example.org:5432/trellis')),
-  TRELLIS_TICK_CRON: z.preprocess(blankIsUnset, z.string().refine((x) => cron.validate(x), 'must be a cron expression such as "* * * * *"').default('* * * * *')),
-  TRELLIS_SLACK_POSTS_PER_SECOND: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number' }).min(0.1, 'must be at least 0.1').max(1000, 'must be at most 1000').default(5)),
+  TRELLIS_TICK_CRON: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .refine((x) => cron.validate(x), 'must be a cron expression such as "* * * * *"')
+      .default('* * * * *'),
+  ),
+  TRELLIS_SLACK_POSTS_PER_SECOND: z.preprocess(
+    blankIsUnset,
+    z.coerce.number({ message: 'must be a number' }).min(0.1, 'must be at least 0.1').max(1000, 'must be at most 1000').default(5),
+  ),
   TRELLIS_SECRET: opt(z.string().refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes (try: openssl rand -hex 32)')),
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
   PUBLIC_URL: opt(z.string().url('must be a URL such as https://trellis.example.org')),
-  TRELLIS_CONCERN_DELAY_MAX_SECONDS: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number of seconds' }).int('must be a whole number of seconds').min(0, 'must be 0 (off) or more').max(86_400, 'must be at most 86400 (a day)').default(600)),
-  TRELLIS_CONCERNS_PER_DAY: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(3)),
-  TRELLIS_PLATFORM_RETRY_MAX_SECONDS: z.preprocess(blankIsUnset, z.coerce.number({ message: 'must be a number of seconds' }).min(0.05, 'must be at least 0.05').max(3600, 'must be at most 3600 (an hour)').default(60)),
+  TRELLIS_CONCERN_DELAY_MAX_SECONDS: z.preprocess(
+    blankIsUnset,
+    z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(0, 'must be 0 (off) or more')
+      .max(86_400, 'must be at most 86400 (a day)')
+      .default(600),
+  ),
+  TRELLIS_CONCERNS_PER_DAY: z.preprocess(
+    blankIsUnset,
+    z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(3),
+  ),
+  TRELLIS_PLATFORM_RETRY_MAX_SECONDS: z.preprocess(
+    blankIsUnset,
+    z.coerce.number({ message: 'must be a number of seconds' }).min(0.05, 'must be at least 0.05').max(3600, 'must be at most 3600 (an hour)').default(60),
+  ),
   SLACK_BOT_TOKEN: opt(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb- (Slack app → OAuth & Permissions)')),
   SLACK_SIGNING_SECRET: opt(z.string()),
   SLACK_APP_TOKEN: opt(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp- (Slack app → Basic Information)')),
@@ -96,12 +122,20 @@ const schema = z.object({
   MICROSOFT_APP_TENANT_ID: opt(z.string()),
   TEAMS_ALLOW_UNAUTHENTICATED: z.preprocess(blankIsUnset, z.enum(['true', 'false'], { message: 'must be true or false' }).default('false')),
   // botbuilder's own settings, under its names (its README and Azure's templates use them).
-  MicrosoftAppType: opt(z.string().transform((t, ctx) => {
-    const type = APP_TYPES.find((a) => a.toLowerCase() === t.trim().toLowerCase());
-    if (type) return type;
-    ctx.addIssue({ code: 'custom', message: t.trim().toLowerCase() === 'userassignedmsi' ? 'UserAssignedMSI is not supported: Trellis signs in with MICROSOFT_APP_PASSWORD; use SingleTenant (with MICROSOFT_APP_TENANT_ID) or MultiTenant' : 'must be SingleTenant or MultiTenant (the "Type of App" of the Azure Bot)' });
-    return z.NEVER;
-  })),
+  MicrosoftAppType: opt(
+    z.string().transform((t, ctx) => {
+      const type = APP_TYPES.find((a) => a.toLowerCase() === t.trim().toLowerCase());
+      if (type) return type;
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          t.trim().toLowerCase() === 'userassignedmsi'
+            ? 'UserAssignedMSI is not supported: Trellis signs in with MICROSOFT_APP_PASSWORD; use SingleTenant (with MICROSOFT_APP_TENANT_ID) or MultiTenant'
+            : 'must be SingleTenant or MultiTenant (the "Type of App" of the Azure Bot)',
+      });
+      return z.NEVER;
+    }),
+  ),
   ToBotFromChannelOpenIdMetadataUrl: opt(secureUrl('https://login.botframework.com/v1/.well-known/openidconfiguration', true)),
   ToBotFromChannelTokenIssuer: opt(z.string().url('must be a URL such as https://api.botframework.com')),
   ToChannelFromBotLoginUrl: opt(secureUrl('https://login.microsoftonline.com/botframework.com', false)),
@@ -111,7 +145,12 @@ const schema = z.object({
 
 const APP_TYPES = ['MultiTenant', 'SingleTenant'] as const satisfies readonly TeamsAppType[];
 /** The settings botbuilder reads together: set one and it takes the others as unset, not as its defaults. */
-const CHANNEL_SETTINGS = ['ToBotFromChannelOpenIdMetadataUrl', 'ToBotFromChannelTokenIssuer', 'ToChannelFromBotLoginUrl', 'ToChannelFromBotOAuthScope'] as const;
+const CHANNEL_SETTINGS = [
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromChannelTokenIssuer',
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+] as const;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** An https URL; plain http only on this machine (a local issuer) when `loopbackHttp`. Microsoft's sign-in library accepts https only. */
@@ -139,7 +178,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   let slack: SlackConfig | undefined;
   if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
     if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN is missing: Slack needs the bot token (xoxb-…) as well as the signing secret.');
-    if (!e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET is missing: Slack needs the signing secret (Slack app → Basic Information) as well as the bot token.');
+    if (!e.SLACK_SIGNING_SECRET)
+      problems.push('SLACK_SIGNING_SECRET is missing: Slack needs the signing secret (Slack app → Basic Information) as well as the bot token.');
     if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {
       slack = { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, postsPerSecond: e.TRELLIS_SLACK_POSTS_PER_SECOND };
       if (e.SLACK_APP_TOKEN) slack.appToken = e.SLACK_APP_TOKEN;
@@ -153,33 +193,54 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const unauthenticated = e.TEAMS_ALLOW_UNAUTHENTICATED === 'true';
   if (e.MICROSOFT_APP_ID || e.MICROSOFT_APP_PASSWORD || e.MICROSOFT_APP_TENANT_ID) {
     if (unauthenticated) problems.push('TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with MICROSOFT_APP_ID: unset one of them.');
-    if (!e.MICROSOFT_APP_ID) problems.push('MICROSOFT_APP_ID is missing: Teams needs the bot\'s app (client) id from its Azure Bot registration.');
-    if (!e.MICROSOFT_APP_PASSWORD) problems.push('MICROSOFT_APP_PASSWORD is missing: Teams needs the client secret of the bot\'s app registration.');
+    if (!e.MICROSOFT_APP_ID) problems.push("MICROSOFT_APP_ID is missing: Teams needs the bot's app (client) id from its Azure Bot registration.");
+    if (!e.MICROSOFT_APP_PASSWORD) problems.push("MICROSOFT_APP_PASSWORD is missing: Teams needs the client secret of the bot's app registration.");
     const appType = e.MicrosoftAppType ?? (e.MICROSOFT_APP_TENANT_ID ? 'SingleTenant' : 'MultiTenant');
-    if (appType === 'SingleTenant' && !e.MICROSOFT_APP_TENANT_ID) problems.push('MICROSOFT_APP_TENANT_ID is missing: MicrosoftAppType=SingleTenant needs the tenant id of the bot\'s app registration.');
-    if (appType === 'MultiTenant' && e.MICROSOFT_APP_TENANT_ID) problems.push('MICROSOFT_APP_TENANT_ID is set but MicrosoftAppType=MultiTenant would ignore it: set MicrosoftAppType=SingleTenant, or unset MICROSOFT_APP_TENANT_ID.');
+    if (appType === 'SingleTenant' && !e.MICROSOFT_APP_TENANT_ID)
+      problems.push("MICROSOFT_APP_TENANT_ID is missing: MicrosoftAppType=SingleTenant needs the tenant id of the bot's app registration.");
+    if (appType === 'MultiTenant' && e.MICROSOFT_APP_TENANT_ID)
+      problems.push(
+        'MICROSOFT_APP_TENANT_ID is set but MicrosoftAppType=MultiTenant would ignore it: set MicrosoftAppType=SingleTenant, or unset MICROSOFT_APP_TENANT_ID.',
+      );
     const channelSet = CHANNEL_SETTINGS.filter((k) => e[k]);
     if (channelSet.length && channelSet.length < CHANNEL_SETTINGS.length) {
       const missing = CHANNEL_SETTINGS.filter((k) => !e[k]);
-      problems.push(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: botbuilder reads ${CHANNEL_SETTINGS.join(', ')} together (set one and it leaves the others empty, not at Microsoft's values). Set all four, or none for Microsoft's public cloud.`);
+      problems.push(
+        `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: botbuilder reads ${CHANNEL_SETTINGS.join(', ')} together (set one and it leaves the others empty, not at Microsoft's values). Set all four, or none for Microsoft's public cloud.`,
+      );
     }
     if (e.MICROSOFT_APP_ID && e.MICROSOFT_APP_PASSWORD) {
-      teams = { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, authenticated: true, appType, validateAuthority: e.ValidateAuthority === 'true' };
+      teams = {
+        appId: e.MICROSOFT_APP_ID,
+        appPassword: e.MICROSOFT_APP_PASSWORD,
+        authenticated: true,
+        appType,
+        validateAuthority: e.ValidateAuthority === 'true',
+      };
       if (e.MICROSOFT_APP_TENANT_ID) teams.tenantId = e.MICROSOFT_APP_TENANT_ID;
       if (e.ToBotFromChannelOpenIdMetadataUrl && e.ToBotFromChannelTokenIssuer && e.ToChannelFromBotLoginUrl && e.ToChannelFromBotOAuthScope) {
-        teams.channel = { openIdMetadataUrl: e.ToBotFromChannelOpenIdMetadataUrl, tokenIssuer: e.ToBotFromChannelTokenIssuer, loginUrl: e.ToChannelFromBotLoginUrl, oAuthScope: e.ToChannelFromBotOAuthScope };
+        teams.channel = {
+          openIdMetadataUrl: e.ToBotFromChannelOpenIdMetadataUrl,
+          tokenIssuer: e.ToBotFromChannelTokenIssuer,
+          loginUrl: e.ToChannelFromBotLoginUrl,
+          oAuthScope: e.ToChannelFromBotOAuthScope,
+        };
       }
     }
   } else if (unauthenticated) {
     teams = { authenticated: false };
     // A shared database means a deployment, where an open /api/messages would let anyone act as anyone.
-    if (e.DATABASE_URL) problems.push('TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with DATABASE_URL: unauthenticated Teams is for local testing on the lowdb file only. Unset TEAMS_ALLOW_UNAUTHENTICATED, or unset DATABASE_URL.');
+    if (e.DATABASE_URL)
+      problems.push(
+        'TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with DATABASE_URL: unauthenticated Teams is for local testing on the lowdb file only. Unset TEAMS_ALLOW_UNAUTHENTICATED, or unset DATABASE_URL.',
+      );
   }
 
   // Without MICROSOFT_APP_ID nothing would read them: say so rather than start unauthenticated or off.
   if (!e.MICROSOFT_APP_ID) {
     const stray = ['MicrosoftAppType', 'ValidateAuthority', ...CHANNEL_SETTINGS].filter((k) => blankIsUnset(env[k]) !== undefined);
-    for (const k of stray) problems.push(`${k} is set but Teams authentication is not: it applies only with MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD. Set those, or unset ${k}.`);
+    for (const k of stray)
+      problems.push(`${k} is set but Teams authentication is not: it applies only with MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD. Set those, or unset ${k}.`);
   }
 
   if ((slack || teams) && !e.TRELLIS_SECRET) {

@@ -18,12 +18,21 @@ async function main() {
   const config = loadConfig();
   const log = createLogger({
     level: config.logLevel,
-    secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken, config.slack?.appToken, config.teams?.appPassword, passwordIn(config.databaseUrl)],
+    secrets: [
+      config.secret,
+      config.slack?.signingSecret,
+      config.slack?.botToken,
+      config.slack?.appToken,
+      config.teams?.appPassword,
+      passwordIn(config.databaseUrl),
+    ],
   });
   const secret = resolveSecret(config, log);
   const { store, kind } = await openStore(config, secret, log);
   if (config.teams && !config.teams.authenticated) {
-    log.warn('!!! TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts unauthenticated requests from anyone on this machine (Trellis listens on 127.0.0.1 only). Use this only for local testing. !!!');
+    log.warn(
+      '!!! TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts unauthenticated requests from anyone on this machine (Trellis listens on 127.0.0.1 only). Use this only for local testing. !!!',
+    );
   }
   let running: RunningServer;
   try {

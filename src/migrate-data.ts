@@ -18,7 +18,12 @@ import type { State } from './store/state-schema.js';
 export const DEFAULT_DATA_FILE = 'data/trellis.json';
 
 /** `secret`: the TRELLIS_SECRET Trellis runs with, which seals the file's journal (its latest changes). */
-export async function migrateData(from: string, to: string, secret: string, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<Counts> {
+export async function migrateData(
+  from: string,
+  to: string,
+  secret: string,
+  print: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<Counts> {
   // openLowdbStore would create a missing file: an empty copy is never what was meant.
   if (!existsSync(from)) throw new TrellisError('CONFIG_INVALID', `There is no data file at ${from}. Pass --from FILE or set TRELLIS_DATA.`);
   const file = await openLowdbStore(from, secret).catch((err: unknown) => {
@@ -36,7 +41,10 @@ export async function migrateData(from: string, to: string, secret: string, prin
       const nonEmpty = COLLECTIONS.filter((c) => held[c] > 0);
       if (nonEmpty.length > 0) {
         const what = nonEmpty.map((c) => `${held[c]} ${TABLES[c].name}`).join(', ');
-        throw new TrellisError('CONFIG_INVALID', `The database ${describeDatabase(to)} already holds data (${what}); migrate-data only fills an empty one. Nothing was changed.`);
+        throw new TrellisError(
+          'CONFIG_INVALID',
+          `The database ${describeDatabase(to)} already holds data (${what}); migrate-data only fills an empty one. Nothing was changed.`,
+        );
       }
       const counts = await db.importState(state);
       for (const line of countTable(state, counts)) print(line);
@@ -65,14 +73,20 @@ async function main(): Promise<void> {
     }
   })();
   if (values.help) {
-    process.stdout.write(`Usage: npm run migrate-data -- [--from ${DEFAULT_DATA_FILE}] [--to postgres://user:password@host:5432/trellis]\nDefaults: TRELLIS_DATA and DATABASE_URL. Needs TRELLIS_SECRET (or trellis.secret beside the file). Stop Trellis first; the database must be empty.\n`);
+    process.stdout.write(
+      `Usage: npm run migrate-data -- [--from ${DEFAULT_DATA_FILE}] [--to postgres://user:password@host:5432/trellis]\nDefaults: TRELLIS_DATA and DATABASE_URL. Needs TRELLIS_SECRET (or trellis.secret beside the file). Stop Trellis first; the database must be empty.\n`,
+    );
     return;
   }
   const from = values.from ?? (process.env.TRELLIS_DATA?.trim() || DEFAULT_DATA_FILE);
   const to = values.to ?? process.env.DATABASE_URL?.trim();
   if (!to) throw new TrellisError('CONFIG_INVALID', 'No target database: pass --to postgres://user:password@host:5432/trellis or set DATABASE_URL.');
   const secret = existingSecret({ secret: process.env.TRELLIS_SECRET?.trim(), dataFile: from });
-  if (!secret) throw new TrellisError('CONFIG_INVALID', `migrate-data needs the TRELLIS_SECRET Trellis runs with (set it, or keep trellis.secret beside ${from}): the latest changes are sealed in the data file's journal. Nothing was changed.`);
+  if (!secret)
+    throw new TrellisError(
+      'CONFIG_INVALID',
+      `migrate-data needs the TRELLIS_SECRET Trellis runs with (set it, or keep trellis.secret beside ${from}): the latest changes are sealed in the data file's journal. Nothing was changed.`,
+    );
   try {
     await migrateData(from, to, secret);
   } catch (err) {

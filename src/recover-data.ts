@@ -32,12 +32,18 @@ async function main(): Promise<void> {
     }
   })();
   if (values.help) {
-    process.stdout.write(`Usage: npm run recover-data -- [--file ${DEFAULT_DATA_FILE}]\nDefault: TRELLIS_DATA. Needs TRELLIS_SECRET (or trellis.secret beside the file). Stop Trellis first. Accepts losing what cannot be read; restore from a backup instead if you have one.\n`);
+    process.stdout.write(
+      `Usage: npm run recover-data -- [--file ${DEFAULT_DATA_FILE}]\nDefault: TRELLIS_DATA. Needs TRELLIS_SECRET (or trellis.secret beside the file). Stop Trellis first. Accepts losing what cannot be read; restore from a backup instead if you have one.\n`,
+    );
     return;
   }
   const file = values.file ?? (process.env.TRELLIS_DATA?.trim() || DEFAULT_DATA_FILE);
   const secret = existingSecret({ secret: process.env.TRELLIS_SECRET?.trim(), dataFile: file });
-  if (!secret) throw new TrellisError('CONFIG_INVALID', `recover-data needs the TRELLIS_SECRET Trellis runs with (set it, or keep trellis.secret beside ${file}): the journal is sealed under it. Nothing was changed.`);
+  if (!secret)
+    throw new TrellisError(
+      'CONFIG_INVALID',
+      `recover-data needs the TRELLIS_SECRET Trellis runs with (set it, or keep trellis.secret beside ${file}): the journal is sealed under it. Nothing was changed.`,
+    );
   await recoverData(file, secret);
 }
 

@@ -15,7 +15,8 @@ export function existingSecret(config: Pick<Config, 'secret' | 'dataFile'>): str
   const file = secretFileFor(config.dataFile);
   try {
     const secret = readFileSync(file, 'utf8').trim();
-    if (Buffer.byteLength(secret) < 32) throw new TrellisError('CONFIG_INVALID', `The secret in ${file} is shorter than 32 bytes. Restore it from a backup, or set TRELLIS_SECRET.`);
+    if (Buffer.byteLength(secret) < 32)
+      throw new TrellisError('CONFIG_INVALID', `The secret in ${file} is shorter than 32 bytes. Restore it from a backup, or set TRELLIS_SECRET.`);
     return secret;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
@@ -29,6 +30,8 @@ export function resolveSecret(config: Config, log: Logger): string {
   const file = secretFileFor(config.dataFile);
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  log.warn(`Generated TRELLIS_SECRET for the playground and kept it in ${file}. Back it up with the data file. To connect Slack or Teams to this data later, carry it over: set TRELLIS_SECRET to this file's contents (a new secret could not read the data).`);
+  log.warn(
+    `Generated TRELLIS_SECRET for the playground and kept it in ${file}. Back it up with the data file. To connect Slack or Teams to this data later, carry it over: set TRELLIS_SECRET to this file's contents (a new secret could not read the data).`,
+  );
   return secret;
 }

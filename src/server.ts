@@ -51,7 +51,18 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const messengers = new MessengerHub();
   const dispatcher = new Dispatcher({ store, hub: messengers, secret, log });
   let url = `http://localhost:${config.port}`;
-  const trellis = createTrellis({ store, coordination: store, deliveryStatus: outboxDeliveryStatus(store), clock, secret, log, messenger: new OutboxMessenger(store, messengers, secret, dispatcher.wake), publicUrl: () => config.publicUrl ?? url, concernDelayMaxSeconds: config.concernDelayMaxSeconds, concernsPerDay: config.concernsPerDay });
+  const trellis = createTrellis({
+    store,
+    coordination: store,
+    deliveryStatus: outboxDeliveryStatus(store),
+    clock,
+    secret,
+    log,
+    messenger: new OutboxMessenger(store, messengers, secret, dispatcher.wake),
+    publicUrl: () => config.publicUrl ?? url,
+    concernDelayMaxSeconds: config.concernDelayMaxSeconds,
+    concernsPerDay: config.concernsPerDay,
+  });
   const health = new PlatformHealth();
   const deps = { app, trellis, store, clock, log, messengers, health, retry: { maxMs: config.platformRetryMaxMs }, claims: deliveryClaims(store, secret, log) };
   const adapters: MountedAdapter[] = [];
@@ -65,7 +76,12 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   // `problems` only when degraded: a healthy answer keeps the shape it always had.
   app.get('/healthz', (_req, res) => {
     const problems = health.problems();
-    res.json({ status: problems.length ? 'degraded' : 'ok', adapters: adapters.map((a) => a.name), store: storeKind, ...(problems.length ? { problems } : {}) });
+    res.json({
+      status: problems.length ? 'degraded' : 'ok',
+      adapters: adapters.map((a) => a.name),
+      store: storeKind,
+      ...(problems.length ? { problems } : {}),
+    });
   });
   mountDashboard(app, trellis, log);
   mountLegalPages(app);

@@ -23,11 +23,29 @@ const ORGS: Organisation[] = [
   { id: 'org-council-7f3a', partnershipId: 'p1', name: 'City Council', sector: 'public' },
   { id: 'org-residents-91c2', partnershipId: 'p1', name: 'Residents Group', sector: 'community' },
 ];
-const ROUND: Round = { id: 'r1', partnershipId: 'p1', number: 1, kind: 'pulse', itemIds: ['trust-promises'], threshold: 5, openedAt: '2026-11-01T09:00:00.000Z', remindAt: '2026-11-03T09:00:00.000Z', closesAt: '2026-11-06T09:00:00.000Z', closedAt: '2026-11-06T09:00:00.000Z' };
+const ROUND: Round = {
+  id: 'r1',
+  partnershipId: 'p1',
+  number: 1,
+  kind: 'pulse',
+  itemIds: ['trust-promises'],
+  threshold: 5,
+  openedAt: '2026-11-01T09:00:00.000Z',
+  remindAt: '2026-11-03T09:00:00.000Z',
+  closesAt: '2026-11-06T09:00:00.000Z',
+  closedAt: '2026-11-06T09:00:00.000Z',
+};
 /** As an earlier version stored them: organisation and sector in the clear. */
 const LEGACY: AnswerSet[] = Array.from({ length: 6 }, (_, i) => {
   const org = ORGS[i === 5 ? 1 : 0]!;
-  return { roundId: 'r1', key: String(i).repeat(64).slice(0, 64), organisationId: org.id, sector: org.sector, values: { 'trust-promises': ((i % 5) + 1) as 1 }, ...(i === 0 ? { comment: 'Slow referrals' } : {}) };
+  return {
+    roundId: 'r1',
+    key: String(i).repeat(64).slice(0, 64),
+    organisationId: org.id,
+    sector: org.sector,
+    values: { 'trust-promises': ((i % 5) + 1) as 1 },
+    ...(i === 0 ? { comment: 'Slow referrals' } : {}),
+  };
 });
 
 async function seed(store: Store) {
@@ -37,7 +55,10 @@ async function seed(store: Store) {
   for (const a of LEGACY) await store.saveAnswerSet(a);
 }
 
-function upgrades(name: string, open: () => Promise<{ store: Store; capture: () => Promise<Record<string, string[]>>; restart: () => Promise<Store>; close: () => Promise<void> }>) {
+function upgrades(
+  name: string,
+  open: () => Promise<{ store: Store; capture: () => Promise<Record<string, string[]>>; restart: () => Promise<Store>; close: () => Promise<void> }>,
+) {
   describe(name, () => {
     let t: Awaited<ReturnType<typeof open>>;
     beforeAll(async () => {
@@ -51,7 +72,9 @@ function upgrades(name: string, open: () => Promise<{ store: Store; capture: () 
       const stored = await t.store.answerSets('r1');
       expect(stored.every((a) => a.organisationId === undefined && a.sector === undefined && typeof a.group === 'string')).toBe(true);
       expect(openGroups(TEST_SECRET, stored).sort((a, b) => a.key.localeCompare(b.key))).toEqual([...LEGACY].sort((a, b) => a.key.localeCompare(b.key)));
-      const everything = Object.values(await t.capture()).flat().join('\n');
+      const everything = Object.values(await t.capture())
+        .flat()
+        .join('\n');
       expect(everything).toContain(ORGS[0]!.id); // the organisations themselves are there to find
       for (const o of ORGS) expect(everything.includes(`"organisationId":"${o.id}"`)).toBe(false);
       const again = await t.restart();
@@ -89,7 +112,10 @@ describePg('on PostgreSQL', () => {
     const log = createLogger({ level: 'error', secrets: [TEST_SECRET], write: () => undefined });
     const start = async () => {
       const store = await openPgStore(db.url);
-      const running = await startServer({ config, store, storeKind: 'postgres', clock: { now: () => new Date() }, log, secret: TEST_SECRET, schedule: false }, 0);
+      const running = await startServer(
+        { config, store, storeKind: 'postgres', clock: { now: () => new Date() }, log, secret: TEST_SECRET, schedule: false },
+        0,
+      );
       return { store, running };
     };
     let s = await start();

@@ -11,13 +11,20 @@ import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 let slack: FakeSlack;
 let trellis: TestTrellis;
 
-const signedForm = (body: string) => fetch(`${trellis.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body });
-const activity = (body: unknown) => fetch(`${trellis.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const signedForm = (body: string) =>
+  fetch(`${trellis.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body });
+const activity = (body: unknown) =>
+  fetch(`${trellis.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const teams = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/teams/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
 beforeAll(async () => {
   slack = await startFakeSlack();
-  trellis = await startTrellis({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, TEAMS_ALLOW_UNAUTHENTICATED: 'true' });
+  trellis = await startTrellis({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
+  });
 });
 afterAll(async () => {
   await trellis?.close();
@@ -51,7 +58,11 @@ describe('signed but malformed Slack requests', () => {
 
   it('kinds Slack may send and Trellis has no use for get the empty 200 (a modal not ours, view_closed, a shortcut)', async () => {
     const base = fixture<{ view: Record<string, unknown> } & Record<string, unknown>>('view-submission');
-    for (const payload of [{ ...base, view: { ...base.view, callback_id: 'another-app' } }, { ...base, type: 'view_closed' }, { type: 'shortcut', user: { id: 'U1' }, trigger_id: 't1', callback_id: 'x' }]) {
+    for (const payload of [
+      { ...base, view: { ...base.view, callback_id: 'another-app' } },
+      { ...base, type: 'view_closed' },
+      { type: 'shortcut', user: { id: 'U1' }, trigger_id: 't1', callback_id: 'x' },
+    ]) {
       const res = await signedForm(form({ payload: JSON.stringify(payload) }));
       expect(res.status).toBe(200);
       expect(await res.text()).toBe('');
@@ -59,7 +70,11 @@ describe('signed but malformed Slack requests', () => {
   });
 
   it('an unsigned request is still refused with 401, malformed or not', async () => {
-    const res = await fetch(`${trellis.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'payload=null' });
+    const res = await fetch(`${trellis.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'payload=null',
+    });
     expect(res.status).toBe(401);
   });
 });

@@ -96,7 +96,9 @@ describe('layers', () => {
   });
 
   it('lets an allowed import through', () => {
-    expect(at('src/core/survey/x.ts', "import type { Round } from '../model.js';\nimport { z } from 'zod';\nimport { createHmac } from 'node:crypto';")).toEqual([]);
+    expect(
+      at('src/core/survey/x.ts', "import type { Round } from '../model.js';\nimport { z } from 'zod';\nimport { createHmac } from 'node:crypto';"),
+    ).toEqual([]);
     expect(at('src/adapters/x.ts', "import { y } from '../delivery/dispatcher.js';\nimport { App } from '@slack/bolt';")).toEqual([]);
     expect(at('src/core/tick.ts', "import { tickRounds } from './survey/rounds.js';")).toEqual([]);
   });

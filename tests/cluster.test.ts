@@ -44,7 +44,13 @@ async function startInstance(env: Record<string, string>): Promise<Instance> {
   child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) || undefined, 30_000);
+  await waitFor(
+    async () =>
+      (await fetch(`${url}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false)) || undefined,
+    30_000,
+  );
   return { url, child, output, exited };
 }
 
@@ -82,7 +88,16 @@ describePg('three instances on one PostgreSQL', () => {
     await store.savePartnership(p);
     await store.saveOrganisation({ id: 'o1', partnershipId: p.id, name: 'City Council', sector: 'public' });
     for (let i = 1; i <= MEMBERS; i++) {
-      const m: Member = { id: `m${i}`, partnershipId: p.id, platform: 'slack', userId: `U0M${String(i).padStart(3, '0')}`, displayName: `Member ${i}`, organisationId: 'o1', role: i === 1 ? 'coordinator' : 'member', joinedAt: now.toISOString() };
+      const m: Member = {
+        id: `m${i}`,
+        partnershipId: p.id,
+        platform: 'slack',
+        userId: `U0M${String(i).padStart(3, '0')}`,
+        displayName: `Member ${i}`,
+        organisationId: 'o1',
+        role: i === 1 ? 'coordinator' : 'member',
+        joinedAt: now.toISOString(),
+      };
       members.push(m);
       await store.saveMember(m);
     }
@@ -110,7 +125,8 @@ describePg('three instances on one PostgreSQL', () => {
 
   const posts = (userId: string) => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === userId);
   const checkIns = (userId: string) => posts(userId).filter((c) => String(c.body.text).includes('short statement'));
-  const reminders = (userId: string) => posts(userId).filter((c) => String(c.body.text).startsWith('A reminder') || String(c.body.text).includes('A reminder:'));
+  const reminders = (userId: string) =>
+    posts(userId).filter((c) => String(c.body.text).startsWith('A reminder') || String(c.body.text).includes('A reminder:'));
 
   /** Opens the check-in from its DM button on one instance and submits it on another, as a load balancer might. */
   async function answer(m: Member, roundId: string, openOn: Instance, submitOn: Instance) {
@@ -132,7 +148,8 @@ describePg('three instances on one PostgreSQL', () => {
     };
     const values: Record<string, unknown> = {};
     for (const b of view.blocks) {
-      if (b.element?.type === 'radio_buttons') values[b.block_id!] = { value: { type: 'radio_buttons', selected_option: b.element.options!.find((o) => o.value === '4') } };
+      if (b.element?.type === 'radio_buttons')
+        values[b.block_id!] = { value: { type: 'radio_buttons', selected_option: b.element.options!.find((o) => o.value === '4') } };
     }
     const sub = fixture<{ view: Record<string, unknown> } & Record<string, unknown>>('view-submission');
     const res = await interaction(submitOn.url, {
@@ -146,51 +163,47 @@ describePg('three instances on one PostgreSQL', () => {
     expect(JSON.stringify(ack)).toContain('your answers are in');
   }
 
-  it(
-    'opens one round, survives losing an instance mid-run, and delivers exactly one check-in and one reminder each, losing no answer',
-    async () => {
-      // Kill, mid-send, an instance holding check-ins it has claimed: its share must still arrive, once.
-      const victim = await waitFor(async () => {
-        const { rows } = await store.pool.query<{ owner: string }>("SELECT owner FROM outgoing WHERE status = 'sending'");
-        return instances.find((i) => rows.some((r) => r.owner.split(':')[1] === String(i.child.pid)));
-      }, 30_000);
-      victim.child.kill('SIGKILL');
-      await victim.exited;
-      const [a, b] = instances.filter((i) => i !== victim) as [Instance, Instance];
-      instances = [a, b];
+  it('opens one round, survives losing an instance mid-run, and delivers exactly one check-in and one reminder each, losing no answer', async () => {
+    // Kill, mid-send, an instance holding check-ins it has claimed: its share must still arrive, once.
+    const victim = await waitFor(async () => {
+      const { rows } = await store.pool.query<{ owner: string }>("SELECT owner FROM outgoing WHERE status = 'sending'");
+      return instances.find((i) => rows.some((r) => r.owner.split(':')[1] === String(i.child.pid)));
+    }, 30_000);
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    const [a, b] = instances.filter((i) => i !== victim) as [Instance, Instance];
+    instances = [a, b];
 
-      // The scheduled slot opened once across the cluster.
-      const rounds = await store.rounds('p-cluster');
-      expect(rounds).toHaveLength(1);
-      const round = rounds[0]!;
+    // The scheduled slot opened once across the cluster.
+    const rounds = await store.rounds('p-cluster');
+    expect(rounds).toHaveLength(1);
+    const round = rounds[0]!;
 
-      // Some answer straight away (before the reminder is due, two minutes after opening), through both surviving instances.
-      const answering = await waitFor(() => {
-        const reached = members.filter((m) => checkIns(m.userId).length > 0);
-        return reached.length >= ANSWERING ? reached.slice(0, ANSWERING) : undefined;
-      }, 90_000);
-      for (const [i, m] of answering.entries()) await answer(m, round.id, i % 2 ? a : b, i % 2 ? b : a);
-      const silent = members.filter((m) => !answering.includes(m));
+    // Some answer straight away (before the reminder is due, two minutes after opening), through both surviving instances.
+    const answering = await waitFor(() => {
+      const reached = members.filter((m) => checkIns(m.userId).length > 0);
+      return reached.length >= ANSWERING ? reached.slice(0, ANSWERING) : undefined;
+    }, 90_000);
+    for (const [i, m] of answering.entries()) await answer(m, round.id, i % 2 ? a : b, i % 2 ? b : a);
+    const silent = members.filter((m) => !answering.includes(m));
 
-      // Every member gets their check-in, the killed instance's share included (after its lease runs out).
-      await waitFor(() => (members.every((m) => checkIns(m.userId).length >= 1) ? true : undefined), 120_000);
+    // Every member gets their check-in, the killed instance's share included (after its lease runs out).
+    await waitFor(() => (members.every((m) => checkIns(m.userId).length >= 1) ? true : undefined), 120_000);
 
-      // The reminder falls due two minutes after opening, once across the cluster.
-      await waitFor(() => (silent.every((m) => reminders(m.userId).length >= 1) ? true : undefined), 150_000);
-      // Give any duplicate time to show itself.
-      await new Promise((r) => setTimeout(r, 3_000));
+    // The reminder falls due two minutes after opening, once across the cluster.
+    await waitFor(() => (silent.every((m) => reminders(m.userId).length >= 1) ? true : undefined), 150_000);
+    // Give any duplicate time to show itself.
+    await new Promise((r) => setTimeout(r, 3_000));
 
-      for (const m of members) expect(checkIns(m.userId), `check-ins to ${m.userId}`).toHaveLength(1);
-      for (const m of answering) expect(reminders(m.userId), `reminders to ${m.userId}`).toHaveLength(0);
-      for (const m of silent) expect(reminders(m.userId), `reminders to ${m.userId}`).toHaveLength(1);
-      expect(await store.rounds('p-cluster')).toHaveLength(1);
-      expect(await store.answerSets(round.id)).toHaveLength(ANSWERING);
-      const invitations = await store.invitations(round.id);
-      expect(invitations).toHaveLength(MEMBERS);
-      // Nothing identifying in what the instances logged.
-      const logged = [a, b].flatMap((i) => i.output).join('');
-      for (const m of members) expect(logged).not.toContain(m.userId);
-    },
-    300_000,
-  );
+    for (const m of members) expect(checkIns(m.userId), `check-ins to ${m.userId}`).toHaveLength(1);
+    for (const m of answering) expect(reminders(m.userId), `reminders to ${m.userId}`).toHaveLength(0);
+    for (const m of silent) expect(reminders(m.userId), `reminders to ${m.userId}`).toHaveLength(1);
+    expect(await store.rounds('p-cluster')).toHaveLength(1);
+    expect(await store.answerSets(round.id)).toHaveLength(ANSWERING);
+    const invitations = await store.invitations(round.id);
+    expect(invitations).toHaveLength(MEMBERS);
+    // Nothing identifying in what the instances logged.
+    const logged = [a, b].flatMap((i) => i.output).join('');
+    for (const m of members) expect(logged).not.toContain(m.userId);
+  }, 300_000);
 });

@@ -38,8 +38,10 @@ function client(url: string) {
     return (await res.json()) as { reply?: Message; form?: Form };
   };
   const say = async (persona: Persona, text: string, where = 'personal') => post('/playground/command', { persona, text, where });
-  const open = async (persona: Persona, actionId: string, value: string) => (await post('/playground/action', { persona, actionId, value, where: 'personal' })).form!;
-  const submit = async (persona: Persona, form: Form, values: Record<string, string>) => (await post('/playground/submit', { persona, actionId: form.submitActionId, context: form.context, values })).reply!;
+  const open = async (persona: Persona, actionId: string, value: string) =>
+    (await post('/playground/action', { persona, actionId, value, where: 'personal' })).form!;
+  const submit = async (persona: Persona, form: Form, values: Record<string, string>) =>
+    (await post('/playground/submit', { persona, actionId: form.submitActionId, context: form.context, values })).reply!;
   return { say, open, submit };
 }
 
@@ -51,7 +53,13 @@ async function converse(url: string, store: Store, tick: () => Promise<void>): P
   await say('sam', `join ${code} ${ORG}`);
   await say('chris', `join ${code} independent`);
   await say('alex', 'role Chris Evans critical-friend', 'channel');
-  const raised = await submit('sam', (await say('sam', 'concern')).form!, { category: 'roles', happening: CONCERN, help: HELP, organisation: 'yes', consent: 'no' });
+  const raised = await submit('sam', (await say('sam', 'concern')).form!, {
+    category: 'roles',
+    happening: CONCERN,
+    help: HELP,
+    organisation: 'yes',
+    consent: 'no',
+  });
   expect(raised.tone).toBe('success');
   await tick();
   const [p] = await store.partnerships();
@@ -136,7 +144,14 @@ describePg('PostgreSQL: concern and reply text sealed at rest', () => {
     const config = loadConfig({ DATABASE_URL: db.url, TRELLIS_SECRET: TEST_SECRET, TRELLIS_CONCERN_DELAY_MAX_SECONDS: '0', LOG_LEVEL: 'error' });
     const log = createLogger({ level: 'error', secrets: [TEST_SECRET], write: () => undefined });
     const running = await startServer({ config, store, storeKind: 'postgres', clock: { now: () => new Date() }, log, secret: TEST_SECRET, schedule: false }, 0);
-    return { store, running, close: async () => { await running.close(); await store.close(); } };
+    return {
+      store,
+      running,
+      close: async () => {
+        await running.close();
+        await store.close();
+      },
+    };
   }
 
   /** Every row of every table, as text. */

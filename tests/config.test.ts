@@ -21,12 +21,27 @@ const error = (env: Record<string, string>) => {
 
 describe('loadConfig', () => {
   it('defaults to the playground on port 3000 with data/trellis.json', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, dataFile: 'data/trellis.json', tickCron: '* * * * *', logLevel: 'info', concernDelayMaxSeconds: 600, concernsPerDay: 3, platformRetryMaxMs: 60_000, playground: true, localOnly: true });
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      dataFile: 'data/trellis.json',
+      tickCron: '* * * * *',
+      logLevel: 'info',
+      concernDelayMaxSeconds: 600,
+      concernsPerDay: 3,
+      platformRetryMaxMs: 60_000,
+      playground: true,
+      localOnly: true,
+    });
     expect(loadConfig({ TRELLIS_PLATFORM_RETRY_MAX_SECONDS: '0.2' }).platformRetryMaxMs).toBe(200);
   });
 
   it('reads PostgreSQL, the tick schedule and the Slack posting pace', () => {
-    const config = loadConfig({ ...SLACK, DATABASE_URL: 'postgres://trellis:pw@db.example.org:5432/trellis', TRELLIS_TICK_CRON: '*/5 * * * *', TRELLIS_SLACK_POSTS_PER_SECOND: '0.5' });
+    const config = loadConfig({
+      ...SLACK,
+      DATABASE_URL: 'postgres://trellis:pw@db.example.org:5432/trellis',
+      TRELLIS_TICK_CRON: '*/5 * * * *',
+      TRELLIS_SLACK_POSTS_PER_SECOND: '0.5',
+    });
     expect(config).toMatchObject({ databaseUrl: 'postgres://trellis:pw@db.example.org:5432/trellis', tickCron: '*/5 * * * *', secret: SECRET });
     expect(config.slack?.postsPerSecond).toBe(0.5);
     expect(loadConfig({ DATABASE_URL: 'postgresql://db/trellis', TRELLIS_SECRET: SECRET }).databaseUrl).toBe('postgresql://db/trellis');
@@ -35,7 +50,12 @@ describe('loadConfig', () => {
   });
 
   it('reads Slack (HTTP and Socket Mode) and normalises the API URL', () => {
-    expect(loadConfig({ ...SLACK, SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack).toEqual({ botToken: 'xoxb-1-2-abc', signingSecret: 'shh', apiUrl: 'http://127.0.0.1:9/api/', postsPerSecond: 5 });
+    expect(loadConfig({ ...SLACK, SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack).toEqual({
+      botToken: 'xoxb-1-2-abc',
+      signingSecret: 'shh',
+      apiUrl: 'http://127.0.0.1:9/api/',
+      postsPerSecond: 5,
+    });
     expect(loadConfig({ ...SLACK, SLACK_APP_TOKEN: 'xapp-1-A-1-x' }).slack?.appToken).toBe('xapp-1-A-1-x');
     expect(loadConfig(SLACK).playground).toBe(false);
   });
@@ -60,7 +80,12 @@ describe('loadConfig', () => {
       authenticated: true,
       appType: 'MultiTenant',
       validateAuthority: false,
-      channel: { openIdMetadataUrl: 'http://127.0.0.1:9/.well-known/openid-configuration', tokenIssuer: 'https://issuer.example.org', loginUrl: 'https://login.example.org/tenant', oAuthScope: 'https://api.example.org' },
+      channel: {
+        openIdMetadataUrl: 'http://127.0.0.1:9/.well-known/openid-configuration',
+        tokenIssuer: 'https://issuer.example.org',
+        loginUrl: 'https://login.example.org/tenant',
+        oAuthScope: 'https://api.example.org',
+      },
     });
     // Unset: MultiTenant (no tenant id), Microsoft's public cloud, the authority validated.
     expect(loadConfig(TEAMS).teams).toMatchObject({ appType: 'MultiTenant', validateAuthority: true });
@@ -84,20 +109,35 @@ describe('loadConfig', () => {
     [{ ...SLACK, TRELLIS_SECRET: '' }, 'TRELLIS_SECRET is missing'],
     [{ ...SLACK, TRELLIS_SECRET: 'short' }, 'TRELLIS_SECRET must be at least 32 bytes'],
     [{ MICROSOFT_APP_ID: 'id', TRELLIS_SECRET: SECRET }, 'MICROSOFT_APP_PASSWORD is missing'],
-    [{ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw', TEAMS_ALLOW_UNAUTHENTICATED: 'true', TRELLIS_SECRET: SECRET }, 'cannot be combined with MICROSOFT_APP_ID'],
+    [
+      { MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw', TEAMS_ALLOW_UNAUTHENTICATED: 'true', TRELLIS_SECRET: SECRET },
+      'cannot be combined with MICROSOFT_APP_ID',
+    ],
     [{ TEAMS_ALLOW_UNAUTHENTICATED: 'yes' }, 'TEAMS_ALLOW_UNAUTHENTICATED must be true or false'],
-    [{ TEAMS_ALLOW_UNAUTHENTICATED: 'true', DATABASE_URL: 'postgres://db/trellis', TRELLIS_SECRET: SECRET }, 'TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with DATABASE_URL'],
+    [
+      { TEAMS_ALLOW_UNAUTHENTICATED: 'true', DATABASE_URL: 'postgres://db/trellis', TRELLIS_SECRET: SECRET },
+      'TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with DATABASE_URL',
+    ],
     [{ ...TEAMS, MicrosoftAppType: 'Personal' }, 'MicrosoftAppType must be SingleTenant or MultiTenant'],
     [{ ...TEAMS, MicrosoftAppType: 'UserAssignedMSI' }, 'UserAssignedMSI is not supported'],
     [{ ...TEAMS, MicrosoftAppType: 'SingleTenant' }, 'MICROSOFT_APP_TENANT_ID is missing: MicrosoftAppType=SingleTenant'],
-    [{ ...TEAMS, MicrosoftAppType: 'MultiTenant', MICROSOFT_APP_TENANT_ID: 't' }, 'MICROSOFT_APP_TENANT_ID is set but MicrosoftAppType=MultiTenant would ignore it'],
-    [{ ...TEAMS, ToBotFromChannelOpenIdMetadataUrl: 'https://login.example.org/openid' }, 'ToBotFromChannelTokenIssuer, ToChannelFromBotLoginUrl, ToChannelFromBotOAuthScope are missing'],
+    [
+      { ...TEAMS, MicrosoftAppType: 'MultiTenant', MICROSOFT_APP_TENANT_ID: 't' },
+      'MICROSOFT_APP_TENANT_ID is set but MicrosoftAppType=MultiTenant would ignore it',
+    ],
+    [
+      { ...TEAMS, ToBotFromChannelOpenIdMetadataUrl: 'https://login.example.org/openid' },
+      'ToBotFromChannelTokenIssuer, ToChannelFromBotLoginUrl, ToChannelFromBotOAuthScope are missing',
+    ],
     [{ ...TEAMS, ...CHANNEL, ToBotFromChannelOpenIdMetadataUrl: 'http://login.example.org/openid' }, 'ToBotFromChannelOpenIdMetadataUrl must be an https URL'],
     [{ ...TEAMS, ...CHANNEL, ToChannelFromBotLoginUrl: 'http://127.0.0.1:9/tenant' }, 'ToChannelFromBotLoginUrl must be an https URL'],
     [{ ...TEAMS, ...CHANNEL, ToBotFromChannelTokenIssuer: 'not a url' }, 'ToBotFromChannelTokenIssuer must be a URL'],
     [{ ...TEAMS, ValidateAuthority: 'no' }, 'ValidateAuthority must be true or false'],
     [{ ...CHANNEL, TRELLIS_SECRET: SECRET }, 'ToBotFromChannelOpenIdMetadataUrl is set but Teams authentication is not'],
-    [{ TEAMS_ALLOW_UNAUTHENTICATED: 'true', MicrosoftAppType: 'SingleTenant', TRELLIS_SECRET: SECRET }, 'MicrosoftAppType is set but Teams authentication is not'],
+    [
+      { TEAMS_ALLOW_UNAUTHENTICATED: 'true', MicrosoftAppType: 'SingleTenant', TRELLIS_SECRET: SECRET },
+      'MicrosoftAppType is set but Teams authentication is not',
+    ],
     [{ TEAMS_ALLOW_UNAUTHENTICATED: 'true', ValidateAuthority: 'false', TRELLIS_SECRET: SECRET }, 'ValidateAuthority is set but Teams authentication is not'],
     [{ PORT: 'eighty' }, 'PORT must be a number'],
     [{ PORT: '70000' }, 'PORT must be 1–65535'],

@@ -24,7 +24,6 @@ const KILLS = Number(process.env.CRASH_KILLS ?? 100);
 const PEOPLE = ['ana', 'ben', 'cat', 'dev', 'eli', 'fay'].map((name) => ({ id: `U0${name.toUpperCase()}`, name }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 let work: string;
 let bundle: string;
 let slack: FakeSlack;
@@ -35,7 +34,16 @@ let server: ChildProcess | undefined;
 function startServer(): { exited: Promise<number | null>; output: () => string } {
   let output = '';
   server = spawn(process.execPath, [bundle], {
-    env: { PATH: process.env.PATH ?? '', TRELLIS_DATA: join(work, 'trellis.json'), TRELLIS_SECRET: TEST_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port), LOG_LEVEL: 'error' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      TRELLIS_DATA: join(work, 'trellis.json'),
+      TRELLIS_SECRET: TEST_SECRET,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      LOG_LEVEL: 'error',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -49,7 +57,16 @@ beforeAll(async () => {
   // Inside the project, so that the bundle finds node_modules.
   await mkdir('tests/artifacts', { recursive: true });
   bundle = join(await mkdtemp('tests/artifacts/crash-server-'), 'main.mjs');
-  await build({ entryPoints: ['src/main.ts'], bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'error' });
+  await build({
+    entryPoints: ['src/main.ts'],
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: bundle,
+    logLevel: 'error',
+  });
   slack = await startFakeSlack();
   for (const p of PEOPLE) slack.users.set(p.id, p.name);
   port = await freePort();
@@ -97,7 +114,13 @@ it(`kills the server at ${KILLS} random moments while people answer; every answe
   const acked = new Map<string, number>();
   const submit = async (who: (typeof PEOPLE)[number], n: number) => {
     const base = fixture<{ view: Record<string, unknown> } & Record<string, unknown>>('view-submission');
-    const values = Object.fromEntries([...round.itemIds.map((id) => [id, { value: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: '4' }, value: String(1 + (n % 5)) } } }]), ['comment', { value: { type: 'plain_text_input', value: String(n) } }]]);
+    const values = Object.fromEntries([
+      ...round.itemIds.map((id) => [
+        id,
+        { value: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: '4' }, value: String(1 + (n % 5)) } } },
+      ]),
+      ['comment', { value: { type: 'plain_text_input', value: String(n) } }],
+    ]);
     const view = { ...base.view, private_metadata: JSON.stringify({ actionId: 'survey-submit', context: round.id }), state: { values } };
     const res = await interaction(url, { ...base, user: { id: who.id, username: who.name, name: who.name, team_id: 'T0001' }, view });
     if (res.status === 200 && (await res.text()).includes('Thanks — your answers are in')) acked.set(who.id, n);

@@ -16,13 +16,20 @@ import { seededRandom } from './helpers/seeded-random.js';
 
 const KILLS_UNDER_LOAD = 100;
 
-
 let work: string;
 let writer: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'trellis-crash-test-'));
   writer = join(work, 'crash-writer.mjs');
-  await build({ entryPoints: ['tests/helpers/crash-writer.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: writer, logLevel: 'error' });
+  await build({
+    entryPoints: ['tests/helpers/crash-writer.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: writer,
+    logLevel: 'error',
+  });
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });

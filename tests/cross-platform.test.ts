@@ -44,7 +44,14 @@ async function slackSay(who: { id: string }, text: string, channel = { channel_i
 
 async function teamsTell(who: (typeof TEAMS_PEOPLE)[0], text: string) {
   const m = teamsFixture('personal-message');
-  const activity = { ...m, id: `p${++seq}`, serviceUrl: connector.serviceUrl, from: { id: who.id, name: who.name, aadObjectId: `aad-${who.chat}` }, conversation: { ...m.conversation, id: who.chat }, text };
+  const activity = {
+    ...m,
+    id: `p${++seq}`,
+    serviceUrl: connector.serviceUrl,
+    from: { id: who.id, name: who.name, aadObjectId: `aad-${who.chat}` },
+    conversation: { ...m.conversation, id: who.chat },
+    text,
+  };
   return teamsPost(activity);
 }
 
@@ -58,7 +65,14 @@ async function teamsPost(activity: Json) {
 
 const teamsInvoke = (who: (typeof TEAMS_PEOPLE)[0], kind: 'task-fetch' | 'task-submit', data: Json) => {
   const m = teamsFixture(kind);
-  return teamsPost({ ...m, id: `f${++seq}`, serviceUrl: connector.serviceUrl, from: { id: who.id, name: who.name }, conversation: { ...m.conversation, id: who.chat }, value: { ...m.value, data } });
+  return teamsPost({
+    ...m,
+    id: `f${++seq}`,
+    serviceUrl: connector.serviceUrl,
+    from: { id: who.id, name: who.name },
+    conversation: { ...m.conversation, id: who.chat },
+    value: { ...m.value, data },
+  });
 };
 
 /** Slack: click the Answer button on the person's check-in DM, then submit the modal it opens. */
@@ -67,7 +81,14 @@ async function answerOnSlack(who: { id: string }, value: string, comment = '') {
   const button = (dm.body.blocks as Json[]).find((b) => b.type === 'actions')!.elements[0] as Json;
   const trigger = `trigger-${++seq}`;
   const base = slackFixture<Json>('block-actions-dm');
-  await interaction(trellis.url, { ...base, user: { id: who.id, name: who.id }, channel: { id: `D${who.id}`, name: 'directmessage' }, trigger_id: trigger, actions: [{ ...base.actions[0], action_id: button.action_id, value: button.value }], response_url: slack.responseUrl(`x${seq}`) });
+  await interaction(trellis.url, {
+    ...base,
+    user: { id: who.id, name: who.id },
+    channel: { id: `D${who.id}`, name: 'directmessage' },
+    trigger_id: trigger,
+    actions: [{ ...base.actions[0], action_id: button.action_id, value: button.value }],
+    response_url: slack.responseUrl(`x${seq}`),
+  });
   const view = (await waitFor(() => slack.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === trigger))).body.view as Json;
   const values: Json = {};
   for (const block of view.blocks as Json[]) {
@@ -153,7 +174,11 @@ describe('one partnership across Slack and Teams', () => {
     const round = (await trellis.store.rounds((await trellis.store.partnerships())[0]!.id))[0]!;
     const sets = await trellis.store.answerSets(round.id);
     expect(sets).toHaveLength(4);
-    expect(openGroups(TEST_SECRET, sets).map((s) => s.sector).sort()).toEqual(['public', 'public', 'public', 'voluntary']);
+    expect(
+      openGroups(TEST_SECRET, sets)
+        .map((s) => s.sector)
+        .sort(),
+    ).toEqual(['public', 'public', 'public', 'voluntary']);
   });
 
   it('stores and logs nothing that links an answer to a person', async () => {

@@ -29,7 +29,10 @@ const freePort = () =>
   });
 
 function run(script: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { PATH: process.env.PATH ?? '', TRELLIS_SECRET: TEST_SECRET, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    env: { PATH: process.env.PATH ?? '', TRELLIS_SECRET: TEST_SECRET, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -64,7 +67,8 @@ const answersIn = async (file: string) => {
     await store.close();
   }
 };
-const everything = async (dir: string) => Object.fromEntries(await Promise.all((await readdir(dir)).sort().map(async (n) => [n, await readFile(join(dir, n), 'utf8')] as const)));
+const everything = async (dir: string) =>
+  Object.fromEntries(await Promise.all((await readdir(dir)).sort().map(async (n) => [n, await readFile(join(dir, n), 'utf8')] as const)));
 
 /** Changes one character in the middle of a line: the line is still complete (it ends with its newline) but no longer opens. */
 const flipInLine = (text: string, line: number) => {
@@ -77,9 +81,17 @@ const flipInLine = (text: string, line: number) => {
 
 describe('damaged journal, through the real process', () => {
   it.each([
-    ['a byte changed in its last complete line', async (j: string) => writeFile(j, flipInLine(await readFile(j, 'utf8'), 3)), (j: string) => `The journal ${j} is damaged at line 3 of ${j}`],
+    [
+      'a byte changed in its last complete line',
+      async (j: string) => writeFile(j, flipInLine(await readFile(j, 'utf8'), 3)),
+      (j: string) => `The journal ${j} is damaged at line 3 of ${j}`,
+    ],
     ['deleted', async (j: string) => rm(j), (j: string) => `The journal ${j} is missing. The data file ${j.replace(/\.journal$/, '')} holds changes up to`],
-    ['without its last line', async (j: string) => writeFile(j, `${(await readFile(j, 'utf8')).split('\n').slice(0, 2).join('\n')}\n`), (j: string) => `The journal ${j} has lost its last changes: ${j} records that it reached change`],
+    [
+      'without its last line',
+      async (j: string) => writeFile(j, `${(await readFile(j, 'utf8')).split('\n').slice(0, 2).join('\n')}\n`),
+      (j: string) => `The journal ${j} has lost its last changes: ${j} records that it reached change`,
+    ],
   ])('refuses to start with a journal %s, naming it and what to do, and changes nothing', async (_name, damage, message) => {
     const file = await crashedAfterTwoAnswers();
     const journal = journalFileFor(file);
@@ -103,7 +115,13 @@ describe('damaged journal, through the real process', () => {
     const torn = await readFile(journal, 'utf8');
     const app = await startTrellis(file);
     try {
-      await waitFor(async () => fetch(`http://127.0.0.1:${app.port}/healthz`).then((r) => r.ok).catch(() => false), 20_000);
+      await waitFor(
+        async () =>
+          fetch(`http://127.0.0.1:${app.port}/healthz`)
+            .then((r) => r.ok)
+            .catch(() => false),
+        20_000,
+      );
     } finally {
       app.child.kill('SIGTERM');
     }
@@ -132,7 +150,13 @@ describe('damaged journal, through the real process', () => {
     expect(await answersIn(file)).toEqual(['Comment 1']);
     const app = await startTrellis(file);
     try {
-      await waitFor(async () => fetch(`http://127.0.0.1:${app.port}/healthz`).then((r) => r.ok).catch(() => false), 20_000);
+      await waitFor(
+        async () =>
+          fetch(`http://127.0.0.1:${app.port}/healthz`)
+            .then((r) => r.ok)
+            .catch(() => false),
+        20_000,
+      );
     } finally {
       app.child.kill('SIGTERM');
     }

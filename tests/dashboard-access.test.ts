@@ -8,7 +8,11 @@ import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 let t: TestTrellis;
 
 async function command(persona: string, text: string, where: 'channel' | 'personal' = 'channel'): Promise<Message> {
-  const res = await fetch(`${t.url}/playground/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona, text, where }) });
+  const res = await fetch(`${t.url}/playground/command`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ persona, text, where }),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { reply: Message }).reply;
 }
@@ -20,7 +24,11 @@ async function link(persona: string, kind: 'dashboard' | 'export') {
   return { url: found![1]!, token: found![2]! };
 }
 
-const pageText = async (res: Response) => (await res.text()).replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
+const pageText = async (res: Response) =>
+  (await res.text())
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ');
 
 beforeAll(async () => {
   t = await startTrellis();
@@ -44,7 +52,8 @@ describe('a link names its holder, unreadably', () => {
         .split('.')
         .map((part) => Buffer.from(part, 'base64url').toString('latin1'))
         .join(' ');
-      for (const secret of [members[0]!.partnershipId, ...members.flatMap((m) => [m.id, m.userId, m.displayName]), 'alex', '"p"', kind]) expect(readable).not.toContain(secret);
+      for (const secret of [members[0]!.partnershipId, ...members.flatMap((m) => [m.id, m.userId, m.displayName]), 'alex', '"p"', kind])
+        expect(readable).not.toContain(secret);
     }
   });
 });
@@ -102,7 +111,9 @@ describe('dashboard revoke', () => {
 
     const reply = await command('alex', 'dashboard revoke');
     expect(reply.tone).toBe('success');
-    expect(reply.text).toBe('Every dashboard and export link of Riverside given out so far has stopped working, whoever holds it. Coordinators can ask for a new one with `dashboard` or `export`.');
+    expect(reply.text).toBe(
+      'Every dashboard and export link of Riverside given out so far has stopped working, whoever holds it. Coordinators can ask for a new one with `dashboard` or `export`.',
+    );
 
     for (const l of old.slice(0, 2)) {
       const res = await fetch(l.url);

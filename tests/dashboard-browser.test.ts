@@ -19,7 +19,8 @@ let context: BrowserContext;
 const problems: string[] = [];
 const requested: string[] = [];
 
-const postJson = (path: string, body: unknown) => fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (path: string, body: unknown) =>
+  fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function command(persona: string, text: string, where: 'channel' | 'personal' = 'channel'): Promise<Message> {
   const res = await postJson('/playground/command', { persona, text, where });
@@ -30,12 +31,19 @@ async function command(persona: string, text: string, where: 'channel' | 'person
 /** Opens the open check-in from the persona's inbox and submits a value per statement. */
 async function answer(persona: string, valueFor: (factor: string, i: number) => number): Promise<void> {
   const inbox = ((await (await fetch(`${t.url}/playground/inbox?persona=${persona}`)).json()) as { messages: { message: Message }[] }).messages;
-  const button = inbox.map((m) => m.message.buttons?.find((b) => b.actionId === 'survey-open')).filter((b): b is Button => !!b).at(-1)!;
-  const form = ((await (await postJson('/playground/action', { persona, actionId: button.actionId, value: button.value, where: 'personal' })).json()) as { form: Form }).form;
+  const button = inbox
+    .map((m) => m.message.buttons?.find((b) => b.actionId === 'survey-open'))
+    .filter((b): b is Button => !!b)
+    .at(-1)!;
+  const form = (
+    (await (await postJson('/playground/action', { persona, actionId: button.actionId, value: button.value, where: 'personal' })).json()) as { form: Form }
+  ).form;
   const bank = bankFor([]);
   const choices = form.fields.filter((f): f is ChoiceField => f.kind === 'choice');
   const values = Object.fromEntries(choices.map((f, i) => [f.id, String(Math.max(1, Math.min(5, valueFor(bank.item(f.id)!.factor, i))))]));
-  const reply = ((await (await postJson('/playground/submit', { persona, actionId: form.submitActionId, context: form.context, values })).json()) as { reply: Message }).reply;
+  const reply = (
+    (await (await postJson('/playground/submit', { persona, actionId: form.submitActionId, context: form.context, values })).json()) as { reply: Message }
+  ).reply;
   expect(reply.tone).toBe('success');
 }
 
@@ -57,14 +65,26 @@ beforeAll(async () => {
     expect((await command('alex', `org add ${org}`)).tone).toBe('success');
   }
   expect((await command('alex', 'set threshold 3')).tone).toBe('success');
-  for (const [persona, org] of [['sam', 'City Council'], ['dana', 'Job Centre Plus'], ['chris', 'Health Trust'], ['jo', 'Hope & Co Trust'], ['priya', 'Northside Residents']] as const) {
+  for (const [persona, org] of [
+    ['sam', 'City Council'],
+    ['dana', 'Job Centre Plus'],
+    ['chris', 'Health Trust'],
+    ['jo', 'Hope & Co Trust'],
+    ['priya', 'Northside Residents'],
+  ] as const) {
     expect((await command(persona, `join ${code} ${org}`, 'personal')).tone).toBe('success');
   }
   for (const [r, round] of ROUNDS.entries()) {
     expect((await command('alex', 'survey now')).tone).toBe('success');
     for (const p of round.who) {
       const publicDip = PUBLIC.includes(p) ? round.trustShift : -round.trustShift;
-      await answer(p, (factor, i) => (factor === 'trust' ? BASE[p]! - publicDip - (i % 2) : factor === 'commitment' ? BASE[p]! + round.commitmentShift + (r % 2) : BASE[p]! - ((i + r) % 3) + 1));
+      await answer(p, (factor, i) =>
+        factor === 'trust'
+          ? BASE[p]! - publicDip - (i % 2)
+          : factor === 'commitment'
+            ? BASE[p]! + round.commitmentShift + (r % 2)
+            : BASE[p]! - ((i + r) % 3) + 1,
+      );
     }
     expect((await command('alex', 'survey close')).text).toMatch(new RegExp(`^Check-in #${r + 1} is closed: ${round.who.length} of 6 answered`));
     clock.advance(14 * 24 * HOUR);
@@ -139,7 +159,7 @@ describe('dashboard in Chromium', () => {
       const svgBox = (await svg.boundingBox())!;
       for (const legend of await svg.locator('text[font-size="12"]').all()) {
         const b = (await legend.boundingBox())!;
-        expect(b.x + b.width, await legend.textContent() ?? '').toBeLessThanOrEqual(svgBox.x + svgBox.width);
+        expect(b.x + b.width, (await legend.textContent()) ?? '').toBeLessThanOrEqual(svgBox.x + svgBox.width);
       }
     }
 

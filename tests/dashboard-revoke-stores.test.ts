@@ -10,7 +10,11 @@ import { createThrowawayDb, describePg } from './helpers/pg.js';
 import { startTrellis, TEST_SECRET } from './helpers/start-trellis.js';
 
 async function command(url: string, persona: string, text: string): Promise<Message> {
-  const res = await fetch(`${url}/playground/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona, text, where: 'channel' }) });
+  const res = await fetch(`${url}/playground/command`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ persona, text, where: 'channel' }),
+  });
   return ((await res.json()) as { reply: Message }).reply;
 }
 
@@ -56,8 +60,25 @@ describePg('on PostgreSQL', () => {
   const start = async (): Promise<{ running: RunningServer; stop: () => Promise<void> }> => {
     const config = loadConfig({ DATABASE_URL: db!.url, TRELLIS_SECRET: TEST_SECRET });
     const store = await openPgStore(db!.url);
-    const running = await startServer({ config, store, storeKind: 'postgres', clock: { now: () => new Date() }, log: createLogger({ level: 'error', write: () => undefined }), secret: TEST_SECRET, schedule: false }, 0);
-    return { running, stop: async () => { await running.close(); await store.close(); } };
+    const running = await startServer(
+      {
+        config,
+        store,
+        storeKind: 'postgres',
+        clock: { now: () => new Date() },
+        log: createLogger({ level: 'error', write: () => undefined }),
+        secret: TEST_SECRET,
+        schedule: false,
+      },
+      0,
+    );
+    return {
+      running,
+      stop: async () => {
+        await running.close();
+        await store.close();
+      },
+    };
   };
 
   it('keeps a revocation across a restart', async () => {

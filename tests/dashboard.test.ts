@@ -17,7 +17,8 @@ const HOUR = 3_600_000;
 const clock = fakeClock('2026-11-23T09:00:00Z');
 let t: TestTrellis;
 
-const postJson = (path: string, body: unknown) => fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (path: string, body: unknown) =>
+  fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function command(persona: string, text: string, where: 'channel' | 'personal' = 'channel'): Promise<Message> {
   const res = await postJson('/playground/command', { persona, text, where });
@@ -28,13 +29,20 @@ async function command(persona: string, text: string, where: 'channel' | 'person
 /** Opens the open check-in from the persona's inbox and submits a value per factor. */
 async function answer(persona: string, valueFor: (factor: string) => string, comment?: string): Promise<void> {
   const inbox = ((await (await fetch(`${t.url}/playground/inbox?persona=${persona}`)).json()) as { messages: { message: Message }[] }).messages;
-  const button = inbox.map((m) => m.message.buttons?.find((b) => b.actionId === 'survey-open')).filter((b): b is Button => !!b).at(-1);
+  const button = inbox
+    .map((m) => m.message.buttons?.find((b) => b.actionId === 'survey-open'))
+    .filter((b): b is Button => !!b)
+    .at(-1);
   expect(button, `${persona} has a check-in to answer`).toBeDefined();
-  const opened = (await (await postJson('/playground/action', { persona, actionId: button!.actionId, value: button!.value, where: 'personal' })).json()) as { form?: Form };
+  const opened = (await (await postJson('/playground/action', { persona, actionId: button!.actionId, value: button!.value, where: 'personal' })).json()) as {
+    form?: Form;
+  };
   const form = opened.form!;
   expect(form.fields.length).toBeGreaterThan(2);
   const bank = bankFor([]);
-  const values: Record<string, string> = Object.fromEntries(form.fields.filter((f): f is ChoiceField => f.kind === 'choice').map((f) => [f.id, valueFor(bank.item(f.id)!.factor)]));
+  const values: Record<string, string> = Object.fromEntries(
+    form.fields.filter((f): f is ChoiceField => f.kind === 'choice').map((f) => [f.id, valueFor(bank.item(f.id)!.factor)]),
+  );
   if (comment) values.comment = comment;
   const res = await postJson('/playground/submit', { persona, actionId: form.submitActionId, context: form.context, values });
   expect(((await res.json()) as { reply: Message }).reply.tone).toBe('success');
@@ -54,7 +62,13 @@ beforeAll(async () => {
     expect((await command('alex', `org add ${org}`)).tone).toBe('success');
   }
   expect((await command('alex', 'set threshold 3')).tone).toBe('success');
-  for (const [persona, org] of [['sam', 'City Council'], ['dana', 'Job Centre'], ['chris', 'Health Trust'], ['jo', FORMULA_ORG], ['priya', 'Residents Group']] as const) {
+  for (const [persona, org] of [
+    ['sam', 'City Council'],
+    ['dana', 'Job Centre'],
+    ['chris', 'Health Trust'],
+    ['jo', FORMULA_ORG],
+    ['priya', 'Residents Group'],
+  ] as const) {
     expect((await command(persona, `join ${code} ${org}`, 'personal')).tone).toBe('success');
   }
   // Check-in #1: four of six answer.
@@ -161,7 +175,16 @@ describe('dashboard link', () => {
       'Conflict handling · Resources',
     ]);
     const legends = svgs.slice(2).flatMap((svg) => [...svg.matchAll(/<text [^>]*font-size="12"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]));
-    expect(legends).toEqual(['Trust', 'Commitment', 'Shared purpose', 'Roles &amp; responsibilities', 'Power &amp; voice', 'Communication', 'Conflict handling', 'Resources']);
+    expect(legends).toEqual([
+      'Trust',
+      'Commitment',
+      'Shared purpose',
+      'Roles &amp; responsibilities',
+      'Power &amp; voice',
+      'Communication',
+      'Conflict handling',
+      'Resources',
+    ]);
     // Lines where a figure follows a figure, points everywhere there is one.
     for (const svg of [svgs[0]!, svgs[1]!, svgs[2]!]) {
       expect(svg).toMatch(/<polyline [^>]*points="[\d., ]+"/);
@@ -329,7 +352,12 @@ describe('an unexpected failure', () => {
     const failures = t.logs.filter((l) => l.includes('dashboard failed'));
     expect(failures).toHaveLength(2);
     for (const line of failures) {
-      expect(JSON.parse(line)).toMatchObject({ level: 'error', msg: 'dashboard failed', code: 'UNEXPECTED', error: 'store unavailable while serving /dashboard/[token] and /export/[token]' });
+      expect(JSON.parse(line)).toMatchObject({
+        level: 'error',
+        msg: 'dashboard failed',
+        code: 'UNEXPECTED',
+        error: 'store unavailable while serving /dashboard/[token] and /export/[token]',
+      });
     }
     expect(t.logs.join('\n')).not.toContain(dash.token.split('.')[1]!);
     expect(t.logs.join('\n')).not.toContain(exp.token.split('.')[1]!);
@@ -371,7 +399,16 @@ describe('after 25 hours', () => {
 });
 
 describe('dashboard page, rendered directly', () => {
-  const base: DashboardView = { partnership: 'Quiet Partnership', threshold: 5, generatedAt: '2026-11-23T09:00:00.000Z', expiresAt: '2026-11-24T09:00:00.000Z', rounds: [], charts: [], breakdowns: [], gaps: [] };
+  const base: DashboardView = {
+    partnership: 'Quiet Partnership',
+    threshold: 5,
+    generatedAt: '2026-11-23T09:00:00.000Z',
+    expiresAt: '2026-11-24T09:00:00.000Z',
+    rounds: [],
+    charts: [],
+    breakdowns: [],
+    gaps: [],
+  };
 
   it('says so when no check-in has closed', () => {
     const html = dashboardPage(base);
@@ -384,7 +421,20 @@ describe('dashboard page, rendered directly', () => {
     const html = dashboardPage({
       ...base,
       partnership: `${evil}"'&`,
-      rounds: [{ roundId: 'r1', number: 1, kind: 'pulse', closedAt: '2026-11-20T09:00:00.000Z', invited: 6, answered: 6, rate: 1, threshold: 5, visible: true, factors: [{ factor: 'trust', label: `Trust ${evil}`, n: 6, index: 60, spread: 10, distribution: null }] }],
+      rounds: [
+        {
+          roundId: 'r1',
+          number: 1,
+          kind: 'pulse',
+          closedAt: '2026-11-20T09:00:00.000Z',
+          invited: 6,
+          answered: 6,
+          rate: 1,
+          threshold: 5,
+          visible: true,
+          factors: [{ factor: 'trust', label: `Trust ${evil}`, n: 6, index: 60, spread: 10, distribution: null }],
+        },
+      ],
       charts: [{ title: `Chart ${evil}`, labels: ['#1'], series: [{ name: `Series ${evil}`, values: [60] }] }],
       breakdownRound: 1,
       breakdowns: [{ by: 'organisation', factor: 'trust', cells: [{ group: `Org ${evil}`, n: 6, index: 60, hidden: false }] }],

@@ -15,7 +15,8 @@ let t: TestTrellis;
 let seq = 0;
 
 const health = async () => (await (await fetch(`${t.url}/healthz`)).json()) as { status: string; problems?: { adapter: string; reason: string }[] };
-const say = (who: typeof ALEX, where: Record<string, string>, text: string) => slashCommand(t.url, { ...who, ...where, text, response_url: slack.responseUrl(`r${++seq}`) });
+const say = (who: typeof ALEX, where: Record<string, string>, text: string) =>
+  slashCommand(t.url, { ...who, ...where, text, response_url: slack.responseUrl(`r${++seq}`) });
 const CHANNEL = { channel_id: 'C0RIVER', channel_name: 'riverside' };
 
 beforeAll(async () => {
@@ -45,7 +46,9 @@ it('says "degraded" while Slack fails deliveries, keeps them, and "ok" once they
     const h = await health();
     return h.status === 'degraded' && h;
   }, 15_000);
-  expect(degraded.problems).toEqual([expect.objectContaining({ adapter: 'slack', reason: expect.stringMatching(/Slack is failing deliveries .*retried with back-off/) })]);
+  expect(degraded.problems).toEqual([
+    expect.objectContaining({ adapter: 'slack', reason: expect.stringMatching(/Slack is failing deliveries .*retried with back-off/) }),
+  ]);
   expect(JSON.stringify(degraded)).not.toContain(BOT_TOKEN);
 
   // Slack is back where Trellis looks: the DMs go out, and health clears.

@@ -14,7 +14,7 @@ describe('design tokens', () => {
     expect(TOKENS_CSS).toMatch(/--brand: #0f766e;/);
   });
 
-  it('write each colour once across the dashboard\'s and the playground\'s styles', () => {
+  it("write each colour once across the dashboard's and the playground's styles", () => {
     const seen = new Map<string, string[]>();
     for (const file of STYLED) {
       for (const c of readFileSync(file, 'utf8').match(COLOUR) ?? []) {

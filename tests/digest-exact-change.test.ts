@@ -16,8 +16,10 @@ const postJson = async (path: string, body: unknown) => {
   expect(res.status).toBe(200);
   return (await res.json()) as { reply?: Message; form?: { fields: { id: string; kind: string }[]; submitActionId: string; context: string } };
 };
-const command = async (persona: Persona, text: string, where: 'channel' | 'personal' = 'channel') => (await postJson('/playground/command', { persona, text, where })).reply!;
-const getMessages = async (path: string) => ((await (await fetch(`${t.url}${path}`)).json()) as { messages: { message: Message }[] }).messages.map((m) => m.message);
+const command = async (persona: Persona, text: string, where: 'channel' | 'personal' = 'channel') =>
+  (await postJson('/playground/command', { persona, text, where })).reply!;
+const getMessages = async (path: string) =>
+  ((await (await fetch(`${t.url}${path}`)).json()) as { messages: { message: Message }[] }).messages.map((m) => m.message);
 
 /** Everyone answers every statement with `value`, then the round closes. */
 async function round(value: string) {

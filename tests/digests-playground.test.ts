@@ -88,7 +88,12 @@ describe('playground digests, alerts and charts', () => {
     const code = /Invite code: \*([A-Z0-9]{4}-[A-Z0-9]{4})\*/.exec(created.text)![1]!;
     await command('alex', 'org add City Council public');
     await command('alex', 'org add Hope Trust voluntary');
-    for (const [persona, org] of [['sam', 'City Council'], ['dana', 'Hope Trust'], ['jo', 'Hope Trust'], ['chris', 'City Council']] as const) {
+    for (const [persona, org] of [
+      ['sam', 'City Council'],
+      ['dana', 'Hope Trust'],
+      ['jo', 'Hope Trust'],
+      ['chris', 'City Council'],
+    ] as const) {
       expect((await command(persona, `join ${code} ${org}`, 'personal')).reply!.tone).toBe('success');
     }
     expect((await command('alex', 'role <@pg-chris> critical-friend')).reply!.text).toContain('Chris Evans is now a critical friend');
@@ -98,7 +103,12 @@ describe('playground digests, alerts and charts', () => {
   });
 
   it('posts the first digest to the room feed on `survey close`, with figures, a comment, a question and an SVG chart', async () => {
-    await round([['alex', '5'], ['sam', '4'], ['dana', '5'], ['jo', '4', JO_COMMENT]]);
+    await round([
+      ['alex', '5'],
+      ['sam', '4'],
+      ['dana', '5'],
+      ['jo', '4', JO_COMMENT],
+    ]);
     expect((await command('alex', 'survey close')).reply!.text).toContain('Check-in #1 is closed: 4 of 4 answered');
     const posts = await room();
     expect(posts).toHaveLength(1);
@@ -117,7 +127,12 @@ describe('playground digests, alerts and charts', () => {
   });
 
   it('posts the second digest when the window ends, with the drop and its interval, and alerts only the coordinator and the critical friend', async () => {
-    const r = await round([['alex', '1'], ['sam', '2'], ['dana', '1', DANA_COMMENT], ['jo', '2']]);
+    const r = await round([
+      ['alex', '1'],
+      ['sam', '2'],
+      ['dana', '1', DANA_COMMENT],
+      ['jo', '2'],
+    ]);
     clock.set(new Date(new Date(r.closesAt).getTime() + 60_000).toISOString());
     await t.tick();
     const digest = (await room())[1]!;
@@ -143,7 +158,10 @@ describe('playground digests, alerts and charts', () => {
   });
 
   it('shows no figures, no comments and no chart for a round with fewer than 3 answers, and alerts nobody', async () => {
-    await round([['sam', '1', SAM_COMMENT], ['dana', '1']]);
+    await round([
+      ['sam', '1', SAM_COMMENT],
+      ['dana', '1'],
+    ]);
     await command('alex', 'survey close');
     const digest = (await room())[2]!;
     const text = fullText(digest.message);
@@ -157,7 +175,7 @@ describe('playground digests, alerts and charts', () => {
     for (const persona of ['alex', 'chris'] as const) expect(await alertsOf(persona)).toHaveLength(1);
   });
 
-  it('sends the chart with a `trends` reply, and with the Trends button\'s', async () => {
+  it("sends the chart with a `trends` reply, and with the Trends button's", async () => {
     const typed = await command('sam', 'trends');
     expect(typed.reply!.title).toBe('Riverside: trends');
     expectSvg(typed, 'Trust: #1 87.5, #2 12.5, #3 not shown');
@@ -185,7 +203,7 @@ describe('playground page: digests and charts in #partnership-room', () => {
     await browser?.close();
   });
 
-  it('shows the room\'s digests in the channel, each chart an <img> of an SVG data URL, loaded, never inline markup', async () => {
+  it("shows the room's digests in the channel, each chart an <img> of an SVG data URL, loaded, never inline markup", async () => {
     await page.goto(`${t.url}/`);
     await page.locator('body[data-ready="true"]').waitFor();
     await page.getByRole('radio', { name: /^Sam Patel/ }).check();
@@ -216,7 +234,10 @@ describe('playground page: digests and charts in #partnership-room', () => {
     const input = page.getByPlaceholder('Type a command, e.g. help');
     await input.fill(text);
     await input.press('Enter');
-    await page.waitForFunction((n) => document.querySelectorAll('#log .msg-bot, #log .msg-error').length > n && !document.querySelector('#log .msg-pending'), before);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('#log .msg-bot, #log .msg-error').length > n && !document.querySelector('#log .msg-pending'),
+      before,
+    );
   }
 
   it('shows the chart inline in a reply to `trends`', async () => {
@@ -229,7 +250,7 @@ describe('playground page: digests and charts in #partnership-room', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('shows the digest that `survey close` posts above the command\'s reply, as Slack and Teams do', async () => {
+  it("shows the digest that `survey close` posts above the command's reply, as Slack and Teams do", async () => {
     await page.getByRole('radio', { name: /^Alex Morgan/ }).check();
     await type('survey now');
     const [p] = await t.store.partnerships();
@@ -240,7 +261,10 @@ describe('playground page: digests and charts in #partnership-room', () => {
     expect(await bots.last().innerText()).toContain(`Check-in #${open.number} is closed: 3 of 4 answered`);
     const digest = bots.nth((await bots.count()) - 2);
     expect(await digest.locator('.card-title').innerText()).toBe(`Riverside: check-in #${open.number} results`);
-    await page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, await digest.locator('img.chart-img').elementHandle());
+    await page.waitForFunction(
+      (el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0,
+      await digest.locator('img.chart-img').elementHandle(),
+    );
     expect(pageErrors).toEqual([]);
   });
 });

@@ -33,7 +33,13 @@ let slack: FakeSlack;
 let trellis: TestTrellis;
 let seq = 0;
 
-type Block = { type: string; block_id?: string; text?: { text: string }; elements?: { type?: string; text?: string | { text: string } }[]; element?: { type?: string } };
+type Block = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  elements?: { type?: string; text?: string | { text: string } }[];
+  element?: { type?: string };
+};
 type View = { private_metadata?: string; blocks: Block[] };
 
 const calls = (method: string, from = 0) => slack.calls.slice(from).filter((c) => c.method === method);
@@ -64,7 +70,8 @@ async function answer(who: Who, roundId: string, value: string, comment?: string
   const view = await openCheckIn(who, roundId);
   const values: Record<string, Record<string, unknown>> = {};
   for (const b of view.blocks.filter((x) => x.type === 'input')) {
-    if (b.element?.type === 'plain_text_input') values[b.block_id!] = { value: { type: 'plain_text_input', value: b.block_id === 'comment' ? (comment ?? null) : null } };
+    if (b.element?.type === 'plain_text_input')
+      values[b.block_id!] = { value: { type: 'plain_text_input', value: b.block_id === 'comment' ? (comment ?? null) : null } };
     else values[b.block_id!] = { value: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: value }, value } } };
   }
   const base = fixture<{ view: Record<string, unknown> } & Record<string, unknown>>('view-submission');
@@ -117,7 +124,12 @@ describe('Slack digests, alerts and charts', () => {
     const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec((await run(ALEX, CHANNEL, 'setup Riverside Partnership')).text)![1]!;
     await run(ALEX, CHANNEL, 'org add City Council public');
     await run(ALEX, CHANNEL, 'org add Hope Trust voluntary');
-    for (const [who, org] of [[SAM, 'City Council'], [KIM, 'Hope Trust'], [LEE, 'Hope Trust'], [PAT, 'City Council']] as const) {
+    for (const [who, org] of [
+      [SAM, 'City Council'],
+      [KIM, 'Hope Trust'],
+      [LEE, 'Hope Trust'],
+      [PAT, 'City Council'],
+    ] as const) {
       expect((await run(who, dm(who), `join ${code} ${org}`)).text).toContain('Welcome to *Riverside Partnership*');
     }
     expect((await run(ALEX, CHANNEL, 'role <@U0PAT|pat> critical-friend')).text).toContain('Pat Quinn is now a critical friend');
@@ -125,7 +137,12 @@ describe('Slack digests, alerts and charts', () => {
   });
 
   it('posts the first digest to the home channel on `survey close`, with figures, comments, a question and the chart as a PNG in its thread', async () => {
-    const r = await round([[ALEX, '5'], [SAM, '4'], [KIM, '5', KIM_COMMENT], [LEE, '4']]);
+    const r = await round([
+      [ALEX, '5'],
+      [SAM, '4'],
+      [KIM, '5', KIM_COMMENT],
+      [LEE, '4'],
+    ]);
     const mark = slack.calls.length;
     const closed = await run(ALEX, CHANNEL, 'survey close');
     expect(closed.text).toContain(`Check-in #${r.number} is closed: 4 of 4 answered`);
@@ -160,7 +177,12 @@ describe('Slack digests, alerts and charts', () => {
   });
 
   it('posts the second digest when the window ends, showing the drop with its interval, and alerts only the coordinator and the critical friend', async () => {
-    const r = await round([[ALEX, '1'], [SAM, '2'], [KIM, '1'], [LEE, '2', LEE_COMMENT]]);
+    const r = await round([
+      [ALEX, '1'],
+      [SAM, '2'],
+      [KIM, '1'],
+      [LEE, '2', LEE_COMMENT],
+    ]);
     const mark = slack.calls.length;
     clock.set(new Date(new Date(r.closesAt).getTime() + 60_000).toISOString());
     await trellis.tick();
@@ -191,7 +213,10 @@ describe('Slack digests, alerts and charts', () => {
   });
 
   it('shows no figures, no comments and no chart for a round with fewer than 3 answers, and alerts nobody', async () => {
-    await round([[SAM, '1', SAM_COMMENT], [KIM, '1']]);
+    await round([
+      [SAM, '1', SAM_COMMENT],
+      [KIM, '1'],
+    ]);
     const mark = slack.calls.length;
     const uploadsBefore = slack.uploads.length;
     await run(ALEX, CHANNEL, 'survey close');
@@ -212,7 +237,12 @@ describe('Slack digests, alerts and charts', () => {
   it('keeps the digest and its sparkline when the chart upload fails, and logs nothing identifying', async () => {
     slack.fail.set('files.getUploadURLExternal', 'not_in_channel');
     try {
-      await round([[ALEX, '3'], [SAM, '3'], [KIM, '4'], [LEE, '3']]);
+      await round([
+        [ALEX, '3'],
+        [SAM, '3'],
+        [KIM, '4'],
+        [LEE, '3'],
+      ]);
       const mark = slack.calls.length;
       const uploadsBefore = slack.uploads.length;
       await run(ALEX, CHANNEL, 'survey close');
@@ -237,7 +267,9 @@ describe('Slack digests, alerts and charts', () => {
     const mark = slack.calls.length;
     const uploadsBefore = slack.uploads.length;
     const im = fixture<{ event: Record<string, unknown> } & Record<string, unknown>>('message-im');
-    expect((await event(trellis.url, { ...im, event_id: 'Ev0DIGEST1', event: { ...im.event, channel: 'D0SAM', user: SAM.user_id, text: 'trends' } })).status).toBe(200);
+    expect(
+      (await event(trellis.url, { ...im, event_id: 'Ev0DIGEST1', event: { ...im.event, channel: 'D0SAM', user: SAM.user_id, text: 'trends' } })).status,
+    ).toBe(200);
     const said = await waitFor(() => calls('chat.postMessage', mark).find((c) => c.body.channel === 'D0SAM'));
     expect(shown(said)).toContain('Riverside Partnership: trends');
     const upload = await waitFor(() => slack.uploads.slice(uploadsBefore).find((u) => u.channel === 'D0SAM'));

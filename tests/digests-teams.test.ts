@@ -105,7 +105,12 @@ describe('Teams digests, alerts and charts', () => {
     const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(textOf(setup.sent[0]!))![1]!;
     await say(ALEX, 'org add City Council public');
     await say(ALEX, 'org add Hope Trust voluntary');
-    for (const [who, org] of [[SAM, 'City Council'], [DANA, 'Hope Trust'], [KIM, 'Hope Trust'], [PAT, 'City Council']] as const) {
+    for (const [who, org] of [
+      [SAM, 'City Council'],
+      [DANA, 'Hope Trust'],
+      [KIM, 'Hope Trust'],
+      [PAT, 'City Council'],
+    ] as const) {
       expect(textOf((await tell(who, `join ${code} ${org}`)).sent[0]!)).toContain('Welcome to **Riverside Partnership**');
     }
     // The coordinator opens a personal chat with the bot too, so alerts can reach them.
@@ -116,7 +121,12 @@ describe('Teams digests, alerts and charts', () => {
   });
 
   it('posts the first digest as a new card in the home channel on `survey close`, with figures, a comment, a question and the chart inside', async () => {
-    await round([[ALEX, '5'], [SAM, '4'], [DANA, '5', DANA_COMMENT], [KIM, '4']]);
+    await round([
+      [ALEX, '5'],
+      [SAM, '4'],
+      [DANA, '5', DANA_COMMENT],
+      [KIM, '4'],
+    ]);
     const closed = await say(ALEX, 'survey close');
     expect(textOf(closed.sent.find((s) => s.replyToId)!)).toContain('Check-in #1 is closed: 4 of 4 answered');
 
@@ -137,7 +147,12 @@ describe('Teams digests, alerts and charts', () => {
   });
 
   it('posts the second digest when the window ends, with the drop and its interval, and alerts only the coordinator and the critical friend', async () => {
-    const r = await round([[ALEX, '1'], [SAM, '2'], [DANA, '1'], [KIM, '2', KIM_COMMENT]]);
+    const r = await round([
+      [ALEX, '1'],
+      [SAM, '2'],
+      [DANA, '1'],
+      [KIM, '2', KIM_COMMENT],
+    ]);
     const before = connector.sent.length;
     clock.set(new Date(new Date(r.closesAt).getTime() + 60_000).toISOString());
     await trellis.tick();
@@ -167,7 +182,10 @@ describe('Teams digests, alerts and charts', () => {
   });
 
   it('shows no figures, no comments and no chart for a round with fewer than 3 answers, and alerts nobody', async () => {
-    await round([[SAM, '1', SAM_COMMENT], [DANA, '1']]);
+    await round([
+      [SAM, '1', SAM_COMMENT],
+      [DANA, '1'],
+    ]);
     const closed = await say(ALEX, 'survey close');
     const [digest] = digestIn(closed.sent);
     const text = textOf(digest!);
@@ -190,11 +208,17 @@ describe('Teams digests, alerts and charts', () => {
   it('posts nothing, and breaks nothing, where the channel cannot be written to', async () => {
     connector.failing.add(CHANNEL);
     try {
-      await round([[ALEX, '3'], [SAM, '3'], [DANA, '4']]);
+      await round([
+        [ALEX, '3'],
+        [SAM, '3'],
+        [DANA, '4'],
+      ]);
       const closed = await say(ALEX, 'survey close');
       expect(textOf(closed.sent.find((s) => s.replyToId)!)).toContain('Check-in #4 is closed: 3 of 4 answered');
       // The digest was queued for the channel and dropped when the connector refused it.
-      expect(trellis.logs.some((l) => l.includes('"msg":"Outgoing message dropped","kind":"conversation","platform":"teams","reason":"Teams answered 403"'))).toBe(true);
+      expect(
+        trellis.logs.some((l) => l.includes('"msg":"Outgoing message dropped","kind":"conversation","platform":"teams","reason":"Teams answered 403"')),
+      ).toBe(true);
     } finally {
       connector.failing.delete(CHANNEL);
     }

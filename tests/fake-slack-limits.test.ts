@@ -16,7 +16,12 @@ afterEach(async () => {
 async function start(options?: FakeSlackOptions) {
   slack = await startFakeSlack(options);
   // No retries, and a 429 rejected at once: each call here is exactly one request.
-  const client = new webApi.WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logLevel: webApi.LogLevel.ERROR });
+  const client = new webApi.WebClient(BOT_TOKEN, {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: webApi.LogLevel.ERROR,
+  });
   return { slack, client };
 }
 
@@ -84,9 +89,17 @@ describe('fake Slack', () => {
     const { client } = await start();
     const opened = await client.conversations.open({ users: 'U0KIM' });
     expect(opened.channel?.id).toBe('DU0KIM');
-    const first = await client.chat.postMessage({ channel: 'U0KIM', text: 'Check-in #1 is open', metadata: { event_type: 'trellis_outgoing', event_payload: { id: 'out-1' } } });
+    const first = await client.chat.postMessage({
+      channel: 'U0KIM',
+      text: 'Check-in #1 is open',
+      metadata: { event_type: 'trellis_outgoing', event_payload: { id: 'out-1' } },
+    });
     expect(first.channel).toBe('DU0KIM');
-    const second = await client.chat.postMessage({ channel: 'DU0KIM', text: 'Reminder', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Reminder' } }] });
+    const second = await client.chat.postMessage({
+      channel: 'DU0KIM',
+      text: 'Reminder',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Reminder' } }],
+    });
     await client.chat.update({ channel: 'DU0KIM', ts: first.ts!, text: 'Thanks — answered' });
 
     const plain = await client.conversations.history({ channel: 'DU0KIM' });
@@ -116,7 +129,9 @@ describe('fake Slack', () => {
   it('performs a call whose response is lost: the client sees an error, the message is in history', async () => {
     const { slack, client } = await start();
     slack.loseResponses.add('chat.postMessage');
-    const err = await failureOf(client.chat.postMessage({ channel: 'U0PAT', text: 'lost answer', metadata: { event_type: 'trellis_outgoing', event_payload: { id: 'out-3' } } }));
+    const err = await failureOf(
+      client.chat.postMessage({ channel: 'U0PAT', text: 'lost answer', metadata: { event_type: 'trellis_outgoing', event_payload: { id: 'out-3' } } }),
+    );
     expect(err.code).toBe(webApi.ErrorCode.RequestError);
     expect(slack.calls.find((c) => c.method === 'chat.postMessage')?.lost).toBe(true);
     slack.loseResponses.delete('chat.postMessage');

@@ -18,10 +18,23 @@ let trellis: TestTrellis;
 
 beforeAll(async () => {
   slack = await startFakeSlack({ limits: { perChannelPerSecond: 1, perMethodPerSecond: { 'chat.postMessage': POSTS_PER_SECOND } } });
-  trellis = await startTrellis({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, TRELLIS_SLACK_POSTS_PER_SECOND: String(POSTS_PER_SECOND) });
+  trellis = await startTrellis({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    TRELLIS_SLACK_POSTS_PER_SECOND: String(POSTS_PER_SECOND),
+  });
   await trellis.store.savePartnership(partnership({ id: 'p-big', homes: [{ platform: 'slack', conversationId: 'C0BIG', label: '#county' }], timezone: 'UTC' }));
   for (let i = 0; i < MEMBERS; i++) {
-    const m: Member = { id: `m${i}`, partnershipId: 'p-big', platform: 'slack', userId: `U${String(i).padStart(6, '0')}`, displayName: `Member ${i}`, role: i === 0 ? 'coordinator' : 'member', joinedAt: '2026-11-01T09:00:00.000Z' };
+    const m: Member = {
+      id: `m${i}`,
+      partnershipId: 'p-big',
+      platform: 'slack',
+      userId: `U${String(i).padStart(6, '0')}`,
+      displayName: `Member ${i}`,
+      role: i === 0 ? 'coordinator' : 'member',
+      joinedAt: '2026-11-01T09:00:00.000Z',
+    };
     await trellis.store.saveMember(m);
   }
 });
@@ -31,8 +44,15 @@ afterAll(async () => {
   await slack.close();
 });
 
-it('delivers a check-in to each of 2,000 members exactly once under Slack\'s limits, with no 429 storm', async () => {
-  const res = await slashCommand(trellis.url, { user_id: 'U000000', user_name: 'coordinator', channel_id: 'C0BIG', channel_name: 'county', text: 'survey now', response_url: slack.responseUrl('now') });
+it("delivers a check-in to each of 2,000 members exactly once under Slack's limits, with no 429 storm", async () => {
+  const res = await slashCommand(trellis.url, {
+    user_id: 'U000000',
+    user_name: 'coordinator',
+    channel_id: 'C0BIG',
+    channel_name: 'county',
+    text: 'survey now',
+    response_url: slack.responseUrl('now'),
+  });
   expect(res.status).toBe(200);
   const reply = await waitFor(() => slack.responses.find((r) => r.id === 'now'), 30_000);
   expect(String(reply.body.text)).toContain(`sent privately to ${MEMBERS} members`);

@@ -30,7 +30,10 @@ const fixtures = (dir: 'slack' | 'teams') =>
   readdirSync(new URL(`./fixtures/${dir}/`, import.meta.url))
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => ({ name: f.replace(/\.json$/, ''), body: JSON.parse(readFileSync(new URL(`./fixtures/${dir}/${f}`, import.meta.url), 'utf8')) as Record<string, Json> }));
+    .map((f) => ({
+      name: f.replace(/\.json$/, ''),
+      body: JSON.parse(readFileSync(new URL(`./fixtures/${dir}/${f}`, import.meta.url), 'utf8')) as Record<string, Json>,
+    }));
 
 /** Every path to a value inside `x` (the root excluded). */
 function paths(x: Json, at: (string | number)[] = []): (string | number)[][] {
@@ -39,7 +42,8 @@ function paths(x: Json, at: (string | number)[] = []): (string | number)[][] {
   return keys.flatMap((k) => [[...at, k], ...paths((x as Record<string | number, Json>)[k]!, [...at, k])]);
 }
 
-const OTHER_TYPES = (v: Json): Json[] => ([null, 0, -1, 1e308, true, '', 'x', [], {}, [v], { v }] as Json[]).filter((o) => typeof o !== typeof v || Array.isArray(o) !== Array.isArray(v));
+const OTHER_TYPES = (v: Json): Json[] =>
+  ([null, 0, -1, 1e308, true, '', 'x', [], {}, [v], { v }] as Json[]).filter((o) => typeof o !== typeof v || Array.isArray(o) !== Array.isArray(v));
 
 /** One mutation, in place: drop a field, null it, or give it another JSON type. */
 function mutate(root: Json, rng: Rng): void {
@@ -80,7 +84,12 @@ beforeAll(async () => {
   process.on('uncaughtException', onUnhandled);
   slack = await startFakeSlack();
   connector = await startFakeTeamsConnector();
-  trellis = await startTrellis({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, TEAMS_ALLOW_UNAUTHENTICATED: 'true' });
+  trellis = await startTrellis({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
+  });
 });
 afterAll(async () => {
   await trellis?.close();
@@ -117,12 +126,19 @@ const snapshot = async () => {
 describe('fuzzed input past authentication', () => {
   it(`${PER_PLATFORM} mutated signed Slack requests: no 5xx, nothing stored`, async () => {
     const rng = prng(SEED);
-    const bases = fixtures('slack').map(({ name, body }) => ({ name, body: { ...body, ...('response_url' in body ? { response_url: slack.responseUrl(`fuzz-${name}`) } : {}) } as Record<string, Json> }));
+    const bases = fixtures('slack').map(({ name, body }) => ({
+      name,
+      body: { ...body, ...('response_url' in body ? { response_url: slack.responseUrl(`fuzz-${name}`) } : {}) } as Record<string, Json>,
+    }));
     const before = await snapshot();
     const { statuses, failed } = await flood(PER_PLATFORM, (i) => {
       const { name, body } = rng.pick(bases);
       // Fresh ids, so that de-duplication does not hide what a new request would do.
-      const fresh: Record<string, Json> = { ...body, ...('event_id' in body ? { event_id: `EvFUZZ${i}` } : {}), ...('trigger_id' in body ? { trigger_id: `trigger-fuzz-${i}` } : {}) };
+      const fresh: Record<string, Json> = {
+        ...body,
+        ...('event_id' in body ? { event_id: `EvFUZZ${i}` } : {}),
+        ...('trigger_id' in body ? { trigger_id: `trigger-fuzz-${i}` } : {}),
+      };
       const { json, text } = mutated(fresh, rng);
       const command = name === 'slash-command';
       const event = 'event_id' in body;
@@ -146,9 +162,17 @@ describe('fuzzed input past authentication', () => {
 
   it(`${PER_PLATFORM} mutated Teams activities: no 5xx, nothing stored`, async () => {
     const rng = prng(SEED + 1);
-    const bases = fixtures('teams').map(({ name, body }) => ({ name, body: { ...body, serviceUrl: connector.serviceUrl, ...(typeof body.text === 'string' ? { text: body.text.replace(/setup Riverside Partnership|join \S+ .*/, 'help') } : {}) } as Record<string, Json> }));
+    const bases = fixtures('teams').map(({ name, body }) => ({
+      name,
+      body: {
+        ...body,
+        serviceUrl: connector.serviceUrl,
+        ...(typeof body.text === 'string' ? { text: body.text.replace(/setup Riverside Partnership|join \S+ .*/, 'help') } : {}),
+      } as Record<string, Json>,
+    }));
     // Each conversation's reference is stored once as it really comes; what is compared is everything else.
-    for (const { body } of bases) await fetch(`${trellis.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    for (const { body } of bases)
+      await fetch(`${trellis.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     await trellis.drain();
     const before = await snapshot();
     const { statuses, failed } = await flood(PER_PLATFORM, (i) => {

@@ -8,7 +8,9 @@ import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { BOT_TOKEN, SIGNING_SECRET } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 
-const TEAMS = JSON.parse(readFileSync(new URL('../manifests/teams/manifest.json', import.meta.url), 'utf8')) as { developer: { privacyUrl: string; termsOfUseUrl: string; websiteUrl: string } };
+const TEAMS = JSON.parse(readFileSync(new URL('../manifests/teams/manifest.json', import.meta.url), 'utf8')) as {
+  developer: { privacyUrl: string; termsOfUseUrl: string; websiteUrl: string };
+};
 const BASE = new URL(TEAMS.developer.websiteUrl);
 
 let slack: FakeSlack;
@@ -16,7 +18,12 @@ let trellis: TestTrellis;
 
 beforeAll(async () => {
   slack = await startFakeSlack();
-  trellis = await startTrellis({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, PUBLIC_URL: 'https://trellis.example.org' });
+  trellis = await startTrellis({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PUBLIC_URL: 'https://trellis.example.org',
+  });
 });
 afterAll(async () => {
   await trellis?.close();
@@ -35,7 +42,10 @@ describe('privacy and terms pages', () => {
     expect(new URL(TEAMS.developer.termsOfUseUrl).pathname).toBe('/terms');
   });
 
-  for (const [name, url] of [['privacy', TEAMS.developer.privacyUrl], ['terms', TEAMS.developer.termsOfUseUrl]] as const) {
+  for (const [name, url] of [
+    ['privacy', TEAMS.developer.privacyUrl],
+    ['terms', TEAMS.developer.termsOfUseUrl],
+  ] as const) {
     it(`serves the ${name} page as HTML with the dashboard's security headers`, async () => {
       const res = await served(url);
       expect(res.status).toBe(200);

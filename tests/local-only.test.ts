@@ -15,11 +15,14 @@ function send(base: string, path: string, host: string, body?: unknown): Promise
   const { port } = new URL(base);
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = request({ host: '127.0.0.1', port, path, method: data ? 'POST' : 'GET', headers: { Host: host, ...(data ? { 'content-type': 'application/json' } : {}) } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, text }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: data ? 'POST' : 'GET', headers: { Host: host, ...(data ? { 'content-type': 'application/json' } : {}) } },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, text }));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -84,7 +87,13 @@ describe('unauthenticated Teams', () => {
   it('refuses a forged activity pointing anywhere else with 403, and sends nothing', async () => {
     const port = new URL(connector.serviceUrl).port;
     // 0.0.0.0 and a userinfo trick still reach this machine's fake, so a send would be seen.
-    for (const serviceUrl of [`http://0.0.0.0:${port}/`, `http://localhost@0.0.0.0:${port}/`, 'https://smba.trafficmanager.net/emea/', 'file:///etc/passwd', undefined]) {
+    for (const serviceUrl of [
+      `http://0.0.0.0:${port}/`,
+      `http://localhost@0.0.0.0:${port}/`,
+      'https://smba.trafficmanager.net/emea/',
+      'file:///etc/passwd',
+      undefined,
+    ]) {
       const before = connector.requests;
       const res = await send(t.url, '/api/messages', 'localhost', { ...activity, serviceUrl, text: 'help' });
       if (serviceUrl === undefined) {
@@ -92,7 +101,10 @@ describe('unauthenticated Teams', () => {
         expect(res.status).toBe(400);
       } else {
         expect(res.status, String(serviceUrl)).toBe(403);
-        expect(JSON.parse(res.text)).toEqual({ error: 'TEAMS_ALLOW_UNAUTHENTICATED=true accepts only activities whose serviceUrl is on this machine (localhost, 127.0.0.1 or [::1]); nothing was sent.' });
+        expect(JSON.parse(res.text)).toEqual({
+          error:
+            'TEAMS_ALLOW_UNAUTHENTICATED=true accepts only activities whose serviceUrl is on this machine (localhost, 127.0.0.1 or [::1]); nothing was sent.',
+        });
       }
       await t.drain();
       expect(connector.requests, String(serviceUrl)).toBe(before);
@@ -114,21 +126,35 @@ describe('Slack beside unauthenticated Teams (a local trial through a tunnel)', 
   let slack: FakeSlack;
   beforeAll(async () => {
     slack = await startFakeSlack();
-    t = await startTrellis({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, TEAMS_ALLOW_UNAUTHENTICATED: 'true' });
+    t = await startTrellis({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      TEAMS_ALLOW_UNAUTHENTICATED: 'true',
+    });
   });
   afterAll(async () => {
     await t?.close();
     await slack?.close();
   });
 
-  it('takes signed Slack requests under a tunnel\'s name, and still refuses that name everywhere else', async () => {
+  it("takes signed Slack requests under a tunnel's name, and still refuses that name everywhere else", async () => {
     const body = new URLSearchParams({ ...fixture<Record<string, string>>('slash-command'), text: 'help' }).toString();
     const signed = await new Promise<number>((resolve, reject) => {
       const { port } = new URL(t.url);
-      const req = request({ host: '127.0.0.1', port, path: '/slack/events', method: 'POST', headers: { Host: 'trellis-trial.tunnel.example', 'content-type': 'application/x-www-form-urlencoded', ...sign(body) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/slack/events',
+          method: 'POST',
+          headers: { Host: 'trellis-trial.tunnel.example', 'content-type': 'application/x-www-form-urlencoded', ...sign(body) },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -137,4 +163,3 @@ describe('Slack beside unauthenticated Teams (a local trial through a tunnel)', 
     expect((await send(t.url, '/healthz', 'trellis-trial.tunnel.example')).status).toBe(403);
   });
 });
-

@@ -96,7 +96,11 @@ describe('Teams app manifest', () => {
     // (https://learn.microsoft.com/microsoft-365/extensibility/schema/root-bots-command-lists).
     it('cover every bot scope, at most 12 commands each, titles unique per list', () => {
       const scopes = (manifest.bots as Json[])[0]!.scopes as string[];
-      for (const scope of scopes) expect(lists.some((l) => l.scopes.includes(scope)), `no command list for ${scope}`).toBe(true);
+      for (const scope of scopes)
+        expect(
+          lists.some((l) => l.scopes.includes(scope)),
+          `no command list for ${scope}`,
+        ).toBe(true);
       for (const l of lists) {
         expect(l.commands.length).toBeGreaterThan(0);
         expect(l.commands.length).toBeLessThanOrEqual(12);
@@ -210,7 +214,10 @@ const EVENT_SCOPES: Record<string, string[]> = {
 /** The Web API methods and events the Slack adapter's code uses, read from its source. */
 const slackCode = (() => {
   const dir = path.join(ROOT, 'src', 'adapters', 'slack');
-  const source = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  const source = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+    .join('\n');
   const methods = new Set<string>(['auth.test']); // Bolt's own, at start-up.
   for (const [, family, name] of source.matchAll(/\bclient\.([a-z]+)\.([a-zA-Z]+)\(/g)) methods.add(`${family}.${name}`);
   for (const [, method] of source.matchAll(/\bapiCall\(\s*'([\w.]+)'/g)) methods.add(method!);
@@ -267,7 +274,19 @@ describe('Slack app manifest', () => {
     for (const e of slackCode.events) for (const scope of EVENT_SCOPES[e] ?? []) needed.add(scope);
     expect([...m.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
     // What the code is known to call, so that the scan above cannot silently find nothing.
-    expect([...slackCode.methods]).toEqual(expect.arrayContaining(['chat.postMessage', 'chat.update', 'conversations.history', 'conversations.join', 'conversations.open', 'users.info', 'views.publish', 'files.getUploadURLExternal', 'files.completeUploadExternal']));
+    expect([...slackCode.methods]).toEqual(
+      expect.arrayContaining([
+        'chat.postMessage',
+        'chat.update',
+        'conversations.history',
+        'conversations.join',
+        'conversations.open',
+        'users.info',
+        'views.publish',
+        'files.getUploadURLExternal',
+        'files.completeUploadExternal',
+      ]),
+    );
   });
 
   it('enables the App Home tab and the messages tab', () => {
@@ -359,17 +378,26 @@ function decodeRgba(png: Png): { pixels: Buffer } {
       const c = x >= bpp && y > 0 ? out[(y - 1) * stride + x - bpp]! : 0;
       let predictor: number;
       switch (filter) {
-        case 0: predictor = 0; break;
-        case 1: predictor = a; break;
-        case 2: predictor = b; break;
-        case 3: predictor = (a + b) >> 1; break;
+        case 0:
+          predictor = 0;
+          break;
+        case 1:
+          predictor = a;
+          break;
+        case 2:
+          predictor = b;
+          break;
+        case 3:
+          predictor = (a + b) >> 1;
+          break;
         case 4: {
           const p = a + b - c;
           const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
           predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
           break;
         }
-        default: throw new Error(`bad PNG filter ${filter} on row ${y}`);
+        default:
+          throw new Error(`bad PNG filter ${filter} on row ${y}`);
       }
       out[y * stride + x] = (v + predictor) & 0xff;
     }

@@ -22,7 +22,10 @@ async function type(text: string) {
   const before = await log().locator('.msg-bot, .msg-error').count();
   await input().fill(text);
   await input().press('Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('#log .msg-bot, #log .msg-error').length > n && !document.querySelector('#log .msg-pending'), before);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#log .msg-bot, #log .msg-error').length > n && !document.querySelector('#log .msg-pending'),
+    before,
+  );
 }
 
 /** The last Trellis reply in the visible conversation. */
@@ -83,7 +86,7 @@ describe('playground page', () => {
     expect(await page.locator('h1').innerText()).toBe('Trellis playground');
     expect(await text(page.locator('.topbar p'))).toMatch(/same Trellis bot that runs in Slack and Microsoft Teams/);
     expect(await page.getByRole('radio').count()).toBe(8); // six people, two places
-    expect(await text(page.locator('#persona-list'))).toContain('Priya Shah Volunteer with a residents\' community group');
+    expect(await text(page.locator('#persona-list'))).toContain("Priya Shah Volunteer with a residents' community group");
 
     // Alex, in the shared channel.
     await choosePersona('Alex Morgan');
@@ -140,7 +143,9 @@ describe('playground page', () => {
     const status = lastReply();
     expect(await log().locator('.msg-click').last().innerText()).toContain('clicked Status');
     const fields = Object.fromEntries(
-      await status.locator('dl.fields .field').evaluateAll((nodes) => nodes.map((n) => [n.querySelector('dt')!.textContent, n.querySelector('dd')!.textContent])),
+      await status
+        .locator('dl.fields .field')
+        .evaluateAll((nodes) => nodes.map((n) => [n.querySelector('dt')!.textContent, n.querySelector('dd')!.textContent])),
     );
     expect(fields).toMatchObject({ Type: 'coordinating', Organisations: '1', Members: '2 (2 on Playground)', Home: '#partnership-room (Playground)' });
     expect(await status.getByRole('button').allInnerTexts()).toEqual(['Members', 'Organisations']);
@@ -226,10 +231,12 @@ describe('playground check-ins', () => {
   /** Closed and removed (a closed dialog leaves the accessibility tree before its close event has run). */
   const dialogGone = () => page.locator('dialog').waitFor({ state: 'detached' });
   const groups = () => dialog().getByRole('group');
-  const checkInCard = () => log().locator('.msg-bot').filter({ has: page.locator('.card-title', { hasText: 'Riverside Partnership: check-in #1' }) });
+  const checkInCard = () =>
+    log()
+      .locator('.msg-bot')
+      .filter({ has: page.locator('.card-title', { hasText: 'Riverside Partnership: check-in #1' }) });
   /** The option chosen in each statement's group, in order ('' when none). */
-  const chosen = () =>
-    groups().evaluateAll((gs) => gs.map((g) => (g.querySelector('input:checked')?.closest('label')?.textContent ?? '').trim()));
+  const chosen = () => groups().evaluateAll((gs) => gs.map((g) => (g.querySelector('input:checked')?.closest('label')?.textContent ?? '').trim()));
 
   beforeAll(async () => {
     checkIns = await startTrellis();
@@ -237,7 +244,7 @@ describe('playground check-ins', () => {
     await openPage(checkIns.url);
   });
 
-  it('delivers a check-in to Sam\'s direct messages, where he answers it in a private form', async () => {
+  it("delivers a check-in to Sam's direct messages, where he answers it in a private form", async () => {
     // Alex sets up; Sam and Jo join.
     await choosePersona('Alex Morgan');
     await chooseWhere(/#partnership-room/);
@@ -246,7 +253,10 @@ describe('playground check-ins', () => {
     expect(code).not.toBe('');
     await type('org add City Council public');
     await type('org add Hope Trust voluntary');
-    for (const [name, org] of [['Sam Patel', 'City Council'], ['Jo Williams', 'Hope Trust']]) {
+    for (const [name, org] of [
+      ['Sam Patel', 'City Council'],
+      ['Jo Williams', 'Hope Trust'],
+    ]) {
       await choosePersona(name!);
       await chooseWhere(/Direct message with Trellis/);
       await type(`join ${code} ${org}`);
@@ -272,7 +282,9 @@ describe('playground check-ins', () => {
     await chooseWhere(/Direct message with Trellis/);
     await checkInCard().waitFor();
     expect(await page.locator('#dm-badge').isHidden()).toBe(true);
-    expect(await text(checkInCard())).toMatch(new RegExp(`${itemIds.length} short statements about how the partnership is working — about a minute\\. Open until .*\\. Your answers are anonymous\\.`));
+    expect(await text(checkInCard())).toMatch(
+      new RegExp(`${itemIds.length} short statements about how the partnership is working — about a minute\\. Open until .*\\. Your answers are anonymous\\.`),
+    );
     const entries = await log().locator('.msg').count();
 
     // The button opens a modal dialog: the statements, nothing posted to the conversation.
@@ -284,14 +296,12 @@ describe('playground check-ins', () => {
     expect(await dialog().locator('.form-intro strong').innerText()).toBe('Riverside Partnership');
     expect(await groups().count()).toBe(itemIds.length);
     expect(await groups().locator('legend').allInnerTexts()).toEqual(statements.map((s, i) => `${i + 1}\n${s}`));
-    expect(await groups().first().getByRole('radio').evaluateAll((rs) => rs.map((r) => r.closest('label')!.textContent))).toEqual([
-      'Strongly agree',
-      'Agree',
-      'Neither agree nor disagree',
-      'Disagree',
-      'Strongly disagree',
-      'Prefer not to say',
-    ]);
+    expect(
+      await groups()
+        .first()
+        .getByRole('radio')
+        .evaluateAll((rs) => rs.map((r) => r.closest('label')!.textContent)),
+    ).toEqual(['Strongly agree', 'Agree', 'Neither agree nor disagree', 'Disagree', 'Strongly disagree', 'Prefer not to say']);
     expect(await chosen()).toEqual(itemIds.map(() => ''));
     expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true); // focus moved in
     expect(await log().locator('.msg').count()).toBe(entries);
@@ -314,7 +324,9 @@ describe('playground check-ins', () => {
     expect(await dialog().locator('.counter').innerText()).toBe(`${comment.length} / 1000`);
     expect(await text(dialog().locator('.field-hint'))).toContain('never with your name');
     expect(await chosen()).toEqual(mine);
-    await dialog().locator('.form-body').evaluate((b) => b.scrollTo(0, 0));
+    await dialog()
+      .locator('.form-body')
+      .evaluate((b) => b.scrollTo(0, 0));
     await page.mouse.move(0, 0);
     await page.screenshot({ path: `${ARTIFACTS}/playground-checkin.png` });
 
@@ -332,7 +344,9 @@ describe('playground check-ins', () => {
     const sets = await checkIns!.store.answerSets(round!.id);
     expect(sets).toHaveLength(1);
     expect(sets[0]!.comment).toBe(comment);
-    expect(Object.values(sets[0]!.values)).toEqual(mine.map((m) => ({ 'Strongly agree': 5, Agree: 4, 'Neither agree nor disagree': 3, Disagree: 2, 'Prefer not to say': null })[m]));
+    expect(Object.values(sets[0]!.values)).toEqual(
+      mine.map((m) => ({ 'Strongly agree': 5, Agree: 4, 'Neither agree nor disagree': 3, Disagree: 2, 'Prefer not to say': null })[m]),
+    );
 
     // Reopening shows his own answers; Esc closes it and focus goes back to the button.
     await checkInCard().getByRole('button', { name: 'See or change my answers' }).click();
@@ -375,7 +389,9 @@ describe('playground check-ins', () => {
     expect(await dialog().locator('.field-error:visible').count()).toBe(1);
     expect(await text(dialog().getByRole('alert').first())).toBe('Some answers need another look; nothing was recorded yet.');
     expect(await chosen()).toEqual(itemIds.map((_, i) => (i === skipped ? '' : 'Agree')));
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe(await groups().nth(skipped).locator('input').first().getAttribute('name'));
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe(
+      await groups().nth(skipped).locator('input').first().getAttribute('name'),
+    );
     await page.screenshot({ path: `${ARTIFACTS}/playground-checkin-error.png` });
     const [p] = await checkIns!.store.partnerships();
     const [round] = await checkIns!.store.rounds(p!.id);
@@ -410,7 +426,9 @@ describe('playground check-ins', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await choosePersona('Jo Williams');
     await chooseWhere(/Direct message with Trellis/);
-    const card = log().locator('.msg-bot').filter({ has: page.locator('.card-title', { hasText: 'health check #2' }) });
+    const card = log()
+      .locator('.msg-bot')
+      .filter({ has: page.locator('.card-title', { hasText: 'health check #2' }) });
     await card.getByRole('button', { name: 'Answer' }).click();
     await dialog().waitFor();
     expect(await page.getByRole('dialog', { name: 'Health check #2' }).count()).toBe(1);
@@ -422,7 +440,11 @@ describe('playground check-ins', () => {
     const box = (await dialog().boundingBox())!;
     expect(box.width).toBeLessThanOrEqual(390);
     expect(await dialog().evaluate((d) => d.scrollWidth - d.clientWidth)).toBeLessThanOrEqual(0);
-    expect(await dialog().locator('.form-body').evaluate((b) => b.scrollWidth - b.clientWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await dialog()
+        .locator('.form-body')
+        .evaluate((b) => b.scrollWidth - b.clientWidth),
+    ).toBeLessThanOrEqual(0);
     expect(await dialog().getByRole('button', { name: 'Submit' }).isVisible()).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}/playground-checkin-narrow.png` });
     await page.keyboard.press('Escape');

@@ -17,7 +17,10 @@ import { openConcern } from '../src/core/concerns/concern-seal.js';
 const ARTIFACTS = 'tests/artifacts';
 const MINUTE = 60_000;
 // Line breaks and a paragraph break, and markup that must stay text.
-const HAPPENING = ['The lead agency changes the referral criteria without telling the other partners.', 'Our referrals bounce back for weeks <img src=x onerror="window.__pwned=1">.'].join('\n');
+const HAPPENING = [
+  'The lead agency changes the referral criteria without telling the other partners.',
+  'Our referrals bounce back for weeks <img src=x onerror="window.__pwned=1">.',
+].join('\n');
 const HELP = 'A shared log of changes to the criteria.';
 const REPLY = ['Thank you for raising this — it matters.', '', 'Has it happened more than once? If so, roughly when?'].join('\n');
 const ANSWER = 'Yes, three times this quarter: September, October and last week.';
@@ -34,11 +37,18 @@ const input = () => page.getByPlaceholder('Type a command, e.g. help');
 const dialogGone = () => page.locator('dialog').waitFor({ state: 'detached' });
 const lastReply = () => log().locator('.msg-bot, .msg-error').last();
 const text = async (l: Locator) => (await l.innerText()).replace(/\s+/g, ' ').trim();
-const card = (title: string) => log().locator('.msg-bot').filter({ has: page.locator('.card-title', { hasText: title }) });
+const card = (title: string) =>
+  log()
+    .locator('.msg-bot')
+    .filter({ has: page.locator('.card-title', { hasText: title }) });
 const panel = () => page.locator('#conversations');
 
 async function api(persona: string, text: string, where = 'personal'): Promise<Message> {
-  const res = await fetch(`${t.url}/playground/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona, text, where }) });
+  const res = await fetch(`${t.url}/playground/command`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ persona, text, where }),
+  });
   return ((await res.json()) as { reply: Message }).reply;
 }
 
@@ -52,7 +62,10 @@ async function typeOpeningForm(command: string, title: string) {
 async function choosePersona(name: string) {
   const id = name.split(' ')[0]!.toLowerCase();
   // Wait for their inbox to have been fetched, so what is (not) in their DMs is settled.
-  await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/playground/inbox?persona=${id}`)), page.getByRole('radio', { name: new RegExp(`^${name}`) }).check()]);
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith(`/playground/inbox?persona=${id}`)),
+    page.getByRole('radio', { name: new RegExp(`^${name}`) }).check(),
+  ]);
 }
 const chooseWhere = (name: RegExp) => page.getByRole('radio', { name }).check();
 
@@ -120,7 +133,10 @@ describe('playground: a concern in the browser', () => {
     await form.getByLabel('What would help? (optional)').fill(HELP);
     const org = form.getByRole('group', { name: 'May the critical friend know your organisation?' });
     expect(await org.getByRole('radio', { name: /^No/ }).isChecked()).toBe(true);
-    await form.getByRole('group', { name: /later ask you whether to raise it/ }).getByRole('radio', { name: /^Yes/ }).check();
+    await form
+      .getByRole('group', { name: /later ask you whether to raise it/ })
+      .getByRole('radio', { name: /^Yes/ })
+      .check();
     await form.evaluate((d) => (d.querySelector('.form-body')!.scrollTop = 0));
     await page.screenshot({ path: `${ARTIFACTS}/playground-concern-raise.png` });
     await form.getByRole('button', { name: 'Send' }).click();
@@ -196,7 +212,10 @@ describe('playground: a concern in the browser', () => {
     expect(await turns.count()).toBe(2);
     expect(await turns.locator('.turn-who').allInnerTexts()).toEqual(['You', 'Critical friend']);
     expect(await turns.first().getAttribute('class')).toContain('turn-mine');
-    expect(await turns.nth(1).locator('.turn-text p').allInnerTexts()).toEqual(['Thank you for raising this — it matters.', 'Has it happened more than once? If so, roughly when?']);
+    expect(await turns.nth(1).locator('.turn-text p').allInnerTexts()).toEqual([
+      'Thank you for raising this — it matters.',
+      'Has it happened more than once? If so, roughly when?',
+    ]);
     expect(await text(form.locator('.thread-status'))).toBe('Status: acknowledged.');
     await form.getByLabel('Your answer (optional)').fill(ANSWER);
     await form.evaluate((d) => (d.querySelector('.form-body')!.scrollTop = 0));
@@ -216,7 +235,10 @@ describe('playground: a concern in the browser', () => {
 
   it('tells Chris there is a new message, without its text; Jo and Alex see nothing of it', async () => {
     await choosePersona('Chris Evans');
-    await page.waitForFunction((p) => [...document.querySelectorAll('#log .msg-bot .card-text')].some((n) => n.textContent === `${p}: a new message.`), pseudonym);
+    await page.waitForFunction(
+      (p) => [...document.querySelectorAll('#log .msg-bot .card-text')].some((n) => n.textContent === `${p}: a new message.`),
+      pseudonym,
+    );
     expect(await log().innerText()).not.toContain('three times');
     for (const who of ['Jo Williams', 'Alex Morgan']) {
       await choosePersona(who);
@@ -233,7 +255,11 @@ describe('playground: a concern in the browser', () => {
   it('keeps a line Sam types to look like a reply from the critical friend inside his own turn', async () => {
     const [c] = await t.store.concerns((await t.store.partnerships())[0]!.id);
     const forged = 'Thanks.\n*Critical friend* (2026-11-23): You may close this now.';
-    const res = await fetch(`${t.url}/playground/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ persona: 'sam', actionId: 'concern-reporter-submit', context: c!.id, values: { reply: forged, close: 'open' } }) });
+    const res = await fetch(`${t.url}/playground/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ persona: 'sam', actionId: 'concern-reporter-submit', context: c!.id, values: { reply: forged, close: 'open' } }),
+    });
     expect(((await res.json()) as { reply: Message }).reply.tone).toBe('success');
 
     await choosePersona('Chris Evans');

@@ -26,12 +26,19 @@ const post = async (path: string, body: unknown): Promise<Answer> => {
   expect(res.status).toBe(200);
   return (await res.json()) as Answer;
 };
-const say = async (persona: Persona, text: string, where: 'channel' | 'personal' = 'personal') => (await post('/playground/command', { persona, text, where })).reply!;
+const say = async (persona: Persona, text: string, where: 'channel' | 'personal' = 'personal') =>
+  (await post('/playground/command', { persona, text, where })).reply!;
 const act = (persona: Persona, actionId: string, value: string) => post('/playground/action', { persona, actionId, value, where: 'personal' });
-const submit = async (persona: Persona, form: Form, values: Record<string, string>) => (await post('/playground/submit', { persona, actionId: form.submitActionId, context: form.context, values })).reply!;
-const inbox = async (persona: Persona) => ((await (await fetch(`${t.url}/playground/inbox?persona=${persona}`)).json()) as { messages: InboxMessage[] }).messages;
+const submit = async (persona: Persona, form: Form, values: Record<string, string>) =>
+  (await post('/playground/submit', { persona, actionId: form.submitActionId, context: form.context, values })).reply!;
+const inbox = async (persona: Persona) =>
+  ((await (await fetch(`${t.url}/playground/inbox?persona=${persona}`)).json()) as { messages: InboxMessage[] }).messages;
 const room = async () => ((await (await fetch(`${t.url}/playground/room`)).json()) as { messages: { message: Message }[] }).messages.map((m) => m.message);
-const counts = async () => Object.fromEntries(await Promise.all((['alex', 'sam', 'dana', 'jo', 'chris'] as const).map(async (p) => [p, (await inbox(p)).length]))) as Record<Persona, number>;
+const counts = async () =>
+  Object.fromEntries(await Promise.all((['alex', 'sam', 'dana', 'jo', 'chris'] as const).map(async (p) => [p, (await inbox(p)).length]))) as Record<
+    Persona,
+    number
+  >;
 
 async function raise(text: string): Promise<string> {
   const form = (await post('/playground/command', { persona: 'sam', text: 'concern', where: 'personal' })).form!;
@@ -101,7 +108,8 @@ describe('moving roles never opens a concern', () => {
     expect((await say('jo', 'role Chris Evans member', 'channel')).tone).toBe('success');
     await t.drain();
     expect((await room()).at(-1)!.text).toContain('Chris Evans is no longer a critical friend of Riverside (changed by Jo Williams)');
-    for (const p of ['chris', 'dana'] as const) expect((await inbox(p)).slice(before[p]).map((m) => m.message.text)).toEqual([expect.stringContaining('Chris Evans is no longer a critical friend')]);
+    for (const p of ['chris', 'dana'] as const)
+      expect((await inbox(p)).slice(before[p]).map((m) => m.message.text)).toEqual([expect.stringContaining('Chris Evans is no longer a critical friend')]);
     expect(await canOpen('chris', early)).toBe(false);
     expect(await readers(early)).toEqual([]);
 
@@ -118,7 +126,8 @@ describe('moving roles never opens a concern', () => {
     expect((await say('jo', 'role Chris Evans member', 'channel')).tone).toBe('success');
   });
 
-  const handTo = (view: Form, name: string) => (view.fields.find((f) => f.id === 'handover') as { options: { value: string; label: string }[] }).options.find((o) => o.label.includes(name))!.value;
+  const handTo = (view: Form, name: string) =>
+    (view.fields.find((f) => f.id === 'handover') as { options: { value: string; label: string }[] }).options.find((o) => o.label.includes(name))!.value;
 
   it('a handover goes only to the critical friend the reporter chose: one appointed after the form was opened gets nothing', async () => {
     const view = (await act('sam', REPORTER_OPEN, early)).form!;
@@ -152,7 +161,7 @@ describe('moving roles never opens a concern', () => {
   });
 });
 
-describe('nothing counts one person\'s concerns together', () => {
+describe("nothing counts one person's concerns together", () => {
   const day = '2026-11-24';
   const hash = (text: string) => createHmac('sha256', TEST_SECRET).update(text).digest('hex');
 
@@ -168,7 +177,9 @@ describe('nothing counts one person\'s concerns together', () => {
     expect(new Set(added.map((q) => q.key)).size).toBe(2);
     await raise('Three: marker-q-3');
     const form = (await post('/playground/command', { persona: 'sam', text: 'concern', where: 'personal' })).form!;
-    expect((await submit('sam', form, { category: 'power', happening: 'Four', help: '', organisation: 'no', consent: 'no' })).text).toContain('You have raised 3 concerns today');
+    expect((await submit('sam', form, { category: 'power', happening: 'Four', help: '', organisation: 'no', consent: 'no' })).text).toContain(
+      'You have raised 3 concerns today',
+    );
   });
 
   it('honours a count record from before slots for its day', async () => {
@@ -176,6 +187,8 @@ describe('nothing counts one person\'s concerns together', () => {
     await t.store.saveConcernQuota({ key: hash(`concern-quota\u0000${await memberId('sam')}\u00002026-11-25`), count: 2 });
     await raise('One more: marker-q-4');
     const form = (await post('/playground/command', { persona: 'sam', text: 'concern', where: 'personal' })).form!;
-    expect((await submit('sam', form, { category: 'power', happening: 'Too many', help: '', organisation: 'no', consent: 'no' })).text).toContain('You have raised 3 concerns today');
+    expect((await submit('sam', form, { category: 'power', happening: 'Too many', help: '', organisation: 'no', consent: 'no' })).text).toContain(
+      'You have raised 3 concerns today',
+    );
   });
 });

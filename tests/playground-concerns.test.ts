@@ -45,7 +45,8 @@ let pid = '';
 let samMemberId = '';
 
 const json = (x: unknown) => JSON.stringify(x);
-const post = (path: string, body: unknown) => fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) =>
+  fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 async function ok(path: string, body: unknown): Promise<Answer> {
   const res = await post(path, body);
   expect(res.status).toBe(200);
@@ -57,7 +58,8 @@ const reply = async (persona: Persona, text: string, where: Where = 'personal') 
   expect(answer.form).toBeUndefined();
   return answer.reply!;
 };
-const act = (persona: Persona, b: Pick<Button, 'actionId' | 'value'>) => ok('/playground/action', { persona, actionId: b.actionId, value: b.value, where: 'personal' });
+const act = (persona: Persona, b: Pick<Button, 'actionId' | 'value'>) =>
+  ok('/playground/action', { persona, actionId: b.actionId, value: b.value, where: 'personal' });
 const openForm = async (persona: Persona, b: Pick<Button, 'actionId' | 'value'>) => {
   const answer = await act(persona, b);
   expect(answer.reply).toBeUndefined();
@@ -81,7 +83,11 @@ async function inboxOf(persona: Persona): Promise<{ messages: InboxMessage[]; co
 const inbox = async (persona: Persona) => (await inboxOf(persona)).messages;
 /** Inbox messages that arrived after `from` (an index into the inbox). */
 const since = async (persona: Persona, from: number) => (await inbox(persona)).slice(from);
-const counts = async () => Object.fromEntries(await Promise.all((['alex', 'sam', 'jo', 'chris', 'dana'] as const).map(async (p) => [p, (await inbox(p)).length] as const))) as Record<Persona, number>;
+const counts = async () =>
+  Object.fromEntries(await Promise.all((['alex', 'sam', 'jo', 'chris', 'dana'] as const).map(async (p) => [p, (await inbox(p)).length] as const))) as Record<
+    Persona,
+    number
+  >;
 
 const data = async () => JSON.parse(await t.data()) as { concerns: StoredConcern[]; concernQuotas: ConcernQuota[] };
 /** The concerns as the server reads them: their bodies are stored sealed. */
@@ -110,7 +116,10 @@ describe('playground: the critical friend', () => {
     expect((await reply('chris', `join ${code} independent`)).text).toContain('you joined as independent (no organisation)');
     // Before there is a critical friend, there is no one to write to.
     expect(await reply('sam', 'concern')).toMatchObject({ tone: 'error', text: expect.stringContaining('no critical friend yet') });
-    expect(await reply('alex', 'role Chris Evans critical-friend', 'channel')).toMatchObject({ tone: 'success', text: 'Chris Evans is now a critical friend of Riverside.' });
+    expect(await reply('alex', 'role Chris Evans critical-friend', 'channel')).toMatchObject({
+      tone: 'success',
+      text: 'Chris Evans is now a critical friend of Riverside.',
+    });
     const [p] = await t.store.partnerships();
     pid = p!.id;
     samMemberId = (await t.store.membershipsOf('playground', SAM_ID))[0]!.id;
@@ -121,7 +130,13 @@ describe('playground: the critical friend', () => {
     expect(answer.reply).toBeUndefined();
     raiseForm = answer.form!;
     expect(raiseForm).toMatchObject({ title: 'Raise a concern', submitActionId: SUBMIT_NEW_CONCERN, submitLabel: 'Send', context: pid });
-    expect(raiseForm.fields.map((f) => `${f.id}:${f.kind}`)).toEqual(['category:choice', 'happening:text', 'help:text', 'organisation:choice', 'consent:choice']);
+    expect(raiseForm.fields.map((f) => `${f.id}:${f.kind}`)).toEqual([
+      'category:choice',
+      'happening:text',
+      'help:text',
+      'organisation:choice',
+      'consent:choice',
+    ]);
     expect(raiseForm.intro).toContain('They will not know who you are');
     // Sam's own form offers to name his organisation; nobody else sees it.
     expect(json(raiseForm.fields.find((f) => f.id === 'organisation'))).toContain(`Yes — say I am from ${SAM_ORG}`);
@@ -134,8 +149,16 @@ describe('playground: the critical friend', () => {
   });
 
   it('refuses `concerns` to the coordinator and to a member', async () => {
-    for (const [who, text, where] of [['alex', 'concerns', 'channel'], ['alex', 'concerns themes', 'personal'], ['jo', 'concerns', 'personal'], ['jo', 'concerns themes publish', 'channel']] as const) {
-      expect(await reply(who, text, where)).toMatchObject({ tone: 'error', text: 'Concerns are seen only by the critical friend. To raise one yourself, type `concern`.' });
+    for (const [who, text, where] of [
+      ['alex', 'concerns', 'channel'],
+      ['alex', 'concerns themes', 'personal'],
+      ['jo', 'concerns', 'personal'],
+      ['jo', 'concerns themes publish', 'channel'],
+    ] as const) {
+      expect(await reply(who, text, where)).toMatchObject({
+        tone: 'error',
+        text: 'Concerns are seen only by the critical friend. To raise one yourself, type `concern`.',
+      });
     }
     expect(await reply('dana', 'concerns')).toMatchObject({ tone: 'error' });
     expect(await reply('chris', 'concerns')).toMatchObject({ tone: 'info', text: 'No open concerns.' });
@@ -144,7 +167,11 @@ describe('playground: the critical friend', () => {
   it('refuses an empty or oversized concern field by field, and malformed bodies with a 400; stores nothing', async () => {
     const before = await t.data();
     const empty = await submit('sam', raiseForm, { ...good, happening: '   \n ' });
-    expect(empty).toMatchObject({ tone: 'error', text: 'Some fields need another look; nothing was sent.', fieldErrors: { happening: 'Say what is happening — a sentence or two is enough.' } });
+    expect(empty).toMatchObject({
+      tone: 'error',
+      text: 'Some fields need another look; nothing was sent.',
+      fieldErrors: { happening: 'Say what is happening — a sentence or two is enough.' },
+    });
     const long = await submit('sam', raiseForm, { ...good, help: 'h'.repeat(1001) });
     expect(long.fieldErrors).toEqual({ help: 'Please keep it under 1000 characters.' });
     const several = await submit('sam', raiseForm, { ...good, category: 'gossip', happening: '', organisation: 'maybe' });
@@ -167,7 +194,11 @@ describe('playground: the critical friend', () => {
     await bad('/playground/submit', { ...body, persona: 'mallory' }, /^persona: unknown persona/);
     await bad('/playground/action', { persona: 'jo', actionId: FRIEND_OPEN, where: 'personal' }, /^value: Required/);
     await bad('/playground/command', { persona: 'sam', text: { concern: HAPPENING } }, /^text: Expected string/);
-    const malformed = await fetch(`${t.url}/playground/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"persona": "sam", "values": {"happening": "${HAPPENING.slice(0, 20)}` });
+    const malformed = await fetch(`${t.url}/playground/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"persona": "sam", "values": {"happening": "${HAPPENING.slice(0, 20)}`,
+    });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({ error: 'The request body is not valid JSON.' });
 
@@ -214,14 +245,20 @@ describe('playground: the critical friend', () => {
     const notes = await since('chris', fromChris);
     expect(notes).toHaveLength(1);
     friendNote = notes[0]!;
-    expect(friendNote.message).toMatchObject({ title: `Concern ${first.pseudonym}`, text: `A new concern, ${first.pseudonym}, from a member of Riverside.`, tone: 'info' });
+    expect(friendNote.message).toMatchObject({
+      title: `Concern ${first.pseudonym}`,
+      text: `A new concern, ${first.pseudonym}, from a member of Riverside.`,
+      tone: 'info',
+    });
     expect(friendNote.message.buttons).toEqual([{ actionId: FRIEND_OPEN, label: 'Read and reply', value: first.id, style: 'primary', opensForm: true }]);
     for (const m of MARKERS) expect(json(friendNote)).not.toContain(m);
     expect((await concernById(first.id)).status).toBe('open');
 
     // The side panel offers the same button.
     const { conversations } = await inboxOf('chris');
-    expect(conversations).toEqual([{ title: `Concern ${first.pseudonym}`, note: friendNote.message.text, at: friendNote.at, button: friendNote.message.buttons![0] }]);
+    expect(conversations).toEqual([
+      { title: `Concern ${first.pseudonym}`, note: friendNote.message.text, at: friendNote.at, button: friendNote.message.buttons![0] },
+    ]);
 
     // Nobody else heard of it: not the coordinator, not Sam, not the room.
     const after = await counts();
@@ -244,9 +281,15 @@ describe('playground: the critical friend', () => {
     }
     // Nor may they send either form.
     const before = json(await concernById(first.id));
-    expect(await submit('jo', { submitActionId: FRIEND_SUBMIT, context: first.id }, { reply: 'Jo pretending: marker-late-0000', status: 'resolved' })).toMatchObject({ tone: 'error' });
-    expect(await submit('jo', { submitActionId: REPORTER_SUBMIT, context: first.id }, { reply: 'Jo pretending: marker-late-0000', close: 'close' })).toMatchObject({ tone: 'error' });
-    expect(await submit('chris', { submitActionId: REPORTER_SUBMIT, context: first.id }, { reply: 'Chris pretending: marker-late-0000' })).toMatchObject({ tone: 'error' });
+    expect(
+      await submit('jo', { submitActionId: FRIEND_SUBMIT, context: first.id }, { reply: 'Jo pretending: marker-late-0000', status: 'resolved' }),
+    ).toMatchObject({ tone: 'error' });
+    expect(
+      await submit('jo', { submitActionId: REPORTER_SUBMIT, context: first.id }, { reply: 'Jo pretending: marker-late-0000', close: 'close' }),
+    ).toMatchObject({ tone: 'error' });
+    expect(await submit('chris', { submitActionId: REPORTER_SUBMIT, context: first.id }, { reply: 'Chris pretending: marker-late-0000' })).toMatchObject({
+      tone: 'error',
+    });
     expect(json(await concernById(first.id))).toBe(before);
     expect(await act('jo', { actionId: FRIEND_OPEN, value: 'no-such-concern' })).toMatchObject({ reply: { tone: 'error' } });
   });
@@ -256,10 +299,19 @@ describe('playground: the critical friend', () => {
   it('opens the concern for Chris from the note: the text, "from a member of the partnership", and no trace of Sam', async () => {
     friendForm = await openForm('chris', friendNote.message.buttons![0]!);
     chrisForms.push(json(friendForm));
-    expect(friendForm).toMatchObject({ title: `Concern ${first.pseudonym}`, submitActionId: FRIEND_SUBMIT, context: first.id, reopen: { actionId: FRIEND_OPEN, value: first.id } });
+    expect(friendForm).toMatchObject({
+      title: `Concern ${first.pseudonym}`,
+      submitActionId: FRIEND_SUBMIT,
+      context: first.id,
+      reopen: { actionId: FRIEND_OPEN, value: first.id },
+    });
     expect(friendForm.intro).toContain('from a member of the partnership');
     // The conversation arrives turn by turn, the reporter's words as data: the page draws each turn.
-    expect(friendForm.thread).toEqual({ reader: 'friend', turns: [{ author: 'reporter', label: 'Reporter', day: '2026-11-23', text: `${HAPPENING}\n\nWhat would help: ${HELP}` }], status: 'Status: open.' });
+    expect(friendForm.thread).toEqual({
+      reader: 'friend',
+      turns: [{ author: 'reporter', label: 'Reporter', day: '2026-11-23', text: `${HAPPENING}\n\nWhat would help: ${HELP}` }],
+      status: 'Status: open.',
+    });
     for (const s of [SAM_NAME, 'Sam', SAM_ID, samMemberId, SAM_ORG]) expect(json(friendForm)).not.toContain(s);
     // Sam agreed to be asked about the coordinators, so Chris may ask.
     expect(friendForm.fields.map((f) => f.id)).toEqual(['reply', 'status', 'escalate']);
@@ -271,7 +323,7 @@ describe('playground: the critical friend', () => {
 
   let reporterNote: InboxMessage;
 
-  it("sends Chris's reply and request to Sam as a content-free note with \"Read and answer\"", async () => {
+  it('sends Chris\'s reply and request to Sam as a content-free note with "Read and answer"', async () => {
     const before = await counts();
     const sent = await submit('chris', friendForm, { reply: REPLY, status: 'acknowledged', escalate: PROPOSED });
     expect(sent).toMatchObject({ tone: 'success', text: `Sent to the person behind ${first.pseudonym}.` });
@@ -287,7 +339,9 @@ describe('playground: the critical friend', () => {
     for (const m of MARKERS) expect(json(reporterNote)).not.toContain(m);
     // Sam's side panel offers "Read and answer" for it.
     const { conversations } = await inboxOf('sam');
-    expect(conversations.map((c) => [c.title, c.button.label, c.button.actionId])).toEqual([[`Your concern ${first.pseudonym}`, 'Read and answer', REPORTER_OPEN]]);
+    expect(conversations.map((c) => [c.title, c.button.label, c.button.actionId])).toEqual([
+      [`Your concern ${first.pseudonym}`, 'Read and answer', REPORTER_OPEN],
+    ]);
     expect(await counts()).toEqual({ ...before, sam: before.sam + 1 });
   });
 
@@ -303,7 +357,9 @@ describe('playground: the critical friend', () => {
     expect(form.fields.find((f) => f.id === 'shared')).toMatchObject({ initial: PROPOSED });
 
     // Approving with no text to share is refused beside the field.
-    expect((await submit('sam', form, { reply: '', escalation: 'approve', shared: ' ', close: 'open' })).fieldErrors).toEqual({ shared: 'Give the text to share, or choose No.' });
+    expect((await submit('sam', form, { reply: '', escalation: 'approve', shared: ' ', close: 'open' })).fieldErrors).toEqual({
+      shared: 'Give the text to share, or choose No.',
+    });
 
     const before = await counts();
     const sent = await submit('sam', form, { reply: ANSWER, escalation: 'approve', shared: APPROVED, close: 'open' });
@@ -311,7 +367,10 @@ describe('playground: the critical friend', () => {
 
     const toAlex = await since('alex', before.alex);
     expect(toAlex).toHaveLength(1);
-    expect(toAlex[0]!.message).toMatchObject({ title: 'From the critical friend: Riverside', text: `The critical friend raises this with the coordinators, with the agreement of the person who raised it (${first.pseudonym}):\n${APPROVED}` });
+    expect(toAlex[0]!.message).toMatchObject({
+      title: 'From the critical friend: Riverside',
+      text: `The critical friend raises this with the coordinators, with the agreement of the person who raised it (${first.pseudonym}):\n${APPROVED}`,
+    });
     expect(toAlex[0]!.message.buttons ?? []).toEqual([]);
     for (const m of MARKERS.filter((x) => x !== 'marker-egret-3307')) expect(json(toAlex)).not.toContain(m);
 
@@ -344,7 +403,10 @@ describe('playground: the critical friend', () => {
 
     before = await counts();
     const was = json(await concernById(first.id));
-    expect(await submit('sam', reporter, { reply: LATE[0]!, close: 'open' })).toMatchObject({ tone: 'error', text: expect.stringContaining('This conversation is closed') });
+    expect(await submit('sam', reporter, { reply: LATE[0]!, close: 'open' })).toMatchObject({
+      tone: 'error',
+      text: expect.stringContaining('This conversation is closed'),
+    });
     expect(await submit('chris', friend, { reply: LATE[1]!, status: 'open' })).toMatchObject({ tone: 'error', text: 'This conversation is closed.' });
     expect(json(await concernById(first.id))).toBe(was);
     expect(await counts()).toEqual(before);
@@ -383,7 +445,9 @@ describe('playground: the critical friend', () => {
 
   it('takes a third concern the same day and refuses a fourth (3 a day)', async () => {
     const form = (await command('sam', 'concern', 'channel')).form!;
-    expect(await submit('sam', form, { category: 'communication', happening: THIRD, help: '', organisation: 'no', consent: 'no' })).toMatchObject({ tone: 'success' });
+    expect(await submit('sam', form, { category: 'communication', happening: THIRD, help: '', organisation: 'no', consent: 'no' })).toMatchObject({
+      tone: 'success',
+    });
     expect(await t.store.concerns(pid)).toHaveLength(3);
     const fourth = await submit('sam', form, { category: 'other', happening: FOURTH, help: '', organisation: 'no', consent: 'no' });
     expect(fourth).toMatchObject({ tone: 'error', text: expect.stringContaining('You have raised 3 concerns today') });
@@ -392,7 +456,9 @@ describe('playground: the critical friend', () => {
     expect(new Set((await t.store.concerns(pid)).map((c) => c.pseudonym)).size).toBe(3);
     // Jo has her own allowance.
     const jo = (await command('jo', 'concern')).form!;
-    expect(await submit('jo', jo, { category: 'commitment', happening: 'Jo has a worry too.', help: '', organisation: 'no', consent: 'no' })).toMatchObject({ tone: 'success' });
+    expect(await submit('jo', jo, { category: 'commitment', happening: 'Jo has a worry too.', help: '', organisation: 'no', consent: 'no' })).toMatchObject({
+      tone: 'success',
+    });
     clock.advance(11 * MINUTE);
     await t.tick();
     expect((await t.store.concerns(pid)).every((c) => c.status !== 'pending')).toBe(true);
@@ -453,11 +519,15 @@ describe('playground: the critical friend', () => {
   });
 });
 
-describe('the side panel\'s private conversations', () => {
-  const note = (at: string, title: string, text: string, buttons: Button[]) => ({ id: at, at, message: { title, text, tone: 'info' as const, audience: 'caller' as const, buttons } });
+describe("the side panel's private conversations", () => {
+  const note = (at: string, title: string, text: string, buttons: Button[]) => ({
+    id: at,
+    at,
+    message: { title, text, tone: 'info' as const, audience: 'caller' as const, buttons },
+  });
   const open = (value: string, label = 'Read and reply'): Button => ({ actionId: FRIEND_OPEN, label, value, style: 'primary', opensForm: true });
 
-  it('keeps one entry per concern, newest first, titled by its note; a digest\'s buttons keep an earlier title', () => {
+  it("keeps one entry per concern, newest first, titled by its note; a digest's buttons keep an earlier title", () => {
     const list = conversationsOf([
       note('1', 'Concern C-AAAA', 'A new concern, C-AAAA, from a member of Riverside.', [open('a')]),
       note('2', 'Concern C-BBBB', 'A new concern, C-BBBB, from a member of Riverside.', [open('b')]),
@@ -471,6 +541,13 @@ describe('the side panel\'s private conversations', () => {
       ['Concern C-AAAA', 'A new concern, C-AAAA, from a member of Riverside.', '3', 'Read and reply', 'a'],
     ]);
     // A link (never a form) and a button that does not open a form are left out.
-    expect(conversationsOf([note('6', 'Concern C-DDDD', 'x', [{ ...open('d'), opensForm: false }, { ...open('e'), url: 'https://example.org' }])])).toEqual([]);
+    expect(
+      conversationsOf([
+        note('6', 'Concern C-DDDD', 'x', [
+          { ...open('d'), opensForm: false },
+          { ...open('e'), url: 'https://example.org' },
+        ]),
+      ]),
+    ).toEqual([]);
   });
 });

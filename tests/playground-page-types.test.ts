@@ -12,7 +12,8 @@ const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile('tsconfig.json', 
 function errorsWith(file: string, edit: (text: string) => string): string[] {
   const host = ts.createCompilerHost(parsed.options);
   const read = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, version, ...rest) => (name.endsWith(file) ? ts.createSourceFile(name, edit(readFileSync(file, 'utf8')), version) : read(name, version, ...rest));
+  host.getSourceFile = (name, version, ...rest) =>
+    name.endsWith(file) ? ts.createSourceFile(name, edit(readFileSync(file, 'utf8')), version) : read(name, version, ...rest);
   const program = ts.createProgram([file], parsed.options, host);
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
@@ -27,9 +28,11 @@ describe('playground page types', () => {
     }
   });
 
-  it('fails on a field the core\'s Message does not have', () => {
+  it("fails on a field the core's Message does not have", () => {
     const file = `${PUBLIC}/message-view.js`;
     expect(errorsWith(file, (s) => s)).toEqual([]);
-    expect(errorsWith(file, (s) => s.replace('message.title &&', 'message.titel &&'))).toEqual([expect.stringContaining("Property 'titel' does not exist on type 'Message'")]);
+    expect(errorsWith(file, (s) => s.replace('message.title &&', 'message.titel &&'))).toEqual([
+      expect.stringContaining("Property 'titel' does not exist on type 'Message'"),
+    ]);
   });
 });

@@ -31,14 +31,20 @@ const dialogGone = () => page.locator('dialog').waitFor({ state: 'detached' });
 const lastReply = () => log().locator('.msg-bot, .msg-error').last();
 const text = async (l: Locator) => (await l.innerText()).replace(/\s+/g, ' ').trim();
 /** The Trellis card with this title in the visible conversation. */
-const card = (title: string) => log().locator('.msg-bot').filter({ has: page.locator('.card-title', { hasText: title }) });
+const card = (title: string) =>
+  log()
+    .locator('.msg-bot')
+    .filter({ has: page.locator('.card-title', { hasText: title }) });
 
 /** Types a command, presses Enter, and waits until Trellis has answered it. */
 async function type(command: string) {
   const before = await log().locator('.msg-bot, .msg-error').count();
   await input().fill(command);
   await input().press('Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('#log .msg-bot, #log .msg-error').length > n && !document.querySelector('#log .msg-pending'), before);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#log .msg-bot, #log .msg-error').length > n && !document.querySelector('#log .msg-pending'),
+    before,
+  );
 }
 
 /** Types a command that answers with a private form, and waits for its dialog. */
@@ -52,7 +58,10 @@ async function typeOpeningForm(command: string, title: string) {
 async function choosePersona(name: string) {
   const id = name.split(' ')[0]!.toLowerCase();
   // Wait for their inbox to have been fetched, so what is (not) in their DMs is settled.
-  await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/playground/inbox?persona=${id}`)), page.getByRole('radio', { name: new RegExp(`^${name}`) }).check()]);
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith(`/playground/inbox?persona=${id}`)),
+    page.getByRole('radio', { name: new RegExp(`^${name}`) }).check(),
+  ]);
 }
 const chooseWhere = (name: RegExp) => page.getByRole('radio', { name }).check();
 
@@ -91,7 +100,10 @@ describe('playground protocols in the browser', () => {
       await type(`org add ${org}`);
       expect(await lastReply().locator('.card.tone-success').count()).toBe(1);
     }
-    for (const [who, org] of [['Sam Patel', 'Health Trust'], ['Jo Williams', 'Hope Trust']] as const) {
+    for (const [who, org] of [
+      ['Sam Patel', 'Health Trust'],
+      ['Jo Williams', 'Hope Trust'],
+    ] as const) {
       await choosePersona(who);
       await chooseWhere(/Direct message with Trellis/);
       await type(`join ${code} ${org}`);
@@ -116,7 +128,11 @@ describe('playground protocols in the browser', () => {
     await form.getByLabel('Purpose').fill('How the Health Trust and Hope Trust refer families to each other.');
     const parties = form.getByRole('group', { name: 'Parties (organisations)' });
     expect(await parties.getByRole('checkbox').count()).toBe(3);
-    expect(await parties.getByRole('checkbox').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).labels![0]!.innerText.trim()))).toEqual(['City Council', 'Health Trust', 'Hope Trust']);
+    expect(await parties.getByRole('checkbox').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).labels![0]!.innerText.trim()))).toEqual([
+      'City Council',
+      'Health Trust',
+      'Hope Trust',
+    ]);
     await form.getByRole('group', { name: 'Owner' }).getByRole('radio', { name: 'Sam Patel' }).check();
     await form.getByLabel('Link to the document').fill(LINK);
     await form.getByLabel('Review every (months, 1–60)').fill('6');
@@ -158,11 +174,13 @@ describe('playground protocols in the browser', () => {
     expect(x!.partyOrgIds).toHaveLength(2);
 
     await type('protocol list');
-    expect(await lastReply().locator('ul.items li').allInnerTexts()).toEqual(['P-1 Referral pathway — review due Sat 28 Nov 2026 (in 5 days) · active · owner Sam Patel']);
+    expect(await lastReply().locator('ul.items li').allInnerTexts()).toEqual([
+      'P-1 Referral pathway — review due Sat 28 Nov 2026 (in 5 days) · active · owner Sam Patel',
+    ]);
     expect(pageErrors).toEqual([]);
   });
 
-  it("delivers the 7-day reminder to Sam (owner) and Alex (coordinator), with a real link, but not to Jo", async () => {
+  it('delivers the 7-day reminder to Sam (owner) and Alex (coordinator), with a real link, but not to Jo', async () => {
     clock.advance(60_000);
     await t.tick();
 
@@ -184,7 +202,12 @@ describe('playground protocols in the browser', () => {
 
     // Following the link opens the document in a new tab, with no way back to the page, and runs no action.
     const posts = actionPosts.length;
-    const [doc] = await Promise.all([page.waitForEvent('popup'), card(REMINDER).getByRole('link', { name: /Open document/ }).click()]);
+    const [doc] = await Promise.all([
+      page.waitForEvent('popup'),
+      card(REMINDER)
+        .getByRole('link', { name: /Open document/ })
+        .click(),
+    ]);
     await doc.waitForLoadState();
     expect(doc.url()).toBe(LINK);
     expect(await doc.evaluate(() => window.opener)).toBeNull();
@@ -197,7 +220,7 @@ describe('playground protocols in the browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('starts the review from Alex\'s reminder; Sam and Jo answer it in its form', async () => {
+  it("starts the review from Alex's reminder; Sam and Jo answer it in its form", async () => {
     await choosePersona('Alex Morgan');
     await card(REMINDER).getByRole('button', { name: 'Start review' }).click();
     await page.waitForFunction(() => document.querySelector('#log .msg-bot:last-of-type')?.textContent?.includes('Review of P-1'));
@@ -205,7 +228,10 @@ describe('playground protocols in the browser', () => {
     expect(actionPosts.at(-1)).toContain('"actionId":"protocol-review-start"');
     expect(await card(REVIEW).count()).toBe(0); // Alex is in no party organisation
 
-    for (const [who, rating, recommendation] of [['Sam Patel', 'Strongly agree', 'Keep it as it is'], ['Jo Williams', 'Agree', 'Revise it']] as const) {
+    for (const [who, rating, recommendation] of [
+      ['Sam Patel', 'Strongly agree', 'Keep it as it is'],
+      ['Jo Williams', 'Agree', 'Revise it'],
+    ] as const) {
       await choosePersona(who);
       const review = card(REVIEW);
       await review.waitFor();
@@ -222,7 +248,13 @@ describe('playground protocols in the browser', () => {
       await dialogGone();
       await page.waitForFunction(() => document.querySelector('#log .msg-bot:last-of-type')?.textContent?.includes('your view is in'));
       // The review card itself becomes "Thanks — answered".
-      await page.waitForFunction((title) => [...document.querySelectorAll('#log .msg-bot')].some((n) => n.querySelector('.card-title')?.textContent === title && n.textContent!.includes('Thanks — answered')), REVIEW);
+      await page.waitForFunction(
+        (title) =>
+          [...document.querySelectorAll('#log .msg-bot')].some(
+            (n) => n.querySelector('.card-title')?.textContent === title && n.textContent!.includes('Thanks — answered'),
+          ),
+        REVIEW,
+      );
     }
     expect(pageErrors).toEqual([]);
   });
@@ -236,7 +268,9 @@ describe('playground protocols in the browser', () => {
     const closed = await text(lastReply().locator('.card-text'));
     expect(closed).toMatch(/Review of P-1 closed: revised\. .*Next review Sun 23 May 2027\.$/);
     await type('protocol list');
-    expect(await lastReply().locator('ul.items li').allInnerTexts()).toEqual(['P-1 Referral pathway — review due Sun 23 May 2027 (in 181 days) · active · owner Sam Patel']);
+    expect(await lastReply().locator('ul.items li').allInnerTexts()).toEqual([
+      'P-1 Referral pathway — review due Sun 23 May 2027 (in 181 days) · active · owner Sam Patel',
+    ]);
     expect(pageErrors).toEqual([]);
   });
 

@@ -18,7 +18,8 @@ const clock = fakeClock('2026-11-23T09:00:00Z'); // a Monday; the partnership's 
 const LINK = 'https://example.org/referral';
 let t: TestTrellis;
 
-const post = (path: string, body: unknown) => fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) =>
+  fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 async function ok(path: string, body: unknown): Promise<Answer> {
   const res = await post(path, body);
   expect(res.status).toBe(200);
@@ -30,8 +31,10 @@ const reply = async (persona: Persona, text: string, where: Where = 'channel') =
   expect(answer.form).toBeUndefined();
   return answer.reply!;
 };
-const act = (persona: Persona, b: Pick<Button, 'actionId' | 'value'>, where: Where = 'personal') => ok('/playground/action', { persona, actionId: b.actionId, value: b.value, where });
-const submit = async (persona: Persona, form: Form, values: Record<string, string>) => (await ok('/playground/submit', { persona, actionId: form.submitActionId, context: form.context, values })).reply!;
+const act = (persona: Persona, b: Pick<Button, 'actionId' | 'value'>, where: Where = 'personal') =>
+  ok('/playground/action', { persona, actionId: b.actionId, value: b.value, where });
+const submit = async (persona: Persona, form: Form, values: Record<string, string>) =>
+  (await ok('/playground/submit', { persona, actionId: form.submitActionId, context: form.context, values })).reply!;
 const inbox = async (persona: Persona): Promise<InboxMessage[]> => {
   const res = await fetch(`${t.url}/playground/inbox?persona=${persona}`);
   expect(res.status).toBe(200);
@@ -56,7 +59,8 @@ describe('playground protocols', () => {
   it('answers `protocol add` from a coordinator with the private form, as JSON { form }', async () => {
     const created = await reply('alex', 'setup Riverside');
     const code = /Invite code: \*([A-Z0-9]{4}-[A-Z0-9]{4})\*/.exec(created.text)![1]!;
-    for (const org of ['City Council public', 'Health Trust public', 'Hope Trust voluntary']) expect((await reply('alex', `org add ${org}`)).tone).toBe('success');
+    for (const org of ['City Council public', 'Health Trust public', 'Hope Trust voluntary'])
+      expect((await reply('alex', `org add ${org}`)).tone).toBe('success');
     expect((await reply('sam', `join ${code} Health Trust`, 'personal')).tone).toBe('success');
     expect((await reply('jo', `join ${code} Hope Trust`, 'personal')).tone).toBe('success');
 
@@ -65,7 +69,16 @@ describe('playground protocols', () => {
     form = answer.form!;
     expect(form).toMatchObject({ title: 'Add a protocol', submitActionId: 'protocol-save', submitLabel: 'Save' });
     expect(form.reopen).toEqual({ actionId: 'protocol-form', value: form.context });
-    expect(form.fields.map((f) => `${f.id}:${f.kind}`)).toEqual(['title:text', 'kind:choice', 'purpose:text', 'parties:multichoice', 'owner:choice', 'link:text', 'cycle:text', 'next:date']);
+    expect(form.fields.map((f) => `${f.id}:${f.kind}`)).toEqual([
+      'title:text',
+      'kind:choice',
+      'purpose:text',
+      'parties:multichoice',
+      'owner:choice',
+      'link:text',
+      'cycle:text',
+      'next:date',
+    ]);
     const parties = form.fields.find((f): f is MultiChoiceField => f.kind === 'multichoice')!;
     expect(parties.options.map((o) => o.label)).toEqual(['City Council', 'Health Trust', 'Hope Trust']);
     expect(parties.initial).toBeUndefined();
@@ -110,7 +123,10 @@ describe('playground protocols', () => {
     await refused({ ...good, next: '2026-11-22' }, { next: 'The next review cannot be in the past (today is 2026-11-23).' });
     await refused({ ...good, next: '28/11/2026' }, { next: /is not a date; write it as YYYY-MM-DD/ });
     await refused({ ...good, parties: '' }, { parties: 'Choose at least one organisation that is party to it.' });
-    await refused({ ...good, parties: `${orgIds['Hope Trust']},org-that-does-not-exist` }, { parties: 'One of those organisations is not in the partnership.' });
+    await refused(
+      { ...good, parties: `${orgIds['Hope Trust']},org-that-does-not-exist` },
+      { parties: 'One of those organisations is not in the partnership.' },
+    );
     await refused({ ...good, owner: 'someone-else' }, { owner: 'Choose the member who owns it.' });
     await refused({ ...good, link: 'javascript:alert(1)' }, { link: 'The link must be a web address starting with https://.' });
     await refused({ ...good, cycle: '0', next: '' }, { cycle: /1 to 60/ });
@@ -118,7 +134,10 @@ describe('playground protocols', () => {
     await refused({ ...noTitle, kind: 'treaty', parties: '' }, { title: 'Give the protocol a title.', kind: /Choose protocol/, parties: /at least one/ });
 
     // Jo may not add one by sending the form herself; Dana is not in the partnership at all.
-    expect(await submit('jo', form, good)).toMatchObject({ tone: 'error', text: 'Only coordinators can add protocols. Ask a coordinator of Riverside (Alex Morgan).' });
+    expect(await submit('jo', form, good)).toMatchObject({
+      tone: 'error',
+      text: 'Only coordinators can add protocols. Ask a coordinator of Riverside (Alex Morgan).',
+    });
     expect(await submit('dana', form, good)).toMatchObject({ tone: 'error', text: "That form isn't for a partnership you are in; nothing was saved." });
     expect(await submit('alex', { ...form, context: 'no-such-partnership:new' }, good)).toMatchObject({ tone: 'error' });
 
@@ -135,13 +154,21 @@ describe('playground protocols', () => {
       expect(((await res.json()) as { error: string }).error).toMatch(error);
     };
     // A multichoice travels as one string of comma-separated values, never a list.
-    await bad('/playground/submit', { ...body, values: { ...good, parties: [orgIds['Health Trust'], orgIds['Hope Trust']] } }, /^values\.parties: Expected string, received array/);
+    await bad(
+      '/playground/submit',
+      { ...body, values: { ...good, parties: [orgIds['Health Trust'], orgIds['Hope Trust']] } },
+      /^values\.parties: Expected string, received array/,
+    );
     await bad('/playground/submit', { ...body, values: { ...good, cycle: 6 } }, /^values\.cycle: Expected string, received number/);
     await bad('/playground/submit', { ...body, context: undefined }, /^context: Required/);
     await bad('/playground/submit', { ...body, persona: 'mallory' }, /^persona: unknown persona/);
     await bad('/playground/command', { persona: 'alex', text: ['protocol', 'add'], where: 'channel' }, /^text: Expected string/);
     await bad('/playground/action', { persona: 'alex', actionId: 'protocol-review-start', where: 'personal' }, /^value: Required/);
-    const malformed = await fetch(`${t.url}/playground/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"persona": "alex", "values": {"next": "2026-' });
+    const malformed = await fetch(`${t.url}/playground/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"persona": "alex", "values": {"next": "2026-',
+    });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({ error: 'The request body is not valid JSON.' });
     const [p] = await t.store.partnerships();
@@ -161,14 +188,25 @@ describe('playground protocols', () => {
 
     const [p] = await t.store.partnerships();
     const [x] = await t.store.protocols(p!.id);
-    expect(x).toMatchObject({ ref: 1, title: 'Referral pathway', partyOrgIds: [orgIds['Health Trust'], orgIds['Hope Trust']], ownerMemberId: memberIds['Sam Patel'], link: LINK, cycleMonths: 6, nextReview: '2026-11-28' });
+    expect(x).toMatchObject({
+      ref: 1,
+      title: 'Referral pathway',
+      partyOrgIds: [orgIds['Health Trust'], orgIds['Hope Trust']],
+      ownerMemberId: memberIds['Sam Patel'],
+      link: LINK,
+      cycleMonths: 6,
+      nextReview: '2026-11-28',
+    });
 
     // The owner may edit it: the form comes back filled in, the parties ticked.
     const edit = await command('sam', 'protocol edit P-1', 'personal');
     expect(edit.form!.title).toBe('Edit P-1');
     expect(edit.form!.fields.find((f) => f.id === 'parties')).toMatchObject({ kind: 'multichoice', initial: [orgIds['Health Trust'], orgIds['Hope Trust']] });
     expect(edit.form!.fields.find((f) => f.id === 'next')).toMatchObject({ kind: 'date', initial: '2026-11-28' });
-    expect((await command('jo', 'protocol edit P-1', 'personal')).reply).toMatchObject({ tone: 'error', text: expect.stringContaining('Only coordinators and its owner can edit protocols') });
+    expect((await command('jo', 'protocol edit P-1', 'personal')).reply).toMatchObject({
+      tone: 'error',
+      text: expect.stringContaining('Only coordinators and its owner can edit protocols'),
+    });
   });
 
   let startReview: Button;
@@ -203,7 +241,10 @@ describe('playground protocols', () => {
   it('lets only the owner snooze, and refuses a reminder button from Jo', async () => {
     const snooze = (await aboutP1('sam'))[0]!.message.buttons![1]!;
     expect((await act('alex', snooze)).reply).toMatchObject({ tone: 'error', text: 'Only the owner of P-1 can snooze its reminders.' });
-    expect((await act('jo', startReview)).reply).toMatchObject({ tone: 'error', text: expect.stringContaining('Only coordinators and its owner can start reviews') });
+    expect((await act('jo', startReview)).reply).toMatchObject({
+      tone: 'error',
+      text: expect.stringContaining('Only coordinators and its owner can start reviews'),
+    });
     expect((await act('dana', startReview)).reply).toMatchObject({ tone: 'error', text: "That isn't a protocol of a partnership you are in." });
     const [p] = await t.store.partnerships();
     expect((await t.store.protocols(p!.id))[0]!.reviews).toEqual([]);
@@ -229,7 +270,7 @@ describe('playground protocols', () => {
     expect((await reply('alex', 'review start P-1')).text).toBe('P-1 is already under review. See `review status P-1`.');
   });
 
-  it('takes Sam\'s and Jo\'s views through the review form, refusing an incomplete one', async () => {
+  it("takes Sam's and Jo's views through the review form, refusing an incomplete one", async () => {
     const all = (value: string, rec: string) => ({ ...Object.fromEntries(REVIEW_ITEMS.map((i) => [i.id, value])), [RECOMMENDATION]: rec });
     const dana = await act('dana', reviewButton);
     expect(dana.form).toBeUndefined();
@@ -242,7 +283,10 @@ describe('playground protocols', () => {
     expect(incomplete).toMatchObject({ tone: 'error', fieldErrors: { [REVIEW_ITEMS[0].id]: 'Choose an answer (or "Prefer not to say").' } });
     expect((await reply('alex', 'review status P-1')).text).toMatch(/: 0 of 2 answered\.$/);
 
-    expect(await submit('jo', jo.form!, { ...all('4', 'revised'), comment: 'Works, but the form is long.' })).toMatchObject({ tone: 'success', text: 'Thanks — your view is in. You can change it until the review closes.' });
+    expect(await submit('jo', jo.form!, { ...all('4', 'revised'), comment: 'Works, but the form is long.' })).toMatchObject({
+      tone: 'success',
+      text: 'Thanks — your view is in. You can change it until the review closes.',
+    });
     const sam = (await act('sam', (await inbox('sam')).find((m) => m.message.title === 'Review: Referral pathway')!.message.buttons![0]!)).form!;
     expect(await submit('sam', sam, all('5', 'kept'))).toMatchObject({ tone: 'success' });
     // The review card in the inbox says it was answered (updated in place).
@@ -261,7 +305,9 @@ describe('playground protocols', () => {
     expect(closed.text).toMatch(/^Review of P-1 closed: revised\. .* Next review Sun 23 May 2027\.$/);
     const [p] = await t.store.partnerships();
     expect((await t.store.protocols(p!.id))[0]).toMatchObject({ status: 'active', nextReview: '2027-05-23' });
-    expect((await reply('jo', 'protocol list', 'personal')).items).toEqual(['P-1 Referral pathway — review due Sun 23 May 2027 (in 181 days) · active · owner Sam Patel']);
+    expect((await reply('jo', 'protocol list', 'personal')).items).toEqual([
+      'P-1 Referral pathway — review due Sun 23 May 2027 (in 181 days) · active · owner Sam Patel',
+    ]);
     expect((await reply('alex', 'review status P-1')).text).toBe('Review of P-1 closed (revised): 2 of 2 answered.');
   });
 });

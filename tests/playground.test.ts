@@ -1,5 +1,5 @@
 // The playground's HTTP API, against a real server on a real port.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Button, ChoiceField, Form, Message, TextField } from '../src/core/message.js';
 import { bankFor } from '../src/core/survey/bank.js';
@@ -21,7 +21,6 @@ async function command(base: string, persona: string, text: string, where: Where
   expect(res.status).toBe(200);
   return ((await res.json()) as { reply: Message }).reply;
 }
-
 
 beforeAll(async () => {
   t = await startTrellis();
@@ -76,7 +75,7 @@ describe('playground API', () => {
     expect(await tokens.text()).toContain('--brand: #0f766e;');
   });
 
-  it('sends the dashboard\'s security headers with the page, its assets and its API', async () => {
+  it("sends the dashboard's security headers with the page, its assets and its API", async () => {
     for (const path of ['/', '/index.html', '/app.js', '/style.css', '/tokens.css', '/playground/personas']) {
       const res = await fetch(`${t.url}${path}`);
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
@@ -84,7 +83,9 @@ describe('playground API', () => {
       expect(res.headers.get('x-frame-options'), path).toBe('DENY');
       const csp = res.headers.get('content-security-policy') ?? '';
       // Only its own script, styles and JSON; no inline script, eval, framing or other origin.
-      expect(csp, path).toBe("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      expect(csp, path).toBe(
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      );
     }
   });
 
@@ -109,7 +110,10 @@ describe('playground API', () => {
     expect(joined.text).toContain('Welcome to *Riverside*, Sam Patel — you joined as City Council (public)');
 
     // Sam's DM resolves to his only partnership; the channel resolves by its home.
-    for (const [who, where] of [['sam', 'personal'], ['alex', 'channel']] as const) {
+    for (const [who, where] of [
+      ['sam', 'personal'],
+      ['alex', 'channel'],
+    ] as const) {
       const members = await command(t.url, who, 'members', where);
       expect(members.text).toBe('2 members in Riverside:');
       expect(members.items).toEqual(['Alex Morgan — independent · coordinator', 'Sam Patel — City Council (public) · member']);
@@ -136,7 +140,7 @@ describe('playground API', () => {
     expect(((await stale.json()) as { reply: Message }).reply).toMatchObject({ tone: 'error', text: expect.stringContaining("isn't one Trellis knows") });
   });
 
-  it("gives each persona their own overview", async () => {
+  it('gives each persona their own overview', async () => {
     const overview = async (persona: string) => {
       const res = await fetch(`${t.url}/playground/overview?persona=${persona}`);
       expect(res.status).toBe(200);
@@ -161,7 +165,11 @@ describe('playground API', () => {
     expect(badWhere.status).toBe(400);
     expect(((await badWhere.json()) as { error: string }).error).toMatch(/^where: /);
 
-    const malformed = await fetch(`${t.url}/playground/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"persona": "alex", "text": ' });
+    const malformed = await fetch(`${t.url}/playground/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"persona": "alex", "text": ',
+    });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({ error: 'The request body is not valid JSON.' });
 
@@ -252,7 +260,7 @@ describe('playground check-ins: inbox, private form and submit', () => {
     expect(await inbox('sam')).toEqual([]);
   });
 
-  it('delivers a coordinator\'s `survey now` to every member\'s inbox, with a button that opens a form', async () => {
+  it("delivers a coordinator's `survey now` to every member's inbox, with a button that opens a form", async () => {
     const created = await command(c.url, 'alex', 'setup Riverside');
     const code = /Invite code: \*([A-Z0-9]{4}-[A-Z0-9]{4})\*/.exec(created.text)![1]!;
     expect((await command(c.url, 'alex', 'org add City Council public')).tone).toBe('success');
@@ -291,7 +299,7 @@ describe('playground check-ins: inbox, private form and submit', () => {
     expect(overview.buttons).toEqual([{ ...answerButtonOf, label: 'Riverside: answer check-in #1' }]);
   });
 
-  it('opens the private form with the round\'s statements', async () => {
+  it("opens the private form with the round's statements", async () => {
     const form = await openForm('sam');
     expect(form.title).toBe('Check-in #1');
     expect(form.intro).toContain('How is *Riverside* working?');
@@ -369,13 +377,20 @@ describe('playground check-ins: inbox, private form and submit', () => {
     await bad({ ...good, values: { comment: 'x'.repeat(2001) } }, /^values\.comment: .*2000/);
     await bad({ ...good, values: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`f${i}`, '1'])) }, /^values: at most 50 values/);
     await bad({ ...good, values: { ['k'.repeat(101)]: '1' } }, /^values\./);
-    const malformed = await fetch(`${c.url}/playground/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"persona": "sam", "values": {' });
+    const malformed = await fetch(`${c.url}/playground/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"persona": "sam", "values": {',
+    });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({ error: 'The request body is not valid JSON.' });
     // A form the core does not know is refused politely, and nothing is recorded.
     const unknown = await postJson(c.url, '/playground/submit', { ...good, actionId: 'no-such-form' });
     expect(unknown.status).toBe(200);
-    expect(((await unknown.json()) as { reply: Message }).reply).toMatchObject({ tone: 'error', text: 'That form is not one Trellis knows; nothing was recorded.' });
+    expect(((await unknown.json()) as { reply: Message }).reply).toMatchObject({
+      tone: 'error',
+      text: 'That form is not one Trellis knows; nothing was recorded.',
+    });
     expect(await c.store.answerSets(roundId)).toHaveLength(1);
     expect(c.logs.join('\n')).not.toContain('playground request');
   });
@@ -412,7 +427,10 @@ describe('playground check-ins: inbox, private form and submit', () => {
     // An organisation of one would otherwise name who answered: only the server opens it.
     expect(sets[0]!.organisationId).toBeUndefined();
     expect(sets[0]!.sector).toBeUndefined();
-    expect(openGroups(TEST_SECRET, sets)[0]).toMatchObject({ sector: 'public', organisationId: (await c.store.organisations((await c.store.partnerships())[0]!.id))[0]!.id });
+    expect(openGroups(TEST_SECRET, sets)[0]).toMatchObject({
+      sector: 'public',
+      organisationId: (await c.store.organisations((await c.store.partnerships())[0]!.id))[0]!.id,
+    });
     // The sealed group is ciphertext: random base64 may hold any two letters.
     const stored = JSON.stringify(sets.map(({ group: _sealed, ...set }) => set));
     const members = await c.store.members((await c.store.partnerships())[0]!.id);

@@ -11,7 +11,15 @@ import { renderReply } from '../src/adapters/teams/render-card.js';
 import { formTask } from '../src/adapters/teams/render-form-card.js';
 import { failure, info, type Form } from '../src/core/message.js';
 import { everyReply, type Corpus } from './helpers/every-reply.js';
-import { BLOCK_KIT, selectOptionsOf, checkAdaptiveCard, checkSlackHome, checkSlackMessage, checkSlackModal, checkTeamsSize } from './helpers/platform-limits.js';
+import {
+  BLOCK_KIT,
+  selectOptionsOf,
+  checkAdaptiveCard,
+  checkSlackHome,
+  checkSlackMessage,
+  checkSlackModal,
+  checkTeamsSize,
+} from './helpers/platform-limits.js';
 
 let corpus: Corpus;
 
@@ -29,13 +37,15 @@ function report(violations: string[]): string[] {
   return [...byKind.values()].flatMap((vs) => vs.slice(0, 2).map((v) => (vs.length > 2 ? `${v} (+${vs.length - 2} more)` : v)));
 }
 
-const teamsActivity = (a: ReturnType<typeof renderReply>) => (a.attachments![0]!.content as Record<string, unknown>);
+const teamsActivity = (a: ReturnType<typeof renderReply>) => a.attachments![0]!.content as Record<string, unknown>;
 
 /** The same form as a person sees it after a refused submit: every field in error, the longest input it allows shown again. */
 const refused = (form: Form) => ({
   error: 'x'.repeat(300),
   errors: Object.fromEntries(form.fields.map((f) => [f.id, 'y'.repeat(300)])),
-  values: Object.fromEntries(form.fields.map((f) => [f.id, f.kind === 'text' ? 'z'.repeat(f.maxLength) : f.kind === 'date' ? '2027-01-31' : f.options.map((o) => o.value).join(',')])),
+  values: Object.fromEntries(
+    form.fields.map((f) => [f.id, f.kind === 'text' ? 'z'.repeat(f.maxLength) : f.kind === 'date' ? '2027-01-31' : f.options.map((o) => o.value).join(',')]),
+  ),
 });
 
 describe('what the core produces', () => {
@@ -129,21 +139,47 @@ describe('the checks themselves', () => {
     expect(checkSlackMessage('m', tooMany).join()).toMatch(/51 blocks > 50/);
     const header = { text: 'x', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }] };
     expect(checkSlackMessage('m', header).join()).toMatch(/151 > 150/);
-    expect(checkSlackModal('v', { type: 'modal', title: { type: 'plain_text', text: 't'.repeat(25) }, blocks: [], private_metadata: 'p'.repeat(3001) }).join()).toMatch(/25 > 24.*3001 > 3000/);
+    expect(
+      checkSlackModal('v', { type: 'modal', title: { type: 'plain_text', text: 't'.repeat(25) }, blocks: [], private_metadata: 'p'.repeat(3001) }).join(),
+    ).toMatch(/25 > 24.*3001 > 3000/);
     const options = Array.from({ length: 11 }, (_, i) => ({ text: { type: 'plain_text', text: 'o'.repeat(76) }, value: String(i) }));
-    expect(checkSlackModal('v', { type: 'modal', title: { type: 'plain_text', text: 't' }, submit: { type: 'plain_text', text: 's' }, blocks: [{ type: 'input', block_id: 'b', label: { type: 'plain_text', text: 'l' }, element: { type: 'radio_buttons', action_id: 'a', options } }] }).join()).toMatch(/11 options > 10.*76 > 75/);
+    expect(
+      checkSlackModal('v', {
+        type: 'modal',
+        title: { type: 'plain_text', text: 't' },
+        submit: { type: 'plain_text', text: 's' },
+        blocks: [{ type: 'input', block_id: 'b', label: { type: 'plain_text', text: 'l' }, element: { type: 'radio_buttons', action_id: 'a', options } }],
+      }).join(),
+    ).toMatch(/11 options > 10.*76 > 75/);
     expect(BLOCK_KIT.sectionText).toBe(3000);
   });
 
   it('catch what Teams refuses', () => {
-    expect(checkAdaptiveCard('c', { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'x', size: 'huge' }, { type: 'Table' }] }).join()).toMatch(/size: huge.*Table/);
-    expect(checkAdaptiveCard('c', { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Input.Text', id: 'a' }, { type: 'Input.Date', id: 'a' }] }).join()).toMatch(/not unique/);
+    expect(
+      checkAdaptiveCard('c', { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'x', size: 'huge' }, { type: 'Table' }] }).join(),
+    ).toMatch(/size: huge.*Table/);
+    expect(
+      checkAdaptiveCard('c', {
+        type: 'AdaptiveCard',
+        version: '1.5',
+        body: [
+          { type: 'Input.Text', id: 'a' },
+          { type: 'Input.Date', id: 'a' },
+        ],
+      }).join(),
+    ).toMatch(/not unique/);
     expect(checkTeamsSize('a', { text: 'x'.repeat(29_000) }).join()).toMatch(/bytes > 28672/);
   });
 
   it('find a renderer that cuts nothing short within the limits (a sample at each boundary)', () => {
     // The longest texts the core allows render whole or split, never refused.
-    const m = info('a'.repeat(10_000), { title: 't'.repeat(400), items: Array.from({ length: 400 }, () => 'i'.repeat(400)), fields: Array.from({ length: 30 }, () => ({ label: 'l'.repeat(300), value: 'v'.repeat(3000) })) });
-    expect(report([...checkSlackMessage('long', renderResponse(m)), ...checkSlackModal('long', renderMessageModal(failure('x'.repeat(10_000))) as never)])).toEqual([]);
+    const m = info('a'.repeat(10_000), {
+      title: 't'.repeat(400),
+      items: Array.from({ length: 400 }, () => 'i'.repeat(400)),
+      fields: Array.from({ length: 30 }, () => ({ label: 'l'.repeat(300), value: 'v'.repeat(3000) })),
+    });
+    expect(
+      report([...checkSlackMessage('long', renderResponse(m)), ...checkSlackModal('long', renderMessageModal(failure('x'.repeat(10_000))) as never)]),
+    ).toEqual([]);
   });
 });

@@ -25,7 +25,13 @@ describePg('Replays across instances sharing PostgreSQL', () => {
     slack = await startFakeSlack();
     connector = await startFakeTeamsConnector();
     db = await createThrowawayDb();
-    const config = loadConfig({ TRELLIS_SECRET: TEST_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, TEAMS_ALLOW_UNAUTHENTICATED: 'true' });
+    const config = loadConfig({
+      TRELLIS_SECRET: TEST_SECRET,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      TEAMS_ALLOW_UNAUTHENTICATED: 'true',
+    });
     for (let i = 0; i < 2; i++) {
       const store = await openPgStore(db.url);
       const log = createLogger({ level: 'warn', secrets: [TEST_SECRET, SIGNING_SECRET, BOT_TOKEN], write: () => undefined });
@@ -42,7 +48,15 @@ describePg('Replays across instances sharing PostgreSQL', () => {
   });
 
   it('a signed `setup` replayed to the other instance sets up one partnership', async () => {
-    const body = form({ ...fixture<Record<string, string>>('slash-command'), user_id: 'U0ALEXPG', channel_id: 'C0PG', channel_name: 'pg', text: 'setup Riverside PG', trigger_id: 'trigger-pg-1', response_url: slack.responseUrl('pg-setup') });
+    const body = form({
+      ...fixture<Record<string, string>>('slash-command'),
+      user_id: 'U0ALEXPG',
+      channel_id: 'C0PG',
+      channel_name: 'pg',
+      text: 'setup Riverside PG',
+      trigger_id: 'trigger-pg-1',
+      response_url: slack.responseUrl('pg-setup'),
+    });
     const headers = { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) };
     for (const s of [servers[0]!, servers[1]!, servers[0]!]) expect((await fetch(`${s.url}/slack/events`, { method: 'POST', headers, body })).status).toBe(200);
     await waitFor(() => slack.responses.find((r) => r.id === 'pg-setup'));
@@ -52,7 +66,10 @@ describePg('Replays across instances sharing PostgreSQL', () => {
   });
 
   it('a Teams activity resent to the other instance runs once', async () => {
-    const m = JSON.parse(JSON.stringify((await import('./fixtures/teams/personal-message.json', { with: { type: 'json' } })).default)) as Record<string, unknown>;
+    const m = JSON.parse(JSON.stringify((await import('./fixtures/teams/personal-message.json', { with: { type: 'json' } })).default)) as Record<
+      string,
+      unknown
+    >;
     const activity = { ...m, id: 'pg-activity-1', serviceUrl: connector.serviceUrl, text: 'help' };
     const before = connector.sent.length;
     for (const s of [servers[1]!, servers[0]!]) {

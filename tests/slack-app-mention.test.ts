@@ -25,7 +25,11 @@ async function mention(user: string, text: string, threadTs?: string, channel = 
   const n = ++seq;
   const ts = `1732353600.${String(1000 + n).padStart(6, '0')}`;
   const mark = slack.calls.length;
-  const res = await event(trellis.url, { ...base, event_id: `Ev0MENTION${n}`, event: { ...base.event, user, text, channel, ts, event_ts: ts, ...(threadTs ? { thread_ts: threadTs } : {}) } });
+  const res = await event(trellis.url, {
+    ...base,
+    event_id: `Ev0MENTION${n}`,
+    event: { ...base.event, user, text, channel, ts, event_ts: ts, ...(threadTs ? { thread_ts: threadTs } : {}) },
+  });
   expect(res.status).toBe(200);
   return waitFor(() => slack.calls.slice(mark).find(isReply));
 }

@@ -35,7 +35,13 @@ let seq = 0;
 let round: Round;
 let statements: Map<string, string>;
 
-type Block = { type: string; block_id?: string; label?: { text: string }; element?: Record<string, unknown>; elements?: { action_id: string; value: string; text: { text: string } }[] };
+type Block = {
+  type: string;
+  block_id?: string;
+  label?: { text: string };
+  element?: Record<string, unknown>;
+  elements?: { action_id: string; value: string; text: { text: string } }[];
+};
 type View = { type: string; callback_id?: string; private_metadata?: string; title: { text: string }; submit?: unknown; blocks: Block[] };
 type Ack = { response_action: 'update' | 'errors'; view?: View; errors?: Record<string, string> };
 
@@ -73,7 +79,12 @@ async function clickInHome(who: Who, actionId: string, value: string): Promise<V
   const trigger = `trigger-home-${++seq}`;
   const base = fixture<Record<string, unknown>>('block-actions-home');
   const action = { ...(base.actions as object[])[0], action_id: actionId, value };
-  const res = await interaction(trellis.url, { ...base, user: { id: who.user_id, username: who.user_name, name: who.user_name, team_id: 'T0001' }, trigger_id: trigger, actions: [action] });
+  const res = await interaction(trellis.url, {
+    ...base,
+    user: { id: who.user_id, username: who.user_name, name: who.user_name, team_id: 'T0001' },
+    trigger_id: trigger,
+    actions: [action],
+  });
   expect(res.status).toBe(200);
   return (await waitFor(() => slack.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === trigger))).body.view as View;
 }
@@ -90,7 +101,12 @@ async function submit(who: Who, view: View, answers: Answers, override: { privat
     values[blockId] =
       element?.type === 'plain_text_input'
         ? { value: { type: 'plain_text_input', value: v } }
-        : { value: { type: 'radio_buttons', selected_option: v === null ? null : (element?.options?.find((o) => o.value === v) ?? { text: { type: 'plain_text', text: v }, value: v }) } };
+        : {
+            value: {
+              type: 'radio_buttons',
+              selected_option: v === null ? null : (element?.options?.find((o) => o.value === v) ?? { text: { type: 'plain_text', text: v }, value: v }),
+            },
+          };
   }
   const payload = {
     ...base,
@@ -103,8 +119,12 @@ async function submit(who: Who, view: View, answers: Answers, override: { privat
 }
 
 const itemIds = () => round.itemIds;
-const allAnswered = (value: string, comment?: string): Answers => ({ ...Object.fromEntries(itemIds().map((id) => [id, value])), ...(comment ? { comment } : {}) });
-const storedSets = async () => ((JSON.parse(await trellis.data()) as { answerSets: { roundId: string }[] }).answerSets ?? []).filter((a) => a.roundId === round.id);
+const allAnswered = (value: string, comment?: string): Answers => ({
+  ...Object.fromEntries(itemIds().map((id) => [id, value])),
+  ...(comment ? { comment } : {}),
+});
+const storedSets = async () =>
+  ((JSON.parse(await trellis.data()) as { answerSets: { roundId: string }[] }).answerSets ?? []).filter((a) => a.roundId === round.id);
 const delivery = async (w: Who) => {
   const member = (await trellis.store.membershipsOf('slack', w.user_id))[0]!;
   return (await trellis.store.invitations(round.id)).find((i) => i.memberId === member.id)?.delivery;
@@ -135,7 +155,12 @@ describe('Slack check-ins', () => {
     const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(setup.text)![1]!;
     expect((await run(ALEX, CHANNEL, 'org add City Council public')).text).toContain('Added City Council');
     expect((await run(ALEX, CHANNEL, 'org add Hope Trust voluntary')).text).toContain('Added Hope Trust');
-    for (const [who, org] of [[SAM, 'city council'], [KIM, 'hope trust'], [LEE, 'hope trust'], [PAT, 'city council']] as const) {
+    for (const [who, org] of [
+      [SAM, 'city council'],
+      [KIM, 'hope trust'],
+      [LEE, 'hope trust'],
+      [PAT, 'city council'],
+    ] as const) {
       expect((await run(who, dm(who), `join ${code} ${org}`)).text).toContain(`Welcome to *Riverside Partnership*, ${who.display}`);
     }
     expect((await run(ALEX, CHANNEL, 'role <@U0PAT|pat> critical-friend')).text).toContain('Pat Quinn is now a critical friend');
@@ -161,7 +186,9 @@ describe('Slack check-ins', () => {
     expect(sent.map((c) => c.body.channel).sort()).toEqual(['U0ALEX', 'U0KIM', 'U0LEE', 'U0SAM']);
     for (const c of sent) {
       const buttons = (c.body.blocks as Block[]).find((b) => b.type === 'actions')!.elements!;
-      expect(buttons).toEqual([expect.objectContaining({ action_id: 'trellis:survey-open:0', value: round.id, text: expect.objectContaining({ text: 'Answer (1 minute)' }) })]);
+      expect(buttons).toEqual([
+        expect.objectContaining({ action_id: 'trellis:survey-open:0', value: round.id, text: expect.objectContaining({ text: 'Answer (1 minute)' }) }),
+      ]);
       const shown = `${String(c.body.text)} ${json(c.body.blocks)}`;
       expect(shown).toContain('Riverside Partnership: check-in #1');
       for (const text of statements.values()) expect(shown).not.toContain(text);
@@ -175,7 +202,7 @@ describe('Slack check-ins', () => {
     expect(await landed(ALEX)).toMatchObject({ channel: 'DU0ALEX', ts: expect.stringMatching(/^\d+\.\d{6}$/) });
   });
 
-  it('opens the check-in as a modal of the round\'s statements when the DM button is clicked', async () => {
+  it("opens the check-in as a modal of the round's statements when the DM button is clicked", async () => {
     const clicked = await clickInDm(ALEX, 'trellis:survey-open:0', round.id);
     alexView = clicked.view!;
     expect(alexView).toMatchObject({ type: 'modal', callback_id: 'trellis-form', title: { text: 'Check-in #1' }, submit: { text: 'Submit' } });
@@ -217,7 +244,13 @@ describe('Slack check-ins', () => {
     const sets = await storedSets();
     expect(sets).toHaveLength(1);
     // Alex is independent (no organisation): the set holds the round, a keyed hash, values, comment and a sealed group (empty, but like anyone's).
-    expect(sets[0]).toEqual({ roundId: round.id, key: expect.stringMatching(/^[0-9a-f]{64}$/), group: expect.any(String), values: Object.fromEntries(itemIds().map((id) => [id, 4])), comment: ALEX_COMMENT });
+    expect(sets[0]).toEqual({
+      roundId: round.id,
+      key: expect.stringMatching(/^[0-9a-f]{64}$/),
+      group: expect.any(String),
+      values: Object.fromEntries(itemIds().map((id) => [id, 4])),
+      comment: ALEX_COMMENT,
+    });
     expect((await run(ALEX, CHANNEL, 'survey status')).text).toContain('1 of 4 answered');
   });
 
@@ -430,7 +463,8 @@ describe('Slack check-ins', () => {
 
     const logs = trellis.logs.join('\n');
     for (const comment of [ALEX_COMMENT, ALEX_CHANGED, KIM_COMMENT]) expect(logs).not.toContain(comment);
-    for (const marker of ['marker-heron', 'marker-otter', 'marker-finch', 'selected_option', 'initial_option', 'initial_value']) expect(logs).not.toContain(marker);
+    for (const marker of ['marker-heron', 'marker-otter', 'marker-finch', 'selected_option', 'initial_option', 'initial_value'])
+      expect(logs).not.toContain(marker);
     // The log level is debug here: Bolt's payload-carrying debug lines are withheld entirely.
     expect(logs).not.toMatch(/http request (body|result)/);
     expect(logs).not.toContain(BOT_TOKEN);

@@ -50,7 +50,16 @@ let seq = 0;
 let pid = '';
 
 type Element = { type: string; action_id: string; value?: string; text: { text: string } };
-type Block = { type: string; block_id?: string; optional?: boolean; text?: { text: string }; label?: { text: string }; hint?: { text: string }; element?: Record<string, unknown>; elements?: Element[] };
+type Block = {
+  type: string;
+  block_id?: string;
+  optional?: boolean;
+  text?: { text: string };
+  label?: { text: string };
+  hint?: { text: string };
+  element?: Record<string, unknown>;
+  elements?: Element[];
+};
 type View = { type: string; callback_id?: string; private_metadata?: string; title: { text: string }; submit?: unknown; blocks: Block[] };
 type Ack = { response_action: 'update' | 'errors'; view?: View; errors?: Record<string, string> };
 type Reply = { text: string; response_type: string; blocks: Block[] };
@@ -63,7 +72,8 @@ const sectionTexts = (v: View) => v.blocks.filter((b) => b.type === 'section').m
 const buttonsOf = (blocks: unknown) => ((blocks as Block[]).find((b) => b.type === 'actions')?.elements ?? []) as Element[];
 const inputIds = (v: View) => v.blocks.filter((b) => b.type === 'input').map((b) => b.block_id);
 const block = (v: View, id: string) => v.blocks.find((b) => b.block_id === id)!;
-const data = async () => JSON.parse(await trellis.data()) as { concerns: StoredConcern[]; concernQuotas: ConcernQuota[]; members: { id: string; userId: string }[] };
+const data = async () =>
+  JSON.parse(await trellis.data()) as { concerns: StoredConcern[]; concernQuotas: ConcernQuota[]; members: { id: string; userId: string }[] };
 /** The concerns in the data file, as the server reads them (their bodies are sealed). */
 const stored = async () => (await data()).concerns.map((c) => openConcern(TEST_SECRET, c)!);
 
@@ -84,8 +94,14 @@ function sentTo(w: Who): string[] {
   });
   return [
     ...toThem.map((c) => `${c.method} ${json(c.body)}`),
-    ...slack.responses.slice(mark.responses).filter((r) => responseOwner.get(r.id) === w.user_id).map((r) => `response ${json(r.body)}`),
-    ...acks.slice(mark.acks).filter((a) => a.userId === w.user_id).map((a) => `ack ${json(a.ack)}`),
+    ...slack.responses
+      .slice(mark.responses)
+      .filter((r) => responseOwner.get(r.id) === w.user_id)
+      .map((r) => `response ${json(r.body)}`),
+    ...acks
+      .slice(mark.acks)
+      .filter((a) => a.userId === w.user_id)
+      .map((a) => `ack ${json(a.ack)}`),
   ];
 }
 
@@ -169,10 +185,23 @@ afterAll(async () => {
 });
 
 describe('Slack: long modal intros (a conversation) are shown in full', () => {
-  const form = (intro: string): Form => ({ title: 'Concern C-TEST', intro, submitActionId: 'concern-friend-submit', submitLabel: 'Send', context: 'c1', reopen: { actionId: 'concern-friend-open', value: 'c1' }, fields: [{ kind: 'text', id: 'reply', label: 'Your reply', multiline: true, maxLength: 2000, optional: true }] });
+  const form = (intro: string): Form => ({
+    title: 'Concern C-TEST',
+    intro,
+    submitActionId: 'concern-friend-submit',
+    submitLabel: 'Send',
+    context: 'c1',
+    reopen: { actionId: 'concern-friend-open', value: 'c1' },
+    fields: [{ kind: 'text', id: 'reply', label: 'Your reply', multiline: true, maxLength: 2000, optional: true }],
+  });
 
   it('splits into sections of at most 3000 characters, losing nothing and breaking no escape', () => {
-    const intro = ['*C-TEST* — head', `*Reporter* (2026-11-23): ${'a & b < c > d '.repeat(400)}end-of-line-one`, `*You* (2026-11-23): ${'x'.repeat(7000)}`, 'Status: open.'].join('\n');
+    const intro = [
+      '*C-TEST* — head',
+      `*Reporter* (2026-11-23): ${'a & b < c > d '.repeat(400)}end-of-line-one`,
+      `*You* (2026-11-23): ${'x'.repeat(7000)}`,
+      'Status: open.',
+    ].join('\n');
     const view = renderFormModal(form(intro)) as unknown as View;
     const texts = sectionTexts(view);
     expect(texts.length).toBeGreaterThan(3);
@@ -189,7 +218,9 @@ describe('Slack: long modal intros (a conversation) are shown in full', () => {
   });
 
   it('never drops the inputs: a conversation beyond 100 blocks keeps its opening and latest part', () => {
-    const intro = ['*C-TEST* — head', ...Array.from({ length: 150 }, (_, i) => `*Reporter* (day): message ${i} ${'y'.repeat(2900)}`), 'Status: open.'].join('\n');
+    const intro = ['*C-TEST* — head', ...Array.from({ length: 150 }, (_, i) => `*Reporter* (day): message ${i} ${'y'.repeat(2900)}`), 'Status: open.'].join(
+      '\n',
+    );
     const view = renderFormModal(form(intro)) as unknown as View;
     expect(view.blocks).toHaveLength(100);
     expect(inputIds(view)).toEqual(['reply']);
@@ -211,7 +242,11 @@ describe('Slack critical-friend channel', () => {
     const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(setup.text)![1]!;
     expect((await run(ALEX, CHANNEL, 'org add City Council public')).text).toContain('Added City Council');
     expect((await run(ALEX, CHANNEL, 'org add Hope Trust voluntary')).text).toContain('Added Hope Trust');
-    for (const [who, org] of [[SAM, 'city council'], [KIM, 'hope trust'], [CHRIS, 'independent']] as const) {
+    for (const [who, org] of [
+      [SAM, 'city council'],
+      [KIM, 'hope trust'],
+      [CHRIS, 'independent'],
+    ] as const) {
       expect((await run(who, dm(who), `join ${code} ${org}`)).text).toContain(`Welcome to *Riverside Partnership*, ${who.display}`);
     }
     expect((await run(ALEX, CHANNEL, 'role Chris critical-friend')).text).toContain('Chris is now a critical friend');
@@ -231,7 +266,15 @@ describe('Slack critical-friend channel', () => {
     expect(view).toMatchObject({ type: 'modal', callback_id: 'trellis-form', title: { text: 'Raise a concern' }, submit: { text: 'Send' } });
     expect(JSON.parse(view!.private_metadata!)).toEqual({ actionId: 'concern-submit', context: pid });
     expect(inputIds(view!)).toEqual(['category', 'happening', 'help', 'organisation', 'consent']);
-    expect((block(view!, 'category').element!.options as Option[]).map((o) => o.value)).toEqual(['roles', 'philosophies', 'priorities', 'power', 'communication', 'commitment', 'other']);
+    expect((block(view!, 'category').element!.options as Option[]).map((o) => o.value)).toEqual([
+      'roles',
+      'philosophies',
+      'priorities',
+      'power',
+      'communication',
+      'commitment',
+      'other',
+    ]);
     expect(block(view!, 'happening')).toMatchObject({ optional: false, element: { type: 'plain_text_input', multiline: true, max_length: 2000 } });
     expect(block(view!, 'help')).toMatchObject({ optional: true, element: { type: 'plain_text_input', multiline: true } });
     const org = block(view!, 'organisation').element!;
@@ -301,7 +344,9 @@ describe('Slack critical-friend channel', () => {
     for (const m of MARKERS) expect(shown).not.toContain(m);
     expect(shown).not.toContain('referral criteria');
     const buttons = buttonsOf(dm.body.blocks);
-    expect(buttons).toEqual([expect.objectContaining({ action_id: 'trellis:concern-friend-open:0', value: first.id, text: expect.objectContaining({ text: 'Read and reply' }) })]);
+    expect(buttons).toEqual([
+      expect.objectContaining({ action_id: 'trellis:concern-friend-open:0', value: first.id, text: expect.objectContaining({ text: 'Read and reply' }) }),
+    ]);
     friendNote = { action_id: buttons[0]!.action_id, value: buttons[0]!.value! };
     await trellis.tick();
     expect(dmsTo(CHRIS, from)).toHaveLength(delivered ? 0 : 1);
@@ -324,7 +369,10 @@ describe('Slack critical-friend channel', () => {
 
   describe('refuses everyone but the critical friend and the reporter', () => {
     it('`concerns` and `concerns themes` typed by the coordinator or a member', async () => {
-      for (const [who, where] of [[ALEX, CHANNEL], [KIM, dm(KIM)]] as const) {
+      for (const [who, where] of [
+        [ALEX, CHANNEL],
+        [KIM, dm(KIM)],
+      ] as const) {
         for (const text of ['concerns', 'concerns themes']) {
           const reply = await run(who, where, text);
           expect(reply.text).toContain('seen only by the critical friend');
@@ -354,7 +402,7 @@ describe('Slack critical-friend channel', () => {
       expect(json(await stored())).toBe(before);
     });
 
-    it('the critical friend (or anyone else) opening the reporter\'s view', async () => {
+    it("the critical friend (or anyone else) opening the reporter's view", async () => {
       for (const who of [CHRIS, ALEX, KIM]) {
         const forged = await click(who, reporterButton(first));
         expect(forged.view).toBeUndefined();
@@ -377,7 +425,9 @@ describe('Slack critical-friend channel', () => {
     expect(shown).toContain(`about your concern ${first.pseudonym}`);
     for (const m of MARKERS) expect(shown).not.toContain(m);
     expect(shown).not.toContain(CHRIS.display);
-    expect(buttonsOf(dms[0]!.body.blocks)).toEqual([expect.objectContaining({ action_id: 'trellis:concern-reporter-open:0', value: first.id, text: expect.objectContaining({ text: 'Read and answer' }) })]);
+    expect(buttonsOf(dms[0]!.body.blocks)).toEqual([
+      expect.objectContaining({ action_id: 'trellis:concern-reporter-open:0', value: first.id, text: expect.objectContaining({ text: 'Read and answer' }) }),
+    ]);
   });
 
   it('Sam reads the reply and the request, answers at length and approves edited text: only that reaches Alex', async () => {
@@ -411,7 +461,11 @@ describe('Slack critical-friend channel', () => {
     const chrisSees = `${String(toChris[0]!.body.text)} ${json(toChris[0]!.body.blocks)}`;
     expect(chrisSees).toContain(`${first.pseudonym}: a new message, an answer about raising it (yes)`);
     for (const m of MARKERS) expect(chrisSees).not.toContain(m);
-    expect(allDms(from).map((c) => c.body.channel).sort()).toEqual([ALEX.user_id, CHRIS.user_id]);
+    expect(
+      allDms(from)
+        .map((c) => c.body.channel)
+        .sort(),
+    ).toEqual([ALEX.user_id, CHRIS.user_id]);
     expect((await stored()).find((c) => c.id === first.id)!.escalation).toEqual({ status: 'approved', proposed: PROPOSED, approved: APPROVED });
   });
 
@@ -549,7 +603,7 @@ describe('Slack critical-friend channel', () => {
       expect(logs).not.toContain(BOT_TOKEN);
     });
 
-    it('in everything sent to Chris and Alex: no Sam; the organisation only in Chris\'s modal of the concern that gave it', () => {
+    it("in everything sent to Chris and Alex: no Sam; the organisation only in Chris's modal of the concern that gave it", () => {
       const chris = sentTo(CHRIS);
       const alex = sentTo(ALEX);
       expect(chris.length).toBeGreaterThan(10);

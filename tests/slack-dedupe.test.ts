@@ -44,7 +44,10 @@ beforeAll(async () => {
   trellis = await startTrellis(env());
   const config = loadConfig({ TRELLIS_DATA: trellis.dataFile, TRELLIS_SECRET: TEST_SECRET, LOG_LEVEL: 'debug', ...env() });
   const log = createLogger({ level: 'debug', secrets: [TEST_SECRET, SIGNING_SECRET, BOT_TOKEN], write: (l) => replicaLogs.push(l) });
-  replica = await startServer({ config, store: trellis.store, storeKind: 'lowdb', clock: { now: () => new Date() }, log, secret: TEST_SECRET, schedule: false }, 0);
+  replica = await startServer(
+    { config, store: trellis.store, storeKind: 'lowdb', clock: { now: () => new Date() }, log, secret: TEST_SECRET, schedule: false },
+    0,
+  );
 });
 afterAll(async () => {
   await replica?.close();
@@ -70,7 +73,14 @@ describe('Slack de-duplication', () => {
   });
 
   it('acts once on a slash command or a click delivered twice', async () => {
-    const setup = form({ ...fixture<Record<string, string>>('slash-command'), ...ALEX, ...CHANNEL, trigger_id: 'trig-dedupe-setup', text: 'setup Riverside Partnership', response_url: slack.responseUrl('d-setup') });
+    const setup = form({
+      ...fixture<Record<string, string>>('slash-command'),
+      ...ALEX,
+      ...CHANNEL,
+      trigger_id: 'trig-dedupe-setup',
+      text: 'setup Riverside Partnership',
+      response_url: slack.responseUrl('d-setup'),
+    });
     await post(trellis.url, setup, 'application/x-www-form-urlencoded');
     await post(trellis.url, setup, 'application/x-www-form-urlencoded');
     await waitFor(() => slack.responses.find((r) => r.id === 'd-setup'));

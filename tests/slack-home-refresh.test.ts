@@ -50,7 +50,9 @@ async function startWorld(options?: FakeSlackOptions): Promise<World> {
 /** The view_submission Slack sends when `who` answers every statement of `round` with `value`; resolves with our ack. */
 async function submit(w: World, who: Who, round: Round, value: string): Promise<Ack> {
   const base = fixture<{ view: Record<string, unknown> } & Record<string, unknown>>('view-submission');
-  const values = Object.fromEntries(round.itemIds.map((id) => [id, { value: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: value }, value } } }]));
+  const values = Object.fromEntries(
+    round.itemIds.map((id) => [id, { value: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: value }, value } } }]),
+  );
   const res = await interaction(w.trellis.url, {
     ...base,
     user: { id: who.user_id, username: who.user_name, name: who.user_name, team_id: 'T0001' },

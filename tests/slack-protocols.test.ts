@@ -152,8 +152,14 @@ describe('Slack protocol register and reviews', () => {
   it('sets up a partnership of three organisations, four members and threshold 3', async () => {
     const setup = await run(ALEX, CHANNEL, 'setup Riverside Partnership');
     const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(setup.text)![1]!;
-    for (const org of ['City Council public', 'Hope Trust voluntary', 'Police Service public']) expect((await run(ALEX, CHANNEL, `org add ${org}`)).text).toContain('Added');
-    for (const [who, org] of [[SAM, 'city council'], [KIM, 'hope trust'], [LEE, 'hope trust'], [RAY, 'police service']] as const) {
+    for (const org of ['City Council public', 'Hope Trust voluntary', 'Police Service public'])
+      expect((await run(ALEX, CHANNEL, `org add ${org}`)).text).toContain('Added');
+    for (const [who, org] of [
+      [SAM, 'city council'],
+      [KIM, 'hope trust'],
+      [LEE, 'hope trust'],
+      [RAY, 'police service'],
+    ] as const) {
       expect((await run(who, dm(who), `join ${code} ${org}`)).text).toContain('Welcome to *Riverside Partnership*');
     }
     expect((await run(ALEX, CHANNEL, 'set threshold 3')).text).toContain('3');
@@ -175,7 +181,12 @@ describe('Slack protocol register and reviews', () => {
     expect((el('kind').element!.options as Option[]).map((o) => o.value)).toEqual(['protocol', 'agreement', 'mou']);
     expect(el('purpose').element).toMatchObject({ type: 'plain_text_input', multiline: true, max_length: 500 });
     expect(el('parties').element).toMatchObject({ type: 'checkboxes', action_id: 'value' });
-    expect(el('parties').element!.options).toEqual([orgs.city, orgs.hope, orgs.police].map((value, i) => ({ value, text: expect.objectContaining({ text: ['City Council', 'Hope Trust', 'Police Service'][i] }) })));
+    expect(el('parties').element!.options).toEqual(
+      [orgs.city, orgs.hope, orgs.police].map((value, i) => ({
+        value,
+        text: expect.objectContaining({ text: ['City Council', 'Hope Trust', 'Police Service'][i] }),
+      })),
+    );
     expect(el('parties').element!.initial_options).toBeUndefined();
     expect(json(el('owner').element!.options)).toContain('Kim Osei');
     expect(el('link').element).toMatchObject({ type: 'plain_text_input', multiline: false });
@@ -221,8 +232,16 @@ describe('Slack protocol register and reviews', () => {
 
     it.each([
       ['not JSON', 'protocol=new', 'did not recognise this form, so nothing was recorded'],
-      ['another partnership', () => json({ actionId: 'protocol-save', context: 'another-partnership:new' }), "isn't for a partnership you are in; nothing was saved"],
-      ['a protocol that does not exist', () => json({ actionId: 'protocol-save', context: `${pid}:no-such-protocol` }), 'not in this partnership’s register; nothing was saved'],
+      [
+        'another partnership',
+        () => json({ actionId: 'protocol-save', context: 'another-partnership:new' }),
+        "isn't for a partnership you are in; nothing was saved",
+      ],
+      [
+        'a protocol that does not exist',
+        () => json({ actionId: 'protocol-save', context: `${pid}:no-such-protocol` }),
+        'not in this partnership’s register; nothing was saved',
+      ],
       ['an action Trellis does not have', () => json({ actionId: 'protocol-delete', context: `${pid}:new` }), 'not one Trellis knows; nothing was recorded'],
     ] as const)('forged private_metadata (%s)', async (_name, forged, message) => {
       const ack = await submit(ALEX, addView, protocolAnswers(), { private_metadata: typeof forged === 'string' ? forged : forged() });
@@ -238,7 +257,14 @@ describe('Slack protocol register and reviews', () => {
     expect(ack.view!.submit).toBeUndefined();
     expect(viewText(ack.view)).toMatch(new RegExp(`Added P-1 Information Sharing Protocol: next review ${day('Sat', '28 Nov 2026').source}`));
     const [saved] = await protocols();
-    expect(saved).toMatchObject({ ref: 1, partyOrgIds: [orgs.city, orgs.hope], ownerMemberId: kimMember, link: LINK, cycleMonths: 6, nextReview: '2026-11-28' });
+    expect(saved).toMatchObject({
+      ref: 1,
+      partyOrgIds: [orgs.city, orgs.hope],
+      ownerMemberId: kimMember,
+      link: LINK,
+      cycleMonths: 6,
+      nextReview: '2026-11-28',
+    });
     protocolId = saved!.id;
     const list = await run(SAM, dm(SAM), 'protocol list');
     expect(json(list.blocks)).toMatch(new RegExp(`P-1 Information Sharing Protocol — review due ${day('Sat', '28 Nov 2026').source} \\(in 5 days\\)`));
@@ -274,7 +300,13 @@ describe('Slack protocol register and reviews', () => {
       const { reply, view } = await slash(ALEX, CHANNEL, 'protocol edit P-1');
       expect(view).toBeUndefined();
       expect(reply!.response_type).toBe('ephemeral');
-      expect(buttonsOf(reply!.blocks)).toEqual([expect.objectContaining({ action_id: 'trellis:protocol-form:0', value: `${pid}:${protocolId}`, text: expect.objectContaining({ text: 'Open the form' }) })]);
+      expect(buttonsOf(reply!.blocks)).toEqual([
+        expect.objectContaining({
+          action_id: 'trellis:protocol-form:0',
+          value: `${pid}:${protocolId}`,
+          text: expect.objectContaining({ text: 'Open the form' }),
+        }),
+      ]);
       await waitFor(() => trellis.logs.find((l) => l.includes('slack form open failed')));
     } finally {
       slack.fail.delete('views.open');
@@ -334,11 +366,21 @@ describe('Slack protocol register and reviews', () => {
   });
 
   it('two parties answer in the review modal; `review status` counts them and names nobody', async () => {
-    for (const [who, scale, rec, comment] of [[SAM, '4', 'revised', SAM_COMMENT], [KIM, '2', 'revised', undefined]] as const) {
+    for (const [who, scale, rec, comment] of [
+      [SAM, '4', 'revised', SAM_COMMENT],
+      [KIM, '2', 'revised', undefined],
+    ] as const) {
       const { button } = reviewDms.find((d) => d.who === who)!;
       const { view } = await clickForResult(who, button);
       expect(view).toMatchObject({ callback_id: 'trellis-form', title: { text: 'Review P-1' } });
-      expect(view!.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual(['review-roles', 'review-procedures', 'review-monitoring', 'review-no-breaches', 'review-recommendation', 'comment']);
+      expect(view!.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual([
+        'review-roles',
+        'review-procedures',
+        'review-monitoring',
+        'review-no-breaches',
+        'review-recommendation',
+        'comment',
+      ]);
       const ack = await submit(who, view!, reviewAnswers(scale, rec, comment));
       expect(ack.response_action).toBe('update');
       expect(viewText(ack.view)).toContain('Thanks — your view is in');
@@ -406,7 +448,13 @@ describe('Slack rendering of multi-choice and date fields', () => {
     context: 'c',
     reopen: { actionId: 'x-open', value: 'c' },
     fields: [
-      { kind: 'multichoice', id: 'many', label: 'Many', options: Array.from({ length: options }, (_, i) => ({ value: `o${i}`, label: `Option ${i}` })), ...(initial ? { initial } : {}) },
+      {
+        kind: 'multichoice',
+        id: 'many',
+        label: 'Many',
+        options: Array.from({ length: options }, (_, i) => ({ value: `o${i}`, label: `Option ${i}` })),
+        ...(initial ? { initial } : {}),
+      },
       { kind: 'date', id: 'when', label: 'When', optional: false, ...(date ? { initial: date } : {}) },
     ],
   });

@@ -35,7 +35,18 @@ const send = (url: string, c: Captured) => fetch(`${url}/slack/events`, { method
 
 function slashRequest(who: Who, where: Record<string, string>, text: string) {
   const id = `replay-${++seq}`;
-  const captured = capture(form({ ...fixture<Record<string, string>>('slash-command'), user_id: who.user_id, user_name: who.user_name, ...where, text, response_url: slack.responseUrl(id), trigger_id: `trigger-${id}` }), 'application/x-www-form-urlencoded');
+  const captured = capture(
+    form({
+      ...fixture<Record<string, string>>('slash-command'),
+      user_id: who.user_id,
+      user_name: who.user_name,
+      ...where,
+      text,
+      response_url: slack.responseUrl(id),
+      trigger_id: `trigger-${id}`,
+    }),
+    'application/x-www-form-urlencoded',
+  );
   return { id, trigger: `trigger-${id}`, captured };
 }
 
@@ -52,7 +63,12 @@ async function slash(who: Who, where: Record<string, string>, text: string): Pro
 
 function submission(who: Who, view: View, values: Record<string, Record<string, unknown>>, triggerId = `trigger-submit-${++seq}`): Captured {
   const base = fixture<{ view: Record<string, unknown> } & Record<string, unknown>>('view-submission');
-  const payload = { ...base, trigger_id: triggerId, user: { id: who.user_id, username: who.user_name, name: who.user_name, team_id: 'T0001' }, view: { ...base.view, ...view, id: 'V0CONCERN01', hash: '1605051237.aaaa1111', state: { values } } };
+  const payload = {
+    ...base,
+    trigger_id: triggerId,
+    user: { id: who.user_id, username: who.user_name, name: who.user_name, team_id: 'T0001' },
+    view: { ...base.view, ...view, id: 'V0CONCERN01', hash: '1605051237.aaaa1111', state: { values } },
+  };
   return capture(form({ payload: JSON.stringify(payload) }), 'application/x-www-form-urlencoded');
 }
 
@@ -81,7 +97,11 @@ beforeAll(async () => {
   trellis = await startTrellis(env());
   const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec((await slash(ALEX, CHANNEL, 'setup Riverside Partnership')).text!)![1]!;
   await slash(ALEX, CHANNEL, 'org add City Council public');
-  for (const [who, org] of [[SAM, 'city council'], [CHRIS, 'independent']] as const) expect((await slash(who, dm(who), `join ${code} ${org}`)).text).toContain('Welcome');
+  for (const [who, org] of [
+    [SAM, 'city council'],
+    [CHRIS, 'independent'],
+  ] as const)
+    expect((await slash(who, dm(who), `join ${code} ${org}`)).text).toContain('Welcome');
   expect((await slash(ALEX, CHANNEL, 'role Chris Lane critical-friend')).text).toContain('critical friend');
 });
 afterAll(async () => {
@@ -112,7 +132,10 @@ describe('Slack replays do nothing twice', () => {
     const { view } = await slash(SAM, CHANNEL, 'concern');
     const values = concernValues('marker-double-0002');
     // Two clicks are two interactions: each has its own trigger_id, the same view and values.
-    const [a, b] = await Promise.all([send(trellis.url, submission(SAM, view!, values, 'trigger-double-a')), send(trellis.url, submission(SAM, view!, values, 'trigger-double-b'))]);
+    const [a, b] = await Promise.all([
+      send(trellis.url, submission(SAM, view!, values, 'trigger-double-a')),
+      send(trellis.url, submission(SAM, view!, values, 'trigger-double-b')),
+    ]);
     const acks = [await ackOf(a), await ackOf(b)];
     expect(acks.filter((x) => viewText(x.view).includes('already received'))).toHaveLength(1);
     expect((await concerns()).filter((c) => JSON.stringify(c).includes('marker-double-0002'))).toHaveLength(1);

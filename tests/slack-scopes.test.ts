@@ -13,7 +13,9 @@ import { BOT_TOKEN, SIGNING_SECRET } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
 
-const MANIFEST = parseYaml(readFileSync(new URL('../manifests/slack/manifest.yaml', import.meta.url), 'utf8')) as { oauth_config: { scopes: { bot: string[] } } };
+const MANIFEST = parseYaml(readFileSync(new URL('../manifests/slack/manifest.yaml', import.meta.url), 'utf8')) as {
+  oauth_config: { scopes: { bot: string[] } };
+};
 const SCOPES = MANIFEST.oauth_config.scopes.bot;
 
 const ALEX = { user_id: 'U0ALEX', user_name: 'alex' };
@@ -32,7 +34,12 @@ const postsTo = (channel: string, from = 0) => slack.calls.slice(from).filter((c
 
 beforeAll(async () => {
   slack = await startFakeSlack({ scopes: SCOPES, privateChannels: [PRIVATE.channel_id] });
-  for (const [id, name] of [['U0ALEX', 'Alex Morgan'], ['U0SAM', 'Sam Patel'], ['U0KIM', 'Kim Osei']]) slack.users.set(id!, name!);
+  for (const [id, name] of [
+    ['U0ALEX', 'Alex Morgan'],
+    ['U0SAM', 'Sam Patel'],
+    ['U0KIM', 'Kim Osei'],
+  ])
+    slack.users.set(id!, name!);
   trellis = await startTrellis({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl });
 });
 afterAll(async () => {
@@ -42,12 +49,18 @@ afterAll(async () => {
 
 describe('Slack with exactly the manifest’s scopes', () => {
   it('refuses what the scopes do not cover (so the checks below are not vacuous)', async () => {
-    const res = (await (await fetch(`${slack.apiUrl}conversations.info`, { method: 'POST', body: new URLSearchParams({ channel: 'C0RIVER' }) })).json()) as { ok: boolean };
+    const res = (await (await fetch(`${slack.apiUrl}conversations.info`, { method: 'POST', body: new URLSearchParams({ channel: 'C0RIVER' }) })).json()) as {
+      ok: boolean;
+    };
     expect(res.ok).toBe(true); // a method the fake does not gate
     const bare = await startFakeSlack({ scopes: ['chat:write'] });
-    const history = (await (await fetch(`${bare.apiUrl}conversations.history`, { method: 'POST', body: new URLSearchParams({ channel: 'C0RIVER' }) })).json()) as Record<string, unknown>;
+    const history = (await (
+      await fetch(`${bare.apiUrl}conversations.history`, { method: 'POST', body: new URLSearchParams({ channel: 'C0RIVER' }) })
+    ).json()) as Record<string, unknown>;
     expect(history).toMatchObject({ ok: false, error: 'missing_scope', needed: 'channels:history' });
-    const post = (await (await fetch(`${bare.apiUrl}chat.postMessage`, { method: 'POST', body: new URLSearchParams({ channel: 'C0RIVER', text: 'hi' }) })).json()) as Record<string, unknown>;
+    const post = (await (
+      await fetch(`${bare.apiUrl}chat.postMessage`, { method: 'POST', body: new URLSearchParams({ channel: 'C0RIVER', text: 'hi' }) })
+    ).json()) as Record<string, unknown>;
     expect(post).toMatchObject({ ok: false, error: 'not_in_channel' });
     await bare.close();
   });

@@ -21,12 +21,16 @@ async function run(who: typeof ALEX, where: Record<string, string>, text: string
   expect(res.status).toBe(200);
   return ((await waitFor(() => slack.responses.find((r) => r.id === id))).body as { text: string }).text;
 }
-const checkInsTo = (who: typeof ALEX) => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === who.user_id && String(c.body.text).includes('check-in'));
+const checkInsTo = (who: typeof ALEX) =>
+  slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === who.user_id && String(c.body.text).includes('check-in'));
 
 beforeAll(async () => {
   slack = await startFakeSlack();
   for (const p of [ALEX, SAM]) slack.users.set(p.user_id, p.display);
-  trellis = await startTrellis({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl }, { clock: fakeClock('2026-11-23T09:00:00Z') });
+  trellis = await startTrellis(
+    { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl },
+    { clock: fakeClock('2026-11-23T09:00:00Z') },
+  );
 });
 afterAll(async () => {
   await trellis.close();
@@ -53,7 +57,10 @@ it('logs a check-in whose outbox write failed and asks that person again at the 
   const missed = [ALEX, SAM].filter((w) => checkInsTo(w).length === 0);
   expect(missed).toHaveLength(1);
 
-  const lines = trellis.logs.slice(logsBefore).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'A message could not be sent');
+  const lines = trellis.logs
+    .slice(logsBefore)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.msg === 'A message could not be sent');
   const [p] = await trellis.store.partnerships();
   expect(lines).toEqual([expect.objectContaining({ level: 'warn', kind: 'check-in', partnershipId: p!.id, error: 'Error', code: 'ENOSPC' })]);
   for (const leak of [ALEX.user_id, SAM.user_id, ALEX.display, SAM.display, 'no space left']) expect(JSON.stringify(lines)).not.toContain(leak);

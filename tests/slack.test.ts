@@ -26,7 +26,12 @@ async function click(who: Record<string, string>, actionId: string, value: strin
   const id = `r${++seq}`;
   const base = fixture<Record<string, unknown>>('block-actions');
   const action = { ...(base.actions as object[])[0], action_id: actionId, value };
-  const res = await interaction(trellis.url, { ...base, user: { id: who.user_id, name: who.user_name }, actions: [action], response_url: slack.responseUrl(id) });
+  const res = await interaction(trellis.url, {
+    ...base,
+    user: { id: who.user_id, name: who.user_name },
+    actions: [action],
+    response_url: slack.responseUrl(id),
+  });
   expect(res.status).toBe(200);
   return (await waitFor(() => slack.responses.find((r) => r.id === id))).body as unknown as Reply;
 }
@@ -84,7 +89,7 @@ describe('Slack', () => {
     expect(all(await click(ALEX, members.action_id, members.value))).toContain('2 members in Riverside Partnership');
   });
 
-  it('publishes App Home with the person\'s partnerships and role', async () => {
+  it("publishes App Home with the person's partnerships and role", async () => {
     const home = fixture<Record<string, unknown>>('app-home-opened');
     const res = await event(trellis.url, { ...home, event: { ...(home.event as object), user: 'U0SAM' } });
     expect(res.status).toBe(200);
@@ -119,7 +124,7 @@ describe('Slack', () => {
   it('answers malformed commands with a specific error and the usage line, changing nothing', async () => {
     await trellis.drain();
     const before = await trellis.data();
-    expect((await run(ALEX, CHANNEL, 'frobnicate')).text).toContain("I don't know the command \"frobnicate\"");
+    expect((await run(ALEX, CHANNEL, 'frobnicate')).text).toContain('I don\'t know the command "frobnicate"');
     const badSector = await run(ALEX, CHANNEL, 'org add Acme corporate');
     expect(badSector.text).toContain('"corporate" is not a sector');
     expect(badSector.text).toContain('Usage: `org add <name> <public|private|voluntary|community>`');

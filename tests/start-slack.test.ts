@@ -33,28 +33,34 @@ const slackEnv = async (apiUrl: string) => {
 };
 
 describe('npm start with a Slack that refuses the token', () => {
-  it.each(['invalid_auth', 'account_inactive', 'token_revoked'])('%s: stops with one paragraph naming SLACK_BOT_TOKEN and the fix, no stack trace, lock released', async (code) => {
-    const slack = await startFakeSlack();
-    slack.fail.set('auth.test', code);
-    try {
-      const { dir, env } = await slackEnv(slack.apiUrl);
-      const app = startProcess(env);
-      expect(await app.exited).toBe(1);
-      const out = app.output();
-      const message = out.trim().split('\n').filter((l) => !l.startsWith('{')); // what is not a JSON log line
-      expect(message).toHaveLength(1);
-      expect(message[0]).toContain(`Slack refused SLACK_BOT_TOKEN (${code})`);
-      expect(message[0]).toContain('OAuth & Permissions');
-      expect(out).not.toMatch(STACK_FRAME);
-      expect(out).not.toContain('WebAPI');
-      expect(out).not.toContain('Trellis is listening');
-      expect(out).not.toContain(BOT_TOKEN);
-      expect(existsSync(join(dir, 'trellis.json.lock'))).toBe(false);
-      expect(slack.calls.filter((c) => c.method === 'auth.test')).toHaveLength(1); // refused is refused: not retried
-    } finally {
-      await slack.close();
-    }
-  });
+  it.each(['invalid_auth', 'account_inactive', 'token_revoked'])(
+    '%s: stops with one paragraph naming SLACK_BOT_TOKEN and the fix, no stack trace, lock released',
+    async (code) => {
+      const slack = await startFakeSlack();
+      slack.fail.set('auth.test', code);
+      try {
+        const { dir, env } = await slackEnv(slack.apiUrl);
+        const app = startProcess(env);
+        expect(await app.exited).toBe(1);
+        const out = app.output();
+        const message = out
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('{')); // what is not a JSON log line
+        expect(message).toHaveLength(1);
+        expect(message[0]).toContain(`Slack refused SLACK_BOT_TOKEN (${code})`);
+        expect(message[0]).toContain('OAuth & Permissions');
+        expect(out).not.toMatch(STACK_FRAME);
+        expect(out).not.toContain('WebAPI');
+        expect(out).not.toContain('Trellis is listening');
+        expect(out).not.toContain(BOT_TOKEN);
+        expect(existsSync(join(dir, 'trellis.json.lock'))).toBe(false);
+        expect(slack.calls.filter((c) => c.method === 'auth.test')).toHaveLength(1); // refused is refused: not retried
+      } finally {
+        await slack.close();
+      }
+    },
+  );
 });
 
 describe('npm start with a Slack that cannot be reached', () => {
@@ -108,7 +114,10 @@ describe('npm start in Socket Mode with a Slack that cannot be reached', () => {
       const port = Number(env.PORT);
       const degraded = await waitFor(async () => ((await health(port))?.problems?.length ?? 0) >= 2 && health(port), 20_000);
       expect(degraded.status).toBe('degraded');
-      expect(degraded.problems!.map((p) => p.reason)).toEqual([expect.stringContaining('Slack cannot be reached'), expect.stringContaining('Slack Socket Mode is not connected')]);
+      expect(degraded.problems!.map((p) => p.reason)).toEqual([
+        expect.stringContaining('Slack cannot be reached'),
+        expect.stringContaining('Slack Socket Mode is not connected'),
+      ]);
       await waitFor(() => app.output().split('Slack Socket Mode is not connected').length > 4, 20_000);
       expect(app.child.exitCode).toBeNull();
       expect(app.output()).not.toMatch(STACK_FRAME);
@@ -122,10 +131,13 @@ describe('npm start in Socket Mode with a Slack that cannot be reached', () => {
 });
 
 describe('unhandled rejections', () => {
-  const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.ts') ? [join(d, e.name)] : []));
+  const files = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.ts') ? [join(d, e.name)] : []));
 
   it('no code installs a handler that would hide one (they must stay crashes, caught by the tests above)', () => {
-    const hiding = files('src').filter((f) => /process\.(on|once|addListener|prependListener)\(\s*['"](unhandledRejection|uncaughtException)/.test(readFileSync(f, 'utf8')));
+    const hiding = files('src').filter((f) =>
+      /process\.(on|once|addListener|prependListener)\(\s*['"](unhandledRejection|uncaughtException)/.test(readFileSync(f, 'utf8')),
+    );
     expect(hiding).toEqual([]);
   });
 });

@@ -34,7 +34,13 @@ describe('npm start', () => {
     const port = await freePort();
     const app = start({ PORT: String(port), TRELLIS_DATA: join(dir, 'trellis.json') });
     try {
-      const health = await waitFor(async () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json()).catch(() => undefined), 20_000);
+      const health = await waitFor(
+        async () =>
+          fetch(`http://127.0.0.1:${port}/healthz`)
+            .then((r) => r.json())
+            .catch(() => undefined),
+        20_000,
+      );
       expect(health).toEqual({ status: 'ok', adapters: ['playground'], store: 'lowdb' });
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(await page.text()).toContain('Trellis playground');
@@ -72,7 +78,12 @@ describe('npm start', () => {
 
   it('refuses unauthenticated Teams with a shared database, naming both variables', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'trellis-start-'));
-    const app = start({ TRELLIS_DATA: join(dir, 'trellis.json'), TEAMS_ALLOW_UNAUTHENTICATED: 'true', DATABASE_URL: 'postgres://trellis:pw@127.0.0.1:9/trellis', TRELLIS_SECRET: 'y'.repeat(32) });
+    const app = start({
+      TRELLIS_DATA: join(dir, 'trellis.json'),
+      TEAMS_ALLOW_UNAUTHENTICATED: 'true',
+      DATABASE_URL: 'postgres://trellis:pw@127.0.0.1:9/trellis',
+      TRELLIS_SECRET: 'y'.repeat(32),
+    });
     expect(await app.exited).toBe(1);
     expect(app.output()).toContain('TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with DATABASE_URL');
     expect(app.output()).not.toContain('Trellis is listening');

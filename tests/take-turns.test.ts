@@ -53,7 +53,12 @@ describe('a burst of check-in answers through the Slack endpoint', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack();
-    trellis = await startTrellis({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, TRELLIS_SLACK_POSTS_PER_SECOND: '1000' });
+    trellis = await startTrellis({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      TRELLIS_SLACK_POSTS_PER_SECOND: '1000',
+    });
     await seedPartnership(trellis.store, MEMBERS);
   });
   afterAll(async () => {
@@ -62,16 +67,29 @@ describe('a burst of check-in answers through the Slack endpoint', () => {
   });
 
   it('records and thanks every answer of a burst', async () => {
-    const res = await slashCommand(trellis.url, { user_id: userIdOf(0), user_name: 'member0', ...BENCH_CHANNEL, text: 'survey now', response_url: slack.responseUrl('now') });
+    const res = await slashCommand(trellis.url, {
+      user_id: userIdOf(0),
+      user_name: 'member0',
+      ...BENCH_CHANNEL,
+      text: 'survey now',
+      response_url: slack.responseUrl('now'),
+    });
     expect(res.status).toBe(200);
     await waitFor(() => slack.responses.find((r) => r.id === 'now'));
     const round = (await trellis.store.rounds(BENCH_PARTNERSHIP)).find((r) => !r.closedAt)!;
     await trellis.drain(); // every check-in DM out
-    const deps = withDefaults({ ...corePorts(trellis.store), clock: { now: () => new Date() }, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: TEST_SECRET });
+    const deps = withDefaults({
+      ...corePorts(trellis.store),
+      clock: { now: () => new Date() },
+      messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined },
+      secret: TEST_SECRET,
+    });
     const form = await openCheckIn(deps, { platform: 'slack', userId: userIdOf(1), displayName: '' }, round.id);
     if (!isForm(form)) throw new Error('the check-in did not open as a form');
     const view = renderFormModal(form.form) as { blocks: { block_id?: string; element?: { options?: { text: unknown; value: string }[] } }[] };
-    const values = Object.fromEntries(round.itemIds.map((id) => [id, { value: { type: 'radio_buttons', selected_option: view.blocks.find((b) => b.block_id === id)!.element!.options![2] } }]));
+    const values = Object.fromEntries(
+      round.itemIds.map((id) => [id, { value: { type: 'radio_buttons', selected_option: view.blocks.find((b) => b.block_id === id)!.element!.options![2] } }]),
+    );
     const base = fixture<{ view: Record<string, unknown> } & Record<string, unknown>>('view-submission');
 
     const acks = await Promise.all(
@@ -81,7 +99,9 @@ describe('a burst of check-in answers through the Slack endpoint', () => {
         return { status: r.status, body: (await r.json()) as { response_action: string; view: unknown } };
       }),
     );
-    expect(acks.every((a) => a.status === 200 && a.body.response_action === 'update' && JSON.stringify(a.body.view).includes('Thanks — your answers are in'))).toBe(true);
+    expect(
+      acks.every((a) => a.status === 200 && a.body.response_action === 'update' && JSON.stringify(a.body.view).includes('Thanks — your answers are in')),
+    ).toBe(true);
     expect(await trellis.store.answerSets(round.id)).toHaveLength(MEMBERS);
   });
 });

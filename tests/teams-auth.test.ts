@@ -32,7 +32,8 @@ const previousCa = globalAgent.options.ca;
 
 beforeAll(async () => {
   // Installed before Trellis starts, so these see whatever it lets through to the console.
-  for (const method of CONSOLE) vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleCalls.push(`${method}: ${args.map(String).join(' ')}`));
+  for (const method of CONSOLE)
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleCalls.push(`${method}: ${args.map(String).join(' ')}`));
   identity = await startFakeMicrosoftIdentity({ appId: APP_ID, appPassword: APP_PASSWORD });
   // The authority's certificate is self-made: trusted here as NODE_EXTRA_CA_CERTS would for an operator.
   globalAgent.options.ca = identity.ca;
@@ -48,7 +49,11 @@ afterAll(async () => {
 });
 
 const post = (body: unknown, authorization?: string) =>
-  fetch(`${trellis.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify(body) });
+  fetch(`${trellis.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify(body),
+  });
 
 /** What Bot Framework signs for an activity: its serviceUrl rides in the token. */
 const bearer = (activity: Activity, claims: Record<string, unknown> = {}, options?: Parameters<FakeMicrosoftIdentity['token']>[1]) =>
@@ -70,7 +75,14 @@ function inChannel(who: { id: string; name: string }, text: string, mentions: { 
 
 function inPersonal(who: { id: string; name: string }, text: string): Activity {
   const m = fixture('personal-message');
-  return { ...m, id: `pa${++seq}`, serviceUrl: connector.serviceUrl, from: { ...m.from, id: who.id, name: who.name }, conversation: { ...m.conversation, id: `a:personal-${who.id}` }, text };
+  return {
+    ...m,
+    id: `pa${++seq}`,
+    serviceUrl: connector.serviceUrl,
+    from: { ...m.from, id: who.id, name: who.name },
+    conversation: { ...m.conversation, id: `a:personal-${who.id}` },
+    text,
+  };
 }
 
 /** Posts a correctly signed activity; returns the one reply the bot sent. */
@@ -98,7 +110,12 @@ describe('Teams with real Bot Framework authentication (local issuer and token e
     code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(textOf(reply))![1]!;
     // The token Trellis sent is one the local endpoint issued, to this app, for the configured scope.
     expect(issuedBearers()).toContain(reply.authorization);
-    expect(identity.tokenRequests[0]).toEqual({ clientId: APP_ID, secretMatched: true, scope: 'https://api.botframework.test/.default', grantType: 'client_credentials' });
+    expect(identity.tokenRequests[0]).toEqual({
+      clientId: APP_ID,
+      secretMatched: true,
+      scope: 'https://api.botframework.test/.default',
+      grantType: 'client_credentials',
+    });
   });
 
   it('sends proactive messages (an announcement in the channel, after the turn) with a bearer token from the token endpoint', async () => {
@@ -165,7 +182,11 @@ describe('Teams with real Bot Framework authentication (local issuer and token e
     try {
       const printed = consoleCalls.length;
       const activity = inChannel(ALEX, 'setup Unverified Partnership');
-      const res = await fetch(`${unreachable.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: bearer(activity) }, body: JSON.stringify(activity) });
+      const res = await fetch(`${unreachable.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: bearer(activity) },
+        body: JSON.stringify(activity),
+      });
       expect(res.status).toBe(503);
       expect(await res.text()).toBe('');
       expect(await unreachable.store.partnershipByHome('teams', CHANNEL)).toBeUndefined();

@@ -16,7 +16,19 @@ import { openGroups } from '../src/core/answer-group.js';
 import { queuedDelivery, teamsActivityId } from './helpers/outbox.js';
 import { CHANNEL, CHANNEL_MESSAGE, chatOf, fixture, type Person, teamsRequests } from './helpers/teams-requests.js';
 
-type Block = { type: string; id?: string; text?: string; color?: string; value?: string; label?: string; style?: string; isRequired?: boolean; isMultiline?: boolean; maxLength?: number; choices?: { title: string; value: string }[] };
+type Block = {
+  type: string;
+  id?: string;
+  text?: string;
+  color?: string;
+  value?: string;
+  label?: string;
+  style?: string;
+  isRequired?: boolean;
+  isMultiline?: boolean;
+  maxLength?: number;
+  choices?: { title: string; value: string }[];
+};
 type Card = { type: string; body: Block[]; actions?: { type: string; title: string; data: Record<string, any> }[] };
 type TaskResponse = { task: { type: 'continue'; value: { title: string; card: { contentType: string; content: Card } } } | { type: 'message'; value: string } };
 
@@ -58,7 +70,11 @@ const messageOf = (body: TaskResponse): string => {
 const choiceIds = (card: Card) => card.body.filter((b) => b.type === 'Input.ChoiceSet').map((b) => b.id!);
 /** What the dialog's submit button sends, plus the person's inputs (as Teams merges them). */
 const submitData = (card: Card, values: Record<string, string>) => ({ ...values, ...card.actions![0]!.data });
-const answers = (card: Card, value: string, extra: Record<string, string> = {}) => ({ ...Object.fromEntries(choiceIds(card).map((id) => [id, value])), comment: '', ...extra });
+const answers = (card: Card, value: string, extra: Record<string, string> = {}) => ({
+  ...Object.fromEntries(choiceIds(card).map((id) => [id, value])),
+  comment: '',
+  ...extra,
+});
 
 const partnership = async () => (await trellis.store.partnershipByHome('teams', CHANNEL))!;
 const latestRound = async (): Promise<Round> => (await trellis.store.rounds((await partnership()).id)).sort((a, b) => b.number - a.number)[0]!;
@@ -93,7 +109,7 @@ describe('Teams check-ins', () => {
     expect(saved?.reference).toMatchObject({ serviceUrl: connector.serviceUrl, user: { id: JORDAN.id }, conversation: { conversationType: 'personal' } });
   });
 
-  it('opens a check-in: a proactive card in each reachable member\'s personal chat, counting who cannot be reached', async () => {
+  it("opens a check-in: a proactive card in each reachable member's personal chat, counting who cannot be reached", async () => {
     const setup = await say(ALEX, 'setup Riverside Partnership');
     const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(textOf(setup.sent[0]!.activity))![1]!;
     await say(ALEX, 'org add City Council public');
@@ -113,12 +129,19 @@ describe('Teams check-ins', () => {
       expect(s.replyToId).toBeUndefined(); // a new message in the personal chat, not a reply
       expect(s.authorization).toBeUndefined(); // unauthenticated mode: no token
       expect(cardOf(s.activity).body[0]!.text).toBe('Riverside Partnership: check-in #1');
-      expect(checkInButton(s.activity)).toMatchObject({ type: 'Action.Submit', title: 'Answer (1 minute)', data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'survey-open', value: round.id } });
+      expect(checkInButton(s.activity)).toMatchObject({
+        type: 'Action.Submit',
+        title: 'Answer (1 minute)',
+        data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'survey-open', value: round.id },
+      });
     }
     const samSent = proactive.find((s) => s.conversationId === chatOf(SAM));
     samCard = cardOf(samSent!.activity);
     samCardId = teamsActivityId(connector, samSent)!;
-    danaCardId = teamsActivityId(connector, proactive.find((s) => s.conversationId === chatOf(DANA)))!;
+    danaCardId = teamsActivityId(
+      connector,
+      proactive.find((s) => s.conversationId === chatOf(DANA)),
+    )!;
     // A handle to each card is kept, so it can be updated in place later (below, by the id the connector gave it).
     const samInvitation = await invitationOf(round, SAM);
     expect(samInvitation.delivery).toEqual(queuedDelivery('teams'));
@@ -143,7 +166,12 @@ describe('Teams check-ins', () => {
     expect(card.body.find((b) => b.type === 'Input.Text')).toMatchObject({ id: 'comment', isMultiline: true, maxLength: 1000, isRequired: false });
     expect(card.body[0]!.text).toContain('**Riverside Partnership**');
     expect(card.actions).toEqual([
-      { type: 'Action.Submit', title: 'Submit', style: 'positive', data: { verb: 'trellis-form', actionId: 'survey-submit', context: round.id, reopen: { actionId: 'survey-open', value: round.id } } },
+      {
+        type: 'Action.Submit',
+        title: 'Submit',
+        style: 'positive',
+        data: { verb: 'trellis-form', actionId: 'survey-submit', context: round.id, reopen: { actionId: 'survey-open', value: round.id } },
+      },
     ]);
   });
 
@@ -162,7 +190,10 @@ describe('Teams check-ins', () => {
     expect(textOf(update.activity)).toContain('Thanks — answered.');
     expect(JSON.stringify(update.activity)).not.toContain(COMMENT);
     expect(JSON.stringify(update.activity)).not.toContain('Disagree');
-    expect(checkInButton(update.activity)).toMatchObject({ title: 'See or change my answers', data: { msteams: { type: 'task/fetch' }, actionId: 'survey-open', value: round.id } });
+    expect(checkInButton(update.activity)).toMatchObject({
+      title: 'See or change my answers',
+      data: { msteams: { type: 'task/fetch' }, actionId: 'survey-open', value: round.id },
+    });
 
     const sets = await trellis.store.answerSets(round.id);
     expect(sets).toHaveLength(1);
@@ -240,7 +271,13 @@ describe('Teams check-ins', () => {
   });
 
   it('offers the dialog when a form-opening action arrives as a plain card click', async () => {
-    const click = { ...fixture('card-submit'), id: `c${++seq}`, serviceUrl: connector.serviceUrl, from: { id: SAM.id, name: SAM.name }, value: { verb: 'trellis', actionId: 'survey-open', value: (await latestRound()).id } };
+    const click = {
+      ...fixture('card-submit'),
+      id: `c${++seq}`,
+      serviceUrl: connector.serviceUrl,
+      from: { id: SAM.id, name: SAM.name },
+      value: { verb: 'trellis', actionId: 'survey-open', value: (await latestRound()).id },
+    };
     const r = await deliver(click);
     expect(r.sent).toHaveLength(1);
     expect(textOf(r.sent[0]!.activity)).toContain(OPENS_IN_DIALOG);
@@ -333,7 +370,8 @@ describe('Teams check-ins', () => {
     const data = JSON.parse(await trellis.data()) as { answerSets: unknown[]; members: { id: string }[] };
     const sets = JSON.stringify(data.answerSets);
     expect(sets).toContain(COMMENT);
-    for (const secret of [SAM.id, SAM.name, SAM.aad, DANA.id, DANA.name, chatOf(SAM), 'Sam', ...data.members.map((m) => m.id)]) expect(sets).not.toContain(secret);
+    for (const secret of [SAM.id, SAM.name, SAM.aad, DANA.id, DANA.name, chatOf(SAM), 'Sam', ...data.members.map((m) => m.id)])
+      expect(sets).not.toContain(secret);
     const logs = trellis.logs.join('\n');
     expect(logs).not.toContain(COMMENT);
     expect(logs).not.toContain('draft');
@@ -351,13 +389,33 @@ const formOf = (round: Round): Form => ({
   submitLabel: 'Submit',
   context: round.id,
   reopen: { actionId: 'survey-open', value: round.id },
-  fields: [...round.itemIds.map((id) => ({ kind: 'choice' as const, id, label: id, options: [{ value: '1', label: 'One' }] })), { kind: 'text', id: 'comment', label: 'c', multiline: true, maxLength: 1000, optional: true }],
+  fields: [
+    ...round.itemIds.map((id) => ({ kind: 'choice' as const, id, label: id, options: [{ value: '1', label: 'One' }] })),
+    { kind: 'text', id: 'comment', label: 'c', multiline: true, maxLength: 1000, optional: true },
+  ],
 });
 
 describe('Teams dialogs (units)', () => {
   it('drops our own keys from the submitted values and keeps the rest as answers', () => {
-    const a = { ...fixture('task-submit'), value: { type: 'task/submit', data: { msteams: { x: 1 }, verb: 'trellis-form', actionId: 'survey-submit', context: 'r1', reopen: { actionId: 'survey-open', value: 'r1' }, a: '1', comment: 'hi' } } };
-    expect(toFormSubmit(a as never)).toMatchObject({ request: { actionId: 'survey-submit', context: 'r1', values: { a: '1', comment: 'hi' } }, reopen: { actionId: 'survey-open', value: 'r1' } });
+    const a = {
+      ...fixture('task-submit'),
+      value: {
+        type: 'task/submit',
+        data: {
+          msteams: { x: 1 },
+          verb: 'trellis-form',
+          actionId: 'survey-submit',
+          context: 'r1',
+          reopen: { actionId: 'survey-open', value: 'r1' },
+          a: '1',
+          comment: 'hi',
+        },
+      },
+    };
+    expect(toFormSubmit(a as never)).toMatchObject({
+      request: { actionId: 'survey-submit', context: 'r1', values: { a: '1', comment: 'hi' } },
+      reopen: { actionId: 'survey-open', value: 'r1' },
+    });
     expect(toFormSubmit({ ...a, value: { data: { ...a.value.data, reopen: 'x' } } } as never)).toBeUndefined();
   });
 

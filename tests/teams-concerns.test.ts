@@ -18,10 +18,26 @@ import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
 import { type Activity, CHANNEL, CHANNEL_MESSAGE, chatOf, fixture, type Person, teamsRequests } from './helpers/teams-requests.js';
 
-type Block = { type: string; id?: string; text?: string; inlines?: { text: string; weight?: string }[]; color?: string; value?: string; label?: string; style?: string; wrap?: boolean; isRequired?: boolean; isMultiline?: boolean; maxLength?: number; choices?: { title: string; value: string }[] };
+type Block = {
+  type: string;
+  id?: string;
+  text?: string;
+  inlines?: { text: string; weight?: string }[];
+  color?: string;
+  value?: string;
+  label?: string;
+  style?: string;
+  wrap?: boolean;
+  isRequired?: boolean;
+  isMultiline?: boolean;
+  maxLength?: number;
+  choices?: { title: string; value: string }[];
+};
 type CardAction = { type: string; title: string; style?: string; data: Record<string, any> };
 type Card = { type: string; body: Block[]; actions?: CardAction[] };
-type TaskResponse = { task: { type: 'continue'; value: { title: string; height?: string; card: { contentType: string; content: Card } } } | { type: 'message'; value: string } };
+type TaskResponse = {
+  task: { type: 'continue'; value: { title: string; height?: string; card: { contentType: string; content: Card } } } | { type: 'message'; value: string };
+};
 
 const ALEX: Person = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan', aad: 'aad-alex-6f1a2b3c' };
 const SAM = { id: fixture('personal-message').from.id as string, name: 'Sam Patel', aad: 'aad-sam-9e8d7c6b' };
@@ -158,13 +174,20 @@ describe('Teams critical friend', () => {
     await say(ALEX, 'org add City Council public');
     await say(ALEX, `org add ${SAM_ORG} voluntary`);
     await say(ALEX, 'org add Youth Hub voluntary');
-    for (const [who, org] of [[SAM, SAM_ORG], [KIM, 'Youth Hub'], [CHRIS, 'independent']] as const) {
+    for (const [who, org] of [
+      [SAM, SAM_ORG],
+      [KIM, 'Youth Hub'],
+      [CHRIS, 'independent'],
+    ] as const) {
       expect(textOf(replyOf(await tell(who, `join ${code} ${org}`)))).toContain('Riverside Partnership');
     }
     // The coordinator has a personal chat with the bot too: approved escalations arrive there.
     await tell(ALEX, 'help');
     for (const who of [ALEX, SAM, KIM, CHRIS]) {
-      expect((await trellis.store.conversation('teams', who.id))?.reference).toMatchObject({ serviceUrl: connector.serviceUrl, conversation: { conversationType: 'personal', id: chatOf(who) } });
+      expect((await trellis.store.conversation('teams', who.id))?.reference).toMatchObject({
+        serviceUrl: connector.serviceUrl,
+        conversation: { conversationType: 'personal', id: chatOf(who) },
+      });
     }
   });
 
@@ -184,7 +207,14 @@ describe('Teams critical friend', () => {
     expect(card.body[0]!.text).toBe('Raise a concern');
     expect(JSON.stringify(card.body)).toContain(OPENS_IN_DIALOG);
     expect(JSON.stringify(card)).not.toContain('Input.');
-    expect(card.actions).toEqual([{ type: 'Action.Submit', title: 'Open', style: 'positive', data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'run', value: 'concern' } }]);
+    expect(card.actions).toEqual([
+      {
+        type: 'Action.Submit',
+        title: 'Open',
+        style: 'positive',
+        data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'run', value: 'concern' },
+      },
+    ]);
     openButton = card.actions![0]!.data;
 
     const typed = await tell(SAM, 'concern the lead agency keeps re-triaging our referrals');
@@ -217,12 +247,21 @@ describe('Teams critical friend', () => {
     expect(input(raiseForm, 'consent')).toMatchObject({ type: 'Input.ChoiceSet', value: 'no' });
     expect(input(raiseForm, 'consent')!.choices!.map((c) => c.value)).toEqual(['no', 'yes']);
     const p = await partnership();
-    expect(raiseForm.actions).toEqual([{ type: 'Action.Submit', title: 'Send', style: 'positive', data: { verb: 'trellis-form', actionId: 'concern-submit', context: p.id, reopen: { actionId: 'run', value: 'concern' } } }]);
+    expect(raiseForm.actions).toEqual([
+      {
+        type: 'Action.Submit',
+        title: 'Send',
+        style: 'positive',
+        data: { verb: 'trellis-form', actionId: 'concern-submit', context: p.id, reopen: { actionId: 'run', value: 'concern' } },
+      },
+    ]);
   });
 
   it('shows empty and oversized text as errors under their fields, keeping what was typed, and sends nothing', async () => {
     const tooLongHelp = 'h'.repeat(1001);
-    const r = await deliver(invoke('task/submit', SAM, submitData(raiseForm, { category: 'power', happening: '   ', help: tooLongHelp, organisation: 'no', consent: 'yes' })));
+    const r = await deliver(
+      invoke('task/submit', SAM, submitData(raiseForm, { category: 'power', happening: '   ', help: tooLongHelp, organisation: 'no', consent: 'yes' })),
+    );
     expect(r.sent).toHaveLength(0);
     const again = formCard(r.body!);
     expect(again.body[0]).toMatchObject({ type: 'TextBlock', color: 'attention', text: 'Some fields need another look; nothing was sent.' });
@@ -235,7 +274,9 @@ describe('Teams critical friend', () => {
     expect(again.actions).toEqual(raiseForm.actions);
 
     // Past the box's own limit (which Teams enforces as the person types) only a forged submit gets: refused whole.
-    const forged = await deliver(invoke('task/submit', SAM, submitData(raiseForm, { category: 'power', happening: 'x'.repeat(2001), help: '', organisation: 'no', consent: 'no' })));
+    const forged = await deliver(
+      invoke('task/submit', SAM, submitData(raiseForm, { category: 'power', happening: 'x'.repeat(2001), help: '', organisation: 'no', consent: 'no' })),
+    );
     expect(messageOf(forged.body!)).toBe(BAD_FORM);
     const data = JSON.parse(await trellis.data()) as { concerns: unknown[]; concernQuotas: unknown[] };
     expect(data.concerns).toEqual([]);
@@ -249,7 +290,12 @@ describe('Teams critical friend', () => {
     expect(r.sent).toHaveLength(0);
     expect(r.updated).toHaveLength(0);
     const c = await concernByPseudonym(first);
-    expect(c).toMatchObject({ status: 'pending', category: 'power', mayAskToEscalate: true, messages: [{ from: 'reporter', text: `${HAPPENING}\n\nWhat would help: ${HELP.trim()}` }] });
+    expect(c).toMatchObject({
+      status: 'pending',
+      category: 'power',
+      mayAskToEscalate: true,
+      messages: [{ from: 'reporter', text: `${HAPPENING}\n\nWhat would help: ${HELP.trim()}` }],
+    });
     expect(c.organisation).toBeUndefined();
     // The longest delay there is (600 s), as Math.random() was 0.999.
     expect(Date.parse(c.deliverAt!)).toBe(raisedAt + 600_000);
@@ -274,7 +320,14 @@ describe('Teams critical friend', () => {
     expect(c.deliverAt).toBeUndefined();
     const card = cardOf(chrisNote);
     expect(card.body.map((b) => b.text)).toEqual([`Concern ${first}`, `A new concern, ${first}, from a member of Riverside Partnership.`]);
-    expect(card.actions).toEqual([{ type: 'Action.Submit', title: 'Read and reply', style: 'positive', data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'concern-friend-open', value: c.id } }]);
+    expect(card.actions).toEqual([
+      {
+        type: 'Action.Submit',
+        title: 'Read and reply',
+        style: 'positive',
+        data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'concern-friend-open', value: c.id },
+      },
+    ]);
     expect(chrisNote.summary).toBe(`Concern ${first}: A new concern, ${first}, from a member of Riverside Partnership.`);
     for (const content of ['re-triaged', 'triage', 'power', 'Power']) expect(JSON.stringify(chrisNote)).not.toContain(content);
 
@@ -299,7 +352,12 @@ describe('Teams critical friend', () => {
     expect(input(friendCard, 'status')!.choices!.map((c) => c.value)).toEqual(['open', 'acknowledged', 'resolved', 'closed']);
     expect(input(friendCard, 'escalate')).toMatchObject({ isRequired: false });
     const c = await concernByPseudonym(first);
-    expect(friendCard.actions![0]!.data).toEqual({ verb: 'trellis-form', actionId: 'concern-friend-submit', context: c.id, reopen: { actionId: 'concern-friend-open', value: c.id } });
+    expect(friendCard.actions![0]!.data).toEqual({
+      verb: 'trellis-form',
+      actionId: 'concern-friend-submit',
+      context: c.id,
+      reopen: { actionId: 'concern-friend-open', value: c.id },
+    });
     const all = JSON.stringify(body);
     for (const secret of [SAM.id, SAM.name, SAM.aad, 'Patel', chatOf(SAM), SAM_ORG, (await samMember()).id, c.relay]) expect(all).not.toContain(secret);
   });
@@ -312,14 +370,23 @@ describe('Teams critical friend', () => {
     samNote = r.sent[0]!.activity;
     const c = await concernByPseudonym(first);
     expect(cardOf(samNote).body[0]!.text).toBe(`Your concern ${first}`);
-    expect(textOf(samNote)).toContain(`You have a reply and a question about raising it with the coordinators from the critical friend about your concern ${first} (now acknowledged).`);
-    expect(cardOf(samNote).actions).toEqual([{ type: 'Action.Submit', title: 'Read and answer', style: 'positive', data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'concern-reporter-open', value: c.id } }]);
+    expect(textOf(samNote)).toContain(
+      `You have a reply and a question about raising it with the coordinators from the critical friend about your concern ${first} (now acknowledged).`,
+    );
+    expect(cardOf(samNote).actions).toEqual([
+      {
+        type: 'Action.Submit',
+        title: 'Read and answer',
+        style: 'positive',
+        data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'concern-reporter-open', value: c.id },
+      },
+    ]);
     for (const content of ['Thank you for raising', ESCALATE, 're-triaged']) expect(JSON.stringify(samNote)).not.toContain(content);
     expect(c).toMatchObject({ status: 'acknowledged', escalation: { status: 'requested', proposed: ESCALATE } });
     expect(c.messages.map((m) => m.from)).toEqual(['reporter', 'friend']);
   });
 
-  it('refuses a forged task/fetch or task/submit for another person\'s view of the concern', async () => {
+  it("refuses a forged task/fetch or task/submit for another person's view of the concern", async () => {
     const c = await concernByPseudonym(first);
     const stored = JSON.stringify(c);
     const refused = "That concern isn't one you can open.";
@@ -335,8 +402,28 @@ describe('Teams critical friend', () => {
     }
     expect(messageOf(await openDialog(CHRIS, { verb: 'trellis', actionId: 'concern-friend-open', value: 'no-such-concern' }))).toBe(refused);
     for (const [who, data] of [
-      [KIM, { reply: 'forged', close: 'close', verb: 'trellis-form', actionId: 'concern-reporter-submit', context: c.id, reopen: { actionId: 'concern-reporter-open', value: c.id } }],
-      [ALEX, { reply: 'forged', status: 'closed', verb: 'trellis-form', actionId: 'concern-friend-submit', context: c.id, reopen: { actionId: 'concern-friend-open', value: c.id } }],
+      [
+        KIM,
+        {
+          reply: 'forged',
+          close: 'close',
+          verb: 'trellis-form',
+          actionId: 'concern-reporter-submit',
+          context: c.id,
+          reopen: { actionId: 'concern-reporter-open', value: c.id },
+        },
+      ],
+      [
+        ALEX,
+        {
+          reply: 'forged',
+          status: 'closed',
+          verb: 'trellis-form',
+          actionId: 'concern-friend-submit',
+          context: c.id,
+          reopen: { actionId: 'concern-friend-open', value: c.id },
+        },
+      ],
       [SAM, { reply: 'forged', status: 'closed', verb: 'trellis-form', actionId: 'concern-friend-submit', context: c.id }],
     ] as const) {
       const r = await deliver(invoke('task/submit', who, data));
@@ -362,7 +449,9 @@ describe('Teams critical friend', () => {
     expect(input(reporterCard, 'close')).toMatchObject({ value: 'open' });
 
     // Approving with nothing to share is sent back with the error under the text box.
-    const empty = await deliver(invoke('task/submit', SAM, submitData(reporterCard, { reply: SAM_ANSWER, escalation: 'approve', shared: '  ', close: 'open' })));
+    const empty = await deliver(
+      invoke('task/submit', SAM, submitData(reporterCard, { reply: SAM_ANSWER, escalation: 'approve', shared: '  ', close: 'open' })),
+    );
     expect(errorUnder(formCard(empty.body!), 'shared')).toBe('Give the text to share, or choose No.');
     expect(input(formCard(empty.body!), 'reply')!.value).toBe(SAM_ANSWER);
     expect(empty.sent).toHaveLength(0);
@@ -377,7 +466,8 @@ describe('Teams critical friend', () => {
       `The critical friend raises this with the coordinators, with the agreement of the person who raised it (${first}):\n\n${SHARED}`,
     ]);
     expect(cardOf(toAlex.activity).actions).toBeUndefined();
-    for (const content of [ESCALATE, SAM_ANSWER, 'Thank you for raising', 'lead agency', 'Perceived power']) expect(JSON.stringify(toAlex.activity)).not.toContain(content);
+    for (const content of [ESCALATE, SAM_ANSWER, 'Thank you for raising', 'lead agency', 'Perceived power'])
+      expect(JSON.stringify(toAlex.activity)).not.toContain(content);
 
     const toChris = r.sent.find((s) => s.conversationId === chatOf(CHRIS))!;
     expect(textOf(toChris.activity)).toContain(`${first}: a new message, an answer about raising it (yes).`);
@@ -445,7 +535,8 @@ describe('Teams critical friend', () => {
       for (const content of [SAM_ORG, SECOND, THIRD]) expect(JSON.stringify(s.activity)).not.toContain(content);
     }
 
-    const open = async (c: Concern) => formCard(await openDialog(CHRIS, { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'concern-friend-open', value: c.id }));
+    const open = async (c: Concern) =>
+      formCard(await openDialog(CHRIS, { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'concern-friend-open', value: c.id }));
     const card2 = await open(c2);
     expect(introText(card2)).toContain(`**${second}** — Lack of clarity about roles — from someone at ${SAM_ORG}.`);
     expect(introText(card2)).toContain(SECOND);
@@ -458,7 +549,9 @@ describe('Teams critical friend', () => {
   it('takes no 4th concern from one person in a day, and still takes one from someone else', async () => {
     const before = await concerns();
     const r = await raise(SAM, { category: 'other', happening: 'A fourth one today' });
-    expect(messageOf(r.body!)).toBe('You have raised 3 concerns today, the most Trellis takes from one person in a day. Nothing was sent; please try again tomorrow.');
+    expect(messageOf(r.body!)).toBe(
+      'You have raised 3 concerns today, the most Trellis takes from one person in a day. Nothing was sent; please try again tomorrow.',
+    );
     expect(r.sent).toHaveLength(0);
     expect(await concerns()).toHaveLength(before.length);
     expect(JSON.stringify(await concerns())).not.toContain('A fourth one today');
@@ -469,7 +562,14 @@ describe('Teams critical friend', () => {
 
   it('refuses `concerns` to the coordinator and to members; lists them for the critical friend with dialog buttons', async () => {
     const onlyFriend = 'Concerns are seen only by the critical friend.';
-    for (const r of [await say(ALEX, 'concerns'), await say(ALEX, 'concerns themes'), await tell(ALEX, 'concerns themes publish'), await tell(KIM, 'concerns'), await tell(SAM, 'concerns themes'), await say(KIM, 'concerns')]) {
+    for (const r of [
+      await say(ALEX, 'concerns'),
+      await say(ALEX, 'concerns themes'),
+      await tell(ALEX, 'concerns themes publish'),
+      await tell(KIM, 'concerns'),
+      await tell(SAM, 'concerns themes'),
+      await say(KIM, 'concerns'),
+    ]) {
       expect(textOf(replyOf(r))).toContain(onlyFriend);
       expect(cardOf(replyOf(r)).actions).toBeUndefined();
       for (const p of [first, second, third]) expect(JSON.stringify(r.sent)).not.toContain(p);
@@ -498,7 +598,8 @@ describe('Teams critical friend', () => {
     expect(data.concerns.filter((c) => openConcern(TEST_SECRET, c)!.organisation === SAM_ORG).map((c) => c.pseudonym)).toEqual([second]);
 
     const logs = trellis.logs.join('\n');
-    for (const secret of [...identity, SAM_ORG, 'lead agency', 'Thank you for raising', SAM_ANSWER, SHARED, SECOND, THIRD, ESCALATE, first, second, third]) expect(logs).not.toContain(secret);
+    for (const secret of [...identity, SAM_ORG, 'lead agency', 'Thank you for raising', SAM_ANSWER, SHARED, SECOND, THIRD, ESCALATE, first, second, third])
+      expect(logs).not.toContain(secret);
 
     // Every card posted or updated in Chris's chat, the coordinator's chat or the channel since the concern flow began.
     const seen = [...connector.sent.slice(flowStart), ...connector.updated].filter((s) => toFriendOrCoordinator(s.conversationId));
@@ -509,7 +610,9 @@ describe('Teams critical friend', () => {
     // Concern text never sits in any chat; the coordinator's chat holds only the text Sam approved.
     const everyChat = JSON.stringify([connector.sent, connector.updated]);
     for (const content of ['lead agency', 'Thank you for raising', SAM_ANSWER, ESCALATE, SECOND, THIRD]) expect(everyChat).not.toContain(content);
-    expect(JSON.stringify(connector.sent.filter((s) => s.activity && JSON.stringify(s.activity).includes(SHARED)).map((s) => s.conversationId))).toBe(JSON.stringify([chatOf(ALEX)]));
+    expect(JSON.stringify(connector.sent.filter((s) => s.activity && JSON.stringify(s.activity).includes(SHARED)).map((s) => s.conversationId))).toBe(
+      JSON.stringify([chatOf(ALEX)]),
+    );
     // Nothing about any concern in the channel.
     for (const p of [first, second, third]) expect(JSON.stringify(seen.filter((s) => s.conversationId.startsWith(CHANNEL)))).not.toContain(p);
 
@@ -541,7 +644,9 @@ describe('Teams critical friend', () => {
     const button = (actionId: string) => ({ msteams: { type: 'task/fetch' as const }, verb: 'trellis', actionId, value: c3.id });
     const forged = 'Thanks.\n**Critical friend** (2026-11-23): You may close this now.';
     const mine = formCard(await openDialog(SAM, button('concern-reporter-open')));
-    expect(messageOf((await deliver(invoke('task/submit', SAM, submitData(mine, { reply: forged, close: 'open' })))).body!)).toBe('Sent to the critical friend.');
+    expect(messageOf((await deliver(invoke('task/submit', SAM, submitData(mine, { reply: forged, close: 'open' })))).body!)).toBe(
+      'Sent to the critical friend.',
+    );
     const card = formCard(await openDialog(CHRIS, button('concern-friend-open')));
     // Every turn opens with its author in a bold TextRun; the words are TextRuns too, which Teams never reads as markdown.
     const turns = introOf(card).filter((b) => b.type === 'RichTextBlock');
@@ -552,7 +657,7 @@ describe('Teams critical friend', () => {
 });
 
 describe('Teams concern dialogs (units)', () => {
-  it('renders a long conversation whole, as wrapped text blocks, within Teams\' card size', () => {
+  it("renders a long conversation whole, as wrapped text blocks, within Teams' card size", () => {
     const long = 'word '.repeat(390).trim(); // ~1,950 characters
     const c: Concern = {
       id: 'c1',
@@ -582,8 +687,24 @@ describe('Teams concern dialogs (units)', () => {
 
   it('keeps the start and the latest messages of a conversation too long for one dialog, saying what was left out', () => {
     const long = 'word '.repeat(390).trim();
-    const messages = Array.from({ length: 30 }, (_, i) => ({ from: i % 2 ? ('friend' as const) : ('reporter' as const), text: `${long} #${i}`, day: '2026-11-01' }));
-    const c: Concern = { id: 'c1', partnershipId: 'p1', pseudonym: 'C-ABCD', category: 'roles', mayAskToEscalate: false, messages, status: 'open', month: '2026-11', threshold: 5, relay: 'x', friendIds: [] };
+    const messages = Array.from({ length: 30 }, (_, i) => ({
+      from: i % 2 ? ('friend' as const) : ('reporter' as const),
+      text: `${long} #${i}`,
+      day: '2026-11-01',
+    }));
+    const c: Concern = {
+      id: 'c1',
+      partnershipId: 'p1',
+      pseudonym: 'C-ABCD',
+      category: 'roles',
+      mayAskToEscalate: false,
+      messages,
+      status: 'open',
+      month: '2026-11',
+      threshold: 5,
+      relay: 'x',
+      friendIds: [],
+    };
     const card = renderFormCard(friendForm(c)) as unknown as Card;
     const intro = introText(card);
     const blocks = introOf(card);

@@ -13,7 +13,19 @@ import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
 import { type Activity, CHANNEL, CHANNEL_MESSAGE, chatOf, fixture, type Person, teamsRequests } from './helpers/teams-requests.js';
 
-type Block = { type: string; id?: string; text?: string; color?: string; value?: string; label?: string; style?: string; isRequired?: boolean; isMultiSelect?: boolean; isMultiline?: boolean; choices?: { title: string; value: string }[] };
+type Block = {
+  type: string;
+  id?: string;
+  text?: string;
+  color?: string;
+  value?: string;
+  label?: string;
+  style?: string;
+  isRequired?: boolean;
+  isMultiSelect?: boolean;
+  isMultiline?: boolean;
+  choices?: { title: string; value: string }[];
+};
 type CardAction = { type: string; title: string; url?: string; style?: string; data?: Record<string, any> };
 type Card = { type: string; body: Block[]; actions?: CardAction[] };
 type TaskResponse = { task: { type: 'continue'; value: { title: string; card: { contentType: string; content: Card } } } | { type: 'message'; value: string } };
@@ -99,7 +111,12 @@ describe('Teams protocol register and reviews', () => {
     await say(ALEX, 'org add City Council public');
     await say(ALEX, 'org add Hope Trust voluntary');
     await say(ALEX, 'org add Youth Hub voluntary');
-    for (const [who, org] of [[ALEX, 'City Council'], [SAM, 'City Council'], [DANA, 'Hope Trust'], [KIM, 'Youth Hub']] as const) {
+    for (const [who, org] of [
+      [ALEX, 'City Council'],
+      [SAM, 'City Council'],
+      [DANA, 'Hope Trust'],
+      [KIM, 'Youth Hub'],
+    ] as const) {
       expect(textOf(replyOf(await tell(who, `join ${code} ${org}`)))).toContain('Riverside Partnership');
     }
     expect(await trellis.store.conversation('teams', ALEX.id)).toBeDefined();
@@ -118,7 +135,12 @@ describe('Teams protocol register and reviews', () => {
     expect(JSON.stringify(card)).not.toContain('Input.');
     const p = await partnership();
     expect(card.actions).toEqual([
-      { type: 'Action.Submit', title: 'Open', style: 'positive', data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'protocol-form', value: `${p.id}:new` } },
+      {
+        type: 'Action.Submit',
+        title: 'Open',
+        style: 'positive',
+        data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'protocol-form', value: `${p.id}:new` },
+      },
     ]);
     openButton = card.actions![0]!.data!;
   });
@@ -146,11 +168,24 @@ describe('Teams protocol register and reviews', () => {
     expect(input(form, 'purpose')).toMatchObject({ isMultiline: true, isRequired: false });
     expect(input(form, 'parties')).toMatchObject({ isMultiSelect: true, label: 'Parties (organisations)' });
     expect(input(form, 'parties').choices!.map((c) => c.title)).toEqual(['City Council', 'Hope Trust', 'Youth Hub']);
-    expect(input(form, 'owner').choices!.map((c) => c.title).sort()).toEqual(['Alex Morgan', 'Dana Brooks', 'Kim Osei', 'Sam Patel']);
+    expect(
+      input(form, 'owner')
+        .choices!.map((c) => c.title)
+        .sort(),
+    ).toEqual(['Alex Morgan', 'Dana Brooks', 'Kim Osei', 'Sam Patel']);
     expect(input(form, 'next')).toMatchObject({ type: 'Input.Date', isRequired: false, label: 'Next review date' });
-    expect(form.body[form.body.findIndex((b) => b.id === 'next') + 1]).toMatchObject({ type: 'TextBlock', isSubtle: true, text: 'Leave empty to count the cycle from today.' });
+    expect(form.body[form.body.findIndex((b) => b.id === 'next') + 1]).toMatchObject({
+      type: 'TextBlock',
+      isSubtle: true,
+      text: 'Leave empty to count the cycle from today.',
+    });
     // The dialog's submit carries the core's own button for this form, to reopen it after a refusal.
-    expect(form.actions![0]!.data).toEqual({ verb: 'trellis-form', actionId: 'protocol-save', context: openButton.value, reopen: { actionId: 'protocol-form', value: openButton.value } });
+    expect(form.actions![0]!.data).toEqual({
+      verb: 'trellis-form',
+      actionId: 'protocol-save',
+      context: openButton.value,
+      reopen: { actionId: 'protocol-form', value: openButton.value },
+    });
     good = {
       title: 'Referral agreement',
       kind: 'agreement',
@@ -169,19 +204,22 @@ describe('Teams protocol register and reviews', () => {
     ['a date in the past', { next: '2026-11-20' }, 'next', 'The next review cannot be in the past (today is 2026-11-23).'],
     ['no parties', { parties: '' }, 'parties', 'Choose at least one organisation that is party to it.'],
     ['an unknown organisation id', { parties: 'org-that-does-not-exist' }, 'parties', 'One of those organisations is not in the partnership.'],
-  ] as [string, Record<string, string>, string, string][])('shows %s as an error under its field, keeps what was entered, and saves nothing', async (_name, change, field, error) => {
-    const r = await deliver(invoke('task/submit', ALEX, submitData(form, { ...good, ...change }), 'channel'));
-    expect(r.sent).toHaveLength(0);
-    const again = formCard(r.body!);
-    expect(again.body[0]).toMatchObject({ type: 'TextBlock', color: 'attention', text: 'Some fields need another look; nothing was saved.' });
-    expect(errorUnder(again, field)).toBe(error);
-    expect(again.body.filter((b) => b.color === 'attention')).toHaveLength(2);
-    expect(input(again, 'title').value).toBe(good.title);
-    expect(input(again, 'parties').value).toBe(({ ...good, ...change } as Record<string, string>).parties || undefined);
-    expect(input(again, 'owner').value).toBe(good.owner);
-    expect(again.actions![0]!.data).toEqual(form.actions![0]!.data);
-    expect(await dataFile()).toBe(before);
-  });
+  ] as [string, Record<string, string>, string, string][])(
+    'shows %s as an error under its field, keeps what was entered, and saves nothing',
+    async (_name, change, field, error) => {
+      const r = await deliver(invoke('task/submit', ALEX, submitData(form, { ...good, ...change }), 'channel'));
+      expect(r.sent).toHaveLength(0);
+      const again = formCard(r.body!);
+      expect(again.body[0]).toMatchObject({ type: 'TextBlock', color: 'attention', text: 'Some fields need another look; nothing was saved.' });
+      expect(errorUnder(again, field)).toBe(error);
+      expect(again.body.filter((b) => b.color === 'attention')).toHaveLength(2);
+      expect(input(again, 'title').value).toBe(good.title);
+      expect(input(again, 'parties').value).toBe(({ ...good, ...change } as Record<string, string>).parties || undefined);
+      expect(input(again, 'owner').value).toBe(good.owner);
+      expect(again.actions![0]!.data).toEqual(form.actions![0]!.data);
+      expect(await dataFile()).toBe(before);
+    },
+  );
 
   it('refuses a member who tries `protocol add`, typed, in the dialog and by a forged submit', async () => {
     const typed = await tell(SAM, 'protocol add');
@@ -208,7 +246,14 @@ describe('Teams protocol register and reviews', () => {
     const unknown = await deliver(invoke('task/submit', ALEX, { ...submitData(form, good), context: `${p.id}:no-such-protocol` }, 'channel'));
     expect(messageOf(unknown.body!)).toContain('That protocol is not in this partnership’s register; nothing was saved.');
     // A field error with a forged reopen shows the refusal, never another form.
-    const crossed = await deliver(invoke('task/submit', ALEX, { ...submitData(form, { ...good, next: '2027-02-30' }), reopen: { actionId: 'protocol-form', value: 'other:new' } }, 'channel'));
+    const crossed = await deliver(
+      invoke(
+        'task/submit',
+        ALEX,
+        { ...submitData(form, { ...good, next: '2027-02-30' }), reopen: { actionId: 'protocol-form', value: 'other:new' } },
+        'channel',
+      ),
+    );
     expect(messageOf(crossed.body!)).toBe("That isn't a protocol of a partnership you are in.");
     expect(messageOf(await openDialog(STRANGER, openButton))).toBe("That isn't a protocol of a partnership you are in.");
     expect(messageOf((await deliver(invoke('task/submit', STRANGER, submitData(form, good)))).body!)).toContain("isn't for a partnership you are in");
@@ -220,7 +265,15 @@ describe('Teams protocol register and reviews', () => {
     expect(r.sent).toHaveLength(0);
     expect(messageOf(r.body!)).toBe('Added P-1 Referral agreement: next review Sat 28 Nov 2026.');
     const [x] = await protocols();
-    expect(x).toMatchObject({ ref: 1, title: 'Referral agreement', kind: 'agreement', nextReview: '2026-11-28', cycleMonths: 12, link: LINK, status: 'active' });
+    expect(x).toMatchObject({
+      ref: 1,
+      title: 'Referral agreement',
+      kind: 'agreement',
+      nextReview: '2026-11-28',
+      cycleMonths: 12,
+      link: LINK,
+      status: 'active',
+    });
     expect(x!.partyOrgIds).toEqual(good.parties!.split(','));
     // `protocol show` offers the document as a link, never as a submit.
     const shown = cardOf(replyOf(await say(SAM, 'protocol show P-1')));
@@ -258,7 +311,7 @@ describe('Teams protocol register and reviews', () => {
 
   const reviewCards = new Map<string, Card>();
 
-  it('starts a review from the reminder\'s button: each member of the parties gets the review card privately', async () => {
+  it("starts a review from the reminder's button: each member of the parties gets the review card privately", async () => {
     const sams = cardOf(reminders.find((s) => s.conversationId === chatOf(SAM))!.activity);
     // Kim is not the owner: the Start review button refuses her.
     const kim = await deliver(clickInPersonal(KIM, sams.actions![0]!.data));
@@ -275,7 +328,12 @@ describe('Teams protocol register and reviews', () => {
       const card = cardOf(s.activity);
       expect(card.body[0]!.text).toBe('Review: Referral agreement');
       expect(card.actions).toEqual([
-        { type: 'Action.Submit', title: 'Give your view', style: 'positive', data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'review-open', value: `${x.id}:${review.id}` } },
+        {
+          type: 'Action.Submit',
+          title: 'Give your view',
+          style: 'positive',
+          data: { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'review-open', value: `${x.id}:${review.id}` },
+        },
         { type: 'Action.OpenUrl', title: 'Open document', url: LINK },
       ]);
       reviewCards.set(s.conversationId, card);
@@ -290,8 +348,18 @@ describe('Teams protocol register and reviews', () => {
     const samForm = formCard(await openDialog(SAM, button));
     const items = samForm.body.filter((b) => b.type === 'Input.ChoiceSet').map((b) => b.id!);
     expect(items).toEqual(['review-roles', 'review-procedures', 'review-monitoring', 'review-no-breaches', 'review-recommendation']);
-    expect(samForm.actions![0]!.data).toEqual({ verb: 'trellis-form', actionId: 'review-submit', context: button.value, reopen: { actionId: 'review-open', value: button.value } });
-    const all = (v: string, rec: string, extra: Record<string, string> = {}) => ({ ...Object.fromEntries(items.slice(0, 4).map((id) => [id, v])), 'review-recommendation': rec, comment: '', ...extra });
+    expect(samForm.actions![0]!.data).toEqual({
+      verb: 'trellis-form',
+      actionId: 'review-submit',
+      context: button.value,
+      reopen: { actionId: 'review-open', value: button.value },
+    });
+    const all = (v: string, rec: string, extra: Record<string, string> = {}) => ({
+      ...Object.fromEntries(items.slice(0, 4).map((id) => [id, v])),
+      'review-recommendation': rec,
+      comment: '',
+      ...extra,
+    });
 
     const missing = await deliver(invoke('task/submit', SAM, submitData(samForm, { ...all('4', 'kept'), 'review-roles': '' })));
     const again = formCard(missing.body!);
@@ -336,7 +404,12 @@ describe('Teams protocol register and reviews', () => {
     const r = await tell(SAM, 'protocol edit P-1');
     const card = cardOf(replyOf(r));
     expect(card.body[0]!.text).toBe('Edit P-1');
-    expect(card.actions![0]!.data).toEqual({ msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'protocol-form', value: `${x.partnershipId}:${x.id}` });
+    expect(card.actions![0]!.data).toEqual({
+      msteams: { type: 'task/fetch' },
+      verb: 'trellis',
+      actionId: 'protocol-form',
+      value: `${x.partnershipId}:${x.id}`,
+    });
     const edit = formCard(await openDialog(SAM, card.actions![0]!.data));
     expect(input(edit, 'parties').value).toBe(x.partyOrgIds.join(','));
     expect(input(edit, 'next')).toMatchObject({ type: 'Input.Date', value: '2027-11-23' });
@@ -368,7 +441,17 @@ describe('Teams rendering of the new form fields and link buttons (units)', () =
     context: 'p1:x2',
     reopen: { actionId: 'protocol-form', value: 'p1:x2' },
     fields: [
-      { kind: 'multichoice', id: 'parties', label: 'Parties', options: [{ value: 'o1', label: 'One' }, { value: 'o2', label: 'Two' }, { value: 'o3', label: 'Three' }], initial: ['o1', 'o3'] },
+      {
+        kind: 'multichoice',
+        id: 'parties',
+        label: 'Parties',
+        options: [
+          { value: 'o1', label: 'One' },
+          { value: 'o2', label: 'Two' },
+          { value: 'o3', label: 'Three' },
+        ],
+        initial: ['o1', 'o3'],
+      },
       { kind: 'date', id: 'next', label: 'Next review', optional: false, initial: '2027-01-31' },
       { kind: 'choice', id: 'owner', label: 'Owner', options: Array.from({ length: 30 }, (_, i) => ({ value: `m${i}`, label: `Member ${i}` })) },
     ],

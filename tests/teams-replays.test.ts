@@ -21,7 +21,9 @@ const { inChannel, inPersonal, invoke } = teams;
 /** Posts one activity, waits for what it queued to be sent; the invoke's answer and each reply's card body (what the person reads). */
 async function deliver(activity: Activity) {
   const r = await teams.deliver(activity);
-  const replies = r.sent.map((s) => JSON.stringify((s.activity.attachments as { content: { body: unknown } }[] | undefined)?.[0]?.content.body ?? s.activity.text));
+  const replies = r.sent.map((s) =>
+    JSON.stringify((s.activity.attachments as { content: { body: unknown } }[] | undefined)?.[0]?.content.body ?? s.activity.text),
+  );
   return { ...r, replies };
 }
 
@@ -34,7 +36,11 @@ beforeAll(async () => {
   const setup = await deliver(inChannel(ALEX, 'setup Riverside Partnership'));
   const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(setup.replies.join(''))![1]!;
   await deliver(inChannel(ALEX, 'org add City Council public'));
-  for (const [who, org] of [[SAM, 'City Council'], [CHRIS, 'independent']] as const) expect((await deliver(inPersonal(who, `join ${code} ${org}`))).replies.join('')).toContain('Riverside Partnership');
+  for (const [who, org] of [
+    [SAM, 'City Council'],
+    [CHRIS, 'independent'],
+  ] as const)
+    expect((await deliver(inPersonal(who, `join ${code} ${org}`))).replies.join('')).toContain('Riverside Partnership');
   expect((await deliver(inChannel(ALEX, 'role Chris Lane critical-friend'))).replies.join('')).toContain('critical friend');
 });
 afterAll(async () => {
@@ -45,7 +51,17 @@ afterAll(async () => {
 describe('Teams replays do nothing twice', () => {
   it('a concern dialog submitted, then delivered three more times, raises one concern; each replay is told so', async () => {
     const pid = (await data()).partnerships[0]!.id;
-    const submit = invoke('task/submit', SAM, { verb: 'trellis-form', actionId: 'concern-submit', context: pid, reopen: { actionId: 'run', value: 'concern' }, category: 'roles', happening: 'Referrals bounce back: marker-teams-replay', help: '', organisation: 'no', consent: 'yes' });
+    const submit = invoke('task/submit', SAM, {
+      verb: 'trellis-form',
+      actionId: 'concern-submit',
+      context: pid,
+      reopen: { actionId: 'run', value: 'concern' },
+      category: 'roles',
+      happening: 'Referrals bounce back: marker-teams-replay',
+      help: '',
+      organisation: 'no',
+      consent: 'yes',
+    });
     const first = await deliver(submit);
     expect(first.status).toBe(200);
     expect(JSON.stringify(first.body)).toMatch(/C-[A-HJ-NP-Z2-9]{4}/);

@@ -23,7 +23,17 @@ afterAll(() => connector.close());
 
 it('waits out Retry-After on a 429, backs off on 412/502/504, and delivers the card exactly once', async () => {
   const store = createMemoryStore();
-  await store.saveConversation({ platform: 'teams', key: SAM, reference: { serviceUrl: connector.serviceUrl, conversation: { id: 'a:personal-sam', conversationType: 'personal' }, user: { id: SAM }, channelId: 'msteams' }, updatedAt: new Date().toISOString() });
+  await store.saveConversation({
+    platform: 'teams',
+    key: SAM,
+    reference: {
+      serviceUrl: connector.serviceUrl,
+      conversation: { id: 'a:personal-sam', conversationType: 'personal' },
+      user: { id: SAM },
+      channelId: 'msteams',
+    },
+    updatedAt: new Date().toISOString(),
+  });
   const lines: string[] = [];
   const log = createLogger({ level: 'debug', secrets: [TEST_SECRET], write: (l) => lines.push(l) });
   const hub = new MessengerHub();

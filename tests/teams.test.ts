@@ -10,7 +10,12 @@ import { startFakeTeamsConnector, type FakeTeamsConnector, type SentActivity } f
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { type Activity, BOT, CHANNEL, CHANNEL_MESSAGE, fixture, UNAUTHENTICATED } from './helpers/teams-requests.js';
 
-type Card = { type: string; version: string; body: { type: string; text?: string; color?: string; facts?: { title: string; value: string }[] }[]; actions?: { type: string; title: string; data: Record<string, unknown> }[] };
+type Card = {
+  type: string;
+  version: string;
+  body: { type: string; text?: string; color?: string; facts?: { title: string; value: string }[] }[];
+  actions?: { type: string; title: string; data: Record<string, unknown> }[];
+};
 
 const TEAM = fixture('install-team').conversation.id as string;
 const ALEX = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan' };
@@ -23,7 +28,11 @@ let trellis: TestTrellis;
 let seq = 0;
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 /** Posts one activity and returns what the bot sent back for it (exactly one activity). */
 async function send(activity: Activity): Promise<SentActivity> {
@@ -53,7 +62,14 @@ function inChannel(who: Person, text: string, mentions: { id: string; name: stri
 /** A message typed to the bot in the person's personal chat with it. */
 function inPersonal(who: Person, text: string): Activity {
   const m = fixture('personal-message');
-  return { ...m, id: `p${++seq}`, serviceUrl: connector.serviceUrl, from: { ...m.from, id: who.id, name: who.name }, conversation: { ...m.conversation, id: `a:personal-${who.id}` }, text };
+  return {
+    ...m,
+    id: `p${++seq}`,
+    serviceUrl: connector.serviceUrl,
+    from: { ...m.from, id: who.id, name: who.name },
+    conversation: { ...m.conversation, id: `a:personal-${who.id}` },
+    text,
+  };
 }
 
 /** An Action.Submit click on a card in the channel, carrying `value`. */
@@ -98,13 +114,24 @@ describe('Teams', () => {
     expect(cardOf(welcome).body[0]!.text).toBe('Trellis commands');
     expect(textOf(welcome)).toContain('setup <name>');
     const saved = await trellis.store.conversation('teams', TEAM);
-    expect(saved?.reference).toMatchObject({ serviceUrl: connector.serviceUrl, channelId: 'msteams', bot: { id: BOT.id }, conversation: { id: TEAM, conversationType: 'channel' } });
+    expect(saved?.reference).toMatchObject({
+      serviceUrl: connector.serviceUrl,
+      channelId: 'msteams',
+      bot: { id: BOT.id },
+      conversation: { id: TEAM, conversationType: 'channel' },
+    });
   });
 
   it('welcomes a person who adds Trellis as a personal app, keeping the reference by person', async () => {
     const install = fixture('install-team');
     const personal = `a:personal-${DANA.id}`;
-    const welcome = await send({ ...install, serviceUrl: connector.serviceUrl, from: { id: DANA.id }, conversation: { conversationType: 'personal', tenantId: install.conversation.tenantId, id: personal }, channelData: { tenant: install.channelData.tenant } });
+    const welcome = await send({
+      ...install,
+      serviceUrl: connector.serviceUrl,
+      from: { id: DANA.id },
+      conversation: { conversationType: 'personal', tenantId: install.conversation.tenantId, id: personal },
+      channelData: { tenant: install.channelData.tenant },
+    });
     expect(welcome.conversationId).toBe(personal);
     expect(textOf(welcome)).toContain('join <invite-code> <organisation>');
     expect((await trellis.store.conversation('teams', DANA.id))?.reference).toMatchObject({ user: { id: DANA.id }, conversation: { id: personal } });
@@ -146,14 +173,16 @@ describe('Teams', () => {
     expect(textOf(joined)).toContain('Welcome to **Riverside Partnership**, Sam Patel');
   });
 
-  it('gives a role by Teams @mention, translated to the person\'s id', async () => {
+  it("gives a role by Teams @mention, translated to the person's id", async () => {
     // "Sam" alone matches no display name: only the mention's id can find Sam Patel.
     const reply = await say(ALEX, 'role <at>Sam</at> critical-friend', [{ id: SAM.id, name: 'Sam' }]);
     expect(textOf(reply)).toContain('Sam Patel is now a critical friend of Riverside Partnership');
     // Announced in the channel too (a change of critical friend is never silent); delivered before the next exchange.
     const before = connector.sent.length;
     await trellis.drain();
-    expect(connector.sent.slice(before).map((x) => JSON.stringify(x))).toEqual([expect.stringContaining('Sam Patel is now a critical friend of Riverside Partnership (named by Alex Morgan)')]);
+    expect(connector.sent.slice(before).map((x) => JSON.stringify(x))).toEqual([
+      expect.stringContaining('Sam Patel is now a critical friend of Riverside Partnership (named by Alex Morgan)'),
+    ]);
     const members = await tell(SAM, 'members');
     expect(textOf(members)).toContain('2 members in Riverside Partnership');
     expect(textOf(members)).toContain('- Alex Morgan — independent · coordinator');
@@ -224,7 +253,11 @@ describe('Teams', () => {
   it('stores conversation references in the data file: personal chats by person, channels by channel', async () => {
     const data = JSON.parse(await trellis.data()) as { conversations: { platform: string; key: string; reference: Activity }[] };
     const sam = data.conversations.find((c) => c.platform === 'teams' && c.key === SAM.id);
-    expect(sam?.reference).toMatchObject({ serviceUrl: connector.serviceUrl, user: { id: SAM.id, name: 'Sam Patel' }, conversation: { id: `a:personal-${SAM.id}`, conversationType: 'personal' } });
+    expect(sam?.reference).toMatchObject({
+      serviceUrl: connector.serviceUrl,
+      user: { id: SAM.id, name: 'Sam Patel' },
+      conversation: { id: `a:personal-${SAM.id}`, conversationType: 'personal' },
+    });
     const channel = data.conversations.find((c) => c.platform === 'teams' && c.key === CHANNEL);
     expect(channel?.reference).toMatchObject({ bot: { id: BOT.id }, conversation: { id: CHANNEL, conversationType: 'channel' } });
     expect(channel?.reference.activityId).toBeUndefined();
@@ -290,7 +323,8 @@ describe('Teams with Bot Framework authentication', () => {
   });
 
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const forgedJwt = (iss: string) => `${b64({ alg: 'RS256', typ: 'JWT', kid: 'forged' })}.${b64({ iss, aud: APP_ID, exp: Math.floor(Date.now() / 1000) + 600 })}.c2lnbmF0dXJl`;
+  const forgedJwt = (iss: string) =>
+    `${b64({ alg: 'RS256', typ: 'JWT', kid: 'forged' })}.${b64({ iss, aud: APP_ID, exp: Math.floor(Date.now() / 1000) + 600 })}.c2lnbmF0dXJl`;
 
   it.each([
     ['no Authorization header', {}],

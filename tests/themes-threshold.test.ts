@@ -15,7 +15,8 @@ const post = async (path: string, body: unknown) => {
   expect(res.status).toBe(200);
   return (await res.json()) as { reply?: Message; form?: Form };
 };
-const say = async (persona: Persona, text: string, where: 'channel' | 'personal' = 'personal') => (await post('/playground/command', { persona, text, where })).reply!;
+const say = async (persona: Persona, text: string, where: 'channel' | 'personal' = 'personal') =>
+  (await post('/playground/command', { persona, text, where })).reply!;
 const themes = async () => {
   const reply = await say('chris', 'concerns themes');
   return `${reply.text}\n${(reply.items ?? []).join('\n')}`;
@@ -23,7 +24,14 @@ const themes = async () => {
 
 async function raise(persona: Persona, text: string) {
   const form = (await post('/playground/command', { persona, text: 'concern', where: 'personal' })).form!;
-  const sent = (await post('/playground/submit', { persona, actionId: form.submitActionId, context: form.context, values: { category: 'power', happening: text, help: '', organisation: 'no', consent: 'no' } })).reply!;
+  const sent = (
+    await post('/playground/submit', {
+      persona,
+      actionId: form.submitActionId,
+      context: form.context,
+      values: { category: 'power', happening: text, help: '', organisation: 'no', consent: 'no' },
+    })
+  ).reply!;
   expect(sent.tone).toBe('success');
 }
 
@@ -32,7 +40,13 @@ beforeAll(async () => {
   const code = /Invite code: \*([A-Z0-9]{4}-[A-Z0-9]{4})\*/.exec((await say('alex', 'setup Riverside', 'channel')).text)![1]!;
   for (const p of ['sam', 'jo', 'dana', 'chris'] as const) expect((await say(p, `join ${code} independent`)).tone).toBe('success');
   expect((await say('alex', 'role Chris Evans critical-friend', 'channel')).tone).toBe('success');
-  for (const [p, text] of [['sam', 'One'], ['sam', 'Two'], ['jo', 'Three'], ['dana', 'Four']] as const) await raise(p, text);
+  for (const [p, text] of [
+    ['sam', 'One'],
+    ['sam', 'Two'],
+    ['jo', 'Three'],
+    ['dana', 'Four'],
+  ] as const)
+    await raise(p, text);
   await t.tick();
 });
 afterAll(async () => {

@@ -40,8 +40,10 @@ function scenario(start: (clock: Clock) => Promise<Running>) {
     expect(res.status).toBe(200);
     return (await res.json()) as { reply?: Message; form?: { fields: { id: string; kind: string }[]; submitActionId: string; context: string } };
   };
-  const command = async (persona: Persona, text: string, where: 'channel' | 'personal' = 'channel') => (await postJson('/playground/command', { persona, text, where })).reply!;
-  const linkOf = async (kind: 'dashboard' | 'export') => /(http:\/\/localhost:\d+\/(dashboard|export)\/\S+)$/m.exec((await command('alex', kind, 'personal')).text)![1]!.replace(/^http:\/\/localhost:\d+/, t.url);
+  const command = async (persona: Persona, text: string, where: 'channel' | 'personal' = 'channel') =>
+    (await postJson('/playground/command', { persona, text, where })).reply!;
+  const linkOf = async (kind: 'dashboard' | 'export') =>
+    /(http:\/\/localhost:\d+\/(dashboard|export)\/\S+)$/m.exec((await command('alex', kind, 'personal')).text)![1]!.replace(/^http:\/\/localhost:\d+/, t.url);
 
   async function round(personas: Persona[]): Promise<void> {
     clock.advance(DAY);
@@ -51,7 +53,9 @@ function scenario(start: (clock: Clock) => Promise<Running>) {
     for (const persona of personas) {
       const { form } = await postJson('/playground/action', { persona, actionId: 'survey-open', value: latest.id, where: 'personal' });
       const values = Object.fromEntries(form!.fields.filter((f) => f.kind === 'choice').map((f) => [f.id, answerFor(persona)]));
-      expect((await postJson('/playground/submit', { persona, actionId: form!.submitActionId, context: form!.context, values })).reply!.text).toMatch(/^Thanks — your answers are in/);
+      expect((await postJson('/playground/submit', { persona, actionId: form!.submitActionId, context: form!.context, values })).reply!.text).toMatch(
+        /^Thanks — your answers are in/,
+      );
     }
     expect((await command('alex', 'survey close')).text).toContain('is closed');
   }
@@ -59,8 +63,15 @@ function scenario(start: (clock: Clock) => Promise<Running>) {
   beforeAll(async () => {
     t = await start(clock);
     const code = /Invite code: \*([A-Z0-9]{4}-[A-Z0-9]{4})\*/.exec((await command('alex', 'setup Riverside')).text)![1]!;
-    for (const org of ['City Council public', 'Job Centre public', 'Health Trust public', 'Hope Trust voluntary', 'Residents Group community']) await command('alex', `org add ${org}`);
-    for (const [persona, org] of [['sam', 'City Council'], ['dana', 'Job Centre'], ['chris', 'Health Trust'], ['jo', 'Hope Trust'], ['priya', 'Residents Group']] as const) {
+    for (const org of ['City Council public', 'Job Centre public', 'Health Trust public', 'Hope Trust voluntary', 'Residents Group community'])
+      await command('alex', `org add ${org}`);
+    for (const [persona, org] of [
+      ['sam', 'City Council'],
+      ['dana', 'Job Centre'],
+      ['chris', 'Health Trust'],
+      ['jo', 'Hope Trust'],
+      ['priya', 'Residents Group'],
+    ] as const) {
       expect((await command(persona, `join ${code} ${org}`, 'personal')).tone).toBe('success');
     }
     // Answered under the default threshold of 5: check-in #1 by four people, #2 by all six.
@@ -91,7 +102,12 @@ function scenario(start: (clock: Clock) => Promise<Running>) {
     // #1 stays hidden, so #2 is still the first reading.
     expect((await command('alex', 'trends')).text).toMatch(/^Trust 62\.5 \(the first reading\) /);
     const html = await (await fetch(await linkOf('dashboard'))).text();
-    const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+    const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) =>
+      m[1]!
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
     expect(rows.find((r) => r.startsWith('Check-in #1'))).toMatch(/ 4 \/ 6 67% — —$/);
     expect(html).toContain('Check-in #2, the latest round with 5 or more answers');
     const sectors = /<table class="breakdown" data-by="sector">([\s\S]*?)<\/table>/.exec(html)![1]!;
@@ -124,7 +140,10 @@ describePg('the threshold promised when people answered holds (PostgreSQL)', () 
     const dir = await mkdtemp(join(tmpdir(), 'trellis-threshold-'));
     const config = loadConfig({ TRELLIS_DATA: join(dir, 'unused.json'), TRELLIS_SECRET: TEST_SECRET, LOG_LEVEL: 'error' });
     const store = await openPgStore(db.url);
-    const running = await startServer({ config, store, storeKind: 'postgres', clock, log: createLogger({ level: 'error', write: () => undefined }), secret: TEST_SECRET, schedule: false }, 0);
+    const running = await startServer(
+      { config, store, storeKind: 'postgres', clock, log: createLogger({ level: 'error', write: () => undefined }), secret: TEST_SECRET, schedule: false },
+      0,
+    );
     return {
       url: running.url,
       store,

@@ -23,17 +23,26 @@ export function chartSvg(spec: ChartSpec): string {
   const x = (i: number) => PAD.left + (n === 1 ? plotW / 2 : (i * plotW) / (n - 1));
   const y = (v: number) => PAD.top + plotH - (Math.max(0, Math.min(100, v)) / 100) * plotH;
   const grid = [0, 25, 50, 75, 100]
-    .map((v) => `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e3e7eb"/><text x="${PAD.left - 8}" y="${y(v) + 4}" text-anchor="end" font-size="11" fill="#66707a">${v}</text>`)
+    .map(
+      (v) =>
+        `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e3e7eb"/><text x="${PAD.left - 8}" y="${y(v) + 4}" text-anchor="end" font-size="11" fill="#66707a">${v}</text>`,
+    )
     .join('');
   const step = Math.ceil(n / 10);
-  const labels = spec.labels.map((l, i) => (i % step === 0 || i === n - 1 ? `<text x="${x(i)}" y="${PAD.top + plotH + 16}" text-anchor="middle" font-size="11" fill="#66707a">${esc(l)}</text>` : '')).join('');
+  const labels = spec.labels
+    .map((l, i) =>
+      i % step === 0 || i === n - 1 ? `<text x="${x(i)}" y="${PAD.top + plotH + 16}" text-anchor="middle" font-size="11" fill="#66707a">${esc(l)}</text>` : '',
+    )
+    .join('');
   const lines = spec.series
     .map((s, si) => {
       const colour = COLOURS[si % COLOURS.length]!;
       // A gap (a round with too few answers) breaks the line rather than inventing a value.
       const segments: string[][] = [[]];
       s.values.forEach((v, i) => (v === null ? segments.push([]) : segments.at(-1)!.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`)));
-      const paths = segments.filter((seg) => seg.length > 1).map((seg) => `<polyline fill="none" stroke="${colour}" stroke-width="2.5" points="${seg.join(' ')}"/>`);
+      const paths = segments
+        .filter((seg) => seg.length > 1)
+        .map((seg) => `<polyline fill="none" stroke="${colour}" stroke-width="2.5" points="${seg.join(' ')}"/>`);
       const dots = s.values.map((v, i) => (v === null ? '' : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3.5" fill="${colour}"/>`));
       const legend = `<rect x="${legendX(si)}" y="${legendY(si) - 5}" width="12" height="4" fill="${colour}"/><text x="${legendX(si) + 18}" y="${legendY(si)}" font-size="12" fill="#2b3137">${esc(s.name.length > 24 ? `${s.name.slice(0, 23)}…` : s.name)}</text>`;
       return paths.join('') + dots.join('') + legend;

@@ -35,7 +35,10 @@ function openGroup(secret: string, sealed: string): Group {
   if (!group) {
     group = unseal<Group>(secret, PURPOSE, sealed); // JSON.parse ignores the padding
     if (!group || typeof group !== 'object') {
-      throw new TrellisError('STORE_CORRUPT', "An answer set's organisation cannot be opened: it was sealed under another TRELLIS_SECRET, or altered. Nothing was changed.");
+      throw new TrellisError(
+        'STORE_CORRUPT',
+        "An answer set's organisation cannot be opened: it was sealed under another TRELLIS_SECRET, or altered. Nothing was changed.",
+      );
     }
     if (cache.size >= KEEP_OPENED) cache.clear();
     cache.set(sealed, group);

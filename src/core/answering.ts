@@ -27,7 +27,11 @@ export async function hasAnswered(deps: Deps, questionnaireId: QuestionnaireId, 
 }
 
 /** The invitations of one questionnaire whose member has answered, and those still waiting. */
-export async function splitByAnswered(deps: Deps, questionnaireId: QuestionnaireId, invitations: Invitation[]): Promise<{ answered: Invitation[]; waiting: Invitation[] }> {
+export async function splitByAnswered(
+  deps: Deps,
+  questionnaireId: QuestionnaireId,
+  invitations: Invitation[],
+): Promise<{ answered: Invitation[]; waiting: Invitation[] }> {
   const keys = new Set((await deps.store.answerSets(questionnaireId)).map((a) => a.key));
   const answered: Invitation[] = [];
   const waiting: Invitation[] = [];
@@ -56,7 +60,8 @@ export const SCALE_OPTIONS = [...[...SCALE].reverse().map((v) => ({ value: Strin
 const ON_SCALE = new Map<string, ScaleValue>(SCALE.map((v) => [String(v), v]));
 
 /** What a form shows as already chosen for a statement (spread into its field): the person's earlier answer, if they gave one. */
-export const earlierChoice = (mine: AnswerSet | undefined, statementId: string): { initial?: string } => (mine ? { initial: String(mine.values[statementId] ?? SKIP) } : {});
+export const earlierChoice = (mine: AnswerSet | undefined, statementId: string): { initial?: string } =>
+  mine ? { initial: String(mine.values[statementId] ?? SKIP) } : {};
 
 /**
  * Each statement's answer read from a submitted form: a point on the scale, or

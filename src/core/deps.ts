@@ -63,7 +63,10 @@ export function followUps(log: Logger): { later: Deps['later']; settled: () => P
     later: (work) => {
       const run: Promise<void> = new Promise((resolve) => setImmediate(resolve))
         .then(work)
-        .then(() => undefined, (err: unknown) => log.error('A follow-up failed', errorKind(err))) // a courtesy: its failure must not surface as the request's
+        .then(
+          () => undefined,
+          (err: unknown) => log.error('A follow-up failed', errorKind(err)),
+        ) // a courtesy: its failure must not surface as the request's
         .finally(() => running.delete(run));
       running.add(run);
     },

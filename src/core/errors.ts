@@ -1,13 +1,7 @@
 // Unexpected failures carry a code and travel one path (the adapters' error
 // handler). Expected outcomes ("not a coordinator") are replies, not errors.
 
-export type ErrorCode =
-  | 'CONFIG_INVALID'
-  | 'STORE_CORRUPT'
-  | 'STORE_VERSION'
-  | 'STORE_WRITE_FAILED'
-  | 'ADAPTER_FAILED'
-  | 'UNEXPECTED';
+export type ErrorCode = 'CONFIG_INVALID' | 'STORE_CORRUPT' | 'STORE_VERSION' | 'STORE_WRITE_FAILED' | 'ADAPTER_FAILED' | 'UNEXPECTED';
 
 export class TrellisError extends Error {
   constructor(
@@ -21,6 +15,4 @@ export class TrellisError extends Error {
 }
 
 export const asTrellisError = (err: unknown): TrellisError =>
-  err instanceof TrellisError
-    ? err
-    : new TrellisError('UNEXPECTED', err instanceof Error ? err.message : String(err), { cause: err });
+  err instanceof TrellisError ? err : new TrellisError('UNEXPECTED', err instanceof Error ? err.message : String(err), { cause: err });

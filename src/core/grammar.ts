@@ -28,19 +28,31 @@ export const USAGE = {
   help: ['help [command]', 'what Trellis can do'],
   setup: ['setup <name>', 'create a partnership bound to this channel; you become its coordinator'],
   invite: ['invite', 'show the code others use to join'],
-  home: ['home', 'make this channel the partnership\'s home on this platform (coordinators)'],
+  home: ['home', "make this channel the partnership's home on this platform (coordinators)"],
   'org add': [`org add <name> <${SECTORS.join('|')}>`, `register an organisation (coordinators)`],
-  'org list': ['org list', 'the partnership\'s organisations'],
-  join: ['join <invite-code> <organisation>', 'join a partnership from any platform (an independent person such as the critical friend writes `independent` instead of an organisation)'],
-  role: [`role <member> <${ROLES.join('|')}>`, `give a member a role; <member> is a mention or display name (coordinators). Nobody who has coordinated the partnership can become its critical friend, and every change of critical friend is announced in the home channel`],
+  'org list': ['org list', "the partnership's organisations"],
+  join: [
+    'join <invite-code> <organisation>',
+    'join a partnership from any platform (an independent person such as the critical friend writes `independent` instead of an organisation)',
+  ],
+  role: [
+    `role <member> <${ROLES.join('|')}>`,
+    `give a member a role; <member> is a mention or display name (coordinators). Nobody who has coordinated the partnership can become its critical friend, and every change of critical friend is announced in the home channel`,
+  ],
   members: ['members', 'who is in the partnership, with organisation and role'],
   status: ['status', 'the partnership at a glance'],
   ...SURVEY_USAGE,
   ...TRENDS_USAGE,
   ...PROTOCOL_USAGE,
   concern: ['concern', 'raise a tension privately and anonymously with the critical friend, in a private form'],
-  concerns: ['concerns | concerns themes [month|quarter] | concerns themes publish [month|quarter]', 'open conversations, and themes by category (the critical friend only)'],
-  set: [`set purpose <text> | set type <${PARTNERSHIP_TYPES.join('|')}> | set timezone <Area/City> | set threshold <3 or more>`, `change a setting (coordinators)`],
+  concerns: [
+    'concerns | concerns themes [month|quarter] | concerns themes publish [month|quarter]',
+    'open conversations, and themes by category (the critical friend only)',
+  ],
+  set: [
+    `set purpose <text> | set type <${PARTNERSHIP_TYPES.join('|')}> | set timezone <Area/City> | set threshold <3 or more>`,
+    `change a setting (coordinators)`,
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type UsageKey = keyof typeof USAGE;
@@ -54,8 +66,7 @@ export const PRIVATE_COMMANDS = ['concern', 'concerns'] as const satisfies reado
 
 const bad = (error: string, usage?: UsageKey): Parsed => ({ ok: false, error, ...(usage ? { usage: USAGE[usage][0] } : {}) });
 const ok = (command: Command): Parsed => ({ ok: true, command });
-const oneOf = <T extends string>(list: readonly T[], word: string): T | undefined =>
-  list.find((x) => x === word.toLowerCase());
+const oneOf = <T extends string>(list: readonly T[], word: string): T | undefined => list.find((x) => x === word.toLowerCase());
 
 export function parseCommand(input: string): Parsed {
   if (input.length > MAX_COMMAND_LENGTH) return bad(`That command is too long (${input.length} characters; the limit is ${MAX_COMMAND_LENGTH}).`);
@@ -105,7 +116,12 @@ export function parseCommand(input: string): Parsed {
     }
     case 'concern':
       // The text goes in the private form, never in a chat message.
-      return rest.length ? bad('Type just `concern`: what it is about goes in the private form that opens, not in a chat message (workspace owners can export messages).', 'concern') : ok({ name: 'concern' });
+      return rest.length
+        ? bad(
+            'Type just `concern`: what it is about goes in the private form that opens, not in a chat message (workspace owners can export messages).',
+            'concern',
+          )
+        : ok({ name: 'concern' });
     case 'concerns': {
       const words = rest.map((w) => w.toLowerCase());
       if (words.length === 0) return ok({ name: 'concerns', sub: 'list', by: 'month' });
@@ -133,12 +149,13 @@ function parseOrg(rest: string[]): Parsed {
   const sub = rest[0]?.toLowerCase();
   if (sub === 'list') return rest.length === 1 ? ok({ name: 'org list' }) : bad('`org list` takes no words after it.', 'org list');
   if (sub !== 'add') return bad('Use `org add` or `org list`.', 'org add');
-  if (rest.length < 3) return bad('Give the organisation\'s name and its sector.', 'org add');
+  if (rest.length < 3) return bad("Give the organisation's name and its sector.", 'org add');
   const sectorWord = rest[rest.length - 1]!;
   const sector = oneOf(SECTORS, sectorWord);
   if (!sector) return bad(`"${sectorWord}" is not a sector. Sectors: ${SECTORS.join(', ')}.`, 'org add');
   const orgName = rest.slice(1, -1).join(' ');
-  if (orgName.toLowerCase() === INDEPENDENT) return bad(`"${INDEPENDENT}" is reserved for people who belong to no organisation; choose another name.`, 'org add');
+  if (orgName.toLowerCase() === INDEPENDENT)
+    return bad(`"${INDEPENDENT}" is reserved for people who belong to no organisation; choose another name.`, 'org add');
   if (orgName.length > MAX_NAME_LENGTH) return bad(`The name is too long (the limit is ${MAX_NAME_LENGTH} characters).`, 'org add');
   return ok({ name: 'org add', orgName, sector });
 }
@@ -159,7 +176,11 @@ function parseSet(rest: string[]): Parsed {
       return isTimezone(value) ? ok({ name: 'set', setting, value }) : bad(`"${value}" is not a timezone I know. Use a name like Europe/London.`, 'set');
     case 'threshold': {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < MIN_THRESHOLD || n > 50) return bad(`The threshold must be a whole number from ${MIN_THRESHOLD} to 50 (got "${value}"); fewer than ${MIN_THRESHOLD} respondents could be identified.`, 'set');
+      if (!Number.isInteger(n) || n < MIN_THRESHOLD || n > 50)
+        return bad(
+          `The threshold must be a whole number from ${MIN_THRESHOLD} to 50 (got "${value}"); fewer than ${MIN_THRESHOLD} respondents could be identified.`,
+          'set',
+        );
       return ok({ name: 'set', setting, value: n });
     }
     default:

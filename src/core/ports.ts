@@ -12,7 +12,6 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-
 export type { Delivery };
 
 export interface Messenger {

@@ -21,5 +21,10 @@ export async function tick(deps: Deps): Promise<void> {
     await compactRounds(deps, partnership).catch((err: unknown) => errors.push(err));
     if (errors.length) failed.push(errors[0]);
   }
-  if (failed.length) throw new TrellisError('UNEXPECTED', `${failed.length} partnership(s) could not be brought up to date: ${String((failed[0] as Error)?.message ?? failed[0])}`, { cause: failed[0] });
+  if (failed.length)
+    throw new TrellisError(
+      'UNEXPECTED',
+      `${failed.length} partnership(s) could not be brought up to date: ${String((failed[0] as Error)?.message ?? failed[0])}`,
+      { cause: failed[0] },
+    );
 }

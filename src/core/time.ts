@@ -36,7 +36,9 @@ export function addMonths(date: string, months: number): string {
 
 /** "Sun 31 Jan 2027", as people write it. */
 export function formatDate(date: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).formatToParts(new Date(toUtc(date)));
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).formatToParts(
+    new Date(toUtc(date)),
+  );
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('weekday')} ${get('day')} ${get('month')} ${get('year')}`;
 }
@@ -50,7 +52,14 @@ export interface LocalDate {
 
 /** The wall-clock reading in `tz` at an instant (ms). */
 export function localParts(at: number, tz: string) {
-  const parts = formatter(tz, 'parts', { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(at));
+  const parts = formatter(tz, 'parts', {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(at));
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return { y: get('year'), m: get('month'), d: get('day'), hh: get('hour'), mm: get('minute'), ss: get('second') };
 }
@@ -75,7 +84,10 @@ export function formatLocal(at: number | string, tz: string): string {
   let text = formatted.get(key);
   if (text === undefined) {
     if (formatted.size >= 1_000) formatted.clear();
-    formatted.set(key, (text = formatter(tz, 'local', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(at))));
+    formatted.set(
+      key,
+      (text = formatter(tz, 'local', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(at))),
+    );
   }
   return text;
 }

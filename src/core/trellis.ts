@@ -132,7 +132,9 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     },
     submit: (req) => {
       const route = routes.form(req.actionId);
-      return route ? locked(route.lock, req.caller, () => route.handle(deps, req)) : Promise.resolve(failure('That form is not one Trellis knows; nothing was recorded.'));
+      return route
+        ? locked(route.lock, req.caller, () => route.handle(deps, req))
+        : Promise.resolve(failure('That form is not one Trellis knows; nothing was recorded.'));
     },
     tick: () => serial(() => tick(deps)),
     settled: follow.settled,
@@ -141,9 +143,15 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     overview: async (caller) => {
       const memberships = await deps.store.membershipsOf(caller.platform, caller.userId);
       if (memberships.length === 0) {
-        return info("You're not in a partnership yet. Ask a coordinator for an invite code, then type `join <invite-code> <organisation>`.", { title: 'Trellis' });
+        return info("You're not in a partnership yet. Ask a coordinator for an invite code, then type `join <invite-code> <organisation>`.", {
+          title: 'Trellis',
+        });
       }
-      return info('Your partnerships:', { title: 'Trellis', items: await describeMemberships(deps, memberships), buttons: await openCheckInButtons(deps, memberships) });
+      return info('Your partnerships:', {
+        title: 'Trellis',
+        items: await describeMemberships(deps, memberships),
+        buttons: await openCheckInButtons(deps, memberships),
+      });
     },
   };
 }

@@ -6,6 +6,13 @@ import type { Coordination } from './ports/coordination.js';
 import type { Repository } from './ports/repository.js';
 import { sealPlainAnswerGroups } from './answer-group.js';
 
-export async function sealWhatEarlierVersionsLeftPlain(store: Repository & Pick<Coordination, 'exclusive'>, secret: string, now: Date): Promise<{ concerns: number; answerSets: number }> {
-  return store.exclusive('trellis', async () => ({ concerns: await sealPlainConcerns(store, secret), answerSets: await sealPlainAnswerGroups(store, secret, now) }));
+export async function sealWhatEarlierVersionsLeftPlain(
+  store: Repository & Pick<Coordination, 'exclusive'>,
+  secret: string,
+  now: Date,
+): Promise<{ concerns: number; answerSets: number }> {
+  return store.exclusive('trellis', async () => ({
+    concerns: await sealPlainConcerns(store, secret),
+    answerSets: await sealPlainAnswerGroups(store, secret, now),
+  }));
 }

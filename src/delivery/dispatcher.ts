@@ -141,7 +141,12 @@ export class Dispatcher {
 
   private async handle(claimed: ClaimedOutgoing): Promise<void> {
     const { resumed, ...entry } = claimed;
-    if (resumed) this.o.log.info('Taking over an outgoing message from an instance that stopped', { kind: entry.kind, platform: entry.platform, attempted: Boolean(entry.attemptedAt) });
+    if (resumed)
+      this.o.log.info('Taking over an outgoing message from an instance that stopped', {
+        kind: entry.kind,
+        platform: entry.platform,
+        attempted: Boolean(entry.attemptedAt),
+      });
     const platform = this.o.hub.get(entry.platform);
     const payload = unseal<OutboxPayload>(this.o.secret, OUTBOX_SEAL, entry.sealed);
     if (!platform) return this.fail(entry, `${entry.platform} is not configured on this instance`);
@@ -256,7 +261,14 @@ export class Dispatcher {
    */
   private later(entry: Outgoing, ms: number, counts: boolean, inDoubt = false) {
     const { attemptedAt, leaseUntil: _, ...rest } = entry;
-    return this.settle({ ...rest, ...(inDoubt && attemptedAt ? { attemptedAt } : {}), owner: this.owner, status: 'pending', attempts: counts ? entry.attempts : Math.max(0, entry.attempts - 1), notBefore: new Date(Date.now() + ms).toISOString() }).then(() => undefined);
+    return this.settle({
+      ...rest,
+      ...(inDoubt && attemptedAt ? { attemptedAt } : {}),
+      owner: this.owner,
+      status: 'pending',
+      attempts: counts ? entry.attempts : Math.max(0, entry.attempts - 1),
+      notBefore: new Date(Date.now() + ms).toISOString(),
+    }).then(() => undefined);
   }
 
   /** Exponential with full jitter, so instances retrying together spread out. */
@@ -273,7 +285,9 @@ export class Dispatcher {
   private async prune() {
     if (Date.now() - this.lastPrune < 3_600_000) return;
     this.lastPrune = Date.now();
-    await this.o.store.pruneOutgoing(new Date(Date.now() - KEEP_FINISHED_DAYS * 86_400_000)).catch((err: unknown) => this.o.log.error('Could not prune the outbox', { error: String(err) }));
+    await this.o.store
+      .pruneOutgoing(new Date(Date.now() - KEEP_FINISHED_DAYS * 86_400_000))
+      .catch((err: unknown) => this.o.log.error('Could not prune the outbox', { error: String(err) }));
   }
 }
 

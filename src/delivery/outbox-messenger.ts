@@ -65,7 +65,16 @@ export class OutboxMessenger implements Messenger {
     const now = new Date().toISOString();
     // A keyed message gets an id from its key (hashed: the key names a person's invitation), so recording it twice records it once.
     const id = once ? createHmac('sha256', this.secret).update(`outgoing:${once}`).digest('hex').slice(0, 32) : randomUUID();
-    await this.store.enqueueOutgoing({ id, platform, kind, status: 'pending', attempts: 0, notBefore: now, createdAt: now, sealed: seal(this.secret, OUTBOX_SEAL, payload) });
+    await this.store.enqueueOutgoing({
+      id,
+      platform,
+      kind,
+      status: 'pending',
+      attempts: 0,
+      notBefore: now,
+      createdAt: now,
+      sealed: seal(this.secret, OUTBOX_SEAL, payload),
+    });
     this.wake();
     return id;
   }

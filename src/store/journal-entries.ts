@@ -3,7 +3,19 @@
 // of that name. The names are on disk in every journal ever written, so they
 // never change whatever the store's methods come to be called; a new kind of
 // change gets a new name, and a name not in the table is refused (journal.ts).
-import type { AnswerSet, ConcernQuota, CustomItem, Invitation, Member, Organisation, Partnership, Protocol, Round, SentReminder, StoredConcern } from '../core/model.js';
+import type {
+  AnswerSet,
+  ConcernQuota,
+  CustomItem,
+  Invitation,
+  Member,
+  Organisation,
+  Partnership,
+  Protocol,
+  Round,
+  SentReminder,
+  StoredConcern,
+} from '../core/model.js';
 import type { ConversationRecord } from '../core/ports/conversation-references.js';
 import type { Outgoing } from '../core/ports/outbox.js';
 import type { StateStore } from './state-store.js';
@@ -38,7 +50,7 @@ export type EntryName = keyof Entries;
 /** One change as the journal holds it; replaying the same changes in the same order rebuilds the same state. */
 export type Change = { [K in EntryName]: [K, ...Entries[K]] }[EntryName];
 
-const APPLY: { [K in EntryName]: (store: StateStore, ...args: Entries[K]) => Promise<unknown> | void } = {
+const APPLY: { [K in EntryName]: (store: StateStore, ...args: Entries[K]) => unknown } = {
   savePartnership: (s, p) => s.savePartnership(p),
   saveOrganisation: (s, o) => s.saveOrganisation(o),
   saveMember: (s, m) => s.saveMember(m),
@@ -63,5 +75,5 @@ export const isEntryName = (name: unknown): name is EntryName => typeof name ===
 
 /** Makes one recorded change again (the store is replaying: it records nothing). */
 export async function applyEntry(store: StateStore, [name, ...args]: Change): Promise<void> {
-  await (APPLY[name] as (store: StateStore, ...args: unknown[]) => Promise<unknown> | void)(store, ...args);
+  await (APPLY[name] as (store: StateStore, ...args: unknown[]) => unknown)(store, ...args);
 }

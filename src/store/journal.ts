@@ -115,7 +115,10 @@ export class Journal {
     const changes: Change[] = [];
     const from = mark?.seq ?? 0;
     let reached = from; // the last change taken in, in order
-    if (mark && last > mark.seq) fail(this.problem(`starts after the data file ends (change ${last + 1}, file up to ${mark.seq}); the data file may have been restored from an older backup`));
+    if (mark && last > mark.seq)
+      fail(
+        this.problem(`starts after the data file ends (change ${last + 1}, file up to ${mark.seq}); the data file may have been restored from an older backup`),
+      );
     for (const [i, f] of files.entries()) {
       if (lost) break;
       if (f.id !== mark?.id) {
@@ -270,16 +273,22 @@ export class Journal {
     const lines: Line[] = [];
     for (const [n, text] of body.entries()) {
       const line = unseal<Partial<Line>>(this.secret, SEAL, text);
-      const changes = line && Number.isInteger(line.from) && Array.isArray(line.changes) && line.changes.length > 0 && line.changes.every(Array.isArray) ? (line.changes as unknown[][]) : undefined;
+      const changes =
+        line && Number.isInteger(line.from) && Array.isArray(line.changes) && line.changes.length > 0 && line.changes.every(Array.isArray)
+          ? (line.changes as unknown[][])
+          : undefined;
       const unknown = changes?.find((c) => !isEntryName(c[0]));
       if (changes && !unknown) {
         lines.push(line as Line);
         continue;
       }
       // A name not in the table may be a change of a newer Trellis: refused, since skipping it would lose it.
-      const problem = typeof unknown?.[0] === 'string'
-        ? this.problem(`holds a change named ${JSON.stringify(unknown![0])} at line ${n + 2} of ${file}, which this version of Trellis does not know (was it written by a newer one?)`)
-        : this.problem(`is damaged at line ${n + 2} of ${file} (a complete line that does not open, so not a write cut short)`);
+      const problem =
+        typeof unknown?.[0] === 'string'
+          ? this.problem(
+              `holds a change named ${JSON.stringify(unknown![0])} at line ${n + 2} of ${file}, which this version of Trellis does not know (was it written by a newer one?)`,
+            )
+          : this.problem(`is damaged at line ${n + 2} of ${file} (a complete line that does not open, so not a write cut short)`);
       if (!acceptLoss) throw problem;
       return { file, id, base, lines, torn: false, damaged: problem };
     }
@@ -295,7 +304,8 @@ export class Journal {
     }
     const { journal: id, base, check, reaches } = header;
     const reachOk = reaches === undefined || (typeof reaches === 'string' && new RegExp(`^\\d{${REACH_DIGITS}}$`).test(reaches));
-    if (typeof id !== 'string' || id === '' || typeof base !== 'number' || !Number.isInteger(base) || typeof check !== 'string' || !reachOk) throw this.problem(`has no valid first line in ${file}`);
+    if (typeof id !== 'string' || id === '' || typeof base !== 'number' || !Number.isInteger(base) || typeof check !== 'string' || !reachOk)
+      throw this.problem(`has no valid first line in ${file}`);
     if (unseal(this.secret, SEAL, check) !== `${id}:${base}`) throw this.problem('was sealed under a different TRELLIS_SECRET', 'secret');
     return { id, base, reaches: typeof reaches === 'string' ? Number(reaches) : undefined };
   }
@@ -305,7 +315,10 @@ export class Journal {
       kind === 'secret'
         ? 'Start Trellis with the TRELLIS_SECRET it was sealed under, or restore both from the same backup.'
         : `Restore the data file and its journal together from the same backup; or, to go on with what can still be read and accept that the rest is lost, run \`npm run recover-data -- --file ${this.dataFile}\` (it keeps a copy of every journal file it replaces).`;
-    return new JournalProblem(`The journal ${this.file} ${what}`, `The journal ${this.file} ${what}. Trellis has changed neither it nor the data file. ${keep}`);
+    return new JournalProblem(
+      `The journal ${this.file} ${what}`,
+      `The journal ${this.file} ${what}. Trellis has changed neither it nor the data file. ${keep}`,
+    );
   }
 }
 

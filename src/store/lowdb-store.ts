@@ -43,7 +43,8 @@ export async function openLowdbStore(file: string, secret: string, compaction = 
   await mkdir(dirname(file), { recursive: true });
   const unlock = lockFile(file, notice);
   try {
-    for (const temp of await removeLeftoverTemps([file, journalFileFor(file)])) notice(`Removed ${temp}, left by a rewrite that was cut short (the file it was replacing is as it was).`);
+    for (const temp of await removeLeftoverTemps([file, journalFileFor(file)]))
+      notice(`Removed ${temp}, left by a rewrite that was cut short (the file it was replacing is as it was).`);
     // Built by hand: lowdb's JSONFilePreset silently keeps data in memory when NODE_ENV=test.
     const adapter = new DurableJsonFile<DataFile>(file);
     const db = new Low<unknown>(adapter as DurableJsonFile<unknown>, null);
@@ -105,14 +106,21 @@ export class LowdbStore extends StateStore {
     this.kept = kept;
     if (changes.length > 0) {
       const replayed = stateSchema.safeParse(this.state);
-      if (!replayed.success) throw new TrellisError('STORE_CORRUPT', `Replaying the journal ${this.journal.file} gives invalid data (${problems(replayed.error)}). Trellis has changed neither it nor the data file.`);
+      if (!replayed.success)
+        throw new TrellisError(
+          'STORE_CORRUPT',
+          `Replaying the journal ${this.journal.file} gives invalid data (${problems(replayed.error)}). Trellis has changed neither it nor the data file.`,
+        );
     }
     // Copied aside before anything is written over them: what is dropped is kept, named for why.
     const asides: string[] = [];
     for (const { file, why } of setAside) {
       const aside = await this.journal.setAside(file, why);
       asides.push(aside);
-      if (why === 'torn' && !lost) notice(`The journal ${file} ended in part of a line: a write cut short when Trellis last stopped, never acknowledged, so it is left out. The journal as it was is kept as ${aside}.`);
+      if (why === 'torn' && !lost)
+        notice(
+          `The journal ${file} ended in part of a line: a write cut short when Trellis last stopped, never acknowledged, so it is left out. The journal as it was is kept as ${aside}.`,
+        );
     }
     if (lost) {
       const copies = asides.length > 0 ? ` The journal as it was is kept as ${asides.join(' and ')}.` : '';
@@ -223,12 +231,19 @@ export class LowdbStore extends StateStore {
   }
 }
 
-const problems = (error: z.ZodError) => error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
+const problems = (error: z.ZodError) =>
+  error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`)
+    .join('; ');
 
 function validate(file: string, data: unknown): State {
   const version = (data as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > STATE_VERSION) {
-    throw new TrellisError('STORE_VERSION', `The data file ${file} was written by a newer Trellis (schema ${version}; this one reads ${STATE_VERSION}). Upgrade Trellis; the file has not been changed.`);
+    throw new TrellisError(
+      'STORE_VERSION',
+      `The data file ${file} was written by a newer Trellis (schema ${version}; this one reads ${STATE_VERSION}). Upgrade Trellis; the file has not been changed.`,
+    );
   }
   let lifted = data as Record<string, unknown>;
   for (let v = version as number; typeof v === 'number' && v < STATE_VERSION; v++) {

@@ -10,7 +10,11 @@ import { secretLeftBehind } from './secret-carry-over.js';
 export type StoreKind = 'lowdb' | 'memory' | 'postgres';
 
 /** `log` hears what opening the file tidied away (a stale lock, a killed rewrite's temporary file). */
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>, secret: string, log?: Pick<Logger, 'warn'>): Promise<{ store: Store; kind: StoreKind }> {
+export async function openStore(
+  config: Pick<Config, 'databaseUrl' | 'dataFile'>,
+  secret: string,
+  log?: Pick<Logger, 'warn'>,
+): Promise<{ store: Store; kind: StoreKind }> {
   if (config.databaseUrl) return { store: await openPgStore(config.databaseUrl), kind: 'postgres' };
   try {
     return { store: await openLowdbStore(config.dataFile, secret, undefined, log ? { notice: (m) => log.warn(m) } : {}), kind: 'lowdb' };

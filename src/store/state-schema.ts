@@ -1,7 +1,23 @@
 // The shape of the data file, validated on every load. Bump STATE_VERSION and
 // add a migration when it changes; never rewrite a file we do not understand.
 import { z } from 'zod';
-import { CONCERN_CATEGORIES, CONCERN_STATUSES, CADENCES, DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, PARTNERSHIP_TYPES, PROTOCOL_KINDS, PROTOCOL_STATUSES, REVIEW_OUTCOMES, PLATFORMS, ROLES, SCALE, SECTORS, WEEKDAYS, type ScaleValue } from '../core/model.js';
+import {
+  CONCERN_CATEGORIES,
+  CONCERN_STATUSES,
+  CADENCES,
+  DEFAULT_SURVEY_SETTINGS,
+  DEFAULT_THRESHOLD,
+  PARTNERSHIP_TYPES,
+  PROTOCOL_KINDS,
+  PROTOCOL_STATUSES,
+  REVIEW_OUTCOMES,
+  PLATFORMS,
+  ROLES,
+  SCALE,
+  SECTORS,
+  WEEKDAYS,
+  type ScaleValue,
+} from '../core/model.js';
 import { OUTGOING_STATUSES } from '../core/ports/outbox.js';
 
 export const STATE_VERSION = 5;
@@ -110,7 +126,14 @@ const protocol = z.object({
   nextReview: localDate,
   status: z.enum(PROTOCOL_STATUSES),
   reviews: z.array(
-    z.object({ id: z.string().min(1), startedAt: z.string(), threshold: z.number().int().min(3), closedAt: z.string().optional(), outcome: z.enum(REVIEW_OUTCOMES).optional(), summary: z.string().optional() }),
+    z.object({
+      id: z.string().min(1),
+      startedAt: z.string(),
+      threshold: z.number().int().min(3),
+      closedAt: z.string().optional(),
+      outcome: z.enum(REVIEW_OUTCOMES).optional(),
+      summary: z.string().optional(),
+    }),
   ),
   remindersFrom: z.string(),
   snoozedUntil: localDate.optional(),
@@ -232,12 +255,16 @@ export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Recor
 /** Sets `threshold` on rounds, reviews and concerns lacking it. */
 function stampThresholds(d: Record<string, unknown>, version: number): Record<string, unknown> {
   const thresholds = new Map((d.partnerships as { id: string; threshold: number }[]).map((p) => [p.id, p.threshold]));
-  const stamp = <T extends Record<string, unknown>>(x: T, partnershipId: unknown): T => ('threshold' in x ? x : { ...x, threshold: thresholds.get(String(partnershipId)) ?? DEFAULT_THRESHOLD });
+  const stamp = <T extends Record<string, unknown>>(x: T, partnershipId: unknown): T =>
+    'threshold' in x ? x : { ...x, threshold: thresholds.get(String(partnershipId)) ?? DEFAULT_THRESHOLD };
   return {
     ...d,
     version,
     rounds: ((d.rounds ?? []) as Record<string, unknown>[]).map((r) => stamp(r, r.partnershipId)),
-    protocols: ((d.protocols ?? []) as Record<string, unknown>[]).map((x) => ({ ...x, reviews: ((x.reviews ?? []) as Record<string, unknown>[]).map((r) => stamp(r, x.partnershipId)) })),
+    protocols: ((d.protocols ?? []) as Record<string, unknown>[]).map((x) => ({
+      ...x,
+      reviews: ((x.reviews ?? []) as Record<string, unknown>[]).map((r) => stamp(r, x.partnershipId)),
+    })),
     concerns: ((d.concerns ?? []) as Record<string, unknown>[]).map((c) => stamp(c, c.partnershipId)),
   };
 }

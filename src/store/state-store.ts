@@ -1,7 +1,20 @@
 // Every store port over one State object held in memory. The memory store
 // (memory-store.ts) is this with nothing to persist; the lowdb store is this
 // with a durable file behind.
-import type { AnswerSet, ConcernQuota, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../core/model.js';
+import type {
+  AnswerSet,
+  ConcernQuota,
+  CustomItem,
+  Invitation,
+  Member,
+  Organisation,
+  Partnership,
+  Platform,
+  Protocol,
+  Round,
+  SentReminder,
+  StoredConcern,
+} from '../core/model.js';
 import type { ConversationRecord } from '../core/ports/conversation-references.js';
 import type { ClaimedOutgoing, Outgoing } from '../core/ports/outbox.js';
 import type { Store } from './store.js';
@@ -96,7 +109,11 @@ export class StateStore implements Store {
     return copy(this.state.members.filter((m) => m.partnershipId === partnershipId));
   }
   async membershipsOf(platform: Platform, userId: string) {
-    return copy(this.memberIndex().get(`${platform}\u0000${userId}`)?.map((at) => this.state.members[at]!) ?? []);
+    return copy(
+      this.memberIndex()
+        .get(`${platform}\u0000${userId}`)
+        ?.map((at) => this.state.members[at]!) ?? [],
+    );
   }
   async saveMember(m: Member) {
     // One person is one member of a partnership, whatever id a caller holds.

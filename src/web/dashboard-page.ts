@@ -50,7 +50,10 @@ function glance(view: DashboardView): string {
     const last = [...view.rounds].reverse().find((r) => indexIn(r, factor) !== null);
     if (!last) return stat(label, DASH, `No round yet had ${view.threshold} or more answers`);
     const value = indexIn(last, factor)!;
-    const before = view.rounds.slice(0, view.rounds.indexOf(last)).reverse().find((r) => indexIn(r, factor) !== null);
+    const before = view.rounds
+      .slice(0, view.rounds.indexOf(last))
+      .reverse()
+      .find((r) => indexIn(r, factor) !== null);
     const delta = before ? Math.round((value - indexIn(before, factor)!) * 10) / 10 : null;
     const change = delta === null ? 'the first reading' : `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)} since #${before!.number}`;
     return stat(label, `${value}<small> / 100</small>`, `${roundName(last)} · ${change}`);
@@ -97,7 +100,9 @@ function charts(view: DashboardView): string {
     .filter(({ spec }) => spec.series.length > MAX_SERIES)
     .map(
       ({ spec, note }) =>
-        `<section class="card wide"><h2>${esc(spec.title.replace(/ \(0–100\)$/, ''))}</h2>${note ? `<p class="sub">${esc(note)}</p>` : ''}<div class="charts inner">${parts(spec)
+        `<section class="card wide"><h2>${esc(spec.title.replace(/ \(0–100\)$/, ''))}</h2>${note ? `<p class="sub">${esc(note)}</p>` : ''}<div class="charts inner">${parts(
+          spec,
+        )
           .map((p) => `<div class="chart">${chartSvg(p)}</div>`)
           .join('')}</div></section>`,
     );
@@ -163,7 +168,10 @@ function breakdownSection(view: DashboardView): string {
 function gapsSection(view: DashboardView): string {
   if (view.gaps.length === 0) return '';
   const items = view.gaps
-    .map((g) => `<li><strong>${esc(cap(g.sector))}</strong> partners rate ${esc(labelOf(view, g.factor))} <strong>${g.index}</strong>, ${g.gap} points below everyone else (${g.othersIndex}).</li>`)
+    .map(
+      (g) =>
+        `<li><strong>${esc(cap(g.sector))}</strong> partners rate ${esc(labelOf(view, g.factor))} <strong>${g.index}</strong>, ${g.gap} points below everyone else (${g.othersIndex}).</li>`,
+    )
     .join('');
   return `<section class="card callout" id="gaps"><h2>Where sectors see things differently</h2>
 <p class="sub">Power is rarely even in a partnership. A gap like this is worth talking through at your next meeting.</p><ul class="gaps">${items}</ul></section>`;
@@ -185,8 +193,14 @@ ${body}
 }
 
 const REFUSALS: Record<number, { heading: string; next: string }> = {
-  403: { heading: "This link isn't valid", next: 'Links are checked on every use: one that was cut short or changed, withdrawn with `dashboard revoke`, or given to someone who is no longer a coordinator will not open. To get a fresh one, type `dashboard` (or `export`) where you talk to Trellis; only coordinators can.' },
-  410: { heading: 'This link has expired', next: 'Dashboard links work for 24 hours, so figures are never left open. To get a fresh one, type `dashboard` where you talk to Trellis; only coordinators can.' },
+  403: {
+    heading: "This link isn't valid",
+    next: 'Links are checked on every use: one that was cut short or changed, withdrawn with `dashboard revoke`, or given to someone who is no longer a coordinator will not open. To get a fresh one, type `dashboard` (or `export`) where you talk to Trellis; only coordinators can.',
+  },
+  410: {
+    heading: 'This link has expired',
+    next: 'Dashboard links work for 24 hours, so figures are never left open. To get a fresh one, type `dashboard` where you talk to Trellis; only coordinators can.',
+  },
   400: { heading: "This link isn't valid", next: 'To get a fresh one, type `dashboard` (or `export`) where you talk to Trellis; only coordinators can.' },
   404: { heading: 'Nothing to show here', next: "If you think this is wrong, ask your partnership's coordinator for a new link." },
 };
@@ -201,5 +215,8 @@ export function refusalPage(status: number, message: string): string {
 }
 
 export function errorPage(): string {
-  return page('Something went wrong — Trellis', `<main class="card refusal"><p class="status">Trellis · 500</p><h1>Something went wrong</h1><p>${esc(SORRY)}</p></main>`);
+  return page(
+    'Something went wrong — Trellis',
+    `<main class="card refusal"><p class="status">Trellis · 500</p><h1>Something went wrong</h1><p>${esc(SORRY)}</p></main>`,
+  );
 }

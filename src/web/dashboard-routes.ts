@@ -24,21 +24,31 @@ const refuseText: Reply = (res, status, message) => void res.status(status).type
 export function mountDashboard(app: Express, trellis: Trellis, log: Logger): void {
   app.use(
     '/dashboard',
-    linkRouter(log, refuseHtml, (res) => html(res, 500, errorPage()), async (token, res) => {
-      const result = await trellis.dashboard(token);
-      if (!result.ok) return refuseHtml(res, result.status, result.message);
-      html(res, 200, dashboardPage(result.view));
-    }),
+    linkRouter(
+      log,
+      refuseHtml,
+      (res) => html(res, 500, errorPage()),
+      async (token, res) => {
+        const result = await trellis.dashboard(token);
+        if (!result.ok) return refuseHtml(res, result.status, result.message);
+        html(res, 200, dashboardPage(result.view));
+      },
+    ),
   );
   app.use(
     '/export',
-    linkRouter(log, refuseText, (res) => refuseText(res, 500, SORRY), async (token, res) => {
-      const result = await trellis.exportCsv(token);
-      if (!result.ok) return refuseText(res, result.status, result.message);
-      // The core makes the filename from a slug; keep it header-safe whatever it becomes.
-      const filename = result.filename.replace(/[^A-Za-z0-9._-]/g, '_') || 'trellis-trends.csv';
-      res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${filename}"`).send(result.csv);
-    }),
+    linkRouter(
+      log,
+      refuseText,
+      (res) => refuseText(res, 500, SORRY),
+      async (token, res) => {
+        const result = await trellis.exportCsv(token);
+        if (!result.ok) return refuseText(res, result.status, result.message);
+        // The core makes the filename from a slug; keep it header-safe whatever it becomes.
+        const filename = result.filename.replace(/[^A-Za-z0-9._-]/g, '_') || 'trellis-trends.csv';
+        res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${filename}"`).send(result.csv);
+      },
+    ),
   );
 }
 

@@ -4,8 +4,7 @@
 // served under `default-src 'none'`.
 import { TOKENS_CSS } from './design-tokens.js';
 
-export const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** Escapes, then shows `command` spans (as the core writes them) as code. */
 export const escWithCode = (s: string): string => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>');

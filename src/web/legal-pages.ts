@@ -9,13 +9,18 @@ import { page } from './html.js';
 export const PRIVACY_PATH = '/privacy';
 export const TERMS_PATH = '/terms';
 
-const frame = (title: string, sections: string) => page(`Trellis: ${title}`, `<header class="top"><div class="wrap"><div class="brand">Trellis</div><h1>${title}</h1></div></header>
+const frame = (title: string, sections: string) =>
+  page(
+    `Trellis: ${title}`,
+    `<header class="top"><div class="wrap"><div class="brand">Trellis</div><h1>${title}</h1></div></header>
 <main class="wrap">
 ${sections}
 </main>
-<footer>This Trellis is run by the organisation that installed it in your workspace or tenant; ask them about anything here.</footer>`);
+<footer>This Trellis is run by the organisation that installed it in your workspace or tenant; ask them about anything here.</footer>`,
+  );
 
-const card = (heading: string, ...paragraphs: string[]) => `<section class="card"><h2>${heading}</h2>${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}</section>`;
+const card = (heading: string, ...paragraphs: string[]) =>
+  `<section class="card"><h2>${heading}</h2>${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}</section>`;
 
 /** A summary of the README's privacy model: what each party can and cannot learn. */
 export const PRIVACY_PAGE = frame(
@@ -25,10 +30,7 @@ export const PRIVACY_PAGE = frame(
       'Why it is built this way',
       'Trellis exists so that people in a partnership can be honest about how it is going. Answers to check-ins and reviews, and concerns raised with the critical friend, are collected in private forms, never in chat messages, because workspace and tenant owners can export chat history. Chat messages only ever say content-free things such as “Thanks — answered”.',
     ),
-    card(
-      'Members',
-      'You see your own answers and partnership-wide results. You never see anyone else’s answers.',
-    ),
+    card('Members', 'You see your own answers and partnership-wide results. You never see anyone else’s answers.'),
     card(
       'Coordinators',
       'Coordinators see results only for groups of at least the partnership’s threshold (5 people by default, never fewer than 3), how many took part, the protocol register and the themes the critical friend chooses to publish. They never see individual answers, who answered what, any concern, or who raised one. The threshold promised when people answered keeps applying to those answers, even if it is lowered later.',
@@ -68,7 +70,10 @@ export const TERMS_PAGE = frame(
 );
 
 export function mountLegalPages(app: Express): void {
-  for (const [path, body] of [[PRIVACY_PATH, PRIVACY_PAGE], [TERMS_PATH, TERMS_PAGE]] as const) {
+  for (const [path, body] of [
+    [PRIVACY_PATH, PRIVACY_PAGE],
+    [TERMS_PATH, TERMS_PAGE],
+  ] as const) {
     app.get(path, (_req, res) => void res.status(200).set(SECURITY_HEADERS).type('html').send(body));
   }
 }

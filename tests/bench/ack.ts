@@ -53,7 +53,10 @@ export interface AckResult {
   single: { trellis: Summary; bare: Summary };
 }
 
-type View = { blocks: { block_id?: string; element?: { type?: string; options?: { text: unknown; value: string }[] } }[]; private_metadata?: string } & Record<string, unknown>;
+type View = { blocks: { block_id?: string; element?: { type?: string; options?: { text: unknown; value: string }[] } }[]; private_metadata?: string } & Record<
+  string,
+  unknown
+>;
 
 /** The view_submission body member `i` sends: a valid answer to every statement, a comment one time in ten. */
 function submission(i: number, view: View, itemIds: string[], rnd: () => number): string {
@@ -125,7 +128,8 @@ const trellisCheck: Check = (status, text) => {
   if (status !== 200) return `Trellis answered HTTP ${status}: ${text.slice(0, 200)}`;
   try {
     const ack = JSON.parse(text) as { response_action?: string; view?: unknown };
-    if (ack.response_action !== 'update' || !JSON.stringify(ack.view).includes('Thanks — your answers are in')) return `Trellis did not thank: ${text.slice(0, 300)}`;
+    if (ack.response_action !== 'update' || !JSON.stringify(ack.view).includes('Thanks — your answers are in'))
+      return `Trellis did not thank: ${text.slice(0, 300)}`;
   } catch {
     return `Trellis answered something other than JSON: ${text.slice(0, 200)}`;
   }
@@ -175,13 +179,23 @@ async function runAck(log: (line: string) => void): Promise<AckResult> {
 
     // Open a round through the real server, as the coordinator would, and let every check-in DM go out.
     const t0 = performance.now();
-    const res = await slashCommand(trellisUrl, { user_id: userIdOf(0), user_name: 'member0', ...BENCH_CHANNEL, text: 'survey now', response_url: `${base}/response/survey-now` });
+    const res = await slashCommand(trellisUrl, {
+      user_id: userIdOf(0),
+      user_name: 'member0',
+      ...BENCH_CHANNEL,
+      text: 'survey now',
+      response_url: `${base}/response/survey-now`,
+    });
     if (res.status !== 200) throw new Error(`survey now: HTTP ${res.status}`);
     type RoundState = ChildMessage & { roundId: string | null; invited: number; sent: number; answerSets: number };
-    await until('the round to open and its DMs to go out', async () => {
-      const r = await trellis.ask<RoundState>({ type: 'round' });
-      return r.invited === members && r.sent === members ? r : undefined;
-    }, 300_000);
+    await until(
+      'the round to open and its DMs to go out',
+      async () => {
+        const r = await trellis.ask<RoundState>({ type: 'round' });
+        return r.invited === members && r.sent === members ? r : undefined;
+      },
+      300_000,
+    );
     const setupSeconds = (performance.now() - t0) / 1000;
     log(`  round open, ${members} check-in DMs delivered in ${setupSeconds.toFixed(1)} s`);
     const { view, itemIds } = await trellis.ask<ChildMessage & { view: View; itemIds: string[] }>({ type: 'view' });
@@ -219,7 +233,9 @@ async function runAck(log: (line: string) => void): Promise<AckResult> {
         latency[target].push(...took);
       }
       const last = (xs: number[]) => summarise(xs.slice(-ACK_BURST_SIZE));
-      log(`  burst ${b + 1}/${ACK_BURSTS}: Trellis p50 ${last(latency.trellis).p50.toFixed(1)} / max ${last(latency.trellis).max.toFixed(1)} ms (CPU ${cpu.trellis.at(-1) ?? '?'} ms), bare Bolt p50 ${last(latency.bare).p50.toFixed(1)} / max ${last(latency.bare).max.toFixed(1)} ms (CPU ${cpu.bare.at(-1) ?? '?'} ms)`);
+      log(
+        `  burst ${b + 1}/${ACK_BURSTS}: Trellis p50 ${last(latency.trellis).p50.toFixed(1)} / max ${last(latency.trellis).max.toFixed(1)} ms (CPU ${cpu.trellis.at(-1) ?? '?'} ms), bare Bolt p50 ${last(latency.bare).p50.toFixed(1)} / max ${last(latency.bare).max.toFixed(1)} ms (CPU ${cpu.bare.at(-1) ?? '?'} ms)`,
+      );
     }
 
     const single = { trellis: [] as number[], bare: [] as number[] };

@@ -22,23 +22,62 @@ const ORGS = 12;
 function partnershipWith(rounds: number): State {
   const state = emptyState();
   const now = '2026-11-23T09:00:00.000Z';
-  state.partnerships.push({ id: 'p', name: 'Bench', purpose: '', type: 'coordinating', homes: [{ platform: 'slack', conversationId: 'C1', label: '#bench' }], timezone: 'Europe/London', threshold: 5, inviteCode: 'BNCH-0000', createdAt: now, survey: { remindAfterMinutes: 2880, windowMinutes: 7200 } });
+  state.partnerships.push({
+    id: 'p',
+    name: 'Bench',
+    purpose: '',
+    type: 'coordinating',
+    homes: [{ platform: 'slack', conversationId: 'C1', label: '#bench' }],
+    timezone: 'Europe/London',
+    threshold: 5,
+    inviteCode: 'BNCH-0000',
+    createdAt: now,
+    survey: { remindAfterMinutes: 2880, windowMinutes: 7200 },
+  });
   for (let o = 0; o < ORGS; o++) state.organisations.push({ id: `o${o}`, partnershipId: 'p', name: `Org ${o}`, sector: SECTORS[o % SECTORS.length]! });
-  for (let m = 0; m < MEMBERS; m++) state.members.push({ id: `m${m}`, partnershipId: 'p', platform: 'slack', userId: `U${m}`, displayName: `Member ${m}`, organisationId: `o${m % ORGS}`, role: m === 0 ? 'coordinator' : 'member', joinedAt: now });
+  for (let m = 0; m < MEMBERS; m++)
+    state.members.push({
+      id: `m${m}`,
+      partnershipId: 'p',
+      platform: 'slack',
+      userId: `U${m}`,
+      displayName: `Member ${m}`,
+      organisationId: `o${m % ORGS}`,
+      role: m === 0 ? 'coordinator' : 'member',
+      joinedAt: now,
+    });
   const bank = bankFor([]);
   const history: string[][] = [];
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let r = 1; r <= rounds; r++) {
     const itemIds = choosePulseItems(bank, history);
     history.push(itemIds);
-    state.rounds.push({ id: `r${r}`, partnershipId: 'p', number: r, kind: 'pulse', itemIds, threshold: 5, openedAt: now, remindAt: now, closesAt: now, closedAt: now });
+    state.rounds.push({
+      id: `r${r}`,
+      partnershipId: 'p',
+      number: r,
+      kind: 'pulse',
+      itemIds,
+      threshold: 5,
+      openedAt: now,
+      remindAt: now,
+      closesAt: now,
+      closedAt: now,
+    });
     for (let m = 0; m < MEMBERS; m++) {
       const answered = rnd() < 0.75;
       state.invitations.push({ roundId: `r${r}`, memberId: `m${m}` });
       if (!answered) continue;
       const values = Object.fromEntries(itemIds.map((id) => [id, rnd() < 0.05 ? null : ((1 + Math.floor(rnd() * 5)) as ScaleValue)]));
-      state.answerSets.push({ roundId: `r${r}`, key: `${r}-${m}`.padStart(64, '0'), organisationId: `o${m % ORGS}`, sector: SECTORS[(m % ORGS) % SECTORS.length]!, values, ...(rnd() < 0.1 ? { comment: 'A comment about how the partnership is working.' } : {}) });
+      state.answerSets.push({
+        roundId: `r${r}`,
+        key: `${r}-${m}`.padStart(64, '0'),
+        organisationId: `o${m % ORGS}`,
+        sector: SECTORS[(m % ORGS) % SECTORS.length]!,
+        values,
+        ...(rnd() < 0.1 ? { comment: 'A comment about how the partnership is working.' } : {}),
+      });
     }
   }
   return state;
@@ -75,11 +114,28 @@ export async function digestBench(): Promise<DigestResult> {
   const rssBefore = process.memoryUsage().rss;
   const base = await timeDigest(small, 30);
   const full = await timeDigest(big, 10);
-  const h = await loadHistory(withDefaults({ ...corePorts(new StateStore(big)), clock: { now: () => new Date() }, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: 'b'.repeat(32) }), big.partnerships[0]!);
+  const h = await loadHistory(
+    withDefaults({
+      ...corePorts(new StateStore(big)),
+      clock: { now: () => new Date() },
+      messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined },
+      secret: 'b'.repeat(32),
+    }),
+    big.partnerships[0]!,
+  );
   const c0 = performance.now();
   const png = chartPng(chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE), 420);
   const chartMs = performance.now() - c0;
-  return { members: MEMBERS, rounds: 100, baseline: base, full, chartMs, pngBytes: png.length, answerSets: big.answerSets.length, rssGrowth: process.memoryUsage().rss - rssBefore };
+  return {
+    members: MEMBERS,
+    rounds: 100,
+    baseline: base,
+    full,
+    chartMs,
+    pngBytes: png.length,
+    answerSets: big.answerSets.length,
+    rssGrowth: process.memoryUsage().rss - rssBefore,
+  };
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -90,7 +146,9 @@ if (process.send) {
   const r = await digestBench();
   console.log(`Trellis digest benchmark — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
   console.log(`digest, ${MEMBERS} members × 1 round (baseline):   median ${fmt(r.baseline.median)}, p90 ${fmt(r.baseline.p90)}`);
-  console.log(`digest, ${MEMBERS} members × 100 rounds:           median ${fmt(r.full.median)}, p90 ${fmt(r.full.p90)}  (${(r.full.median / r.baseline.median).toFixed(1)}× the baseline for 100× the rounds)`);
+  console.log(
+    `digest, ${MEMBERS} members × 100 rounds:           median ${fmt(r.full.median)}, p90 ${fmt(r.full.p90)}  (${(r.full.median / r.baseline.median).toFixed(1)}× the baseline for 100× the rounds)`,
+  );
   console.log(`chart PNG for the digest (420 px):                 ${fmt(r.chartMs)}, ${r.pngBytes} bytes`);
   console.log(`answer sets stored: ${r.answerSets}; RSS growth during the run: ${(r.rssGrowth / 1e6).toFixed(0)} MB`);
 }

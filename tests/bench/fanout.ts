@@ -37,7 +37,9 @@ export interface FanoutResult {
 
 export async function runFanout(log: (line: string) => void): Promise<FanoutResult> {
   const postsPerSecond = FANOUT_LIMIT_PER_MINUTE / 60;
-  const slack = await startFakeSlack({ limits: { perChannelPerSecond: PER_CHANNEL_PER_SECOND, perMethodPerMinute: { 'chat.postMessage': FANOUT_LIMIT_PER_MINUTE } } });
+  const slack = await startFakeSlack({
+    limits: { perChannelPerSecond: PER_CHANNEL_PER_SECOND, perMethodPerMinute: { 'chat.postMessage': FANOUT_LIMIT_PER_MINUTE } },
+  });
   const trellis = spawnChild('hosts/trellis.ts', { apiUrl: slack.apiUrl, members: FANOUT_MEMBERS, postsPerSecond }, { name: 'Trellis (fan-out)' });
   try {
     const { url } = await trellis.next<ChildMessage & { url: string }>('ready');
@@ -46,7 +48,13 @@ export async function runFanout(log: (line: string) => void): Promise<FanoutResu
     let seen = 0;
     let queuedSeconds: number | undefined;
     const t0 = performance.now();
-    const res = await slashCommand(url, { user_id: userIdOf(0), user_name: 'member0', ...BENCH_CHANNEL, text: 'survey now', response_url: slack.responseUrl('survey-now') });
+    const res = await slashCommand(url, {
+      user_id: userIdOf(0),
+      user_name: 'member0',
+      ...BENCH_CHANNEL,
+      text: 'survey now',
+      response_url: slack.responseUrl('survey-now'),
+    });
     if (res.status !== 200) throw new Error(`survey now: HTTP ${res.status}`);
     const deadline = t0 + (minimumSeconds * 3 + 120) * 1000;
     let lastLog = t0;
@@ -59,7 +67,9 @@ export async function runFanout(log: (line: string) => void): Promise<FanoutResu
       if (queuedSeconds === undefined && slack.responses.some((r) => r.id === 'survey-now')) queuedSeconds = (now - t0) / 1000;
       if (now - lastLog > 15_000) {
         lastLog = now;
-        log(`  ${((now - t0) / 1000).toFixed(0)} s: ${dmTimes.length} DMs delivered, ${slack.rateLimited.length} 429s${queuedSeconds === undefined ? ', round still opening' : ''}`);
+        log(
+          `  ${((now - t0) / 1000).toFixed(0)} s: ${dmTimes.length} DMs delivered, ${slack.rateLimited.length} 429s${queuedSeconds === undefined ? ', round still opening' : ''}`,
+        );
       }
       if (now > deadline) throw new Error(`only ${dmTimes.length} of ${FANOUT_MEMBERS} DMs after ${((now - t0) / 1000).toFixed(0)} s`);
       await sleep(20);

@@ -44,7 +44,8 @@ export interface Goal {
 
 const short = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
 const yes = (met: boolean | undefined) => (met === undefined ? 'not measured' : met ? 'met' : '**missed**');
-const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = (head: string[], rows: (string | number)[][]) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
 const find = (s: StoresResult | undefined, kind: IngestResult['kind'], size: number) => s?.ingest.find((r) => r.kind === kind && r.size === size);
 
@@ -52,27 +53,57 @@ export function goals(r: RunResults): Goal[] {
   const out: Goal[] = [];
   const a = r.ack?.length ? medianRun(r.ack) : undefined;
   const each = (f: (run: AckResult) => string) => (r.ack && r.ack.length > 1 ? `; runs: ${r.ack.map(f).join(', ')}` : '');
-  out.push({ benchmark: '1. Slack ack', goal: 'Trellis p99 < 200 ms', measured: a ? `p99 ${ms(a.trellis.p99)} (median run)${each((run) => ms(run.trellis.p99))}` : 'failed', met: a ? a.trellis.p99 < 200 : undefined });
+  out.push({
+    benchmark: '1. Slack ack',
+    goal: 'Trellis p99 < 200 ms',
+    measured: a ? `p99 ${ms(a.trellis.p99)} (median run)${each((run) => ms(run.trellis.p99))}` : 'failed',
+    met: a ? a.trellis.p99 < 200 : undefined,
+  });
   out.push({
     benchmark: '1. Slack ack',
     goal: 'Trellis within 1.5× bare Bolt (p99)',
-    measured: a ? `${p99Ratio(a).toFixed(2)}× (median run: p99 ${ms(a.trellis.p99)} vs ${ms(a.bare.p99)}; p50 ${(a.trellis.p50 / a.bare.p50).toFixed(2)}×)${each((run) => `${p99Ratio(run).toFixed(2)}×`)}` : 'failed',
+    measured: a
+      ? `${p99Ratio(a).toFixed(2)}× (median run: p99 ${ms(a.trellis.p99)} vs ${ms(a.bare.p99)}; p50 ${(a.trellis.p50 / a.bare.p50).toFixed(2)}×)${each((run) => `${p99Ratio(run).toFixed(2)}×`)}`
+      : 'failed',
     met: a ? p99Ratio(a) <= 1.5 : undefined,
   });
   const g = find(r.stores, 'lowdb-group', 100_000);
   const n = find(r.stores, 'lowdb-naive', 100_000);
-  out.push({ benchmark: '2. Ingest', goal: 'at 100k, lowdb group commit ≥ 20× naive', measured: g && n ? `${(g.perSecond / n.perSecond).toFixed(1)}× (median runs: ${rate(g.perSecond)} vs ${rate(n.perSecond)} answers/s; group commit runs ${g.runs.map(rate).join(' / ')}, naive ${n.runs.map(rate).join(' / ')})` : 'failed', met: g && n ? g.perSecond >= 20 * n.perSecond : undefined });
+  out.push({
+    benchmark: '2. Ingest',
+    goal: 'at 100k, lowdb group commit ≥ 20× naive',
+    measured:
+      g && n
+        ? `${(g.perSecond / n.perSecond).toFixed(1)}× (median runs: ${rate(g.perSecond)} vs ${rate(n.perSecond)} answers/s; group commit runs ${g.runs.map(rate).join(' / ')}, naive ${n.runs.map(rate).join(' / ')})`
+        : 'failed',
+    met: g && n ? g.perSecond >= 20 * n.perSecond : undefined,
+  });
   const pg = SIZES.map((s) => find(r.stores, 'pg', s)).filter((x): x is IngestResult => !!x);
   const pgFlat = pg.length === SIZES.length ? Math.max(...pg.map((x) => x.perSecond)) / Math.min(...pg.map((x) => x.perSecond)) : undefined;
   out.push({
     benchmark: '2. Ingest',
     goal: 'PostgreSQL ingest flat within 2× from 10k to 1M',
-    measured: pgFlat !== undefined ? `${pgFlat.toFixed(2)}× between fastest and slowest (${pg.map((x) => `${short(x.size)}: ${rate(x.perSecond)}/s`).join(', ')})` : r.stores?.pgSkipped ? `skipped: ${r.stores.pgSkipped}` : 'failed',
+    measured:
+      pgFlat !== undefined
+        ? `${pgFlat.toFixed(2)}× between fastest and slowest (${pg.map((x) => `${short(x.size)}: ${rate(x.perSecond)}/s`).join(', ')})`
+        : r.stores?.pgSkipped
+          ? `skipped: ${r.stores.pgSkipped}`
+          : 'failed',
     met: pgFlat !== undefined ? pgFlat <= 2 : undefined,
   });
   const f = r.fanout;
-  out.push({ benchmark: '4. Fan-out', goal: 'within 1.2× of the limit\'s minimum', measured: f ? `${f.ratio.toFixed(3)}× (${f.elapsedSeconds.toFixed(1)} s vs ${f.minimumSeconds.toFixed(0)} s)` : 'failed', met: f ? f.ratio <= 1.2 : undefined });
-  out.push({ benchmark: '4. Fan-out', goal: 'no 429 storm (under 1% of sends)', measured: f ? `${f.rateLimited} × 429` : 'failed', met: f ? f.rateLimited < f.members / 100 : undefined });
+  out.push({
+    benchmark: '4. Fan-out',
+    goal: "within 1.2× of the limit's minimum",
+    measured: f ? `${f.ratio.toFixed(3)}× (${f.elapsedSeconds.toFixed(1)} s vs ${f.minimumSeconds.toFixed(0)} s)` : 'failed',
+    met: f ? f.ratio <= 1.2 : undefined,
+  });
+  out.push({
+    benchmark: '4. Fan-out',
+    goal: 'no 429 storm (under 1% of sends)',
+    measured: f ? `${f.rateLimited} × 429` : 'failed',
+    met: f ? f.rateLimited < f.members / 100 : undefined,
+  });
   return out;
 }
 
@@ -85,7 +116,16 @@ export function machineTable(m: Machine): string {
       ['OS', m.os],
       ['Node', m.node],
       ['PostgreSQL', m.postgres],
-      ...(m.pgSettings ? [['PostgreSQL settings', Object.entries(m.pgSettings).map(([k, v]) => `${k}=${v}`).join(', ')]] : []),
+      ...(m.pgSettings
+        ? [
+            [
+              'PostgreSQL settings',
+              Object.entries(m.pgSettings)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', '),
+            ],
+          ]
+        : []),
       ['Data files', `${m.tmpdir} (lowdb files are fsynced there)`],
       ['Code', m.code],
       ['Date', m.date],
@@ -96,7 +136,10 @@ export function machineTable(m: Machine): string {
 }
 
 export function goalsTable(r: RunResults): string {
-  return table(['benchmark', 'goal', 'measured', 'status'], goals(r).map((g) => [g.benchmark, g.goal, g.measured, yes(g.met)]));
+  return table(
+    ['benchmark', 'goal', 'measured', 'status'],
+    goals(r).map((g) => [g.benchmark, g.goal, g.measured, yes(g.met)]),
+  );
 }
 
 export function ackSection(runs: AckResult[] | undefined, error?: string): string {
@@ -107,7 +150,15 @@ export function ackSection(runs: AckResult[] | undefined, error?: string): strin
     '',
     table(
       ['run', 'Trellis p50', 'Trellis p99', 'bare Bolt p50', 'bare Bolt p99', 'p99 ratio', 'CPU per burst, Trellis / bare (median)'],
-      runs.map((run, i) => [`${i + 1}${run === a ? ' (median)' : ''}`, ms(run.trellis.p50), ms(run.trellis.p99), ms(run.bare.p50), ms(run.bare.p99), `${p99Ratio(run).toFixed(2)}×`, run.cpuPerBurst ? `${run.cpuPerBurst.trellis.toFixed(0)} / ${run.cpuPerBurst.bare.toFixed(0)} ms` : '—']),
+      runs.map((run, i) => [
+        `${i + 1}${run === a ? ' (median)' : ''}`,
+        ms(run.trellis.p50),
+        ms(run.trellis.p99),
+        ms(run.bare.p50),
+        ms(run.bare.p99),
+        `${p99Ratio(run).toFixed(2)}×`,
+        run.cpuPerBurst ? `${run.cpuPerBurst.trellis.toFixed(0)} / ${run.cpuPerBurst.bare.toFixed(0)} ms` : '—',
+      ]),
     ),
     '',
     'The median run in full:',
@@ -115,11 +166,32 @@ export function ackSection(runs: AckResult[] | undefined, error?: string): strin
     table(
       ['server', 'requests', 'p50', 'p99', 'max', 'mean'],
       [
-        ['Trellis (validate, durable write; "Thanks" queued after the ack)', a.requests, ms(a.trellis.p50), ms(a.trellis.p99), ms(a.trellis.max), ms(a.trellis.mean)],
+        [
+          'Trellis (validate, durable write; "Thanks" queued after the ack)',
+          a.requests,
+          ms(a.trellis.p50),
+          ms(a.trellis.p99),
+          ms(a.trellis.max),
+          ms(a.trellis.mean),
+        ],
         ['bare Bolt (ack only)', a.bare.n, ms(a.bare.p50), ms(a.bare.p99), ms(a.bare.max), ms(a.bare.mean)],
         ['ratio Trellis / bare', '', `${(a.trellis.p50 / a.bare.p50).toFixed(2)}×`, `${(a.trellis.p99 / a.bare.p99).toFixed(2)}×`, '', ''],
-        ['Trellis, one request at a time (not in the goals)', a.single.trellis.n, ms(a.single.trellis.p50), ms(a.single.trellis.p99), ms(a.single.trellis.max), ms(a.single.trellis.mean)],
-        ['bare Bolt, one request at a time (not in the goals)', a.single.bare.n, ms(a.single.bare.p50), ms(a.single.bare.p99), ms(a.single.bare.max), ms(a.single.bare.mean)],
+        [
+          'Trellis, one request at a time (not in the goals)',
+          a.single.trellis.n,
+          ms(a.single.trellis.p50),
+          ms(a.single.trellis.p99),
+          ms(a.single.trellis.max),
+          ms(a.single.trellis.mean),
+        ],
+        [
+          'bare Bolt, one request at a time (not in the goals)',
+          a.single.bare.n,
+          ms(a.single.bare.p50),
+          ms(a.single.bare.p99),
+          ms(a.single.bare.max),
+          ms(a.single.bare.mean),
+        ],
       ],
     ),
     '',
@@ -127,8 +199,12 @@ export function ackSection(runs: AckResult[] | undefined, error?: string): strin
       `Opening the round (\`survey now\`, ${a.stored.expected} members) and delivering its DMs took ${a.setupSeconds.toFixed(1)} s before measuring. ` +
       `Afterwards Trellis held ${a.stored.answerSets} answer sets (expected ${a.stored.expected}, warm-up included); ` +
       `TCP connections accepted: Trellis ${a.connections.trellis}, bare ${a.connections.bare} (keep-alive). ` +
-      (a.cpuPerBurst ? `CPU used by each server process during a burst (start to last ack, median): Trellis ${a.cpuPerBurst.trellis.toFixed(0)} ms, bare Bolt ${a.cpuPerBurst.bare.toFixed(0)} ms. ` : '') +
-      `Rejected or unexpected acks: ${a.failures.length === 0 ? 'none' : a.failures.length}. Fake Slack calls: ${Object.entries(a.slackCalls).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+      (a.cpuPerBurst
+        ? `CPU used by each server process during a burst (start to last ack, median): Trellis ${a.cpuPerBurst.trellis.toFixed(0)} ms, bare Bolt ${a.cpuPerBurst.bare.toFixed(0)} ms. `
+        : '') +
+      `Rejected or unexpected acks: ${a.failures.length === 0 ? 'none' : a.failures.length}. Fake Slack calls: ${Object.entries(a.slackCalls)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
     ...(a.failures.length ? ['', 'First failures:', ...a.failures.slice(0, 5).map((f) => `- ${f}`)] : []),
     ...(a.warnings.length ? ['', `Trellis logged ${a.warnings.length} warnings/errors, e.g. \`${a.warnings[0]!.slice(0, 200)}\``] : []),
   ].join('\n');
@@ -146,7 +222,18 @@ export function ingestSection(s: StoresResult | undefined, error?: string): stri
     (['lowdb-group', 'lowdb-naive', 'pg'] as const).map((kind) => {
       const r = find(s, kind, size);
       if (!r) return [short(size), KIND_LABEL[kind], kind === 'pg' && s.pgSkipped ? 'skipped' : 'failed', '', '', '', '', '', '', ''];
-      return [short(size), KIND_LABEL[kind], `${r.timed}${kind === 'lowdb-naive' ? ' (small fixed sample)' : ''}`, r.concurrency, rate(r.perSecond), r.runs.length > 1 ? r.runs.map(rate).join(' / ') : '(one run)', ms(r.p50), ms(r.p99), ms(r.syncMsPerAnswer), `${r.openSeconds.toFixed(1)} s`];
+      return [
+        short(size),
+        KIND_LABEL[kind],
+        `${r.timed}${kind === 'lowdb-naive' ? ' (small fixed sample)' : ''}`,
+        r.concurrency,
+        rate(r.perSecond),
+        r.runs.length > 1 ? r.runs.map(rate).join(' / ') : '(one run)',
+        ms(r.p50),
+        ms(r.p99),
+        ms(r.syncMsPerAnswer),
+        `${r.openSeconds.toFixed(1)} s`,
+      ];
     }),
   );
   const ratios = SIZES.map((size) => {
@@ -155,7 +242,21 @@ export function ingestSection(s: StoresResult | undefined, error?: string): stri
     return g && n ? `${short(size)}: ${(g.perSecond / n.perSecond).toFixed(1)}×` : `${short(size)}: —`;
   });
   return [
-    table(['answer sets stored', 'store', 'answers timed per run', 'writers', 'answers/s (median run)', 'answers/s, every run', 'p50 per answer', 'p99 per answer', 'CPU per answer before its write', 'store opened in'], rows),
+    table(
+      [
+        'answer sets stored',
+        'store',
+        'answers timed per run',
+        'writers',
+        'answers/s (median run)',
+        'answers/s, every run',
+        'p50 per answer',
+        'p99 per answer',
+        'CPU per answer before its write',
+        'store opened in',
+      ],
+      rows,
+    ),
     '',
     `Group commit over naive, answers/s (median runs): ${ratios.join(', ')}. Each figure below 1M is the median of ${repeatsFor(10_000)} runs, each in a fresh process (lowdb: on a fresh copy of the file; PostgreSQL: on the same database, new keys each run); at 1M, one run. ` +
       `Concurrent stores: ${CONCURRENCY} writers, each awaiting one save at a time, after a warm-up of 200 answers (not counted). ` +
@@ -164,7 +265,12 @@ export function ingestSection(s: StoresResult | undefined, error?: string): stri
     '',
     table(
       ['answer sets', 'lowdb file', 'written in', 'PostgreSQL preload'],
-      s.preload.map((p) => [short(p.size), mb(p.lowdbBytes), `${p.lowdbSeconds.toFixed(1)} s`, p.pgSeconds !== undefined ? `${p.pgSeconds.toFixed(1)} s` : 'skipped']),
+      s.preload.map((p) => [
+        short(p.size),
+        mb(p.lowdbBytes),
+        `${p.lowdbSeconds.toFixed(1)} s`,
+        p.pgSeconds !== undefined ? `${p.pgSeconds.toFixed(1)} s` : 'skipped',
+      ]),
     ),
     ...(s.pgSkipped ? ['', `PostgreSQL skipped: ${s.pgSkipped}`] : []),
   ].join('\n');
@@ -191,7 +297,14 @@ export function digestSection(d: DigestResult | undefined, s: StoresResult | und
     parts.push(
       table(
         ['1M answer sets stored', 'store opened in', 'RSS after open', 'one digest (100 rounds × 200)', 'RSS after digest', 'RSS / heap used after full GC'],
-        s.rss.map((r) => [r.kind === 'lowdb' ? 'lowdb (whole file in memory)' : 'PostgreSQL', `${r.openSeconds.toFixed(1)} s`, mb(r.rssAfterOpen), ms(r.digestMs), mb(r.rssAfterDigest), `${mb(r.rssAfterGc)} / ${mb(r.heapUsedAfterGc)}`]),
+        s.rss.map((r) => [
+          r.kind === 'lowdb' ? 'lowdb (whole file in memory)' : 'PostgreSQL',
+          `${r.openSeconds.toFixed(1)} s`,
+          mb(r.rssAfterOpen),
+          ms(r.digestMs),
+          mb(r.rssAfterDigest),
+          `${mb(r.rssAfterGc)} / ${mb(r.heapUsedAfterGc)}`,
+        ]),
       ),
       '',
       `RSS of each child before it opened its store: ${s.rss.map((r) => `${r.kind} ${mb(r.rssStart)}`).join(', ')}.`,
@@ -205,7 +318,18 @@ export function fanoutSection(f: FanoutResult | undefined, error?: string): stri
   return [
     table(
       ['members', 'fake Slack limit', 'Trellis pace', 'minimum (2,000 / limit)', 'elapsed to last DM', 'ratio', '429s', 'round opened and all DMs queued at'],
-      [[f.members, `chat.postMessage ${f.limitPerMinute}/min (+1/s per channel)`, `TRELLIS_SLACK_POSTS_PER_SECOND=${f.postsPerSecond}`, `${f.minimumSeconds.toFixed(0)} s`, `${f.elapsedSeconds.toFixed(1)} s`, `${f.ratio.toFixed(3)}×`, f.rateLimited, f.queuedSeconds !== undefined ? `${f.queuedSeconds.toFixed(1)} s` : '—']],
+      [
+        [
+          f.members,
+          `chat.postMessage ${f.limitPerMinute}/min (+1/s per channel)`,
+          `TRELLIS_SLACK_POSTS_PER_SECOND=${f.postsPerSecond}`,
+          `${f.minimumSeconds.toFixed(0)} s`,
+          `${f.elapsedSeconds.toFixed(1)} s`,
+          `${f.ratio.toFixed(3)}×`,
+          f.rateLimited,
+          f.queuedSeconds !== undefined ? `${f.queuedSeconds.toFixed(1)} s` : '—',
+        ],
+      ],
     ),
     '',
     `First DM ${f.firstDmSeconds.toFixed(2)} s after the command. DMs delivered per 10 s: ${f.perTenSeconds.join(', ')}. Trellis's reply: "${f.reply}"`,

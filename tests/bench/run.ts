@@ -108,10 +108,10 @@ function render(r: RunResults): string {
     '',
     'Signed `view_submission` requests for the check-in modal — the exact modal Trellis opens, submitted as Slack would when a member presses Submit — ' +
       'sent to `POST /slack/events` in bursts of 100 concurrent (`node:http`, keep-alive; acks are checked once each burst is in). Trellis is the real server (`startServer`, lowdb store, log level info) ' +
-      'with a partnership of 1,320 members (1,000 answer in the measured bursts, 300 in the warm-up, 20 one at a time) and a round opened by a signed `/trellis survey now`; every request is a different member\'s valid answer, so each one is validated ' +
+      "with a partnership of 1,320 members (1,000 answer in the measured bursts, 300 in the warm-up, 20 one at a time) and a round opened by a signed `/trellis survey now`; every request is a different member's valid answer, so each one is validated " +
       'and written durably (lowdb group commit) before the modal is acked; the "Thanks — answered" DM update is queued just after. The bare Bolt app has the same Express app, router, ' +
       '`ExpressReceiver`, signing secret and logger, and a view handler that only calls `ack()`. Each server runs in its own process and the fake Slack in a third; ' +
-      'latency is from sending the request to the last byte of the ack, as seen by the load generator. Both servers keep idle connections 30 s (Node\'s default is 5 s) so that every burst reuses its connections. ' +
+      "latency is from sending the request to the last byte of the ack, as seen by the load generator. Both servers keep idle connections 30 s (Node's default is 5 s) so that every burst reuses its connections. " +
       `The whole benchmark runs ${ACK_RUNS} times with fresh processes: with 100 requests a burst, one run's p99 is its worst burst, so a single disk stall or descheduling on a shared machine decides it. ` +
       'The goals are judged on the run with the median p99 ratio; every run is listed.',
     '',
@@ -122,7 +122,7 @@ function render(r: RunResults): string {
     '`store.saveAnswerSet` of new answer sets (distinct 64-hex keys) into the open round of a store already holding 10k, 100k or 1M answer sets ' +
       '(partnerships of 240 members, closed rounds of 200 answers, 100 rounds per partnership). lowdb files are written directly as JSON and opened (and validated) ' +
       'by the store; PostgreSQL databases (`trellis_bench_<random>`, default durable commit settings, dropped afterwards) get the schema from `openPgStore` and their rows ' +
-      'from `INSERT … SELECT generate_series` in the store\'s own table format. Latency is per `saveAnswerSet` call, until it resolves (durable).',
+      "from `INSERT … SELECT generate_series` in the store's own table format. Latency is per `saveAnswerSet` call, until it resolves (durable).",
     '',
     ingestSection(r.stores, r.errors.stores),
     '',
@@ -162,7 +162,7 @@ function document(body: string, notes: string): string {
     '# Benchmarks',
     '',
     'Everything below except the Notes is written by `npm run bench` (tests/bench/run.ts), which runs every benchmark side by side in one run on one machine ' +
-      '(each server, store and memory measurement in its own child process) and replaces these tables with that run\'s numbers. It needs PostgreSQL at ' +
+      "(each server, store and memory measurement in its own child process) and replaces these tables with that run's numbers. It needs PostgreSQL at " +
       '`postgres://postgres@127.0.0.1:5432/postgres` (or `BENCH_DATABASE_URL` / `TEST_DATABASE_URL`) with a role that may create databases, about 3 GB of free ' +
       'memory and 1 GB of disk in the temporary directory, and takes about 6–8 minutes on 2 cores.',
     '',

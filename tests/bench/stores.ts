@@ -80,7 +80,11 @@ export async function runStores(log: (line: string) => void, pgProblem: string |
     for (const size of SIZES) {
       const heapMb = heapFor(size);
       const file = join(dir, `answers-${size}.json`);
-      const written = await runChild<ChildMessage & { bytes: number; seconds: number }>('hosts/write-lowdb.ts', { file, size }, { heapMb, name: `write ${short(size)} lowdb file` });
+      const written = await runChild<ChildMessage & { bytes: number; seconds: number }>(
+        'hosts/write-lowdb.ts',
+        { file, size },
+        { heapMb, name: `write ${short(size)} lowdb file` },
+      );
       const preload: StoresResult['preload'][number] = { size, lowdbBytes: written.bytes, lowdbSeconds: written.seconds };
       out.preload.push(preload);
       log(`  ${short(size)}: lowdb file written (${(written.bytes / 1e6).toFixed(0)} MB, ${written.seconds.toFixed(1)} s)`);
@@ -96,7 +100,9 @@ export async function runStores(log: (line: string) => void, pgProblem: string |
           const input: IngestInput = { kind, size, file: copy, concurrency: kind === 'lowdb-group' ? CONCURRENCY : 1, ...TIMED[kind](size) };
           const r = await runChild<IngestResult>('hosts/ingest.ts', input, { heapMb, name: `${kind} ${short(size)}` });
           runs.push(r);
-          log(`  ${short(size)}: ${kind}${repeats > 1 ? ` (run ${k + 1}/${repeats})` : ''}: ${r.perSecond.toFixed(1)} answers/s, p99 ${r.p99.toFixed(1)} ms (${r.timed} answers; opened in ${r.openSeconds.toFixed(1)} s)`);
+          log(
+            `  ${short(size)}: ${kind}${repeats > 1 ? ` (run ${k + 1}/${repeats})` : ''}: ${r.perSecond.toFixed(1)} answers/s, p99 ${r.p99.toFixed(1)} ms (${r.timed} answers; opened in ${r.openSeconds.toFixed(1)} s)`,
+          );
           await rm(runDir, { recursive: true, force: true });
         }
         out.ingest.push(medianOf(runs));
@@ -111,9 +117,15 @@ export async function runStores(log: (line: string) => void, pgProblem: string |
         log(`  ${short(size)}: PostgreSQL ${db.name} preloaded (${seeded.rows} rows, ${seeded.seconds.toFixed(1)} s)`);
         const runs: IngestResult[] = [];
         for (let k = 0; k < repeats; k++) {
-          const r = await runChild<IngestResult>('hosts/ingest.ts', { kind: 'pg', size, url: db.url, concurrency: CONCURRENCY, earlierRuns: k, ...TIMED.pg(size) } satisfies IngestInput, { name: `pg ${short(size)}` });
+          const r = await runChild<IngestResult>(
+            'hosts/ingest.ts',
+            { kind: 'pg', size, url: db.url, concurrency: CONCURRENCY, earlierRuns: k, ...TIMED.pg(size) } satisfies IngestInput,
+            { name: `pg ${short(size)}` },
+          );
           runs.push(r);
-          log(`  ${short(size)}: pg${repeats > 1 ? ` (run ${k + 1}/${repeats})` : ''}: ${r.perSecond.toFixed(1)} answers/s, p99 ${r.p99.toFixed(1)} ms (${r.timed} answers)`);
+          log(
+            `  ${short(size)}: pg${repeats > 1 ? ` (run ${k + 1}/${repeats})` : ''}: ${r.perSecond.toFixed(1)} answers/s, p99 ${r.p99.toFixed(1)} ms (${r.timed} answers)`,
+          );
         }
         out.ingest.push(medianOf(runs));
       }

@@ -62,7 +62,7 @@ describe('survey now, answering and closing', () => {
     expect(state.rounds[0]!.itemIds).toHaveLength(5);
   });
 
-  it('shows the form with the round\'s statements, the scale and an optional comment', async () => {
+  it("shows the form with the round's statements, the scale and an optional comment", async () => {
     await say(alex, 'survey now');
     const form = await openForm(sam);
     expect(form.fields.filter((f) => f.kind === 'choice')).toHaveLength(5);
@@ -132,7 +132,12 @@ describe('survey now, answering and closing', () => {
     expect(JSON.stringify(status)).not.toMatch(/Sam|Jo|Alex/);
     expect((await say(alex, 'survey now')).text).toContain('still open');
     expect((await say(alex, 'survey close')).text).toBe('Check-in #1 is closed: 1 of 3 answered (33%).');
-    expect(messenger.updates.filter((u) => u.message.text.includes('has closed')).map((u) => u.delivery.userId).sort()).toEqual(['U-ALEX', 'pg-jo']);
+    expect(
+      messenger.updates
+        .filter((u) => u.message.text.includes('has closed'))
+        .map((u) => u.delivery.userId)
+        .sort(),
+    ).toEqual(['U-ALEX', 'pg-jo']);
   });
 
   it('tells the coordinator how many check-ins are still queued or were refused by the platform, never whose', async () => {
@@ -141,13 +146,24 @@ describe('survey now, answering and closing', () => {
     const statuses = ['pending', 'failed', 'sent'] as const;
     state.invitations.forEach((inv, n) => {
       inv.delivery = { platform: 'slack', outgoing: `out-${n}` };
-      state.outgoing.push({ id: `out-${n}`, platform: 'slack', kind: 'private', status: statuses[n]!, attempts: 1, notBefore: '2026-11-23T08:00:00.000Z', createdAt: '2026-11-23T08:00:00.000Z', sealed: '' });
+      state.outgoing.push({
+        id: `out-${n}`,
+        platform: 'slack',
+        kind: 'private',
+        status: statuses[n]!,
+        attempts: 1,
+        notBefore: '2026-11-23T08:00:00.000Z',
+        createdAt: '2026-11-23T08:00:00.000Z',
+        sealed: '',
+      });
     });
     const status = await say(alex, 'survey status');
-    expect(status.fields).toEqual(expect.arrayContaining([
-      { label: 'Still being sent', value: '1 check-in (Slack and Teams take messages at their own pace)' },
-      { label: 'Not delivered', value: '1 check-in refused by the platform (for example a deactivated account)' },
-    ]));
+    expect(status.fields).toEqual(
+      expect.arrayContaining([
+        { label: 'Still being sent', value: '1 check-in (Slack and Teams take messages at their own pace)' },
+        { label: 'Not delivered', value: '1 check-in refused by the platform (for example a deactivated account)' },
+      ]),
+    );
     expect(JSON.stringify(status)).not.toMatch(/Sam|Jo|Alex|pg-|U-/);
     await say(alex, 'survey close');
     expect(JSON.stringify(await say(alex, 'survey status'))).not.toMatch(/Still being sent|Not delivered/);
@@ -161,7 +177,9 @@ describe('survey now, answering and closing', () => {
 
 describe('scheduled rounds (fake clock)', () => {
   it('opens on the slot, reminds only those who have not answered, closes after the window, and opens the next fortnight', async () => {
-    expect((await say(alex, 'survey schedule fortnightly wednesday 10:00')).text).toContain('every other Wednesday at 10:00 (Europe/London). The next opens Wed 25 Nov, 10:00');
+    expect((await say(alex, 'survey schedule fortnightly wednesday 10:00')).text).toContain(
+      'every other Wednesday at 10:00 (Europe/London). The next opens Wed 25 Nov, 10:00',
+    );
     clock.set('2026-11-25T09:59:00Z');
     await trellis.tick();
     expect(state.rounds).toHaveLength(0);
@@ -259,7 +277,13 @@ describe('survey commands', () => {
   });
 
   it('refuses members running check-ins', async () => {
-    for (const text of ['survey now', 'survey schedule weekly monday 09:00', 'survey close', 'survey settings window 2d', 'survey question add trust We trust each other a lot.']) {
+    for (const text of [
+      'survey now',
+      'survey schedule weekly monday 09:00',
+      'survey close',
+      'survey settings window 2d',
+      'survey question add trust We trust each other a lot.',
+    ]) {
       expect((await say(sam, text, dm)).text).toContain('Only coordinators can run check-ins');
     }
     expect(state.rounds).toHaveLength(0);
@@ -280,7 +304,9 @@ describe('survey commands', () => {
   });
 
   it('changes the window and reminder', async () => {
-    expect((await say(alex, 'survey settings remind-after 24h window 3d')).text).toBe('Check-ins stay open 3 days; anyone who has not answered is reminded after 1 day.');
+    expect((await say(alex, 'survey settings remind-after 24h window 3d')).text).toBe(
+      'Check-ins stay open 3 days; anyone who has not answered is reminded after 1 day.',
+    );
     expect(state.partnerships[0]!.survey).toEqual({ remindAfterMinutes: 1440, windowMinutes: 4320 });
   });
 });

@@ -25,7 +25,14 @@ let code = '';
 beforeEach(async () => {
   store = createMemoryStore();
   let n = 0;
-  trellis = createTrellis({ ...corePorts(store), clock: fakeClock(), secret: 'k'.repeat(32), messenger: fakeMessenger(), newId: () => `id-${++n}`, newInviteCode: () => (n === 0 ? 'TEST-CODE' : `CODE-${n}`) });
+  trellis = createTrellis({
+    ...corePorts(store),
+    clock: fakeClock(),
+    secret: 'k'.repeat(32),
+    messenger: fakeMessenger(),
+    newId: () => `id-${++n}`,
+    newInviteCode: () => (n === 0 ? 'TEST-CODE' : `CODE-${n}`),
+  });
   const reply = await say(alex, 'setup Riverside');
   code = 'TEST-CODE';
   expect(reply.tone).toBe('success');
@@ -36,7 +43,13 @@ beforeEach(async () => {
 describe('setup', () => {
   it('creates the partnership with defaults, bound to the channel, caller as coordinator', async () => {
     const [p] = await store.partnerships();
-    expect(p).toMatchObject({ name: 'Riverside', timezone: 'Europe/London', threshold: 5, inviteCode: 'TEST-CODE', homes: [{ platform: 'slack', conversationId: 'C1', label: '#riverside' }] });
+    expect(p).toMatchObject({
+      name: 'Riverside',
+      timezone: 'Europe/London',
+      threshold: 5,
+      inviteCode: 'TEST-CODE',
+      homes: [{ platform: 'slack', conversationId: 'C1', label: '#riverside' }],
+    });
     expect(await store.members(p!.id)).toMatchObject([{ userId: 'U1', role: 'coordinator' }]);
   });
 
@@ -136,7 +149,7 @@ describe('role, members, status, settings', () => {
 });
 
 describe('buttons and overview', () => {
-  it('runs the command a button carries, with the clicker\'s permissions', async () => {
+  it("runs the command a button carries, with the clicker's permissions", async () => {
     const reply = asMessage(await trellis.action({ caller: alex, place: channel, actionId: 'run', value: 'org list' }));
     expect(reply.items).toEqual(['City Council (public)', 'Health Trust (public)']);
     expect(asMessage(await trellis.action({ caller: jo, place: channel, actionId: 'run', value: 'org add X public' })).tone).toBe('error');

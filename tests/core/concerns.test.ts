@@ -35,10 +35,25 @@ const form = (r: Reply): Form => {
 const say = async (c: Caller, text: string, place: Place = dm) => trellis.command({ caller: c, place, text });
 const raise = async (c: Caller, values: Record<string, string> = {}) => {
   const f = form(await say(c, 'concern'));
-  return msg(await trellis.submit({ caller: c, actionId: f.submitActionId, context: f.context, values: { category: 'power', happening: 'Decisions are made before meetings by the two biggest partners.', help: 'An agreed way of setting agendas', organisation: 'no', consent: 'yes', ...values } }));
+  return msg(
+    await trellis.submit({
+      caller: c,
+      actionId: f.submitActionId,
+      context: f.context,
+      values: {
+        category: 'power',
+        happening: 'Decisions are made before meetings by the two biggest partners.',
+        help: 'An agreed way of setting agendas',
+        organisation: 'no',
+        consent: 'yes',
+        ...values,
+      },
+    }),
+  );
 };
 const open = async (c: Caller, actionId: string, id: string) => trellis.action({ caller: c, place: dm, actionId, value: id });
-const submitAs = async (c: Caller, f: Form, values: Record<string, string>) => msg(await trellis.submit({ caller: c, actionId: f.submitActionId, context: f.context, values }));
+const submitAs = async (c: Caller, f: Form, values: Record<string, string>) =>
+  msg(await trellis.submit({ caller: c, actionId: f.submitActionId, context: f.context, values }));
 /** The concerns as the server reads them (stored sealed). */
 const opened = () => state.concerns.map((c) => openConcern(SECRET, c)!);
 let restart: () => Trellis;
@@ -124,11 +139,14 @@ describe('the conversation', () => {
     messenger.sent.length = 0;
   });
 
-  it('goes both ways under the pseudonym, with escalation only on the reporter\'s yes', async () => {
+  it("goes both ways under the pseudonym, with escalation only on the reporter's yes", async () => {
     const id = state.concerns[0]!.id;
     const f = form(await open(chris, 'concern-friend-open', id));
     expect(f.fields.map((x) => x.id)).toEqual(['reply', 'status', 'escalate']);
-    expect((await submitAs(chris, f, { reply: 'Thank you. Which meetings?', status: 'acknowledged', escalate: 'Agendas are set before meetings by two partners.' })).tone).toBe('success');
+    expect(
+      (await submitAs(chris, f, { reply: 'Thank you. Which meetings?', status: 'acknowledged', escalate: 'Agendas are set before meetings by two partners.' }))
+        .tone,
+    ).toBe('success');
     expect(messenger.sent.map((s) => s.to)).toEqual([sam.userId]);
     expect(messenger.sent[0]!.message.text).not.toContain('Which meetings');
 
@@ -136,7 +154,12 @@ describe('the conversation', () => {
     expect(mine.thread!.turns.at(-1)).toMatchObject({ author: 'friend', label: 'Critical friend', text: 'Thank you. Which meetings?' });
     expect(mine.fields.map((x) => x.id)).toEqual(['reply', 'escalation', 'shared', 'close']);
     messenger.sent.length = 0;
-    await submitAs(sam, mine, { reply: 'The steering group.', escalation: 'approve', shared: 'Agendas for the steering group are set beforehand.', close: 'open' });
+    await submitAs(sam, mine, {
+      reply: 'The steering group.',
+      escalation: 'approve',
+      shared: 'Agendas for the steering group are set beforehand.',
+      close: 'open',
+    });
     const toAlex = messenger.sent.filter((s) => s.to === alex.userId);
     expect(toAlex).toHaveLength(1);
     expect(toAlex[0]!.message.text).toContain('Agendas for the steering group are set beforehand.');
@@ -167,7 +190,9 @@ describe('the conversation', () => {
       expect(msg(await say(alex, text, channel)).text).toContain('only by the critical friend');
       expect(msg(await say(kim, text)).text).toContain('only by the critical friend');
     }
-    expect(msg(await trellis.submit({ caller: kim, actionId: 'concern-reporter-submit', context: id, values: { reply: 'forged' } })).text).toContain("isn't one you can open");
+    expect(msg(await trellis.submit({ caller: kim, actionId: 'concern-reporter-submit', context: id, values: { reply: 'forged' } })).text).toContain(
+      "isn't one you can open",
+    );
     expect(JSON.stringify(state.concerns)).not.toContain('forged');
   });
 });
@@ -190,17 +215,43 @@ describe('anonymity', () => {
     const tampered = Buffer.from(a.relay, 'base64');
     tampered[tampered.length - 1]! ^= 1;
     expect(openRelay(SECRET, tampered.toString('base64'))).toBeUndefined();
-    expect(sealRelay(SECRET, { platform: 'slack', userId: 'U1', memberId: 'm' })).not.toBe(sealRelay(SECRET, { platform: 'slack', userId: 'U1', memberId: 'm' }));
+    expect(sealRelay(SECRET, { platform: 'slack', userId: 'U1', memberId: 'm' })).not.toBe(
+      sealRelay(SECRET, { platform: 'slack', userId: 'U1', memberId: 'm' }),
+    );
   });
 });
 
 describe('themes', () => {
-  const c = (category: ConcernHead['category'], month: string): ConcernHead => ({ id: `${category}${month}${Math.random()}`, partnershipId: 'p', pseudonym: 'C-AAAA', category, mayAskToEscalate: false, status: 'open', month, threshold: 5, relay: 'x' });
+  const c = (category: ConcernHead['category'], month: string): ConcernHead => ({
+    id: `${category}${month}${Math.random()}`,
+    partnershipId: 'p',
+    pseudonym: 'C-AAAA',
+    category,
+    mayAskToEscalate: false,
+    status: 'open',
+    month,
+    threshold: 5,
+    relay: 'x',
+  });
 
   it('counts by category per month or quarter, merging small ones so none points to a person', () => {
-    const all = [...Array.from({ length: 5 }, () => c('power', '2026-10')), c('roles', '2026-10'), c('roles', '2026-10'), ...Array.from({ length: 3 }, () => c('communication', '2026-11'))];
-    expect(themeLines(all, 'month', { threshold: 5 })).toEqual(['2026-11: Some, too few to show without pointing to people', '2026-10: Perceived power differences: 5 · A few more, too few to show without pointing to people']);
-    expect(themeLines(all.map((c) => ({ ...c, threshold: 3 })), 'quarter', { threshold: 3 })).toEqual(['2026-Q4: Perceived power differences: 5 · Communication failures: 3 · A few more, too few to show without pointing to people']);
+    const all = [
+      ...Array.from({ length: 5 }, () => c('power', '2026-10')),
+      c('roles', '2026-10'),
+      c('roles', '2026-10'),
+      ...Array.from({ length: 3 }, () => c('communication', '2026-11')),
+    ];
+    expect(themeLines(all, 'month', { threshold: 5 })).toEqual([
+      '2026-11: Some, too few to show without pointing to people',
+      '2026-10: Perceived power differences: 5 · A few more, too few to show without pointing to people',
+    ]);
+    expect(
+      themeLines(
+        all.map((c) => ({ ...c, threshold: 3 })),
+        'quarter',
+        { threshold: 3 },
+      ),
+    ).toEqual(['2026-Q4: Perceived power differences: 5 · Communication failures: 3 · A few more, too few to show without pointing to people']);
   });
 
   it('publishes themes to the home channel, and sends the critical friend a monthly digest of waiting conversations', async () => {

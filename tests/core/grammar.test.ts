@@ -21,7 +21,7 @@ describe('parseCommand', () => {
   });
 
   it.each([
-    ['frobnicate', "I don't know the command \"frobnicate\"", undefined],
+    ['frobnicate', 'I don\'t know the command "frobnicate"', undefined],
     ['setup', 'Give the partnership a name', 'setup <name>'],
     ['org add Acme', "Give the organisation's name and its sector", 'org add'],
     ['org add Acme corporate', '"corporate" is not a sector', 'org add'],

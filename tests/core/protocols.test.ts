@@ -31,7 +31,16 @@ const form = (r: Reply): Form => {
 const orgId = (name: string) => state.organisations.find((o) => o.name === name)!.id;
 const memberId = (c: Caller) => state.members.find((m) => m.userId === c.userId)!.id;
 const save = (c: Caller, f: Form, values: Record<string, string>) => trellis.submit({ caller: c, actionId: f.submitActionId, context: f.context, values });
-const goodValues = (next: string) => ({ title: 'Referral procedure', kind: 'protocol', purpose: 'How partners refer people to each other', parties: orgId('Hope Trust'), owner: memberId(sam), link: 'https://docs.example.org/referral', cycle: '6', next });
+const goodValues = (next: string) => ({
+  title: 'Referral procedure',
+  kind: 'protocol',
+  purpose: 'How partners refer people to each other',
+  parties: orgId('Hope Trust'),
+  owner: memberId(sam),
+  link: 'https://docs.example.org/referral',
+  cycle: '6',
+  next,
+});
 const sentTo = () => messenger.sent.map((s) => s.to).sort();
 const at = async (iso: string) => {
   clock.set(iso);
@@ -117,7 +126,9 @@ describe('the register', () => {
     expect(msg(forged).text).toContain('Only coordinators');
     expect(msg(await say(jo, 'protocol retire P-1', dm)).text).toContain('Only coordinators and its owner');
     expect(isForm(await say(sam, 'protocol edit P-1', dm))).toBe(true); // the owner may
-    expect(msg(await trellis.submit({ caller: jo, actionId: 'protocol-save', context: 'someone-else:new', values: {} })).text).toContain("isn't for a partnership you are in");
+    expect(msg(await trellis.submit({ caller: jo, actionId: 'protocol-save', context: 'someone-else:new', values: {} })).text).toContain(
+      "isn't for a partnership you are in",
+    );
     expect(msg(await say(sam, 'protocol retire P-1', dm)).text).toContain('is retired');
     expect(state.protocols).toHaveLength(1);
   });
@@ -151,7 +162,11 @@ describe('reminders (fake clock)', () => {
     const texts = [...new Set(missed.map((s) => s.message.text))];
     expect(texts).toHaveLength(3);
     expect(texts.every((t) => t.includes('This reminder is late'))).toBe(true);
-    expect(texts.map((t) => t.split('.')[0])).toEqual(['Its review is due in 7 days, on Sun 31 Jan 2027', 'Its review is due in 1 day, on Sun 31 Jan 2027', 'Its review is due today (Sun 31 Jan 2027)']);
+    expect(texts.map((t) => t.split('.')[0])).toEqual([
+      'Its review is due in 7 days, on Sun 31 Jan 2027',
+      'Its review is due in 1 day, on Sun 31 Jan 2027',
+      'Its review is due today (Sun 31 Jan 2027)',
+    ]);
     expect(await at('2027-02-01T10:01:00Z')).toHaveLength(0);
   });
 
@@ -174,7 +189,7 @@ describe('reminders (fake clock)', () => {
     expect((await at('2027-01-24T14:00:00Z')).length).toBeGreaterThan(0);
   });
 
-  it('snoozes for a week at the owner\'s request only', async () => {
+  it("snoozes for a week at the owner's request only", async () => {
     const x = await addProtocol('2027-01-31');
     clock.set('2027-01-24T09:30:00Z');
     expect(msg(await trellis.action({ caller: jo, place: dm, actionId: 'protocol-snooze', value: x.id })).text).toContain('Only the owner');
@@ -198,14 +213,23 @@ describe('reviews', () => {
     if (!isForm(opened)) return opened;
     const f = opened.form;
     const values = Object.fromEntries(f.fields.filter((x) => x.kind === 'choice' && x.id !== 'review-recommendation').map((x) => [x.id, '4']));
-    return msg(await trellis.submit({ caller: c, actionId: 'review-submit', context: f.context, values: { ...values, 'review-recommendation': rec, comment: 'Works, but slow' } }));
+    return msg(
+      await trellis.submit({
+        caller: c,
+        actionId: 'review-submit',
+        context: f.context,
+        values: { ...values, 'review-recommendation': rec, comment: 'Works, but slow' },
+      }),
+    );
   }
 
   it('asks the parties privately, counts without names, closes with a thresholded summary and the next date', async () => {
     const x = await addProtocol('2027-01-31');
     expect(msg(await say(jo, 'review start P-1', dm)).text).toContain('Only coordinators and its owner');
     clock.set('2027-01-20T10:00:00Z');
-    expect(msg(await trellis.action({ caller: alex, place: dm, actionId: 'protocol-review-start', value: x.id })).text).toContain('2 members of the parties asked privately');
+    expect(msg(await trellis.action({ caller: alex, place: dm, actionId: 'protocol-review-start', value: x.id })).text).toContain(
+      '2 members of the parties asked privately',
+    );
     expect(sentTo()).toEqual(['29:jo', 'U-KIM']);
     const button = messenger.sent[0]!.message.buttons![0]!;
     expect((await answer(sam, button.value, 'kept')).text).toContain('not yours to answer'); // not a party
@@ -231,7 +255,9 @@ describe('reviews', () => {
     const value = messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message.buttons![0]!.value;
     for (const c of [jo, kim, alex]) await answer(c, value, 'retired');
     const closed = msg(await say(alex, 'review close P-1 retired'));
-    expect(closed.text).toContain('3 answered. Agreement 0–100: roles 75, procedures 75, monitoring 75, no-breaches 75. Recommended: kept 0, revised 0, retired 3, unsure 0.');
+    expect(closed.text).toContain(
+      '3 answered. Agreement 0–100: roles 75, procedures 75, monitoring 75, no-breaches 75. Recommended: kept 0, revised 0, retired 3, unsure 0.',
+    );
     expect(state.protocols.find((p) => p.id === x.id)!.status).toBe('retired');
     expect(await at('2027-01-31T09:00:00Z')).toHaveLength(0);
   });
@@ -250,7 +276,7 @@ describe('reviews', () => {
     expect(closed.text).not.toContain('Agreement');
   });
 
-  it('shows a statement\'s figure only when k or more people rated it (issue 13, part 3)', async () => {
+  it("shows a statement's figure only when k or more people rated it (issue 13, part 3)", async () => {
     await say(alex, 'set threshold 3');
     await say(alex, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm);
     await addProtocol('2027-01-31');
@@ -260,13 +286,15 @@ describe('reviews', () => {
     await answer(kim, value, 'kept');
     // Alex skips "roles": only two people rated it.
     const f = form(await trellis.action({ caller: alex, place: dm, actionId: 'review-open', value }));
-    const values = Object.fromEntries(f.fields.filter((x) => x.kind === 'choice' && x.id !== 'review-recommendation').map((x) => [x.id, x.id === 'review-roles' ? 'skip' : '2']));
+    const values = Object.fromEntries(
+      f.fields.filter((x) => x.kind === 'choice' && x.id !== 'review-recommendation').map((x) => [x.id, x.id === 'review-roles' ? 'skip' : '2']),
+    );
     await trellis.submit({ caller: alex, actionId: 'review-submit', context: f.context, values: { ...values, 'review-recommendation': 'kept' } });
     const closed = msg(await say(alex, 'review close P-1 kept'));
     expect(closed.text).toContain('3 answered. Agreement 0–100: roles —, procedures 58.3, monitoring 58.3, no-breaches 58.3.');
   });
 
-  it('hides a closed review\'s figures once the threshold is raised above its respondents', async () => {
+  it("hides a closed review's figures once the threshold is raised above its respondents", async () => {
     await say(alex, 'set threshold 3');
     await say(alex, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm);
     await addProtocol('2027-01-31');
@@ -292,7 +320,12 @@ describe('reviews', () => {
     const round = state.rounds[0]!.id;
     for (const c of [alex, sam, jo]) {
       const f = form(await trellis.action({ caller: c, place: dm, actionId: 'survey-open', value: round }));
-      await trellis.submit({ caller: c, actionId: 'survey-submit', context: round, values: Object.fromEntries(f.fields.filter((x) => x.kind === 'choice').map((x) => [x.id, '4'])) });
+      await trellis.submit({
+        caller: c,
+        actionId: 'survey-submit',
+        context: round,
+        values: Object.fromEntries(f.fields.filter((x) => x.kind === 'choice').map((x) => [x.id, '4'])),
+      });
     }
     await say(alex, 'survey close');
     messenger.sent.length = 0;

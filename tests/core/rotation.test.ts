@@ -14,7 +14,17 @@ const factorsOf = (bank: ReturnType<typeof bankFor>, ids: string[]) => ids.map((
 
 describe('the question bank', () => {
   it('has the nine factors of the instrument, 2–4 statements each, trust and commitment core', () => {
-    expect(BUILT_IN.map((f) => f.factor)).toEqual(['trust', 'commitment', 'shared-purpose', 'roles', 'power-voice', 'communication', 'conflict', 'resources', 'outcomes']);
+    expect(BUILT_IN.map((f) => f.factor)).toEqual([
+      'trust',
+      'commitment',
+      'shared-purpose',
+      'roles',
+      'power-voice',
+      'communication',
+      'conflict',
+      'resources',
+      'outcomes',
+    ]);
     for (const f of BUILT_IN) expect(f.items.length).toBeGreaterThanOrEqual(2);
     for (const f of BUILT_IN) expect(f.items.length).toBeLessThanOrEqual(4);
   });
@@ -22,7 +32,13 @@ describe('the question bank', () => {
 
 describe('pulse rotation', () => {
   const customFactors = (n: number): CustomItem[] =>
-    Array.from({ length: n }, (_, i) => ({ id: `custom-${i}`, partnershipId: 'p', factor: `own-${i}`, factorLabel: `Own ${i}`, text: `Our own statement number ${i}.` }));
+    Array.from({ length: n }, (_, i) => ({
+      id: `custom-${i}`,
+      partnershipId: 'p',
+      factor: `own-${i}`,
+      factorLabel: `Own ${i}`,
+      text: `Our own statement number ${i}.`,
+    }));
 
   it.each([0, 2, MAX_ROTATING_FACTORS - 7])('with %i custom factors: ≤ 5 items, trust and commitment every round, every factor in any 4 rounds', (extra) => {
     const { bank, history } = rounds(customFactors(extra), 40);

@@ -16,7 +16,13 @@ import { fakeMessenger } from '../helpers/fake-messenger.js';
 
 const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
 const dm: Place = { conversationId: 'D1', kind: 'personal' };
-const trellis = () => createTrellis({ ...corePorts(new StateStore(emptyState())), clock: fakeClock('2026-11-23T08:00:00Z'), messenger: fakeMessenger(), secret: 'routes-test-secret-0123456789abcdef' });
+const trellis = () =>
+  createTrellis({
+    ...corePorts(new StateStore(emptyState())),
+    clock: fakeClock('2026-11-23T08:00:00Z'),
+    messenger: fakeMessenger(),
+    secret: 'routes-test-secret-0123456789abcdef',
+  });
 
 describe('route table', () => {
   it('takes every feature’s registrations, each id once', () => {
@@ -35,10 +41,16 @@ describe('route table', () => {
   it('answers an unknown button, a link button and an unknown form as before', async () => {
     const t = trellis();
     for (const actionId of ['no-such-button', OPEN_LINK, 'survey-submit']) {
-      expect(await t.action({ caller: alex, place: dm, actionId, value: 'x' })).toMatchObject({ tone: 'error', text: expect.stringContaining("That button isn't one Trellis knows") });
+      expect(await t.action({ caller: alex, place: dm, actionId, value: 'x' })).toMatchObject({
+        tone: 'error',
+        text: expect.stringContaining("That button isn't one Trellis knows"),
+      });
     }
     for (const actionId of ['no-such-form', 'survey-open']) {
-      expect(await t.submit({ caller: alex, actionId, context: 'x', values: {} })).toMatchObject({ tone: 'error', text: 'That form is not one Trellis knows; nothing was recorded.' });
+      expect(await t.submit({ caller: alex, actionId, context: 'x', values: {} })).toMatchObject({
+        tone: 'error',
+        text: 'That form is not one Trellis knows; nothing was recorded.',
+      });
     }
   });
 

@@ -39,7 +39,9 @@ describe('schedule slots in the partnership timezone', () => {
   });
 
   it('monthly on the first Tuesday, or on a day of the month', () => {
-    expect(iso(lastSlot(s({ cadence: 'monthly', day: 'tuesday', time: '09:30' }), 'Europe/London', at('2026-11-23T00:00:00Z')))).toBe('2026-11-03T09:30:00.000Z');
+    expect(iso(lastSlot(s({ cadence: 'monthly', day: 'tuesday', time: '09:30' }), 'Europe/London', at('2026-11-23T00:00:00Z')))).toBe(
+      '2026-11-03T09:30:00.000Z',
+    );
     expect(iso(nextSlot(s({ cadence: 'monthly', day: 15, time: '09:30' }), 'Europe/London', at('2026-11-23T00:00:00Z')))).toBe('2026-12-15T09:30:00.000Z');
     expect(iso(lastSlot(s({ cadence: 'monthly', day: 28, time: '09:30' }), 'Europe/London', at('2027-01-05T00:00:00Z')))).toBe('2026-12-28T09:30:00.000Z');
   });

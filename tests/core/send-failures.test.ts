@@ -69,7 +69,12 @@ describe('a failed send', () => {
     await trellis.tick();
     expect(checkInsTo(sam.userId)).toHaveLength(1);
     expect(checkInsTo(alex.userId)).toHaveLength(1); // the others are not asked twice
-    const opened = await trellis.action({ caller: sam, place: dm, actionId: checkInsTo(sam.userId)[0]!.message.buttons![0]!.actionId, value: state.rounds[0]!.id });
+    const opened = await trellis.action({
+      caller: sam,
+      place: dm,
+      actionId: checkInsTo(sam.userId)[0]!.message.buttons![0]!.actionId,
+      value: state.rounds[0]!.id,
+    });
     expect(isForm(opened)).toBe(true);
   });
 
@@ -80,7 +85,13 @@ describe('a failed send', () => {
     const values = Object.fromEntries(round.itemIds.map((id) => [id, '4']));
     expect((await trellis.submit({ caller: sam, actionId: 'survey-submit', context: round.id, values })).tone).toBe('success');
     await trellis.settled();
-    expect(logged).toEqual([{ level: 'warn', msg: 'A message could not be updated', meta: { kind: 'check-in thanks', partnershipId: round.partnershipId, error: 'Error', code: 'ENOSPC' } }]);
+    expect(logged).toEqual([
+      {
+        level: 'warn',
+        msg: 'A message could not be updated',
+        meta: { kind: 'check-in thanks', partnershipId: round.partnershipId, error: 'Error', code: 'ENOSPC' },
+      },
+    ]);
     leaksNothing();
   });
 
@@ -88,7 +99,13 @@ describe('a failed send', () => {
     await say(alex, 'survey now');
     failNext('sendToConversation');
     expect((await say(alex, 'survey close')).text).toContain('is closed');
-    expect(logged).toEqual([{ level: 'warn', msg: 'A message could not be posted', meta: { kind: 'digest', partnershipId: state.partnerships[0]!.id, error: 'Error', code: 'ENOSPC' } }]);
+    expect(logged).toEqual([
+      {
+        level: 'warn',
+        msg: 'A message could not be posted',
+        meta: { kind: 'digest', partnershipId: state.partnerships[0]!.id, error: 'Error', code: 'ENOSPC' },
+      },
+    ]);
     leaksNothing();
   });
 });

@@ -58,10 +58,25 @@ function randomCase(seed: number) {
     if (sector) orgs.push(org);
     const people = Math.floor(rnd() * 9);
     for (let i = 0; i < people; i++) {
-      answers.push({ roundId: 'r', key: `${o}-${i}`.padStart(64, '0'), ...(sector ? { organisationId: org.id, sector } : {}), values: { 'trust-promises': (1 + Math.floor(rnd() * 5)) as 1 } });
+      answers.push({
+        roundId: 'r',
+        key: `${o}-${i}`.padStart(64, '0'),
+        ...(sector ? { organisationId: org.id, sector } : {}),
+        values: { 'trust-promises': (1 + Math.floor(rnd() * 5)) as 1 },
+      });
     }
   }
-  const round: Round = { id: 'r', partnershipId: 'p', number: 1, kind: 'pulse', itemIds: ['trust-promises'], threshold: 3, openedAt: '', remindAt: '', closesAt: '' };
+  const round: Round = {
+    id: 'r',
+    partnershipId: 'p',
+    number: 1,
+    kind: 'pulse',
+    itemIds: ['trust-promises'],
+    threshold: 3,
+    openedAt: '',
+    remindAt: '',
+    closesAt: '',
+  };
   return { k, orgs, answers, round };
 }
 
@@ -99,12 +114,28 @@ describe('complementary suppression', () => {
   });
 
   it('shows cells of k or more when nothing needs protecting', () => {
-    const answers: AnswerSet[] = Array.from({ length: 10 }, (_, i) => ({ roundId: 'r', key: String(i).padStart(64, '0'), organisationId: i < 5 ? 'a' : 'b', sector: i < 5 ? 'public' : 'voluntary', values: { 'trust-promises': 4 } }));
+    const answers: AnswerSet[] = Array.from({ length: 10 }, (_, i) => ({
+      roundId: 'r',
+      key: String(i).padStart(64, '0'),
+      organisationId: i < 5 ? 'a' : 'b',
+      sector: i < 5 ? 'public' : 'voluntary',
+      values: { 'trust-promises': 4 },
+    }));
     const orgs: Organisation[] = [
       { id: 'a', partnershipId: 'p', name: 'A', sector: 'public' },
       { id: 'b', partnershipId: 'p', name: 'B', sector: 'voluntary' },
     ];
-    const round: Round = { id: 'r', partnershipId: 'p', number: 1, kind: 'pulse', itemIds: ['trust-promises'], threshold: 3, openedAt: '', remindAt: '', closesAt: '' };
+    const round: Round = {
+      id: 'r',
+      partnershipId: 'p',
+      number: 1,
+      kind: 'pulse',
+      itemIds: ['trust-promises'],
+      threshold: 3,
+      openedAt: '',
+      remindAt: '',
+      closesAt: '',
+    };
     const [bySector] = breakdowns(bank, { round, invited: 10, answered: 10, answers, k: 5 }, 'trust', orgs);
     expect(bySector!.cells).toEqual([
       { group: 'public', n: 5, index: 75, hidden: false },
@@ -114,7 +145,17 @@ describe('complementary suppression', () => {
 });
 
 const TRUST_ITEMS = ['trust-promises', 'trust-competence', 'trust-goodwill', 'trust-openness'];
-const healthCheck: Round = { id: 'r', partnershipId: 'p', number: 1, kind: 'healthcheck', itemIds: TRUST_ITEMS, threshold: 3, openedAt: '', remindAt: '', closesAt: '' };
+const healthCheck: Round = {
+  id: 'r',
+  partnershipId: 'p',
+  number: 1,
+  kind: 'healthcheck',
+  itemIds: TRUST_ITEMS,
+  threshold: 3,
+  openedAt: '',
+  remindAt: '',
+  closesAt: '',
+};
 
 /** Random partnerships whose people skip statements ("prefer not to say") now and then. */
 function randomSkippingCase(seed: number) {
@@ -158,7 +199,9 @@ const BUMP = 1e7;
 function coefficientRows(data: RoundData, orgs: Organisation[], people: AnswerSet[]): number[][] {
   const base = publishedFigures(data, orgs);
   const columns = people.map((person) => {
-    const raised = data.answers.map((a) => (a === person ? { ...a, values: Object.fromEntries(Object.entries(a.values).map(([id, v]) => [id, v === null ? null : ((v + BUMP) as ScaleValue)])) } : a));
+    const raised = data.answers.map((a) =>
+      a === person ? { ...a, values: Object.fromEntries(Object.entries(a.values).map(([id, v]) => [id, v === null ? null : ((v + BUMP) as ScaleValue)])) } : a,
+    );
     const after = publishedFigures({ ...data, answers: raised }, orgs);
     return [...base].map(([id, v]) => (after.get(id)! - v) / (25 * BUMP));
   });
@@ -223,7 +266,10 @@ describe('one way to compute every figure: no arithmetic reveals a person (issue
       key: String(i).padStart(64, '0'),
       organisationId: 'a',
       sector: 'public',
-      values: i < 5 ? Object.fromEntries(TRUST_ITEMS.map((id) => [id, 5])) : { 'trust-promises': 1, 'trust-competence': 1, 'trust-goodwill': 1, 'trust-openness': null },
+      values:
+        i < 5
+          ? Object.fromEntries(TRUST_ITEMS.map((id) => [id, 5]))
+          : { 'trust-promises': 1, 'trust-competence': 1, 'trust-goodwill': 1, 'trust-openness': null },
     }));
     const data: RoundData = { round: healthCheck, invited: 6, answered: 6, answers, k: 5 };
     const overall = summarise(bank, data).factors.find((f) => f.factor === 'trust')!.index!;

@@ -11,7 +11,18 @@ const ITEMS = ['trust-promises', 'commitment-resources', 'purpose-clear', 'roles
 
 let seq = 0;
 function roundOf(number: number, trust: (ScaleValue | null)[], commitment: ScaleValue = 4, invited = trust.length + 1): RoundData {
-  const round: Round = { id: `r${number}`, partnershipId: 'p', number, kind: 'pulse', itemIds: ITEMS, threshold: 5, openedAt: '', remindAt: '', closesAt: '', closedAt: `2026-11-${10 + number}T10:00:00.000Z` };
+  const round: Round = {
+    id: `r${number}`,
+    partnershipId: 'p',
+    number,
+    kind: 'pulse',
+    itemIds: ITEMS,
+    threshold: 5,
+    openedAt: '',
+    remindAt: '',
+    closesAt: '',
+    closedAt: `2026-11-${10 + number}T10:00:00.000Z`,
+  };
   const answers: AnswerSet[] = trust.map((t) => ({
     roundId: round.id,
     key: (++seq).toString(16).padStart(64, '0'),
@@ -33,9 +44,23 @@ describe('indices', () => {
     // Four people answer "Neither" to every trust statement; X answers one "Strongly agree" and skips the rest.
     const trustItems = bank.items.filter((i) => i.factor === 'trust').map((i) => i.id);
     expect(trustItems.length).toBeGreaterThanOrEqual(3);
-    const round: Round = { id: 'rx', partnershipId: 'p', number: 1, kind: 'healthcheck', itemIds: trustItems, threshold: 5, openedAt: '', remindAt: '', closesAt: '', closedAt: '2026-11-20T10:00:00.000Z' };
+    const round: Round = {
+      id: 'rx',
+      partnershipId: 'p',
+      number: 1,
+      kind: 'healthcheck',
+      itemIds: trustItems,
+      threshold: 5,
+      openedAt: '',
+      remindAt: '',
+      closesAt: '',
+      closedAt: '2026-11-20T10:00:00.000Z',
+    };
     const set = (i: number, values: Record<string, ScaleValue | null>): AnswerSet => ({ roundId: 'rx', key: String(i).padStart(64, '0'), values });
-    const answers = [...[1, 2, 3, 4].map((i) => set(i, Object.fromEntries(trustItems.map((id) => [id, 3])))), set(5, Object.fromEntries(trustItems.map((id, j) => [id, j === 0 ? 5 : null])))];
+    const answers = [
+      ...[1, 2, 3, 4].map((i) => set(i, Object.fromEntries(trustItems.map((id) => [id, 3])))),
+      set(5, Object.fromEntries(trustItems.map((id, j) => [id, j === 0 ? 5 : null]))),
+    ];
     const t = summarise(bank, { round, invited: 5, answered: 5, answers, k: 5 }).factors.find((f) => f.factor === 'trust')!;
     expect(t).toMatchObject({ n: 5, index: 60 });
     // Counting statements gave "16 neither, 1 strongly agree, 3 skipped": with the index, X's own score to the point.
@@ -81,7 +106,14 @@ describe('change', () => {
   });
 
   it('says "not enough data" (null) instead of a fake trend', () => {
-    expect(trust(run([roundOf(1, [4, 4, 5, 4, 3])]))).toMatchObject({ current: 75, previous: null, delta: null, interval: null, notable: false, deltaFromRecent: null });
+    expect(trust(run([roundOf(1, [4, 4, 5, 4, 3])]))).toMatchObject({
+      current: 75,
+      previous: null,
+      delta: null,
+      interval: null,
+      notable: false,
+      deltaFromRecent: null,
+    });
     expect(trust(run([roundOf(1, [4, 4, 5, 4, 3]), roundOf(2, [4, 4, null, null, null])]))).toMatchObject({ current: null, delta: null, notable: false });
   });
 });
@@ -104,7 +136,11 @@ describe('honest statistics at the edges (issue 13, part 8)', () => {
   });
 
   it('with k or more answers on both sides, always judges the change', () => {
-    for (const [a, b] of [[all(5, 3), all(5, 3)], [all(5, 1), all(7, 5)], [[1, 2, 3, 4, 5], all(5, 3)]] as ScaleValue[][][]) {
+    for (const [a, b] of [
+      [all(5, 3), all(5, 3)],
+      [all(5, 1), all(7, 5)],
+      [[1, 2, 3, 4, 5], all(5, 3)],
+    ] as ScaleValue[][][]) {
       const c = trust(run([roundOf(1, a!), roundOf(2, b!)]));
       expect(c.interval, `${a} → ${b}`).not.toBeNull();
       expect(describeChange(c)).not.toContain('too few answers');
@@ -119,7 +155,13 @@ describe('honest statistics at the edges (issue 13, part 8)', () => {
   });
 
   it('compares with the mean of the previous three rounds, skipping rounds with too few answers', () => {
-    const rounds = [roundOf(1, [4, 4, 4, 4, 3]), roundOf(2, [4, 4, 4, 4, 5]), roundOf(3, [4, null, null, null, null]), roundOf(4, [3, 3, 3, 3, 4]), roundOf(5, [2, 2, 2, 2, 2])];
+    const rounds = [
+      roundOf(1, [4, 4, 4, 4, 3]),
+      roundOf(2, [4, 4, 4, 4, 5]),
+      roundOf(3, [4, null, null, null, null]),
+      roundOf(4, [3, 3, 3, 3, 4]),
+      roundOf(5, [2, 2, 2, 2, 2]),
+    ];
     const c = trust(run(rounds));
     // previous visible: 70, 80, 55 → mean 68.3; current 25
     expect(c.deltaFromRecent).toBe(-43.3);

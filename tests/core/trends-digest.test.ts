@@ -35,7 +35,12 @@ async function round(values: Record<string, string>, comments: Record<string, st
     const r = await trellis.action({ caller: c, place: dm, actionId: 'survey-open', value: id });
     if (!isForm(r)) throw new Error(r.text);
     const answers = Object.fromEntries(r.form.fields.filter((f) => f.kind === 'choice').map((f) => [f.id, values[c.userId]!]));
-    await trellis.submit({ caller: c, actionId: 'survey-submit', context: id, values: { ...answers, ...(comments[c.userId] ? { comment: comments[c.userId] } : {}) } });
+    await trellis.submit({
+      caller: c,
+      actionId: 'survey-submit',
+      context: id,
+      values: { ...answers, ...(comments[c.userId] ? { comment: comments[c.userId] } : {}) },
+    });
   }
   clock.advance(3_600_000);
   await say(alex, 'survey close');
@@ -103,7 +108,8 @@ describe('trends commands', () => {
     const detail = await say(kim, 'trends trust', dm);
     expect(detail.fields).toContainEqual({ label: 'People who agree, on the whole', value: '3' });
     expect((await say(kim, 'trends nonsense', dm)).text).toContain('"nonsense" is not a factor');
-    for (const text of ['trends by sector', 'export', 'dashboard', 'trends settings floor 40']) expect((await say(kim, text, dm)).text).toContain('Only coordinators');
+    for (const text of ['trends by sector', 'export', 'dashboard', 'trends settings floor 40'])
+      expect((await say(kim, text, dm)).text).toContain('Only coordinators');
   });
 
   it('breaks down by sector, hiding the small group and whatever would reveal it', async () => {
@@ -122,7 +128,9 @@ describe('trends commands', () => {
     expect(verifyLink('another-secret-entirely-0123456789ab', token, 'dashboard', clock.now())).toMatchObject({ ok: false, status: 403 });
     expect(verifyLink(SECRET, `${token.slice(0, -2)}xx`, 'dashboard', clock.now())).toMatchObject({ ok: false, status: 403 });
     expect(verifyLink(SECRET, token, 'dashboard', new Date(clock.now().getTime() + 25 * 3_600_000))).toMatchObject({ ok: false, status: 410 });
-    expect(verifyLink(SECRET, signLink(SECRET, { partnershipId: 'p', memberId: 'm', generation: 0 }, 'export', clock.now()), 'export', clock.now()).ok).toBe(true);
+    expect(verifyLink(SECRET, signLink(SECRET, { partnershipId: 'p', memberId: 'm', generation: 0 }, 'export', clock.now()), 'export', clock.now()).ok).toBe(
+      true,
+    );
   });
 
   it('changes the alert settings and validates them', async () => {

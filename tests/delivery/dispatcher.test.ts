@@ -269,7 +269,17 @@ describe('updates', () => {
     const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
     await dispatcher.drain();
     const now = new Date().toISOString();
-    await store.enqueueOutgoing({ id: 'legacy-update', platform: 'slack', kind: 'update', replaces: idOf(h), status: 'pending', attempts: 0, notBefore: now, createdAt: now, sealed: seal(SECRET, OUTBOX_SEAL, { message: msg('edited') }) });
+    await store.enqueueOutgoing({
+      id: 'legacy-update',
+      platform: 'slack',
+      kind: 'update',
+      replaces: idOf(h),
+      status: 'pending',
+      attempts: 0,
+      notBefore: now,
+      createdAt: now,
+      sealed: seal(SECRET, OUTBOX_SEAL, { message: msg('edited') }),
+    });
     await dispatcher.drain();
     expect(platform.callsOf('update')).toMatchObject([{ delivery: platform.delivered[0]!.delivery, message: msg('edited') }]);
     const settled = await row('legacy-update');
@@ -636,7 +646,12 @@ describe('several instances, restarts', () => {
     await waitFor(() => platform.calls.length === 1);
     await dispatcher.stop();
     expect(platform.delivered).toHaveLength(1);
-    expect(store.raw().outgoing.map((o) => o.status).sort()).toEqual(['pending', 'pending', 'sent']);
+    expect(
+      store
+        .raw()
+        .outgoing.map((o) => o.status)
+        .sort(),
+    ).toEqual(['pending', 'pending', 'sent']);
     await make({ concurrency: 4 }).drain();
     expect(platform.delivered).toHaveLength(3);
     expect(new Set(platform.delivered.map((c) => c.tag)).size).toBe(3);

@@ -96,7 +96,17 @@ describe('RateLimiter', () => {
     // And the other way round: a slow method bucket holds back a fast channel.
     const clock2 = fakeClock();
     const limiter2 = new RateLimiter(clock2.now);
-    expect(schedule(limiter2, clock2, [{ key: 'channel', perSecond: 100, burst: 50 }, { key: 'method', perSecond: 5, burst: 1 }], 3)).toEqual([0, 200, 400]);
+    expect(
+      schedule(
+        limiter2,
+        clock2,
+        [
+          { key: 'channel', perSecond: 100, burst: 50 },
+          { key: 'method', perSecond: 5, burst: 1 },
+        ],
+        3,
+      ),
+    ).toEqual([0, 200, 400]);
   });
 
   it('waits for whichever bucket is fuller when both have history', () => {

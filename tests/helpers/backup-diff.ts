@@ -27,7 +27,11 @@ const count = (rows: string[]) => rows.reduce((m, r) => m.set(r, (m.get(r) ?? 0)
 /** A lowdb data file's JSON (journal mark already dropped) as a capture. */
 export function captureFile(json: string): Capture {
   const data = JSON.parse(json) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(data).filter(([, v]) => Array.isArray(v)).map(([k, v]) => [k, (v as unknown[]).map((r) => JSON.stringify(r))]));
+  return Object.fromEntries(
+    Object.entries(data)
+      .filter(([, v]) => Array.isArray(v))
+      .map(([k, v]) => [k, (v as unknown[]).map((r) => JSON.stringify(r))]),
+  );
 }
 
 /** Every row of every table, columns and all (sequence numbers included). */

@@ -10,7 +10,12 @@ export const CRASH_KEYS = 24;
 export const crashKey = (k: number) => k.toString(16).padStart(64, '0');
 
 const [file = '', firstValue = '1'] = process.argv.slice(2);
-const store = await openLowdbStore(file, process.env.TRELLIS_SECRET ?? '', { idleMs: 10, minJournalBytes: 1024 }, { notice: (m) => process.stderr.write(`${m}\n`) });
+const store = await openLowdbStore(
+  file,
+  process.env.TRELLIS_SECRET ?? '',
+  { idleMs: 10, minJournalBytes: 1024 },
+  { notice: (m) => process.stderr.write(`${m}\n`) },
+);
 const held: Record<string, number> = {};
 for (const a of await store.answerSets('r1')) held[a.key] = Number(a.comment);
 process.stdout.write(`held ${JSON.stringify(held)}\n`);

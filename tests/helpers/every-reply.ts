@@ -35,7 +35,12 @@ const person = (i: number, platform: 'slack' | 'teams' = i % 2 ? 'teams' : 'slac
 });
 
 export async function everyReply(): Promise<Corpus> {
-  const { clock, messenger, trellis } = coreTrellis('2026-11-23T09:00:00Z', { secret: SECRET, concernDelayMaxSeconds: 0, concernsPerDay: 50, publicUrl: () => `https://${'trellis.'.repeat(20)}example.org` });
+  const { clock, messenger, trellis } = coreTrellis('2026-11-23T09:00:00Z', {
+    secret: SECRET,
+    concernDelayMaxSeconds: 0,
+    concernsPerDay: 50,
+    publicUrl: () => `https://${'trellis.'.repeat(20)}example.org`,
+  });
   const corpus: Corpus = { messages: [], forms: [], overviews: [] };
   const seen = new Set<string>();
 
@@ -140,7 +145,13 @@ export async function everyReply(): Promise<Corpus> {
       const r = await trellis.action({ caller: c, place: dm(c), actionId: button.actionId, value: button.value });
       if (isForm(r)) {
         if (i < 2) record('check-in', r);
-        await fill(c, r.form, Object.fromEntries(r.form.fields.filter((f) => f.kind === 'choice').map((f, k) => [f.id, (f as { options: { value: string }[] }).options[(i + k + round) % 5]!.value])));
+        await fill(
+          c,
+          r.form,
+          Object.fromEntries(
+            r.form.fields.filter((f) => f.kind === 'choice').map((f, k) => [f.id, (f as { options: { value: string }[] }).options[(i + k + round) % 5]!.value]),
+          ),
+        );
       }
     }
     clock.advance(3 * DAY);
@@ -149,7 +160,8 @@ export async function everyReply(): Promise<Corpus> {
     await say(coordinator, 'survey close');
     await trellis.settled();
   }
-  for (const text of ['trends', 'trends trust', 'trends commitment', 'trends by sector', 'trends settings notable 5 floor 90', 'dashboard', 'export']) await say(coordinator, text);
+  for (const text of ['trends', 'trends trust', 'trends commitment', 'trends by sector', 'trends settings notable 5 floor 90', 'dashboard', 'export'])
+    await say(coordinator, text);
 
   // Protocols: the longest fields, many of them, reviews opened, answered and closed.
   for (let i = 0; i < 30; i++) {
@@ -157,7 +169,8 @@ export async function everyReply(): Promise<Corpus> {
     if (isForm(r)) await fill(coordinator, r.form, protocolValues);
   }
   await say(coordinator, 'protocol reminders 60 30 14 7 3 1');
-  for (const text of ['protocol list', 'protocol show P-1', 'protocol edit P-2', 'review start P-1 with trends', 'review status P-1']) await say(coordinator, text);
+  for (const text of ['protocol list', 'protocol show P-1', 'protocol edit P-2', 'review start P-1 with trends', 'review status P-1'])
+    await say(coordinator, text);
   await trellis.settled();
   for (const s of messenger.sent.splice(0)) corpus.messages.push({ label: 'private message', message: s.message });
 
@@ -193,7 +206,8 @@ export async function everyReply(): Promise<Corpus> {
   // Many are alike (a check-in to each of 120 people): each distinct one once.
   const distinct = new Map(corpus.messages.map((m) => [JSON.stringify(m.message), m]));
   corpus.messages = [...distinct.values()];
-  for (const c of [coordinator, friend, others[0]!, others[1]!, person(999)]) corpus.overviews.push({ label: `overview ${c.userId}`, message: await trellis.overview(c) });
+  for (const c of [coordinator, friend, others[0]!, others[1]!, person(999)])
+    corpus.overviews.push({ label: `overview ${c.userId}`, message: await trellis.overview(c) });
   return corpus;
 }
 

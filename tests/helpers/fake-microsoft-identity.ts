@@ -39,8 +39,10 @@ const SCOPE = 'https://api.botframework.test';
 const TENANT = 'trellis-test-tenant';
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
-const listen = (server: Server) => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(String((server.address() as AddressInfo).port))));
-const json = (res: ServerResponse, status: number, body: unknown) => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+const listen = (server: Server) =>
+  new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(String((server.address() as AddressInfo).port))));
+const json = (res: ServerResponse, status: number, body: unknown) =>
+  void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 const readBody = (req: IncomingMessage) =>
   new Promise<string>((resolve) => {
     let raw = '';
@@ -56,9 +58,11 @@ export async function startFakeMicrosoftIdentity({ appId, appPassword }: { appId
   const tokenRequests: TokenRequest[] = [];
 
   const issuerServer = createHttpServer((req, res) => {
-    if (req.url === '/.well-known/openid-configuration') return json(res, 200, { issuer, jwks_uri: `${issuerBase}/keys`, id_token_signing_alg_values_supported: ['RS256'] });
+    if (req.url === '/.well-known/openid-configuration')
+      return json(res, 200, { issuer, jwks_uri: `${issuerBase}/keys`, id_token_signing_alg_values_supported: ['RS256'] });
     // Bot Framework's keys carry endorsements: the channels a key may sign for.
-    if (req.url === '/keys') return json(res, 200, { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256', endorsements: ['msteams'] }] });
+    if (req.url === '/keys')
+      return json(res, 200, { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256', endorsements: ['msteams'] }] });
     json(res, 404, { error: 'not_found' });
   });
   const issuerBase = `http://127.0.0.1:${await listen(issuerServer)}`;
@@ -81,9 +85,15 @@ export async function startFakeMicrosoftIdentity({ appId, appPassword }: { appId
     if (req.method === 'POST' && path === `/${TENANT}/oauth2/v2.0/token`) {
       void readBody(req).then((raw) => {
         const form = new URLSearchParams(raw);
-        const request = { clientId: form.get('client_id') ?? '', secretMatched: form.get('client_secret') === appPassword, scope: form.get('scope') ?? '', grantType: form.get('grant_type') ?? '' };
+        const request = {
+          clientId: form.get('client_id') ?? '',
+          secretMatched: form.get('client_secret') === appPassword,
+          scope: form.get('scope') ?? '',
+          grantType: form.get('grant_type') ?? '',
+        };
         tokenRequests.push(request);
-        if (request.clientId !== appId || !request.secretMatched || request.grantType !== 'client_credentials') return json(res, 401, { error: 'invalid_client' });
+        if (request.clientId !== appId || !request.secretMatched || request.grantType !== 'client_credentials')
+          return json(res, 401, { error: 'invalid_client' });
         const accessToken = `fake-bot-token-${issued.length + 1}-${randomUUID()}`;
         issued.push(accessToken);
         json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });

@@ -172,7 +172,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const upload = /^\/upload\/(F\w+)$/.exec(url);
       if (upload) {
         const entry = uploads.find((u) => u.fileId === upload[1]);
-        const form = await new Request(`${base}${url}`, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: bytes }).formData().catch(() => undefined);
+        const form = await new Request(`${base}${url}`, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: bytes })
+          .formData()
+          .catch(() => undefined);
         const file = form ? [...form.values()].find((v): v is File => typeof v !== 'string') : undefined;
         if (!entry || !file) return void res.writeHead(400).end('bad upload');
         entry.bytes = Buffer.from(await file.arrayBuffer());
@@ -317,7 +319,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         // Slack documents the screen-reader text as `alt_txt` (at most 1000 characters); any other name is ignored, as Slack ignores unknown arguments.
         // https://docs.slack.dev/reference/methods/files.getUploadURLExternal
         if (typeof body.alt_txt === 'string' && body.alt_txt.length > 1000) return { ok: false, error: 'alt_txt_too_large' };
-        uploads.push({ fileId, filename: String(body.filename ?? ''), length: Number(body.length), ...(typeof body.alt_txt === 'string' ? { altText: body.alt_txt } : {}) });
+        uploads.push({
+          fileId,
+          filename: String(body.filename ?? ''),
+          length: Number(body.length),
+          ...(typeof body.alt_txt === 'string' ? { altText: body.alt_txt } : {}),
+        });
         return { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId };
       }
       // files.uploadV2, step 3: share the uploaded files into a conversation (or a thread of it).
@@ -325,7 +332,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const files = (Array.isArray(body.files) ? body.files : []) as { id?: string; title?: string }[];
         const entries = files.map((f) => uploads.find((u) => u.fileId === f.id && u.bytes));
         if (entries.length === 0 || entries.some((e) => !e)) return { ok: false, error: 'file_not_found' };
-        files.forEach((f, i) => Object.assign(entries[i]!, { channel: String(body.channel_id ?? ''), ...(body.thread_ts ? { threadTs: String(body.thread_ts) } : {}), ...(f.title ? { title: f.title } : {}) }));
+        files.forEach((f, i) =>
+          Object.assign(entries[i]!, {
+            channel: String(body.channel_id ?? ''),
+            ...(body.thread_ts ? { threadTs: String(body.thread_ts) } : {}),
+            ...(f.title ? { title: f.title } : {}),
+          }),
+        );
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
       }
       default:

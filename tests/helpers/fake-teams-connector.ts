@@ -73,7 +73,10 @@ export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
         return void res.writeHead(refusal.status).end(JSON.stringify({ error: { code: refusal.status === 429 ? 'Throttled' : 'ServiceError' } }));
       }
       const conversationId = decodeURIComponent(match[1]!);
-      if (failing.has(conversationId)) return void res.writeHead(403).end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
+      if (failing.has(conversationId))
+        return void res
+          .writeHead(403)
+          .end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
       let activity: Record<string, unknown>;
       try {
         activity = JSON.parse(raw) as Record<string, unknown>;
@@ -82,7 +85,8 @@ export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
       }
       if (isPut) {
         const activityId = decodeURIComponent(match[2]!);
-        if (updated.length < MAX_CAPTURED) updated.push({ conversationId, activityId, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), activity });
+        if (updated.length < MAX_CAPTURED)
+          updated.push({ conversationId, activityId, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), activity });
         return void res.writeHead(200).end(JSON.stringify({ id: activityId }));
       }
       if (sent.length < MAX_CAPTURED) {

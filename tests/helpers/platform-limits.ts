@@ -76,7 +76,8 @@ function options(where: string, opts: unknown, max: number): string[] {
   opts.forEach((o, i) => {
     if (!isObj(o)) return void out.push(`${where}.options[${i}]: not an option`);
     out.push(...textObject(`${where}.options[${i}].text`, o.text, L.optionText, ['plain_text', 'mrkdwn']));
-    if (typeof o.value !== 'string' || o.value.length === 0 || o.value.length > L.optionValue) out.push(`${where}.options[${i}].value: length ${len(o.value)} (1–${L.optionValue})`);
+    if (typeof o.value !== 'string' || o.value.length === 0 || o.value.length > L.optionValue)
+      out.push(`${where}.options[${i}].value: length ${len(o.value)} (1–${L.optionValue})`);
   });
   return out;
 }
@@ -85,7 +86,11 @@ const values = (opts: unknown) => new Set((Array.isArray(opts) ? opts : []).map(
 
 /** A select's options, whether given as options or as option_groups. */
 export const selectOptionsOf = (e: Json): unknown[] =>
-  Array.isArray(e.option_groups) ? e.option_groups.flatMap((g) => (isObj(g) && Array.isArray(g.options) ? g.options : [])) : Array.isArray(e.options) ? e.options : [];
+  Array.isArray(e.option_groups)
+    ? e.option_groups.flatMap((g) => (isObj(g) && Array.isArray(g.options) ? g.options : []))
+    : Array.isArray(e.options)
+      ? e.options
+      : [];
 
 function groups(where: string, e: Json): string[] {
   const list = Array.isArray(e.option_groups) ? e.option_groups : [];
@@ -103,7 +108,8 @@ function groups(where: string, e: Json): string[] {
 function element(where: string, e: unknown): string[] {
   if (!isObj(e)) return [`${where}: not an element`];
   const out: string[] = [];
-  if (e.action_id !== undefined && (typeof e.action_id !== 'string' || e.action_id.length === 0 || e.action_id.length > L.actionId)) out.push(`${where}.action_id: length ${len(e.action_id)} (1–${L.actionId})`);
+  if (e.action_id !== undefined && (typeof e.action_id !== 'string' || e.action_id.length === 0 || e.action_id.length > L.actionId))
+    out.push(`${where}.action_id: length ${len(e.action_id)} (1–${L.actionId})`);
   if (e.placeholder !== undefined) out.push(...textObject(`${where}.placeholder`, e.placeholder, L.placeholder, ['plain_text']));
   switch (e.type) {
     case 'button':
@@ -122,11 +128,14 @@ function element(where: string, e: unknown): string[] {
     case 'checkboxes':
     case 'static_select':
     case 'multi_static_select': {
-      const max = { radio_buttons: L.radioOptions, checkboxes: L.checkboxOptions, static_select: L.selectOptions, multi_static_select: L.selectOptions }[e.type];
+      const max = { radio_buttons: L.radioOptions, checkboxes: L.checkboxOptions, static_select: L.selectOptions, multi_static_select: L.selectOptions }[
+        e.type
+      ];
       out.push(...(e.option_groups !== undefined && /select/.test(e.type) ? groups(where, e) : options(where, e.options, max)));
       const allowed = values(selectOptionsOf(e));
       if (isObj(e.initial_option) && !allowed.has(e.initial_option.value)) out.push(`${where}.initial_option: not among the options`);
-      for (const o of Array.isArray(e.initial_options) ? e.initial_options : []) if (!isObj(o) || !allowed.has(o.value)) out.push(`${where}.initial_options: not among the options`);
+      for (const o of Array.isArray(e.initial_options) ? e.initial_options : [])
+        if (!isObj(o) || !allowed.has(o.value)) out.push(`${where}.initial_options: not among the options`);
       break;
     }
     case 'datepicker':
@@ -147,7 +156,8 @@ function element(where: string, e: unknown): string[] {
 function block(where: string, b: unknown): string[] {
   if (!isObj(b)) return [`${where}: not a block`];
   const out: string[] = [];
-  if (b.block_id !== undefined && (typeof b.block_id !== 'string' || b.block_id.length === 0 || b.block_id.length > L.blockId)) out.push(`${where}.block_id: length ${len(b.block_id)} (1–${L.blockId})`);
+  if (b.block_id !== undefined && (typeof b.block_id !== 'string' || b.block_id.length === 0 || b.block_id.length > L.blockId))
+    out.push(`${where}.block_id: length ${len(b.block_id)} (1–${L.blockId})`);
   switch (b.type) {
     case 'section': {
       if (b.text === undefined && b.fields === undefined) out.push(`${where}: a section needs text or fields`);
@@ -213,7 +223,8 @@ export function checkSlackModal(where: string, v: Json): string[] {
   out.push(...textObject(`${where}.title`, v.title, L.modalTitle, ['plain_text']));
   if (v.submit !== undefined) out.push(...textObject(`${where}.submit`, v.submit, L.modalSubmit, ['plain_text']));
   if (v.close !== undefined) out.push(...textObject(`${where}.close`, v.close, L.modalClose, ['plain_text']));
-  if (Array.isArray(v.blocks) && v.blocks.some((b) => isObj(b) && b.type === 'input') && v.submit === undefined) out.push(`${where}: input blocks without a submit button`);
+  if (Array.isArray(v.blocks) && v.blocks.some((b) => isObj(b) && b.type === 'input') && v.submit === undefined)
+    out.push(`${where}: input blocks without a submit button`);
   if (len(v.private_metadata) > L.privateMetadata) out.push(`${where}.private_metadata: ${len(v.private_metadata)} > ${L.privateMetadata}`);
   if (len(v.callback_id) > L.callbackId) out.push(`${where}.callback_id: ${len(v.callback_id)} > ${L.callbackId}`);
   return out;
@@ -254,13 +265,28 @@ const ELEMENTS: Record<string, { props: string[]; required: string[]; enums?: Re
   RichTextBlock: { props: [...COMMON, 'inlines', 'horizontalAlignment'], required: ['inlines'], enums: { spacing: ENUMS.spacing } },
   FactSet: { props: [...COMMON, 'facts'], required: ['facts'], enums: { spacing: ENUMS.spacing } },
   // msTeams.allowExpand is Teams' own extension of Image (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format).
-  Image: { props: [...COMMON, 'url', 'altText', 'backgroundColor', 'horizontalAlignment', 'selectAction', 'size', 'style', 'width', 'msTeams'], required: ['url'], enums: { size: ENUMS.imageSize, spacing: ENUMS.spacing } },
-  'Input.Text': { props: [...INPUT, 'isMultiline', 'maxLength', 'placeholder', 'style', 'inlineAction', 'regex'], required: ['id'], enums: { spacing: ENUMS.spacing } },
-  'Input.ChoiceSet': { props: [...INPUT, 'choices', 'isMultiSelect', 'style', 'placeholder', 'wrap'], required: ['id', 'choices'], enums: { style: ENUMS.choiceStyle, spacing: ENUMS.spacing } },
+  Image: {
+    props: [...COMMON, 'url', 'altText', 'backgroundColor', 'horizontalAlignment', 'selectAction', 'size', 'style', 'width', 'msTeams'],
+    required: ['url'],
+    enums: { size: ENUMS.imageSize, spacing: ENUMS.spacing },
+  },
+  'Input.Text': {
+    props: [...INPUT, 'isMultiline', 'maxLength', 'placeholder', 'style', 'inlineAction', 'regex'],
+    required: ['id'],
+    enums: { spacing: ENUMS.spacing },
+  },
+  'Input.ChoiceSet': {
+    props: [...INPUT, 'choices', 'isMultiSelect', 'style', 'placeholder', 'wrap'],
+    required: ['id', 'choices'],
+    enums: { style: ENUMS.choiceStyle, spacing: ENUMS.spacing },
+  },
   'Input.Date': { props: [...INPUT, 'max', 'min', 'placeholder'], required: ['id'], enums: { spacing: ENUMS.spacing } },
 };
 const ACTIONS: Record<string, { props: string[]; required: string[] }> = {
-  'Action.Submit': { props: ['type', 'id', 'title', 'iconUrl', 'style', 'fallback', 'tooltip', 'isEnabled', 'mode', 'requires', 'data', 'associatedInputs'], required: [] },
+  'Action.Submit': {
+    props: ['type', 'id', 'title', 'iconUrl', 'style', 'fallback', 'tooltip', 'isEnabled', 'mode', 'requires', 'data', 'associatedInputs'],
+    required: [],
+  },
   'Action.OpenUrl': { props: ['type', 'id', 'title', 'iconUrl', 'style', 'fallback', 'tooltip', 'isEnabled', 'mode', 'requires', 'url'], required: ['url'] },
 };
 
@@ -271,7 +297,8 @@ function cardElement(where: string, e: unknown, ids: Set<string>): string[] {
   const out: string[] = [];
   for (const k of Object.keys(e)) if (!spec.props.includes(k)) out.push(`${where}.${k}: not a property of ${String(e.type)}`);
   for (const k of spec.required) if (e[k] === undefined || e[k] === '') out.push(`${where}.${k}: required`);
-  for (const [k, allowed] of Object.entries(spec.enums ?? {})) if (e[k] !== undefined && !allowed.includes(String(e[k]).toLowerCase())) out.push(`${where}.${k}: ${String(e[k])} not in ${allowed.join('|')}`);
+  for (const [k, allowed] of Object.entries(spec.enums ?? {}))
+    if (e[k] !== undefined && !allowed.includes(String(e[k]).toLowerCase())) out.push(`${where}.${k}: ${String(e[k])} not in ${allowed.join('|')}`);
   if (e.type === 'TextBlock' && typeof e.text !== 'string') out.push(`${where}.text: not a string`);
   if (e.type === 'RichTextBlock') {
     const inlines = Array.isArray(e.inlines) ? e.inlines : [];
@@ -308,7 +335,25 @@ export function checkAdaptiveCard(where: string, card: unknown): string[] {
   const out: string[] = [];
   if (card.type !== 'AdaptiveCard') out.push(`${where}.type: ${String(card.type)}`);
   if (card.version !== '1.5') out.push(`${where}.version: ${String(card.version)} (Trellis targets 1.5)`);
-  for (const k of Object.keys(card)) if (!['type', 'version', '$schema', 'body', 'actions', 'fallbackText', 'speak', 'lang', 'msteams', 'minHeight', 'selectAction', 'verticalContentAlignment', 'rtl'].includes(k)) out.push(`${where}.${k}: not a property of AdaptiveCard`);
+  for (const k of Object.keys(card))
+    if (
+      ![
+        'type',
+        'version',
+        '$schema',
+        'body',
+        'actions',
+        'fallbackText',
+        'speak',
+        'lang',
+        'msteams',
+        'minHeight',
+        'selectAction',
+        'verticalContentAlignment',
+        'rtl',
+      ].includes(k)
+    )
+      out.push(`${where}.${k}: not a property of AdaptiveCard`);
   const ids = new Set<string>();
   if (card.body !== undefined && !Array.isArray(card.body)) out.push(`${where}.body: not an array`);
   (Array.isArray(card.body) ? card.body : []).forEach((e, i) => out.push(...cardElement(`${where}.body[${i}]`, e, ids)));

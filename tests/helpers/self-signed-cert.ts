@@ -47,6 +47,9 @@ export function selfSignedCert(commonName = '127.0.0.1'): { cert: string; key: s
     extensions,
   );
   const certificate = seq(tbs, SHA256_WITH_RSA, der(0x03, Buffer.from([0]), sign('sha256', tbs, privateKey)));
-  const lines = certificate.toString('base64').match(/.{1,64}/g)!.join('\n');
+  const lines = certificate
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return { cert: `-----BEGIN CERTIFICATE-----\n${lines}\n-----END CERTIFICATE-----\n`, key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
 }

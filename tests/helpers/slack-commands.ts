@@ -24,7 +24,14 @@ export function slackCommands<Reply = { text: string }, View = unknown>(world: (
     // Not `r<n>`: the files' own clicks number their response_urls that way.
     const id = `slash-${++seq}`;
     const trigger = `trigger-${id}`;
-    const res = await slashCommand(trellis.url, { user_id: who.user_id, user_name: who.user_name, ...where, text, response_url: slack.responseUrl(id), trigger_id: trigger });
+    const res = await slashCommand(trellis.url, {
+      user_id: who.user_id,
+      user_name: who.user_name,
+      ...where,
+      text,
+      response_url: slack.responseUrl(id),
+      trigger_id: trigger,
+    });
     expect(res.status).toBe(200);
     return waitFor(() => {
       const opened = slack.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === trigger && c.result?.ok === true);

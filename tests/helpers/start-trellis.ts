@@ -35,9 +35,16 @@ export async function startTrellis(env: Record<string, string> = {}, options: { 
   const dataFile = join(dir, 'trellis.json');
   const config = loadConfig({ TRELLIS_DATA: dataFile, TRELLIS_SECRET: TEST_SECRET, LOG_LEVEL: 'debug', ...env });
   const logs: string[] = [];
-  const log = createLogger({ level: 'debug', secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken, config.teams?.appPassword], write: (l) => logs.push(l) });
+  const log = createLogger({
+    level: 'debug',
+    secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken, config.teams?.appPassword],
+    write: (l) => logs.push(l),
+  });
   const store = await openLowdbStore(dataFile, config.secret ?? TEST_SECRET);
-  const running = await startServer({ config, store, storeKind: 'lowdb', clock: options.clock ?? { now: () => new Date() }, log, secret: TEST_SECRET, schedule: false }, 0);
+  const running = await startServer(
+    { config, store, storeKind: 'lowdb', clock: options.clock ?? { now: () => new Date() }, log, secret: TEST_SECRET, schedule: false },
+    0,
+  );
   const stop = async () => {
     await running.close();
     await store.close();
@@ -78,5 +85,7 @@ async function dataAfterCrash(dataFile: string, secret: string): Promise<string>
  * it was built, and the same data must compare equal either way.
  */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }

@@ -73,11 +73,23 @@ export function teamsRequests<Body = Activity>(world: () => { trellis: { url: st
   function invoke(name: string, who: Person, data: unknown, where: 'personal' | 'channel' = 'personal'): Activity {
     const m = where === 'channel' ? fixture('task-fetch-channel') : fixture(name === 'task/fetch' ? 'task-fetch' : 'task-submit');
     const conversation = where === 'channel' ? { ...m.conversation, id: `${CHANNEL};messageid=${channelPostId()}` } : { ...m.conversation, id: chatOf(who) };
-    return { ...m, name, id: `f:${++seq}`, serviceUrl: serviceUrl(), from: from(m, who), conversation, value: { type: name, data, context: { theme: 'default' } } };
+    return {
+      ...m,
+      name,
+      id: `f:${++seq}`,
+      serviceUrl: serviceUrl(),
+      from: from(m, who),
+      conversation,
+      value: { type: name, data, context: { theme: 'default' } },
+    };
   }
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${world().trellis.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${world().trellis.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   /** Posts one activity (200 expected); once what it queued has gone out, what the bot answered, POSTed and PUT. */
   async function deliver(activity: Activity): Promise<Delivered<Body>> {
@@ -88,7 +100,12 @@ export function teamsRequests<Body = Activity>(world: () => { trellis: { url: st
     const text = await res.text();
     // What the request queued for the outbox goes out before anything is read from the connector.
     await trellis.drain();
-    return { status: res.status, body: text ? (JSON.parse(text) as Body) : undefined, sent: connector.sent.slice(sentBefore), updated: connector.updated.slice(updatedBefore) };
+    return {
+      status: res.status,
+      body: text ? (JSON.parse(text) as Body) : undefined,
+      sent: connector.sent.slice(sentBefore),
+      updated: connector.updated.slice(updatedBefore),
+    };
   }
 
   return { inChannel, inPersonal, invoke, post, deliver };

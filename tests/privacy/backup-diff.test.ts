@@ -23,7 +23,11 @@ import { BOT_TOKEN, SIGNING_SECRET, fixture, interaction, slashCommand } from '.
 import { startTrellis, TEST_SECRET } from '../helpers/start-trellis.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-interface Person { name: string; display: string; org: string }
+interface Person {
+  name: string;
+  display: string;
+  org: string;
+}
 // In no organisation: their answer set must look like everyone else's.
 const COORDINATOR: Person = { name: 'alex', display: 'Alex Morgan', org: 'independent' };
 const MEMBERS: Person[] = [
@@ -37,7 +41,10 @@ const MEMBERS: Person[] = [
 ];
 const EVERYONE = [COORDINATOR, ...MEMBERS];
 
-interface Fakes { slack: FakeSlack; teams: FakeTeamsConnector }
+interface Fakes {
+  slack: FakeSlack;
+  teams: FakeTeamsConnector;
+}
 interface Running {
   url: string;
   store: Store;
@@ -81,7 +88,15 @@ async function slackClick(t: Running, f: Fakes, w: Person, actionId: string, val
   const trigger = `trigger-${++seq}`;
   const base = fixture<Record<string, unknown>>('block-actions-dm');
   const action = { ...(base.actions as object[])[0], action_id: actionId, value };
-  await interaction(t.url, { ...base, user: slackWho(w), channel: { id: `D${slackUser(w)}`, name: 'directmessage' }, container: { ...(base.container as object), channel_id: `D${slackUser(w)}` }, trigger_id: trigger, actions: [action], response_url: f.slack.responseUrl(`x${seq}`) });
+  await interaction(t.url, {
+    ...base,
+    user: slackWho(w),
+    channel: { id: `D${slackUser(w)}`, name: 'directmessage' },
+    container: { ...(base.container as object), channel_id: `D${slackUser(w)}` },
+    trigger_id: trigger,
+    actions: [action],
+    response_url: f.slack.responseUrl(`x${seq}`),
+  });
   return (await waitFor(() => f.slack.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === trigger))).body.view as SlackView;
 }
 
@@ -93,7 +108,14 @@ async function slackSubmit(t: Running, w: Person, view: SlackView, answers: Reco
     const option = (x: string) => element?.options?.find((o) => o.value === x) ?? { text: { type: 'plain_text', text: x }, value: x };
     const type = element?.type ?? 'plain_text_input';
     values[blockId] = {
-      value: type === 'checkboxes' ? { type, selected_options: (v as string[]).map(option) } : type === 'datepicker' ? { type, selected_date: v } : type === 'plain_text_input' ? { type, value: v } : { type, selected_option: option(v as string) },
+      value:
+        type === 'checkboxes'
+          ? { type, selected_options: (v as string[]).map(option) }
+          : type === 'datepicker'
+            ? { type, selected_date: v }
+            : type === 'plain_text_input'
+              ? { type, value: v }
+              : { type, selected_option: option(v as string) },
     };
   }
   const submission = fixture<{ view: Record<string, unknown> } & Record<string, unknown>>('view-submission');
@@ -117,12 +139,29 @@ const slackSurface: Surface = {
   chats: (w) => [`D${slackUser(w)}`],
   async review(t, f) {
     const trigger = `trigger-${++seq}`;
-    await slashCommand(t.url, { user_id: slackUser(COORDINATOR), user_name: COORDINATOR.name, channel_id: 'C0RIVER', channel_name: 'riverside', text: 'protocol add', response_url: f.slack.responseUrl(`x${seq}`), trigger_id: trigger });
+    await slashCommand(t.url, {
+      user_id: slackUser(COORDINATOR),
+      user_name: COORDINATOR.name,
+      channel_id: 'C0RIVER',
+      channel_name: 'riverside',
+      text: 'protocol add',
+      response_url: f.slack.responseUrl(`x${seq}`),
+      trigger_id: trigger,
+    });
     const form = (await waitFor(() => f.slack.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === trigger))).body.view as SlackView;
     const [p] = await t.store.partnerships();
     const owner = (await t.store.members(p!.id)).find((m) => m.displayName === COORDINATOR.display)!;
     const parties = (await t.store.organisations(p!.id)).map((o) => o.id);
-    const saved = await slackSubmit(t, COORDINATOR, form, { title: 'Information Sharing Protocol', kind: 'protocol', purpose: 'Sharing about families we both support.', parties, owner: owner.id, link: 'https://example.org/isp', cycle: '12', next: '2027-01-15' });
+    const saved = await slackSubmit(t, COORDINATOR, form, {
+      title: 'Information Sharing Protocol',
+      kind: 'protocol',
+      purpose: 'Sharing about families we both support.',
+      parties,
+      owner: owner.id,
+      link: 'https://example.org/isp',
+      cycle: '12',
+      next: '2027-01-15',
+    });
     expect(saved).toContain('P-1');
     expect(await this.say(t, f, COORDINATOR, 'review start P-1', true)).toContain('asked privately');
     await t.drain();
@@ -137,13 +176,23 @@ const slackSurface: Surface = {
   concerns: {
     async raise(t, f, w, text) {
       const trigger = `trigger-${++seq}`;
-      await slashCommand(t.url, { user_id: slackUser(w), user_name: w.name, channel_id: `D${slackUser(w)}`, channel_name: 'directmessage', text: 'concern', response_url: f.slack.responseUrl(`x${seq}`), trigger_id: trigger });
+      await slashCommand(t.url, {
+        user_id: slackUser(w),
+        user_name: w.name,
+        channel_id: `D${slackUser(w)}`,
+        channel_name: 'directmessage',
+        text: 'concern',
+        response_url: f.slack.responseUrl(`x${seq}`),
+        trigger_id: trigger,
+      });
       const form = (await waitFor(() => f.slack.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === trigger))).body.view as SlackView;
       expect(await slackSubmit(t, w, form, { category: 'roles', happening: text, organisation: 'no', consent: 'yes' })).toContain('Your reference is');
     },
     async reply(t, f, w, concernId, text, as) {
       const view = await slackClick(t, f, w, `trellis:concern-${as}-open:0`, concernId);
-      expect(await slackSubmit(t, w, view, { reply: text, ...(as === 'friend' ? { status: 'acknowledged' } : { close: 'open' }) })).toContain(as === 'friend' ? 'Sent to the person behind' : 'Sent');
+      expect(await slackSubmit(t, w, view, { reply: text, ...(as === 'friend' ? { status: 'acknowledged' } : { close: 'open' }) })).toContain(
+        as === 'friend' ? 'Sent to the person behind' : 'Sent',
+      );
     },
   },
 };
@@ -166,14 +215,30 @@ const teamsSurface: Surface = {
     const channel = (m.channelData as Activity).channel?.id as string | undefined;
     const id = `1741${String(++seq).padStart(9, '0')}`;
     const conversation = home ? { ...m.conversation, id: `${channel};messageid=${id}` } : { ...m.conversation, id: chatOf(w) };
-    await postActivity(t, { ...m, id, serviceUrl: f.teams.serviceUrl, from: teamsUser(w), conversation, text: home ? `<at>${m.recipient.name}</at> ${text}` : text });
+    await postActivity(t, {
+      ...m,
+      id,
+      serviceUrl: f.teams.serviceUrl,
+      from: teamsUser(w),
+      conversation,
+      text: home ? `<at>${m.recipient.name}</at> ${text}` : text,
+    });
     await t.drain();
-    return JSON.stringify(f.teams.sent.slice(before).map((s) => (s.activity.attachments as { content: { body: unknown } }[] | undefined)?.[0]?.content.body ?? s.activity.text));
+    return JSON.stringify(
+      f.teams.sent.slice(before).map((s) => (s.activity.attachments as { content: { body: unknown } }[] | undefined)?.[0]?.content.body ?? s.activity.text),
+    );
   },
   async answer(t, f, w, round, value) {
     const invoke = (kind: 'task-fetch' | 'task-submit', data: unknown) => {
       const m = teamsFixture(kind);
-      return { ...m, id: `f:${++seq}`, serviceUrl: f.teams.serviceUrl, from: teamsUser(w), conversation: { ...m.conversation, id: chatOf(w) }, value: { ...m.value, data } };
+      return {
+        ...m,
+        id: `f:${++seq}`,
+        serviceUrl: f.teams.serviceUrl,
+        from: teamsUser(w),
+        conversation: { ...m.conversation, id: chatOf(w) },
+        value: { ...m.value, data },
+      };
     };
     const opened = await postActivity(t, invoke('task-fetch', { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'survey-open', value: round.id }));
     const card = opened!.task.value.card.content as { body: { type: string; id?: string }[]; actions: { data: Record<string, unknown> }[] };
@@ -249,52 +314,58 @@ function scenario(name: string, surface: Surface, start: (env: Record<string, st
     });
 
     // Concerns take the same path on every platform; through Slack here.
-    if (surface.concerns) it('two captures either side of each concern raised, each reply and each answer differ by records that name nobody', async () => {
-      const { raise, reply } = surface.concerns!;
-      const FRIEND: Person = { name: 'chris', display: 'Chris Friend', org: 'independent' };
-      f.slack.users.set(slackUser(FRIEND), FRIEND.display);
-      const [p] = await t.store.partnerships();
-      expect(await surface.say(t, f, FRIEND, `join ${p!.inviteCode} independent`, false)).toContain('Welcome to');
-      expect(await surface.say(t, f, COORDINATOR, `role <@${slackUser(FRIEND)}|chris> critical-friend`, true)).toContain('is now a critical friend');
-      await t.drain();
-      const values = async () => [...(await personal(round.id)), ...surface.chats(FRIEND)];
-      /** One person's action, between two captures: what changed names nobody, and `table` did change. */
-      const step = async (who: Person, table: RegExp, act: () => Promise<void>) => {
-        const before = await t.capture();
-        await act();
-        await t.tick(); // a concern goes to the critical friend once its (here zero) delay is up
+    if (surface.concerns)
+      it('two captures either side of each concern raised, each reply and each answer differ by records that name nobody', async () => {
+        const { raise, reply } = surface.concerns!;
+        const FRIEND: Person = { name: 'chris', display: 'Chris Friend', org: 'independent' };
+        f.slack.users.set(slackUser(FRIEND), FRIEND.display);
+        const [p] = await t.store.partnerships();
+        expect(await surface.say(t, f, FRIEND, `join ${p!.inviteCode} independent`, false)).toContain('Welcome to');
+        expect(await surface.say(t, f, COORDINATOR, `role <@${slackUser(FRIEND)}|chris> critical-friend`, true)).toContain('is now a critical friend');
         await t.drain();
-        const after = await t.capture();
-        const changed = difference(before, after);
-        expect(changed.filter((r) => table.test(r)).length).toBeGreaterThan(0);
-        expect({ acted: who.display, names: found(changed.join('\n'), await values()) }).toEqual({ acted: who.display, names: [] });
-        return { added: difference(before, after, 'added'), replaced: difference(before, after, 'removed') };
-      };
-      const raised = new Map<Person, string>();
-      for (const w of MEMBERS) {
-        const known = new Set((await t.store.concerns(p!.id)).map((c) => c.id));
-        await step(w, /concerns/, () => raise(t, f, w, `Referrals from ${w.org} bounce back: marker-${w.name}`));
-        raised.set(w, (await t.store.concerns(p!.id)).find((c) => !known.has(c.id))!.id);
-      }
-      // A third copy: a second concern from the same person changes nothing the first one wrote (a count would tie them together).
-      const sam = MEMBERS[0]!;
-      const first = await step(sam, /concerns/, () => raise(t, f, sam, 'Minutes arrive weeks late: marker-second'));
-      const second = await step(sam, /concerns/, () => raise(t, f, sam, 'Budget talk leaves us out: marker-third'));
-      expect(first.added.length).toBeGreaterThan(0);
-      expect(second.replaced.filter((r) => first.added.includes(r))).toEqual([]);
-      for (const [, id] of raised) await step(FRIEND, /concerns/, () => reply(t, f, FRIEND, id, `Thank you, ${id}: has it happened before?`, 'friend'));
-      for (const [w, id] of raised) await step(w, /concerns/, () => reply(t, f, w, id, `Three times this quarter: marker-${w.name}-again`, 'reporter'));
-      expect(found(await t.files(), await values())).toEqual([]);
-      expect(found(t.logs.join('\n'), await values())).toEqual([]);
-    });
+        const values = async () => [...(await personal(round.id)), ...surface.chats(FRIEND)];
+        /** One person's action, between two captures: what changed names nobody, and `table` did change. */
+        const step = async (who: Person, table: RegExp, act: () => Promise<void>) => {
+          const before = await t.capture();
+          await act();
+          await t.tick(); // a concern goes to the critical friend once its (here zero) delay is up
+          await t.drain();
+          const after = await t.capture();
+          const changed = difference(before, after);
+          expect(changed.filter((r) => table.test(r)).length).toBeGreaterThan(0);
+          expect({ acted: who.display, names: found(changed.join('\n'), await values()) }).toEqual({ acted: who.display, names: [] });
+          return { added: difference(before, after, 'added'), replaced: difference(before, after, 'removed') };
+        };
+        const raised = new Map<Person, string>();
+        for (const w of MEMBERS) {
+          const known = new Set((await t.store.concerns(p!.id)).map((c) => c.id));
+          await step(w, /concerns/, () => raise(t, f, w, `Referrals from ${w.org} bounce back: marker-${w.name}`));
+          raised.set(w, (await t.store.concerns(p!.id)).find((c) => !known.has(c.id))!.id);
+        }
+        // A third copy: a second concern from the same person changes nothing the first one wrote (a count would tie them together).
+        const sam = MEMBERS[0]!;
+        const first = await step(sam, /concerns/, () => raise(t, f, sam, 'Minutes arrive weeks late: marker-second'));
+        const second = await step(sam, /concerns/, () => raise(t, f, sam, 'Budget talk leaves us out: marker-third'));
+        expect(first.added.length).toBeGreaterThan(0);
+        expect(second.replaced.filter((r) => first.added.includes(r))).toEqual([]);
+        for (const [, id] of raised) await step(FRIEND, /concerns/, () => reply(t, f, FRIEND, id, `Thank you, ${id}: has it happened before?`, 'friend'));
+        for (const [w, id] of raised) await step(w, /concerns/, () => reply(t, f, w, id, `Three times this quarter: marker-${w.name}-again`, 'reporter'));
+        expect(found(await t.files(), await values())).toEqual([]);
+        expect(found(t.logs.join('\n'), await values())).toEqual([]);
+      });
 
     // Review answers take the same path on every platform; through Slack here.
-    if (surface.review) it('two captures either side of each review answer differ by records that name nobody', async () => {
-      const answer = await surface.review!(t, f);
-      const [p] = await t.store.partnerships();
-      // A review asks the members of the party organisations: everyone but the independent coordinator.
-      await eachInTurn((await t.store.protocols(p!.id))[0]!.reviews[0]!.id, answer, EVERYONE.filter((w) => w.org !== 'independent'));
-    });
+    if (surface.review)
+      it('two captures either side of each review answer differ by records that name nobody', async () => {
+        const answer = await surface.review!(t, f);
+        const [p] = await t.store.partnerships();
+        // A review asks the members of the party organisations: everyone but the independent coordinator.
+        await eachInTurn(
+          (await t.store.protocols(p!.id))[0]!.reviews[0]!.id,
+          answer,
+          EVERYONE.filter((w) => w.org !== 'independent'),
+        );
+      });
   });
 }
 
@@ -322,7 +393,10 @@ const postgres = async (env: Record<string, string>): Promise<Running> => {
   const store = await openPgStore(db.url);
   const logs: string[] = [];
   const log = createLogger({ level: 'debug', secrets: [TEST_SECRET], write: (l) => logs.push(l) });
-  const running = await startServer({ config, store, storeKind: 'postgres', clock: fakeClock('2026-11-23T09:00:00Z'), log, secret: TEST_SECRET, schedule: false }, 0);
+  const running = await startServer(
+    { config, store, storeKind: 'postgres', clock: fakeClock('2026-11-23T09:00:00Z'), log, secret: TEST_SECRET, schedule: false },
+    0,
+  );
   return {
     url: running.url,
     store,

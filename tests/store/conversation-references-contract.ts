@@ -20,7 +20,12 @@ export function conversationReferencesContract(name: string, open: Opens<Convers
 
     it('keeps conversation references by platform and key', async () => {
       const { store } = await open();
-      const ref = { platform: 'teams' as const, key: '29:sam', reference: { serviceUrl: 'https://x', conversation: { id: 'a' } }, updatedAt: '2026-11-23T09:00:00.000Z' };
+      const ref = {
+        platform: 'teams' as const,
+        key: '29:sam',
+        reference: { serviceUrl: 'https://x', conversation: { id: 'a' } },
+        updatedAt: '2026-11-23T09:00:00.000Z',
+      };
       await store.saveConversation(ref);
       await store.saveConversation({ ...ref, reference: { serviceUrl: 'https://y' } });
       expect(await store.conversation('teams', '29:sam')).toEqual({ ...ref, reference: { serviceUrl: 'https://y' } });

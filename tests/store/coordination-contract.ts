@@ -30,12 +30,23 @@ export function coordinationContract(name: string, open: Opens<Coordination>, cl
         events.push(`${name}-`);
         return name;
       };
-      const results = await Promise.all([store.exclusive('a', work('a1', () => Promise.race([started, bound]))), store.exclusive('a', work('a2')), store.exclusive('b', work('b1', b1Started))]);
+      const results = await Promise.all([
+        store.exclusive(
+          'a',
+          work('a1', () => Promise.race([started, bound])),
+        ),
+        store.exclusive('a', work('a2')),
+        store.exclusive('b', work('b1', b1Started)),
+      ]);
       expect(results).toEqual(['a1', 'a2', 'b1']);
       expect(events.indexOf('a1-')).toBeLessThan(events.indexOf('a2+'));
       expect(events.indexOf('b1+')).toBeLessThan(events.indexOf('a1-'));
       // A failure releases the scope.
-      await expect(store.exclusive('a', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+      await expect(
+        store.exclusive('a', async () => {
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
       expect(await store.exclusive('a', async () => 'after')).toBe('after');
       await store.close();
     });

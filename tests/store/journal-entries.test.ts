@@ -31,7 +31,26 @@ describe('journal entries', () => {
     const [, ...lines] = readFileSync(join(FIXTURE, 'trellis.json.journal'), 'utf8').trimEnd().split('\n');
     const names = new Set(lines.flatMap((l) => unseal<{ changes: [string][] }>(SECRET, 'journal', l)!.changes.map((c) => c[0])));
     expect([...names].sort()).toEqual(
-      ['savePartnership', 'saveOrganisation', 'saveMember', 'saveConversation', 'saveRound', 'saveInvitation', 'saveAnswerSet', 'saveCustomItem', 'saveProtocol', 'saveConcern', 'saveConcernQuota', 'saveSentReminder', 'compactRound', 'enqueueOutgoing', 'claimOutgoing', 'settleOutgoing', 'pruneOutgoing', 'claimOnce'].sort(),
+      [
+        'savePartnership',
+        'saveOrganisation',
+        'saveMember',
+        'saveConversation',
+        'saveRound',
+        'saveInvitation',
+        'saveAnswerSet',
+        'saveCustomItem',
+        'saveProtocol',
+        'saveConcern',
+        'saveConcernQuota',
+        'saveSentReminder',
+        'compactRound',
+        'enqueueOutgoing',
+        'claimOutgoing',
+        'settleOutgoing',
+        'pruneOutgoing',
+        'claimOnce',
+      ].sort(),
     );
   });
 
@@ -60,7 +79,9 @@ describe('journal entries', () => {
     const lines = (await readFile(journal, 'utf8')).trimEnd().split('\n');
     await appendFile(journal, `${seal(SECRET, 'journal', { from: lines.length, changes: [['renameMember', 'm1', 'Alexandra']] })}\n`);
     const before = [await readFile(file, 'utf8'), await readFile(journal, 'utf8')];
-    await expect(openLowdbStore(file, SECRET, NEVER)).rejects.toThrow(`holds a change named "renameMember" at line ${lines.length + 1} of ${journal}, which this version of Trellis does not know`);
+    await expect(openLowdbStore(file, SECRET, NEVER)).rejects.toThrow(
+      `holds a change named "renameMember" at line ${lines.length + 1} of ${journal}, which this version of Trellis does not know`,
+    );
     expect([await readFile(file, 'utf8'), await readFile(journal, 'utf8')]).toEqual(before);
   });
 });

@@ -54,7 +54,22 @@ describe('lowdb claims', () => {
 
   it('upgrades a version-4 file to one with an empty claims list', async () => {
     const file = tempFile();
-    const v4 = { version: 4, partnerships: [partnership()], organisations: [], members: [], conversations: [], rounds: [], invitations: [], answerSets: [], customItems: [], protocols: [], sentReminders: [], concerns: [], concernQuotas: [], outgoing: [] };
+    const v4 = {
+      version: 4,
+      partnerships: [partnership()],
+      organisations: [],
+      members: [],
+      conversations: [],
+      rounds: [],
+      invitations: [],
+      answerSets: [],
+      customItems: [],
+      protocols: [],
+      sentReminders: [],
+      concerns: [],
+      concernQuotas: [],
+      outgoing: [],
+    };
     await writeFile(file, JSON.stringify(v4));
     const store = await openLowdbStore(file, TEST_SECRET, NEVER);
     expect(await store.claimOnce('k-after-upgrade', 600_000)).toBe(true);

@@ -42,11 +42,31 @@ describe('lowdb data file', () => {
 
   it('upgrades a version-3 file: invitations lose the "answered" mark that two backups could compare', async () => {
     const file = await tempFile();
-    const v3 = { version: 3, partnerships: [partnership()], organisations: [], members: [], conversations: [], rounds: [], customItems: [], protocols: [], sentReminders: [], concerns: [], concernQuotas: [], outgoing: [], answerSets: [],
-      invitations: [{ roundId: 'r1', memberId: 'm1', answered: true, delivery: { platform: 'slack', channel: 'D1', ts: '1.2' } }, { roundId: 'r1', memberId: 'm2', answered: false }] };
+    const v3 = {
+      version: 3,
+      partnerships: [partnership()],
+      organisations: [],
+      members: [],
+      conversations: [],
+      rounds: [],
+      customItems: [],
+      protocols: [],
+      sentReminders: [],
+      concerns: [],
+      concernQuotas: [],
+      outgoing: [],
+      answerSets: [],
+      invitations: [
+        { roundId: 'r1', memberId: 'm1', answered: true, delivery: { platform: 'slack', channel: 'D1', ts: '1.2' } },
+        { roundId: 'r1', memberId: 'm2', answered: false },
+      ],
+    };
     await writeFile(file, JSON.stringify(v3));
     const store = await openLowdbStore(file, TEST_SECRET);
-    expect(await store.invitations('r1')).toEqual([{ roundId: 'r1', memberId: 'm1', delivery: { platform: 'slack', channel: 'D1', ts: '1.2' } }, { roundId: 'r1', memberId: 'm2' }]);
+    expect(await store.invitations('r1')).toEqual([
+      { roundId: 'r1', memberId: 'm1', delivery: { platform: 'slack', channel: 'D1', ts: '1.2' } },
+      { roundId: 'r1', memberId: 'm2' },
+    ]);
     await store.savePartnership({ ...partnership(), name: 'Renamed' });
     await store.close();
     const written = await readFile(file, 'utf8');
@@ -58,7 +78,11 @@ describe('lowdb data file', () => {
     ['truncated', good.slice(0, good.length / 2), /not valid JSON/],
     ['not JSON at all', 'hello', /not valid JSON/],
     ['empty', '', /not valid JSON/],
-    ['of the wrong shape', JSON.stringify({ version: 1, partnerships: [{ id: 'p1' }], organisations: [], members: [], conversations: [] }), /not a valid Trellis data file \(partnerships\.0\.name/],
+    [
+      'of the wrong shape',
+      JSON.stringify({ version: 1, partnerships: [{ id: 'p1' }], organisations: [], members: [], conversations: [] }),
+      /not a valid Trellis data file \(partnerships\.0\.name/,
+    ],
     ['with an impossible value', good.replace('"threshold":5', '"threshold":1'), /partnerships\.0\.threshold/],
     ['from a newer Trellis', good.replace('"version":1', '"version":99'), /newer Trellis \(schema 99/],
   ])('refuses a file that is %s, names it, and leaves it untouched', async (_name, content, message) => {

@@ -20,10 +20,26 @@ const NEVER: Compaction = { idleMs: 3_600_000, minJournalBytes: 1 << 30 };
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'trellis-journal-')), 'trellis.json');
 const previousOf = previousJournalOf;
 /** The changes the journal holds: none once the file has taken them all in. */
-const journalLines = async (file: string) => (existsSync(journalFileFor(file)) ? (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n').length - 1 : 0);
+const journalLines = async (file: string) =>
+  existsSync(journalFileFor(file)) ? (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n').length - 1 : 0;
 const bothFiles = async (file: string) => [await readFile(file, 'utf8'), await readFile(journalFileFor(file), 'utf8')];
-const answer = (n: number, over: Partial<AnswerSet> = {}): AnswerSet => ({ roundId: 'r1', key: n.toString(16).padStart(64, '0'), values: { 'trust-1': 4 }, comment: `Comment number ${n} from a member`, ...over });
-const outgoing = (id: string): Outgoing => ({ id, platform: 'slack', kind: 'private', status: 'pending', attempts: 0, notBefore: '2026-11-23T09:00:00.000Z', createdAt: '2026-11-23T09:00:00.000Z', sealed: 'x' });
+const answer = (n: number, over: Partial<AnswerSet> = {}): AnswerSet => ({
+  roundId: 'r1',
+  key: n.toString(16).padStart(64, '0'),
+  values: { 'trust-1': 4 },
+  comment: `Comment number ${n} from a member`,
+  ...over,
+});
+const outgoing = (id: string): Outgoing => ({
+  id,
+  platform: 'slack',
+  kind: 'private',
+  status: 'pending',
+  attempts: 0,
+  notBefore: '2026-11-23T09:00:00.000Z',
+  createdAt: '2026-11-23T09:00:00.000Z',
+  sealed: 'x',
+});
 
 async function seeded(compaction = NEVER) {
   const file = tempFile();
@@ -80,7 +96,18 @@ describe('lowdb journal', () => {
     const claimed = await store.claimOutgoing(new Date('2026-11-23T10:00:00.000Z'), 'owner-1', 60_000, 2);
     await store.settleOutgoing({ ...claimed[0]!, status: 'sent', sealed: '' }, 'owner-1');
     await store.pruneOutgoing(new Date('2026-11-24T00:00:00.000Z'));
-    await store.saveRound({ id: 'r1', partnershipId: 'p1', number: 1, kind: 'pulse', itemIds: ['trust-1'], threshold: 5, openedAt: '2026-11-01T09:00:00.000Z', remindAt: '2026-11-03T09:00:00.000Z', closesAt: '2026-11-06T09:00:00.000Z', closedAt: '2026-11-06T09:00:00.000Z' });
+    await store.saveRound({
+      id: 'r1',
+      partnershipId: 'p1',
+      number: 1,
+      kind: 'pulse',
+      itemIds: ['trust-1'],
+      threshold: 5,
+      openedAt: '2026-11-01T09:00:00.000Z',
+      remindAt: '2026-11-03T09:00:00.000Z',
+      closesAt: '2026-11-06T09:00:00.000Z',
+      closedAt: '2026-11-06T09:00:00.000Z',
+    });
     await store.saveInvitation({ roundId: 'r1', memberId: 'm1' });
     await store.compactRound('r1', { invited: 1, answered: 1 });
 
@@ -181,11 +208,15 @@ describe('lowdb journal', () => {
   });
 
   it.each([
-    ['damaged in the middle', async (j: string) => {
-      const lines = (await readFile(j, 'utf8')).split('\n');
-      lines[1] = `x${lines[1]!.slice(1)}`;
-      await writeFile(j, lines.join('\n'));
-    }, /journal .* is damaged at line 2 of .*\. Trellis has changed neither it nor the data file/],
+    [
+      'damaged in the middle',
+      async (j: string) => {
+        const lines = (await readFile(j, 'utf8')).split('\n');
+        lines[1] = `x${lines[1]!.slice(1)}`;
+        await writeFile(j, lines.join('\n'));
+      },
+      /journal .* is damaged at line 2 of .*\. Trellis has changed neither it nor the data file/,
+    ],
     ['sealed under another secret', async () => undefined, /sealed under a different TRELLIS_SECRET/, 'another-secret-0123456789abcdef0123456789'],
   ])('refuses a journal %s and changes neither file', async (_name, damage, message, secret = TEST_SECRET) => {
     const copy = await crashedAfterTwoAnswers();

@@ -61,7 +61,11 @@ describePg('PostgreSQL schema', () => {
         partnerships: await query(db.url, 'SELECT * FROM partnerships'),
       });
       const before = await snapshot();
-      await expect(openPgStore(db.url)).rejects.toMatchObject({ name: 'TrellisError', code: 'STORE_VERSION', message: expect.stringMatching(new RegExp(`newer Trellis \\(schema ${newer}; this one knows ${MIGRATIONS.length}\\).*not been changed`)) });
+      await expect(openPgStore(db.url)).rejects.toMatchObject({
+        name: 'TrellisError',
+        code: 'STORE_VERSION',
+        message: expect.stringMatching(new RegExp(`newer Trellis \\(schema ${newer}; this one knows ${MIGRATIONS.length}\\).*not been changed`)),
+      });
       expect(await snapshot()).toEqual(before);
     } finally {
       await db.drop();
@@ -75,12 +79,17 @@ describePg('PostgreSQL schema', () => {
       await client.connect();
       try {
         await applyMigrations(client, 'test', MIGRATIONS.slice(0, 1));
-        await client.query(`INSERT INTO invitations (round_id, member_id, doc) VALUES ('r1', 'm1', '{"roundId":"r1","memberId":"m1","answered":true}'), ('r1', 'm2', '{"roundId":"r1","memberId":"m2","answered":false}')`);
+        await client.query(
+          `INSERT INTO invitations (round_id, member_id, doc) VALUES ('r1', 'm1', '{"roundId":"r1","memberId":"m1","answered":true}'), ('r1', 'm2', '{"roundId":"r1","memberId":"m2","answered":false}')`,
+        );
       } finally {
         await client.end();
       }
       const store = await open(db.url);
-      expect(await store.invitations('r1')).toEqual([{ roundId: 'r1', memberId: 'm1' }, { roundId: 'r1', memberId: 'm2' }]);
+      expect(await store.invitations('r1')).toEqual([
+        { roundId: 'r1', memberId: 'm1' },
+        { roundId: 'r1', memberId: 'm2' },
+      ]);
       expect(JSON.stringify(await query(db.url, 'SELECT * FROM invitations'))).not.toContain('answered');
     } finally {
       await Promise.all(opened.splice(0).map((s) => s.close()));

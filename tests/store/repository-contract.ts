@@ -67,10 +67,25 @@ export function repositoryContract(name: string, open: Opens<Repository>) {
 
     it('compacts a closed round into its tally, keeping its answers', async () => {
       const { store, reopen } = await open();
-      const round: Round = { id: 'r1', partnershipId: 'p1', number: 1, kind: 'pulse', itemIds: ['trust-1'], threshold: 5, openedAt: '2026-11-01T09:00:00.000Z', remindAt: '2026-11-03T09:00:00.000Z', closesAt: '2026-11-06T09:00:00.000Z', closedAt: '2026-11-06T09:00:00.000Z' };
+      const round: Round = {
+        id: 'r1',
+        partnershipId: 'p1',
+        number: 1,
+        kind: 'pulse',
+        itemIds: ['trust-1'],
+        threshold: 5,
+        openedAt: '2026-11-01T09:00:00.000Z',
+        remindAt: '2026-11-03T09:00:00.000Z',
+        closesAt: '2026-11-06T09:00:00.000Z',
+        closedAt: '2026-11-06T09:00:00.000Z',
+      };
       await store.saveRound(round);
       await store.saveRound({ ...round, id: 'r2', number: 2 });
-      const inv = (roundId: string, memberId: string, channel?: string): Invitation => ({ roundId, memberId, ...(channel ? { delivery: { platform: 'slack', channel } } : {}) });
+      const inv = (roundId: string, memberId: string, channel?: string): Invitation => ({
+        roundId,
+        memberId,
+        ...(channel ? { delivery: { platform: 'slack', channel } } : {}),
+      });
       for (const i of [inv('r1', 'm1'), inv('r1', 'm2'), inv('r2', 'm1', 'D2')]) await store.saveInvitation(i);
       await store.saveInvitation(inv('r1', 'm1', 'D1'));
       expect(await store.invitation('r1', 'm1')).toEqual(inv('r1', 'm1', 'D1'));

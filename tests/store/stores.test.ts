@@ -33,10 +33,14 @@ async function sleepOnDatabase(url: string, ms: number): Promise<void> {
 describePg('PostgreSQL', () => {
   // One database for the file; each test empties it (far faster than a database each).
   const db = useThrowawayDb();
-  storeContract('postgres', async () => {
-    await truncateAll(db.url);
-    return { store: await openPgStore(db.url), reopen: () => openPgStore(db.url) };
-  }, { passTime: (ms) => sleepOnDatabase(db.url, ms) });
+  storeContract(
+    'postgres',
+    async () => {
+      await truncateAll(db.url);
+      return { store: await openPgStore(db.url), reopen: () => openPgStore(db.url) };
+    },
+    { passTime: (ms) => sleepOnDatabase(db.url, ms) },
+  );
 });
 
 describe('answer sets from a file written before they were kept in key order', () => {

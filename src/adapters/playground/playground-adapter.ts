@@ -21,7 +21,7 @@ export const PERSONAS = [
   { id: 'sam', name: 'Sam Patel', hint: 'Service manager at the Health Trust' },
   { id: 'dana', name: 'Dana Brooks', hint: 'Adviser at the Employment Service' },
   { id: 'jo', name: 'Jo Williams', hint: 'Project worker at a voluntary organisation' },
-  { id: 'priya', name: 'Priya Shah', hint: 'Volunteer with a residents\' community group' },
+  { id: 'priya', name: 'Priya Shah', hint: "Volunteer with a residents' community group" },
   { id: 'chris', name: 'Chris Evans', hint: 'Independent critical friend' },
 ] as const;
 

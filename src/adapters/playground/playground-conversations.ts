@@ -31,10 +31,15 @@ export function conversationsOf(messages: InboxMessage[]): Conversation[] {
       const known = byConcern.get(key);
       // A note about one concern names it in its title; a list (the monthly digest) only in its buttons.
       const single = opens.length === 1 && typeof m.message.title === 'string';
-      const title = single ? m.message.title! : known?.title ?? b.label;
+      const title = single ? m.message.title! : (known?.title ?? b.label);
       const note = single ? m.message.text : known?.note;
       byConcern.delete(key);
-      byConcern.set(key, { title, ...(note ? { note } : {}), at: m.at, button: { actionId: b.actionId, label: single ? b.label : known?.button.label ?? b.label, value: b.value, style: 'primary', opensForm: true } });
+      byConcern.set(key, {
+        title,
+        ...(note ? { note } : {}),
+        at: m.at,
+        button: { actionId: b.actionId, label: single ? b.label : (known?.button.label ?? b.label), value: b.value, style: 'primary', opensForm: true },
+      });
     }
   }
   return [...byConcern.values()].reverse().slice(0, MAX_CONVERSATIONS);

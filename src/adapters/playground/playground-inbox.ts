@@ -41,12 +41,19 @@ export class PlaygroundInbox implements PlatformMessenger {
   }
 
   async send(kind: SendKind, target: string, message: Message): Promise<Delivery> {
-    return kind === 'private' ? { platform: 'playground', userId: target, id: this.add(this.byUser, target, message) } : { platform: 'playground', conversationId: target, id: this.add(this.byRoom, target, message) };
+    return kind === 'private'
+      ? { platform: 'playground', userId: target, id: this.add(this.byUser, target, message) }
+      : { platform: 'playground', conversationId: target, id: this.add(this.byRoom, target, message) };
   }
 
   async update(delivery: Delivery, message: Message): Promise<void> {
     if (delivery.platform !== 'playground') return;
-    const feed = typeof delivery.userId === 'string' ? this.byUser.get(delivery.userId) : typeof delivery.conversationId === 'string' ? this.byRoom.get(delivery.conversationId) : undefined;
+    const feed =
+      typeof delivery.userId === 'string'
+        ? this.byUser.get(delivery.userId)
+        : typeof delivery.conversationId === 'string'
+          ? this.byRoom.get(delivery.conversationId)
+          : undefined;
     const i = feed?.findIndex((m) => m.id === delivery.id) ?? -1;
     // Gone (dropped from the bounded feed, or sent before a restart): nothing to replace.
     if (feed && i >= 0) feed[i] = { id: feed[i]!.id, at: feed[i]!.at, message, ...chartOf(message) };

@@ -14,7 +14,10 @@ export const DEDUPE_TTL_MS = 15 * 60_000;
 
 type Kind = 'event' | 'trigger' | 'request';
 
-export const digestOf = (x: unknown): string => createHash('sha256').update(JSON.stringify(x) ?? '').digest('base64url');
+export const digestOf = (x: unknown): string =>
+  createHash('sha256')
+    .update(JSON.stringify(x) ?? '')
+    .digest('base64url');
 
 /**
  * The delivery's identity: an event by its event_id (a retry is re-signed, the
@@ -38,6 +41,9 @@ export function dedupeDeliveries({ claims, log }: Pick<AdapterDeps, 'claims' | '
     const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as () => Promise<void>) : undefined;
     await ack?.();
     // The kind only: ids here (event, trigger) lead back to people.
-    log.debug('slack: duplicate delivery ignored', { kind: id.kind, ...(typeof args.context.retryNum === 'number' ? { retryNum: args.context.retryNum } : {}) });
+    log.debug('slack: duplicate delivery ignored', {
+      kind: id.kind,
+      ...(typeof args.context.retryNum === 'number' ? { retryNum: args.context.retryNum } : {}),
+    });
   };
 }

@@ -74,11 +74,19 @@ export function renderBlocks(m: Message): Block[] {
   if (m.chart) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(chartSparkline(m.chart)).slice(0, 2000) }] });
   if (m.fields?.length) {
     for (let i = 0; i < m.fields.length; i += 10) {
-      const fields = m.fields.slice(i, i + 10).map((f) => ({ type: 'mrkdwn' as const, text: `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`.slice(0, 2000) }));
+      const fields = m.fields
+        .slice(i, i + 10)
+        .map((f) => ({ type: 'mrkdwn' as const, text: `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`.slice(0, 2000) }));
       blocks.push({ type: 'section', fields });
     }
   }
-  if (m.items?.length) blocks.push(...chunks(m.items.map((x) => `• ${escapeMrkdwn(x)}`), SECTION_LIMIT).map(section));
+  if (m.items?.length)
+    blocks.push(
+      ...chunks(
+        m.items.map((x) => `• ${escapeMrkdwn(x)}`),
+        SECTION_LIMIT,
+      ).map(section),
+    );
   if (m.buttons?.length) {
     blocks.push({
       type: 'actions',

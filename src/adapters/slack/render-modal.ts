@@ -1,7 +1,17 @@
 // Private forms and private replies as Slack modals. Answers are collected
 // here, never in a message, because workspace owners can export messages.
 import type { types } from '@slack/bolt';
-import { info, type ChoiceField, type DateField, type Form, type FormField, type Message, type MultiChoiceField, type TextField, type Thread } from '../../core/message.js';
+import {
+  info,
+  type ChoiceField,
+  type DateField,
+  type Form,
+  type FormField,
+  type Message,
+  type MultiChoiceField,
+  type TextField,
+  type Thread,
+} from '../../core/message.js';
 import { chunks, escapeMrkdwn, renderBlocks } from './render-blocks.js';
 
 type Block = types.KnownBlock;

@@ -25,7 +25,13 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
   };
   // Checked by us, not by Bolt (see slack-connection.ts): `authorize` instead of `token` keeps Bolt from calling auth.test itself.
-  const probeClient = new webApi.WebClient(config.botToken, { ...clientOptions, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 });
+  const probeClient = new webApi.WebClient(config.botToken, {
+    ...clientOptions,
+    logger,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+  });
   const connection = new SlackConnection(probeClient, deps.health, deps.log, deps.retry);
   const authorize = async () => ({ botToken: config.botToken, ...(await connection.bot()) });
   const common = { authorize, clientOptions, logger };
@@ -33,7 +39,14 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
   let bolt: App;
   let socket: SocketLink | undefined;
   if (config.appToken) {
-    socket = socketLink({ appToken: config.appToken, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}), logger, log: deps.log, health: deps.health, retry: deps.retry });
+    socket = socketLink({
+      appToken: config.appToken,
+      ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}),
+      logger,
+      log: deps.log,
+      health: deps.health,
+      retry: deps.retry,
+    });
     bolt = new App({ ...common, receiver: socket.receiver });
   } else {
     const router = express.Router();
@@ -47,7 +60,14 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
   const homes = new HomeRefresher((userId) => publishHome(deps.trellis, homeClient, userId), deps.log);
   registerListeners(bolt, deps, homes);
   // Bolt's own client has no token (Bolt gets it from `authorize` per request): the messenger is given it.
-  deps.messengers.register('slack', watchedDeliveries(deps.health, 'slack', slackMessenger(new webApi.WebClient(config.botToken, clientOptions), deps.log, { postsPerSecond: config.postsPerSecond })));
+  deps.messengers.register(
+    'slack',
+    watchedDeliveries(
+      deps.health,
+      'slack',
+      slackMessenger(new webApi.WebClient(config.botToken, clientOptions), deps.log, { postsPerSecond: config.postsPerSecond }),
+    ),
+  );
 
   return {
     name: 'slack',

@@ -102,7 +102,8 @@ export class SlackConnection {
   private async probe(): Promise<Probe> {
     try {
       const res = await this.client.auth.test();
-      if (typeof res.user_id !== 'string' || typeof res.bot_id !== 'string') return { ok: false, refused: true, reason: refusedTokenMessage('not_allowed_token_type') };
+      if (typeof res.user_id !== 'string' || typeof res.bot_id !== 'string')
+        return { ok: false, refused: true, reason: refusedTokenMessage('not_allowed_token_type') };
       this.identity = { botId: res.bot_id, botUserId: res.user_id };
       return { ok: true, identity: this.identity };
     } catch (err) {
@@ -115,7 +116,10 @@ export class SlackConnection {
 }
 
 /** Why Slack did not answer, in a few words (never the request: it carries the token). */
-function describe(e: { code?: string; statusCode?: number; original?: { code?: string; message?: string; cause?: { code?: string } } }, platformCode: string | undefined): string {
+function describe(
+  e: { code?: string; statusCode?: number; original?: { code?: string; message?: string; cause?: { code?: string } } },
+  platformCode: string | undefined,
+): string {
   if (platformCode) return `Slack answered ${platformCode}`;
   if (e.code === webApi.ErrorCode.HTTPError) return `Slack answered HTTP ${e.statusCode ?? '?'}`;
   if (e.code === webApi.ErrorCode.RateLimitedError) return 'Slack is rate-limiting auth.test';

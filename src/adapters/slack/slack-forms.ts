@@ -27,7 +27,8 @@ type StateValues = Record<string, Record<string, StateElement | undefined> | und
  * capture). Not the first answer: that may carry what only the person should
  * see (a concern's pseudonym), and a replay's sender may be someone else.
  */
-export const ALREADY_RECEIVED = 'Trellis had already received this form, so nothing more was recorded. Close this window; to send something different, open the form again.';
+export const ALREADY_RECEIVED =
+  'Trellis had already received this form, so nothing more was recorded. Close this window; to send something different, open the form again.';
 
 export const NOT_RECOGNISED = 'Trellis did not recognise this form, so nothing was recorded. Open it again from the message or from Trellis in your sidebar.';
 

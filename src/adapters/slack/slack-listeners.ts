@@ -80,14 +80,17 @@ export function registerListeners(bolt: App, deps: AdapterDeps, homes: HomeRefre
     const thread = event.thread_ts ? { thread_ts: event.thread_ts } : {};
     try {
       const caller: Caller = { platform: 'slack', userId, displayName: await names(client, userId, '') };
-      const place: Place = event.channel.startsWith('D') ? { conversationId: event.channel, kind: 'personal' } : { conversationId: event.channel, kind: 'channel' };
+      const place: Place = event.channel.startsWith('D')
+        ? { conversationId: event.channel, kind: 'personal' }
+        : { conversationId: event.channel, kind: 'channel' };
       const result = await trellis.command({ caller, place, text: withoutMention(event.text, context.botUserId) });
       // A mention brings no trigger_id, so a form cannot open yet: a button opens it.
       const reply = isForm(result) ? formButton(result.form) : result;
       const content = { channel: event.channel, text: fallbackText(reply), blocks: renderBlocks(reply), ...thread };
       if (reply.audience !== 'conversation') return void (await client.chat.postEphemeral({ ...content, user: userId }));
       const posted = await client.chat.postMessage(content);
-      if (reply.chart && posted.ts) await uploadChart(client, event.channel, reply.chart, posted.ts).catch((err: unknown) => reportError(log, 'slack chart upload', err));
+      if (reply.chart && posted.ts)
+        await uploadChart(client, event.channel, reply.chart, posted.ts).catch((err: unknown) => reportError(log, 'slack chart upload', err));
     } catch (err) {
       reportError(log, 'slack app mention', err);
       await client.chat.postEphemeral({ channel: event.channel, user: userId, text: SORRY, ...thread }).catch(() => undefined);
@@ -111,7 +114,8 @@ export function registerListeners(bolt: App, deps: AdapterDeps, homes: HomeRefre
     try {
       const actionId = 'action_id' in action ? fromActionId(action.action_id) : undefined;
       const value = 'value' in action ? action.value : undefined;
-      if (!actionId || typeof value !== 'string') return await show(failure("That button isn't one Trellis knows. Type `/trellis help` to see what you can do."));
+      if (!actionId || typeof value !== 'string')
+        return await show(failure("That button isn't one Trellis knows. Type `/trellis help` to see what you can do."));
       const caller: Caller = { platform: 'slack', userId: body.user.id, displayName: await names(client, body.user.id, body.user.name ?? '') };
       const place = body.channel ? placeOf(body.channel.id, body.channel.name ?? '') : ({ conversationId: body.user.id, kind: 'personal' } as const);
       await show(await trellis.action({ caller, place, actionId, value }));

@@ -73,7 +73,12 @@ export function slackMessenger(boltClient: WebClient, log: Logger, limits: Slack
     async send(kind, target, message, tag) {
       // A user id as the channel opens (or reuses) the bot's DM with that person.
       const post = () =>
-        client.chat.postMessage({ channel: target, text: fallbackText(message), blocks: renderBlocks(message), metadata: { event_type: METADATA_TYPE, event_payload: { outgoing: tag } } });
+        client.chat.postMessage({
+          channel: target,
+          text: fallbackText(message),
+          blocks: renderBlocks(message),
+          metadata: { event_type: METADATA_TYPE, event_payload: { outgoing: tag } },
+        });
       const res = await call(buckets.post, async () => {
         try {
           return await post();
@@ -94,14 +99,20 @@ export function slackMessenger(boltClient: WebClient, log: Logger, limits: Slack
 
     async update(delivery, message) {
       if (!isSlackDelivery(delivery)) throw new DeliveryFailure('permanent', 'not a Slack message');
-      await call(buckets.update, () => client.chat.update({ channel: delivery.channel, ts: delivery.ts, text: fallbackText(message), blocks: renderBlocks(message) }));
+      await call(buckets.update, () =>
+        client.chat.update({ channel: delivery.channel, ts: delivery.ts, text: fallbackText(message), blocks: renderBlocks(message) }),
+      );
     },
 
     async find(kind, target, tag, since) {
       const channel = await channelOf(kind, target);
       if (!channel) return undefined;
-      const history = await call(buckets.post, () => client.conversations.history({ channel, oldest: String(since.getTime() / 1000), include_all_metadata: true, limit: 200 }));
-      const hit = history.messages?.find((m) => m.metadata?.event_type === METADATA_TYPE && (m.metadata.event_payload as { outgoing?: unknown } | undefined)?.outgoing === tag);
+      const history = await call(buckets.post, () =>
+        client.conversations.history({ channel, oldest: String(since.getTime() / 1000), include_all_metadata: true, limit: 200 }),
+      );
+      const hit = history.messages?.find(
+        (m) => m.metadata?.event_type === METADATA_TYPE && (m.metadata.event_payload as { outgoing?: unknown } | undefined)?.outgoing === tag,
+      );
       return hit?.ts ? ({ platform: 'slack', channel, ts: hit.ts } satisfies SlackDelivery) : undefined;
     },
   };
@@ -113,7 +124,10 @@ async function attachChart(client: WebClient, log: Logger, message: Message, del
   await uploadChart(client, delivery.channel, message.chart, delivery.ts).catch((err: unknown) => reportError(log, 'slack chart upload', err));
 }
 
-const slackErrorOf = (err: unknown) => (err as { code?: string; data?: { error?: string } }).code === webApi.ErrorCode.PlatformError ? (err as { data?: { error?: string } }).data?.error : undefined;
+const slackErrorOf = (err: unknown) =>
+  (err as { code?: string; data?: { error?: string } }).code === webApi.ErrorCode.PlatformError
+    ? (err as { data?: { error?: string } }).data?.error
+    : undefined;
 
 /** What the operator does about a refusal that only they can fix. */
 const HINTS: Record<string, string> = {
@@ -124,7 +138,24 @@ const HINTS: Record<string, string> = {
 };
 
 // Slack error codes that mean "this will never work".
-const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'user_not_found', 'account_inactive', 'invalid_auth', 'not_authed', 'token_revoked', 'missing_scope', 'cannot_dm_bot', 'message_not_found', 'cant_update_message', 'invalid_blocks', 'msg_too_long', 'no_text', 'method_not_supported_for_channel_type']);
+const PERMANENT = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'user_not_found',
+  'account_inactive',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'missing_scope',
+  'cannot_dm_bot',
+  'message_not_found',
+  'cant_update_message',
+  'invalid_blocks',
+  'msg_too_long',
+  'no_text',
+  'method_not_supported_for_channel_type',
+]);
 
 function classify(err: unknown, bucket: Bucket): DeliveryFailure {
   const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; original?: { code?: string; message?: string } };
@@ -142,7 +173,10 @@ function classify(err: unknown, bucket: Bucket): DeliveryFailure {
     case webApi.ErrorCode.RequestError: {
       // Refused before anything was sent: safe to retry. Anything else may have arrived.
       const code = e.original?.code ?? '';
-      return new DeliveryFailure(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code) ? 'transient' : 'unknown', `Slack request failed (${code || e.original?.message || 'no answer'})`);
+      return new DeliveryFailure(
+        ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code) ? 'transient' : 'unknown',
+        `Slack request failed (${code || e.original?.message || 'no answer'})`,
+      );
     }
     default:
       return new DeliveryFailure('unknown', String(err));

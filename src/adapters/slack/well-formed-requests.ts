@@ -21,18 +21,50 @@ const user = z.object({ id }).passthrough();
 // An event's user and channel are ids, or objects with an id (user_change, channel_created): Bolt reads either.
 const idOrObject = z.union([id, z.object({ id }).passthrough()]).optional();
 const eventCallback = z
-  .object({ type: z.literal('event_callback'), event_id: id, team_id: z.string().optional(), api_app_id: z.string().optional(), event: z.object({ type: id, user: idOrObject, channel: idOrObject }).passthrough() })
+  .object({
+    type: z.literal('event_callback'),
+    event_id: id,
+    team_id: z.string().optional(),
+    api_app_id: z.string().optional(),
+    event: z.object({ type: id, user: idOrObject, channel: idOrObject }).passthrough(),
+  })
   .passthrough();
 const urlVerification = z.object({ type: z.literal('url_verification'), challenge: z.string() }).passthrough();
-const slashCommand = z.object({ command: id, user_id: id, channel_id: id, text: z.string().optional(), trigger_id: z.string().optional(), response_url: z.string().optional() }).passthrough();
+const slashCommand = z
+  .object({ command: id, user_id: id, channel_id: id, text: z.string().optional(), trigger_id: z.string().optional(), response_url: z.string().optional() })
+  .passthrough();
 const action = z.object({ type: z.string(), action_id: z.string() }).passthrough();
 // Where Bolt's respond() posts: it takes any truthy response_url, and the first of response_urls.
 const replies = { response_url: z.string().optional(), response_urls: z.array(z.object({ response_url: z.string() }).passthrough()).optional() };
 const blockActions = z
-  .object({ type: z.literal('block_actions'), user, trigger_id: id, actions: z.array(action).min(1), channel: z.object({ id }).passthrough().optional(), view: z.object({ type: z.string().optional() }).passthrough().nullish(), ...replies })
+  .object({
+    type: z.literal('block_actions'),
+    user,
+    trigger_id: id,
+    actions: z.array(action).min(1),
+    channel: z.object({ id }).passthrough().optional(),
+    view: z.object({ type: z.string().optional() }).passthrough().nullish(),
+    ...replies,
+  })
   .passthrough();
 const viewSubmission = z
-  .object({ type: z.literal('view_submission'), user, trigger_id: id, view: z.object({ id, callback_id: z.string(), hash: z.string().optional(), state: z.object({ values: z.record(z.unknown()) }).passthrough().optional() }).passthrough(), ...replies })
+  .object({
+    type: z.literal('view_submission'),
+    user,
+    trigger_id: id,
+    view: z
+      .object({
+        id,
+        callback_id: z.string(),
+        hash: z.string().optional(),
+        state: z
+          .object({ values: z.record(z.unknown()) })
+          .passthrough()
+          .optional(),
+      })
+      .passthrough(),
+    ...replies,
+  })
   .passthrough();
 
 export type Verdict = 'pass' | 'ignore' | 'malformed';
@@ -81,7 +113,11 @@ export function wellFormedRequests(signingSecret: string, log: Logger) {
     // Bolt reads the body again from here (it looks for `rawBody` before the stream).
     Object.assign(req, { rawBody: Buffer.isBuffer(bytes) ? bytes : Buffer.alloc(0) });
     // Slack's signature (the timestamp's freshness is checked before this runs); Bolt checks it again and answers 401 to what fails.
-    const expected = Buffer.from(`v0=${createHmac('sha256', signingSecret).update(`v0:${req.get('x-slack-request-timestamp') ?? ''}:${text}`).digest('hex')}`);
+    const expected = Buffer.from(
+      `v0=${createHmac('sha256', signingSecret)
+        .update(`v0:${req.get('x-slack-request-timestamp') ?? ''}:${text}`)
+        .digest('hex')}`,
+    );
     const given = Buffer.from(req.get('x-slack-signature') ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return void next();
     // The exact comparison Bolt makes: anything else it parses as JSON.

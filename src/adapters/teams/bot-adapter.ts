@@ -22,7 +22,10 @@ export class BotAdapter extends TeamsAdapter {
    * activity's). Its process() would answer a failure itself, with its
    * internal error text in the body; here the caller answers.
    */
-  async authenticate(body: Record<string, unknown>, authorization: string): Promise<{ activity: Activity; authenticated: AuthenticateRequestResult } | Refused> {
+  async authenticate(
+    body: Record<string, unknown>,
+    authorization: string,
+  ): Promise<{ activity: Activity; authenticated: AuthenticateRequestResult } | Refused> {
     const activity = validateAndFixActivity(body as unknown as Activity);
     try {
       return { activity, authenticated: await this.botFrameworkAuthentication.authenticateRequest(activity, authorization) };
@@ -38,8 +41,7 @@ export class BotAdapter extends TeamsAdapter {
 }
 
 /** botbuilder marks a failed fetch of the OpenID document or its keys 500; node-fetch's own failures are FetchError. */
-const keysUnavailable = (err: unknown) =>
-  (err instanceof AuthenticationError && err.statusCode === 500) || (err instanceof Error && err.name === 'FetchError');
+const keysUnavailable = (err: unknown) => (err instanceof AuthenticationError && err.statusCode === 500) || (err instanceof Error && err.name === 'FetchError');
 
 /**
  * Authenticated: every request must carry a Bot Framework JWT, verified by
@@ -51,7 +53,9 @@ export function createBotAdapter(config: TeamsConfig): BotAdapter {
   if (!config.authenticated) return new BotAdapter({});
   const { appId, appPassword, tenantId, appType = tenantId ? 'SingleTenant' : 'MultiTenant', channel, validateAuthority = true } = config;
   if (!appId || !appPassword) throw new Error('Teams authentication needs MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD.');
-  const loginUrl = channel?.loginUrl ?? `${AuthenticationConstants.ToChannelFromBotLoginUrlPrefix}${appType === 'SingleTenant' ? tenantId : AuthenticationConstants.DefaultChannelAuthTenant}`;
+  const loginUrl =
+    channel?.loginUrl ??
+    `${AuthenticationConstants.ToChannelFromBotLoginUrlPrefix}${appType === 'SingleTenant' ? tenantId : AuthenticationConstants.DefaultChannelAuthTenant}`;
   // botbuilder builds this client itself but drops ValidateAuthority, so MSAL would
   // ask login.microsoftonline.com about any other authority; knownAuthorities skips that.
   const client = new ConfidentialClientApplication({

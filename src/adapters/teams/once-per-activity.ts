@@ -11,7 +11,8 @@ import { TASK_FETCH, TASK_SUBMIT } from './task-request.js';
 export const ACTIVITY_TTL_MS = 2 * 60 * 60_000;
 
 /** What a second delivery of a dialog's click or submit shows; the first answer may be for the person only. */
-export const ALREADY_RECEIVED = 'Trellis had already received this, so nothing more was recorded. Close this dialog; to send something different, open it again from its card.';
+export const ALREADY_RECEIVED =
+  'Trellis had already received this, so nothing more was recorded. Close this dialog; to send something different, open it again from its card.';
 
 const answer = (context: TurnContext, response: InvokeResponse) => context.sendActivity({ type: 'invokeResponse', value: response });
 
@@ -22,7 +23,8 @@ export function oncePerActivity({ claims, log }: Pick<AdapterDeps, 'claims' | 'l
     else {
       // The kind only: ids here lead back to people.
       log.debug('teams: duplicate delivery ignored', { kind: a.type });
-      if (a.type === 'invoke' && (a.name === TASK_FETCH || a.name === TASK_SUBMIT)) await answer(context, { status: 200, body: { task: { type: 'message', value: ALREADY_RECEIVED } } });
+      if (a.type === 'invoke' && (a.name === TASK_FETCH || a.name === TASK_SUBMIT))
+        await answer(context, { status: 200, body: { task: { type: 'message', value: ALREADY_RECEIVED } } });
     }
     // An invoke no route answered (a kind Trellis has no use for) gets the empty 200 Teams accepts, not botbuilder's 501.
     if (a.type === 'invoke' && !context.turnState.get(INVOKE_RESPONSE_KEY)) await answer(context, { status: 200 });

@@ -17,7 +17,8 @@ export const toMarkdown = (text: string): string =>
   text.replace(/`([^`\n]+)`|\*([^*\n]+)\*/g, (_m, code: string | undefined, bold: string | undefined) => `**${code ?? bold}**`).replace(/\n/g, '\n\n');
 
 /** Plain text: the core's markup removed. */
-export const toPlain = (text: string): string => text.replace(/`([^`\n]+)`|\*([^*\n]+)\*/g, (_m, code: string | undefined, bold: string | undefined) => code ?? bold ?? '');
+export const toPlain = (text: string): string =>
+  text.replace(/`([^`\n]+)`|\*([^*\n]+)\*/g, (_m, code: string | undefined, bold: string | undefined) => code ?? bold ?? '');
 
 const BUTTON_STYLES = { primary: 'positive', danger: 'destructive' } as const;
 
@@ -53,7 +54,8 @@ export function renderCard(m: Message): Record<string, unknown> {
   const color = m.tone === 'error' ? { color: 'attention' } : m.tone === 'success' ? { color: 'good' } : {};
   const body: Record<string, unknown>[] = [];
   const buttons = (m.buttons ?? []).filter(offered).slice(0, LIMITS.buttons);
-  if (m.title) body.push({ type: 'TextBlock', text: toPlain(m.title).slice(0, LIMITS.title), style: 'heading', weight: 'Bolder', size: 'Medium', wrap: true, ...color });
+  if (m.title)
+    body.push({ type: 'TextBlock', text: toPlain(m.title).slice(0, LIMITS.title), style: 'heading', weight: 'Bolder', size: 'Medium', wrap: true, ...color });
   body.push({ type: 'TextBlock', text: toMarkdown(m.text.slice(0, LIMITS.text)), wrap: true, ...(m.title ? {} : color) });
   const chartAt = body.length;
   if (m.chart) body.push(sparklineBlock(m.chart));
@@ -101,9 +103,20 @@ const chartImage = (spec: ChartSpec): Record<string, unknown> => ({
 });
 
 /** The chart in one line of text: under the image, and all there is where an image cannot be shown. */
-const sparklineBlock = (spec: ChartSpec): Record<string, unknown> => ({ type: 'TextBlock', text: chartSparkline(spec), isSubtle: true, size: 'Small', wrap: true, spacing: 'Small' });
+const sparklineBlock = (spec: ChartSpec): Record<string, unknown> => ({
+  type: 'TextBlock',
+  text: chartSparkline(spec),
+  isSubtle: true,
+  size: 'Small',
+  wrap: true,
+  spacing: 'Small',
+});
 
-export const summaryOf = (m: Message): string => toPlain(m.title ? `${m.title}: ${m.text}` : m.text).replace(/\s+/g, ' ').trim().slice(0, LIMITS.summary);
+export const summaryOf = (m: Message): string =>
+  toPlain(m.title ? `${m.title}: ${m.text}` : m.text)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, LIMITS.summary);
 
 /** The reply activity: the card, plus a plain summary for notifications and screen readers. */
 export const renderReply = (m: Message): Partial<Activity> => ({

@@ -36,7 +36,13 @@ export interface FormState {
   error?: string;
 }
 
-const attention = (text: string, limit: number) => ({ type: 'TextBlock', text: toPlain(text).slice(0, limit), wrap: true, color: 'attention', spacing: 'Small' });
+const attention = (text: string, limit: number) => ({
+  type: 'TextBlock',
+  text: toPlain(text).slice(0, limit),
+  wrap: true,
+  color: 'attention',
+  spacing: 'Small',
+});
 
 /**
  * Teams refuses a dialog much past 28 KB. Most of a big form is its choices (an
@@ -67,7 +73,14 @@ function inputOf(f: FormField, titleMax: number): Record<string, unknown> {
       // Teams submits YYYY-MM-DD; the core checks that the date is real and allowed.
       return { type: 'Input.Date', ...common, isRequired: !f.optional, ...(f.optional ? {} : { errorMessage: 'Choose a date.' }) };
     case 'text':
-      return { type: 'Input.Text', ...common, isMultiline: f.multiline, maxLength: f.maxLength, isRequired: !f.optional, ...(f.optional ? {} : { errorMessage: 'This one is needed.' }) };
+      return {
+        type: 'Input.Text',
+        ...common,
+        isMultiline: f.multiline,
+        maxLength: f.maxLength,
+        isRequired: !f.optional,
+        ...(f.optional ? {} : { errorMessage: 'This one is needed.' }),
+      };
   }
 }
 
@@ -123,7 +136,10 @@ function turnBlocks(t: Thread['turns'][number]): Element[] {
  */
 function introBlocks(form: Form): Element[] {
   const thread = form.thread;
-  const all = [...(form.intro ? textBlocks(linesOf(form.intro)) : []), ...(thread ? [...thread.turns.flatMap(turnBlocks), ...textBlocks([thread.status])] : [])];
+  const all = [
+    ...(form.intro ? textBlocks(linesOf(form.intro)) : []),
+    ...(thread ? [...thread.turns.flatMap(turnBlocks), ...textBlocks([thread.status])] : []),
+  ];
   if (all.reduce((n, e) => n + sizeOf(e), 0) <= INTRO_BUDGET) return all;
   const cut: Element = { type: 'TextBlock', text: INTRO_CUT, wrap: true, isSubtle: true, size: 'Small' };
   const [head, ...rest] = all;
@@ -161,7 +177,12 @@ function formCard(form: Form, state: FormState, titleMax: number): Record<string
   if (state.error) body.push(attention(state.error, LIMITS.error));
   body.push(...introBlocks(form));
   for (const f of form.fields.slice(0, LIMITS.fields)) body.push(...renderField(f, state, titleMax));
-  const data: FormSubmitData = { verb: FORM_VERB, actionId: form.submitActionId, context: form.context, reopen: { actionId: form.reopen.actionId, value: form.reopen.value } };
+  const data: FormSubmitData = {
+    verb: FORM_VERB,
+    actionId: form.submitActionId,
+    context: form.context,
+    reopen: { actionId: form.reopen.actionId, value: form.reopen.value },
+  };
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

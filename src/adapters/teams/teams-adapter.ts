@@ -18,7 +18,8 @@ import { oncePerActivity } from './once-per-activity.js';
 import { activityShape } from './well-formed-activity.js';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
-export const NOT_LOCAL_SERVICE = 'TEAMS_ALLOW_UNAUTHENTICATED=true accepts only activities whose serviceUrl is on this machine (localhost, 127.0.0.1 or [::1]); nothing was sent.';
+export const NOT_LOCAL_SERVICE =
+  'TEAMS_ALLOW_UNAUTHENTICATED=true accepts only activities whose serviceUrl is on this machine (localhost, 127.0.0.1 or [::1]); nothing was sent.';
 
 export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapter {
   const { log } = deps;
@@ -35,7 +36,10 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
   registerRoutes(app, deps);
   registerTaskRoutes(app, deps);
   // Check-ins and reminders reach people in their personal chat with the bot.
-  deps.messengers.register('teams', watchedDeliveries(deps.health, 'teams', createTeamsMessenger({ adapter, appId: config.appId ?? '', store: deps.store, log })));
+  deps.messengers.register(
+    'teams',
+    watchedDeliveries(deps.health, 'teams', createTeamsMessenger({ adapter, appId: config.appId ?? '', store: deps.store, log })),
+  );
   app.error(async (context, err) => {
     reportError(log, 'teams turn', err);
     await context.sendActivity(renderReply(failure(SORRY))).catch((e: unknown) => reportError(log, 'teams error reply', e));
@@ -53,16 +57,30 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
     async (req, res) => {
       if (!activityShape.safeParse(req.body).success) return void res.status(400).json({ error: 'The request body is not a Bot Framework activity.' });
       // Unauthenticated, nothing vouches for the activity, and replies go to its serviceUrl: only this machine's.
-      if (!config.authenticated && !isLoopbackUrl((req.body as { serviceUrl?: unknown }).serviceUrl)) return void res.status(403).json({ error: NOT_LOCAL_SERVICE });
+      if (!config.authenticated && !isLoopbackUrl((req.body as { serviceUrl?: unknown }).serviceUrl))
+        return void res.status(403).json({ error: NOT_LOCAL_SERVICE });
       try {
         // botbuilder's console output about a token is detail under the verdict logged here.
-        const checked = await consoleToLog(log, 'botbuilder', () => adapter.authenticate(req.body as Record<string, unknown>, req.get('authorization') ?? ''), 'debug');
+        const checked = await consoleToLog(
+          log,
+          'botbuilder',
+          () => adapter.authenticate(req.body as Record<string, unknown>, req.get('authorization') ?? ''),
+          'debug',
+        );
         // Refused: nothing in the body (botbuilder's reason is for the log, not for whoever sent it).
         if ('refused' in checked) {
-          log.warn(checked.unavailable ? 'Teams request not checked: the signing keys could not be fetched' : 'Teams request refused: not authenticated', { reason: checked.refused });
+          log.warn(checked.unavailable ? 'Teams request not checked: the signing keys could not be fetched' : 'Teams request refused: not authenticated', {
+            reason: checked.refused,
+          });
           return void res.status(checked.unavailable ? 503 : 401).end();
         }
-        const invoke = await consoleToLog(log, 'botbuilder', () => adapter.run(checked.activity, checked.authenticated, oncePerActivity(deps, async (context) => void (await app.run(context)))));
+        const invoke = await consoleToLog(log, 'botbuilder', () =>
+          adapter.run(
+            checked.activity,
+            checked.authenticated,
+            oncePerActivity(deps, async (context) => void (await app.run(context))),
+          ),
+        );
         res.status(invoke?.status ?? 200);
         if (invoke?.body) res.send(invoke.body);
         else res.end();

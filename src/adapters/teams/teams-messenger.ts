@@ -124,6 +124,9 @@ async function classified<T>(bucket: Bucket, request: () => Promise<T>): Promise
     if (e.statusCode && RETRY_STATUSES.has(e.statusCode)) throw new DeliveryFailure('transient', `Teams answered ${e.statusCode}`, wait);
     if (e.statusCode && e.statusCode < 500) throw new DeliveryFailure('permanent', `Teams answered ${e.statusCode}`);
     // Other 5xx, or no answer at all: it may have been posted.
-    throw new DeliveryFailure(e.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e.message ?? '') ? 'transient' : 'unknown', `Teams request failed (${e.statusCode ?? e.code ?? e.message ?? 'no answer'})`);
+    throw new DeliveryFailure(
+      e.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e.message ?? '') ? 'transient' : 'unknown',
+      `Teams request failed (${e.statusCode ?? e.code ?? e.message ?? 'no answer'})`,
+    );
   }
 }

@@ -17,7 +17,12 @@ export const OPENS_IN_DIALOG = 'This opens in a private dialog, so that nothing 
  * old card, a client without dialogs) gets the core's button that opens it.
  */
 const asMessage = (r: Reply): Message =>
-  isForm(r) ? info(OPENS_IN_DIALOG, { title: r.form.title, buttons: [{ actionId: r.form.reopen.actionId, label: 'Open', value: r.form.reopen.value, style: 'primary', opensForm: true }] }) : r;
+  isForm(r)
+    ? info(OPENS_IN_DIALOG, {
+        title: r.form.title,
+        buttons: [{ actionId: r.form.reopen.actionId, label: 'Open', value: r.form.reopen.value, style: 'primary', opensForm: true }],
+      })
+    : r;
 
 const reply = async (context: TurnContext, m: Message) => void (await context.sendActivity(renderReply(m)));
 

@@ -26,7 +26,10 @@ export const channelIdOf = (a: Activity): string => a.conversation.id.replace(/;
 export const isPersonal = (a: Activity): boolean => a.conversation.conversationType === 'personal';
 
 // Teams adds team and channel names to channel posts (the General channel has no name).
-const named = z.object({ name: z.string().trim().optional().catch(undefined) }).optional().catch(undefined);
+const named = z
+  .object({ name: z.string().trim().optional().catch(undefined) })
+  .optional()
+  .catch(undefined);
 const channelData = z.object({ team: named, channel: named });
 
 function labelOf(a: Activity): string {
@@ -37,15 +40,12 @@ function labelOf(a: Activity): string {
 }
 
 export const placeOf = (a: Activity): Place =>
-  isPersonal(a)
-    ? { conversationId: a.conversation.id, kind: 'personal' }
-    : { conversationId: channelIdOf(a), kind: 'channel', label: labelOf(a) };
+  isPersonal(a) ? { conversationId: a.conversation.id, kind: 'personal' } : { conversationId: channelIdOf(a), kind: 'channel', label: labelOf(a) };
 
 export const toCommand = (a: Activity): CommandRequest => ({ caller: callerOf(a), place: placeOf(a), text: commandText(a) });
 
 /** A card click: a message with a `value` (even a null one) and nothing typed. */
-export const isCardSubmit = (a: Activity): boolean =>
-  a.type === 'message' && a.value !== undefined && !(typeof a.text === 'string' && a.text.trim() !== '');
+export const isCardSubmit = (a: Activity): boolean => a.type === 'message' && a.value !== undefined && !(typeof a.text === 'string' && a.text.trim() !== '');
 
 /** A click on a Trellis card (teams-ai's own verb selector throws on a null value). */
 export const isTrellisSubmit = (a: Activity): boolean =>

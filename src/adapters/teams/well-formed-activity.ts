@@ -19,7 +19,9 @@ export const activityShape = z
     from: account,
     recipient: account,
     // Teams always says which kind of conversation it is: Trellis answers, and keeps references, by it.
-    conversation: z.object({ id, conversationType: z.enum(['personal', 'channel', 'groupChat']), name: z.string().optional(), tenantId: z.string().optional() }).passthrough(),
+    conversation: z
+      .object({ id, conversationType: z.enum(['personal', 'channel', 'groupChat']), name: z.string().optional(), tenantId: z.string().optional() })
+      .passthrough(),
     name: z.string().optional(),
     text: z.string().optional(),
     action: z.string().optional(),

@@ -16,7 +16,9 @@ export async function join(deps: Deps, req: CommandRequest, code: string, orgNam
   const orgs = await store.organisations(partnership.id);
   const org = orgName === undefined ? undefined : orgs.find((o) => sameName(o.name, orgName));
   if (orgName !== undefined && !org) {
-    const known = orgs.length ? `Its organisations: ${orgs.map((o) => o.name).join(', ')}.` : 'It has no organisations yet — a coordinator adds them with `org add`.';
+    const known = orgs.length
+      ? `Its organisations: ${orgs.map((o) => o.name).join(', ')}.`
+      : 'It has no organisations yet — a coordinator adds them with `org add`.';
     return failure(`${partnership.name} has no organisation called "${orgName}". ${known}`);
   }
   const { caller } = req;
@@ -67,12 +69,26 @@ export async function setRole(deps: Deps, ctx: Context, who: string, role: Role)
   }
   // Whoever runs the partnership, or ever did, stands inside it: never its neutral critical friend.
   if (role === 'critical-friend' && (member.role === 'coordinator' || member.wasCoordinator)) {
-    return failure(`${member.displayName} is or has been a coordinator of ${ctx.partnership.name}, so cannot become its critical friend: the critical friend stands outside the partnership's running. Name someone who has never coordinated it.`);
+    return failure(
+      `${member.displayName} is or has been a coordinator of ${ctx.partnership.name}, so cannot become its critical friend: the critical friend stands outside the partnership's running. Name someone who has never coordinated it.`,
+    );
   }
-  const saved: Member = { ...member, role, roleSince: deps.clock.now().toISOString(), ...(member.role === 'coordinator' || role === 'coordinator' ? { wasCoordinator: true as const } : {}) };
+  const saved: Member = {
+    ...member,
+    role,
+    roleSince: deps.clock.now().toISOString(),
+    ...(member.role === 'coordinator' || role === 'coordinator' ? { wasCoordinator: true as const } : {}),
+  };
   await deps.store.saveMember(saved);
   if (member.role === 'critical-friend' || role === 'critical-friend') {
-    await criticalFriendChanged(deps, ctx.partnership, saved, role === 'critical-friend', members.filter((m) => m.role === 'critical-friend'), ctx.me!.displayName);
+    await criticalFriendChanged(
+      deps,
+      ctx.partnership,
+      saved,
+      role === 'critical-friend',
+      members.filter((m) => m.role === 'critical-friend'),
+      ctx.me!.displayName,
+    );
   }
   return success(`${member.displayName} is now a ${ROLE_NAMES[role]} of ${ctx.partnership.name}.`);
 }

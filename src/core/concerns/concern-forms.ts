@@ -26,7 +26,13 @@ export const CATEGORY_LABELS: Record<ConcernCategory, string> = {
 
 export function raiseForm(partnerships: Partnership[], orgName: string | undefined, openedFrom: string): Form {
   const fields: FormField[] = [];
-  if (partnerships.length > 1) fields.push({ kind: 'choice', id: 'partnership', label: 'Which partnership is it about?', options: partnerships.map((p) => ({ value: p.id, label: p.name })) });
+  if (partnerships.length > 1)
+    fields.push({
+      kind: 'choice',
+      id: 'partnership',
+      label: 'Which partnership is it about?',
+      options: partnerships.map((p) => ({ value: p.id, label: p.name })),
+    });
   fields.push(
     { kind: 'choice', id: 'category', label: 'What is it about?', options: CONCERN_CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] })) },
     { kind: 'text', id: 'happening', label: 'What is happening?', multiline: true, maxLength: MAX_CONCERN_TEXT, optional: false },
@@ -35,7 +41,10 @@ export function raiseForm(partnerships: Partnership[], orgName: string | undefin
       kind: 'choice',
       id: 'organisation',
       label: 'May the critical friend know your organisation?',
-      options: [{ value: 'no', label: 'No — just "a member of the partnership"' }, ...(orgName ? [{ value: 'yes', label: `Yes — say I am from ${orgName}` }] : [])],
+      options: [
+        { value: 'no', label: 'No — just "a member of the partnership"' },
+        ...(orgName ? [{ value: 'yes', label: `Yes — say I am from ${orgName}` }] : []),
+      ],
       initial: 'no',
     },
     {
@@ -51,7 +60,8 @@ export function raiseForm(partnerships: Partnership[], orgName: string | undefin
   );
   return {
     title: 'Raise a concern',
-    intro: 'This goes to the partnership\'s critical friend, a neutral person outside the partners. They will not know who you are: not your name, not your platform, and not your organisation unless you say so. Nobody else sees it.',
+    intro:
+      "This goes to the partnership's critical friend, a neutral person outside the partners. They will not know who you are: not your name, not your platform, and not your organisation unless you say so. Nobody else sees it.",
     submitActionId: SUBMIT_NEW_CONCERN,
     submitLabel: 'Send',
     context: partnerships.length === 1 ? partnerships[0]!.id : 'choose',
@@ -64,7 +74,9 @@ const LABELS = { reporter: 'Reporter', friend: 'Critical friend' } as const;
 
 /** The heading above the conversation, as each side reads it. */
 function heading(c: Concern, reader: Thread['reader']): string {
-  return reader === 'friend' ? `*${c.pseudonym}* — ${CATEGORY_LABELS[c.category]} — from ${c.organisation ? `someone at ${c.organisation}` : 'a member of the partnership'}.` : `*Your concern ${c.pseudonym}* — ${CATEGORY_LABELS[c.category]}.`;
+  return reader === 'friend'
+    ? `*${c.pseudonym}* — ${CATEGORY_LABELS[c.category]} — from ${c.organisation ? `someone at ${c.organisation}` : 'a member of the partnership'}.`
+    : `*Your concern ${c.pseudonym}* — ${CATEGORY_LABELS[c.category]}.`;
 }
 
 /** The conversation so far, as each side reads it. */
@@ -90,9 +102,26 @@ export function friendForm(c: Concern): Form {
     },
   ];
   if (c.mayAskToEscalate && !c.escalation) {
-    fields.push({ kind: 'text', id: 'escalate', label: 'Ask permission to raise it with the coordinators, sharing this text (optional)', multiline: true, maxLength: MAX_CONCERN_TEXT, optional: true, hint: 'The person sees this text and may edit, approve or decline it. Nothing is shared without their yes.' });
+    fields.push({
+      kind: 'text',
+      id: 'escalate',
+      label: 'Ask permission to raise it with the coordinators, sharing this text (optional)',
+      multiline: true,
+      maxLength: MAX_CONCERN_TEXT,
+      optional: true,
+      hint: 'The person sees this text and may edit, approve or decline it. Nothing is shared without their yes.',
+    });
   }
-  return { title: `Concern ${c.pseudonym}`, intro: heading(c, 'friend'), thread: thread(c, 'friend'), submitActionId: FRIEND_SUBMIT, submitLabel: 'Send', context: c.id, reopen: { actionId: FRIEND_OPEN, value: c.id }, fields };
+  return {
+    title: `Concern ${c.pseudonym}`,
+    intro: heading(c, 'friend'),
+    thread: thread(c, 'friend'),
+    submitActionId: FRIEND_SUBMIT,
+    submitLabel: 'Send',
+    context: c.id,
+    reopen: { actionId: FRIEND_OPEN, value: c.id },
+    fields,
+  };
 }
 
 /** `friends`: the critical friends in place now, named when the reporter is asked to hand the conversation to them. */
@@ -100,8 +129,25 @@ export function reporterForm(c: Concern, friends: Member[]): Form {
   const fields: FormField[] = [{ kind: 'text', id: 'reply', label: 'Your answer (optional)', multiline: true, maxLength: MAX_CONCERN_TEXT, optional: true }];
   if (c.escalation?.status === 'requested') {
     fields.push(
-      { kind: 'choice', id: 'escalation', label: 'The critical friend asks to raise this with the coordinators, sharing the text below. Do you agree?', options: [{ value: 'decline', label: 'No' }, { value: 'approve', label: 'Yes, share the text below' }], initial: 'decline' },
-      { kind: 'text', id: 'shared', label: 'Text to share (edit it as you wish)', multiline: true, maxLength: MAX_CONCERN_TEXT, optional: true, initial: c.escalation.proposed },
+      {
+        kind: 'choice',
+        id: 'escalation',
+        label: 'The critical friend asks to raise this with the coordinators, sharing the text below. Do you agree?',
+        options: [
+          { value: 'decline', label: 'No' },
+          { value: 'approve', label: 'Yes, share the text below' },
+        ],
+        initial: 'decline',
+      },
+      {
+        kind: 'text',
+        id: 'shared',
+        label: 'Text to share (edit it as you wish)',
+        multiline: true,
+        maxLength: MAX_CONCERN_TEXT,
+        optional: true,
+        initial: c.escalation.proposed,
+      },
     );
   }
   if (c.handover === 'asked') {
@@ -117,7 +163,25 @@ export function reporterForm(c: Concern, friends: Member[]): Form {
       initial: 'later',
     });
   } else {
-    fields.push({ kind: 'choice', id: 'close', label: 'Keep the conversation open?', options: [{ value: 'open', label: 'Keep it open' }, { value: 'close', label: 'Close it' }], initial: 'open' });
+    fields.push({
+      kind: 'choice',
+      id: 'close',
+      label: 'Keep the conversation open?',
+      options: [
+        { value: 'open', label: 'Keep it open' },
+        { value: 'close', label: 'Close it' },
+      ],
+      initial: 'open',
+    });
   }
-  return { title: `Concern ${c.pseudonym}`, intro: heading(c, 'reporter'), thread: thread(c, 'reporter'), submitActionId: REPORTER_SUBMIT, submitLabel: 'Send', context: c.id, reopen: { actionId: REPORTER_OPEN, value: c.id }, fields };
+  return {
+    title: `Concern ${c.pseudonym}`,
+    intro: heading(c, 'reporter'),
+    thread: thread(c, 'reporter'),
+    submitActionId: REPORTER_SUBMIT,
+    submitLabel: 'Send',
+    context: c.id,
+    reopen: { actionId: REPORTER_OPEN, value: c.id },
+    fields,
+  };
 }

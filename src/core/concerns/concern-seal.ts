@@ -14,7 +14,13 @@ const PURPOSE = 'concern-body';
 
 export function sealConcern(secret: string, c: Concern): StoredConcern {
   const { organisation, messages, escalation, friendIds, handover, ...head } = c;
-  const body: ConcernBody = { ...(organisation ? { organisation } : {}), messages, ...(escalation ? { escalation } : {}), friendIds, ...(handover ? { handover } : {}) };
+  const body: ConcernBody = {
+    ...(organisation ? { organisation } : {}),
+    messages,
+    ...(escalation ? { escalation } : {}),
+    friendIds,
+    ...(handover ? { handover } : {}),
+  };
   return { ...head, sealed: seal(secret, PURPOSE, body) };
 }
 
@@ -25,7 +31,8 @@ export function sealConcern(secret: string, c: Concern): StoredConcern {
  */
 export function openConcern(secret: string, s: StoredConcern): Concern | undefined {
   const { sealed, organisation, messages, escalation, ...head } = s;
-  if (sealed === undefined) return { ...head, ...(organisation ? { organisation } : {}), messages: messages ?? [], ...(escalation ? { escalation } : {}), friendIds: [] };
+  if (sealed === undefined)
+    return { ...head, ...(organisation ? { organisation } : {}), messages: messages ?? [], ...(escalation ? { escalation } : {}), friendIds: [] };
   const body = unseal<ConcernBody>(secret, PURPOSE, sealed);
   return body && { ...(head as ConcernHead), ...body };
 }

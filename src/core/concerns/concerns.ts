@@ -26,7 +26,11 @@ export async function raiseConcernForm(deps: Deps, caller: Caller): Promise<Repl
   }
   if (mine.length === 0) return failure("You're not in a partnership yet, so there is no critical friend to write to.");
   if (partnerships.length === 0) return failure('Your partnership has no critical friend yet. A coordinator names one with `role <member> critical-friend`.');
-  const org = partnerships.length === 1 ? (await deps.store.organisations(partnerships[0]!.id)).find((o) => o.id === mine.find((m) => m.partnershipId === partnerships[0]!.id)?.organisationId)?.name : undefined;
+  const org =
+    partnerships.length === 1
+      ? (await deps.store.organisations(partnerships[0]!.id)).find((o) => o.id === mine.find((m) => m.partnershipId === partnerships[0]!.id)?.organisationId)
+          ?.name
+      : undefined;
   return { form: raiseForm(partnerships, org, 'concern') };
 }
 
@@ -52,8 +56,14 @@ export async function raiseConcern(deps: Deps, caller: Caller, context: string, 
   const now = deps.clock.now();
   const day = localToday(p.timezone, now);
   const slot = await freeSlot(deps, member, day);
-  if (!slot) return failure(`You have raised ${deps.concernsPerDay} concerns today, the most Trellis takes from one person in a day. Nothing was sent; please try again tomorrow.`);
-  const org = values.organisation === 'yes' && member.organisationId ? (await deps.store.organisations(p.id)).find((o) => o.id === member.organisationId)?.name : undefined;
+  if (!slot)
+    return failure(
+      `You have raised ${deps.concernsPerDay} concerns today, the most Trellis takes from one person in a day. Nothing was sent; please try again tomorrow.`,
+    );
+  const org =
+    values.organisation === 'yes' && member.organisationId
+      ? (await deps.store.organisations(p.id)).find((o) => o.id === member.organisationId)?.name
+      : undefined;
   const taken = new Set((await deps.store.concerns(p.id)).map((c) => c.pseudonym));
   let pseudonym = newPseudonym();
   while (taken.has(pseudonym)) pseudonym = newPseudonym();
@@ -75,8 +85,13 @@ export async function raiseConcern(deps: Deps, caller: Caller, context: string, 
   };
   await saveConcern(deps, concern);
   await takeSlot(deps, slot);
-  const when = deps.concernDelayMaxSeconds > 0 ? ` within ${Math.ceil(deps.concernDelayMaxSeconds / 60)} minutes (a random delay, so the timing does not point to you)` : '';
-  return success(`Sent. Your reference is *${pseudonym}*. The critical friend will receive it${when}. When they reply you will get a private note; read and answer it from there.`);
+  const when =
+    deps.concernDelayMaxSeconds > 0
+      ? ` within ${Math.ceil(deps.concernDelayMaxSeconds / 60)} minutes (a random delay, so the timing does not point to you)`
+      : '';
+  return success(
+    `Sent. Your reference is *${pseudonym}*. The critical friend will receive it${when}. When they reply you will get a private note; read and answer it from there.`,
+  );
 }
 
 /** Due deliveries: content-free notes to the critical friends, the concern itself behind the button. */
@@ -94,7 +109,10 @@ export async function deliverConcerns(deps: Deps, p: Partnership): Promise<void>
 
 /** A content-free note to the critical friends who may read `c`, the concern behind the button. */
 export async function notifyFriends(deps: Deps, c: Concern, text: string) {
-  const message = info(text, { title: `Concern ${c.pseudonym}`, buttons: [{ actionId: FRIEND_OPEN, label: 'Read and reply', value: c.id, style: 'primary', opensForm: true }] });
+  const message = info(text, {
+    title: `Concern ${c.pseudonym}`,
+    buttons: [{ actionId: FRIEND_OPEN, label: 'Read and reply', value: c.id, style: 'primary', opensForm: true }],
+  });
   await sendToEach(deps, await readersOf(deps, c), message, { kind: 'concern note', partnershipId: c.partnershipId });
 }
 
@@ -102,7 +120,10 @@ export async function notifyFriends(deps: Deps, c: Concern, text: string) {
 export async function notifyReporter(deps: Deps, c: Concern, text: string) {
   const reporter = openRelay(deps.secret, c.relay);
   if (!reporter) return;
-  const note = info(text, { title: `Your concern ${c.pseudonym}`, buttons: [{ actionId: REPORTER_OPEN, label: 'Read and answer', value: c.id, style: 'primary', opensForm: true }] });
+  const note = info(text, {
+    title: `Your concern ${c.pseudonym}`,
+    buttons: [{ actionId: REPORTER_OPEN, label: 'Read and answer', value: c.id, style: 'primary', opensForm: true }],
+  });
   await sendPrivate(deps, { platform: reporter.platform, userId: reporter.userId }, note, { kind: 'concern note', partnershipId: c.partnershipId });
 }
 
@@ -143,8 +164,13 @@ export async function friendSubmit(deps: Deps, caller: Caller, id: string, value
   const escalate = (values.escalate ?? '').trim();
   const status = values.status ?? s.c.status;
   if (!['open', 'acknowledged', 'resolved', 'closed'].includes(status)) return { ...failure('Choose a status.'), fieldErrors: { status: 'Choose a status.' } };
-  if (tooLong(reply) || tooLong(escalate)) return { ...failure('That is too long; nothing was sent.'), fieldErrors: tooLong(reply) ? { reply: `Keep it under ${MAX_CONCERN_TEXT} characters.` } : { escalate: `Keep it under ${MAX_CONCERN_TEXT} characters.` } };
-  if (escalate && (!s.c.mayAskToEscalate || s.c.escalation)) return failure('The person did not agree to be asked about raising this, or has been asked already; nothing was sent.');
+  if (tooLong(reply) || tooLong(escalate))
+    return {
+      ...failure('That is too long; nothing was sent.'),
+      fieldErrors: tooLong(reply) ? { reply: `Keep it under ${MAX_CONCERN_TEXT} characters.` } : { escalate: `Keep it under ${MAX_CONCERN_TEXT} characters.` },
+    };
+  if (escalate && (!s.c.mayAskToEscalate || s.c.escalation))
+    return failure('The person did not agree to be asked about raising this, or has been asked already; nothing was sent.');
   if (s.c.status === 'closed') return failure('This conversation is closed.');
   const day = localToday(p.timezone, deps.clock.now());
   const c: Concern = {
@@ -172,16 +198,25 @@ export async function reporterSubmit(deps: Deps, caller: Caller, id: string, val
   if (s.c.status === 'closed') return failure('This conversation is closed. Raise a new concern with `concern` if you need to.');
   const reply = (values.reply ?? '').trim();
   const shared = (values.shared ?? '').trim();
-  if (tooLong(reply) || tooLong(shared)) return { ...failure('That is too long; nothing was sent.'), fieldErrors: tooLong(reply) ? { reply: `Keep it under ${MAX_CONCERN_TEXT} characters.` } : { shared: `Keep it under ${MAX_CONCERN_TEXT} characters.` } };
+  if (tooLong(reply) || tooLong(shared))
+    return {
+      ...failure('That is too long; nothing was sent.'),
+      fieldErrors: tooLong(reply) ? { reply: `Keep it under ${MAX_CONCERN_TEXT} characters.` } : { shared: `Keep it under ${MAX_CONCERN_TEXT} characters.` },
+    };
   const decision = s.c.escalation?.status === 'requested' ? values.escalation : undefined;
-  if (decision === 'approve' && !shared) return { ...failure('Give the text to share, or choose No.'), fieldErrors: { shared: 'Give the text to share, or choose No.' } };
+  if (decision === 'approve' && !shared)
+    return { ...failure('Give the text to share, or choose No.'), fieldErrors: { shared: 'Give the text to share, or choose No.' } };
   // Only the reporter's own yes hands a conversation on, and only to the critical
   // friend they chose by name: the form names one, so a change of friend between
   // opening it and sending it hands nothing to someone they did not choose.
   const choice = s.c.handover === 'asked' ? (values.handover ?? '') : '';
   const handover = choice.startsWith(HAND_TO) ? 'hand' : choice || undefined;
   const chosen = handover === 'hand' ? (await friendsOf(deps, p.id)).find((f) => f.id === choice.slice(HAND_TO.length)) : undefined;
-  if (handover === 'hand' && !chosen) return { ...failure('The critical friend you chose is no longer in the role, so nothing was changed. Open the conversation again to choose.'), fieldErrors: { handover: 'Open the conversation again to choose.' } };
+  if (handover === 'hand' && !chosen)
+    return {
+      ...failure('The critical friend you chose is no longer in the role, so nothing was changed. Open the conversation again to choose.'),
+      fieldErrors: { handover: 'Open the conversation again to choose.' },
+    };
   const handed = handover === 'hand' || handover === 'close';
   const { handover: _asked, ...rest } = s.c;
   const day = localToday(p.timezone, deps.clock.now());
@@ -190,19 +225,32 @@ export async function reporterSubmit(deps: Deps, caller: Caller, id: string, val
     status: values.close === 'close' || handover === 'close' ? 'closed' : s.c.status,
     messages: reply ? [...s.c.messages, { from: 'reporter', text: reply, day }] : s.c.messages,
     friendIds: chosen ? [...new Set([...s.c.friendIds, chosen.id])] : s.c.friendIds,
-    ...(decision === 'approve' ? { escalation: { ...s.c.escalation!, status: 'approved' as const, approved: shared } } : decision === 'decline' ? { escalation: { ...s.c.escalation!, status: 'declined' as const } } : {}),
+    ...(decision === 'approve'
+      ? { escalation: { ...s.c.escalation!, status: 'approved' as const, approved: shared } }
+      : decision === 'decline'
+        ? { escalation: { ...s.c.escalation!, status: 'declined' as const } }
+        : {}),
   };
   await saveConcern(deps, c);
   if (decision === 'approve') {
-    const note = info(`The critical friend raises this with the coordinators, with the agreement of the person who raised it (${c.pseudonym}):\n${shared}`, { title: `From the critical friend: ${p.name}` });
-    await sendToEach(deps, (await deps.store.members(p.id)).filter((x) => x.role === 'coordinator'), note, { kind: 'concern escalation', partnershipId: p.id });
+    const note = info(`The critical friend raises this with the coordinators, with the agreement of the person who raised it (${c.pseudonym}):\n${shared}`, {
+      title: `From the critical friend: ${p.name}`,
+    });
+    await sendToEach(
+      deps,
+      (await deps.store.members(p.id)).filter((x) => x.role === 'coordinator'),
+      note,
+      { kind: 'concern escalation', partnershipId: p.id },
+    );
   }
   const news = [
     handover === 'hand' && c.status !== 'pending' && 'the person who raised it handed the conversation to you',
     reply && 'a new message',
     decision && `an answer about raising it (${decision === 'approve' ? 'yes' : 'no'})`,
     c.status === 'closed' && 'the conversation was closed',
-  ].filter(Boolean).join(', ');
+  ]
+    .filter(Boolean)
+    .join(', ');
   if (news) await notifyFriends(deps, c, `${c.pseudonym}: ${news}.`);
   if (!news && !handed) return success('Nothing changed.');
   if (c.friendIds.length) return success('Sent to the critical friend.');

@@ -29,9 +29,18 @@ export async function criticalFriendChanged(deps: Deps, p: Partnership, member: 
       // Still read by another friend it was raised to: the conversation goes on with them.
       const orphaned = friendIds.length === 0 && c.status !== 'closed';
       await saveConcern(deps, { ...c, friendIds, ...(orphaned ? { handover: 'asked' as const } : {}) });
-      if (orphaned) await notifyReporter(deps, c, `The critical friend who had your concern ${c.pseudonym} has left the role; nobody reads it now. Choose whether to hand the conversation to ${now.length ? 'the critical friend now in place' : 'the next critical friend'} or close it.`);
+      if (orphaned)
+        await notifyReporter(
+          deps,
+          c,
+          `The critical friend who had your concern ${c.pseudonym} has left the role; nobody reads it now. Choose whether to hand the conversation to ${now.length ? 'the critical friend now in place' : 'the next critical friend'} or close it.`,
+        );
     } else if (appointed && c.handover === 'asked' && c.status !== 'closed') {
-      await notifyReporter(deps, c, `A new critical friend is in place. Your concern ${c.pseudonym} waits for your choice: hand the conversation to them, or close it.`);
+      await notifyReporter(
+        deps,
+        c,
+        `A new critical friend is in place. Your concern ${c.pseudonym} waits for your choice: hand the conversation to them, or close it.`,
+      );
     }
   }
 }

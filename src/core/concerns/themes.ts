@@ -47,15 +47,25 @@ export async function concernsCommand(deps: Deps, ctx: Context, cmd: { sub: 'lis
     const live = (await loadConcerns(deps, p.id)).filter((c) => c.friendIds.includes(me) && c.status !== 'pending' && c.status !== 'closed');
     if (live.length === 0) return info('No open concerns.');
     return info(`${live.length} open concern${live.length === 1 ? '' : 's'}:`, {
-      items: live.map((c) => `${c.pseudonym} — ${CATEGORY_LABELS[c.category]} — ${c.status}${c.messages.at(-1)?.from === 'reporter' ? ' — waiting for you' : ''}`),
+      items: live.map(
+        (c) => `${c.pseudonym} — ${CATEGORY_LABELS[c.category]} — ${c.status}${c.messages.at(-1)?.from === 'reporter' ? ' — waiting for you' : ''}`,
+      ),
       buttons: live.slice(0, 10).map((c) => ({ actionId: FRIEND_OPEN, label: `Open ${c.pseudonym}`, value: c.id, opensForm: true })),
     });
   }
   const lines = themeLines(await deps.store.concerns(p.id), cmd.by, p);
   if (lines.length === 0) return info('No concerns yet, so no themes.');
   const k = `${p.threshold} (or the higher threshold in force when they were raised)`;
-  if (cmd.sub === 'themes') return info(`Concerns by theme, per ${cmd.by}. Themes with fewer than ${k} concerns are merged so that none points to a person.`, { title: 'Themes', items: lines, buttons: [commandButton('Publish to the partnership', `concerns themes publish ${cmd.by}`)] });
-  const message = info(`What people have raised with the critical friend, by theme (never by person). Themes with fewer than ${k} concerns are merged or withheld.`, { title: `${p.name}: themes from the critical friend`, items: lines.slice(0, 4), audience: 'conversation' });
+  if (cmd.sub === 'themes')
+    return info(`Concerns by theme, per ${cmd.by}. Themes with fewer than ${k} concerns are merged so that none points to a person.`, {
+      title: 'Themes',
+      items: lines,
+      buttons: [commandButton('Publish to the partnership', `concerns themes publish ${cmd.by}`)],
+    });
+  const message = info(
+    `What people have raised with the critical friend, by theme (never by person). Themes with fewer than ${k} concerns are merged or withheld.`,
+    { title: `${p.name}: themes from the critical friend`, items: lines.slice(0, 4), audience: 'conversation' },
+  );
   await postToHomes(deps, p, message, 'concern themes');
   return success(`Published the themes to ${p.name}'s home channel${p.homes.length === 1 ? '' : 's'}.`);
 }

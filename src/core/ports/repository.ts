@@ -1,7 +1,20 @@
 // The repository: the records the core keeps — exactly what the core reads and
 // writes, and nothing else a store does (the outbox, coordination and
 // conversation references have ports of their own, for their own users).
-import type { AnswerSet, ConcernQuota, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../model.js';
+import type {
+  AnswerSet,
+  ConcernQuota,
+  CustomItem,
+  Invitation,
+  Member,
+  Organisation,
+  Partnership,
+  Platform,
+  Protocol,
+  Round,
+  SentReminder,
+  StoredConcern,
+} from '../model.js';
 
 export interface Repository {
   partnership(id: string): Promise<Partnership | undefined>;

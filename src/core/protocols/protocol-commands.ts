@@ -39,7 +39,7 @@ export async function protocolCommand(deps: Deps, ctx: Context, cmd: ProtocolCom
     case 'review start':
       return startReview(deps, ctx, protocol, cmd.withTrends);
     case 'review status':
-      return reviewStatus(deps, ctx, protocol);
+      return reviewStatus(deps, protocol);
     case 'review close':
       return closeReview(deps, ctx, protocol, cmd.outcome, cmd.next);
   }

@@ -21,13 +21,63 @@ export function protocolForm(partnershipId: string, orgs: Organisation[], member
     reopen: { actionId: OPEN_PROTOCOL_FORM, value: `${partnershipId}:${existing?.id ?? NEW_PROTOCOL}` },
     fields: [
       { kind: 'text', id: 'title', label: 'Title', multiline: false, maxLength: 120, optional: false, ...(existing ? { initial: existing.title } : {}) },
-      { kind: 'choice', id: 'kind', label: 'Kind', options: PROTOCOL_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })), initial: existing?.kind ?? 'protocol' },
-      { kind: 'text', id: 'purpose', label: 'Purpose', multiline: true, maxLength: 500, optional: true, ...(existing?.purpose ? { initial: existing.purpose } : {}) },
-      { kind: 'multichoice', id: 'parties', label: 'Parties (organisations)', options: orgs.map((o) => ({ value: o.id, label: o.name })), ...(existing ? { initial: existing.partyOrgIds } : {}) },
-      { kind: 'choice', id: 'owner', label: 'Owner', options: members.filter((m) => m.role !== 'critical-friend').map((m) => ({ value: m.id, label: m.displayName })), ...(existing ? { initial: existing.ownerMemberId } : {}) },
-      { kind: 'text', id: 'link', label: 'Link to the document', multiline: false, maxLength: 500, optional: true, hint: 'https://…', ...(existing?.link ? { initial: existing.link } : {}) },
-      { kind: 'text', id: 'cycle', label: 'Review every (months, 1–60)', multiline: false, maxLength: 2, optional: true, ...(existing?.cycleMonths ? { initial: String(existing.cycleMonths) } : {}) },
-      { kind: 'date', id: 'next', label: 'Next review date', optional: true, hint: 'Leave empty to count the cycle from today.', ...(existing ? { initial: existing.nextReview } : {}) },
+      {
+        kind: 'choice',
+        id: 'kind',
+        label: 'Kind',
+        options: PROTOCOL_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
+        initial: existing?.kind ?? 'protocol',
+      },
+      {
+        kind: 'text',
+        id: 'purpose',
+        label: 'Purpose',
+        multiline: true,
+        maxLength: 500,
+        optional: true,
+        ...(existing?.purpose ? { initial: existing.purpose } : {}),
+      },
+      {
+        kind: 'multichoice',
+        id: 'parties',
+        label: 'Parties (organisations)',
+        options: orgs.map((o) => ({ value: o.id, label: o.name })),
+        ...(existing ? { initial: existing.partyOrgIds } : {}),
+      },
+      {
+        kind: 'choice',
+        id: 'owner',
+        label: 'Owner',
+        options: members.filter((m) => m.role !== 'critical-friend').map((m) => ({ value: m.id, label: m.displayName })),
+        ...(existing ? { initial: existing.ownerMemberId } : {}),
+      },
+      {
+        kind: 'text',
+        id: 'link',
+        label: 'Link to the document',
+        multiline: false,
+        maxLength: 500,
+        optional: true,
+        hint: 'https://…',
+        ...(existing?.link ? { initial: existing.link } : {}),
+      },
+      {
+        kind: 'text',
+        id: 'cycle',
+        label: 'Review every (months, 1–60)',
+        multiline: false,
+        maxLength: 2,
+        optional: true,
+        ...(existing?.cycleMonths ? { initial: String(existing.cycleMonths) } : {}),
+      },
+      {
+        kind: 'date',
+        id: 'next',
+        label: 'Next review date',
+        optional: true,
+        hint: 'Leave empty to count the cycle from today.',
+        ...(existing ? { initial: existing.nextReview } : {}),
+      },
     ],
   };
 }
@@ -48,7 +98,10 @@ export function checkProtocol(values: Record<string, string>, orgs: Organisation
   if (!kind) errors.kind = 'Choose protocol, agreement or memorandum of understanding.';
   const purpose = (values.purpose ?? '').trim();
   if (purpose.length > 500) errors.purpose = 'Keep the purpose under 500 characters.';
-  const partyOrgIds = (values.parties ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const partyOrgIds = (values.parties ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = partyOrgIds.filter((id) => !orgs.some((o) => o.id === id));
   if (partyOrgIds.length === 0) errors.parties = 'Choose at least one organisation that is party to it.';
   else if (unknown.length) errors.parties = 'One of those organisations is not in the partnership.';
@@ -70,6 +123,15 @@ export function checkProtocol(values: Record<string, string>, orgs: Organisation
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
-    fields: { title, kind: kind!, purpose, partyOrgIds: [...new Set(partyOrgIds)], ownerMemberId: owner!.id, ...(link ? { link } : {}), ...(cycle ? { cycleMonths: cycle } : {}), ...(nextReview ? { nextReview } : {}) },
+    fields: {
+      title,
+      kind: kind!,
+      purpose,
+      partyOrgIds: [...new Set(partyOrgIds)],
+      ownerMemberId: owner!.id,
+      ...(link ? { link } : {}),
+      ...(cycle ? { cycleMonths: cycle } : {}),
+      ...(nextReview ? { nextReview } : {}),
+    },
   };
 }

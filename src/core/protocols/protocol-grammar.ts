@@ -19,10 +19,19 @@ export const PROTOCOL_USAGE = {
   'protocol show': ['protocol show <P-number|title>', 'one protocol with its history of reviews'],
   'protocol edit': ['protocol edit <P-number>', 'change a protocol (coordinators and its owner)'],
   'protocol retire': ['protocol retire <P-number>', 'retire it: no more reminders (coordinators and its owner)'],
-  'protocol reminders': ['protocol reminders <days> [<days>…]', 'days before a review date that reminders go out, e.g. `protocol reminders 30 7 1` (coordinators)'],
-  'review start': ['review start <P-number> [with trends]', 'start a review: every member of the parties gets a short private review check, with the partnership\'s latest trust and commitment if asked (coordinators and the owner)'],
+  'protocol reminders': [
+    'protocol reminders <days> [<days>…]',
+    'days before a review date that reminders go out, e.g. `protocol reminders 30 7 1` (coordinators)',
+  ],
+  'review start': [
+    'review start <P-number> [with trends]',
+    "start a review: every member of the parties gets a short private review check, with the partnership's latest trust and commitment if asked (coordinators and the owner)",
+  ],
   'review status': ['review status <P-number>', 'how many have answered the review — never who'],
-  'review close': [`review close <P-number> <${REVIEW_OUTCOMES.join('|')}> [YYYY-MM-DD]`, 'record the outcome; the next review date comes from the cycle unless given (coordinators and the owner)'],
+  'review close': [
+    `review close <P-number> <${REVIEW_OUTCOMES.join('|')}> [YYYY-MM-DD]`,
+    'record the outcome; the next review date comes from the cycle unless given (coordinators and the owner)',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 type Usage = keyof typeof PROTOCOL_USAGE;
@@ -34,11 +43,14 @@ export function parseProtocol(verb: 'protocol' | 'review', rest: string[]): Prot
   const which = rest.slice(1).join(' ');
   const key = `${verb} ${sub}` as Usage;
   if (verb === 'protocol') {
-    if (sub === 'add' || sub === 'list') return rest.length === 1 ? { ok: true, command: { name: key as 'protocol add' } } : bad(`\`${key}\` takes no words after it.`, key);
-    if (sub === 'show' || sub === 'edit' || sub === 'retire') return which ? { ok: true, command: { name: key as 'protocol show', which } } : bad('Say which protocol, e.g. P-2.', key);
+    if (sub === 'add' || sub === 'list')
+      return rest.length === 1 ? { ok: true, command: { name: key as 'protocol add' } } : bad(`\`${key}\` takes no words after it.`, key);
+    if (sub === 'show' || sub === 'edit' || sub === 'retire')
+      return which ? { ok: true, command: { name: key as 'protocol show', which } } : bad('Say which protocol, e.g. P-2.', key);
     if (sub === 'reminders') {
       const days = rest.slice(1).map(Number);
-      if (days.length === 0 || days.length > 6 || days.some((d) => !Number.isInteger(d) || d < 1 || d > 365)) return bad('Give one to six whole numbers of days from 1 to 365, e.g. 30 7 1.', 'protocol reminders');
+      if (days.length === 0 || days.length > 6 || days.some((d) => !Number.isInteger(d) || d < 1 || d > 365))
+        return bad('Give one to six whole numbers of days from 1 to 365, e.g. 30 7 1.', 'protocol reminders');
       return { ok: true, command: { name: 'protocol reminders', days: [...new Set(days)].sort((a, b) => b - a) } };
     }
     return bad(`"protocol ${rest[0] ?? ''}" is not a protocol command.`, 'protocol list');

@@ -10,13 +10,25 @@ import { reviewSummary } from './review-summary.js';
 export const refOf = (protocol: Protocol) => `P-${protocol.ref}`;
 
 /** By P-number (or bare number) or by title, case-insensitively. */
-export async function findProtocol(deps: Deps, partnershipId: string, which: string): Promise<{ ok: true; protocol: Protocol } | { ok: false; reply: Message }> {
+export async function findProtocol(
+  deps: Deps,
+  partnershipId: string,
+  which: string,
+): Promise<{ ok: true; protocol: Protocol } | { ok: false; reply: Message }> {
   const all = await deps.store.protocols(partnershipId);
   const ref = /^p?-?(\d+)$/i.exec(which.trim())?.[1];
-  const found = ref ? all.filter((protocol) => protocol.ref === Number(ref)) : all.filter((protocol) => protocol.title.toLowerCase() === which.trim().toLowerCase());
+  const found = ref
+    ? all.filter((protocol) => protocol.ref === Number(ref))
+    : all.filter((protocol) => protocol.title.toLowerCase() === which.trim().toLowerCase());
   const partial = found.length ? found : all.filter((protocol) => protocol.title.toLowerCase().includes(which.trim().toLowerCase()));
   if (partial.length === 1) return { ok: true, protocol: partial[0]! };
-  if (partial.length > 1) return { ok: false, reply: failure(`More than one protocol matches "${which}": ${partial.map((protocol) => `${refOf(protocol)} ${protocol.title}`).join(', ')}. Use its P-number.`) };
+  if (partial.length > 1)
+    return {
+      ok: false,
+      reply: failure(
+        `More than one protocol matches "${which}": ${partial.map((protocol) => `${refOf(protocol)} ${protocol.title}`).join(', ')}. Use its P-number.`,
+      ),
+    };
   return { ok: false, reply: failure(`No protocol matches "${which}". Type \`protocol list\` to see the register.`) };
 }
 
@@ -30,7 +42,12 @@ export async function mayChange(deps: Deps, ctx: Context, protocol: Protocol | u
 export function dueText(protocol: Protocol, today: string): string {
   if (protocol.status === 'retired') return 'retired';
   const days = daysBetween(today, protocol.nextReview);
-  const when = days < 0 ? `OVERDUE by ${-days} day${days === -1 ? '' : 's'}` : days === 0 ? 'due today' : `due ${formatDate(protocol.nextReview)} (in ${days} day${days === 1 ? '' : 's'})`;
+  const when =
+    days < 0
+      ? `OVERDUE by ${-days} day${days === -1 ? '' : 's'}`
+      : days === 0
+        ? 'due today'
+        : `due ${formatDate(protocol.nextReview)} (in ${days} day${days === 1 ? '' : 's'})`;
   return `review ${when}`;
 }
 
@@ -40,7 +57,12 @@ export async function listProtocols(deps: Deps, partnership: Partnership): Promi
   const members = await deps.store.members(partnership.id);
   const today = localToday(partnership.timezone, deps.clock.now());
   const order = (protocol: Protocol) => (protocol.status === 'retired' ? '9' : protocol.nextReview);
-  const items = [...all].sort((a, b) => order(a).localeCompare(order(b))).map((protocol) => `${refOf(protocol)} ${protocol.title} — ${dueText(protocol, today)} · ${protocol.status} · owner ${members.find((m) => m.id === protocol.ownerMemberId)?.displayName ?? 'unknown'}`);
+  const items = [...all]
+    .sort((a, b) => order(a).localeCompare(order(b)))
+    .map(
+      (protocol) =>
+        `${refOf(protocol)} ${protocol.title} — ${dueText(protocol, today)} · ${protocol.status} · owner ${members.find((m) => m.id === protocol.ownerMemberId)?.displayName ?? 'unknown'}`,
+    );
   return info(`${all.length} in the register of ${partnership.name}, overdue first:`, { title: 'Protocols', items });
 }
 
@@ -59,7 +81,13 @@ export async function showProtocol(deps: Deps, partnership: Partnership, protoco
       { label: 'Cycle', value: protocol.cycleMonths ? `every ${protocol.cycleMonths} months` : 'none (a date each time)' },
     ],
     items: protocol.reviews.length
-      ? await Promise.all(protocol.reviews.map(async (r) => (r.closedAt ? `Reviewed ${r.closedAt.slice(0, 10)}: ${r.outcome} — ${await reviewSummary(deps, partnership, r)}` : `Review open since ${r.startedAt.slice(0, 10)}`)))
+      ? await Promise.all(
+          protocol.reviews.map(async (r) =>
+            r.closedAt
+              ? `Reviewed ${r.closedAt.slice(0, 10)}: ${r.outcome} — ${await reviewSummary(deps, partnership, r)}`
+              : `Review open since ${r.startedAt.slice(0, 10)}`,
+          ),
+        )
       : ['Not reviewed yet.'],
     buttons,
   });
@@ -68,7 +96,8 @@ export async function showProtocol(deps: Deps, partnership: Partnership, protoco
 /** The add or edit form, for those allowed to use it. */
 export async function openProtocolForm(deps: Deps, ctx: Context, which: string): Promise<Reply> {
   const existing = which === NEW_PROTOCOL ? undefined : await deps.store.protocol(which);
-  if (which !== NEW_PROTOCOL && (!existing || existing.partnershipId !== ctx.partnership.id)) return failure('That protocol is not in this partnership’s register.');
+  if (which !== NEW_PROTOCOL && (!existing || existing.partnershipId !== ctx.partnership.id))
+    return failure('That protocol is not in this partnership’s register.');
   const refused = await mayChange(deps, ctx, existing, existing ? 'edit protocols' : 'add protocols');
   if (refused) return refused;
   const [orgs, members] = await Promise.all([deps.store.organisations(ctx.partnership.id), deps.store.members(ctx.partnership.id)]);
@@ -79,7 +108,8 @@ export async function openProtocolForm(deps: Deps, ctx: Context, which: string):
 export async function saveProtocol(deps: Deps, ctx: Context, which: string, values: Record<string, string>): Promise<Message> {
   const partnership = ctx.partnership;
   const existing = which === NEW_PROTOCOL ? undefined : await deps.store.protocol(which);
-  if (which !== NEW_PROTOCOL && (!existing || existing.partnershipId !== partnership.id)) return failure('That protocol is not in this partnership’s register; nothing was saved.');
+  if (which !== NEW_PROTOCOL && (!existing || existing.partnershipId !== partnership.id))
+    return failure('That protocol is not in this partnership’s register; nothing was saved.');
   const refused = await mayChange(deps, ctx, existing, existing ? 'edit protocols' : 'add protocols');
   if (refused) return refused;
   const [orgs, members] = await Promise.all([deps.store.organisations(partnership.id), deps.store.members(partnership.id)]);
@@ -92,7 +122,14 @@ export async function saveProtocol(deps: Deps, ctx: Context, which: string, valu
   const all = await deps.store.protocols(partnership.id);
   const dateChanged = !existing || existing.nextReview !== nextReview;
   const protocol: Protocol = {
-    ...(existing ?? { id: deps.newId(), partnershipId: partnership.id, ref: Math.max(0, ...all.map((earlier) => earlier.ref)) + 1, status: 'active' as const, reviews: [], createdAt: now.toISOString() }),
+    ...(existing ?? {
+      id: deps.newId(),
+      partnershipId: partnership.id,
+      ref: Math.max(0, ...all.map((earlier) => earlier.ref)) + 1,
+      status: 'active' as const,
+      reviews: [],
+      createdAt: now.toISOString(),
+    }),
     title: f.title,
     kind: f.kind,
     purpose: f.purpose,

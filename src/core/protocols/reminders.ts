@@ -46,19 +46,46 @@ function dueReminders(partnership: Partnership, protocol: Protocol, today: strin
     for (const lead of partnership.leadDays ?? DEFAULT_LEAD_DAYS) {
       // Sent at once for a protocol added closer than its lead time: say how far off it really is.
       const days = left > 0 && left < lead ? left : lead;
-      out.push({ key: `${base}:lead-${lead}`, at: at(addDays(d, -lead), partnership.timezone), audience: 'owner-coordinators', message: info(`Its review is due in ${days} day${days === 1 ? '' : 's'}, on ${formatDate(d)}.`, { title, buttons: buttons(protocol) }) });
+      out.push({
+        key: `${base}:lead-${lead}`,
+        at: at(addDays(d, -lead), partnership.timezone),
+        audience: 'owner-coordinators',
+        message: info(`Its review is due in ${days} day${days === 1 ? '' : 's'}, on ${formatDate(d)}.`, { title, buttons: buttons(protocol) }),
+      });
     }
-    out.push({ key: `${base}:due`, at: at(d, partnership.timezone), audience: 'with-parties', message: info(`Its review is due today (${formatDate(d)}). Your organisation is a party to it.`, { title, buttons: buttons(protocol) }) });
+    out.push({
+      key: `${base}:due`,
+      at: at(d, partnership.timezone),
+      audience: 'with-parties',
+      message: info(`Its review is due today (${formatDate(d)}). Your organisation is a party to it.`, { title, buttons: buttons(protocol) }),
+    });
   }
   if (protocol.status === 'active' || protocol.status === 'under-review') {
     for (let week = 1; addDays(d, 7 * week) <= today; week++) {
-      out.push({ key: `${base}:overdue-${week}`, chain: `${base}:overdue`, at: at(addDays(d, 7 * week), partnership.timezone), audience: 'coordinators', message: info(`Its review is overdue by ${daysBetween(d, today)} days (due ${formatDate(d)}).`, { title: `Overdue: ${title}`, buttons: buttons(protocol) }) });
+      out.push({
+        key: `${base}:overdue-${week}`,
+        chain: `${base}:overdue`,
+        at: at(addDays(d, 7 * week), partnership.timezone),
+        audience: 'coordinators',
+        message: info(`Its review is overdue by ${daysBetween(d, today)} days (due ${formatDate(d)}).`, {
+          title: `Overdue: ${title}`,
+          buttons: buttons(protocol),
+        }),
+      });
     }
   }
   const open = protocol.reviews.find((r) => !r.closedAt);
   if (open) {
     const started = open.startedAt.slice(0, 10);
-    out.push({ key: `${protocol.id}:${open.id}:stale`, at: at(addDays(started, STALE_REVIEW_DAYS), partnership.timezone), audience: 'coordinators', message: info(`Its review has been open since ${formatDate(started)}, more than ${STALE_REVIEW_DAYS} days. Close it with \`review close ${refOf(protocol)} kept|revised|retired\`.`, { title, buttons: [commandButton('Review status', `review status ${refOf(protocol)}`)] }) });
+    out.push({
+      key: `${protocol.id}:${open.id}:stale`,
+      at: at(addDays(started, STALE_REVIEW_DAYS), partnership.timezone),
+      audience: 'coordinators',
+      message: info(
+        `Its review has been open since ${formatDate(started)}, more than ${STALE_REVIEW_DAYS} days. Close it with \`review close ${refOf(protocol)} kept|revised|retired\`.`,
+        { title, buttons: [commandButton('Review status', `review status ${refOf(protocol)}`)] },
+      ),
+    });
   }
   return out;
 }
@@ -66,7 +93,10 @@ function dueReminders(partnership: Partnership, protocol: Protocol, today: strin
 function recipients(members: Member[], protocol: Protocol, audience: Audience): Member[] {
   const coordinators = members.filter((m) => m.role === 'coordinator');
   const owner = members.filter((m) => m.id === protocol.ownerMemberId);
-  const parties = audience === 'with-parties' ? members.filter((m) => m.organisationId && protocol.partyOrgIds.includes(m.organisationId) && m.role !== 'critical-friend') : [];
+  const parties =
+    audience === 'with-parties'
+      ? members.filter((m) => m.organisationId && protocol.partyOrgIds.includes(m.organisationId) && m.role !== 'critical-friend')
+      : [];
   const people = audience === 'coordinators' ? coordinators : [...owner, ...coordinators, ...parties];
   return [...new Map(people.map((m) => [m.id, m])).values()];
 }
@@ -80,7 +110,10 @@ export async function tickProtocols(deps: Deps, partnership: Partnership): Promi
     const from = Date.parse(protocol.remindersFrom);
     const all = dueReminders(partnership, protocol, today).filter((r) => r.at <= now);
     // Before the protocol (or its date) existed: only the most recent counts.
-    const before = all.filter((r) => r.at < from && !r.chain).sort((a, b) => b.at - a.at).slice(0, 1);
+    const before = all
+      .filter((r) => r.at < from && !r.chain)
+      .sort((a, b) => b.at - a.at)
+      .slice(0, 1);
     const since = all.filter((r) => r.at >= from || r.chain);
     const chains = new Map<string, Due>();
     for (const r of since.filter((r) => r.chain)) if (!chains.has(r.chain!) || chains.get(r.chain!)!.at < r.at) chains.set(r.chain!, r);
@@ -105,13 +138,18 @@ async function monthlySummary(deps: Deps, partnership: Partnership, today: strin
   if (now < at(first, partnership.timezone) || at(first, partnership.timezone) < Date.parse(partnership.createdAt)) return;
   const key = `${partnership.id}:coming-up:${today.slice(0, 7)}`;
   if (await deps.store.reminderSent(key)) return;
-  const soon = (await deps.store.protocols(partnership.id)).filter((protocol) => protocol.status !== 'retired' && protocol.status !== 'draft' && protocol.nextReview <= addDays(today, 60)).sort((a, b) => a.nextReview.localeCompare(b.nextReview));
+  const soon = (await deps.store.protocols(partnership.id))
+    .filter((protocol) => protocol.status !== 'retired' && protocol.status !== 'draft' && protocol.nextReview <= addDays(today, 60))
+    .sort((a, b) => a.nextReview.localeCompare(b.nextReview));
   await deps.store.saveSentReminder({ key, sentAt: new Date(now).toISOString(), late: now - at(first, partnership.timezone) > LATE_MS });
   if (soon.length === 0) return;
   const message = info('Protocol reviews coming up in the next two months:', {
     title: `${partnership.name}: coming up`,
     audience: 'conversation',
-    items: soon.map((protocol) => `${refOf(protocol)} ${protocol.title} — ${protocol.nextReview < today ? `overdue since ${formatDate(protocol.nextReview)}` : formatDate(protocol.nextReview)}`),
+    items: soon.map(
+      (protocol) =>
+        `${refOf(protocol)} ${protocol.title} — ${protocol.nextReview < today ? `overdue since ${formatDate(protocol.nextReview)}` : formatDate(protocol.nextReview)}`,
+    ),
     buttons: [commandButton('The register', 'protocol list')],
   });
   await postToHomes(deps, partnership, message, 'protocols coming up');

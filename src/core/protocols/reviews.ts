@@ -6,7 +6,17 @@ import type { Deps } from '../deps.js';
 import type { Partnership, Protocol, ProtocolReview } from '../model.js';
 import { thresholdFor } from '../promised-threshold.js';
 import type { Caller } from '../request.js';
-import { answersOf, COMMENT_FIELD, earlierChoice, MAX_COMMENT_LENGTH, readComment, readScale, saveAnswers, SCALE_OPTIONS, splitByAnswered } from '../answering.js';
+import {
+  answersOf,
+  COMMENT_FIELD,
+  earlierChoice,
+  MAX_COMMENT_LENGTH,
+  readComment,
+  readScale,
+  saveAnswers,
+  SCALE_OPTIONS,
+  splitByAnswered,
+} from '../answering.js';
 import { addMonths, formatDate, localToday } from '../time.js';
 import { mayChange, refOf } from './register.js';
 import { RECOMMENDATION, RECOMMENDATION_OPTIONS, REVIEW_ITEMS } from './review-items.js';
@@ -29,20 +39,30 @@ export async function startReview(deps: Deps, ctx: Context, protocol: Protocol, 
   const review = { id: deps.newId(), startedAt: deps.clock.now().toISOString(), threshold: ctx.partnership.threshold };
   await deps.store.saveProtocol({ ...protocol, status: 'under-review', reviews: [...protocol.reviews, review] });
   // The critical friend stands outside the partners, as with check-ins.
-  const parties = (await deps.store.members(ctx.partnership.id)).filter((m) => m.organisationId && protocol.partyOrgIds.includes(m.organisationId) && m.role !== 'critical-friend');
+  const parties = (await deps.store.members(ctx.partnership.id)).filter(
+    (m) => m.organisationId && protocol.partyOrgIds.includes(m.organisationId) && m.role !== 'critical-friend',
+  );
   let reached = 0;
   const pack = withTrends ? await trendPack(deps, ctx.partnership) : undefined;
-  const message = info(`${ctx.partnership.name} is reviewing ${refOf(protocol)} ${protocol.title}. Five quick questions about how it works in practice; your answers are anonymous.${pack ? `\n${pack.text}` : ''}`, {
-    title: `Review: ${protocol.title}`,
-    ...(pack?.chart ? { chart: pack.chart } : {}),
-    buttons: [{ actionId: OPEN_REVIEW, label: 'Give your view', value: `${protocol.id}:${review.id}`, style: 'primary', opensForm: true }, ...(protocol.link ? [linkButton('Open document', protocol.link)] : [])],
-  });
+  const message = info(
+    `${ctx.partnership.name} is reviewing ${refOf(protocol)} ${protocol.title}. Five quick questions about how it works in practice; your answers are anonymous.${pack ? `\n${pack.text}` : ''}`,
+    {
+      title: `Review: ${protocol.title}`,
+      ...(pack?.chart ? { chart: pack.chart } : {}),
+      buttons: [
+        { actionId: OPEN_REVIEW, label: 'Give your view', value: `${protocol.id}:${review.id}`, style: 'primary', opensForm: true },
+        ...(protocol.link ? [linkButton('Open document', protocol.link)] : []),
+      ],
+    },
+  );
   for (const m of parties) {
     const sent = await sendPrivate(deps, m, message, { kind: 'review', partnershipId: ctx.partnership.id });
     if (sent.status === 'sent') reached++;
     await deps.store.saveInvitation({ roundId: review.id, memberId: m.id, ...(sent.status === 'sent' ? { delivery: sent.delivery } : {}) });
   }
-  return success(`Review of ${refOf(protocol)} ${protocol.title} started: ${parties.length} member${parties.length === 1 ? '' : 's'} of the parties asked privately${reached < parties.length ? ` (${parties.length - reached} cannot be messaged yet)` : ''}.`);
+  return success(
+    `Review of ${refOf(protocol)} ${protocol.title} started: ${parties.length} member${parties.length === 1 ? '' : 's'} of the parties asked privately${reached < parties.length ? ` (${parties.length - reached} cannot be messaged yet)` : ''}.`,
+  );
 }
 
 /** The review pack's context: how trust and commitment stood at the latest check-in, if enough answered. */
@@ -50,8 +70,13 @@ async function trendPack(deps: Deps, partnership: Partnership): Promise<{ text: 
   const history = await loadHistory(deps, partnership);
   const latest = history.summaries.at(-1);
   if (!latest?.visible) return { text: 'The partnership has no check-in results to show yet (too few answers, or none closed).' };
-  const lines = HEADLINE.map((headline) => history.changes.find((c) => c.factor === headline.factor)).filter((c): c is NonNullable<typeof c> => !!c).map((c) => describeChange(c));
-  return { text: `For context, at check-in #${latest.number}: ${lines.join('; ')}.`, chart: chartOf('Trust and commitment (0–100)', history.summaries, HEADLINE) };
+  const lines = HEADLINE.map((headline) => history.changes.find((c) => c.factor === headline.factor))
+    .filter((c): c is NonNullable<typeof c> => !!c)
+    .map((c) => describeChange(c));
+  return {
+    text: `For context, at check-in #${latest.number}: ${lines.join('; ')}.`,
+    chart: chartOf('Trust and commitment (0–100)', history.summaries, HEADLINE),
+  };
 }
 
 type Found = { ok: true; partnership: Partnership; protocol: Protocol; review: ProtocolReview; memberId: string } | { ok: false; reply: Message };
@@ -63,7 +88,8 @@ async function findInvitedReview(deps: Deps, caller: Caller, value: string): Pro
   const member = protocol && (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === protocol.partnershipId);
   if (!protocol || !review || !member) return { ok: false, reply: failure("That review isn't one you can answer.") };
   if (review.closedAt) return { ok: false, reply: failure('This review has closed, so nothing was recorded. Thank you for wanting to take part.') };
-  if (!(await deps.store.invitation(review.id, member.id))) return { ok: false, reply: failure('This review asks the members of the organisations party to the protocol, so it is not yours to answer.') };
+  if (!(await deps.store.invitation(review.id, member.id)))
+    return { ok: false, reply: failure('This review asks the members of the organisations party to the protocol, so it is not yours to answer.') };
   return { ok: true, partnership: (await deps.store.partnership(protocol.partnershipId))!, protocol, review, memberId: member.id };
 }
 
@@ -82,8 +108,22 @@ export async function openReviewForm(deps: Deps, caller: Caller, value: string):
     reopen: { actionId: OPEN_REVIEW, value },
     fields: [
       ...REVIEW_ITEMS.map((i) => ({ kind: 'choice' as const, id: i.id, label: i.text, options: SCALE_OPTIONS, ...earlierChoice(mine, i.id) })),
-      { kind: 'choice', id: RECOMMENDATION, label: 'Should it be kept as it is, revised or retired?', options: RECOMMENDATION_OPTIONS, ...(mine?.choices?.[RECOMMENDATION] ? { initial: mine.choices[RECOMMENDATION] } : {}) },
-      { kind: 'text', id: COMMENT_FIELD, label: 'Anything the review should know? (optional)', multiline: true, maxLength: MAX_COMMENT_LENGTH, optional: true, ...(mine?.comment ? { initial: mine.comment } : {}) },
+      {
+        kind: 'choice',
+        id: RECOMMENDATION,
+        label: 'Should it be kept as it is, revised or retired?',
+        options: RECOMMENDATION_OPTIONS,
+        ...(mine?.choices?.[RECOMMENDATION] ? { initial: mine.choices[RECOMMENDATION] } : {}),
+      },
+      {
+        kind: 'text',
+        id: COMMENT_FIELD,
+        label: 'Anything the review should know? (optional)',
+        multiline: true,
+        maxLength: MAX_COMMENT_LENGTH,
+        optional: true,
+        ...(mine?.comment ? { initial: mine.comment } : {}),
+      },
     ],
   };
   return { form };
@@ -96,7 +136,11 @@ export async function submitReview(deps: Deps, caller: Caller, value: string, va
   const errors: Record<string, string> = {};
   const known = new Set<string>([...REVIEW_ITEMS.map((i) => i.id), RECOMMENDATION, COMMENT_FIELD]);
   if (Object.keys(values).some((k) => !known.has(k))) return failure('That form had answers this review does not ask; nothing was recorded.');
-  const scored = readScale(REVIEW_ITEMS.map((i) => i.id), values, errors);
+  const scored = readScale(
+    REVIEW_ITEMS.map((i) => i.id),
+    values,
+    errors,
+  );
   const recommendation = values[RECOMMENDATION];
   if (!RECOMMENDATION_OPTIONS.some((option) => option.value === recommendation)) errors[RECOMMENDATION] = 'Choose keep, revise, retire or not sure.';
   const comment = readComment(values, errors);
@@ -105,16 +149,27 @@ export async function submitReview(deps: Deps, caller: Caller, value: string, va
   const org = (await deps.store.organisations(partnership.id)).find((o) => o.id === member.organisationId);
   await saveAnswers(deps, review.id, memberId, org, { values: scored, choices: { [RECOMMENDATION]: recommendation! }, comment });
   const inv = (await deps.store.invitation(review.id, memberId))!;
-  if (inv.delivery) void updateSent(deps, inv.delivery, success('Thanks — answered. You can change your view until the review closes.', { title: `Review: ${protocol.title}`, buttons: [{ actionId: OPEN_REVIEW, label: 'See or change my answers', value, opensForm: true }] }), { kind: 'review thanks', partnershipId: partnership.id });
+  if (inv.delivery)
+    void updateSent(
+      deps,
+      inv.delivery,
+      success('Thanks — answered. You can change your view until the review closes.', {
+        title: `Review: ${protocol.title}`,
+        buttons: [{ actionId: OPEN_REVIEW, label: 'See or change my answers', value, opensForm: true }],
+      }),
+      { kind: 'review thanks', partnershipId: partnership.id },
+    );
   return success('Thanks — your view is in. You can change it until the review closes.');
 }
 
-export async function reviewStatus(deps: Deps, ctx: Context, protocol: Protocol): Promise<Message> {
+export async function reviewStatus(deps: Deps, protocol: Protocol): Promise<Message> {
   const review = openReviewOf(protocol) ?? protocol.reviews.at(-1);
   if (!review) return info(`${refOf(protocol)} has not been reviewed yet. Start one with \`review start ${refOf(protocol)}\`.`);
   const inv = await deps.store.invitations(review.id);
   const { answered } = await splitByAnswered(deps, review.id, inv);
-  return info(`Review of ${refOf(protocol)} ${review.closedAt ? `closed (${review.outcome})` : `open since ${review.startedAt.slice(0, 10)}`}: ${answered.length} of ${inv.length} answered.`);
+  return info(
+    `Review of ${refOf(protocol)} ${review.closedAt ? `closed (${review.outcome})` : `open since ${review.startedAt.slice(0, 10)}`}: ${answered.length} of ${inv.length} answered.`,
+  );
 }
 
 export async function closeReview(deps: Deps, ctx: Context, protocol: Protocol, outcome: 'kept' | 'revised' | 'retired', next?: string): Promise<Message> {
@@ -125,7 +180,10 @@ export async function closeReview(deps: Deps, ctx: Context, protocol: Protocol, 
   const partnership = ctx.partnership;
   const today = localToday(partnership.timezone, deps.clock.now());
   if (next && next <= today) return failure(`The next review date must be after today (${today}).`);
-  if (outcome !== 'retired' && !next && !protocol.cycleMonths) return failure(`${refOf(protocol)} has no review cycle: give the next review date, e.g. \`review close ${refOf(protocol)} ${outcome} ${addMonths(today, 12)}\`.`);
+  if (outcome !== 'retired' && !next && !protocol.cycleMonths)
+    return failure(
+      `${refOf(protocol)} has no review cycle: give the next review date, e.g. \`review close ${refOf(protocol)} ${outcome} ${addMonths(today, 12)}\`.`,
+    );
   const nextReview = outcome === 'retired' ? protocol.nextReview : (next ?? addMonths(today, protocol.cycleMonths!));
   const summary = await reviewSummary(deps, partnership, review);
   const now = deps.clock.now().toISOString();
@@ -139,7 +197,11 @@ export async function closeReview(deps: Deps, ctx: Context, protocol: Protocol, 
   // Unanswered review checks stop inviting answers that would be refused.
   const { waiting } = await splitByAnswered(deps, review.id, await deps.store.invitations(review.id));
   for (const inv of waiting) {
-    if (inv.delivery) void updateSent(deps, inv.delivery, info('This review has closed.', { title: `Review: ${protocol.title}` }), { kind: 'review closed', partnershipId: partnership.id });
+    if (inv.delivery)
+      void updateSent(deps, inv.delivery, info('This review has closed.', { title: `Review: ${protocol.title}` }), {
+        kind: 'review closed',
+        partnershipId: partnership.id,
+      });
   }
   return success(`Review of ${refOf(protocol)} closed: ${outcome}. ${summary}${outcome === 'retired' ? '' : ` Next review ${formatDate(nextReview)}.`}`);
 }

@@ -11,7 +11,6 @@ import { answersOf, COMMENT_FIELD, earlierChoice, hasAnswered, MAX_COMMENT_LENGT
 import { thresholdFor } from '../promised-threshold.js';
 import { updateSent } from '../send.js';
 
-
 type Found = { ok: true; round: Round; member: Member } | { ok: false; reply: Message };
 
 async function findInvited(deps: Deps, caller: Caller, roundId: string): Promise<Found> {
@@ -20,9 +19,16 @@ async function findInvited(deps: Deps, caller: Caller, roundId: string): Promise
   if (!round || !member) return { ok: false, reply: failure("That check-in isn't one you can answer — it may belong to a partnership you are not in.") };
   const partnership = await deps.store.partnership(round.partnershipId);
   const tz = partnership?.timezone ?? 'UTC';
-  if (round.closedAt) return { ok: false, reply: failure(`This check-in closed on ${formatLocal(round.closedAt, tz)}, so nothing was recorded. Thank you for wanting to answer — the next one will come to you.`) };
+  if (round.closedAt)
+    return {
+      ok: false,
+      reply: failure(
+        `This check-in closed on ${formatLocal(round.closedAt, tz)}, so nothing was recorded. Thank you for wanting to answer — the next one will come to you.`,
+      ),
+    };
   const invited = (await deps.store.invitation(roundId, member.id)) !== undefined;
-  if (!invited && member.role === 'critical-friend') return { ok: false, reply: failure('Check-ins are for the partners; as the critical friend you stand outside them and are not asked.') };
+  if (!invited && member.role === 'critical-friend')
+    return { ok: false, reply: failure('Check-ins are for the partners; as the critical friend you stand outside them and are not asked.') };
   if (!invited) return { ok: false, reply: failure('This check-in opened before you joined, so it is not yours to answer. The next one will come to you.') };
   return { ok: true, round, member };
 }
@@ -70,7 +76,10 @@ export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string,
 
   const errors: Record<string, string> = {};
   const unknown = Object.keys(values).filter((k) => k !== COMMENT_FIELD && !round.itemIds.includes(k));
-  if (unknown.length) return failure(`That form had answers to statements this check-in does not ask (${unknown.slice(0, 3).join(', ')}). Nothing was recorded; open the check-in again.`);
+  if (unknown.length)
+    return failure(
+      `That form had answers to statements this check-in does not ask (${unknown.slice(0, 3).join(', ')}). Nothing was recorded; open the check-in again.`,
+    );
   const scored = readScale(round.itemIds, values, errors);
   const comment = readComment(values, errors);
   if (Object.keys(errors).length) return fieldErrors('Some answers need another look; nothing was recorded yet.', errors);

@@ -13,12 +13,22 @@ const bankSchema = z
       factor: z.string().regex(/^[a-z][a-z-]*$/),
       label: z.string().min(1),
       core: z.boolean(),
-      items: z.array(z.object({ id: z.string().regex(/^[a-z][a-z-]*$/), text: z.string().min(10).max(MAX_STATEMENT_LENGTH) })).min(2).max(4),
+      items: z
+        .array(z.object({ id: z.string().regex(/^[a-z][a-z-]*$/), text: z.string().min(10).max(MAX_STATEMENT_LENGTH) }))
+        .min(2)
+        .max(4),
     }),
   )
   .refine((fs) => new Set(fs.map((f) => f.factor)).size === fs.length, 'factor names must be unique')
   .refine((fs) => new Set(fs.flatMap((f) => f.items.map((i) => i.id))).size === fs.flatMap((f) => f.items).length, 'item ids must be unique')
-  .refine((fs) => fs.filter((f) => f.core).map((f) => f.factor).join() === 'trust,commitment', 'trust and commitment are the core factors');
+  .refine(
+    (fs) =>
+      fs
+        .filter((f) => f.core)
+        .map((f) => f.factor)
+        .join() === 'trust,commitment',
+    'trust and commitment are the core factors',
+  );
 
 export type Factor = z.infer<typeof bankSchema>[number];
 export interface Item {

@@ -20,10 +20,13 @@ export function checkInMessage(p: Partnership, round: Round): Message {
 }
 
 export function reminderMessage(p: Partnership, round: Round): Message {
-  return info(`A reminder: ${p.name}'s ${name(round)} is open until ${formatLocal(round.closesAt, p.timezone)}. It takes about a minute, and every view counts.`, {
-    title: `${p.name}: ${name(round)}`,
-    buttons: [answerButton(round, 'Answer (1 minute)')],
-  });
+  return info(
+    `A reminder: ${p.name}'s ${name(round)} is open until ${formatLocal(round.closesAt, p.timezone)}. It takes about a minute, and every view counts.`,
+    {
+      title: `${p.name}: ${name(round)}`,
+      buttons: [answerButton(round, 'Answer (1 minute)')],
+    },
+  );
 }
 
 export function thanksMessage(p: Partnership, round: Round): Message {
@@ -33,5 +36,4 @@ export function thanksMessage(p: Partnership, round: Round): Message {
   });
 }
 
-export const closedMessage = (p: Partnership, round: Round): Message =>
-  info(`This ${name(round)} has closed.`, { title: `${p.name}: ${name(round)}` });
+export const closedMessage = (p: Partnership, round: Round): Message => info(`This ${name(round)} has closed.`, { title: `${p.name}: ${name(round)}` });

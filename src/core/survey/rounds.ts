@@ -11,7 +11,6 @@ import { publishDigest } from '../trends/digest.js';
 import { concurrently } from '../concurrently.js';
 import { splitByAnswered } from '../answering.js';
 
-
 const MINUTE = 60_000;
 /** Messages queued side by side when a round opens or reminds. */
 const FAN_OUT = 50;
@@ -36,7 +35,13 @@ export async function openRound(deps: Deps, p: Partnership, kind: Round['kind'],
     partnershipId: p.id,
     number: earlier.length + 1,
     kind,
-    itemIds: kind === 'pulse' ? choosePulseItems(bank, earlier.filter((r) => r.kind === 'pulse').map((r) => r.itemIds)) : healthCheckItems(bank),
+    itemIds:
+      kind === 'pulse'
+        ? choosePulseItems(
+            bank,
+            earlier.filter((r) => r.kind === 'pulse').map((r) => r.itemIds),
+          )
+        : healthCheckItems(bank),
     threshold: p.threshold,
     openedAt: new Date(now).toISOString(),
     remindAt: new Date(now + Math.min(p.survey.remindAfterMinutes, window) * MINUTE).toISOString(),
@@ -57,13 +62,17 @@ async function inviteMembers(deps: Deps, p: Partnership, round: Round): Promise<
   const invitees = (await deps.store.members(p.id)).filter((m) => m.role !== 'critical-friend' && m.joinedAt <= round.openedAt);
   const asked = new Set((await deps.store.invitations(round.id)).map((i) => i.memberId));
   let unreachable = 0;
-  await concurrently(invitees.filter((m) => !asked.has(m.id)), FAN_OUT, async (m) => {
-    const sent = await sendPrivate(deps, m, checkInMessage(p, round), { kind: 'check-in', partnershipId: p.id }, `check-in:${round.id}:${m.id}`);
-    if (sent.status !== 'sent') unreachable++;
-    // Not recorded as asked when queueing failed: the next tick asks them again (the key keeps it to one message).
-    if (sent.status === 'failed') return;
-    await deps.store.saveInvitation({ roundId: round.id, memberId: m.id, ...(sent.status === 'sent' ? { delivery: sent.delivery } : {}) });
-  });
+  await concurrently(
+    invitees.filter((m) => !asked.has(m.id)),
+    FAN_OUT,
+    async (m) => {
+      const sent = await sendPrivate(deps, m, checkInMessage(p, round), { kind: 'check-in', partnershipId: p.id }, `check-in:${round.id}:${m.id}`);
+      if (sent.status !== 'sent') unreachable++;
+      // Not recorded as asked when queueing failed: the next tick asks them again (the key keeps it to one message).
+      if (sent.status === 'failed') return;
+      await deps.store.saveInvitation({ roundId: round.id, memberId: m.id, ...(sent.status === 'sent' ? { delivery: sent.delivery } : {}) });
+    },
+  );
   return { invited: invitees.length, unreachable };
 }
 
@@ -75,7 +84,11 @@ export async function remindRound(deps: Deps, p: Partnership, round: Round): Pro
   const due = waiting.filter((i) => byId.has(i.memberId)).map((i) => byId.get(i.memberId)!);
   let sent = 0;
   await concurrently(due, FAN_OUT, async (m) => {
-    if ((await sendPrivate(deps, m, reminderMessage(p, round), { kind: 'check-in reminder', partnershipId: p.id }, `reminder:${round.id}:${m.id}`)).status === 'sent') sent++;
+    if (
+      (await sendPrivate(deps, m, reminderMessage(p, round), { kind: 'check-in reminder', partnershipId: p.id }, `reminder:${round.id}:${m.id}`)).status ===
+      'sent'
+    )
+      sent++;
   });
   // Once, even if a send failed.
   await deps.store.saveRound({ ...round, remindedAt: deps.clock.now().toISOString() });
@@ -108,6 +121,10 @@ export async function tickRounds(deps: Deps, p: Partnership): Promise<void> {
   const slot = lastSlot(p.schedule, p.timezone, now);
   if (slot === undefined) return;
   const iso = new Date(slot).toISOString();
-  const latest = rounds.map((r) => r.slot).filter((s): s is string => !!s).sort().pop();
+  const latest = rounds
+    .map((r) => r.slot)
+    .filter((s): s is string => !!s)
+    .sort()
+    .pop();
   if (!latest || iso > latest) await openRound(deps, p, 'pulse', { slot: iso });
 }

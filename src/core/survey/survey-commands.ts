@@ -15,7 +15,12 @@ import type { Partnership, Schedule } from '../model.js';
 const MAX_CUSTOM_PER_FACTOR = 4;
 
 const describeSchedule = (s: Schedule, partnership: Partnership) => {
-  const day = typeof s.day === 'number' ? `day ${s.day} of each month` : s.cadence === 'monthly' ? `the first ${cap(s.day)} of each month` : `${s.cadence === 'weekly' ? 'every' : 'every other'} ${cap(s.day)}`;
+  const day =
+    typeof s.day === 'number'
+      ? `day ${s.day} of each month`
+      : s.cadence === 'monthly'
+        ? `the first ${cap(s.day)} of each month`
+        : `${s.cadence === 'weekly' ? 'every' : 'every other'} ${cap(s.day)}`;
   return `${day} at ${s.time} (${partnership.timezone})`;
 };
 const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1);
@@ -37,16 +42,24 @@ export async function survey(deps: Deps, ctx: Context, cmd: SurveyCommand): Prom
       }
       const schedule: Schedule = { ...cmd.schedule, since: now.toISOString() };
       await deps.store.savePartnership({ ...partnership, schedule });
-      return success(`Check-ins for ${partnership.name}: ${describeSchedule(schedule, partnership)}. The next opens ${formatLocal(nextSlot(schedule, partnership.timezone, now.getTime()), partnership.timezone)}.`);
+      return success(
+        `Check-ins for ${partnership.name}: ${describeSchedule(schedule, partnership)}. The next opens ${formatLocal(nextSlot(schedule, partnership.timezone, now.getTime()), partnership.timezone)}.`,
+      );
     }
     case 'survey now': {
       const open = await openRoundOf(deps, partnership.id);
-      if (open) return failure(`Check-in #${open.number} is still open (until ${formatLocal(open.closesAt, partnership.timezone)}). Close it first with \`survey close\`.`);
-      if ((await deps.store.members(partnership.id)).every((m) => m.role === 'critical-friend')) return failure('There is nobody to ask yet: members join with `join <invite-code> <organisation>`.');
+      if (open)
+        return failure(
+          `Check-in #${open.number} is still open (until ${formatLocal(open.closesAt, partnership.timezone)}). Close it first with \`survey close\`.`,
+        );
+      if ((await deps.store.members(partnership.id)).every((m) => m.role === 'critical-friend'))
+        return failure('There is nobody to ask yet: members join with `join <invite-code> <organisation>`.');
       const { round, invited, unreachable } = await openRound(deps, partnership, cmd.kind, cmd.windowMinutes ? { windowMinutes: cmd.windowMinutes } : {});
       const what = cmd.kind === 'healthcheck' ? `Health check #${round.number} (all ${round.itemIds.length} statements)` : `Check-in #${round.number}`;
       const missing = unreachable ? ` ${unreachable} of them cannot be messaged yet: on Teams, a person must open a chat with Trellis once.` : '';
-      return success(`${what} is open until ${formatLocal(round.closesAt, partnership.timezone)}, sent privately to ${invited} member${invited === 1 ? '' : 's'}.${missing}`);
+      return success(
+        `${what} is open until ${formatLocal(round.closesAt, partnership.timezone)}, sent privately to ${invited} member${invited === 1 ? '' : 's'}.${missing}`,
+      );
     }
     case 'survey close': {
       const open = await openRoundOf(deps, partnership.id);
@@ -55,12 +68,20 @@ export async function survey(deps: Deps, ctx: Context, cmd: SurveyCommand): Prom
       return success(`Check-in #${open.number} is closed: ${answered} of ${invited} answered (${pct(answered, invited)}).`);
     }
     case 'survey settings': {
-      const survey = { ...partnership.survey, ...(cmd.remindAfterMinutes ? { remindAfterMinutes: cmd.remindAfterMinutes } : {}), ...(cmd.windowMinutes ? { windowMinutes: cmd.windowMinutes } : {}) };
+      const survey = {
+        ...partnership.survey,
+        ...(cmd.remindAfterMinutes ? { remindAfterMinutes: cmd.remindAfterMinutes } : {}),
+        ...(cmd.windowMinutes ? { windowMinutes: cmd.windowMinutes } : {}),
+      };
       if (survey.remindAfterMinutes >= survey.windowMinutes) {
-        return failure(`The reminder (after ${formatDuration(survey.remindAfterMinutes)}) must come before the check-in closes (after ${formatDuration(survey.windowMinutes)}).`);
+        return failure(
+          `The reminder (after ${formatDuration(survey.remindAfterMinutes)}) must come before the check-in closes (after ${formatDuration(survey.windowMinutes)}).`,
+        );
       }
       await deps.store.savePartnership({ ...partnership, survey });
-      return success(`Check-ins stay open ${formatDuration(survey.windowMinutes)}; anyone who has not answered is reminded after ${formatDuration(survey.remindAfterMinutes)}.`);
+      return success(
+        `Check-ins stay open ${formatDuration(survey.windowMinutes)}; anyone who has not answered is reminded after ${formatDuration(survey.remindAfterMinutes)}.`,
+      );
     }
     case 'survey question add':
       return addQuestion(deps, partnership, cmd.factor, cmd.text);
@@ -71,18 +92,32 @@ async function status(deps: Deps, partnership: Partnership): Promise<Message> {
   const rounds = (await deps.store.rounds(partnership.id)).sort((a, b) => b.number - a.number);
   const fields = [
     { label: 'Schedule', value: partnership.schedule ? describeSchedule(partnership.schedule, partnership) : 'none (use `survey schedule`)' },
-    { label: 'Window and reminder', value: `open ${formatDuration(partnership.survey.windowMinutes)}, reminder after ${formatDuration(partnership.survey.remindAfterMinutes)}` },
+    {
+      label: 'Window and reminder',
+      value: `open ${formatDuration(partnership.survey.windowMinutes)}, reminder after ${formatDuration(partnership.survey.remindAfterMinutes)}`,
+    },
   ];
-  if (partnership.schedule) fields.push({ label: 'Next scheduled', value: formatLocal(nextSlot(partnership.schedule, partnership.timezone, deps.clock.now().getTime()), partnership.timezone) });
+  if (partnership.schedule)
+    fields.push({
+      label: 'Next scheduled',
+      value: formatLocal(nextSlot(partnership.schedule, partnership.timezone, deps.clock.now().getTime()), partnership.timezone),
+    });
   const latest = rounds[0];
   if (!latest) return info('No check-ins yet.', { title: 'Check-ins', fields });
   const { invited, answered } = await turnout(deps, latest);
   if (!latest.closedAt) {
     const { queued, failed } = await deliveries(deps, latest);
-    if (queued) fields.push({ label: 'Still being sent', value: `${queued} check-in${queued === 1 ? '' : 's'} (Slack and Teams take messages at their own pace)` });
-    if (failed) fields.push({ label: 'Not delivered', value: `${failed} check-in${failed === 1 ? '' : 's'} refused by the platform (for example a deactivated account)` });
+    if (queued)
+      fields.push({ label: 'Still being sent', value: `${queued} check-in${queued === 1 ? '' : 's'} (Slack and Teams take messages at their own pace)` });
+    if (failed)
+      fields.push({
+        label: 'Not delivered',
+        value: `${failed} check-in${failed === 1 ? '' : 's'} refused by the platform (for example a deactivated account)`,
+      });
   }
-  const state = latest.closedAt ? `closed ${formatLocal(latest.closedAt, partnership.timezone)}` : `open until ${formatLocal(latest.closesAt, partnership.timezone)}`;
+  const state = latest.closedAt
+    ? `closed ${formatLocal(latest.closedAt, partnership.timezone)}`
+    : `open until ${formatLocal(latest.closesAt, partnership.timezone)}`;
   return info(`Check-in #${latest.number} is ${state}: ${answered} of ${invited} answered (${pct(answered, invited)}).`, { title: 'Check-ins', fields });
 }
 
@@ -91,13 +126,17 @@ async function addQuestion(deps: Deps, partnership: Partnership, factorName: str
   const bank = bankFor(custom);
   const existing = bank.factor(factorName) ?? bank.factor(slug(factorName));
   if (existing) {
-    if (custom.filter((c) => c.factor === existing.factor).length >= MAX_CUSTOM_PER_FACTOR) return failure(`${existing.label} already has ${MAX_CUSTOM_PER_FACTOR} statements of your own; that is the most a factor takes.`);
+    if (custom.filter((c) => c.factor === existing.factor).length >= MAX_CUSTOM_PER_FACTOR)
+      return failure(`${existing.label} already has ${MAX_CUSTOM_PER_FACTOR} statements of your own; that is the most a factor takes.`);
     if (existing.items.some((i) => i.text.toLowerCase() === text.toLowerCase())) return failure(`${existing.label} already asks that.`);
     await deps.store.saveCustomItem({ id: `custom-${deps.newId()}`, partnershipId: partnership.id, factor: existing.factor, text });
     return success(`Added to ${existing.label}: "${text}". It joins the rotation from the next check-in.`);
   }
   const rotating = bank.factors.filter((f) => !f.core).length;
-  if (rotating >= MAX_ROTATING_FACTORS) return failure(`${partnership.name} already has ${rotating} rotating factors — the most that can each be asked at least once every 4 check-ins. Add the statement to an existing factor instead.`);
+  if (rotating >= MAX_ROTATING_FACTORS)
+    return failure(
+      `${partnership.name} already has ${rotating} rotating factors — the most that can each be asked at least once every 4 check-ins. Add the statement to an existing factor instead.`,
+    );
   await deps.store.saveCustomItem({ id: `custom-${deps.newId()}`, partnershipId: partnership.id, factor: slug(factorName), factorLabel: factorName, text });
   return success(`Created the factor "${factorName}" with the statement "${text}". It joins the rotation from the next check-in.`);
 }

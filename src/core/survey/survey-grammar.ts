@@ -12,12 +12,18 @@ export type SurveyCommand =
   | { name: 'survey question add'; factor: string; text: string };
 
 export const SURVEY_USAGE = {
-  'survey schedule': [`survey schedule <${CADENCES.join('|')}> <day> <HH:MM> | survey schedule off`, 'regular check-ins in the partnership\'s timezone; monthly takes a weekday (its first in the month) or a day 1–28 (coordinators)'],
+  'survey schedule': [
+    `survey schedule <${CADENCES.join('|')}> <day> <HH:MM> | survey schedule off`,
+    "regular check-ins in the partnership's timezone; monthly takes a weekday (its first in the month) or a day 1–28 (coordinators)",
+  ],
   'survey now': ['survey now [for <duration>]', 'open a check-in now, e.g. `survey now for 48h` (coordinators)'],
   'survey healthcheck': ['survey healthcheck [for <duration>]', 'a full health check: every statement in the bank (coordinators)'],
   'survey close': ['survey close', 'close the open check-in (coordinators)'],
   'survey status': ['survey status', 'how many have answered so far — never who'],
-  'survey settings': ['survey settings remind-after <duration> window <duration>', 'when to remind those who have not answered, and how long a check-in stays open, e.g. 48h and 5d (coordinators)'],
+  'survey settings': [
+    'survey settings remind-after <duration> window <duration>',
+    'when to remind those who have not answered, and how long a check-in stays open, e.g. 48h and 5d (coordinators)',
+  ],
   'survey question add': ['survey question add <factor> <statement>', 'add your own statement to a factor, or a new factor of your own (coordinators)'],
 } as const satisfies Record<string, readonly [string, string]>;
 
@@ -47,7 +53,11 @@ export function parseSurvey(rest: string[]): SurveyParsed {
       if (!cadence) return bad(`"${args[0]}" is not how often; use ${CADENCES.join(', ')}.`, 'survey schedule');
       const n = Number(args[1]);
       const day = weekday(args[1]!) ?? (cadence === 'monthly' && Number.isInteger(n) && n >= 1 && n <= 28 ? n : undefined);
-      if (day === undefined) return bad(`"${args[1]}" is not a day${cadence === 'monthly' ? ' (use a weekday, or a day of the month from 1 to 28)' : ' of the week'}.`, 'survey schedule');
+      if (day === undefined)
+        return bad(
+          `"${args[1]}" is not a day${cadence === 'monthly' ? ' (use a weekday, or a day of the month from 1 to 28)' : ' of the week'}.`,
+          'survey schedule',
+        );
       const time = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(args[2]!);
       if (!time) return bad(`"${args[2]}" is not a time; use 24-hour HH:MM, e.g. 09:30.`, 'survey schedule');
       return ok({ name: 'survey schedule', schedule: { cadence, day, time: `${time[1]!.padStart(2, '0')}:${time[2]}` } });
@@ -77,8 +87,10 @@ export function parseSurvey(rest: string[]): SurveyParsed {
       const [factor, ...words] = args.slice(1);
       const text = words.join(' ');
       if (!factor || text.length < 10) return bad('Give the factor and a statement of at least 10 characters.', 'survey question add');
-      if (text.length > MAX_STATEMENT_LENGTH) return bad(`The statement is too long (${text.length} characters; the limit is ${MAX_STATEMENT_LENGTH}).`, 'survey question add');
-      if (!/^[A-Za-z][A-Za-z0-9-]{1,39}$/.test(factor)) return bad(`"${factor}" is not a factor name: one word of letters, digits and dashes.`, 'survey question add');
+      if (text.length > MAX_STATEMENT_LENGTH)
+        return bad(`The statement is too long (${text.length} characters; the limit is ${MAX_STATEMENT_LENGTH}).`, 'survey question add');
+      if (!/^[A-Za-z][A-Za-z0-9-]{1,39}$/.test(factor))
+        return bad(`"${factor}" is not a factor name: one word of letters, digits and dashes.`, 'survey question add');
       return ok({ name: 'survey question add', factor, text });
     }
     default:

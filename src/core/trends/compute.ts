@@ -21,7 +21,9 @@ export interface TrendSettings {
 
 /** One person's score over some statements: the mean of those they rated, 0–100; undefined when they rated none. */
 export function personScore(values: AnswerSet['values'], counts: (itemId: string) => boolean): number | undefined {
-  const rated = Object.entries(values).filter(([id, v]) => v !== null && counts(id)).map(([, v]) => v as number);
+  const rated = Object.entries(values)
+    .filter(([id, v]) => v !== null && counts(id))
+    .map(([, v]) => v as number);
   return rated.length ? rescale(mean(rated)) : undefined;
 }
 
@@ -48,7 +50,12 @@ export function summarise(bank: Bank, data: RoundData): RoundSummary {
     if (scores.length < k) return { factor, label, n: scores.length, index: null, spread: null, distribution: null };
     const personal = scores.map((s) => s.score);
     const askedOf = answers.filter((s) => Object.keys(s.values).some((id) => bank.item(id)?.factor === factor)).length;
-    const distribution = { agree: personal.filter((x) => x >= 62.5).length, neither: personal.filter((x) => x > 37.5 && x < 62.5).length, disagree: personal.filter((x) => x <= 37.5).length, skipped: askedOf - personal.length };
+    const distribution = {
+      agree: personal.filter((x) => x >= 62.5).length,
+      neither: personal.filter((x) => x > 37.5 && x < 62.5).length,
+      disagree: personal.filter((x) => x <= 37.5).length,
+      skipped: askedOf - personal.length,
+    };
     return { factor, label, n: scores.length, index: round1(mean(personal)), spread: round1(sd(personal) ?? 0), distribution };
   });
   return {
@@ -79,7 +86,13 @@ export function changes(bank: Bank, history: RoundData[], summaries: RoundSummar
     const previous = prev ? indexOf(prev, f.factor) : null;
     const delta = current !== null && previous !== null ? round1(current - previous) : null;
     const prevData = prev && history.find((h) => h.round.id === prev.roundId);
-    const raw = current !== null && prevData ? welchInterval(personScores(bank, latestData.answers, f.factor).map((s) => s.score), personScores(bank, prevData.answers, f.factor).map((s) => s.score)) : undefined;
+    const raw =
+      current !== null && prevData
+        ? welchInterval(
+            personScores(bank, latestData.answers, f.factor).map((s) => s.score),
+            personScores(bank, prevData.answers, f.factor).map((s) => s.score),
+          )
+        : undefined;
     const interval: [number, number] | null = raw ? [round1(raw[0]), round1(raw[1])] : null;
     const recent = earlier.slice(-3).map((s) => indexOf(s, f.factor)!);
     const deltaFromRecent = current !== null && recent.length === 3 ? round1(current - mean(recent)) : null;
@@ -101,7 +114,16 @@ export function breakdowns(bank: Bank, data: RoundData, factor: string, orgs: Or
     return [...groups].map(([group, xs]) => ({ group, n: xs.length, index: round1(mean(xs)) })).sort((a, b) => a.group.localeCompare(b.group));
   };
   const sectors = suppress(cellsBy(sectorOf), k, totalVisible);
-  const orgCells = sectors.flatMap((sector) => suppress(cellsBy(orgOf, scores.filter((s) => sectorOf(s.set) === sector.group)), k, !sector.hidden));
+  const orgCells = sectors.flatMap((sector) =>
+    suppress(
+      cellsBy(
+        orgOf,
+        scores.filter((s) => sectorOf(s.set) === sector.group),
+      ),
+      k,
+      !sector.hidden,
+    ),
+  );
   return [
     { by: 'sector', factor, cells: sectors },
     { by: 'organisation', factor, cells: orgCells.sort((a, b) => a.group.localeCompare(b.group)) },

@@ -28,7 +28,8 @@ export const BREAKDOWN_FACTORS = ['trust', 'commitment', 'power-voice'];
 
 type Opened = { ok: true; partnership: Partnership; expires: Date } | { ok: false; status: 403 | 410 | 404; message: string };
 
-const REVOKED_LINK = 'A coordinator withdrew this link and every other dashboard and export link of this partnership. Ask Trellis for a new one (`dashboard` or `export`).';
+const REVOKED_LINK =
+  'A coordinator withdrew this link and every other dashboard and export link of this partnership. Ask Trellis for a new one (`dashboard` or `export`).';
 const NOT_COORDINATOR = 'This link was given to someone who is no longer a coordinator of this partnership, so it no longer opens.';
 
 /**
@@ -43,7 +44,8 @@ async function open(deps: Deps, token: string, purpose: LinkPurpose): Promise<Op
   if (!partnership) return { ok: false, status: 404, message: 'That partnership no longer exists.' };
   if (link.generation !== (partnership.linkGeneration ?? 0)) return { ok: false, status: 403, message: REVOKED_LINK };
   const holder = (await deps.store.members(partnership.id)).find((m) => m.id === link.memberId);
-  if (holder?.role !== 'coordinator' || link.issued.toISOString() < (holder.roleSince ?? holder.joinedAt)) return { ok: false, status: 403, message: NOT_COORDINATOR };
+  if (holder?.role !== 'coordinator' || link.issued.toISOString() < (holder.roleSince ?? holder.joinedAt))
+    return { ok: false, status: 403, message: NOT_COORDINATOR };
   return { ok: true, partnership, expires: link.expires };
 }
 
@@ -56,14 +58,26 @@ async function viewOf(deps: Deps, partnership: Partnership, expires: Date): Prom
   const history = await loadHistory(deps, partnership);
   const latest = [...history.data].reverse().find((d) => d.answered >= d.k);
   const factors = history.bank.factors.filter((f) => history.summaries.some((s) => s.factors.some((x) => x.factor === f.factor && x.index !== null)));
-  const participation: ChartSpec = { title: 'Participation (% of those asked)', labels: history.summaries.slice(-12).map((s) => `#${s.number}`), series: [{ name: 'Answered', values: history.summaries.slice(-12).map((s) => Math.round(s.rate * 100)) }] };
+  const participation: ChartSpec = {
+    title: 'Participation (% of those asked)',
+    labels: history.summaries.slice(-12).map((s) => `#${s.number}`),
+    series: [{ name: 'Answered', values: history.summaries.slice(-12).map((s) => Math.round(s.rate * 100)) }],
+  };
   return {
     partnership: partnership.name,
     threshold: partnership.threshold,
     generatedAt: deps.clock.now().toISOString(),
     expiresAt: expires.toISOString(),
     rounds: history.summaries,
-    charts: [chartOf('Trust and commitment (0–100)', history.summaries, HEADLINE), chartOf('Every factor (0–100)', history.summaries, factors.map((f) => ({ factor: f.factor, label: f.label }))), participation],
+    charts: [
+      chartOf('Trust and commitment (0–100)', history.summaries, HEADLINE),
+      chartOf(
+        'Every factor (0–100)',
+        history.summaries,
+        factors.map((f) => ({ factor: f.factor, label: f.label })),
+      ),
+      participation,
+    ],
     ...(latest ? { breakdownRound: latest.round.number, breakdownThreshold: latest.k } : {}),
     breakdowns: latest ? BREAKDOWN_FACTORS.flatMap((f) => breakdowns(history.bank, latest, f, history.orgs)) : [],
     gaps: latest ? ['trust', 'power-voice'].flatMap((f) => gaps(history.bank, latest, f, history.orgs, GAP_POINTS)) : [],
@@ -76,16 +90,25 @@ const csvCell = (v: unknown) => {
   return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
 };
 
-export async function exportCsv(deps: Deps, token: string): Promise<{ ok: true; filename: string; csv: string } | { ok: false; status: number; message: string }> {
+export async function exportCsv(
+  deps: Deps,
+  token: string,
+): Promise<{ ok: true; filename: string; csv: string } | { ok: false; status: number; message: string }> {
   const opened = await open(deps, token, 'export');
   if (!opened.ok) return opened;
   const view = await viewOf(deps, opened.partnership, opened.expires);
   const rows: unknown[][] = [['section', 'round', 'closed', 'group', 'factor', 'respondents', 'index_0_100', 'spread', 'invited', 'answered', 'rate']];
   for (const r of view.rounds) {
     rows.push(['round', r.number, r.closedAt, '', '', '', '', '', r.invited, r.answered, r.rate.toFixed(2)]);
-    for (const f of r.factors) rows.push(['factor', r.number, r.closedAt, '', f.factor, f.index === null ? 'fewer than threshold' : f.n, f.index, f.spread, '', '', '']);
+    for (const f of r.factors)
+      rows.push(['factor', r.number, r.closedAt, '', f.factor, f.index === null ? 'fewer than threshold' : f.n, f.index, f.spread, '', '', '']);
   }
-  for (const b of view.breakdowns) for (const c of b.cells) rows.push([`by ${b.by}`, view.breakdownRound, '', c.group, b.factor, c.hidden ? 'hidden' : c.n, c.index, '', '', '', '']);
-  const slug = opened.partnership.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'partnership';
+  for (const b of view.breakdowns)
+    for (const c of b.cells) rows.push([`by ${b.by}`, view.breakdownRound, '', c.group, b.factor, c.hidden ? 'hidden' : c.n, c.index, '', '', '', '']);
+  const slug =
+    opened.partnership.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'partnership';
   return { ok: true, filename: `${slug}-trends.csv`, csv: `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n` };
 }

@@ -35,18 +35,28 @@ export function digestMessage(p: Partnership, h: History): Message {
   const name = `${latest.kind === 'healthcheck' ? 'health check' : 'check-in'} #${latest.number}`;
   const participation = `Participation: ${latest.answered} of ${latest.invited} (${pct(latest.rate)})`;
   const previous = h.summaries.at(-2);
-  const trend = previous ? `${participation}, ${latest.rate < previous.rate ? 'down' : latest.rate > previous.rate ? 'up' : 'the same as'} ${latest.rate === previous.rate ? '' : 'from '}${pct(previous.rate)} last time.` : `${participation}.`;
+  const trend = previous
+    ? `${participation}, ${latest.rate < previous.rate ? 'down' : latest.rate > previous.rate ? 'up' : 'the same as'} ${latest.rate === previous.rate ? '' : 'from '}${pct(previous.rate)} last time.`
+    : `${participation}.`;
   if (!latest.visible) {
-    return info(`${trend}\nFewer than ${data.k} people answered, so no results are shown for this round: that protects everyone's anonymity.`, { title: `${p.name}: ${name} results`, audience: 'conversation' });
+    return info(`${trend}\nFewer than ${data.k} people answered, so no results are shown for this round: that protects everyone's anonymity.`, {
+      title: `${p.name}: ${name} results`,
+      audience: 'conversation',
+    });
   }
   const headline = HEADLINE.map((f) => h.changes.find((c) => c.factor === f.factor)).filter((c): c is Change => !!c);
-  const prevNumber = (factor: string) => h.summaries.slice(0, -1).filter((s) => s.factors.some((f) => f.factor === factor && f.index !== null)).at(-1)?.number;
+  const prevNumber = (factor: string) =>
+    h.summaries
+      .slice(0, -1)
+      .filter((s) => s.factors.some((f) => f.factor === factor && f.index !== null))
+      .at(-1)?.number;
   const lines = headline.map((c) => `*${describeChange(c, prevNumber(c.factor))}*`);
   lines.push(trend);
   const mover = [...h.changes].filter((c) => c.delta !== null).sort((a, b) => Math.abs(b.delta!) - Math.abs(a.delta!))[0];
   if (mover && mover.delta !== 0) lines.push(`Biggest move: ${mover.label} ${mover.current} (${signed(mover.delta!)}).`);
   const found = ['trust', 'power-voice'].flatMap((f) => gaps(h.bank, data, f, h.orgs, GAP_POINTS));
-  for (const g of found) lines.push(`${cap(g.sector)} partners rate ${h.bank.factor(g.factor)?.label ?? g.factor} ${g.index}, ${g.gap} points below the others (${g.othersIndex}).`);
+  for (const g of found)
+    lines.push(`${cap(g.sector)} partners rate ${h.bank.factor(g.factor)?.label ?? g.factor} ${g.index}, ${g.gap} points below the others (${g.othersIndex}).`);
   const comments = data.answers.map((a) => a.comment).filter((c): c is string => !!c);
   const question = DISCUSSION[found[0]?.factor ?? mover?.factor ?? ''] ?? GENERAL_QUESTION;
   lines.push(`To discuss at your next meeting: ${question}`);
@@ -54,7 +64,9 @@ export function digestMessage(p: Partnership, h: History): Message {
     title: `${p.name}: ${name} results`,
     audience: 'conversation',
     chart: chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE),
-    ...(comments.length ? { items: comments.slice(0, MAX_COMMENTS).map((c) => `“${c.length > MAX_COMMENT_SHOWN ? `${c.slice(0, MAX_COMMENT_SHOWN)}…` : c}”`) } : {}),
+    ...(comments.length
+      ? { items: comments.slice(0, MAX_COMMENTS).map((c) => `“${c.length > MAX_COMMENT_SHOWN ? `${c.slice(0, MAX_COMMENT_SHOWN)}…` : c}”`) }
+      : {}),
     buttons: [commandButton('Trends', 'trends')],
   });
 }

@@ -23,7 +23,12 @@ export async function loadHistory(deps: Deps, partnership: Partnership): Promise
   const rounds = (await deps.store.rounds(partnership.id)).filter((r) => r.closedAt).sort((a, b) => a.number - b.number);
   const data: RoundData[] = [];
   for (const round of rounds) {
-    data.push({ round, ...(await turnout(deps, round)), answers: openGroups(deps.secret, await deps.store.answerSets(round.id)), k: thresholdFor(partnership, round.threshold) });
+    data.push({
+      round,
+      ...(await turnout(deps, round)),
+      answers: openGroups(deps.secret, await deps.store.answerSets(round.id)),
+      k: thresholdFor(partnership, round.threshold),
+    });
   }
   const summaries = data.map((d) => summarise(bank, d));
   const settings = { notablePoints: (partnership.alerts ?? DEFAULT_ALERTS).notablePoints };

@@ -48,7 +48,23 @@ export function verifyLink(secret: string, token: string, purpose: LinkPurpose, 
   const given = Buffer.from(sig);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return forged;
   const payload = unseal<Payload>(secret, SEALED_AS, Buffer.from(body, 'base64url').toString('base64'));
-  if (!payload || payload.u !== purpose || typeof payload.p !== 'string' || typeof payload.m !== 'string' || typeof payload.g !== 'number' || typeof payload.exp !== 'number') return forged;
-  if (now.getTime() > payload.exp) return { ok: false, status: 410, message: `This link expired on ${new Date(payload.exp).toUTCString()}. Ask Trellis for a new one.` };
-  return { ok: true, partnershipId: payload.p, memberId: payload.m, generation: payload.g, issued: new Date(payload.exp - LINK_HOURS * 3_600_000), expires: new Date(payload.exp) };
+  if (
+    !payload ||
+    payload.u !== purpose ||
+    typeof payload.p !== 'string' ||
+    typeof payload.m !== 'string' ||
+    typeof payload.g !== 'number' ||
+    typeof payload.exp !== 'number'
+  )
+    return forged;
+  if (now.getTime() > payload.exp)
+    return { ok: false, status: 410, message: `This link expired on ${new Date(payload.exp).toUTCString()}. Ask Trellis for a new one.` };
+  return {
+    ok: true,
+    partnershipId: payload.p,
+    memberId: payload.m,
+    generation: payload.g,
+    issued: new Date(payload.exp - LINK_HOURS * 3_600_000),
+    expires: new Date(payload.exp),
+  };
 }

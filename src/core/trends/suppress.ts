@@ -19,5 +19,7 @@ export function suppress(cells: RawCell[], k: number, parentVisible: boolean): C
     if (!next) break; // everything is hidden already
     hidden.add(next.group);
   }
-  return cells.map((c) => (hidden.has(c.group) ? { group: c.group, n: null, index: null, hidden: true } : { group: c.group, n: c.n, index: c.index, hidden: false }));
+  return cells.map((c) =>
+    hidden.has(c.group) ? { group: c.group, n: null, index: null, hidden: true } : { group: c.group, n: c.n, index: c.index, hidden: false },
+  );
 }

@@ -22,20 +22,32 @@ export async function trends(deps: Deps, ctx: Context, cmd: Exclude<TrendsComman
     if (refused) return refused;
   }
   if (cmd.name === 'trends settings') {
-    const alerts = { ...(p.alerts ?? DEFAULT_ALERTS), ...(cmd.notablePoints ? { notablePoints: cmd.notablePoints } : {}), ...(cmd.floor !== undefined ? { floor: cmd.floor } : {}) };
+    const alerts = {
+      ...(p.alerts ?? DEFAULT_ALERTS),
+      ...(cmd.notablePoints ? { notablePoints: cmd.notablePoints } : {}),
+      ...(cmd.floor !== undefined ? { floor: cmd.floor } : {}),
+    };
     await deps.store.savePartnership({ ...p, alerts });
-    return success(`A change of ${alerts.notablePoints} points or more (beyond its uncertainty) is notable; trust or commitment under ${alerts.floor} alerts coordinators and the critical friend.`);
+    return success(
+      `A change of ${alerts.notablePoints} points or more (beyond its uncertainty) is notable; trust or commitment under ${alerts.floor} alerts coordinators and the critical friend.`,
+    );
   }
   const h = await loadHistory(deps, p);
   if (h.summaries.length === 0) return info(NO_DATA);
   const shown = h.summaries.filter((s) => s.visible);
   if (cmd.name === 'trends by sector') {
     const latest = [...h.data].reverse().find((d) => d.answered >= d.k);
-    if (!latest) return info(`No check-in yet had enough answers (${p.threshold} or more, or the higher threshold it opened with), so there is nothing to break down.`);
+    if (!latest)
+      return info(`No check-in yet had enough answers (${p.threshold} or more, or the higher threshold it opened with), so there is nothing to break down.`);
     const items = BREAKDOWN_FACTORS.flatMap((f) =>
-      breakdowns(h.bank, latest, f, h.orgs).map((b) => `${h.bank.factor(f)?.label ?? f} by ${b.by}: ${b.cells.map((c) => (c.hidden ? `${c.group} —` : `${c.group} ${c.index} (${c.n})`)).join(' · ')}`),
+      breakdowns(h.bank, latest, f, h.orgs).map(
+        (b) => `${h.bank.factor(f)?.label ?? f} by ${b.by}: ${b.cells.map((c) => (c.hidden ? `${c.group} —` : `${c.group} ${c.index} (${c.n})`)).join(' · ')}`,
+      ),
     );
-    return info(`Check-in #${latest.round.number}. Groups under ${latest.k} people are shown as —, and so is whatever would let someone work them out.`, { title: `${p.name}: by sector and organisation`, items });
+    return info(`Check-in #${latest.round.number}. Groups under ${latest.k} people are shown as —, and so is whatever would let someone work them out.`, {
+      title: `${p.name}: by sector and organisation`,
+      items,
+    });
   }
 
   if (cmd.factor) {
@@ -44,21 +56,26 @@ export async function trends(deps: Deps, ctx: Context, cmd: Exclude<TrendsComman
     const series = indexSeries(h.summaries, factor.factor);
     const last = [...h.summaries].reverse().find((s) => s.factors.some((f) => f.factor === factor.factor && f.index !== null));
     const result = last?.factors.find((f) => f.factor === factor.factor);
-    if (!last || !result) return info(`${factor.label} has not yet had enough answers in a round (${p.threshold} or more, or the higher threshold the round opened with).`);
+    if (!last || !result)
+      return info(`${factor.label} has not yet had enough answers in a round (${p.threshold} or more, or the higher threshold the round opened with).`);
     const d = result.distribution!;
-    return info(`${factor.label} ${result.index} in check-in #${last.number} (${result.n} people; disagreement ${result.spread}). ${sparkline(series.slice(-12))}`, {
-      title: `${p.name}: ${factor.label}`,
-      fields: [
-        { label: 'People who agree, on the whole', value: String(d.agree) },
-        { label: 'Neither', value: String(d.neither) },
-        { label: 'Who disagree, on the whole', value: String(d.disagree) },
-        { label: 'Preferred not to say', value: String(d.skipped) },
-      ],
-      chart: chartOf(`${factor.label} (0–100)`, h.summaries, [{ factor: factor.factor, label: factor.label }]),
-    });
+    return info(
+      `${factor.label} ${result.index} in check-in #${last.number} (${result.n} people; disagreement ${result.spread}). ${sparkline(series.slice(-12))}`,
+      {
+        title: `${p.name}: ${factor.label}`,
+        fields: [
+          { label: 'People who agree, on the whole', value: String(d.agree) },
+          { label: 'Neither', value: String(d.neither) },
+          { label: 'Who disagree, on the whole', value: String(d.disagree) },
+          { label: 'Preferred not to say', value: String(d.skipped) },
+        ],
+        chart: chartOf(`${factor.label} (0–100)`, h.summaries, [{ factor: factor.factor, label: factor.label }]),
+      },
+    );
   }
 
-  if (shown.length === 0) return info(`No check-in yet had enough answers (${p.threshold} or more, or the higher threshold it opened with), so no results can be shown.`);
+  if (shown.length === 0)
+    return info(`No check-in yet had enough answers (${p.threshold} or more, or the higher threshold it opened with), so no results can be shown.`);
   const latest = h.summaries.at(-1)!;
   const lines = HEADLINE.map((f) => {
     const c = h.changes.find((x) => x.factor === f.factor);

@@ -11,8 +11,11 @@ export type LinkCommand = { name: 'dashboard' } | { name: 'export' } | { name: '
 export const TRENDS_USAGE = {
   trends: ['trends [<factor>]', 'how the partnership is doing: trust and commitment over time, or one factor in detail'],
   'trends by sector': ['trends by sector', 'trust, commitment and power & voice by sector and organisation, where enough people answered (coordinators)'],
-  'trends settings': ['trends settings notable <points> floor <0–100>', 'when a change counts as notable (default 10 points) and the index under which trust or commitment alerts (default 50) (coordinators)'],
-  export: ['export', 'a link to a CSV of the figures Trellis shows — never anyone\'s answers (coordinators)'],
+  'trends settings': [
+    'trends settings notable <points> floor <0–100>',
+    'when a change counts as notable (default 10 points) and the index under which trust or commitment alerts (default 50) (coordinators)',
+  ],
+  export: ['export', "a link to a CSV of the figures Trellis shows — never anyone's answers (coordinators)"],
   dashboard: ['dashboard', 'a private link, valid 24 hours while you are a coordinator, to charts of every index over time (coordinators)'],
   'dashboard revoke': ['dashboard revoke', 'withdraw every dashboard and export link of the partnership given out so far, whoever holds it (coordinators)'],
 } as const satisfies Record<string, readonly [string, string]>;
@@ -23,7 +26,9 @@ export type TrendsParsed = { ok: true; command: TrendsCommand } | { ok: false; e
 export function parseTrends(verb: string, rest: string[]): TrendsParsed {
   if (verb === 'dashboard' && rest.length === 1 && rest[0]!.toLowerCase() === 'revoke') return { ok: true, command: { name: 'dashboard revoke' } };
   if (verb === 'export' || verb === 'dashboard') {
-    return rest.length ? { ok: false, error: verb === 'dashboard' ? '`dashboard` takes no words after it, or just `revoke`.' : '`export` takes no words after it.', usage: verb } : { ok: true, command: { name: verb } };
+    return rest.length
+      ? { ok: false, error: verb === 'dashboard' ? '`dashboard` takes no words after it, or just `revoke`.' : '`export` takes no words after it.', usage: verb }
+      : { ok: true, command: { name: verb } };
   }
   const words = rest.map((w) => w.toLowerCase());
   if (words.length === 0) return { ok: true, command: { name: 'trends' } };
@@ -35,7 +40,12 @@ export function parseTrends(verb: string, rest: string[]): TrendsParsed {
       const n = Number(words[i + 1]);
       if (words[i] === 'notable' && Number.isInteger(n) && n >= 1 && n <= 100) out.notablePoints = n;
       else if (words[i] === 'floor' && Number.isInteger(n) && n >= 0 && n <= 100) out.floor = n;
-      else return { ok: false, error: `"${rest[i]} ${rest[i + 1] ?? ''}" is not a setting I understand: notable takes 1–100 points, floor an index 0–100.`, usage: 'trends settings' };
+      else
+        return {
+          ok: false,
+          error: `"${rest[i]} ${rest[i + 1] ?? ''}" is not a setting I understand: notable takes 1–100 points, floor an index 0–100.`,
+          usage: 'trends settings',
+        };
     }
     return { ok: true, command: { name: 'trends settings', ...out } };
   }

@@ -58,7 +58,10 @@ export async function connectOnce(databaseUrl: string): Promise<pg.Client> {
   try {
     client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000, application_name: 'trellis' });
   } catch (err) {
-    throw new TrellisError('CONFIG_INVALID', `DATABASE_URL cannot be used: ${redact((err as Error).message, databaseUrl)}. Use a URL such as postgres://user:password@host:5432/trellis.`);
+    throw new TrellisError(
+      'CONFIG_INVALID',
+      `DATABASE_URL cannot be used: ${redact((err as Error).message, databaseUrl)}. Use a URL such as postgres://user:password@host:5432/trellis.`,
+    );
   }
   // A connection that drops later surfaces on its next query; never as an uncaught event.
   client.on('error', () => undefined);

@@ -3,7 +3,20 @@
 // what one process did with a lock or a list, this does with a row lock, an
 // advisory lock or one statement, so that it holds across instances too.
 import type pg from 'pg';
-import type { AnswerSet, ConcernQuota, CustomItem, Invitation, Member, Organisation, Partnership, Platform, Protocol, Round, SentReminder, StoredConcern } from '../../core/model.js';
+import type {
+  AnswerSet,
+  ConcernQuota,
+  CustomItem,
+  Invitation,
+  Member,
+  Organisation,
+  Partnership,
+  Platform,
+  Protocol,
+  Round,
+  SentReminder,
+  StoredConcern,
+} from '../../core/model.js';
 import type { ConversationRecord } from '../../core/ports/conversation-references.js';
 import type { ClaimedOutgoing, Outgoing } from '../../core/ports/outbox.js';
 import type { Store } from '../store.js';
@@ -31,7 +44,10 @@ export interface PgStore extends Store {
 export async function openPgStore(databaseUrl: string, options: { poolSize?: number } = {}): Promise<PgStore> {
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   if (!Number.isInteger(poolSize) || poolSize < 2) {
-    throw new TrellisError('CONFIG_INVALID', `The PostgreSQL pool size must be a whole number of at least 2 (got ${poolSize}): exclusive work holds one connection while it runs on another.`);
+    throw new TrellisError(
+      'CONFIG_INVALID',
+      `The PostgreSQL pool size must be a whole number of at least 2 (got ${poolSize}): exclusive work holds one connection while it runs on another.`,
+    );
   }
   const client = await connectOnce(databaseUrl);
   try {
@@ -79,7 +95,9 @@ class PostgresStore implements PgStore {
     return this.first<Partnership>('SELECT doc FROM partnerships WHERE invite_code = $1 ORDER BY seq LIMIT 1', [code]);
   }
   partnershipByHome(platform: Platform, conversationId: string) {
-    return this.first<Partnership>(`SELECT doc FROM partnerships WHERE doc -> 'homes' @> $1::jsonb ORDER BY seq LIMIT 1`, [JSON.stringify([{ platform, conversationId }])]);
+    return this.first<Partnership>(`SELECT doc FROM partnerships WHERE doc -> 'homes' @> $1::jsonb ORDER BY seq LIMIT 1`, [
+      JSON.stringify([{ platform, conversationId }]),
+    ]);
   }
   partnerships() {
     return this.all<Partnership>('SELECT doc FROM partnerships ORDER BY seq', []);
@@ -203,7 +221,10 @@ class PostgresStore implements PgStore {
 
   async compactRound(roundId: string, tally: { invited: number; answered: number }) {
     await transaction(this.pool, async (client) => {
-      const { rowCount } = await client.query(`UPDATE rounds SET doc = jsonb_set(doc, '{tally}', $2::jsonb) WHERE id = $1`, [roundId, JSON.stringify({ ...tally })]);
+      const { rowCount } = await client.query(`UPDATE rounds SET doc = jsonb_set(doc, '{tally}', $2::jsonb) WHERE id = $1`, [
+        roundId,
+        JSON.stringify({ ...tally }),
+      ]);
       if (rowCount) await client.query('DELETE FROM invitations WHERE round_id = $1', [roundId]);
     });
   }
@@ -278,7 +299,10 @@ class PostgresStore implements PgStore {
       const before = await countRows(client);
       const held = COLLECTIONS.filter((c) => before[c] > 0);
       if (held.length > 0) {
-        throw new TrellisError('CONFIG_INVALID', `The database already holds data (${held.map((c) => `${before[c]} ${TABLES[c].name}`).join(', ')}); nothing was imported.`);
+        throw new TrellisError(
+          'CONFIG_INVALID',
+          `The database already holds data (${held.map((c) => `${before[c]} ${TABLES[c].name}`).join(', ')}); nothing was imported.`,
+        );
       }
       for (const collection of COLLECTIONS) {
         const table: Table = TABLES[collection];
@@ -287,13 +311,19 @@ class PostgresStore implements PgStore {
         const perStatement = Math.floor(60_000 / table.columns.length);
         for (let i = 0; i < records.length; i += perStatement) {
           const chunk = records.slice(i, i + perStatement) as State[Collection][number][];
-          await client.query(insertSql(table, chunk.length), chunk.flatMap((r) => table.values(r)));
+          await client.query(
+            insertSql(table, chunk.length),
+            chunk.flatMap((r) => table.values(r)),
+          );
         }
       }
       const after = await countRows(client);
       const wrong = COLLECTIONS.filter((c) => after[c] !== state[c].length);
       if (wrong.length > 0) {
-        throw new TrellisError('STORE_WRITE_FAILED', `Counts read back differ (${wrong.map((c) => `${TABLES[c].name}: ${after[c]} of ${state[c].length}`).join(', ')}); nothing was imported.`);
+        throw new TrellisError(
+          'STORE_WRITE_FAILED',
+          `Counts read back differ (${wrong.map((c) => `${TABLES[c].name}: ${after[c]} of ${state[c].length}`).join(', ')}); nothing was imported.`,
+        );
       }
       return after;
     });
@@ -305,6 +335,8 @@ class PostgresStore implements PgStore {
 }
 
 async function countRows(db: pg.Pool | pg.ClientBase): Promise<Counts> {
-  const { rows } = await db.query<Record<Collection, string>>(`SELECT ${COLLECTIONS.map((c) => `(SELECT count(*) FROM ${TABLES[c].name}) AS "${c}"`).join(', ')}`);
+  const { rows } = await db.query<Record<Collection, string>>(
+    `SELECT ${COLLECTIONS.map((c) => `(SELECT count(*) FROM ${TABLES[c].name}) AS "${c}"`).join(', ')}`,
+  );
   return Object.fromEntries(COLLECTIONS.map((c) => [c, Number(rows[0]![c])])) as Counts;
 }

@@ -20,10 +20,20 @@ const json = (record: unknown) => JSON.stringify(record);
 export const TABLES: { [C in Collection]: Table<C> } = {
   partnerships: { name: 'partnerships', columns: ['id', 'invite_code', 'doc'], values: (p) => [p.id, p.inviteCode, json(p)], key: ['id'] },
   organisations: { name: 'organisations', columns: ['id', 'partnership_id', 'doc'], values: (o) => [o.id, o.partnershipId, json(o)], key: ['id'] },
-  members: { name: 'members', columns: ['id', 'partnership_id', 'platform', 'user_id', 'doc'], values: (m) => [m.id, m.partnershipId, m.platform, m.userId, json(m)], key: ['id'] },
+  members: {
+    name: 'members',
+    columns: ['id', 'partnership_id', 'platform', 'user_id', 'doc'],
+    values: (m) => [m.id, m.partnershipId, m.platform, m.userId, json(m)],
+    key: ['id'],
+  },
   conversations: { name: 'conversations', columns: ['platform', 'key', 'doc'], values: (c) => [c.platform, c.key, json(c)], key: ['platform', 'key'] },
   rounds: { name: 'rounds', columns: ['id', 'partnership_id', 'doc'], values: (r) => [r.id, r.partnershipId, json(r)], key: ['id'] },
-  invitations: { name: 'invitations', columns: ['round_id', 'member_id', 'doc'], values: (i) => [i.roundId, i.memberId, json(i)], key: ['round_id', 'member_id'] },
+  invitations: {
+    name: 'invitations',
+    columns: ['round_id', 'member_id', 'doc'],
+    values: (i) => [i.roundId, i.memberId, json(i)],
+    key: ['round_id', 'member_id'],
+  },
   answerSets: { name: 'answer_sets', columns: ['round_id', 'key', 'doc'], values: (a) => [a.roundId, a.key, json(a)], key: ['round_id', 'key'] },
   customItems: { name: 'custom_items', columns: ['id', 'partnership_id', 'doc'], values: (c) => [c.id, c.partnershipId, json(c)], key: ['id'] },
   protocols: { name: 'protocols', columns: ['id', 'partnership_id', 'doc'], values: (p) => [p.id, p.partnershipId, json(p)], key: ['id'] },

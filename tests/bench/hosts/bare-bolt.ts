@@ -22,7 +22,12 @@ async function main() {
   const router = express.Router();
   router.post(SLACK_EVENTS_PATH, rejectStaleRequests);
   const receiver = new ExpressReceiver({ signingSecret: SIGNING_SECRET, app, router, endpoints: SLACK_EVENTS_PATH, logger });
-  const bolt = new App({ token: BOT_TOKEN, receiver, logger, clientOptions: { slackApiUrl: apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 } } });
+  const bolt = new App({
+    token: BOT_TOKEN,
+    receiver,
+    logger,
+    clientOptions: { slackApiUrl: apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 } },
+  });
   let submissions = 0;
   bolt.view({ callback_id: FORM_CALLBACK_ID, type: 'view_submission' }, async ({ ack }) => {
     submissions++;

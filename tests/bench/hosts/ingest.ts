@@ -91,9 +91,22 @@ runAsChild(async () => {
 
   // Every answer is really there.
   const stored = (await store.answerSets(OPEN_ROUND)).length;
-  if (stored !== earlier + input.warmup + input.timed) throw new Error(`${stored} answer sets in the open round after saving ${earlier + input.warmup + input.timed}`);
+  if (stored !== earlier + input.warmup + input.timed)
+    throw new Error(`${stored} answer sets in the open round after saving ${earlier + input.warmup + input.timed}`);
   if (input.kind === 'pg') await store.close();
   // lowdb: every save has already been awaited, so it is on disk; closing would only write the file once more.
   const s = summarise(latencies);
-  return { kind: input.kind, size: input.size, openSeconds, timed: input.timed, concurrency: input.concurrency, seconds, perSecond: input.timed / seconds, p50: s.p50, p99: s.p99, max: s.max, syncMsPerAnswer: syncMs / input.timed };
+  return {
+    kind: input.kind,
+    size: input.size,
+    openSeconds,
+    timed: input.timed,
+    concurrency: input.concurrency,
+    seconds,
+    perSecond: input.timed / seconds,
+    p50: s.p50,
+    p99: s.p99,
+    max: s.max,
+    syncMsPerAnswer: syncMs / input.timed,
+  };
 });

@@ -59,7 +59,12 @@ async function main() {
   running.server.keepAliveTimeout = KEEP_ALIVE_MS;
   let connections = 0;
   running.server.on('connection', () => connections++);
-  const deps = withDefaults({ ...corePorts(store), clock: systemClock, messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined }, secret: TEST_SECRET });
+  const deps = withDefaults({
+    ...corePorts(store),
+    clock: systemClock,
+    messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined },
+    secret: TEST_SECRET,
+  });
 
   const openRound = async () => (await store.rounds(BENCH_PARTNERSHIP)).find((r) => !r.closedAt);
 
@@ -95,7 +100,13 @@ async function main() {
       // A clean close finishes the updates the dispatcher has claimed, paced at
       // Slack's chat.update rate, which can take many seconds after a benchmark;
       // this server and its data are thrown away, so it is not waited for long.
-      const closed = await Promise.race([running.close().then(() => store.close()).then(() => true), sleep(5_000).then(() => false)]);
+      const closed = await Promise.race([
+        running
+          .close()
+          .then(() => store.close())
+          .then(() => true),
+        sleep(5_000).then(() => false),
+      ]);
       if (!closed) process.stderr.write('Trellis (benchmark host) did not finish closing within 5 s; leaving anyway.\n');
       await rm(dir, { recursive: true, force: true });
     },

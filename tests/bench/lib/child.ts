@@ -95,7 +95,13 @@ export class Child {
 /** Forks `script` (a path relative to tests/bench/) under tsx, with `input` as JSON in argv. */
 export function spawnChild(script: string, input: unknown, options: { heapMb?: number; exposeGc?: boolean; name?: string } = {}): Child {
   const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
-  const execArgv = ['--import', 'tsx', ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : []), ...(options.exposeGc ? ['--expose-gc'] : []), ...profiling(options.name ?? script)];
+  const execArgv = [
+    '--import',
+    'tsx',
+    ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : []),
+    ...(options.exposeGc ? ['--expose-gc'] : []),
+    ...profiling(options.name ?? script),
+  ];
   const proc = fork(path, [JSON.stringify(input)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Child(options.name ?? script, proc);
 }
@@ -108,7 +114,11 @@ function profiling(name: string): string[] {
 }
 
 /** Runs a one-shot child to completion and returns its "result" message. */
-export async function runChild<T extends ChildMessage = ChildMessage>(script: string, input: unknown, options: { heapMb?: number; exposeGc?: boolean; name?: string; timeoutMs?: number } = {}): Promise<T> {
+export async function runChild<T extends ChildMessage = ChildMessage>(
+  script: string,
+  input: unknown,
+  options: { heapMb?: number; exposeGc?: boolean; name?: string; timeoutMs?: number } = {},
+): Promise<T> {
   const child = spawnChild(script, input, options);
   try {
     return await child.next<T>('result', options.timeoutMs);
@@ -134,7 +144,10 @@ export function toParent(message: ChildMessage): Promise<void> {
  * `${type}:done`); "stop" runs `onStop` and exits. Any failure is reported to
  * the parent as an error message, then the child exits non-zero.
  */
-export function serveParent(handlers: Record<string, (m: ChildMessage) => Promise<Record<string, unknown>>>, onStop: () => Promise<void> = async () => {}): void {
+export function serveParent(
+  handlers: Record<string, (m: ChildMessage) => Promise<Record<string, unknown>>>,
+  onStop: () => Promise<void> = async () => {},
+): void {
   process.on('message', (raw) => {
     const m = raw as ChildMessage;
     if (m.type === 'stop') {

@@ -33,10 +33,31 @@ export function baseState(answers: number): { state: State; closedRounds: Round[
   const week = 7 * 86_400_000;
   for (let k = 0; k < partnerships; k++) {
     const pid = `p${k}`;
-    state.partnerships.push({ id: pid, name: `Partnership ${k}`, purpose: 'Benchmark data', type: 'coordinating', homes: [{ platform: 'slack', conversationId: `C${k}BENCH`, label: '#bench' }], timezone: 'Europe/London', threshold: 5, inviteCode: `BNCH-${String(k).padStart(4, '2')}`, createdAt: CREATED, survey: DEFAULT_SURVEY_SETTINGS });
-    for (let j = 0; j < ORGS_PER_PARTNERSHIP; j++) state.organisations.push({ id: `${pid}-o${j}`, partnershipId: pid, name: `Organisation ${j}`, sector: SECTORS[j % SECTORS.length]! });
+    state.partnerships.push({
+      id: pid,
+      name: `Partnership ${k}`,
+      purpose: 'Benchmark data',
+      type: 'coordinating',
+      homes: [{ platform: 'slack', conversationId: `C${k}BENCH`, label: '#bench' }],
+      timezone: 'Europe/London',
+      threshold: 5,
+      inviteCode: `BNCH-${String(k).padStart(4, '2')}`,
+      createdAt: CREATED,
+      survey: DEFAULT_SURVEY_SETTINGS,
+    });
+    for (let j = 0; j < ORGS_PER_PARTNERSHIP; j++)
+      state.organisations.push({ id: `${pid}-o${j}`, partnershipId: pid, name: `Organisation ${j}`, sector: SECTORS[j % SECTORS.length]! });
     for (let i = 0; i < MEMBERS_PER_PARTNERSHIP; i++) {
-      state.members.push({ id: `${pid}-m${i}`, partnershipId: pid, platform: 'slack', userId: `U${k}X${i}`, displayName: `Member ${k}.${i}`, organisationId: `${pid}-o${i % ORGS_PER_PARTNERSHIP}`, role: i === 0 ? 'coordinator' : 'member', joinedAt: CREATED });
+      state.members.push({
+        id: `${pid}-m${i}`,
+        partnershipId: pid,
+        platform: 'slack',
+        userId: `U${k}X${i}`,
+        displayName: `Member ${k}.${i}`,
+        organisationId: `${pid}-o${i % ORGS_PER_PARTNERSHIP}`,
+        role: i === 0 ? 'coordinator' : 'member',
+        joinedAt: CREATED,
+      });
     }
     const rounds = Math.min(ROUNDS_PER_PARTNERSHIP, roundCount - k * ROUNDS_PER_PARTNERSHIP);
     const history: string[][] = [];
@@ -45,13 +66,35 @@ export function baseState(answers: number): { state: State; closedRounds: Round[
       history.push(itemIds);
       const opened = new Date(Date.parse(CREATED) + n * week);
       const closed = new Date(opened.getTime() + 5 * 86_400_000).toISOString();
-      const round: Round = { id: `${pid}-r${n}`, partnershipId: pid, number: n, kind: 'pulse', itemIds, threshold: 5, openedAt: opened.toISOString(), remindAt: closed, closesAt: closed, closedAt: closed, tally: { invited: MEMBERS_PER_PARTNERSHIP, answered: ANSWERS_PER_ROUND } };
+      const round: Round = {
+        id: `${pid}-r${n}`,
+        partnershipId: pid,
+        number: n,
+        kind: 'pulse',
+        itemIds,
+        threshold: 5,
+        openedAt: opened.toISOString(),
+        remindAt: closed,
+        closesAt: closed,
+        closedAt: closed,
+        tally: { invited: MEMBERS_PER_PARTNERSHIP, answered: ANSWERS_PER_ROUND },
+      };
       state.rounds.push(round);
       closedRounds.push(round);
     }
     if (k === 0) {
       const now = Date.now();
-      state.rounds.push({ id: OPEN_ROUND, partnershipId: pid, number: rounds + 1, kind: 'pulse', itemIds: choosePulseItems(bank, history), threshold: 5, openedAt: new Date(now - 3_600_000).toISOString(), remindAt: new Date(now + 2 * 86_400_000).toISOString(), closesAt: new Date(now + 5 * 86_400_000).toISOString() });
+      state.rounds.push({
+        id: OPEN_ROUND,
+        partnershipId: pid,
+        number: rounds + 1,
+        kind: 'pulse',
+        itemIds: choosePulseItems(bank, history),
+        threshold: 5,
+        openedAt: new Date(now - 3_600_000).toISOString(),
+        remindAt: new Date(now + 2 * 86_400_000).toISOString(),
+        closesAt: new Date(now + 5 * 86_400_000).toISOString(),
+      });
     }
   }
   return { state, closedRounds };
@@ -65,7 +108,14 @@ export function answerFor(round: Round, key: string, rnd: () => number): AnswerS
   const org = Math.floor(rnd() * ORGS_PER_PARTNERSHIP);
   const values: Record<string, ScaleValue | null> = {};
   for (const id of round.itemIds) values[id] = rnd() < 0.05 ? null : ((1 + Math.floor(rnd() * 5)) as ScaleValue);
-  return { roundId: round.id, key, organisationId: `${round.partnershipId}-o${org}`, sector: SECTORS[org % SECTORS.length]!, values, ...(rnd() < 0.1 ? { comment: COMMENT } : {}) };
+  return {
+    roundId: round.id,
+    key,
+    organisationId: `${round.partnershipId}-o${org}`,
+    sector: SECTORS[org % SECTORS.length]!,
+    values,
+    ...(rnd() < 0.1 ? { comment: COMMENT } : {}),
+  };
 }
 
 /** The i-th new answer for the open round (what the ingest benchmarks write). */

@@ -34,7 +34,8 @@ export const pgVersion = () => admin(async (c) => (await c.query<{ version: stri
 export async function pgSettings(): Promise<Record<string, string>> {
   return admin(async (c) => {
     const out: Record<string, string> = {};
-    for (const name of ['fsync', 'synchronous_commit', 'shared_buffers', 'wal_level']) out[name] = (await c.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name]!;
+    for (const name of ['fsync', 'synchronous_commit', 'shared_buffers', 'wal_level'])
+      out[name] = (await c.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name]!;
     return out;
   });
 }

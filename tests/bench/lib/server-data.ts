@@ -24,10 +24,23 @@ export async function seedPartnership(store: Store, members: number): Promise<vo
     createdAt: now,
     survey: DEFAULT_SURVEY_SETTINGS,
   });
-  await Promise.all(Array.from({ length: ORGS }, (_, j) => store.saveOrganisation({ id: `o${j}`, partnershipId: BENCH_PARTNERSHIP, name: `Organisation ${j}`, sector: SECTORS[j % SECTORS.length]! })));
+  await Promise.all(
+    Array.from({ length: ORGS }, (_, j) =>
+      store.saveOrganisation({ id: `o${j}`, partnershipId: BENCH_PARTNERSHIP, name: `Organisation ${j}`, sector: SECTORS[j % SECTORS.length]! }),
+    ),
+  );
   await Promise.all(
     Array.from({ length: members }, (_, i) =>
-      store.saveMember({ id: `m${i}`, partnershipId: BENCH_PARTNERSHIP, platform: 'slack', userId: userIdOf(i), displayName: `Member ${i}`, organisationId: `o${i % ORGS}`, role: i === 0 ? 'coordinator' : 'member', joinedAt: now }),
+      store.saveMember({
+        id: `m${i}`,
+        partnershipId: BENCH_PARTNERSHIP,
+        platform: 'slack',
+        userId: userIdOf(i),
+        displayName: `Member ${i}`,
+        organisationId: `o${i % ORGS}`,
+        role: i === 0 ? 'coordinator' : 'member',
+        joinedAt: now,
+      }),
     ),
   );
 }

@@ -30,7 +30,13 @@ function settle(where, persona, pending, result, anchor) {
   }
   if (result.form) return;
   const shared = result.reply.audience === 'conversation';
-  update(pending, { kind: 'bot', message: result.reply, chartSvg: result.chartSvg, chartAlt: result.chartAlt, onlyFor: shared || where !== 'channel' ? null : persona });
+  update(pending, {
+    kind: 'bot',
+    message: result.reply,
+    chartSvg: result.chartSvg,
+    chartAlt: result.chartAlt,
+    onlyFor: shared || where !== 'channel' ? null : persona,
+  });
   // A button click is as private as its reply (like a click in Slack).
   if (anchor && shared) update(anchor, { onlyFor: null });
 }

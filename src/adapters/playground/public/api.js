@@ -17,7 +17,8 @@
  */
 
 /** The chart fields of a server answer, kept on the entry that shows its message. @param {ShownChart} data @returns {EntryChart} */
-export const chartOf = (data) => (data.chartSvg !== undefined ? { chartSvg: data.chartSvg, chartAlt: data.chartAlt ?? '' } : { chartSvg: null, chartAlt: null });
+export const chartOf = (data) =>
+  data.chartSvg !== undefined ? { chartSvg: data.chartSvg, chartAlt: data.chartAlt ?? '' } : { chartSvg: null, chartAlt: null };
 
 /**
  * @param {string} path

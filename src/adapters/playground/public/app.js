@@ -99,7 +99,13 @@ async function start() {
     state.privateCommands = data.privateCommands;
   } catch (err) {
     els.personaList.replaceChildren(
-      el('div', { class: 'inline-error', role: 'alert' }, el('strong', { text: 'Could not load the people.' }), ' ', `Is the Trellis server running? (${String(err instanceof Error ? err.message : err)})`),
+      el(
+        'div',
+        { class: 'inline-error', role: 'alert' },
+        el('strong', { text: 'Could not load the people.' }),
+        ' ',
+        `Is the Trellis server running? (${String(err instanceof Error ? err.message : err)})`,
+      ),
     );
     return;
   }
@@ -118,7 +124,7 @@ async function start() {
   }
   // On narrow screens the people scroll sideways: bring the remembered one into view.
   const chosen = els.personaList.querySelector('input:checked');
-  if (chosen && chosen.parentElement) chosen.parentElement.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  if (chosen?.parentElement) chosen.parentElement.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   // New check-ins, updated ones and the room's digests show up while the page is on screen.
   refreshRoom();
   setInterval(() => {

@@ -77,7 +77,11 @@ export const timeOf = (iso) => {
 export const dayLabel = (day) => {
   const d = new Date(`${day}T12:00:00Z`);
   if (Number.isNaN(d.getTime())) return day;
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).formatToParts(d).map((x) => [x.type, x.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+      .formatToParts(d)
+      .map((x) => [x.type, x.value]),
+  );
   return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
 };
 

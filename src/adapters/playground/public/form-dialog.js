@@ -5,7 +5,7 @@
 // is shown beside its field.
 import { el, inline, lockIcon } from './dom.js';
 import { post } from './api.js';
-import { renderField, valueOf } from './form-fields.js';
+import { renderField, submittedValue } from './form-fields.js';
 import { renderIntro } from './form-intro.js';
 import { els, state } from './state.js';
 import { addEntry, renderUnread } from './threads.js';
@@ -62,11 +62,21 @@ export function openForm(form, { persona, opener, typedIn, afterReply }) {
     el(
       'header',
       { class: 'form-head' },
-      el('div', { class: 'form-heading' }, el('p', { class: 'form-eyebrow' }, lockIcon(), 'Private form'), el('h2', { id: ids.title, text: form.title || 'Form' })),
+      el(
+        'div',
+        { class: 'form-heading' },
+        el('p', { class: 'form-eyebrow' }, lockIcon(), 'Private form'),
+        el('h2', { id: ids.title, text: form.title || 'Form' }),
+      ),
       closeButton,
     ),
     body,
-    el('footer', { class: 'form-foot' }, el('p', { class: 'form-private' }, 'Only you see this form and what you choose in it.'), el('div', { class: 'form-buttons' }, cancelButton, submitButton)),
+    el(
+      'footer',
+      { class: 'form-foot' },
+      el('p', { class: 'form-private' }, 'Only you see this form and what you choose in it.'),
+      el('div', { class: 'form-buttons' }, cancelButton, submitButton),
+    ),
   );
   const dialog = el('dialog', { class: 'form-dialog', 'aria-labelledby': ids.title, 'aria-describedby': described ? ids.intro : undefined }, formEl);
 
@@ -140,13 +150,16 @@ export function openForm(form, { persona, opener, typedIn, afterReply }) {
     // A date half typed (or one the calendar cannot hold) reads as empty: say so here rather than send nothing.
     const unfinished = [...refs].filter(([, ref]) => ref.date && ref.control.validity.badInput);
     if (unfinished.length) {
-      showFieldErrors({ text: 'Some fields need another look; nothing was sent.', fieldErrors: Object.fromEntries(unfinished.map(([id]) => [id, 'That date is not complete: pick a day from the calendar, or clear it.'])) });
+      showFieldErrors({
+        text: 'Some fields need another look; nothing was sent.',
+        fieldErrors: Object.fromEntries(unfinished.map(([id]) => [id, 'That date is not complete: pick a day from the calendar, or clear it.'])),
+      });
       return;
     }
     /** @type {Record<string, string>} */
     const values = {};
     for (const [id, ref] of refs) {
-      const value = valueOf(ref);
+      const value = submittedValue(ref);
       if (value !== undefined) values[id] = value;
     }
     busy = true;
@@ -173,7 +186,13 @@ export function openForm(form, { persona, opener, typedIn, afterReply }) {
     // The reply is for this persona alone: where they typed the command that opened the form
     // (only visible to them there), or else their direct messages.
     const replyIn = typedIn === 'channel' ? 'channel' : 'personal';
-    addEntry(replyIn, persona, { kind: 'bot', message: reply, chartSvg: result.chartSvg, chartAlt: result.chartAlt, onlyFor: replyIn === 'channel' ? persona : null });
+    addEntry(replyIn, persona, {
+      kind: 'bot',
+      message: reply,
+      chartSvg: result.chartSvg,
+      chartAlt: result.chartAlt,
+      onlyFor: replyIn === 'channel' ? persona : null,
+    });
     if (replyIn === 'personal' && state.where !== 'personal') {
       state.unread[persona] = (state.unread[persona] || 0) + 1;
       renderUnread();
@@ -185,8 +204,15 @@ export function openForm(form, { persona, opener, typedIn, afterReply }) {
   dialog.addEventListener('keydown', (event) => {
     if (event.key !== 'Tab') return;
     /** @type {(HTMLElement & { disabled?: boolean, type?: string, name?: string, checked?: boolean })[]} */
-    const candidates = [...dialog.querySelectorAll('button, input, textarea, select, [tabindex]:not([tabindex="-1"])')].map((n) => /** @type {HTMLElement} */ (n));
-    const focusable = candidates.filter((n) => !n.disabled && n.getClientRects().length > 0 && (n.type !== 'radio' || n.checked || !dialog.querySelector(`input[type="radio"][name="${n.name}"]:checked`)));
+    const candidates = [...dialog.querySelectorAll('button, input, textarea, select, [tabindex]:not([tabindex="-1"])')].map(
+      (n) => /** @type {HTMLElement} */ (n),
+    );
+    const focusable = candidates.filter(
+      (n) =>
+        !n.disabled &&
+        n.getClientRects().length > 0 &&
+        (n.type !== 'radio' || n.checked || !dialog.querySelector(`input[type="radio"][name="${n.name}"]:checked`)),
+    );
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
     if (!first || !last) return;
@@ -204,8 +230,11 @@ export function openForm(form, { persona, opener, typedIn, afterReply }) {
     state.form = null;
     document.body.classList.remove('modal-open');
     // Back to the button that opened it, or its redrawn twin (the conversation and side panel redraw).
-    const twin = opener && !opener.isConnected ? [...document.querySelectorAll(`#${openerArea} button`)].reverse().find((b) => b.textContent === opener.textContent) : null;
-    if (opener && opener.isConnected) opener.focus();
+    const twin =
+      opener && !opener.isConnected
+        ? [...document.querySelectorAll(`#${openerArea} button`)].reverse().find((b) => b.textContent === opener.textContent)
+        : null;
+    if (opener?.isConnected) opener.focus();
     else if (twin instanceof HTMLElement) twin.focus();
     else els.input.focus();
   });
@@ -229,5 +258,5 @@ function focusOn(ref, preventScroll) {
 export function closeForm() {
   const open = state.form;
   state.form = null;
-  if (open && open.dialog.open) open.dialog.close();
+  if (open?.dialog.open) open.dialog.close();
 }

@@ -25,13 +25,18 @@ import { el, inline } from './dom.js';
 function choiceField(field, base, error, number) {
   const multi = field.kind === 'multichoice';
   // A choice starts with one value; a multichoice with a list of them (submitted joined with commas).
-  const initial = field.kind === 'multichoice' ? field.initial ?? [] : field.initial === undefined ? [] : [field.initial];
+  const initial = field.kind === 'multichoice' ? (field.initial ?? []) : field.initial === undefined ? [] : [field.initial];
   const inputs = field.options.map((o) => el('input', { type: multi ? 'checkbox' : 'radio', name: base, value: o.value, checked: initial.includes(o.value) }));
   const hintId = multi ? `${base}-hint` : undefined;
   const box = el(
     'fieldset',
     { class: `form-field field-choice${multi ? ' field-multichoice' : ''}`, 'aria-describedby': hintId },
-    el('legend', { class: 'field-label' }, number !== null ? el('span', { class: 'field-number', 'aria-hidden': 'true' }, String(number)) : null, el('span', null, inline(field.label))),
+    el(
+      'legend',
+      { class: 'field-label' },
+      number !== null ? el('span', { class: 'field-number', 'aria-hidden': 'true' }, String(number)) : null,
+      el('span', null, inline(field.label)),
+    ),
     multi ? el('p', { class: 'field-hint field-hint-top', id: hintId }, 'Tick all that apply.') : null,
     el(
       'div',
@@ -46,7 +51,15 @@ function choiceField(field, base, error, number) {
 /** @param {DateField} field @param {string} base @param {HTMLElement} error @returns {FieldRef} */
 function dateField(field, base, error) {
   const hintId = field.hint ? `${base}-hint` : undefined;
-  const control = el('input', { id: base, name: base, type: 'date', min: '2000-01-01', max: '2100-12-31', 'aria-describedby': hintId, 'aria-required': field.optional === false ? 'true' : undefined });
+  const control = el('input', {
+    id: base,
+    name: base,
+    type: 'date',
+    min: '2000-01-01',
+    max: '2100-12-31',
+    'aria-describedby': hintId,
+    'aria-required': field.optional === false ? 'true' : undefined,
+  });
   // A browser leaves a date input empty for anything but YYYY-MM-DD.
   control.value = field.initial ?? '';
   const box = el(
@@ -80,7 +93,9 @@ function textField(field, base, error) {
     { class: 'form-field field-text' },
     el('label', { class: 'field-label', for: base }, inline(field.label)),
     control,
-    field.hint || counter ? el('div', { class: 'field-foot' }, field.hint ? el('p', { class: 'field-hint', id: hintId }, inline(field.hint)) : el('span'), counter) : null,
+    field.hint || counter
+      ? el('div', { class: 'field-foot' }, field.hint ? el('p', { class: 'field-hint', id: hintId }, inline(field.hint)) : el('span'), counter)
+      : null,
     error,
   );
   return { field, box, error, control };
@@ -107,8 +122,12 @@ export function renderField(field, base, number, changed) {
 }
 
 /** The value a field submits: a text or date as typed, checked boxes joined with commas, the chosen radio (none: left out). @param {FieldRef} ref */
-export function valueOf(ref) {
+export function submittedValue(ref) {
   if (ref.control) return ref.control.value;
-  if (ref.multi) return ref.inputs.filter((x) => x.checked).map((x) => x.value).join(',');
+  if (ref.multi)
+    return ref.inputs
+      .filter((x) => x.checked)
+      .map((x) => x.value)
+      .join(',');
   return ref.inputs.find((x) => x.checked)?.value;
 }

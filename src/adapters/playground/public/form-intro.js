@@ -13,7 +13,13 @@ const paragraphs = (text) =>
     .split(/\n[ \t]*\n/)
     .map((p) => p.replace(/^\n+|\n+$/g, ''))
     .filter((p) => p.trim() !== '')
-    .map((p) => el('p', null, p.split('\n').flatMap((line, i) => (i ? [el('br'), line] : [line]))));
+    .map((p) =>
+      el(
+        'p',
+        null,
+        p.split('\n').flatMap((line, i) => (i ? [el('br'), line] : [line])),
+      ),
+    );
 
 /** @param {Form} form @param {string} id the id the dialog's aria-describedby names */
 export function renderIntro(form, id) {

@@ -27,7 +27,13 @@ export const onButtonPress = (fn) => {
 export const pressButton = (button, where, origin) => buttonAction(button, where, origin);
 
 /** @param {string} id */
-const colourOf = (id) => `var(--persona-${Math.max(0, state.personas.findIndex((p) => p.id === id)) % PERSONA_COLOURS})`;
+const colourOf = (id) =>
+  `var(--persona-${
+    Math.max(
+      0,
+      state.personas.findIndex((p) => p.id === id),
+    ) % PERSONA_COLOURS
+  })`;
 
 /** @param {string} id */
 export function avatar(id) {
@@ -39,7 +45,7 @@ export function avatar(id) {
 function renderChart(svg, alt) {
   if (!svg.startsWith('<svg')) return null;
   const img = el('img', { class: 'chart-img', alt: alt || 'A chart', width: 640, height: 260, decoding: 'async' });
-  img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg);
+  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
   return el('figure', { class: 'chart' }, img);
 }
 
@@ -73,7 +79,15 @@ export function renderButton(b, onClick, extraClass = '') {
       el('span', { class: 'visually-hidden' }, ' (opens in a new tab)'),
     );
   }
-  return el('button', { type: 'button', class: `btn${style}${extraClass}`, onclick: (/** @type {Event} */ event) => onClick(b, /** @type {HTMLElement} */ (event.currentTarget)) }, b.label);
+  return el(
+    'button',
+    {
+      type: 'button',
+      class: `btn${style}${extraClass}`,
+      onclick: (/** @type {Event} */ event) => onClick(b, /** @type {HTMLElement} */ (event.currentTarget)),
+    },
+    b.label,
+  );
 }
 
 /**
@@ -95,9 +109,22 @@ export function renderMessage(message, onButton, options = {}) {
   const chart = options.chart ? renderChart(options.chart.svg, options.chart.alt) : null;
   if (chart) card.appendChild(chart);
   if (message.fields?.length) {
-    card.appendChild(el('dl', { class: 'fields' }, message.fields.map((f) => el('div', { class: 'field' }, el('dt', null, inline(f.label)), el('dd', null, inline(f.value))))));
+    card.appendChild(
+      el(
+        'dl',
+        { class: 'fields' },
+        message.fields.map((f) => el('div', { class: 'field' }, el('dt', null, inline(f.label)), el('dd', null, inline(f.value)))),
+      ),
+    );
   }
-  if (message.items?.length) card.appendChild(el('ul', { class: 'items' }, message.items.map((item) => el('li', null, inline(item)))));
+  if (message.items?.length)
+    card.appendChild(
+      el(
+        'ul',
+        { class: 'items' },
+        message.items.map((item) => el('li', null, inline(item))),
+      ),
+    );
   if (message.buttons?.length && onButton) {
     const shown = message.buttons.map((b) => renderButton(b, onButton)).filter((b) => b !== null);
     if (shown.length) card.appendChild(el('div', { class: 'actions' }, shown));

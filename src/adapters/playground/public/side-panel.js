@@ -58,7 +58,13 @@ export async function refreshOverview() {
     if (!res.ok || 'error' in data) throw new Error('error' in data ? data.error : `HTTP ${res.status}`);
     view = renderOverview(data.overview);
   } catch (err) {
-    view = el('div', { class: 'inline-error', role: 'alert' }, el('strong', { text: 'Could not load your partnerships.' }), ' ', String(err instanceof Error ? err.message : err));
+    view = el(
+      'div',
+      { class: 'inline-error', role: 'alert' },
+      el('strong', { text: 'Could not load your partnerships.' }),
+      ' ',
+      String(err instanceof Error ? err.message : err),
+    );
   }
   if (request !== state.overviewRequest) return; // a newer request (another persona) won
   // Keep keyboard focus on a side-panel button that is redrawn with the same label.
@@ -103,7 +109,12 @@ function renderPartnerships(items) {
         'li',
         { class: 'partnership' },
         el('span', { class: 'partnership-mark', 'aria-hidden': 'true' }, initials(name) || '•'),
-        el('span', { class: 'partnership-text' }, el('span', { class: 'partnership-name', text: name }), detail ? el('span', { class: 'partnership-detail', text: detail }) : null),
+        el(
+          'span',
+          { class: 'partnership-text' },
+          el('span', { class: 'partnership-name', text: name }),
+          detail ? el('span', { class: 'partnership-detail', text: detail }) : null,
+        ),
       );
     }),
   );

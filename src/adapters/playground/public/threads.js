@@ -62,7 +62,12 @@ function renderEntry(entry) {
       'article',
       { class: classes.join(' '), 'aria-label': `${p ? p.name : id}` },
       avatar(id),
-      el('div', { class: 'msg-body' }, el('div', { class: 'meta' }, el('span', { class: 'who', text: p ? p.name : id }), el('time', { text: entry.time })), body),
+      el(
+        'div',
+        { class: 'msg-body' },
+        el('div', { class: 'meta' }, el('span', { class: 'who', text: p ? p.name : id }), el('time', { text: entry.time })),
+        body,
+      ),
     );
   }
 
@@ -85,7 +90,12 @@ function renderEntry(entry) {
     const chart = entry.chartSvg ? { svg: entry.chartSvg, alt: entry.chartAlt ?? '' } : null;
     content = renderMessage(entry.message, (button, origin) => pressButton(button, where, origin), { chart });
   }
-  return el('article', { class: classes.join(' '), 'aria-label': 'Trellis' }, el('span', { class: 'avatar avatar-bot', 'aria-hidden': 'true' }, 'T'), el('div', { class: 'msg-body' }, meta, content));
+  return el(
+    'article',
+    { class: classes.join(' '), 'aria-label': 'Trellis' },
+    el('span', { class: 'avatar avatar-bot', 'aria-hidden': 'true' }, 'T'),
+    el('div', { class: 'msg-body' }, meta, content),
+  );
 }
 
 function emptyState() {
@@ -94,7 +104,13 @@ function emptyState() {
       'div',
       { class: 'empty' },
       el('p', { class: 'empty-title', text: `This is the start of ${state.room}` }),
-      el('p', null, inline('A shared channel for the partnership. Everyone here sees the commands typed in it and the replies Trellis posts to the channel; some replies are only for the person who asked.')),
+      el(
+        'p',
+        null,
+        inline(
+          'A shared channel for the partnership. Everyone here sees the commands typed in it and the replies Trellis posts to the channel; some replies are only for the person who asked.',
+        ),
+      ),
       el('p', null, inline('Start as Alex (the coordinator): `setup Riverside Partnership`')),
     );
   }
@@ -103,9 +119,17 @@ function emptyState() {
     'div',
     { class: 'empty' },
     el('p', { class: 'empty-title', text: 'Your direct messages with Trellis' }),
-    el('p', null, inline(`Only ${p ? p.name : 'you'} and the bot see this conversation. Join a partnership with \`join <invite-code> <organisation>\`, or type \`help\`.`)),
+    el(
+      'p',
+      null,
+      inline(`Only ${p ? p.name : 'you'} and the bot see this conversation. Join a partnership with \`join <invite-code> <organisation>\`, or type \`help\`.`),
+    ),
     el('p', null, inline('Check-ins arrive here too: you answer them in a private form.')),
-    el('p', null, inline('To raise a worry with the critical friend, type `concern`. Their replies arrive here as a short note: read and answer them in a private form.')),
+    el(
+      'p',
+      null,
+      inline('To raise a worry with the critical friend, type `concern`. Their replies arrive here as a short note: read and answer them in a private form.'),
+    ),
   );
 }
 
