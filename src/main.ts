@@ -3,7 +3,7 @@
 // the data file's lock (and file-lock.ts releases it at exit should anything
 // slip past). No handler here swallows an unhandled rejection: that stays a crash.
 import { loadConfig } from './config.js';
-import { systemClock } from './core/ports.js';
+import { systemClock } from './core/ports/clock.js';
 import { TrellisError } from './core/errors.js';
 import { createLogger } from './log.js';
 import { reportError } from './report-error.js';

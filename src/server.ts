@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from './config.js';
-import type { Clock } from './core/ports.js';
+import type { Clock } from './core/ports/clock.js';
 import { createTrellis } from './core/trellis.js';
 import type { Logger } from './log.js';
 import type { MountedAdapter } from './adapters/adapter.js';

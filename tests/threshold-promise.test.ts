@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import type { Message } from '../src/core/message.js';
-import type { Clock } from '../src/core/ports.js';
+import type { Clock } from '../src/core/ports/clock.js';
 import type { Store } from '../src/store/store.js';
 import { createLogger } from '../src/log.js';
 import { openPgStore } from '../src/store/pg/pg-store.js';

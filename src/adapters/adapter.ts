@@ -1,7 +1,7 @@
 // What every adapter receives, and what it gives back to the server.
 import type { Express } from 'express';
 import type { Trellis } from '../core/trellis.js';
-import type { Clock } from '../core/ports.js';
+import type { Clock } from '../core/ports/clock.js';
 import type { ConversationReferences } from '../core/ports/conversation-references.js';
 import type { Logger } from '../log.js';
 import type { Backoff } from './backoff.js';

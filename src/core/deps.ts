@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { Clock, Messenger } from './ports.js';
+import type { Clock } from './ports/clock.js';
+import type { Messenger } from './ports/messenger.js';
 import { consoleLogger, errorKind, type Logger } from './logger.js';
 import type { Coordination } from './ports/coordination.js';
 import type { DeliveryStatus } from './ports/delivery-status.js';

@@ -5,7 +5,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Message } from '../core/message.js';
 import type { Delivery, Platform } from '../core/model.js';
-import type { Messenger } from '../core/ports.js';
+import type { Messenger } from '../core/ports/messenger.js';
 import type { Outbox, Outgoing } from '../core/ports/outbox.js';
 import { seal } from '../core/seal.js';
 import type { MessengerHub, SendKind } from './platform-messenger.js';

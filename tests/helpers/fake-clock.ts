@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/core/ports.js';
+import type { Clock } from '../../src/core/ports/clock.js';
 
 export interface FakeClock extends Clock {
   set(iso: string): void;

@@ -1,6 +1,6 @@
 import type { Message } from '../../src/core/message.js';
 import type { Delivery, Platform } from '../../src/core/model.js';
-import type { Messenger } from '../../src/core/ports.js';
+import type { Messenger } from '../../src/core/ports/messenger.js';
 
 export interface FakeMessenger extends Messenger {
   sent: { to: string; message: Message; delivery: Delivery }[];

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import type { Clock } from '../../src/core/ports.js';
+import type { Clock } from '../../src/core/ports/clock.js';
 import { createLogger } from '../../src/log.js';
 import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import { crashCopy } from './crash-copy.js';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from '../../core/message.js';
 import type { Delivery } from '../../core/model.js';
-import type { Clock } from '../../core/ports.js';
+import type { Clock } from '../../core/ports/clock.js';
 import type { PlatformMessenger, SendKind } from '../../delivery/platform-messenger.js';
 import { chartOf, type ShownChart } from './playground-chart.js';
 

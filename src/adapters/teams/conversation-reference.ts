@@ -1,7 +1,7 @@
 // Keeps where the bot can write later (reminders, surveys): the Teams
 // ConversationReference for each personal chat and each channel or group chat.
 import { TurnContext, type Activity } from 'botbuilder';
-import type { Clock } from '../../core/ports.js';
+import type { Clock } from '../../core/ports/clock.js';
 import type { ConversationReferences } from '../../core/ports/conversation-references.js';
 import { channelIdOf, isPersonal } from './to-request.js';
 

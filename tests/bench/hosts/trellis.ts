@@ -11,7 +11,7 @@ import { renderFormModal } from '../../../src/adapters/slack/render-modal.js';
 import { loadConfig } from '../../../src/config.js';
 import { withDefaults } from '../../../src/core/deps.js';
 import { isForm } from '../../../src/core/message.js';
-import { systemClock } from '../../../src/core/ports.js';
+import { systemClock } from '../../../src/core/ports/clock.js';
 import { openCheckIn } from '../../../src/core/survey/answers.js';
 import { createLogger } from '../../../src/log.js';
 import { startServer } from '../../../src/server.js';

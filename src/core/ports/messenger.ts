@@ -1,16 +1,8 @@
-// Ports: the only way the core reaches the world. Small, async, one in-memory
-// implementation for tests and a real one for production each. ports/ holds
-// one port a file, named for who uses it: the core's repository and delivery
-// status, delivery's outbox, coordination, the adapters' conversation
-// references. The stores implement all of them but delivery status.
-import type { Message } from './message.js';
-import type { Delivery, Platform } from './model.js';
-
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
+// How the core sends: to a person privately, to a shared conversation, or by
+// replacing what it sent. In the server this is delivery's outbox messenger;
+// the core never learns which platform or queue is behind it.
+import type { Message } from '../message.js';
+import type { Delivery, Platform } from '../model.js';
 
 export type { Delivery };
 
