@@ -11,12 +11,14 @@ import type {
   Member,
   Organisation,
   Partnership,
+  Platform,
   Protocol,
   Round,
   SentReminder,
   StoredConcern,
 } from '../core/model.js';
 import type { ConversationRecord } from '../core/ports/conversation-references.js';
+import type { InstallationRecord } from '../core/ports/installations.js';
 import type { Outgoing } from '../core/ports/outbox.js';
 import type { StateStore } from './state-store.js';
 
@@ -44,6 +46,8 @@ interface Entries {
    * replayed after a restart it must expire when it did, not later.
    */
   claimOnce: [key: string, at: number, until: number];
+  saveInstallation: [InstallationRecord];
+  deleteInstallation: [platform: Platform, workspace: string];
 }
 export type EntryName = keyof Entries;
 
@@ -69,6 +73,8 @@ const APPLY: { [K in EntryName]: (store: StateStore, ...args: Entries[K]) => unk
   settleOutgoing: (s, o, owner) => s.settleOutgoing(o, owner),
   pruneOutgoing: (s, before) => s.pruneOutgoing(new Date(before)),
   claimOnce: (s, key, at, until) => s.takeClaim(key, at, until),
+  saveInstallation: (s, i) => s.saveInstallation(i),
+  deleteInstallation: (s, platform, workspace) => s.deleteInstallation(platform, workspace),
 };
 
 export const isEntryName = (name: unknown): name is EntryName => typeof name === 'string' && Object.hasOwn(APPLY, name);

@@ -20,7 +20,7 @@ import {
 } from '../core/model.js';
 import { OUTGOING_STATUSES } from '../core/ports/outbox.js';
 
-export const STATE_VERSION = 5;
+export const STATE_VERSION = 6;
 
 const platform = z.enum(PLATFORMS);
 
@@ -72,6 +72,14 @@ const conversation = z.object({
   platform,
   key: z.string().min(1),
   reference: z.record(z.unknown()),
+  updatedAt: z.string(),
+});
+
+// A platform app's installation in one workspace; `sealed` holds it (and its bot token) sealed by the adapter.
+const installation = z.object({
+  platform,
+  workspace: z.string().min(1),
+  sealed: z.string().min(1),
   updatedAt: z.string(),
 });
 
@@ -198,6 +206,7 @@ export const stateSchema = z.object({
   organisations: z.array(organisation),
   members: z.array(member),
   conversations: z.array(conversation),
+  installations: z.array(installation),
   rounds: z.array(round),
   invitations: z.array(invitation),
   answerSets: z.array(answerSet),
@@ -218,6 +227,7 @@ export const emptyState = (): State => ({
   organisations: [],
   members: [],
   conversations: [],
+  installations: [],
   rounds: [],
   invitations: [],
   answerSets: [],
@@ -250,6 +260,8 @@ export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Recor
   3: (d) => ({ ...stampThresholds(d, 4), invitations: ((d.invitations ?? []) as Record<string, unknown>[]).map(({ answered: _, ...i }) => i) }),
   // Version 5 (issue 14): claims of requests already acted on outlive a restart (they were kept in memory only).
   4: (d) => ({ ...d, version: 5, claims: [] }),
+  // Version 6 (issue 16): Slack installations in the workspaces that added Trellis (OAuth distribution).
+  5: (d) => ({ ...d, version: 6, installations: [] }),
 };
 
 /** Sets `threshold` on rounds, reviews and concerns lacking it. */

@@ -16,6 +16,7 @@ import type {
   StoredConcern,
 } from '../core/model.js';
 import type { ConversationRecord } from '../core/ports/conversation-references.js';
+import type { InstallationRecord } from '../core/ports/installations.js';
 import type { ClaimedOutgoing, Outgoing } from '../core/ports/outbox.js';
 import type { Store } from './store.js';
 import { emptyState, type State } from './state-schema.js';
@@ -128,6 +129,20 @@ export class StateStore implements Store {
   async saveConversation(c: ConversationRecord) {
     upsert(this.state.conversations, c, (x) => x.platform === c.platform && x.key === c.key);
     await this.changed(['saveConversation', c]);
+  }
+
+  async installation(platform: Platform, workspace: string) {
+    return copy(this.state.installations.find((i) => i.platform === platform && i.workspace === workspace));
+  }
+  async saveInstallation(i: InstallationRecord) {
+    upsert(this.state.installations, i, (x) => x.platform === i.platform && x.workspace === i.workspace);
+    await this.changed(['saveInstallation', i]);
+  }
+  async deleteInstallation(platform: Platform, workspace: string) {
+    const keep = this.state.installations.filter((x) => !(x.platform === platform && x.workspace === workspace));
+    if (keep.length === this.state.installations.length) return;
+    this.state.installations = keep;
+    await this.changed(['deleteInstallation', platform, workspace]);
   }
 
   async rounds(partnershipId: string) {

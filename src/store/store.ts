@@ -2,10 +2,11 @@
 // users — and closing it, which belongs to whoever opened it (main.ts).
 import type { ConversationReferences } from '../core/ports/conversation-references.js';
 import type { Coordination } from '../core/ports/coordination.js';
+import type { Installations } from '../core/ports/installations.js';
 import type { Outbox } from '../core/ports/outbox.js';
 import type { Repository } from '../core/ports/repository.js';
 
-export interface Store extends Repository, Outbox, Coordination, ConversationReferences {
+export interface Store extends Repository, Outbox, Coordination, ConversationReferences, Installations {
   /** Makes every write so far durable and releases resources. */
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@
 import type { Store } from '../../src/store/store.js';
 import { conversationReferencesContract } from './conversation-references-contract.js';
 import { coordinationContract, type CoordinationClock } from './coordination-contract.js';
+import { installationsContract } from './installations-contract.js';
 import { outboxContract } from './outbox-contract.js';
 import { repositoryContract } from './repository-contract.js';
 
@@ -14,4 +15,5 @@ export function storeContract(name: string, open: Opens<Store>, clock?: Coordina
   outboxContract(name, open);
   coordinationContract(name, open, clock);
   conversationReferencesContract(name, open);
+  installationsContract(name, open);
 }

@@ -146,4 +146,14 @@ export const MIGRATIONS: readonly string[] = [
     FROM partnerships p
     WHERE p.id = x.partnership_id AND jsonb_typeof(x.doc -> 'reviews') = 'array';
   `,
+  // 3 (issue 16): Slack installations in the workspaces that added Trellis (OAuth distribution);
+  // `doc` holds the installation sealed by the adapter, never a token in the clear.
+  `
+  CREATE TABLE installations (
+    platform text NOT NULL,
+    workspace text NOT NULL,
+    doc jsonb NOT NULL,
+    PRIMARY KEY (platform, workspace)
+  );
+  `,
 ];

@@ -18,6 +18,7 @@ import type {
   StoredConcern,
 } from '../../core/model.js';
 import type { ConversationRecord } from '../../core/ports/conversation-references.js';
+import type { InstallationRecord } from '../../core/ports/installations.js';
 import type { ClaimedOutgoing, Outgoing } from '../../core/ports/outbox.js';
 import type { Store } from '../store.js';
 import { TrellisError } from '../../core/errors.js';
@@ -146,6 +147,16 @@ class PostgresStore implements PgStore {
   }
   saveConversation(c: ConversationRecord) {
     return this.save('conversations', c);
+  }
+
+  installation(platform: Platform, workspace: string) {
+    return this.first<InstallationRecord>('SELECT doc FROM installations WHERE platform = $1 AND workspace = $2', [platform, workspace]);
+  }
+  saveInstallation(i: InstallationRecord) {
+    return this.save('installations', i);
+  }
+  async deleteInstallation(platform: Platform, workspace: string) {
+    await this.pool.query('DELETE FROM installations WHERE platform = $1 AND workspace = $2', [platform, workspace]);
   }
 
   rounds(partnershipId: string) {

@@ -27,6 +27,12 @@ export const TABLES: { [C in Collection]: Table<C> } = {
     key: ['id'],
   },
   conversations: { name: 'conversations', columns: ['platform', 'key', 'doc'], values: (c) => [c.platform, c.key, json(c)], key: ['platform', 'key'] },
+  installations: {
+    name: 'installations',
+    columns: ['platform', 'workspace', 'doc'],
+    values: (i) => [i.platform, i.workspace, json(i)],
+    key: ['platform', 'workspace'],
+  },
   rounds: { name: 'rounds', columns: ['id', 'partnership_id', 'doc'], values: (r) => [r.id, r.partnershipId, json(r)], key: ['id'] },
   invitations: {
     name: 'invitations',
