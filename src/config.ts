@@ -8,7 +8,10 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface SlackConfig {
-  botToken: string;
+  /** One workspace (SLACK_BOT_TOKEN): its bot token. Absent in distributed mode. */
+  botToken?: string;
+  /** Many workspaces (Bolt's OAuth): each workspace's token comes from its installation. Absent with a bot token. */
+  oauth?: SlackOAuthConfig;
   signingSecret: string;
   /** Set: Socket Mode; unset: HTTP at POST /slack/events. */
   appToken?: string;
@@ -16,6 +19,14 @@ export interface SlackConfig {
   apiUrl?: string;
   /** The workspace-wide pace for chat.postMessage. */
   postsPerSecond: number;
+}
+
+/** A distributed Slack app: the "Add to Slack" install flow, one installation per workspace. */
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Signs the OAuth `state` parameter (Bolt's ClearStateStore) against forged install callbacks. */
+  stateSecret: string;
 }
 
 export interface TeamsConfig {
@@ -115,6 +126,9 @@ const schema = z.object({
   ),
   SLACK_BOT_TOKEN: opt(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb- (Slack app → OAuth & Permissions)')),
   SLACK_SIGNING_SECRET: opt(z.string()),
+  SLACK_CLIENT_ID: opt(z.string().regex(/^[\w.]+$/, 'must be the Client ID from the Slack app\'s Basic Information page, such as 1234567890.1234567890')),
+  SLACK_CLIENT_SECRET: opt(z.string()),
+  SLACK_STATE_SECRET: opt(z.string().refine((s) => Buffer.byteLength(s) >= 16, 'must be at least 16 bytes (try: openssl rand -hex 32)')),
   SLACK_APP_TOKEN: opt(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp- (Slack app → Basic Information)')),
   SLACK_API_URL: opt(z.string().url('must be a URL such as https://slack.com/api/')),
   MICROSOFT_APP_ID: opt(z.string()),
@@ -143,6 +157,8 @@ const schema = z.object({
   ValidateAuthority: z.preprocess(blankIsUnset, z.enum(['true', 'false'], { message: 'must be true or false' }).default('true')),
 });
 
+/** Distributed Slack (OAuth): all three or none. */
+const SLACK_OAUTH_SETTINGS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
 const APP_TYPES = ['MultiTenant', 'SingleTenant'] as const satisfies readonly TeamsAppType[];
 /** The settings botbuilder reads together: set one and it takes the others as unset, not as its defaults. */
 const CHANNEL_SETTINGS = [
@@ -176,8 +192,36 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: string[] = [];
 
   let slack: SlackConfig | undefined;
-  if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
-    if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN is missing: Slack needs the bot token (xoxb-…) as well as the signing secret.');
+  const oauthSet = SLACK_OAUTH_SETTINGS.filter((k) => e[k]);
+  if (oauthSet.length) {
+    // Distributed: every workspace that installs Trellis brings its own token through Bolt's OAuth flow.
+    for (const k of SLACK_OAUTH_SETTINGS.filter((k) => !e[k]))
+      problems.push(
+        `${k} is missing: a Slack app distributed to many workspaces needs ${SLACK_OAUTH_SETTINGS.join(', ')} (Slack app → Basic Information; the state secret is yours: openssl rand -hex 32).`,
+      );
+    if (e.SLACK_BOT_TOKEN)
+      problems.push(
+        'SLACK_BOT_TOKEN is set as well as SLACK_CLIENT_ID: set SLACK_BOT_TOKEN alone for one workspace, or the client id, client secret and state secret for many (each workspace then installs Trellis and brings its own token), not both.',
+      );
+    if (e.SLACK_APP_TOKEN)
+      problems.push(
+        'SLACK_APP_TOKEN is set as well as SLACK_CLIENT_ID: installing Trellis in many workspaces needs its public /slack/install and /slack/oauth_redirect pages, which Socket Mode does not serve. Unset SLACK_APP_TOKEN (and use /slack/events over HTTP), or use SLACK_BOT_TOKEN for one workspace.',
+      );
+    if (!e.SLACK_SIGNING_SECRET)
+      problems.push('SLACK_SIGNING_SECRET is missing: Slack needs the signing secret (Slack app → Basic Information) as well as the client id and secret.');
+    if (e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && e.SLACK_SIGNING_SECRET && !e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN) {
+      slack = {
+        oauth: { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, stateSecret: e.SLACK_STATE_SECRET },
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        postsPerSecond: e.TRELLIS_SLACK_POSTS_PER_SECOND,
+      };
+      if (e.SLACK_API_URL) slack.apiUrl = e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`;
+    }
+  } else if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
+    if (!e.SLACK_BOT_TOKEN)
+      problems.push(
+        'SLACK_BOT_TOKEN is missing: Slack needs the bot token (xoxb-…) as well as the signing secret — or, to be installed in many workspaces, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET instead.',
+      );
     if (!e.SLACK_SIGNING_SECRET)
       problems.push('SLACK_SIGNING_SECRET is missing: Slack needs the signing secret (Slack app → Basic Information) as well as the bot token.');
     if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {

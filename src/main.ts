@@ -22,6 +22,8 @@ async function main() {
       config.secret,
       config.slack?.signingSecret,
       config.slack?.botToken,
+      config.slack?.oauth?.clientSecret,
+      config.slack?.oauth?.stateSecret,
       config.slack?.appToken,
       config.teams?.appPassword,
       passwordIn(config.databaseUrl),

@@ -10,6 +10,7 @@ import type { MountedAdapter } from './adapters/adapter.js';
 import { MessengerHub } from './delivery/platform-messenger.js';
 import { PlatformHealth } from './adapters/platform-health.js';
 import { deliveryClaims } from './adapters/delivery-claims.js';
+import { sealedInstallations } from './adapters/sealed-installations.js';
 import { startScheduler } from './scheduler.js';
 import type { StoreKind } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -64,7 +65,19 @@ export async function startServer({ config, store, storeKind, clock, log, secret
     concernsPerDay: config.concernsPerDay,
   });
   const health = new PlatformHealth();
-  const deps = { app, trellis, store, clock, log, messengers, health, retry: { maxMs: config.platformRetryMaxMs }, claims: deliveryClaims(store, secret, log) };
+  const deps = {
+    app,
+    trellis,
+    store,
+    clock,
+    log,
+    messengers,
+    health,
+    retry: { maxMs: config.platformRetryMaxMs },
+    claims: deliveryClaims(store, secret, log),
+    installations: sealedInstallations(store, secret, clock),
+    baseUrl: () => config.publicUrl ?? url,
+  };
   const adapters: MountedAdapter[] = [];
 
   // Before every route: a local-only server answers nothing addressed to another name (DNS rebinding).

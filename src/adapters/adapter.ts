@@ -8,6 +8,7 @@ import type { Backoff } from './backoff.js';
 import type { MessengerHub } from '../delivery/platform-messenger.js';
 import type { PlatformHealth } from './platform-health.js';
 import type { DeliveryClaims } from './delivery-claims.js';
+import type { SealedInstallations } from './sealed-installations.js';
 
 export interface AdapterDeps {
   app: Express;
@@ -24,6 +25,10 @@ export interface AdapterDeps {
   retry: Backoff;
   /** Claims each incoming request once, so that a retry or a replay acts once. */
   claims: DeliveryClaims;
+  /** A distributed app's installations, one per workspace, sealed at rest (Slack's OAuth). */
+  installations: SealedInstallations;
+  /** Where people reach Trellis's own pages (PUBLIC_URL, or where it listens): the install link. */
+  baseUrl: () => string;
 }
 
 export interface MountedAdapter {

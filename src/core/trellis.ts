@@ -23,6 +23,8 @@ import { concernRoutes } from './concerns/concern-routes.js';
 import { concernsCommand } from './concerns/themes.js';
 import { dashboardView, exportCsv, type DashboardView } from './trends/dashboard.js';
 import { routeTable, type Lock } from './routes.js';
+import type { Platform } from './model.js';
+import { workspaceRemoved } from './workspace-removed.js';
 
 export interface Trellis {
   /** A typed command: a reply, or a private form to open (e.g. `protocol add`). */
@@ -41,6 +43,8 @@ export interface Trellis {
   overview(caller: Caller): Promise<Message>;
   /** Resolves once every follow-up queued by earlier replies (`Deps.later`) has run. */
   settled(): Promise<void>;
+  /** A workspace (or tenant) removed Trellis: the coordinators of partnerships with members there are told privately, never which. */
+  workspaceRemoved(platform: Platform, workspace: string): Promise<void>;
 }
 
 export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
@@ -138,6 +142,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     },
     tick: () => serial(() => tick(deps)),
     settled: follow.settled,
+    workspaceRemoved: (platform, workspace) => serial(() => workspaceRemoved(deps, platform, workspace)),
     dashboard: (token) => dashboardView(deps, token),
     exportCsv: (token) => exportCsv(deps, token),
     overview: async (caller) => {

@@ -140,9 +140,10 @@ export class StateStore implements Store {
   }
   async deleteInstallation(platform: Platform, workspace: string) {
     const keep = this.state.installations.filter((x) => !(x.platform === platform && x.workspace === workspace));
-    if (keep.length === this.state.installations.length) return;
+    if (keep.length === this.state.installations.length) return false;
     this.state.installations = keep;
     await this.changed(['deleteInstallation', platform, workspace]);
+    return true;
   }
 
   async rounds(partnershipId: string) {

@@ -9,6 +9,10 @@ import type { AddressInfo } from 'node:net';
 export interface SlackCall {
   method: string;
   body: Record<string, unknown>;
+  /** The token the call carried (Authorization: Bearer, or a `token` field), exactly as sent. */
+  token?: string;
+  /** The workspace that token belongs to, when the fake issued it (OAuth installs). */
+  workspace?: string;
   /** What the fake answered. */
   result?: Record<string, unknown>;
   /** Performed, but the answer was never delivered (`loseResponses`). */
@@ -59,6 +63,17 @@ export interface FakeSlackOptions {
   privateChannels?: string[];
 }
 
+/**
+ * A workspace that can install the app through the fake's OAuth flow: a team,
+ * or an Enterprise Grid org (`orgWide`), whose installation is keyed by the enterprise id.
+ */
+export interface FakeWorkspace {
+  /** The installation key: the team id, or the enterprise id of an org-wide install. */
+  id: string;
+  name: string;
+  orgWide?: boolean;
+}
+
 export interface SlackUpload {
   fileId: string;
   filename: string;
@@ -101,6 +116,26 @@ export interface FakeSlack {
   held?: Promise<unknown>;
   /** Messages posted to a channel (a user id means the bot's DM with them), oldest first. */
   messagesIn(channel: string): SlackMessage[];
+  /**
+   * OAuth (Slack's distribution): the workspaces that may install through GET /oauth/v2/authorize?team=<id>,
+   * where the authorize page redirects with the code (Slack's configured redirect URL), and the client credentials
+   * oauth.v2.access accepts.
+   */
+  oauth: { workspaces: Map<string, FakeWorkspace>; redirectUrl: string; clientId: string; clientSecret: string };
+  /** The bot token issued to each workspace by oauth.v2.access (a reinstall issues a new one). */
+  tokens: Map<string, string>;
+  /**
+   * Which workspaces each user or channel id belongs to (several: a Slack Connect channel, or the same user id in two
+   * workspaces). A call with a token the fake issued is refused (`channel_not_found`, `user_not_found`) for an id that
+   * belongs only to other workspaces, as Slack refuses one workspace's token for another's conversations and people.
+   */
+  owners: Map<string, Set<string>>;
+  /** Puts ids in a workspace (see `owners`). */
+  own(workspace: string, ids: string[]): void;
+  /** Revokes every token of the workspace (an uninstall): Slack then answers `token_revoked` to them. */
+  revoke(workspace: string): void;
+  /** The authorize page's URL for the start of an install. */
+  authorizeUrl: string;
   close(): Promise<void>;
 }
 
@@ -187,8 +222,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         responses.push({ id: response[1]!, body });
         return void res.end(JSON.stringify({ ok: true }));
       }
+      // Step 1 of OAuth: Slack's authorize page, here answered at once with a redirect for the chosen workspace.
+      if (url.startsWith('/oauth/v2/authorize')) return void authorizePage(url, res);
       const method = /^\/api\/([\w.]+)/.exec(url)?.[1] ?? url;
-      const call: SlackCall = { method, body };
+      const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+      const token = bearer ?? (typeof body.token === 'string' ? body.token : undefined);
+      const call: SlackCall = { method, body, ...(token ? { token } : {}) };
+      const workspace = token ? issued.get(token) : undefined;
+      if (workspace) call.workspace = workspace;
       const wait = limited(method, body);
       if (wait !== undefined) {
         call.result = { ok: false, error: 'ratelimited' };
@@ -198,7 +239,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         return void res.end(JSON.stringify(call.result));
       }
       calls.push(call);
-      call.result = answer(method, body);
+      call.result = refusedToken(token) ?? wrongWorkspace(method, body, workspace) ?? answer(method, body, token);
       await delay();
       if (fake.loseResponses.has(method)) {
         call.lost = true;
@@ -240,7 +281,70 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
   const stored = (channel: string) => messages.get(channel) ?? messages.set(channel, []).get(channel)!;
 
-  function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+  /** Tokens the fake issued → their workspace; revoked ones → undefined (kept, so they are refused rather than unknown). */
+  const issued = new Map<string, string | undefined>();
+  const codes = new Map<string, string>();
+
+  function refusedToken(token: string | undefined): Record<string, unknown> | undefined {
+    if (token && issued.has(token) && issued.get(token) === undefined) return { ok: false, error: 'token_revoked' };
+    return undefined;
+  }
+
+  /** One workspace's token used on another workspace's conversation or person. */
+  function wrongWorkspace(method: string, body: Record<string, unknown>, workspace: string | undefined): Record<string, unknown> | undefined {
+    if (!workspace) return undefined;
+    const channel = String(body.channel ?? body.channel_id ?? '');
+    const users = [body.user, body.user_id, ...String(body.users ?? '').split(',')].map((u) => String(u ?? '').trim()).filter(Boolean);
+    const foreign = (id: string) => {
+      const in_ = fake.owners.get(id);
+      return in_ !== undefined && !in_.has(workspace);
+    };
+    const channelId = /^D[UW]/.test(channel) ? channel.slice(1) : channel;
+    if (channelId && foreign(channelId)) return { ok: false, error: 'channel_not_found' };
+    if (users.some(foreign)) return { ok: false, error: 'user_not_found' };
+    void method;
+    return undefined;
+  }
+
+  function authorizePage(url: string, res: import('node:http').ServerResponse) {
+    const q = new URL(url, base).searchParams;
+    const ws = fake.oauth.workspaces.get(q.get('team') ?? '');
+    if (q.get('client_id') !== fake.oauth.clientId || !ws) return void res.writeHead(400).end(JSON.stringify({ ok: false, error: 'invalid_team_or_client' }));
+    const code = `code-${++seq}`;
+    codes.set(code, ws.id);
+    const to = new URL(fake.oauth.redirectUrl);
+    to.searchParams.set('code', code);
+    to.searchParams.set('state', q.get('state') ?? '');
+    res.writeHead(302, { location: to.toString() }).end();
+  }
+
+  /** oauth.v2.access: a code from the authorize page, once, for the app's own client id and secret. */
+  function exchange(body: Record<string, unknown>): Record<string, unknown> {
+    if (body.client_id !== fake.oauth.clientId || body.client_secret !== fake.oauth.clientSecret) return { ok: false, error: 'invalid_client_id' };
+    const id = codes.get(String(body.code ?? ''));
+    if (!id) return { ok: false, error: 'invalid_code' };
+    codes.delete(String(body.code));
+    const ws = fake.oauth.workspaces.get(id)!;
+    const token = `xoxb-${id}-${++seq}-${Math.random().toString(36).slice(2)}`;
+    fake.revoke(id); // a reinstall replaces the token
+    issued.set(token, id);
+    fake.tokens.set(id, token);
+    return {
+      ok: true,
+      app_id: 'A123456',
+      authed_user: { id: `UADMIN${id}` },
+      scope: (options.scopes ?? ['commands', 'chat:write']).join(','),
+      token_type: 'bot',
+      access_token: token,
+      bot_user_id: 'UBOT',
+      team: ws.orgWide ? null : { id: ws.id, name: ws.name },
+      enterprise: ws.orgWide ? { id: ws.id, name: ws.name } : null,
+      is_enterprise_install: ws.orgWide === true,
+    };
+  }
+
+  function answer(method: string, body: Record<string, unknown>, token?: string): Record<string, unknown> {
+    if (method === 'oauth.v2.access') return exchange(body);
     const failure = fail.get(method);
     if (failure) return { ok: false, error: failure };
     const refused = options.scopes ? scopeError(method, body, new Set(options.scopes)) : undefined;
@@ -249,8 +353,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const channel = String(body.channel ?? '');
     const view = { id: `V${++seq}`, ...(body.view as object) };
     switch (method) {
-      case 'auth.test':
-        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'trellis' };
+      case 'auth.test': {
+        const ws = token ? fake.oauth.workspaces.get(issued.get(token) ?? '') : undefined;
+        if (ws?.orgWide) return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', enterprise_id: ws.id, user: 'trellis', url: `https://${ws.id.toLowerCase()}.enterprise.slack.com/` };
+        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: ws?.id ?? 'T1', user: 'trellis' };
+      }
       case 'users.info':
         return users.has(user)
           ? { ok: true, user: { id: user, name: user.toLowerCase(), real_name: users.get(user), profile: { display_name: users.get(user) } } }
@@ -411,6 +518,17 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     loseResponses: new Set(),
     delayMs: 0,
     messagesIn: (channel) => [...(messages.get(dmOf(channel)) ?? [])],
+    oauth: { workspaces: new Map(), redirectUrl: '', clientId: '', clientSecret: '' },
+    tokens: new Map(),
+    owners: new Map(),
+    own: (workspace, ids) => {
+      for (const id of ids) (fake.owners.get(id) ?? fake.owners.set(id, new Set()).get(id)!).add(workspace);
+    },
+    revoke: (workspace) => {
+      for (const [token, ws] of issued) if (ws === workspace) issued.set(token, undefined);
+      fake.tokens.delete(workspace);
+    },
+    authorizeUrl: '',
     close: () =>
       new Promise((r) => {
         // A delayed answer or a kept-alive client must not hold the test up.
@@ -418,5 +536,6 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         server.close(() => r());
       }),
   };
+  fake.authorizeUrl = `${base}/oauth/v2/authorize`;
   return fake;
 }

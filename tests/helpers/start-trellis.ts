@@ -37,7 +37,14 @@ export async function startTrellis(env: Record<string, string> = {}, options: { 
   const logs: string[] = [];
   const log = createLogger({
     level: 'debug',
-    secrets: [config.secret, config.slack?.signingSecret, config.slack?.botToken, config.teams?.appPassword],
+    secrets: [
+      config.secret,
+      config.slack?.signingSecret,
+      config.slack?.botToken,
+      config.slack?.oauth?.clientSecret,
+      config.slack?.oauth?.stateSecret,
+      config.teams?.appPassword,
+    ],
     write: (l) => logs.push(l),
   });
   const store = await openLowdbStore(dataFile, config.secret ?? TEST_SECRET);

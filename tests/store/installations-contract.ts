@@ -29,9 +29,9 @@ export function installationsContract(name: string, open: Opens<Installations>) 
       const { store, reopen } = await open();
       await store.saveInstallation(record('T1'));
       await store.saveInstallation(record('T2'));
-      await store.deleteInstallation('slack', 'T1');
-      await store.deleteInstallation('slack', 'T1');
-      await store.deleteInstallation('slack', 'T9');
+      expect(await store.deleteInstallation('slack', 'T1')).toBe(true);
+      expect(await store.deleteInstallation('slack', 'T1')).toBe(false);
+      expect(await store.deleteInstallation('slack', 'T9')).toBe(false);
       expect(await store.installation('slack', 'T1')).toBeUndefined();
       expect(await store.installation('slack', 'T2')).toEqual(record('T2'));
       await store.close();

@@ -14,6 +14,10 @@ import { registerListeners } from './slack-listeners.js';
 import { slackMessenger } from './slack-messenger.js';
 import { watchedDeliveries } from '../platform-health.js';
 import { wellFormedRequests } from './well-formed-requests.js';
+import { botTokens } from './bot-tokens.js';
+import { answerNotInstalled } from './not-installed.js';
+import { oauthOptions } from './oauth-options.js';
+import { registerUninstall } from './uninstall.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -24,21 +28,34 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
     // Someone is waiting on every call we make: fail in seconds, not Bolt's default half hour.
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
   };
-  // Checked by us, not by Bolt (see slack-connection.ts): `authorize` instead of `token` keeps Bolt from calling auth.test itself.
-  const probeClient = new webApi.WebClient(config.botToken, {
-    ...clientOptions,
-    logger,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: 10_000,
-  });
-  const connection = new SlackConnection(probeClient, deps.health, deps.log, deps.retry);
-  const authorize = async () => ({ botToken: config.botToken, ...(await connection.bot()) });
-  const common = { authorize, clientOptions, logger };
+  const tokens = botTokens(config, deps.installations);
 
   let bolt: App;
   let socket: SocketLink | undefined;
-  if (config.appToken) {
+  let connection: SlackConnection | undefined;
+  if (config.oauth) {
+    // Many workspaces: Bolt's OAuth serves /slack/install and /slack/oauth_redirect, keeps each
+    // workspace's installation through the store, and finds the token for every request there.
+    const router = express.Router();
+    const installed = async (workspace: string) => (await tokens(workspace)) !== undefined;
+    router.post(
+      SLACK_EVENTS_PATH,
+      rejectStaleRequests,
+      takeTurns(),
+      ...wellFormedRequests(config.signingSecret, deps.log),
+      answerNotInstalled(installed, deps.baseUrl, deps.log),
+    );
+    const receiver = new ExpressReceiver({
+      signingSecret: config.signingSecret,
+      app: deps.app,
+      router,
+      endpoints: SLACK_EVENTS_PATH,
+      logger,
+      ...oauthOptions(config.oauth, config.apiUrl, deps),
+    });
+    bolt = new App({ receiver, clientOptions, logger });
+    registerUninstall(bolt, deps);
+  } else if (config.appToken) {
     socket = socketLink({
       appToken: config.appToken,
       ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}),
@@ -47,12 +64,14 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
       health: deps.health,
       retry: deps.retry,
     });
-    bolt = new App({ ...common, receiver: socket.receiver });
+    connection = singleConnection();
+    bolt = new App({ ...single(connection), receiver: socket.receiver });
   } else {
     const router = express.Router();
     router.post(SLACK_EVENTS_PATH, rejectStaleRequests, takeTurns(), ...wellFormedRequests(config.signingSecret, deps.log));
     const receiver = new ExpressReceiver({ signingSecret: config.signingSecret, app: deps.app, router, endpoints: SLACK_EVENTS_PATH, logger });
-    bolt = new App({ ...common, receiver });
+    connection = singleConnection();
+    bolt = new App({ ...single(connection), receiver });
   }
   // App Home refreshes have their own client: a 429 comes back to the refresher, which waits it out
   // for views.publish alone, instead of Bolt's client pausing every call behind it.
@@ -69,12 +88,29 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
     ),
   );
 
+  /** One workspace: SLACK_BOT_TOKEN, checked by us rather than by Bolt (see slack-connection.ts). */
+  function singleConnection(): SlackConnection {
+    const probeClient = new webApi.WebClient(config.botToken, {
+      ...clientOptions,
+      logger,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 10_000,
+    });
+    return new SlackConnection(probeClient, deps.health, deps.log, deps.retry);
+  }
+  // `authorize` instead of `token` keeps Bolt from calling auth.test itself.
+  function single(c: SlackConnection) {
+    return { authorize: async () => ({ botToken: config.botToken, ...(await c.bot()) }), clientOptions, logger };
+  }
+
   return {
     name: 'slack',
-    verify: () => connection.verify(),
+    // One workspace: its token is checked before Trellis serves. Many: each installation was checked by Slack as it was made.
+    verify: async () => connection?.verify(),
     ...(socket ? { start: async () => socket.start() } : {}),
     stop: async () => {
-      await connection.stop();
+      await connection?.stop();
       await homes.stop();
       await socket?.stop();
     },

@@ -69,6 +69,9 @@ const viewSubmission = z
 
 export type Verdict = 'pass' | 'ignore' | 'malformed';
 
+/** Where a signed, well-formed body is left (parsed) for the middleware after this one (`res.locals`). */
+export const SIGNED_BODY = 'slackSignedBody';
+
 /** What to do with a signed body, already parsed as Bolt parses it. */
 export function judge(body: unknown, form: boolean): Verdict {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'malformed';
@@ -122,8 +125,12 @@ export function wellFormedRequests(signingSecret: string, log: Logger) {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return void next();
     // The exact comparison Bolt makes: anything else it parses as JSON.
     const form = req.get('content-type') === 'application/x-www-form-urlencoded';
-    const verdict = judge(parse(text, form), form);
-    if (verdict === 'pass') return void next();
+    const body = parse(text, form);
+    const verdict = judge(body, form);
+    if (verdict === 'pass') {
+      res.locals[SIGNED_BODY] = body;
+      return void next();
+    }
     // The kind only: a body may hold ids that lead to people.
     log.debug('slack: request not passed on', { verdict });
     if (verdict === 'ignore') return void res.status(200).send();

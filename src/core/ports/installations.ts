@@ -20,6 +20,6 @@ export interface Installations {
   installation(platform: Platform, workspace: string): Promise<InstallationRecord | undefined>;
   /** Adds, or replaces the one for the same platform and workspace (a reinstall). */
   saveInstallation(i: InstallationRecord): Promise<void>;
-  /** Forgets it at once (uninstalled, tokens revoked); nothing to forget is not an error. */
-  deleteInstallation(platform: Platform, workspace: string): Promise<void>;
+  /** Forgets it at once (uninstalled, tokens revoked): true when there was one to forget (once, however many ask together). */
+  deleteInstallation(platform: Platform, workspace: string): Promise<boolean>;
 }

@@ -156,7 +156,8 @@ class PostgresStore implements PgStore {
     return this.save('installations', i);
   }
   async deleteInstallation(platform: Platform, workspace: string) {
-    await this.pool.query('DELETE FROM installations WHERE platform = $1 AND workspace = $2', [platform, workspace]);
+    const { rowCount } = await this.pool.query('DELETE FROM installations WHERE platform = $1 AND workspace = $2', [platform, workspace]);
+    return (rowCount ?? 0) > 0;
   }
 
   rounds(partnershipId: string) {
