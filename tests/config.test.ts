@@ -10,6 +10,13 @@ const CHANNEL = {
   ToChannelFromBotOAuthScope: 'https://api.example.org',
 };
 const SLACK = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'shh', TRELLIS_SECRET: SECRET };
+const SLACK_OAUTH = {
+  SLACK_CLIENT_ID: '1234.5678',
+  SLACK_CLIENT_SECRET: 'client-secret',
+  SLACK_STATE_SECRET: 'state-secret-0123456789',
+  SLACK_SIGNING_SECRET: 'shh',
+  TRELLIS_SECRET: SECRET,
+};
 const error = (env: Record<string, string>) => {
   try {
     loadConfig(env);
@@ -60,6 +67,16 @@ describe('loadConfig', () => {
     expect(loadConfig(SLACK).playground).toBe(false);
   });
 
+  it('reads distributed Slack (OAuth): client id, client secret and state secret instead of a bot token', () => {
+    expect(loadConfig({ ...SLACK_OAUTH, SLACK_API_URL: 'http://127.0.0.1:9/api' }).slack).toEqual({
+      oauth: { clientId: '1234.5678', clientSecret: 'client-secret', stateSecret: 'state-secret-0123456789' },
+      signingSecret: 'shh',
+      apiUrl: 'http://127.0.0.1:9/api/',
+      postsPerSecond: 5,
+    });
+    expect(loadConfig(SLACK_OAUTH).playground).toBe(false);
+  });
+
   it('reads Teams, authenticated unless explicitly told otherwise', () => {
     expect(loadConfig({ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TENANT_ID: 't', TRELLIS_SECRET: SECRET }).teams).toEqual({
       appId: 'id',
@@ -106,6 +123,14 @@ describe('loadConfig', () => {
     [{ ...SLACK, SLACK_BOT_TOKEN: 'xoxp-user-token' }, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'],
     [{ ...SLACK, SLACK_APP_TOKEN: 'nope' }, 'SLACK_APP_TOKEN must be an app-level token starting with xapp-'],
     [{ SLACK_API_URL: 'http://localhost/api/' }, 'SLACK_API_URL is set but Slack is not'],
+    [{ SLACK_SIGNING_SECRET: 'shh', TRELLIS_SECRET: SECRET }, 'or, to be installed in many workspaces, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET'],
+    [{ ...SLACK_OAUTH, SLACK_STATE_SECRET: '' }, 'SLACK_STATE_SECRET is missing: a Slack app distributed to many workspaces needs'],
+    [{ ...SLACK_OAUTH, SLACK_CLIENT_SECRET: '' }, 'SLACK_CLIENT_SECRET is missing'],
+    [{ ...SLACK_OAUTH, SLACK_SIGNING_SECRET: '' }, 'SLACK_SIGNING_SECRET is missing'],
+    [{ ...SLACK_OAUTH, SLACK_STATE_SECRET: 'short' }, 'SLACK_STATE_SECRET must be at least 16 bytes'],
+    [{ ...SLACK_OAUTH, SLACK_BOT_TOKEN: 'xoxb-1-2-abc' }, 'SLACK_BOT_TOKEN is set as well as SLACK_CLIENT_ID'],
+    [{ ...SLACK_OAUTH, SLACK_APP_TOKEN: 'xapp-1-A-1-x' }, 'SLACK_APP_TOKEN is set as well as SLACK_CLIENT_ID'],
+    [{ ...SLACK_OAUTH, TRELLIS_SECRET: '' }, 'TRELLIS_SECRET is missing'],
     [{ ...SLACK, TRELLIS_SECRET: '' }, 'TRELLIS_SECRET is missing'],
     [{ ...SLACK, TRELLIS_SECRET: 'short' }, 'TRELLIS_SECRET must be at least 32 bytes'],
     [{ MICROSOFT_APP_ID: 'id', TRELLIS_SECRET: SECRET }, 'MICROSOFT_APP_PASSWORD is missing'],
@@ -163,6 +188,7 @@ describe('loadConfig', () => {
 
   it('never echoes a secret value in its messages', () => {
     expect(error({ SLACK_BOT_TOKEN: 'xoxb-very-secret-token' })).not.toContain('very-secret');
+    expect(error({ SLACK_CLIENT_SECRET: 'very-secret-client', SLACK_STATE_SECRET: 'very-secret-state-0123' })).not.toContain('very-secret');
     expect(error({ DATABASE_URL: 'postgres://trellis:very-secret-password@db/trellis' })).not.toContain('very-secret');
     expect(error({ DATABASE_URL: 'mysql://trellis:very-secret-password@db/trellis', TRELLIS_SECRET: SECRET })).not.toContain('very-secret');
   });

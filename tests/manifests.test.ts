@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseCommand, USAGE } from '../src/core/grammar.js';
 import { SLACK_EVENTS_PATH } from '../src/adapters/slack/slack-adapter.js';
+import { BOT_SCOPES } from '../src/adapters/slack/oauth-options.js';
+import { OAUTH_REDIRECT_PATH } from '../src/adapters/slack/not-installed.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TEAMS_DIR = path.join(ROOT, 'manifests', 'teams');
@@ -170,7 +172,7 @@ interface SlackManifest {
     bot_user?: { display_name: string; always_online?: boolean };
     slash_commands?: { command: string; url?: string; description: string; usage_hint?: string; should_escape?: boolean }[];
   };
-  oauth_config: { scopes: { bot: string[] } };
+  oauth_config: { redirect_urls?: string[]; scopes: { bot: string[] } };
   settings: {
     event_subscriptions?: { request_url?: string; bot_events?: string[] };
     interactivity?: { is_enabled: boolean; request_url?: string };
@@ -209,6 +211,9 @@ const EVENT_SCOPES: Record<string, string[]> = {
   app_home_opened: [],
   app_mention: ['app_mentions:read'],
   'message.im': ['im:history'],
+  // Sent to every app, no scope needed: the workspace removed it, or its tokens were revoked.
+  app_uninstalled: [],
+  tokens_revoked: [],
 };
 
 /** The Web API methods and events the Slack adapter's code uses, read from its source. */
@@ -287,6 +292,11 @@ describe('Slack app manifest', () => {
         'files.completeUploadExternal',
       ]),
     );
+  });
+
+  it('asks an OAuth install for exactly the manifest scopes, and sends the browser back to Bolt\'s redirect path', () => {
+    expect([...BOT_SCOPES].sort()).toEqual([...m.oauth_config.scopes.bot].sort());
+    expect(m.oauth_config.redirect_urls).toEqual([`https://${PLACEHOLDER_HOST}${OAUTH_REDIRECT_PATH}`]);
   });
 
   it('enables the App Home tab and the messages tab', () => {
