@@ -126,7 +126,7 @@ const schema = z.object({
   ),
   SLACK_BOT_TOKEN: opt(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb- (Slack app → OAuth & Permissions)')),
   SLACK_SIGNING_SECRET: opt(z.string()),
-  SLACK_CLIENT_ID: opt(z.string().regex(/^[\w.]+$/, 'must be the Client ID from the Slack app\'s Basic Information page, such as 1234567890.1234567890')),
+  SLACK_CLIENT_ID: opt(z.string().regex(/^[\w.]+$/, "must be the Client ID from the Slack app's Basic Information page, such as 1234567890.1234567890")),
   SLACK_CLIENT_SECRET: opt(z.string()),
   SLACK_STATE_SECRET: opt(z.string().refine((s) => Buffer.byteLength(s) >= 16, 'must be at least 16 bytes (try: openssl rand -hex 32)')),
   SLACK_APP_TOKEN: opt(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp- (Slack app → Basic Information)')),

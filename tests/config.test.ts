@@ -123,7 +123,10 @@ describe('loadConfig', () => {
     [{ ...SLACK, SLACK_BOT_TOKEN: 'xoxp-user-token' }, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'],
     [{ ...SLACK, SLACK_APP_TOKEN: 'nope' }, 'SLACK_APP_TOKEN must be an app-level token starting with xapp-'],
     [{ SLACK_API_URL: 'http://localhost/api/' }, 'SLACK_API_URL is set but Slack is not'],
-    [{ SLACK_SIGNING_SECRET: 'shh', TRELLIS_SECRET: SECRET }, 'or, to be installed in many workspaces, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET'],
+    [
+      { SLACK_SIGNING_SECRET: 'shh', TRELLIS_SECRET: SECRET },
+      'or, to be installed in many workspaces, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET',
+    ],
     [{ ...SLACK_OAUTH, SLACK_STATE_SECRET: '' }, 'SLACK_STATE_SECRET is missing: a Slack app distributed to many workspaces needs'],
     [{ ...SLACK_OAUTH, SLACK_CLIENT_SECRET: '' }, 'SLACK_CLIENT_SECRET is missing'],
     [{ ...SLACK_OAUTH, SLACK_SIGNING_SECRET: '' }, 'SLACK_SIGNING_SECRET is missing'],

@@ -294,7 +294,7 @@ describe('Slack app manifest', () => {
     );
   });
 
-  it('asks an OAuth install for exactly the manifest scopes, and sends the browser back to Bolt\'s redirect path', () => {
+  it("asks an OAuth install for exactly the manifest scopes, and sends the browser back to Bolt's redirect path", () => {
     expect([...BOT_SCOPES].sort()).toEqual([...m.oauth_config.scopes.bot].sort());
     expect(m.oauth_config.redirect_urls).toEqual([`https://${PLACEHOLDER_HOST}${OAUTH_REDIRECT_PATH}`]);
   });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
 import { slackCommands } from './helpers/slack-commands.js';
-import { SIGNING_SECRET, event, slashCommand } from './helpers/slack-requests.js';
+import { SIGNING_SECRET, event, interaction, slashCommand } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -128,8 +128,11 @@ describe('Slack OAuth distribution', () => {
     const setup = await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, 'setup Riverside Partnership');
     expect(setup.text).toContain('Riverside Partnership');
     const code = /([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(setup.text)![1]!;
-    for (const org of ['Riverside Council public', 'Hope Trust voluntary', 'Grid Health public']) await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, `org add ${org}`);
-    expect((await run(KIM, { ...HOME, ...inOrg('E0GRID', 'T0GRIDA') }, `join ${code} Grid Health`)).text).toContain('Welcome to *Riverside Partnership*, Kim Osei');
+    for (const org of ['Riverside Council public', 'Hope Trust voluntary', 'Grid Health public'])
+      await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, `org add ${org}`);
+    expect((await run(KIM, { ...HOME, ...inOrg('E0GRID', 'T0GRIDA') }, `join ${code} Grid Health`)).text).toContain(
+      'Welcome to *Riverside Partnership*, Kim Osei',
+    );
     // Bolt looked the callers' names up with their own workspace's token, never another's.
     const lookups = slack.calls.filter((c) => c.method === 'users.info');
     expect(lookups.length).toBeGreaterThan(0);
@@ -168,5 +171,40 @@ describe('Slack OAuth distribution', () => {
     await trellis.drain();
     expect(slack.calls.slice(after).filter((c) => c.token === hopeToken)).toEqual([]);
     void SAM_RIVER;
+  });
+
+  it('replaces a modal sent from a workspace without an installation with the install link', async () => {
+    const res = await interaction(trellis.url, {
+      type: 'view_submission',
+      user: { id: 'U0SAM', team_id: 'T0HOPE' },
+      team: { id: 'T0HOPE' },
+      is_enterprise_install: false,
+      trigger_id: 'trigger-view-hope',
+      view: { id: 'V0HOPE', callback_id: 'trellis-form', private_metadata: '{}', state: { values: {} } },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { response_action: string; view: { blocks: unknown[] } };
+    expect(body.response_action).toBe('update');
+    expect(JSON.stringify(body.view.blocks)).toContain("Trellis isn't installed in this workspace");
+  });
+
+  it('tokens_revoked for the org-wide install: a user token alone changes nothing; the bot token deletes the org installation', async () => {
+    const revoked = (id: string, tokens: Record<string, string[]>) =>
+      event(trellis.url, {
+        type: 'event_callback',
+        event_id: id,
+        team_id: 'T0GRIDA',
+        enterprise_id: 'E0GRID',
+        api_app_id: 'A123456',
+        authorizations: [{ enterprise_id: 'E0GRID', team_id: null, user_id: 'UBOT', is_bot: true, is_enterprise_install: true }],
+        event: { type: 'tokens_revoked', tokens, event_ts: '1732353600.000300' },
+      });
+    expect((await revoked('Ev0REVOKEUSER', { oauth: ['UADMINE0GRID'] })).status).toBe(200);
+    await trellis.drain();
+    expect((JSON.parse(await trellis.data()).installations as { workspace: string }[]).map((i) => i.workspace)).toContain('E0GRID');
+    expect((await revoked('Ev0REVOKEBOT', { bot: ['UBOT'] })).status).toBe(200);
+    await waitFor(async () => !(JSON.parse(await trellis.data()).installations as { workspace: string }[]).some((i) => i.workspace === 'E0GRID'));
+    const answer = await slashCommand(trellis.url, { ...inOrg('E0GRID', 'T0GRIDA'), user_id: KIM.user_id, text: 'help' });
+    expect(((await answer.json()) as { text: string }).text).toContain("Trellis isn't installed in this workspace");
   });
 });

@@ -355,7 +355,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     switch (method) {
       case 'auth.test': {
         const ws = token ? fake.oauth.workspaces.get(issued.get(token) ?? '') : undefined;
-        if (ws?.orgWide) return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', enterprise_id: ws.id, user: 'trellis', url: `https://${ws.id.toLowerCase()}.enterprise.slack.com/` };
+        if (ws?.orgWide)
+          return {
+            ok: true,
+            user_id: 'UBOT',
+            bot_id: 'BBOT',
+            enterprise_id: ws.id,
+            user: 'trellis',
+            url: `https://${ws.id.toLowerCase()}.enterprise.slack.com/`,
+          };
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: ws?.id ?? 'T1', user: 'trellis' };
       }
       case 'users.info':

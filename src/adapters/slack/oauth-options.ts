@@ -27,7 +27,11 @@ export const BOT_SCOPES = [
 /** Slack's authorize page sits beside its Web API: https://slack.com/api/ → https://slack.com/oauth/v2/authorize. */
 export const authorizeUrlFor = (apiUrl: string | undefined) => new URL('../oauth/v2/authorize', apiUrl ?? 'https://slack.com/api/').toString();
 
-export function oauthOptions(oauth: SlackOAuthConfig, apiUrl: string | undefined, deps: Pick<AdapterDeps, 'installations' | 'log'>): Partial<ExpressReceiverOptions> {
+export function oauthOptions(
+  oauth: SlackOAuthConfig,
+  apiUrl: string | undefined,
+  deps: Pick<AdapterDeps, 'installations' | 'log'>,
+): Partial<ExpressReceiverOptions> {
   return {
     clientId: oauth.clientId,
     clientSecret: oauth.clientSecret,

@@ -15,7 +15,12 @@ export function requestWorkspace(body: Body): string | undefined {
   }
   if (body.type === 'event_callback') {
     const auth = Array.isArray(body.authorizations) ? obj(body.authorizations[0]) : undefined;
-    if (auth) return installationKey({ isEnterpriseInstall: !!auth.is_enterprise_install, enterpriseId: str(auth.enterprise_id), teamId: str(auth.team_id) ?? str(body.team_id) });
+    if (auth)
+      return installationKey({
+        isEnterpriseInstall: !!auth.is_enterprise_install,
+        enterpriseId: str(auth.enterprise_id),
+        teamId: str(auth.team_id) ?? str(body.team_id),
+      });
     return installationKey({ isEnterpriseInstall: body.is_enterprise_install === true, enterpriseId: str(body.enterprise_id), teamId: str(body.team_id) });
   }
   // Clicks and modal submissions.
