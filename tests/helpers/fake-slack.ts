@@ -239,7 +239,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         return void res.end(JSON.stringify(call.result));
       }
       calls.push(call);
-      call.result = refusedToken(token) ?? wrongWorkspace(method, body, workspace) ?? answer(method, body, token);
+      call.result = refusedToken(token) ?? wrongWorkspace(body, workspace) ?? answer(method, body, token);
       await delay();
       if (fake.loseResponses.has(method)) {
         call.lost = true;
@@ -291,7 +291,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   }
 
   /** One workspace's token used on another workspace's conversation or person. */
-  function wrongWorkspace(method: string, body: Record<string, unknown>, workspace: string | undefined): Record<string, unknown> | undefined {
+  function wrongWorkspace(body: Record<string, unknown>, workspace: string | undefined): Record<string, unknown> | undefined {
     if (!workspace) return undefined;
     const channel = String(body.channel ?? body.channel_id ?? '');
     const users = [body.user, body.user_id, ...String(body.users ?? '').split(',')].map((u) => String(u ?? '').trim()).filter(Boolean);
@@ -302,7 +302,6 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const channelId = /^D[UW]/.test(channel) ? channel.slice(1) : channel;
     if (channelId && foreign(channelId)) return { ok: false, error: 'channel_not_found' };
     if (users.some(foreign)) return { ok: false, error: 'user_not_found' };
-    void method;
     return undefined;
   }
 
