@@ -74,6 +74,8 @@ export interface Member {
   wasCoordinator?: true;
   /** When they took their present role (joinedAt when unset): a dashboard link given before it never opens again. */
   roleSince?: string;
+  /** An email member's address, sealed (email-identity.ts): never stored in the clear. */
+  contact?: string;
 }
 
 // ---- Pulse check-ins -------------------------------------------------------
