@@ -7,7 +7,7 @@
 import type { Button, Message } from '../core/message.js';
 import type { Delivery } from '../core/model.js';
 import { DeliveryFailure } from '../delivery/delivery-failure.js';
-import type { PlatformMessenger, SendKind } from '../delivery/platform-messenger.js';
+import type { PlatformMessenger, SendKind, Target } from '../delivery/platform-messenger.js';
 import type { Bucket } from '../delivery/rate-limiter.js';
 import type { LinkPerson } from '../web/link-token.js';
 import type { MailSender } from './mail-sender.js';
@@ -26,9 +26,9 @@ export interface EmailMessengerDeps {
 
 export function emailMessenger({ sender, perSecond, addressOf, linkOf, home }: EmailMessengerDeps): PlatformMessenger {
   const bucket: Bucket = { key: 'email:send', perSecond, burst: 1 };
-  const personOf = (userId: string): LinkPerson => ({ platform: 'email', workspace: 'email', userId });
+  const personOf = ({ workspace, id }: Target): LinkPerson => ({ platform: 'email', workspace, userId: id });
   return {
-    reachable: async (kind: SendKind, target: string) => kind === 'private' && (await addressOf(personOf(target))) !== undefined,
+    reachable: async (kind: SendKind, target: Target) => kind === 'private' && (await addressOf(personOf(target))) !== undefined,
     buckets: () => [bucket],
     async send(kind, target, message: Message): Promise<Delivery> {
       if (kind !== 'private') throw new DeliveryFailure('permanent', 'Email has no shared conversations');
@@ -42,7 +42,7 @@ export function emailMessenger({ sender, perSecond, addressOf, linkOf, home }: E
         throw failureOf(err);
       }
       // Never the address: a delivery is stored with the invitation it answers.
-      return { platform: 'email', userId: target };
+      return { platform: 'email', workspace: target.workspace, userId: target.id };
     },
     // An email cannot be changed once sent; the page behind its links always shows things as they are now.
     update: async () => undefined,
