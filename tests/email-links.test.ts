@@ -5,6 +5,7 @@
 // Throughout: opening any emailed link changes nothing stored, a form is
 // accepted once, forged and expired links are refused with a 4xx page, and
 // her address and her words sit in no data file, log line or email.
+import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
@@ -157,6 +158,9 @@ describe('email members and their web links', () => {
     const errors = page.locator('fieldset p.error');
     expect(await errors.count()).toBe(await page.locator('fieldset').count());
     expect(await errors.first().innerText()).toContain('Choose an answer');
+    // For a person to look at: the form as an email member sees it, its errors beside their fields.
+    await mkdir('tests/artifacts', { recursive: true });
+    await page.screenshot({ path: 'tests/artifacts/email-check-in-errors.png', fullPage: true });
     await t.drain();
     expect(await t.data()).toBe(before);
   });

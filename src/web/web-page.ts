@@ -127,14 +127,19 @@ export type Values = Record<string, string>;
 /** A private form from the core, as an HTML form POSTing back to its link; `errors` sit beside their fields. */
 export function formHtml(form: Form, action: string, hidden: Record<string, string>, values?: Values, problem?: Message): string {
   const errors = problem?.fieldErrors ?? {};
-  const numbered = form.kind === 'questionnaire';
+  // A questionnaire's statements are numbered (as in chat); its comment box is not one of them.
+  const numbers = new Map(form.kind === 'questionnaire' ? form.fields.filter((f) => f.kind === 'choice').map((f, i) => [f.id, i + 1] as const) : []);
+  const labelOf = (id: string) => {
+    const f = form.fields.find((x) => x.id === id)!;
+    return numbers.has(id) ? `Statement ${numbers.get(id)}` : f.label;
+  };
   const ids = form.fields.map((f) => f.id).filter((id) => errors[id]);
   const summary = problem
     ? `<div class="summary" role="alert" tabindex="-1" id="problems"><h2>${esc(problem.text)}</h2>${
-        ids.length ? `<ul>${ids.map((id) => `<li><a href="#${fieldDomId(id)}">${esc(errors[id]!)}</a></li>`).join('')}</ul>` : ''
+        ids.length ? `<ul>${ids.map((id) => `<li><a href="#${fieldDomId(id)}">${esc(labelOf(id))}: ${esc(errors[id]!)}</a></li>`).join('')}</ul>` : ''
       }</div>`
     : '';
-  const fields = form.fields.map((f, i) => fieldHtml(f, values?.[f.id], errors[f.id], numbered ? i + 1 : undefined)).join('\n');
+  const fields = form.fields.map((f) => fieldHtml(f, values?.[f.id], errors[f.id], numbers.get(f.id))).join('\n');
   return `<section class="card">
 <h1>${esc(form.title)}</h1>
 ${summary}
