@@ -107,8 +107,14 @@ describe('email members and their web links', () => {
     const created = await say('alex', 'setup Riverside');
     code = /Invite code: \*([A-Z0-9]{4}-[A-Z0-9]{4})\*/.exec(created.text)![1]!;
     await say('alex', 'org add City Council public');
-    expect(await say('alex', 'member add not-an-address City Council', 'personal')).toMatchObject({ tone: 'error', text: expect.stringContaining('not an email address') });
-    expect(await say('alex', `member add ${ADDRESS} Nowhere Trust`, 'personal')).toMatchObject({ tone: 'error', text: expect.stringContaining('no organisation called') });
+    expect(await say('alex', 'member add not-an-address City Council', 'personal')).toMatchObject({
+      tone: 'error',
+      text: expect.stringContaining('not an email address'),
+    });
+    expect(await say('alex', `member add ${ADDRESS} Nowhere Trust`, 'personal')).toMatchObject({
+      tone: 'error',
+      text: expect.stringContaining('no organisation called'),
+    });
     await say('chris', `join ${code} independent`, 'personal');
     await say('alex', 'role Chris Evans critical-friend');
 
@@ -117,7 +123,10 @@ describe('email members and their web links', () => {
     await t.drain();
     // The same address again is the same person: nothing changes, nothing more is sent.
     const before = await snapshot();
-    expect(await say('alex', `member add ${ADDRESS} City Council`, 'personal')).toMatchObject({ tone: 'info', text: expect.stringContaining('already in Riverside') });
+    expect(await say('alex', `member add ${ADDRESS} City Council`, 'personal')).toMatchObject({
+      tone: 'info',
+      text: expect.stringContaining('already in Riverside'),
+    });
     await t.drain();
     expect(await snapshot()).toBe(before);
 
@@ -127,7 +136,10 @@ describe('email members and their web links', () => {
     invitationLink = linksIn(invitation!)[0]!;
     expect(invitationLink).toMatch(new RegExp(`^${t.url}/w/`));
     // A non-member with a non-coordinator's word cannot add anyone.
-    expect(await say('chris', `member add someone@example.org City Council`, 'personal')).toMatchObject({ tone: 'error', text: expect.stringContaining('Only coordinators') });
+    expect(await say('chris', `member add someone@example.org City Council`, 'personal')).toMatchObject({
+      tone: 'error',
+      text: expect.stringContaining('Only coordinators'),
+    });
   });
 
   it('opens the invitation on GET without changing anything: her own page, with a link to raise a concern', async () => {
@@ -187,11 +199,19 @@ describe('email members and their web links', () => {
 
     // The same POST again (a replay, the back button): refused, nothing more recorded.
     const replayBefore = await t.data();
-    const replay = await fetch(checkInLink, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', host: new URL(t.url).host }, body });
+    const replay = await fetch(checkInLink, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', host: new URL(t.url).host },
+      body,
+    });
     expect(replay.status).toBe(409);
     expect(await replay.text()).toContain('already sent');
     // A POST with no per-form token (a cross-site form) is refused too.
-    const forged = await fetch(checkInLink, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.replace(/_csrf=[^&]+/, '_csrf=x') });
+    const forged = await fetch(checkInLink, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.replace(/_csrf=[^&]+/, '_csrf=x'),
+    });
     expect(forged.status).toBe(403);
     await t.drain();
     expect(await t.data()).toBe(replayBefore);
@@ -239,7 +259,12 @@ describe('email members and their web links', () => {
     const friendForm = (await post('/playground/action', { persona: 'chris', actionId: open.actionId, value: open.value, where: 'personal' })).form!;
     expect(JSON.stringify(friendForm)).toContain('marker-concern-9902');
     expect(JSON.stringify(friendForm)).not.toContain('Jo');
-    const sent = await post('/playground/submit', { persona: 'chris', actionId: FRIEND_SUBMIT, context: friendForm.context, values: { reply: REPLY, status: 'open' } });
+    const sent = await post('/playground/submit', {
+      persona: 'chris',
+      actionId: FRIEND_SUBMIT,
+      context: friendForm.context,
+      values: { reply: REPLY, status: 'open' },
+    });
     expect(sent).toBeDefined();
     await t.drain();
 

@@ -7,9 +7,24 @@ const SECRET = 'identity-secret-0123456789abcdef0123456789ab';
 
 describe('email identity', () => {
   it('normalises what a coordinator types, and refuses what is not an address', () => {
-    for (const typed of ['Jo.Smith@Example.org', ' <jo.smith@example.org> ', 'mailto:jo.smith@example.org', '<mailto:jo.smith@example.org|jo.smith@example.org>'])
+    for (const typed of [
+      'Jo.Smith@Example.org',
+      ' <jo.smith@example.org> ',
+      'mailto:jo.smith@example.org',
+      '<mailto:jo.smith@example.org|jo.smith@example.org>',
+    ])
       expect(normaliseAddress(typed)).toBe('jo.smith@example.org');
-    for (const bad of ['jo', 'jo@', '@example.org', 'jo@example', 'jo..smith@example.org', '.jo@example.org', 'jo smith@example.org', 'jo@exa_mple.org', `${'a'.repeat(65)}@example.org`])
+    for (const bad of [
+      'jo',
+      'jo@',
+      '@example.org',
+      'jo@example',
+      'jo..smith@example.org',
+      '.jo@example.org',
+      'jo smith@example.org',
+      'jo@exa_mple.org',
+      `${'a'.repeat(65)}@example.org`,
+    ])
       expect(normaliseAddress(bad), bad).toBeUndefined();
   });
 

@@ -15,7 +15,8 @@ describe('personal web links', () => {
   it('opens as signed, until it expires, and reveals nothing of what it holds', () => {
     const token = signWebLink(SECRET, link);
     expect(verifyWebLink(SECRET, token, NOW)).toEqual({ ok: true, link });
-    for (const word of ['e-abc123', 'survey-open', 'round-1', 'email', 'Answer']) expect(Buffer.from(token.split('.')[0]!, 'base64url').toString('latin1')).not.toContain(word);
+    for (const word of ['e-abc123', 'survey-open', 'round-1', 'email', 'Answer'])
+      expect(Buffer.from(token.split('.')[0]!, 'base64url').toString('latin1')).not.toContain(word);
     expect(verifyWebLink(SECRET, token, new Date('2026-11-28T09:00:00Z'))).toMatchObject({ ok: false, status: 410 });
   });
 
