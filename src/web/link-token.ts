@@ -83,7 +83,7 @@ export function verifyWebLink(secret: string, token: string, now: Date): Checked
   if (!body || !sig || extra !== undefined || token.length > MAX_TOKEN_LENGTH) return forged;
   if (!same(mac(secret, 'web-link', body), sig)) return forged;
   const p = unseal<Payload>(secret, SEALED_AS, Buffer.from(body, 'base64url').toString('base64'));
-  if (!p || p.u !== 'web' || ![p.p, p.w, p.i, p.a, p.v, p.l].every((s) => typeof s === 'string') || (p.f !== 0 && p.f !== 1) || typeof p.exp !== 'number')
+  if (p?.u !== 'web' || ![p.p, p.w, p.i, p.a, p.v, p.l].every((s) => typeof s === 'string') || (p.f !== 0 && p.f !== 1) || typeof p.exp !== 'number')
     return forged;
   if (now.getTime() >= p.exp)
     return {
