@@ -24,6 +24,7 @@ type Persona = 'alex' | 'chris';
 type Answer = { reply?: Message; form?: Form };
 
 const ADDRESS = 'jo.smith@example.org';
+const KIM = 'kim.lee@example.org';
 const SMTP_PASSWORD = 'smtp-password-7731-kittiwake';
 const COMMENT = 'The referral meetings work well now marker-comment-4471';
 const CONCERN = 'Our voices are not heard at the board marker-concern-9902';
@@ -150,6 +151,8 @@ describe('email members and their web links', () => {
   });
 
   it('emails the check-in as a content-free notice whose link opens the private form on GET, changing nothing', async () => {
+    // Kim, also by email, will not answer: she is the one reminded.
+    expect((await say('alex', `member add ${KIM} City Council`, 'personal')).tone).toBe('success');
     expect((await say('alex', 'survey now')).tone).toBe('success');
     await t.drain();
     const checkIn = mailTo(ADDRESS).find((m) => m.subject === 'Riverside: check-in #1')!;
@@ -215,6 +218,14 @@ describe('email members and their web links', () => {
     expect(forged.status).toBe(403);
     await t.drain();
     expect(await t.data()).toBe(replayBefore);
+  });
+
+  it('reminds by email only the email member who has not answered', async () => {
+    const checkIns = (to: string) => mailTo(to).filter((m) => m.subject === 'Riverside: check-in #1');
+    expect([checkIns(ADDRESS).length, checkIns(KIM).length]).toEqual([1, 1]);
+    clock.advance(49 * 3_600_000);
+    await t.tick();
+    expect([checkIns(ADDRESS).length, checkIns(KIM).length]).toEqual([1, 2]);
   });
 
   it('shows a button that changes something on GET and acts only on its POST, once', async () => {
