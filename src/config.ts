@@ -286,6 +286,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(
       'MAIL_FROM is missing: with SMTP_URL, emails need a From address your mail server may send as, e.g. MAIL_FROM="Trellis <trellis@example.org>".',
     );
+  // Emailed links must reach Trellis from wherever the email is read; only a local trial (the playground) may use localhost.
+  if (e.SMTP_URL && !e.PUBLIC_URL && (slack || teams))
+    problems.push('PUBLIC_URL is missing: with SMTP_URL, the links Trellis emails are built on it, e.g. PUBLIC_URL=https://trellis.example.org');
   if (e.SMTP_URL && !e.TRELLIS_SECRET)
     problems.push('TRELLIS_SECRET is missing: with SMTP_URL, email links are signed and addresses sealed under it. Generate one with: openssl rand -hex 32');
   if (problems.length) throw configError(problems);

@@ -175,6 +175,9 @@ describe('loadConfig', () => {
     expect(error({ SMTP_URL: smtp.SMTP_URL, TRELLIS_SECRET: SECRET })).toContain('MAIL_FROM is missing');
     expect(error({ SMTP_URL: smtp.SMTP_URL, MAIL_FROM: smtp.MAIL_FROM })).toContain('TRELLIS_SECRET is missing: with SMTP_URL');
     expect(error({ ...smtp, TRELLIS_MAIL_PER_SECOND: '0' })).toContain('TRELLIS_MAIL_PER_SECOND must be at least 0.1');
+    // Beside Slack or Teams, emailed links need the public address (the playground alone may use localhost).
+    expect(error({ ...SLACK, ...smtp })).toContain('PUBLIC_URL is missing: with SMTP_URL');
+    expect(loadConfig({ ...SLACK, ...smtp, PUBLIC_URL: 'https://trellis.example.org' }).mail.smtpUrl).toBe(smtp.SMTP_URL);
     // The password in SMTP_URL is never echoed in a refusal.
     expect(error({ ...smtp, SMTP_URL: 'smtp://trellis:pw-7731@', MAIL_FROM: 'x' })).not.toContain('pw-7731');
   });
