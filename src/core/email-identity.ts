@@ -15,12 +15,16 @@ const SEALED_AS = 'email-contact';
 // a coordinator types these, and a clear refusal beats a bounce.
 const ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
-/** The address as one person: trimmed, any `mailto:` or <angle brackets> dropped, the domain lower-cased. Undefined when it is not one. */
+/**
+ * The address as one person: trimmed, any <angle brackets>, `mailto:` or Slack's
+ * `<mailto:a@b|a@b>` dropped, lower-cased. Undefined when it is not an address.
+ */
 export function normaliseAddress(raw: string): string | undefined {
   const s = raw
     .trim()
-    .replace(/^mailto:/i, '')
-    .replace(/^<(.*)>$/, '$1');
+    .replace(/^<(.*)>$/, '$1')
+    .replace(/\|.*$/, '')
+    .replace(/^mailto:/i, '');
   if (s.length > 254 || !ADDRESS.test(s)) return undefined;
   const at = s.lastIndexOf('@');
   const local = s.slice(0, at);
