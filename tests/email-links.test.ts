@@ -29,7 +29,8 @@ const SMTP_PASSWORD = 'smtp-password-7731-kittiwake';
 const COMMENT = 'The referral meetings work well now marker-comment-4471';
 const CONCERN = 'Our voices are not heard at the board marker-concern-9902';
 const REPLY = 'Thank you; can you say more? marker-reply-3318';
-const MARKERS = ['marker-comment-4471', 'marker-concern-9902', 'marker-reply-3318'];
+const ANSWER = 'Yes, twice this month marker-answer-6604';
+const MARKERS = ['marker-comment-4471', 'marker-concern-9902', 'marker-reply-3318', 'marker-answer-6604'];
 
 const clock = fakeClock('2026-11-23T09:00:00Z');
 const mail: ParsedMail[] = [];
@@ -91,7 +92,8 @@ beforeAll(async () => {
     { clock },
   );
   browser = await launchChromium();
-  page = await browser.newPage();
+  // No JavaScript at all: the pages must work without it.
+  page = await browser.newPage({ javaScriptEnabled: false });
 });
 
 afterAll(async () => {
@@ -146,6 +148,11 @@ describe('email members and their web links', () => {
   it('opens the invitation on GET without changing anything: her own page, with a link to raise a concern', async () => {
     expect(await openChangesNothing(invitationLink)).toBe(200);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Trellis');
+    const headers = (await fetch(invitationLink)).headers;
+    expect(headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
+    expect([headers.get('cache-control'), headers.get('referrer-policy'), headers.get('x-frame-options')]).toEqual(['no-store', 'no-referrer', 'DENY']);
     expect(await page.locator('main').innerText()).toContain('Riverside — member, City Council');
     expect(await page.getByRole('link', { name: 'Raise a concern' }).count()).toBe(1);
   });
@@ -284,6 +291,15 @@ describe('email members and their web links', () => {
     const [threadLink] = linksIn(notice);
     expect(await openChangesNothing(threadLink!)).toBe(200);
     expect(await page.locator('ol.thread').innerText()).toContain(REPLY.split('\n')[0]);
+
+    // She answers back from the page; the critical friend reads it in their own form, still not knowing who she is.
+    await page.getByLabel('Your answer (optional)').fill(ANSWER);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('section').first().getAttribute('class')).toContain('tone-success');
+    const again = (await post('/playground/action', { persona: 'chris', actionId: open.actionId, value: open.value, where: 'personal' })).form!;
+    expect(JSON.stringify(again.thread)).toContain('marker-answer-6604');
+    expect(JSON.stringify(again)).not.toMatch(/Jo|Smith|email/i);
   });
 
   it('changes nothing when any link in any email is opened, however often', async () => {
