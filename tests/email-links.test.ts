@@ -306,7 +306,10 @@ describe('email members and their web links', () => {
     const links = mail.flatMap(linksIn);
     expect(links.length).toBeGreaterThanOrEqual(3);
     for (const link of links) expect(await openChangesNothing(link)).toBe(200);
-    for (const m of mail) expect(m.from?.value[0]).toEqual({ name: 'Trellis', address: 'trellis@example.org' });
+    for (const m of mail) {
+      expect(m.from?.value[0]).toEqual({ name: 'Trellis', address: 'trellis@example.org' });
+      expect(m.headers.get('auto-submitted')).toBe('auto-generated');
+    }
   });
 
   it('refuses the check-in link once the round has closed, and every link once it has expired', async () => {
