@@ -149,6 +149,18 @@ describe('OutboxMessenger: queued, not sent', () => {
   });
 });
 
+describe('messages queued before workspaces', () => {
+  it('delivers one whose sealed target is a bare id, in the legacy workspace', async () => {
+    const { store, platform, dispatcher } = rig();
+    const now = new Date().toISOString();
+    const sealed = seal(SECRET, OUTBOX_SEAL, { target: USER, message: msg() });
+    await store.enqueueOutgoing({ id: 'old-1', platform: 'slack', kind: 'private', status: 'pending', attempts: 0, notBefore: now, createdAt: now, sealed });
+    await dispatcher.drain();
+    expect(platform.calls.filter((c) => c.op === 'send').map((c) => c.target)).toEqual([USER]);
+    expect((await store.outgoing('old-1'))?.status).toBe('sent');
+  });
+});
+
 describe('what the store holds', () => {
   it('seals who a message is for and what it says, and keeps only where it landed once sent', async () => {
     const { outbox, dispatcher, store, platform, lines } = rig();
