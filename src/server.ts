@@ -18,9 +18,16 @@ import { Dispatcher } from './delivery/dispatcher.js';
 import { OutboxMessenger } from './delivery/outbox-messenger.js';
 import { outboxDeliveryStatus } from './delivery/delivery-status.js';
 import { mountDashboard } from './web/dashboard-routes.js';
-import { sealWhatEarlierVersionsLeftPlain } from './core/upgrades.js';
+import { adoptLegacyWorkspace, sealWhatEarlierVersionsLeftPlain } from './core/upgrades.js';
 import { mountLegalPages } from './web/legal-pages.js';
 import { LOOPBACK_ADDRESS, loopbackHostsOnly } from './web/local-only.js';
+import { linkMaker, mountWebLinks } from './web/web-links.js';
+import type { LinkPerson } from './web/link-token.js';
+import { Mailbox } from './email/mailbox.js';
+import { type MailSender, smtpSender } from './email/mail-sender.js';
+import { emailMessenger } from './email/email-messenger.js';
+import { openContact } from './core/email-identity.js';
+import { overviewButton } from './core/commands/email-members.js';
 
 export interface ServerDeps {
   config: Config;
@@ -52,6 +59,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const messengers = new MessengerHub();
   const dispatcher = new Dispatcher({ store, hub: messengers, secret, log });
   let url = `http://localhost:${config.port}`;
+  const publicUrl = () => config.publicUrl ?? url;
   const trellis = createTrellis({
     store,
     coordination: store,
@@ -60,11 +68,24 @@ export async function startServer({ config, store, storeKind, clock, log, secret
     secret,
     log,
     messenger: new OutboxMessenger(store, messengers, secret, dispatcher.wake),
-    publicUrl: () => config.publicUrl ?? url,
+    publicUrl,
     concernDelayMaxSeconds: config.concernDelayMaxSeconds,
     concernsPerDay: config.concernsPerDay,
   });
   const health = new PlatformHealth();
+  const claims = deliveryClaims(store, secret, log);
+  // Email for people on neither platform: SMTP when configured; in the playground without it, an in-memory mailbox it shows.
+  const mailbox = !config.mail.smtpUrl && config.playground ? new Mailbox(clock) : undefined;
+  const sender: MailSender | undefined = config.mail.smtpUrl ? smtpSender(config.mail.smtpUrl, config.mail.from) : mailbox;
+  const linkOf = linkMaker(secret, publicUrl, clock);
+  const memberFor = async (person: LinkPerson) => (await store.membershipsOf(person))[0];
+  if (sender) {
+    const addressOf = async (person: LinkPerson) => {
+      const sealed = (await store.membershipsOf(person)).find((m) => m.contact)?.contact;
+      return sealed ? openContact(secret, sealed) : undefined;
+    };
+    messengers.register('email', emailMessenger({ sender, perSecond: config.mail.perSecond, addressOf, linkOf, home: overviewButton() }));
+  }
   const deps = {
     app,
     trellis,
@@ -74,9 +95,10 @@ export async function startServer({ config, store, storeKind, clock, log, secret
     messengers,
     health,
     retry: { maxMs: config.platformRetryMaxMs },
-    claims: deliveryClaims(store, secret, log),
+    claims,
+    ...(mailbox ? { mailbox } : {}),
     installations: sealedInstallations(store, secret, clock),
-    baseUrl: () => config.publicUrl ?? url,
+    baseUrl: publicUrl,
   };
   const adapters: MountedAdapter[] = [];
 
@@ -98,6 +120,16 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   });
   mountDashboard(app, trellis, log);
   mountLegalPages(app);
+  mountWebLinks(app, {
+    trellis,
+    secret,
+    clock,
+    log,
+    baseUrl: publicUrl,
+    claimOnce: (identity, ttlMs) => claims.first('web link', identity, ttlMs),
+    displayNameOf: async (person) => (await memberFor(person))?.displayName,
+    serveTokens: !config.playground,
+  });
   // Loaded only when configured: a Slack-only install never loads the Bot Framework, nor a Teams-only one Bolt.
   if (config.slack) adapters.push((await import('./adapters/slack/slack-adapter.js')).mountSlack(deps, config.slack));
   if (config.teams) adapters.push((await import('./adapters/teams/teams-adapter.js')).mountTeams(deps, config.teams));
@@ -106,6 +138,12 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   try {
     // Before listening: a refused token stops start-up here, before Trellis says it is listening.
     for (const a of adapters) await a.verify?.();
+    for (const a of adapters) {
+      const workspace = a.workspace?.();
+      if (!workspace) continue;
+      const adopted = await adoptLegacyWorkspace(store, a.name, workspace);
+      if (adopted.members + adopted.homes > 0) log.info('Gave people and homes from before workspaces their workspace', { platform: a.name, ...adopted });
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       if (config.localOnly) server.listen(port, LOOPBACK_ADDRESS, resolve);
@@ -139,6 +177,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
       await scheduler?.stop();
       await dispatcher.stop();
       for (const a of adapters) await a.stop?.();
+      sender?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -9,6 +9,7 @@ import type { MessengerHub } from '../delivery/platform-messenger.js';
 import type { PlatformHealth } from './platform-health.js';
 import type { DeliveryClaims } from './delivery-claims.js';
 import type { SealedInstallations } from './sealed-installations.js';
+import type { Mailbox } from '../email/mailbox.js';
 
 export interface AdapterDeps {
   app: Express;
@@ -29,6 +30,8 @@ export interface AdapterDeps {
   installations: SealedInstallations;
   /** Where people reach Trellis's own pages (PUBLIC_URL, or where it listens): the install link. */
   baseUrl: () => string;
+  /** Playground mode with no SMTP_URL: where emails land, for the playground to show. */
+  mailbox?: Mailbox;
 }
 
 export interface MountedAdapter {
@@ -39,6 +42,8 @@ export interface MountedAdapter {
    * platform that cannot be reached is reported on /healthz and retried.
    */
   verify?(): Promise<void>;
+  /** The one workspace (or tenant) this adapter serves, when it serves one and knows it after `verify`: people recorded before workspaces are adopted by it. */
+  workspace?(): string | undefined;
   /** Socket Mode and similar connections start after the HTTP server listens. */
   start?(): Promise<void>;
   stop?(): Promise<void>;

@@ -363,7 +363,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
             user: 'trellis',
             url: `https://${ws.id.toLowerCase()}.enterprise.slack.com/`,
           };
-        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: ws?.id ?? 'T1', user: 'trellis' };
+        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: ws?.id ?? 'T0001', user: 'trellis' };
       }
       case 'users.info':
         return users.has(user)

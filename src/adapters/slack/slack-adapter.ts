@@ -1,5 +1,7 @@
 // Slack over Bolt: HTTP at POST /slack/events (events, the slash command and
-// interactivity on one URL) or Socket Mode when an app token is given.
+// interactivity on one URL) or Socket Mode when an app token is given. One
+// workspace with SLACK_BOT_TOKEN, or many with Bolt's OAuth (SLACK_CLIENT_ID…),
+// where every call for a person or channel uses its own workspace's token.
 import express from 'express';
 import { App, ExpressReceiver, webApi } from '@slack/bolt';
 import type { AdapterDeps, MountedAdapter } from '../adapter.js';
@@ -14,7 +16,8 @@ import { registerListeners } from './slack-listeners.js';
 import { slackMessenger } from './slack-messenger.js';
 import { watchedDeliveries } from '../platform-health.js';
 import { wellFormedRequests } from './well-formed-requests.js';
-import { botTokens } from './bot-tokens.js';
+import { fromPersonKey } from './slack-person.js';
+import { botTokens, clientsByToken } from './bot-tokens.js';
 import { answerNotInstalled } from './not-installed.js';
 import { oauthOptions } from './oauth-options.js';
 import { registerUninstall } from './uninstall.js';
@@ -73,19 +76,20 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
     connection = singleConnection();
     bolt = new App({ ...single(connection), receiver });
   }
-  // App Home refreshes have their own client: a 429 comes back to the refresher, which waits it out
-  // for views.publish alone, instead of Bolt's client pausing every call behind it.
-  const homeClient = new webApi.WebClient(config.botToken, { ...clientOptions, logger, rejectRateLimitedCalls: true, timeout: 10_000 });
-  const homes = new HomeRefresher((userId) => publishHome(deps.trellis, homeClient, userId), deps.log);
+  // App Home refreshes have their own clients (one per workspace's token): a 429 comes back to the refresher,
+  // which waits it out for views.publish alone, instead of Bolt's client pausing every call behind it.
+  const homeClients = clientsByToken({ ...clientOptions, logger, rejectRateLimitedCalls: true, timeout: 10_000 });
+  const homes = new HomeRefresher(async (key) => {
+    const person = fromPersonKey(key);
+    const token = await tokens(person.workspace);
+    // Removed from that workspace since: nothing to publish with.
+    if (token) await publishHome(deps.trellis, homeClients(token), person);
+  }, deps.log);
   registerListeners(bolt, deps, homes);
-  // Bolt's own client has no token (Bolt gets it from `authorize` per request): the messenger is given it.
+  // Bolt's own client has no token (Bolt gets it from `authorize` per request): the messenger finds each workspace's.
   deps.messengers.register(
     'slack',
-    watchedDeliveries(
-      deps.health,
-      'slack',
-      slackMessenger(new webApi.WebClient(config.botToken, clientOptions), deps.log, { postsPerSecond: config.postsPerSecond }),
-    ),
+    watchedDeliveries(deps.health, 'slack', slackMessenger(tokens, config.apiUrl, deps.log, { postsPerSecond: config.postsPerSecond })),
   );
 
   /** One workspace: SLACK_BOT_TOKEN, checked by us rather than by Bolt (see slack-connection.ts). */
@@ -101,13 +105,19 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
   }
   // `authorize` instead of `token` keeps Bolt from calling auth.test itself.
   function single(c: SlackConnection) {
-    return { authorize: async () => ({ botToken: config.botToken, ...(await c.bot()) }), clientOptions, logger };
+    const authorize = async () => {
+      const { botId, botUserId } = await c.bot();
+      return { botToken: config.botToken, botId, botUserId };
+    };
+    return { authorize, clientOptions, logger };
   }
 
   return {
     name: 'slack',
     // One workspace: its token is checked before Trellis serves. Many: each installation was checked by Slack as it was made.
     verify: async () => connection?.verify(),
+    // Only one workspace adopts the people recorded before workspaces: with many, none can be told apart.
+    workspace: () => connection?.workspace(),
     ...(socket ? { start: async () => socket.start() } : {}),
     stop: async () => {
       await connection?.stop();

@@ -99,5 +99,7 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
     res.status(500).json({ error: SORRY });
   });
   deps.app.use(TEAMS_MESSAGES_PATH, router);
-  return { name: 'teams' };
+  // A single-tenant registration serves one tenant: whoever was recorded before tenants without a stored chat naming theirs is in it.
+  const tenant = config.appType === 'SingleTenant' ? config.tenantId : undefined;
+  return { name: 'teams', ...(tenant ? { workspace: () => tenant } : {}) };
 }
