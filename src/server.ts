@@ -63,7 +63,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const trellis = createTrellis({
     store,
     coordination: store,
-    deliveryStatus: outboxDeliveryStatus(store),
+    deliveryStatus: outboxDeliveryStatus(store, messengers),
     clock,
     secret,
     log,

@@ -32,6 +32,7 @@ const HOME = { channel_id: 'C0SHARED', channel_name: 'riverside-partners' }; // 
 
 let slack: FakeSlack;
 let trellis: TestTrellis;
+const world = { code: '' };
 const { run } = slackCommands<{ text: string }>(() => ({ trellis, slack }));
 
 /** The browser's install: GET /slack/install (state cookie), the authorize page for `team`, then the redirect with the cookie. */
@@ -128,6 +129,7 @@ describe('Slack OAuth distribution', () => {
     const setup = await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, 'setup Riverside Partnership');
     expect(setup.text).toContain('Riverside Partnership');
     const code = /([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(setup.text)![1]!;
+    world.code = code;
     for (const org of ['Riverside Council public', 'Hope Trust voluntary', 'Grid Health public'])
       await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, `org add ${org}`);
     expect((await run(KIM, { ...HOME, ...inOrg('E0GRID', 'T0GRIDA') }, `join ${code} Grid Health`)).text).toContain(
@@ -139,6 +141,30 @@ describe('Slack OAuth distribution', () => {
     for (const c of lookups) expect(c.result?.ok, JSON.stringify({ user: c.body.user, ws: c.workspace })).toBe(true);
     expect(lookups.find((c) => c.body.user === 'U0KIM')?.token).toBe(slack.tokens.get('E0GRID'));
     expect(lookups.find((c) => c.body.user === 'U0ALEX')?.token).toBe(slack.tokens.get('T0RIVER'));
+  });
+
+  it('counts the same user id in two workspaces as two people', async () => {
+    const { code } = world;
+    expect((await run(SAM_RIVER, { ...HOME, ...inTeam('T0RIVER') }, `join ${code} Riverside Council`)).text).toContain('Welcome');
+    expect((await run(SAM_HOPE, { ...HOME, ...inTeam('T0HOPE') }, `join ${code} Hope Trust`)).text).toContain('Welcome');
+    const members = JSON.stringify(await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, 'members'));
+    expect(members.match(/Sam Patel/g)).toHaveLength(2);
+    expect(members).toContain('Riverside Council');
+    expect(members).toContain('Hope Trust');
+  });
+
+  it("sends each person's check-in through their own workspace's installation, with its token", async () => {
+    const from = slack.calls.length;
+    const opened = await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, 'survey now');
+    expect(opened.text).toContain('4 members');
+    await trellis.drain();
+    const posts = slack.calls.slice(from).filter((c) => c.method === 'chat.postMessage' && /^U/.test(String(c.body.channel)));
+    const byWorkspace = posts.map((c) => `${c.workspace}:${String(c.body.channel)}`).sort();
+    expect(byWorkspace).toEqual(['E0GRID:U0KIM', 'T0HOPE:U0SAM', 'T0RIVER:U0ALEX', 'T0RIVER:U0SAM']);
+    for (const c of posts) {
+      expect(c.result?.ok).toBe(true);
+      expect(c.token).toBe(slack.tokens.get(c.workspace!));
+    }
   });
 
   it('keeps every token sealed: not in the data file, its journal, or the logs', async () => {
@@ -165,12 +191,36 @@ describe('Slack OAuth distribution', () => {
     });
     expect(res.status).toBe(200);
     await waitFor(async () => JSON.parse(await trellis.data()).installations.length === 2);
+    await trellis.drain();
+    // The coordinator (in another workspace) is told privately, without which organisation or who.
+    const notice = slack.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0ALEX' && /removed Trellis/.test(String(c.body.text)));
+    expect(notice?.workspace).toBe('T0RIVER');
+    expect(String(notice?.body.text)).toContain("An organisation's Slack workspace removed Trellis");
+    expect(String(notice?.body.text)).not.toMatch(/Hope|T0HOPE|Sam/);
+    // Told once, though Slack also sends tokens_revoked for the same uninstall.
+    await event(trellis.url, {
+      type: 'event_callback',
+      event_id: 'Ev0REVOKEHOPE',
+      team_id: 'T0HOPE',
+      api_app_id: 'A123456',
+      event: { type: 'tokens_revoked', tokens: { bot: ['UBOT'] }, event_ts: '1732353600.000250' },
+    });
+    await trellis.drain();
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && /removed Trellis/.test(String(c.body.text)))).toHaveLength(1);
     const after = slack.calls.length;
+    // Hope Trust's Sam counts as unreachable; the next check-in goes to everyone else and nothing goes with Hope's token.
+    const status = JSON.stringify(await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, 'survey status'));
+    expect(status).toContain('Cannot be reached');
+    expect(status).toContain("1 member (their organisation's workspace removed Trellis");
+    await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, 'survey close');
+    expect((await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, 'survey now')).text).toContain('1 of them cannot be messaged');
+    await trellis.drain();
+    const posts = slack.calls.slice(after).filter((c) => c.method === 'chat.postMessage' && /^U/.test(String(c.body.channel)));
+    expect(posts.map((c) => `${c.workspace}:${String(c.body.channel)}`).sort()).toEqual(['E0GRID:U0KIM', 'T0RIVER:U0ALEX', 'T0RIVER:U0SAM']);
     const answer = await slashCommand(trellis.url, { ...inTeam('T0HOPE'), user_id: SAM_HOPE.user_id, text: 'help' });
     expect(((await answer.json()) as { text: string }).text).toContain("Trellis isn't installed in this workspace");
     await trellis.drain();
     expect(slack.calls.slice(after).filter((c) => c.token === hopeToken)).toEqual([]);
-    void SAM_RIVER;
   });
 
   it('replaces a modal sent from a workspace without an installation with the install link', async () => {

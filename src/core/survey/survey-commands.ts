@@ -102,6 +102,13 @@ async function status(deps: Deps, partnership: Partnership): Promise<Message> {
       label: 'Next scheduled',
       value: formatLocal(nextSlot(partnership.schedule, partnership.timezone, deps.clock.now().getTime()), partnership.timezone),
     });
+  // Asked people the platform cannot reach now are counted, never named.
+  const unreachable = await deps.deliveryStatus.unreachable((await deps.store.members(partnership.id)).filter((m) => m.role !== 'critical-friend'));
+  if (unreachable)
+    fields.push({
+      label: 'Cannot be reached',
+      value: `${unreachable} member${unreachable === 1 ? '' : 's'} (their organisation's workspace removed Trellis, or on Teams they have not opened a chat with it yet): check-ins do not reach them`,
+    });
   const latest = rounds[0];
   if (!latest) return info('No check-ins yet.', { title: 'Check-ins', fields });
   const { invited, answered } = await turnout(deps, latest);
