@@ -167,6 +167,37 @@ describe('Slack OAuth distribution', () => {
     }
   });
 
+  it("has a fake Slack that refuses one workspace's token for another's people (so the checks above mean something)", async () => {
+    const call = async (method: string, token: string, body: Record<string, string>) =>
+      (await (
+        await fetch(`${slack.apiUrl}${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: new URLSearchParams(body) })
+      ).json()) as {
+        ok: boolean;
+        error?: string;
+      };
+    const river = slack.tokens.get('T0RIVER')!;
+    expect(await call('chat.postMessage', river, { channel: 'U0KIM', text: 'x' })).toMatchObject({ ok: false, error: 'channel_not_found' });
+    expect(await call('users.info', river, { user: 'U0KIM' })).toMatchObject({ ok: false, error: 'user_not_found' });
+    expect((await call('users.info', slack.tokens.get('E0GRID')!, { user: 'U0KIM' })).ok).toBe(true);
+  });
+
+  it("publishes App Home with the opener's own workspace's token", async () => {
+    const from = slack.calls.length;
+    const res = await event(trellis.url, {
+      type: 'event_callback',
+      event_id: 'Ev0HOMEKIM',
+      team_id: 'T0GRIDA',
+      enterprise_id: 'E0GRID',
+      api_app_id: 'A123456',
+      authorizations: [{ enterprise_id: 'E0GRID', team_id: null, user_id: 'UBOT', is_bot: true, is_enterprise_install: true }],
+      event: { type: 'app_home_opened', user: 'U0KIM', channel: 'D0KIM', tab: 'home', event_ts: '1732353600.000100' },
+    });
+    expect(res.status).toBe(200);
+    const published = await waitFor(() => slack.calls.slice(from).find((c) => c.method === 'views.publish'));
+    expect(published.workspace).toBe('E0GRID');
+    expect(JSON.stringify(published.body.view)).toContain('Riverside Partnership');
+  });
+
   it('keeps every token sealed: not in the data file, its journal, or the logs', async () => {
     await trellis.drain();
     const files = await readdir(trellis.dir);
