@@ -130,6 +130,38 @@ describe('npm start in Socket Mode with a Slack that cannot be reached', () => {
   });
 });
 
+describe('npm start as a distributed Slack app (OAuth)', () => {
+  it('starts without a bot token (no auth.test), serves the install page, keeps the client and state secrets out of its output', async () => {
+    const slack = await startFakeSlack();
+    const { dir, env } = await slackEnv(slack.apiUrl);
+    const { SLACK_BOT_TOKEN: _, ...rest } = env;
+    const app = startProcess({
+      ...rest,
+      SLACK_CLIENT_ID: '1111.2222',
+      SLACK_CLIENT_SECRET: 'clientsecretvalue-0123',
+      SLACK_STATE_SECRET: 'statesecretvalue-0123456789',
+      LOG_LEVEL: 'debug',
+    });
+    try {
+      const port = Number(env.PORT);
+      expect(await waitFor(() => health(port), 20_000)).toEqual({ status: 'ok', adapters: ['slack'], store: 'lowdb' });
+      const page = await fetch(`http://127.0.0.1:${port}/slack/install`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(`${slack.authorizeUrl}?`);
+      // A callback with a forged state: refused with 400, logged without the secrets.
+      const forged = await fetch(`http://127.0.0.1:${port}/slack/oauth_redirect?code=x&state=forged`);
+      expect(forged.status).toBe(400);
+      expect(slack.calls).toEqual([]);
+      expect(app.output()).not.toMatch(/clientsecretvalue|statesecretvalue/);
+    } finally {
+      app.child.kill('SIGTERM');
+      await slack.close();
+    }
+    expect(await app.exited).toBe(0);
+    expect(existsSync(join(dir, 'trellis.json.lock'))).toBe(false);
+  });
+});
+
 describe('unhandled rejections', () => {
   const files = (d: string): string[] =>
     readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.ts') ? [join(d, e.name)] : []));
