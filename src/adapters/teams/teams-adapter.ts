@@ -7,7 +7,8 @@ import { failure } from '../../core/message.js';
 import { reportError, SORRY } from '../../report-error.js';
 import { takeTurns } from '../take-turns.js';
 import { consoleToLog } from '../../console-to-log.js';
-import { createBotAdapter, mayBeBotToken } from './bot-adapter.js';
+import { createBotAdapter, mayBeBotToken, outgoingScope } from './bot-adapter.js';
+import { watchManagedIdentity } from './managed-identity.js';
 import { renderReply } from './render-card.js';
 import { isLoopbackUrl } from '../../web/local-only.js';
 import { registerRoutes } from './teams-routes.js';
@@ -99,5 +100,15 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
     res.status(500).json({ error: SORRY });
   });
   deps.app.use(TEAMS_MESSAGES_PATH, router);
-  return { name: 'teams' };
+  if (config.appType !== 'UserAssignedMSI' || !config.appId) return { name: 'teams' };
+  // Nothing to refuse at start-up (no secret); a host that gives no token yet is reported and retried.
+  const identity = watchManagedIdentity({
+    factory: adapter.credentialsFactory,
+    appId: config.appId,
+    scope: outgoingScope(config),
+    health: deps.health,
+    log,
+    retry: deps.retry,
+  });
+  return { name: 'teams', start: async () => identity.start(), stop: async () => identity.stop() };
 }

@@ -14,6 +14,7 @@ import type { PlatformMessenger, SendKind } from '../../delivery/platform-messen
 import { renderReply } from './render-card.js';
 import { consoleToLog } from '../../console-to-log.js';
 import type { Logger } from '../../log.js';
+import { isTokenFailure, tokenFailureReason } from './managed-identity.js';
 
 export interface TeamsMessengerDeps {
   adapter: TeamsAdapter;
@@ -118,6 +119,8 @@ async function classified<T>(bucket: Bucket, request: () => Promise<T>): Promise
   try {
     return await request();
   } catch (err) {
+    // No token, so nothing left: safe to send again once the managed identity answers.
+    if (isTokenFailure(err)) throw new DeliveryFailure('transient', `no token for the bot (${tokenFailureReason(err)})`);
     const e = err as { statusCode?: number; code?: string; message?: string; response?: { headers?: { get?(name: string): string | undefined } } };
     const wait = retryAfterMs(e.response?.headers?.get?.('retry-after'));
     if (e.statusCode === 429) throw new DeliveryFailure('rate-limited', 'Teams rate limit (429)', wait, bucket);
