@@ -17,7 +17,7 @@ import { Dispatcher } from './delivery/dispatcher.js';
 import { OutboxMessenger } from './delivery/outbox-messenger.js';
 import { outboxDeliveryStatus } from './delivery/delivery-status.js';
 import { mountDashboard } from './web/dashboard-routes.js';
-import { sealWhatEarlierVersionsLeftPlain } from './core/upgrades.js';
+import { adoptLegacyWorkspace, sealWhatEarlierVersionsLeftPlain } from './core/upgrades.js';
 import { mountLegalPages } from './web/legal-pages.js';
 import { LOOPBACK_ADDRESS, loopbackHostsOnly } from './web/local-only.js';
 
@@ -93,6 +93,12 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   try {
     // Before listening: a refused token stops start-up here, before Trellis says it is listening.
     for (const a of adapters) await a.verify?.();
+    for (const a of adapters) {
+      const workspace = a.workspace?.();
+      if (!workspace) continue;
+      const adopted = await adoptLegacyWorkspace(store, a.name, workspace);
+      if (adopted.members + adopted.homes > 0) log.info('Gave people and homes from before workspaces their workspace', { platform: a.name, ...adopted });
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       if (config.localOnly) server.listen(port, LOOPBACK_ADDRESS, resolve);

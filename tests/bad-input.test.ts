@@ -86,6 +86,8 @@ describe('malformed Teams activities', () => {
     ['from: null', () => ({ ...personal(), from: null })],
     ['a numeric conversation id', () => ({ ...personal(), conversation: { id: 42 } })],
     ['entities that are not objects', () => ({ ...personal(), entities: [null] })],
+    // A Teams id names a person only within its tenant.
+    ['no tenant', () => ({ ...personal(), conversation: { ...(personal() as { conversation?: object }).conversation, tenantId: undefined }, channelData: {} })],
   ];
   it.each(cases)('%s gets 400 and changes nothing', async (_name, body) => {
     await trellis.drain();

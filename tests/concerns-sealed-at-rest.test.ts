@@ -114,8 +114,10 @@ describe('lowdb: concern and reply text sealed at rest', () => {
     const first = await startTrellis({ TRELLIS_CONCERN_DELAY_MAX_SECONDS: '0' });
     await converse(first.url, first.store, first.tick);
     const [p] = await first.store.partnerships();
-    const sam = (await first.store.membershipsOf('playground', 'pg-sam'))[0]!;
-    await first.store.saveConcern(legacyConcern(p!.id, sealRelay(TEST_SECRET, { platform: 'playground', userId: 'pg-sam', memberId: sam.id })));
+    const sam = (await first.store.membershipsOf({ platform: 'playground', workspace: 'playground', userId: 'pg-sam' }))[0]!;
+    await first.store.saveConcern(
+      legacyConcern(p!.id, sealRelay(TEST_SECRET, { platform: 'playground', workspace: 'playground', userId: 'pg-sam', memberId: sam.id })),
+    );
     await first.stop();
     expect(await readFile(first.dataFile, 'utf8')).toContain(LEGACY);
 
@@ -189,8 +191,10 @@ describePg('PostgreSQL: concern and reply text sealed at rest', () => {
   it('seals a concern stored in the clear by an earlier version at the next start, and its critical friend still reads it', async () => {
     const store = await openPgStore(db.url);
     const [p] = await store.partnerships();
-    const sam = (await store.membershipsOf('playground', 'pg-sam'))[0]!;
-    await store.saveConcern(legacyConcern(p!.id, sealRelay(TEST_SECRET, { platform: 'playground', userId: 'pg-sam', memberId: sam.id })));
+    const sam = (await store.membershipsOf({ platform: 'playground', workspace: 'playground', userId: 'pg-sam' }))[0]!;
+    await store.saveConcern(
+      legacyConcern(p!.id, sealRelay(TEST_SECRET, { platform: 'playground', workspace: 'playground', userId: 'pg-sam', memberId: sam.id })),
+    );
     await store.close();
     expect(await dump()).toContain('marker-rail-8854');
 

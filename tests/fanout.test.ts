@@ -24,12 +24,15 @@ beforeAll(async () => {
     SLACK_API_URL: slack.apiUrl,
     TRELLIS_SLACK_POSTS_PER_SECOND: String(POSTS_PER_SECOND),
   });
-  await trellis.store.savePartnership(partnership({ id: 'p-big', homes: [{ platform: 'slack', conversationId: 'C0BIG', label: '#county' }], timezone: 'UTC' }));
+  await trellis.store.savePartnership(
+    partnership({ id: 'p-big', homes: [{ platform: 'slack', workspace: 'T0001', conversationId: 'C0BIG', label: '#county' }], timezone: 'UTC' }),
+  );
   for (let i = 0; i < MEMBERS; i++) {
     const m: Member = {
       id: `m${i}`,
       partnershipId: 'p-big',
       platform: 'slack',
+      workspace: 'T0001',
       userId: `U${String(i).padStart(6, '0')}`,
       displayName: `Member ${i}`,
       role: i === 0 ? 'coordinator' : 'member',

@@ -2,6 +2,7 @@
 // listen on loopback, answer only loopback Host names (a DNS-rebinding page
 // sends its own), and unauthenticated Teams sends nothing off this machine.
 import { request } from 'node:http';
+import { chatKey } from './helpers/teams-requests.js';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,7 +110,9 @@ describe('unauthenticated Teams', () => {
       await t.drain();
       expect(connector.requests, String(serviceUrl)).toBe(before);
     }
-    expect(await t.store.conversation('teams', (activity.from as { id: string }).id)).toMatchObject({ reference: { serviceUrl: connector.serviceUrl } });
+    expect(await t.store.conversation('teams', chatKey((activity.from as { id: string }).id))).toMatchObject({
+      reference: { serviceUrl: connector.serviceUrl },
+    });
   });
 
   it('refuses an activity sent under another Host (DNS rebinding) with 403, and sends nothing', async () => {

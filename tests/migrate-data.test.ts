@@ -29,7 +29,7 @@ async function buildFile(file: string): Promise<void> {
         id,
         name: `Partnership ${id}`,
         inviteCode: `CODE-${i}`,
-        homes: [{ platform: i % 2 ? 'teams' : 'slack', conversationId: `C${i}`, label: `#home-${i}` }],
+        homes: [{ platform: i % 2 ? 'teams' : 'slack', workspace: i % 2 ? 'tenant-1' : 'T0001', conversationId: `C${i}`, label: `#home-${i}` }],
       }),
     );
     await store.saveOrganisation({ id: `${id}-o1`, partnershipId: id, name: 'City Council', sector: 'public' });
@@ -39,6 +39,7 @@ async function buildFile(file: string): Promise<void> {
         id: `${id}-${u}`,
         partnershipId: id,
         platform: 'slack',
+        workspace: 'T0001',
         userId: u,
         displayName: `Person ${u}`,
         organisationId: `${id}-o1`,
@@ -193,7 +194,7 @@ async function readAll(store: Store) {
         concerns: await store.concerns(id),
       })),
     ),
-    memberships: await store.membershipsOf('slack', 'U2'),
+    memberships: await store.membershipsOf({ platform: 'slack', workspace: '', userId: 'U2' }),
     conversations: await Promise.all([store.conversation('teams', '29:sam'), store.conversation('slack', 'U1')]),
     rounds: await Promise.all(rounds.map((r) => store.round(r))),
     invitations: await Promise.all(rounds.map((r) => store.invitations(r))),

@@ -50,7 +50,7 @@ async function raise(text: string): Promise<string> {
 }
 const canOpen = async (persona: Persona, id: string) => (await act(persona, FRIEND_OPEN, id)).form !== undefined;
 const readers = async (id: string) => openConcern(TEST_SECRET, (await t.store.concern(id))!)!.friendIds;
-const memberId = async (persona: Persona) => (await t.store.membershipsOf('playground', `pg-${persona}`))[0]!.id;
+const memberId = async (persona: Persona) => (await t.store.membershipsOf({ platform: 'playground', workspace: 'playground', userId: `pg-${persona}` }))[0]!.id;
 
 beforeAll(async () => {
   t = await startTrellis({ TRELLIS_CONCERN_DELAY_MAX_SECONDS: '0' }, { clock });
@@ -84,7 +84,10 @@ describe('moving roles never opens a concern', () => {
     // Stepping down first does not wash it out.
     expect((await say('jo', 'role Alex Morgan member', 'channel')).tone).toBe('success');
     expect((await say('jo', 'role Alex Morgan critical-friend', 'channel')).tone).toBe('error');
-    expect((await t.store.membershipsOf('playground', 'pg-alex'))[0]).toMatchObject({ role: 'member', wasCoordinator: true });
+    expect((await t.store.membershipsOf({ platform: 'playground', workspace: 'playground', userId: 'pg-alex' }))[0]).toMatchObject({
+      role: 'member',
+      wasCoordinator: true,
+    });
     expect(await canOpen('alex', early)).toBe(false);
     expect(await canOpen('jo', early)).toBe(false);
   });

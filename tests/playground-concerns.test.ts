@@ -122,7 +122,7 @@ describe('playground: the critical friend', () => {
     });
     const [p] = await t.store.partnerships();
     pid = p!.id;
-    samMemberId = (await t.store.membershipsOf('playground', SAM_ID))[0]!.id;
+    samMemberId = (await t.store.membershipsOf({ platform: 'playground', workspace: 'playground', userId: SAM_ID }))[0]!.id;
   });
 
   it('answers `concern` with the private raise form as { form }, and refuses text typed after it', async () => {

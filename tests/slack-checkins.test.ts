@@ -126,7 +126,7 @@ const allAnswered = (value: string, comment?: string): Answers => ({
 const storedSets = async () =>
   ((JSON.parse(await trellis.data()) as { answerSets: { roundId: string }[] }).answerSets ?? []).filter((a) => a.roundId === round.id);
 const delivery = async (w: Who) => {
-  const member = (await trellis.store.membershipsOf('slack', w.user_id))[0]!;
+  const member = (await trellis.store.membershipsOf({ platform: 'slack', workspace: 'T0001', userId: w.user_id }))[0]!;
   return (await trellis.store.invitations(round.id)).find((i) => i.memberId === member.id)?.delivery;
 };
 /** Where Slack says the check-in DM to `w` landed: the message its stored handle was delivered as. */

@@ -568,7 +568,7 @@ describe('Slack critical-friend channel', () => {
   describe('keeps Sam anonymous', () => {
     let samMemberId = '';
     beforeAll(async () => {
-      samMemberId = (await trellis.store.membershipsOf('slack', SAM.user_id))[0]!.id;
+      samMemberId = (await trellis.store.membershipsOf({ platform: 'slack', workspace: 'T0001', userId: SAM.user_id }))[0]!.id;
     });
     const samMarks = () => [SAM.user_id, `D${SAM.user_id}`, SAM.display, samMemberId];
 
@@ -591,7 +591,7 @@ describe('Slack critical-friend channel', () => {
       for (const c of d.concerns) {
         expect(openRelay('the-wrong-secret-0123456789abcdef0123456789', c.relay)).toBeUndefined();
         expect(openRelay(`${TEST_SECRET}x`, c.relay)).toBeUndefined();
-        expect(openRelay(TEST_SECRET, c.relay)).toEqual({ platform: 'slack', userId: SAM.user_id, memberId: samMemberId });
+        expect(openRelay(TEST_SECRET, c.relay)).toEqual({ platform: 'slack', workspace: 'T0001', userId: SAM.user_id, memberId: samMemberId });
       }
     });
 

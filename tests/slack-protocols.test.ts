@@ -166,7 +166,7 @@ describe('Slack protocol register and reviews', () => {
     pid = (await trellis.store.partnerships())[0]!.id;
     const byName = new Map((await trellis.store.organisations(pid)).map((o) => [o.name, o.id]));
     orgs = { city: byName.get('City Council')!, hope: byName.get('Hope Trust')!, police: byName.get('Police Service')! };
-    kimMember = (await trellis.store.membershipsOf('slack', KIM.user_id))[0]!.id;
+    kimMember = (await trellis.store.membershipsOf({ platform: 'slack', workspace: 'T0001', userId: KIM.user_id }))[0]!.id;
   });
 
   it('`/trellis protocol add` opens the form as a modal straight away, posting nothing', async () => {

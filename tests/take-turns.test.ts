@@ -84,7 +84,7 @@ describe('a burst of check-in answers through the Slack endpoint', () => {
       messenger: { sendPrivate: async () => undefined, sendToConversation: async () => undefined, update: async () => undefined },
       secret: TEST_SECRET,
     });
-    const form = await openCheckIn(deps, { platform: 'slack', userId: userIdOf(1), displayName: '' }, round.id);
+    const form = await openCheckIn(deps, { platform: 'slack', workspace: 'T0001', userId: userIdOf(1), displayName: '' }, round.id);
     if (!isForm(form)) throw new Error('the check-in did not open as a form');
     const view = renderFormModal(form.form) as { blocks: { block_id?: string; element?: { options?: { text: unknown; value: string }[] } }[] };
     const values = Object.fromEntries(

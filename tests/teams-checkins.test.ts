@@ -2,6 +2,7 @@
 // activities and task module invokes, a fake connector capturing proactive
 // POSTs and PUT updates, and a fake clock driving reminders and closing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chatKey } from './helpers/teams-requests.js';
 import { renderFormCard } from '../src/adapters/teams/render-form-card.js';
 import { BAD_DIALOG_CLICK, BAD_FORM } from '../src/adapters/teams/task-routes.js';
 import { toFormSubmit } from '../src/adapters/teams/task-request.js';
@@ -79,7 +80,7 @@ const answers = (card: Card, value: string, extra: Record<string, string> = {}) 
 const partnership = async () => (await trellis.store.partnershipByHome('teams', CHANNEL))!;
 const latestRound = async (): Promise<Round> => (await trellis.store.rounds((await partnership()).id)).sort((a, b) => b.number - a.number)[0]!;
 const invitationOf = async (round: Round, who: Person) => {
-  const member = (await trellis.store.membershipsOf('teams', who.id))[0]!;
+  const member = (await trellis.store.membershipsOf({ platform: 'teams', workspace: '72f988bf-0000-41af-91ab-2d7cd011db47', userId: who.id }))[0]!;
   return (await trellis.store.invitations(round.id)).find((i) => i.memberId === member.id)!;
 };
 const checkInButton = (activity: Record<string, unknown>) => cardOf(activity).actions!.find((a) => a.data.msteams)!;
@@ -105,7 +106,7 @@ describe('Teams check-ins', () => {
   it('keeps the personal chat reference on a personal installationUpdate, before any message', async () => {
     const r = await deliver({ ...fixture('install-personal'), serviceUrl: connector.serviceUrl });
     expect(r.sent).toHaveLength(0);
-    const saved = await trellis.store.conversation('teams', JORDAN.id);
+    const saved = await trellis.store.conversation('teams', chatKey(JORDAN.id));
     expect(saved?.reference).toMatchObject({ serviceUrl: connector.serviceUrl, user: { id: JORDAN.id }, conversation: { conversationType: 'personal' } });
   });
 

@@ -6,6 +6,7 @@
 // concerns (only text the reporter approved), and concern text never travels
 // through a chat message.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { chatKey } from './helpers/teams-requests.js';
 import { INTRO_CUT, renderFormCard } from '../src/adapters/teams/render-form-card.js';
 import { BAD_FORM } from '../src/adapters/teams/task-routes.js';
 import { OPENS_IN_DIALOG } from '../src/adapters/teams/teams-routes.js';
@@ -122,7 +123,7 @@ const partnership = async () => (await trellis.store.partnershipByHome('teams', 
 /** The concerns as the server reads them (their bodies are stored sealed). */
 const concerns = async (): Promise<Concern[]> => (await trellis.store.concerns((await partnership()).id)).map((c) => openConcern(TEST_SECRET, c)!);
 const concernByPseudonym = async (pseudonym: string) => (await concerns()).find((c) => c.pseudonym === pseudonym)!;
-const samMember = async () => (await trellis.store.membershipsOf('teams', SAM.id))[0]!;
+const samMember = async () => (await trellis.store.membershipsOf({ platform: 'teams', workspace: '72f988bf-0000-41af-91ab-2d7cd011db47', userId: SAM.id }))[0]!;
 const PSEUDONYM = /C-[A-HJ-NP-Z2-9]{4}/;
 const receiptOf = (text: string) => {
   const m = new RegExp(`^Sent\\. Your reference is (${PSEUDONYM.source})\\. The critical friend will receive it within 10 minutes`).exec(text);
@@ -184,7 +185,7 @@ describe('Teams critical friend', () => {
     // The coordinator has a personal chat with the bot too: approved escalations arrive there.
     await tell(ALEX, 'help');
     for (const who of [ALEX, SAM, KIM, CHRIS]) {
-      expect((await trellis.store.conversation('teams', who.id))?.reference).toMatchObject({
+      expect((await trellis.store.conversation('teams', chatKey(who.id)))?.reference).toMatchObject({
         serviceUrl: connector.serviceUrl,
         conversation: { conversationType: 'personal', id: chatOf(who) },
       });
@@ -630,7 +631,12 @@ describe('Teams critical friend', () => {
 
   it('opens a relay only with the server secret: not with a wrong one, not once tampered with', async () => {
     const c = await concernByPseudonym(first);
-    expect(openRelay(TEST_SECRET, c.relay)).toEqual({ platform: 'teams', userId: SAM.id, memberId: (await samMember()).id });
+    expect(openRelay(TEST_SECRET, c.relay)).toEqual({
+      platform: 'teams',
+      workspace: '72f988bf-0000-41af-91ab-2d7cd011db47',
+      userId: SAM.id,
+      memberId: (await samMember()).id,
+    });
     expect(openRelay('wrong-secret-0123456789abcdef0123456789abcdef', c.relay)).toBeUndefined();
     expect(openRelay('', c.relay)).toBeUndefined();
     const raw = Buffer.from(c.relay, 'base64');

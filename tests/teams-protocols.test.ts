@@ -2,6 +2,7 @@
 // POST /api/messages, real-shaped activities and dialog invokes, a fake
 // connector capturing what the bot posts and updates, and a fake clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chatKey } from './helpers/teams-requests.js';
 import { renderCard } from '../src/adapters/teams/render-card.js';
 import { renderFormCard } from '../src/adapters/teams/render-form-card.js';
 import { OPENS_IN_DIALOG } from '../src/adapters/teams/teams-routes.js';
@@ -119,7 +120,7 @@ describe('Teams protocol register and reviews', () => {
     ] as const) {
       expect(textOf(replyOf(await tell(who, `join ${code} ${org}`)))).toContain('Riverside Partnership');
     }
-    expect(await trellis.store.conversation('teams', ALEX.id)).toBeDefined();
+    expect(await trellis.store.conversation('teams', chatKey(ALEX.id))).toBeDefined();
     // The scheduler has been ticking since: nothing is due without protocols.
     const sent = connector.sent.length;
     await trellis.tick();

@@ -12,6 +12,7 @@ import { createLogger } from '../src/log.js';
 import { createMemoryStore } from '../src/store/memory-store.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
 import { TEST_SECRET } from './helpers/start-trellis.js';
+import { chatKey, TENANT } from './helpers/teams-requests.js';
 
 const SAM = '29:sam-throttled';
 let connector: FakeTeamsConnector;
@@ -25,10 +26,10 @@ it('waits out Retry-After on a 429, backs off on 412/502/504, and delivers the c
   const store = createMemoryStore();
   await store.saveConversation({
     platform: 'teams',
-    key: SAM,
+    key: chatKey(SAM),
     reference: {
       serviceUrl: connector.serviceUrl,
-      conversation: { id: 'a:personal-sam', conversationType: 'personal' },
+      conversation: { id: 'a:personal-sam', conversationType: 'personal', tenantId: TENANT },
       user: { id: SAM },
       channelId: 'msteams',
     },
@@ -42,7 +43,7 @@ it('waits out Retry-After on a 429, backs off on 412/502/504, and delivers the c
   const outbox = new OutboxMessenger(store, hub, TEST_SECRET, dispatcher.wake);
 
   connector.refuseNext.push({ status: 429, retryAfter: '1' }, { status: 412 }, { status: 502 }, { status: 504 });
-  const handle = await outbox.sendPrivate({ platform: 'teams', userId: SAM }, info('Your check-in is open.', { title: 'Riverside' }));
+  const handle = await outbox.sendPrivate({ platform: 'teams', workspace: TENANT, userId: SAM }, info('Your check-in is open.', { title: 'Riverside' }));
   expect(handle).toMatchObject({ platform: 'teams', outgoing: expect.any(String) });
   for (let i = 0; i < 50 && connector.sent.length === 0; i++) await dispatcher.drain().then(() => new Promise((r) => setTimeout(r, 100)));
 

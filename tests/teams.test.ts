@@ -2,6 +2,7 @@
 // /api/messages on the real server; the cards the bot sends are captured by a
 // fake connector that the activities' serviceUrl points at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chatKey } from './helpers/teams-requests.js';
 import { commandText } from '../src/adapters/teams/command-text.js';
 import { renderCard } from '../src/adapters/teams/render-card.js';
 import { BAD_CLICK } from '../src/adapters/teams/teams-routes.js';
@@ -113,7 +114,7 @@ describe('Teams', () => {
     expect(welcome.conversationId).toBe(TEAM);
     expect(cardOf(welcome).body[0]!.text).toBe('Trellis commands');
     expect(textOf(welcome)).toContain('setup <name>');
-    const saved = await trellis.store.conversation('teams', TEAM);
+    const saved = await trellis.store.conversation('teams', chatKey(TEAM));
     expect(saved?.reference).toMatchObject({
       serviceUrl: connector.serviceUrl,
       channelId: 'msteams',
@@ -134,7 +135,7 @@ describe('Teams', () => {
     });
     expect(welcome.conversationId).toBe(personal);
     expect(textOf(welcome)).toContain('join <invite-code> <organisation>');
-    expect((await trellis.store.conversation('teams', DANA.id))?.reference).toMatchObject({ user: { id: DANA.id }, conversation: { id: personal } });
+    expect((await trellis.store.conversation('teams', chatKey(DANA.id)))?.reference).toMatchObject({ user: { id: DANA.id }, conversation: { id: personal } });
   });
 
   it('does not welcome when someone else joins the team', async () => {
@@ -161,7 +162,12 @@ describe('Teams', () => {
     // The home is the channel, not the thread the command was typed in.
     const home = await trellis.store.partnershipByHome('teams', CHANNEL);
     expect(home?.name).toBe('Riverside Partnership');
-    expect(home?.homes[0]).toEqual({ platform: 'teams', conversationId: CHANNEL, label: 'Riverside › Partnership' });
+    expect(home?.homes[0]).toEqual({
+      platform: 'teams',
+      workspace: '72f988bf-0000-41af-91ab-2d7cd011db47',
+      conversationId: CHANNEL,
+      label: 'Riverside › Partnership',
+    });
   });
 
   it('lets the coordinator add an organisation, and a partner join from a personal chat', async () => {
@@ -252,23 +258,23 @@ describe('Teams', () => {
 
   it('stores conversation references in the data file: personal chats by person, channels by channel', async () => {
     const data = JSON.parse(await trellis.data()) as { conversations: { platform: string; key: string; reference: Activity }[] };
-    const sam = data.conversations.find((c) => c.platform === 'teams' && c.key === SAM.id);
+    const sam = data.conversations.find((c) => c.platform === 'teams' && c.key === chatKey(SAM.id));
     expect(sam?.reference).toMatchObject({
       serviceUrl: connector.serviceUrl,
       user: { id: SAM.id, name: 'Sam Patel' },
       conversation: { id: `a:personal-${SAM.id}`, conversationType: 'personal' },
     });
-    const channel = data.conversations.find((c) => c.platform === 'teams' && c.key === CHANNEL);
+    const channel = data.conversations.find((c) => c.platform === 'teams' && c.key === chatKey(CHANNEL));
     expect(channel?.reference).toMatchObject({ bot: { id: BOT.id }, conversation: { id: CHANNEL, conversationType: 'channel' } });
     expect(channel?.reference.activityId).toBeUndefined();
     expect(data.conversations.some((c) => c.key.includes(';messageid='))).toBe(false);
   });
 
   it('does not rewrite an unchanged conversation reference', async () => {
-    const first = await trellis.store.conversation('teams', SAM.id);
+    const first = await trellis.store.conversation('teams', chatKey(SAM.id));
     await new Promise((r) => setTimeout(r, 5));
     await tell(SAM, 'status');
-    expect((await trellis.store.conversation('teams', SAM.id))?.updatedAt).toBe(first?.updatedAt);
+    expect((await trellis.store.conversation('teams', chatKey(SAM.id)))?.updatedAt).toBe(first?.updatedAt);
   });
 
   it('rejects requests that are not activities, without a stack trace', async () => {
@@ -303,7 +309,7 @@ describe('Teams', () => {
     const status = await say(ALEX, 'status');
     expect(cardOf(status).body[0]!.text).toBe('Riverside Partnership');
     expect(textOf(status)).toContain('2 (2 on Teams)');
-    expect(await trellis.store.conversation('teams', SAM.id)).toBeDefined();
+    expect(await trellis.store.conversation('teams', chatKey(SAM.id))).toBeDefined();
   });
 });
 

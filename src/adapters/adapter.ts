@@ -34,6 +34,8 @@ export interface MountedAdapter {
    * platform that cannot be reached is reported on /healthz and retried.
    */
   verify?(): Promise<void>;
+  /** The one workspace (or tenant) this adapter serves, when it serves one and knows it after `verify`: people recorded before workspaces are adopted by it. */
+  workspace?(): string | undefined;
   /** Socket Mode and similar connections start after the HTTP server listens. */
   start?(): Promise<void>;
   stop?(): Promise<void>;

@@ -14,7 +14,7 @@ export type Resolved = { ok: true; ctx: Context } | { ok: false; reply: Message 
 
 export async function resolveContext(store: Repository, caller: Caller, place: Place): Promise<Resolved> {
   const home = place.kind === 'channel' ? await store.partnershipByHome(caller.platform, place.conversationId) : undefined;
-  const mine = await store.membershipsOf(caller.platform, caller.userId);
+  const mine = await store.membershipsOf(caller);
   if (home) return { ok: true, ctx: { partnership: home, me: mine.find((m) => m.partnershipId === home.id) } };
   if (mine.length === 1) {
     const partnership = await store.partnership(mine[0]!.partnershipId);

@@ -1,7 +1,25 @@
 // The partnership domain. Plain data: every port stores and returns these shapes.
 
-export const PLATFORMS = ['slack', 'teams', 'playground'] as const;
+export const PLATFORMS = ['slack', 'teams', 'email', 'playground'] as const;
 export type Platform = (typeof PLATFORMS)[number];
+
+/**
+ * A person as a platform knows them. User ids are unique only within a
+ * workspace, so the workspace is part of who someone is: the same user id in
+ * two Slack workspaces (or two Teams tenants) is two people. The workspace is
+ * Slack's team id (the enterprise id for an Enterprise Grid org-wide install),
+ * the Teams tenant id, 'email' or 'playground'.
+ */
+export interface Person {
+  platform: Platform;
+  workspace: string;
+  userId: string;
+}
+
+/** A person's workspace in records written before workspaces: adopted by the one workspace connected at the time (core/upgrades.ts). */
+export const LEGACY_WORKSPACE = '';
+
+export const samePerson = (a: Person, b: Person) => a.platform === b.platform && a.workspace === b.workspace && a.userId === b.userId;
 
 export const SECTORS = ['public', 'private', 'voluntary', 'community'] as const;
 export type Sector = (typeof SECTORS)[number];
@@ -19,6 +37,8 @@ export const DEFAULT_TIMEZONE = 'Europe/London';
 
 export interface HomeConversation {
   platform: Platform;
+  /** The workspace (or tenant) it was made a home from: its messages go out through that installation. */
+  workspace: string;
   conversationId: string;
   /** Human label, e.g. "#riverside" — shown in `status`. */
   label: string;
@@ -60,11 +80,9 @@ export interface Organisation {
   sector: Sector;
 }
 
-export interface Member {
+export interface Member extends Person {
   id: string;
   partnershipId: string;
-  platform: Platform;
-  userId: string;
   displayName: string;
   /** Absent for an independent person such as an external critical friend. */
   organisationId?: string;

@@ -1,9 +1,7 @@
 // The normalized input every adapter produces.
-import type { Platform } from './model.js';
+import type { Person } from './model.js';
 
-export interface Caller {
-  platform: Platform;
-  userId: string;
+export interface Caller extends Person {
   displayName: string;
 }
 

@@ -5,7 +5,7 @@
 import type { Deps } from './deps.js';
 import { errorKind } from './logger.js';
 import type { Message } from './message.js';
-import type { Delivery, Partnership, Platform } from './model.js';
+import type { Delivery, Partnership, Person } from './model.js';
 
 type SendKind =
   | 'check-in'
@@ -33,14 +33,12 @@ interface About {
 
 type Sent = { status: 'sent'; delivery: Delivery } | { status: 'unreachable' } | { status: 'failed' };
 
-type Person = { platform: Platform; userId: string };
-
 const failed = (deps: Deps, what: string, about: About, err: unknown) => deps.log.warn(`A message could not be ${what}`, { ...about, ...errorKind(err) });
 
 /** `once`: a key naming this message, so a resumed fan-out never sends it twice. */
 export async function sendPrivate(deps: Deps, to: Person, message: Message, about: About, once?: string): Promise<Sent> {
   try {
-    const delivery = await deps.messenger.sendPrivate(to, message, once);
+    const delivery = await deps.messenger.sendPrivate({ platform: to.platform, workspace: to.workspace, userId: to.userId }, message, once);
     return delivery ? { status: 'sent', delivery } : { status: 'unreachable' };
   } catch (err) {
     failed(deps, 'sent', about, err);
@@ -57,7 +55,7 @@ export async function sendToEach(deps: Deps, people: Person[], message: Message,
 export async function postToHomes(deps: Deps, p: Partnership, message: Message, kind: SendKind): Promise<void> {
   for (const home of p.homes) {
     try {
-      await deps.messenger.sendToConversation(home.platform, home.conversationId, message);
+      await deps.messenger.sendToConversation(home, message);
     } catch (err) {
       failed(deps, 'posted', { kind, partnershipId: p.id }, err);
     }

@@ -141,7 +141,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     dashboard: (token) => dashboardView(deps, token),
     exportCsv: (token) => exportCsv(deps, token),
     overview: async (caller) => {
-      const memberships = await deps.store.membershipsOf(caller.platform, caller.userId);
+      const memberships = await deps.store.membershipsOf(caller);
       if (memberships.length === 0) {
         return info("You're not in a partnership yet. Ask a coordinator for an invite code, then type `join <invite-code> <organisation>`.", {
           title: 'Trellis',

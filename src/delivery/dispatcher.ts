@@ -5,11 +5,11 @@
 // before it is sent again; where the platform cannot be asked, it is not resent.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Delivery } from '../core/model.js';
+import { LEGACY_WORKSPACE, type Delivery } from '../core/model.js';
 import type { ClaimedOutgoing, Outbox, Outgoing } from '../core/ports/outbox.js';
 import { seal, unseal } from '../core/seal.js';
 import type { Logger } from '../log.js';
-import type { MessengerHub, PlatformMessenger, SendKind } from './platform-messenger.js';
+import type { MessengerHub, PlatformMessenger, SendKind, Target } from './platform-messenger.js';
 import { DeliveryFailure } from './delivery-failure.js';
 import { OUTBOX_SEAL, type OutboxPayload } from './outbox-messenger.js';
 import { RateLimiter, type Bucket } from './rate-limiter.js';
@@ -152,7 +152,8 @@ export class Dispatcher {
     if (!platform) return this.fail(entry, `${entry.platform} is not configured on this instance`);
     if (!payload?.message) return this.fail(entry, 'its content cannot be opened (was TRELLIS_SECRET changed?)');
     if (entry.kind === 'update') return this.handleUpdate(platform, entry, payload);
-    const { target = '', message } = payload;
+    const { message } = payload;
+    const target = targetOf(payload);
     const kind: SendKind = entry.kind;
 
     if (entry.attemptedAt) {
@@ -296,4 +297,9 @@ const FAILED = Symbol('failed');
 const finished = ({ replaces: _, ...entry }: Outgoing): Outgoing => entry;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The conversation a delivery is in, for pacing updates per conversation. */
-const where = (d: Delivery) => String(d.channel ?? d.conversationId ?? d.userId ?? '');
+const where = (d: Delivery): Target => ({
+  workspace: typeof d.workspace === 'string' ? d.workspace : LEGACY_WORKSPACE,
+  id: String(d.channel ?? d.conversationId ?? d.userId ?? ''),
+});
+/** Messages queued before workspaces name a bare id, in the legacy workspace. */
+const targetOf = ({ target = '' }: OutboxPayload): Target => (typeof target === 'string' ? { workspace: LEGACY_WORKSPACE, id: target } : target);

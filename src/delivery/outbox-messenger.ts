@@ -4,11 +4,11 @@
 // The dispatcher delivers them. The playground's in-memory inbox is direct.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Message } from '../core/message.js';
-import type { Delivery, Platform } from '../core/model.js';
+import type { Delivery, HomeConversation, Person, Platform } from '../core/model.js';
 import type { Messenger } from '../core/ports/messenger.js';
 import type { Outbox, Outgoing } from '../core/ports/outbox.js';
 import { seal } from '../core/seal.js';
-import type { MessengerHub, SendKind } from './platform-messenger.js';
+import type { MessengerHub, SendKind, Target } from './platform-messenger.js';
 
 export const OUTBOX_SEAL = 'outbox';
 
@@ -19,7 +19,8 @@ export const OUTBOX_SEAL = 'outbox';
  * sealed too: it would tie one person's "Thanks — answered" to their invitation.
  */
 export interface OutboxPayload {
-  target?: string;
+  /** A bare id in messages queued before workspaces (their workspace is the legacy one). */
+  target?: Target | string;
   message?: Message;
   delivery?: Delivery;
   replaces?: string;
@@ -38,12 +39,12 @@ export class OutboxMessenger implements Messenger {
     private readonly wake: () => void = () => {},
   ) {}
 
-  sendPrivate(to: { platform: Platform; userId: string }, message: Message, once?: string) {
-    return this.send(to.platform, 'private', to.userId, message, once);
+  sendPrivate(to: Person, message: Message, once?: string) {
+    return this.send(to.platform, 'private', { workspace: to.workspace, id: to.userId }, message, once);
   }
 
-  sendToConversation(platform: Platform, conversationId: string, message: Message) {
-    return this.send(platform, 'conversation', conversationId, message);
+  sendToConversation(home: Pick<HomeConversation, 'platform' | 'workspace' | 'conversationId'>, message: Message) {
+    return this.send(home.platform, 'conversation', { workspace: home.workspace, id: home.conversationId }, message);
   }
 
   async update(delivery: Delivery, message: Message): Promise<void> {
@@ -53,7 +54,7 @@ export class OutboxMessenger implements Messenger {
     await this.enqueue(delivery.platform, 'update', isQueued(delivery) ? { message, replaces: delivery.outgoing } : { message, delivery });
   }
 
-  private async send(platformName: Platform, kind: SendKind, target: string, message: Message, once?: string): Promise<Delivery | undefined> {
+  private async send(platformName: Platform, kind: SendKind, target: Target, message: Message, once?: string): Promise<Delivery | undefined> {
     const platform = this.hub.get(platformName);
     if (!platform || !(await platform.reachable(kind, target))) return undefined;
     if (platform.direct) return platform.send(kind, target, message, randomUUID());

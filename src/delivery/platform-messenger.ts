@@ -8,22 +8,32 @@ import type { Bucket } from './rate-limiter.js';
 /** A private message goes to a person; a conversation message to a shared channel. */
 export type SendKind = 'private' | 'conversation';
 
+/**
+ * Who or where a message goes: a user or conversation id within one workspace
+ * (Slack team or Enterprise Grid org, Teams tenant), whose installation, token
+ * and rate limits carry it.
+ */
+export interface Target {
+  workspace: string;
+  id: string;
+}
+
 export interface PlatformMessenger {
   /** Sent at once, never queued: nothing leaves the process (the playground's inbox). */
   readonly direct?: boolean;
   /** False when `target` can never be reached (Teams without a stored chat): such a message is not queued. */
-  reachable(kind: SendKind, target: string): Promise<boolean>;
+  reachable(kind: SendKind, target: Target): Promise<boolean>;
   /**
    * Sends now, or throws a DeliveryFailure saying whether it may be retried.
    * `tag` rides along where the platform keeps it, so `find` can tell later whether it arrived.
    */
-  send(kind: SendKind, target: string, message: Message, tag: string): Promise<Delivery>;
+  send(kind: SendKind, target: Target, message: Message, tag: string): Promise<Delivery>;
   /** Replaces a message sent earlier; throws a DeliveryFailure like `send`. */
   update(delivery: Delivery, message: Message): Promise<void>;
   /** Where the message sent with `tag` since `since` landed, or undefined when it never arrived. Absent when the platform cannot look. */
-  find?(kind: SendKind, target: string, tag: string, since: Date): Promise<Delivery | undefined>;
+  find?(kind: SendKind, target: Target, tag: string, since: Date): Promise<Delivery | undefined>;
   /** The rate limits one call spends. */
-  buckets(call: 'send' | 'update', kind: SendKind, target: string): Bucket[];
+  buckets(call: 'send' | 'update', kind: SendKind, target: Target): Bucket[];
 }
 
 export class MessengerHub {

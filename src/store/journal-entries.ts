@@ -19,6 +19,7 @@ import type {
 import type { ConversationRecord } from '../core/ports/conversation-references.js';
 import type { Outgoing } from '../core/ports/outbox.js';
 import type { StateStore } from './state-store.js';
+import { legacyWorkspaceOf, underTenant } from './state-schema.js';
 
 /** What follows each name, as written: instants travel through JSON as ISO strings. */
 interface Entries {
@@ -50,11 +51,16 @@ export type EntryName = keyof Entries;
 /** One change as the journal holds it; replaying the same changes in the same order rebuilds the same state. */
 export type Change = { [K in EntryName]: [K, ...Entries[K]] }[EntryName];
 
+// Entries written before version 6 name people and homes without a workspace: they get theirs as
+// the data file's migration gives them (a journal outlives an upgrade until the next compaction).
+const withWorkspace = <T extends { workspace?: string }>(s: StateStore, x: T, platform: unknown, key: unknown): T & { workspace: string } =>
+  typeof x.workspace === 'string' ? (x as T & { workspace: string }) : { ...x, workspace: legacyWorkspaceOf(platform, key, s.teamsTenants()) };
+
 const APPLY: { [K in EntryName]: (store: StateStore, ...args: Entries[K]) => unknown } = {
-  savePartnership: (s, p) => s.savePartnership(p),
+  savePartnership: (s, p) => s.savePartnership({ ...p, homes: p.homes.map((h) => withWorkspace(s, h, h.platform, h.conversationId)) }),
   saveOrganisation: (s, o) => s.saveOrganisation(o),
-  saveMember: (s, m) => s.saveMember(m),
-  saveConversation: (s, c) => s.saveConversation(c),
+  saveMember: (s, m) => s.saveMember(withWorkspace(s, m, m.platform, m.userId)),
+  saveConversation: (s, c) => s.saveConversation(underTenant(c)),
   saveRound: (s, r) => s.saveRound(r),
   saveInvitation: (s, i) => s.saveInvitation(i),
   saveAnswerSet: (s, a) => s.saveAnswerSet(a),

@@ -11,6 +11,7 @@ import {
   PROTOCOL_KINDS,
   PROTOCOL_STATUSES,
   REVIEW_OUTCOMES,
+  LEGACY_WORKSPACE,
   PLATFORMS,
   ROLES,
   SCALE,
@@ -20,7 +21,7 @@ import {
 } from '../core/model.js';
 import { OUTGOING_STATUSES } from '../core/ports/outbox.js';
 
-export const STATE_VERSION = 5;
+export const STATE_VERSION = 6;
 
 const platform = z.enum(PLATFORMS);
 
@@ -29,7 +30,7 @@ const partnership = z.object({
   name: z.string().min(1),
   purpose: z.string(),
   type: z.enum(PARTNERSHIP_TYPES),
-  homes: z.array(z.object({ platform, conversationId: z.string().min(1), label: z.string() })),
+  homes: z.array(z.object({ platform, workspace: z.string(), conversationId: z.string().min(1), label: z.string() })),
   timezone: z.string().min(1),
   threshold: z.number().int().min(3),
   inviteCode: z.string().min(1),
@@ -59,6 +60,8 @@ const member = z.object({
   id: z.string().min(1),
   partnershipId: z.string().min(1),
   platform,
+  // '' (LEGACY_WORKSPACE): written before workspaces, until the one workspace connected adopts it.
+  workspace: z.string(),
   userId: z.string().min(1),
   displayName: z.string(),
   organisationId: z.string().optional(),
@@ -250,7 +253,54 @@ export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Recor
   3: (d) => ({ ...stampThresholds(d, 4), invitations: ((d.invitations ?? []) as Record<string, unknown>[]).map(({ answered: _, ...i }) => i) }),
   // Version 5 (issue 14): claims of requests already acted on outlive a restart (they were kept in memory only).
   4: (d) => ({ ...d, version: 5, claims: [] }),
+  // Version 6 (issue 16): a person is (platform, workspace, user id). Teams knows the tenant of each
+  // stored chat, so its people, homes and chats move under it; the playground has one workspace;
+  // Slack's team is not in the file and is adopted at start by the one workspace connected.
+  5: (d) => withWorkspaces(d),
 };
+
+type Doc = Record<string, unknown>;
+
+const tenantNamedBy = (c: Doc): string | undefined => {
+  const tenant = ((c.reference as Doc | undefined)?.conversation as Doc | undefined)?.tenantId;
+  return c.platform === 'teams' && typeof tenant === 'string' && tenant ? tenant : undefined;
+};
+
+/** The tenant of each stored Teams chat, by the bare key it had before tenants (a person's or a channel's id). */
+export function teamsTenants(conversations: readonly Doc[]): Map<string, string> {
+  const tenants = new Map<string, string>();
+  for (const c of conversations) {
+    const tenant = tenantNamedBy(c);
+    const key = String(c.key);
+    if (tenant) tenants.set(key.startsWith(`${tenant}/`) ? key.slice(tenant.length + 1) : key, tenant);
+  }
+  return tenants;
+}
+
+/** The workspace of a person or home recorded before workspaces: as much as the file can tell. */
+export const legacyWorkspaceOf = (platform: unknown, key: unknown, tenants: Map<string, string>): string =>
+  platform === 'playground' ? 'playground' : platform === 'teams' ? (tenants.get(String(key)) ?? LEGACY_WORKSPACE) : LEGACY_WORKSPACE;
+
+/** A Teams chat's key moved under the tenant its reference names (as Teams keys are kept now). */
+export const underTenant = <C extends { key: unknown }>(c: C): C => {
+  const tenant = tenantNamedBy(c as unknown as Doc);
+  return tenant && !String(c.key).startsWith(`${tenant}/`) ? { ...c, key: `${tenant}/${String(c.key)}` } : c;
+};
+
+function withWorkspaces(d: Doc): Doc {
+  const conversations = (d.conversations ?? []) as Doc[];
+  const tenants = teamsTenants(conversations);
+  return {
+    ...d,
+    version: 6,
+    partnerships: ((d.partnerships ?? []) as Doc[]).map((p) => ({
+      ...p,
+      homes: ((p.homes ?? []) as Doc[]).map((h) => ({ ...h, workspace: legacyWorkspaceOf(h.platform, h.conversationId, tenants) })),
+    })),
+    members: ((d.members ?? []) as Doc[]).map((m) => ({ ...m, workspace: legacyWorkspaceOf(m.platform, m.userId, tenants) })),
+    conversations: conversations.map((c) => underTenant(c as Doc & { key: unknown })),
+  };
+}
 
 /** Sets `threshold` on rounds, reviews and concerns lacking it. */
 function stampThresholds(d: Record<string, unknown>, version: number): Record<string, unknown> {

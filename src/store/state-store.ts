@@ -1,26 +1,30 @@
 // Every store port over one State object held in memory. The memory store
 // (memory-store.ts) is this with nothing to persist; the lowdb store is this
 // with a durable file behind.
-import type {
-  AnswerSet,
-  ConcernQuota,
-  CustomItem,
-  Invitation,
-  Member,
-  Organisation,
-  Partnership,
-  Platform,
-  Protocol,
-  Round,
-  SentReminder,
-  StoredConcern,
+import {
+  samePerson,
+  type AnswerSet,
+  type ConcernQuota,
+  type CustomItem,
+  type Invitation,
+  type Member,
+  type Organisation,
+  type Partnership,
+  type Person,
+  type Platform,
+  type Protocol,
+  type Round,
+  type SentReminder,
+  type StoredConcern,
 } from '../core/model.js';
 import type { ConversationRecord } from '../core/ports/conversation-references.js';
 import type { ClaimedOutgoing, Outgoing } from '../core/ports/outbox.js';
 import type { Store } from './store.js';
-import { emptyState, type State } from './state-schema.js';
+import { emptyState, teamsTenants, type State } from './state-schema.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { applyEntry, type Change } from './journal-entries.js';
+
+const personKey = (p: Person) => `${p.platform}\u0000${p.workspace}\u0000${p.userId}`;
 
 // Callers get copies: changing a returned object must not change the store
 // behind its back (the real databases would not let them either). The state
@@ -108,18 +112,23 @@ export class StateStore implements Store {
   async members(partnershipId: string) {
     return copy(this.state.members.filter((m) => m.partnershipId === partnershipId));
   }
-  async membershipsOf(platform: Platform, userId: string) {
+  async membershipsOf(person: Person) {
     return copy(
       this.memberIndex()
-        .get(`${platform}\u0000${userId}`)
+        .get(personKey(person))
         ?.map((at) => this.state.members[at]!) ?? [],
     );
   }
   async saveMember(m: Member) {
     // One person is one member of a partnership, whatever id a caller holds.
-    upsert(this.state.members, m, (x) => x.id === m.id || (x.partnershipId === m.partnershipId && x.platform === m.platform && x.userId === m.userId));
+    upsert(this.state.members, m, (x) => x.id === m.id || (x.partnershipId === m.partnershipId && samePerson(x, m)));
     this.byPerson = undefined;
     await this.changed(['saveMember', m]);
+  }
+
+  /** For replaying journal entries from before workspaces (journal-entries.ts). */
+  teamsTenants(): Map<string, string> {
+    return teamsTenants(this.state.conversations);
   }
 
   async conversation(platform: Platform, key: string) {
@@ -176,7 +185,7 @@ export class StateStore implements Store {
     if (!this.byPerson) {
       const index = (this.byPerson = new Map<string, number[]>());
       this.state.members.forEach((m, at) => {
-        const key = `${m.platform}\u0000${m.userId}`;
+        const key = personKey(m);
         (index.get(key) ?? index.set(key, []).get(key)!).push(at);
       });
     }

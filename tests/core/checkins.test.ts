@@ -11,11 +11,11 @@ import type { FakeClock } from '../helpers/fake-clock.js';
 import type { FakeMessenger } from '../helpers/fake-messenger.js';
 
 const SECRET = 'core-test-secret-0123456789abcdef0123';
-const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
-const sam: Caller = { platform: 'teams', userId: '29:sam', displayName: 'Sam Patel' };
-const jo: Caller = { platform: 'playground', userId: 'pg-jo', displayName: 'Jo Williams' };
-const chris: Caller = { platform: 'slack', userId: 'U-CHRIS', displayName: 'Chris Evans' };
-const stranger: Caller = { platform: 'slack', userId: 'U-NOBODY', displayName: 'Nobody' };
+const alex: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-ALEX', displayName: 'Alex Morgan' };
+const sam: Caller = { platform: 'teams', workspace: '72f988bf-0000-41af-91ab-2d7cd011db47', userId: '29:sam', displayName: 'Sam Patel' };
+const jo: Caller = { platform: 'playground', workspace: 'playground', userId: 'pg-jo', displayName: 'Jo Williams' };
+const chris: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-CHRIS', displayName: 'Chris Evans' };
+const stranger: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-NOBODY', displayName: 'Nobody' };
 const channel: Place = { conversationId: 'C1', kind: 'channel', label: '#riverside' };
 const dm: Place = { conversationId: 'D1', kind: 'personal' };
 
@@ -115,7 +115,7 @@ describe('survey now, answering and closing', () => {
     expect(msg(await trellis.action({ caller: stranger, place: dm, actionId: 'survey-open', value: roundId() })).text).toContain("isn't one you can answer");
     expect((await submit(stranger, answersFor(form))).text).toContain("isn't one you can answer");
     expect((await submit(chris, answersFor(form))).text).toContain('as the critical friend you stand outside them');
-    const dana: Caller = { platform: 'slack', userId: 'U-DANA', displayName: 'Dana' };
+    const dana: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-DANA', displayName: 'Dana' };
     await say(dana, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm);
     expect((await submit(dana, answersFor(form))).text).toContain('opened before you joined');
     expect((await submit(sam, answersFor(form), 'no-such-round')).text).toContain("isn't one you can answer");

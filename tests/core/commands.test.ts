@@ -11,9 +11,9 @@ import { fakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger } from '../helpers/fake-messenger.js';
 import { corePorts } from '../helpers/core-ports.js';
 
-const alex: Caller = { platform: 'slack', userId: 'U1', displayName: 'Alex' };
-const sam: Caller = { platform: 'teams', userId: '29:sam', displayName: 'Sam' };
-const jo: Caller = { platform: 'slack', userId: 'U3', displayName: 'Jo' };
+const alex: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U1', displayName: 'Alex' };
+const sam: Caller = { platform: 'teams', workspace: '72f988bf-0000-41af-91ab-2d7cd011db47', userId: '29:sam', displayName: 'Sam' };
+const jo: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U3', displayName: 'Jo' };
 const channel: Place = { conversationId: 'C1', kind: 'channel', label: '#riverside' };
 const dm: Place = { conversationId: 'D1', kind: 'personal' };
 
@@ -48,7 +48,7 @@ describe('setup', () => {
       timezone: 'Europe/London',
       threshold: 5,
       inviteCode: 'TEST-CODE',
-      homes: [{ platform: 'slack', conversationId: 'C1', label: '#riverside' }],
+      homes: [{ platform: 'slack', workspace: 'T0001', conversationId: 'C1', label: '#riverside' }],
     });
     expect(await store.members(p!.id)).toMatchObject([{ userId: 'U1', role: 'coordinator' }]);
   });
@@ -165,5 +165,33 @@ describe('buttons and overview', () => {
     await Promise.all([say(jo, `join ${code} City Council`, dm), say(jo, `join ${code} City Council`, dm)]);
     const [p] = await store.partnerships();
     expect((await store.members(p!.id)).filter((m) => m.userId === 'U3')).toHaveLength(1);
+  });
+});
+
+describe('people in several workspaces', () => {
+  // Slack user ids are unique within a workspace only: U3 in T0002 is not Jo.
+  const other: Caller = { platform: 'slack', workspace: 'T0002', userId: 'U3', displayName: 'Jordan' };
+
+  it('holds the same user id from two workspaces as two members, each acting as themselves', async () => {
+    await say(jo, `join ${code} City Council`, dm);
+    expect((await say(other, 'status', dm)).text).toContain('not in a partnership');
+    expect((await say(other, `join ${code} Health Trust`, dm)).text).toContain('Welcome to *Riverside*, Jordan');
+    const members = await store.members((await store.partnerships())[0]!.id);
+    expect(members.filter((m) => m.userId === 'U3').map((m) => [m.workspace, m.displayName])).toEqual([
+      ['T0001', 'Jo'],
+      ['T0002', 'Jordan'],
+    ]);
+    // A mention names the person in the mentioner's own workspace.
+    expect((await say(alex, 'role <@U3> coordinator')).text).toContain('Jo');
+    const roles = (await store.members((await store.partnerships())[0]!.id)).filter((m) => m.userId === 'U3').map((m) => m.role);
+    expect(roles).toEqual(['coordinator', 'member']);
+  });
+
+  it('gives each workspace its own home for the partnership', async () => {
+    await say(other, `join ${code} Health Trust`, dm);
+    await say(alex, `role Jordan coordinator`);
+    await say(other, 'home', { conversationId: 'C9', kind: 'channel', label: '#riverside-health' });
+    const [p] = await store.partnerships();
+    expect(p!.homes.map((h) => `${h.workspace}/${h.conversationId}`)).toEqual(['T0001/C1', 'T0002/C9']);
   });
 });

@@ -14,10 +14,10 @@ import type { FakeMessenger } from '../helpers/fake-messenger.js';
 import { formText } from '../helpers/form-text.js';
 
 const SECRET = 'concern-test-secret-0123456789abcdef01';
-const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
-const sam: Caller = { platform: 'teams', userId: '29:sam-patel', displayName: 'Sam Patel' };
-const kim: Caller = { platform: 'slack', userId: 'U-KIM', displayName: 'Kim Osei' };
-const chris: Caller = { platform: 'slack', userId: 'U-CHRIS', displayName: 'Chris Evans' };
+const alex: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-ALEX', displayName: 'Alex Morgan' };
+const sam: Caller = { platform: 'teams', workspace: '72f988bf-0000-41af-91ab-2d7cd011db47', userId: '29:sam-patel', displayName: 'Sam Patel' };
+const kim: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-KIM', displayName: 'Kim Osei' };
+const chris: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-CHRIS', displayName: 'Chris Evans' };
 const channel: Place = { conversationId: 'C1', kind: 'channel', label: '#riverside' };
 const dm: Place = { conversationId: 'D1', kind: 'personal' };
 
@@ -210,13 +210,18 @@ describe('anonymity', () => {
     expect(b.organisation).toBe('City Council');
     expect(a.pseudonym).not.toBe(b.pseudonym);
     expect(a.relay).not.toBe(b.relay);
-    expect(openRelay(SECRET, a.relay)).toEqual({ platform: 'teams', userId: sam.userId, memberId: member.id });
+    expect(openRelay(SECRET, a.relay)).toEqual({
+      platform: 'teams',
+      workspace: '72f988bf-0000-41af-91ab-2d7cd011db47',
+      userId: sam.userId,
+      memberId: member.id,
+    });
     expect(openRelay('some-other-secret-0123456789abcdefgh', a.relay)).toBeUndefined();
     const tampered = Buffer.from(a.relay, 'base64');
     tampered[tampered.length - 1]! ^= 1;
     expect(openRelay(SECRET, tampered.toString('base64'))).toBeUndefined();
-    expect(sealRelay(SECRET, { platform: 'slack', userId: 'U1', memberId: 'm' })).not.toBe(
-      sealRelay(SECRET, { platform: 'slack', userId: 'U1', memberId: 'm' }),
+    expect(sealRelay(SECRET, { platform: 'slack', workspace: 'T0001', userId: 'U1', memberId: 'm' })).not.toBe(
+      sealRelay(SECRET, { platform: 'slack', workspace: 'T0001', userId: 'U1', memberId: 'm' }),
     );
   });
 });

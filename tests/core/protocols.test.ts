@@ -10,10 +10,10 @@ import { coreTrellis } from '../helpers/core-trellis.js';
 import type { FakeClock } from '../helpers/fake-clock.js';
 import type { FakeMessenger } from '../helpers/fake-messenger.js';
 
-const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
-const sam: Caller = { platform: 'slack', userId: 'U-SAM', displayName: 'Sam Patel' };
-const jo: Caller = { platform: 'teams', userId: '29:jo', displayName: 'Jo Williams' };
-const kim: Caller = { platform: 'slack', userId: 'U-KIM', displayName: 'Kim Osei' };
+const alex: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-ALEX', displayName: 'Alex Morgan' };
+const sam: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-SAM', displayName: 'Sam Patel' };
+const jo: Caller = { platform: 'teams', workspace: '72f988bf-0000-41af-91ab-2d7cd011db47', userId: '29:jo', displayName: 'Jo Williams' };
+const kim: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-KIM', displayName: 'Kim Osei' };
 const channel: Place = { conversationId: 'C1', kind: 'channel', label: '#riverside' };
 const dm: Place = { conversationId: 'D1', kind: 'personal' };
 

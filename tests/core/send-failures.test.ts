@@ -12,9 +12,9 @@ import { fakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
 
 const SECRET = 'send-test-secret-0123456789abcdef0123';
-const alex: Caller = { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' };
-const sam: Caller = { platform: 'teams', userId: '29:sam', displayName: 'Sam Patel' };
-const jo: Caller = { platform: 'playground', userId: 'pg-jo', displayName: 'Jo Williams' };
+const alex: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-ALEX', displayName: 'Alex Morgan' };
+const sam: Caller = { platform: 'teams', workspace: '72f988bf-0000-41af-91ab-2d7cd011db47', userId: '29:sam', displayName: 'Sam Patel' };
+const jo: Caller = { platform: 'playground', workspace: 'playground', userId: 'pg-jo', displayName: 'Jo Williams' };
 const channel: Place = { conversationId: 'C1', kind: 'channel', label: '#riverside' };
 const dm: Place = { conversationId: 'D1', kind: 'personal' };
 /** An error whose message names the person: it must not reach the log. */

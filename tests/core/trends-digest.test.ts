@@ -11,12 +11,12 @@ import type { FakeMessenger } from '../helpers/fake-messenger.js';
 
 const SECRET = 'digest-test-secret-0123456789abcdef012';
 const people: Caller[] = [
-  { platform: 'slack', userId: 'U-ALEX', displayName: 'Alex Morgan' },
-  { platform: 'slack', userId: 'U-KIM', displayName: 'Kim Osei' },
-  { platform: 'teams', userId: '29:sam', displayName: 'Sam Patel' },
+  { platform: 'slack', workspace: 'T0001', userId: 'U-ALEX', displayName: 'Alex Morgan' },
+  { platform: 'slack', workspace: 'T0001', userId: 'U-KIM', displayName: 'Kim Osei' },
+  { platform: 'teams', workspace: '72f988bf-0000-41af-91ab-2d7cd011db47', userId: '29:sam', displayName: 'Sam Patel' },
 ];
 const [alex, kim, sam] = people as [Caller, Caller, Caller];
-const chris: Caller = { platform: 'slack', userId: 'U-CHRIS', displayName: 'Chris Evans' };
+const chris: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-CHRIS', displayName: 'Chris Evans' };
 const channel: Place = { conversationId: 'C1', kind: 'channel', label: '#riverside' };
 const dm: Place = { conversationId: 'D1', kind: 'personal' };
 
@@ -64,7 +64,7 @@ describe('digest after a round closes', () => {
   it('posts figures, participation, comments and a question to the home channel, with a chart', async () => {
     await round({ 'U-ALEX': '4', 'U-KIM': '5', '29:sam': '5' }, { '29:sam': 'Handovers work well now' });
     const digest = messenger.posted.at(-1)!;
-    expect(digest).toMatchObject({ platform: 'slack', conversationId: 'C1' });
+    expect(digest).toMatchObject({ platform: 'slack', workspace: 'T0001', conversationId: 'C1' });
     const m = digest.message;
     expect(m.title).toBe('Riverside: check-in #1 results');
     expect(m.text).toContain('*Trust 91.7 (the first reading)*');

@@ -78,7 +78,7 @@ const expectDiscreetLogs = (lines: string[], ...secrets: string[]) => {
 describe('OutboxMessenger: queued, not sent', () => {
   it('sendPrivate returns a {platform, outgoing} handle and sends nothing until the dispatcher runs', async () => {
     const { outbox, platform, dispatcher, row } = rig();
-    const handle = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const handle = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     expect(handle).toEqual({ platform: 'slack', outgoing: expect.any(String) });
     await sleep(50);
     expect(platform.calls).toEqual([]);
@@ -92,7 +92,7 @@ describe('OutboxMessenger: queued, not sent', () => {
 
   it('sendToConversation is queued the same way, as a conversation message', async () => {
     const { outbox, platform, dispatcher, row } = rig();
-    const handle = await outbox.sendToConversation('slack', 'C0HOME', msg('Digest'));
+    const handle = await outbox.sendToConversation({ platform: 'slack', workspace: 'W1', conversationId: 'C0HOME' }, msg('Digest'));
     expect(handle).toEqual({ platform: 'slack', outgoing: expect.any(String) });
     expect(platform.calls).toEqual([]);
     await dispatcher.drain();
@@ -106,8 +106,8 @@ describe('OutboxMessenger: queued, not sent', () => {
     hub.register('slack', new ScriptedMessenger());
     const wake = vi.fn();
     const outbox = new OutboxMessenger(store, hub, SECRET, wake);
-    await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
-    await outbox.sendToConversation('slack', 'C1', msg());
+    await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
+    await outbox.sendToConversation({ platform: 'slack', workspace: 'W1', conversationId: 'C1' }, msg());
     await outbox.update({ platform: 'slack', channel: 'C1', ts: '1.1' }, msg());
     expect(wake).toHaveBeenCalledTimes(3);
     expect(store.raw().outgoing).toHaveLength(3);
@@ -117,7 +117,7 @@ describe('OutboxMessenger: queued, not sent', () => {
     const { outbox, platform, dispatcher, row } = rig({ dispatcher: { pollMs: 60_000 } });
     dispatcher.start();
     await sleep(30); // it is now idle, waiting up to a minute
-    const handle = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const handle = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await waitFor(async () => (await row(handle)).status === 'sent', 3_000);
     expect(platform.delivered).toHaveLength(1);
   });
@@ -125,16 +125,16 @@ describe('OutboxMessenger: queued, not sent', () => {
   it('queues nothing for a target the platform cannot reach, or a platform that is not configured', async () => {
     const { outbox, platform, store } = rig();
     platform.unreachable.add('U0NOCHAT');
-    expect(await outbox.sendPrivate({ platform: 'slack', userId: 'U0NOCHAT' }, msg())).toBeUndefined();
-    expect(await outbox.sendPrivate({ platform: 'teams', userId: USER }, msg())).toBeUndefined();
-    expect(await outbox.sendToConversation('teams', 'conv', msg())).toBeUndefined();
-    await outbox.update({ platform: 'teams', userId: USER }, msg()); // no such platform: ignored
+    expect(await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: 'U0NOCHAT' }, msg())).toBeUndefined();
+    expect(await outbox.sendPrivate({ platform: 'teams', workspace: '72f988bf-0000-41af-91ab-2d7cd011db47', userId: USER }, msg())).toBeUndefined();
+    expect(await outbox.sendToConversation({ platform: 'teams', workspace: 'W1', conversationId: 'conv' }, msg())).toBeUndefined();
+    await outbox.update({ platform: 'teams', workspace: '72f988bf-0000-41af-91ab-2d7cd011db47', userId: USER }, msg()); // no such platform: ignored
     expect(store.raw().outgoing).toEqual([]);
   });
 
   it('a direct platform (the playground) is sent at once and never queued', async () => {
     const { outbox, platform, store } = rig({ platform: { platform: 'playground', direct: true } });
-    const delivery = await outbox.sendPrivate({ platform: 'playground', userId: USER }, msg());
+    const delivery = await outbox.sendPrivate({ platform: 'playground', workspace: 'playground', userId: USER }, msg());
     expect(platform.calls).toMatchObject([{ op: 'send', target: USER, outcome: 'ok' }]);
     expect(delivery).toEqual(platform.calls[0]!.delivery);
     await outbox.update(delivery!, msg('edited'));
@@ -149,11 +149,26 @@ describe('OutboxMessenger: queued, not sent', () => {
   });
 });
 
+describe('messages queued before workspaces', () => {
+  it('delivers one whose sealed target is a bare id, in the legacy workspace', async () => {
+    const { store, platform, dispatcher } = rig();
+    const now = new Date().toISOString();
+    const sealed = seal(SECRET, OUTBOX_SEAL, { target: USER, message: msg() });
+    await store.enqueueOutgoing({ id: 'old-1', platform: 'slack', kind: 'private', status: 'pending', attempts: 0, notBefore: now, createdAt: now, sealed });
+    await dispatcher.drain();
+    expect(platform.calls.filter((c) => c.op === 'send').map((c) => c.target)).toEqual([USER]);
+    expect((await store.outgoing('old-1'))?.status).toBe('sent');
+  });
+});
+
 describe('what the store holds', () => {
   it('seals who a message is for and what it says, and keeps only where it landed once sent', async () => {
     const { outbox, dispatcher, store, platform, lines } = rig();
-    const dm = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
-    const post = await outbox.sendToConversation('slack', 'C0SECRETCHANNEL', msg('Channel digest text, confidential'));
+    const dm = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
+    const post = await outbox.sendToConversation(
+      { platform: 'slack', workspace: 'W1', conversationId: 'C0SECRETCHANNEL' },
+      msg('Channel digest text, confidential'),
+    );
 
     // Queued: neither the raw state nor the rows the store hands out show the target or the text.
     for (const view of [JSON.stringify(store.raw()), JSON.stringify(await store.outgoing(idOf(dm))), JSON.stringify(await store.outgoing(idOf(post)))]) {
@@ -161,9 +176,10 @@ describe('what the store holds', () => {
       expect(view).not.toContain(TEXT);
       expect(view).not.toContain('C0SECRETCHANNEL');
       expect(view).not.toContain('confidential');
+      expect(view).not.toContain('T0001'); // the workspace names the person's organisation
     }
     // ...but they are there, sealed, for whoever holds the secret.
-    expect(opened(await store.outgoing(idOf(dm)))).toEqual({ target: USER, message: msg() });
+    expect(opened(await store.outgoing(idOf(dm)))).toEqual({ target: { workspace: 'T0001', id: USER }, message: msg() });
     expect(unseal(`${SECRET}-other`, OUTBOX_SEAL, (await store.outgoing(idOf(dm)))!.sealed)).toBeUndefined();
 
     await dispatcher.drain();
@@ -183,14 +199,14 @@ describe('what the store holds', () => {
   it('clears the sealed column of a message that failed', async () => {
     const { outbox, dispatcher, platform, row } = rig();
     platform.failNext(1, 'permanent');
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dispatcher.drain();
     expect(await row(h)).toMatchObject({ status: 'failed', sealed: '' });
   });
 
   it('fails (does not send) a message it cannot open, e.g. after the secret changed', async () => {
     const { outbox, make, platform, row, lines } = rig();
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     const other = make({ secret: `${SECRET}-rotated` });
     await other.drain();
     expect(platform.calls).toEqual([]);
@@ -200,7 +216,7 @@ describe('what the store holds', () => {
 
   it('fails a message for a platform this instance does not have', async () => {
     const { outbox, store, platform, row, log } = rig();
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     const bare = new Dispatcher({ store, hub: new MessengerHub(), secret: SECRET, log, pollMs: 20 });
     running.push(bare);
     await bare.drain();
@@ -212,7 +228,7 @@ describe('what the store holds', () => {
 describe('updates', () => {
   it('an update queued before its message was sent is applied after it, to the delivery the send returned', async () => {
     const { outbox, dispatcher, platform, row, store } = rig({ platform: { latencyMs: 100 } });
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await outbox.update(h!, msg('Thanks — answered'));
     const update = store.raw().outgoing.find((o) => o.kind === 'update')!;
     expect(update).toMatchObject({ status: 'pending' });
@@ -240,7 +256,7 @@ describe('updates', () => {
   it('an update waits for a message held back by a rate limit, and is not counted as an attempt meanwhile', async () => {
     const { outbox, dispatcher, platform, row, store } = rig();
     platform.failNext(1, 'rate-limited', { retryAfterMs: 300, bucket: platform.methodBucket('send') });
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await outbox.update(h!, msg('edited'));
     dispatcher.start();
     const update = store.raw().outgoing.find((o) => o.kind === 'update')!;
@@ -266,7 +282,7 @@ describe('updates', () => {
 
   it('an update queued before schema 4 (what it replaces in the open) is still applied, and keeps no link once sent', async () => {
     const { outbox, dispatcher, platform, row, store } = rig();
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dispatcher.drain();
     const now = new Date().toISOString();
     await store.enqueueOutgoing({
@@ -290,7 +306,7 @@ describe('updates', () => {
   it('an update of a message that failed permanently is dropped, never applied', async () => {
     const { outbox, dispatcher, platform, row, store, lines } = rig();
     platform.failNext(1, 'permanent');
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await outbox.update(h!, msg('edited'));
     await dispatcher.drain();
     const update = store.raw().outgoing.find((o) => o.kind === 'update')!;
@@ -316,7 +332,7 @@ describe('rate limits and retries', () => {
   it("'rate-limited': retried after (not before) Retry-After, uncounted, and the pause holds the whole bucket", async () => {
     const { outbox, dispatcher, platform, row } = rig();
     platform.failNext(1, 'rate-limited', { retryAfterMs: 300, bucket: platform.methodBucket('send') });
-    const a = await outbox.sendPrivate({ platform: 'slack', userId: 'U0AAA' }, msg('A'));
+    const a = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: 'U0AAA' }, msg('A'));
     await dispatcher.drain();
 
     const refused = platform.callsOf('send', 'rate-limited');
@@ -331,7 +347,7 @@ describe('rate limits and retries', () => {
     expect(platform.callsOf('send')).toHaveLength(1);
 
     // Another message, to someone else, through the same (paused) method bucket.
-    const b = await outbox.sendPrivate({ platform: 'slack', userId: 'U0BBB' }, msg('B'));
+    const b = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: 'U0BBB' }, msg('B'));
     dispatcher.start();
     await waitFor(async () => (await row(a)).status === 'sent' && (await row(b)).status === 'sent');
 
@@ -346,7 +362,7 @@ describe('rate limits and retries', () => {
   it("'rate-limited' never counts towards maxAttempts, however often it happens", async () => {
     const { outbox, dispatcher, platform, row, lines } = rig({ dispatcher: { maxAttempts: 2 } });
     platform.failNext(5, 'rate-limited', { retryAfterMs: 20, bucket: platform.methodBucket('send') });
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     dispatcher.start();
     await waitFor(async () => (await row(h)).status !== 'pending' && (await row(h)).status !== 'sending');
     expect(await row(h)).toMatchObject({ status: 'sent', attempts: 1 });
@@ -359,7 +375,7 @@ describe('rate limits and retries', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.01); // back-off = 1% of 2 s, then of 4 s
     const { outbox, dispatcher, platform, row } = rig({ dispatcher: { maxAttempts: 5 } });
     platform.failNext(2, 'transient');
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dispatcher.drain();
     expect(await row(h)).toMatchObject({ status: 'pending', attempts: 1 });
     dispatcher.start();
@@ -374,7 +390,7 @@ describe('rate limits and retries', () => {
   it("'transient' with a Retry-After waits that long instead of the back-off", async () => {
     const { outbox, dispatcher, platform, row } = rig();
     platform.failNext(1, 'transient', { retryAfterMs: 250 });
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     dispatcher.start();
     await waitFor(async () => (await row(h)).status === 'sent');
     const [first, second] = platform.callsOf('send');
@@ -384,7 +400,7 @@ describe('rate limits and retries', () => {
   it('gives up after maxAttempts: failed, with a reason, logged without the target', async () => {
     const { outbox, dispatcher, platform, row, lines } = rig({ dispatcher: { maxAttempts: 3 } });
     platform.failNext(99, 'transient', { retryAfterMs: 10 });
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     dispatcher.start();
     await waitFor(async () => (await row(h)).status === 'failed');
     await sleep(100);
@@ -398,7 +414,7 @@ describe('rate limits and retries', () => {
   it("'permanent' fails at once: one try, no retry", async () => {
     const { outbox, dispatcher, platform, row, lines } = rig({ dispatcher: { maxAttempts: 5 } });
     platform.failNext(1, 'permanent');
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dispatcher.drain();
     expect(await row(h)).toMatchObject({ status: 'failed', attempts: 1, sealed: '', error: 'scripted permanent failure' });
     dispatcher.start();
@@ -409,8 +425,8 @@ describe('rate limits and retries', () => {
 
   it('paces sends through the platform buckets (a per-target limit spaces messages to one person)', async () => {
     const { outbox, dispatcher, platform } = rig({ platform: { targetRate: { perSecond: 10, burst: 1 } } });
-    for (let i = 0; i < 3; i++) await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg(`m${i}`));
-    await outbox.sendPrivate({ platform: 'slack', userId: 'U0OTHER' }, msg('other'));
+    for (let i = 0; i < 3; i++) await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg(`m${i}`));
+    await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: 'U0OTHER' }, msg('other'));
     // Slots are booked from here on, 100 ms apart. (Measured from the start, not between
     // sends: each send goes out after its own store write, so the first may leave late.)
     const start = Date.now();
@@ -427,7 +443,7 @@ describe("lost responses ('unknown')", () => {
   it('with find(): not resent blindly; on its next try it is looked up, and marked sent when found', async () => {
     const { outbox, dispatcher, platform, row, lines } = rig({ dispatcher: { leaseMs: 200, retryBaseMs: 100 } });
     platform.failNext(1, 'unknown', { landed: true }); // posted, but the answer was lost
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dispatcher.drain();
 
     const lost = await row(h);
@@ -450,7 +466,7 @@ describe("lost responses ('unknown')", () => {
   it('with find(): sent once more when the look-up finds nothing', async () => {
     const { outbox, dispatcher, platform, row } = rig({ dispatcher: { leaseMs: 200, retryBaseMs: 100 } });
     platform.failNext(1, 'unknown'); // the request never arrived
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dispatcher.drain();
     await sleep(250);
     await dispatcher.drain();
@@ -464,7 +480,7 @@ describe("lost responses ('unknown')", () => {
   it('treats an unexpected exception from send like a lost response', async () => {
     const { outbox, dispatcher, platform, row } = rig({ dispatcher: { leaseMs: 200, retryBaseMs: 100 } });
     platform.failNext(1, 'error');
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dispatcher.drain();
     expect(await row(h)).toMatchObject({ status: 'pending', attemptedAt: expect.any(String) });
     await sleep(250);
@@ -477,7 +493,7 @@ describe("lost responses ('unknown')", () => {
     const { outbox, dispatcher, platform, row, lines } = rig({ platform: { canFind: false }, dispatcher: { leaseMs: 200, retryBaseMs: 100 } });
     expect(platform.find).toBeUndefined();
     platform.failNext(1, 'unknown');
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dispatcher.drain();
     await sleep(250);
     await dispatcher.drain();
@@ -493,7 +509,7 @@ describe("lost responses ('unknown')", () => {
     const { outbox, dispatcher, platform, row } = rig({ dispatcher: { leaseMs: 200, retryBaseMs: 100 } });
     platform.failNext(1, 'unknown', { landed: true }); // it did arrive
     platform.failNext(1, kind, { op: 'find', retryAfterMs: 50, bucket: platform.methodBucket('send') });
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dispatcher.drain();
     await sleep(250);
     dispatcher.start();
@@ -507,7 +523,7 @@ describe("lost responses ('unknown')", () => {
   it('a message whose sends keep getting lost gives up after maxAttempts', async () => {
     const { outbox, dispatcher, platform, row } = rig({ dispatcher: { leaseMs: 100, maxAttempts: 3, retryBaseMs: 20 } });
     platform.failNext(99, 'unknown'); // never lands, never answered
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     dispatcher.start();
     await sleep(900); // room for many retries
     expect(platform.callsOf('send').length).toBeLessThanOrEqual(3);
@@ -528,7 +544,7 @@ describe('crash recovery', () => {
 
   it('a fresh dispatcher takes over after the lease and looks it up; found: marked sent, not sent again', async () => {
     const { outbox, make, platform, row, store } = rig();
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     const dead = await dieMidSend(store, true);
     const landed = platform.plant('private', USER, idOf(h), msg()); // the dead instance's request did arrive
     await sleep(150);
@@ -545,7 +561,7 @@ describe('crash recovery', () => {
 
   it('a fresh dispatcher sends it once when the look-up finds nothing', async () => {
     const { outbox, make, platform, row, store } = rig();
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dieMidSend(store, true);
     await sleep(150);
     await make().drain();
@@ -555,7 +571,7 @@ describe('crash recovery', () => {
 
   it('a message claimed by the dead owner without attemptedAt is simply sent: it never went out', async () => {
     const { outbox, make, platform, row, store } = rig();
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dieMidSend(store, false);
     await sleep(150);
     const fresh = make();
@@ -566,7 +582,7 @@ describe('crash recovery', () => {
 
   it('without find(), a message the dead owner attempted is failed rather than risk a duplicate', async () => {
     const { outbox, make, platform, row, store } = rig({ platform: { canFind: false } });
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dieMidSend(store, true);
     await sleep(150);
     await make().drain();
@@ -576,7 +592,7 @@ describe('crash recovery', () => {
 
   it('leaves a message alone while another owner still holds its lease', async () => {
     const { outbox, make, platform, row, store } = rig();
-    const h = await outbox.sendPrivate({ platform: 'slack', userId: USER }, msg());
+    const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
     await dieMidSend(store, true, 60_000);
     await make().drain();
     expect(platform.calls).toEqual([]);
@@ -588,7 +604,7 @@ describe('several instances, restarts', () => {
   it('two dispatchers on one store deliver 200 queued messages exactly once in total', async () => {
     const { outbox, dispatcher, make, platform, store } = rig({ platform: { latencyMs: 1 }, dispatcher: { concurrency: 8 } });
     const ids: string[] = [];
-    for (let i = 0; i < 200; i++) ids.push(idOf(await outbox.sendPrivate({ platform: 'slack', userId: `U${i}` }, msg(`message ${i}`))));
+    for (let i = 0; i < 200; i++) ids.push(idOf(await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: `U${i}` }, msg(`message ${i}`))));
     const second = make();
     expect(second.owner).not.toBe(dispatcher.owner);
     dispatcher.start();
@@ -612,7 +628,8 @@ describe('several instances, restarts', () => {
     hub.register('slack', platform);
     const outbox = new OutboxMessenger(store, hub, SECRET);
     const ids: string[] = [];
-    for (let i = 0; i < 20; i++) ids.push(idOf(await outbox.sendPrivate({ platform: 'slack', userId: `${USER}${i}` }, msg(`${TEXT} #${i}`))));
+    for (let i = 0; i < 20; i++)
+      ids.push(idOf(await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: `${USER}${i}` }, msg(`${TEXT} #${i}`))));
     await store.close();
     expect(platform.calls).toEqual([]);
 
@@ -641,7 +658,7 @@ describe('several instances, restarts', () => {
 
   it('stop() finishes what is in flight and leaves unclaimed messages queued for the next start', async () => {
     const { outbox, dispatcher, platform, store, make } = rig({ platform: { latencyMs: 100 }, dispatcher: { concurrency: 1 } });
-    for (let i = 0; i < 3; i++) await outbox.sendPrivate({ platform: 'slack', userId: `U${i}` }, msg(`m${i}`));
+    for (let i = 0; i < 3; i++) await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: `U${i}` }, msg(`m${i}`));
     dispatcher.start();
     await waitFor(() => platform.calls.length === 1);
     await dispatcher.stop();
@@ -666,7 +683,7 @@ describe('durable ordering', () => {
       seen.push((await store.outgoing(tag))!);
     };
     platform.failNext(1, 'transient', { retryAfterMs: 10 });
-    for (let i = 0; i < 3; i++) await outbox.sendPrivate({ platform: 'slack', userId: `U${i}` }, msg());
+    for (let i = 0; i < 3; i++) await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: `U${i}` }, msg());
     dispatcher.start();
     await waitFor(() => platform.delivered.length === 3);
     expect(seen).toHaveLength(4); // three messages, one retried
@@ -696,7 +713,7 @@ describe('durable ordering', () => {
       // At each send, the files exactly as a crash at that moment would leave them.
       const crashes: { copy: string; tag: string }[] = [];
       platform.onSend = (_kind, _target, tag) => void crashes.push({ copy: crashCopy(file), tag });
-      for (let i = 0; i < 3; i++) await outbox.sendPrivate({ platform: 'slack', userId: `U${i}` }, msg());
+      for (let i = 0; i < 3; i++) await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: `U${i}` }, msg());
       await dispatcher.drain();
       expect(crashes).toHaveLength(3);
       for (const { copy, tag } of crashes) {

@@ -3,7 +3,7 @@
 // DeliveryFailure, and keeps what "landed" on the platform so `find` can answer.
 import type { Message } from '../../src/core/message.js';
 import type { Delivery, Platform } from '../../src/core/model.js';
-import type { PlatformMessenger, SendKind } from '../../src/delivery/platform-messenger.js';
+import type { PlatformMessenger, SendKind, Target } from '../../src/delivery/platform-messenger.js';
 import { DeliveryFailure, type FailureKind } from '../../src/delivery/delivery-failure.js';
 import type { Bucket } from '../../src/delivery/rate-limiter.js';
 
@@ -64,7 +64,7 @@ export class ScriptedMessenger implements PlatformMessenger {
   /** Runs at the start of every send (before any scripted failure), e.g. to inspect the store. */
   onSend?: (kind: SendKind, target: string, tag: string) => void | Promise<void>;
   onUpdate?: (delivery: Delivery) => void | Promise<void>;
-  find?: (kind: SendKind, target: string, tag: string, since: Date) => Promise<Delivery | undefined>;
+  find?: (kind: SendKind, target: Target, tag: string, since: Date) => Promise<Delivery | undefined>;
 
   private readonly script: Scripted[] = [];
   private seq = 0;
@@ -75,7 +75,7 @@ export class ScriptedMessenger implements PlatformMessenger {
     this.platform = o.platform ?? 'slack';
     if (o.direct) this.direct = true;
     if (o.canFind ?? true) {
-      this.find = async (kind, target, tag, since) => {
+      this.find = async (kind, { id: target }, tag, since) => {
         const call: Call = { op: 'find', at: Date.now(), kind, target, tag, outcome: 'ok' };
         this.calls.push(call);
         this.throwIfScripted('find', call);
@@ -110,15 +110,15 @@ export class ScriptedMessenger implements PlatformMessenger {
     return { key: `${this.platform}:target:${target}`, ...rate };
   }
 
-  async reachable(_kind: SendKind, target: string) {
-    return !this.unreachable.has(target);
+  async reachable(_kind: SendKind, target: Target) {
+    return !this.unreachable.has(target.id);
   }
 
-  buckets(call: 'send' | 'update', _kind: SendKind, target: string): Bucket[] {
-    return [this.methodBucket(call), this.targetBucket(target)];
+  buckets(call: 'send' | 'update', _kind: SendKind, target: Target): Bucket[] {
+    return [this.methodBucket(call), this.targetBucket(target.id)];
   }
 
-  async send(kind: SendKind, target: string, message: Message, tag: string): Promise<Delivery> {
+  async send(kind: SendKind, { id: target }: Target, message: Message, tag: string): Promise<Delivery> {
     const call: Call = { op: 'send', at: Date.now(), kind, target, tag, message, outcome: 'ok' };
     this.calls.push(call);
     await this.onSend?.(kind, target, tag);

@@ -30,6 +30,7 @@ const long = (n: number, seed = 'Riverside & <Harbour> ') => {
 
 const person = (i: number, platform: 'slack' | 'teams' = i % 2 ? 'teams' : 'slack'): Caller => ({
   platform,
+  workspace: platform === 'slack' ? 'T0001' : 'tenant-1',
   userId: platform === 'slack' ? `U${String(i).padStart(6, '0')}` : `29:${String(i).padStart(6, '0')}`,
   displayName: `${long(90, `Person ${i} O'Brien-Ñúñez & <co> `)}`,
 });

@@ -250,7 +250,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const view = { id: `V${++seq}`, ...(body.view as object) };
     switch (method) {
       case 'auth.test':
-        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'trellis' };
+        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0001', user: 'trellis' };
       case 'users.info':
         return users.has(user)
           ? { ok: true, user: { id: user, name: user.toLowerCase(), real_name: users.get(user), profile: { display_name: users.get(user) } } }

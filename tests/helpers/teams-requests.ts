@@ -9,6 +9,11 @@ import type { FakeTeamsConnector, SentActivity, UpdatedActivity } from './fake-t
 /** A payload as Teams sends it: loosely typed on purpose. */
 export type Activity = Record<string, any>;
 
+/** The tenant of every Teams payload fixture. */
+export const TENANT = '72f988bf-0000-41af-91ab-2d7cd011db47';
+/** Where Trellis keeps a Teams chat's reference: under its tenant (conversation-reference.ts). */
+export const chatKey = (id: string) => `${TENANT}/${id}`;
+
 export const fixture = (name: string): Activity => JSON.parse(readFileSync(new URL(`../fixtures/teams/${name}.json`, import.meta.url), 'utf8')) as Activity;
 
 export const CHANNEL_MESSAGE = fixture('channel-message-mention');

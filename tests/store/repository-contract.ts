@@ -11,7 +11,13 @@ export function repositoryContract(name: string, open: Opens<Repository>) {
     it('saves and finds partnerships by id, invite code and home', async () => {
       const { store } = await open();
       await store.savePartnership(partnership());
-      await store.savePartnership(partnership({ id: 'p2', inviteCode: 'CCCC-DDDD', homes: [{ platform: 'teams', conversationId: '19:x', label: 'X' }] }));
+      await store.savePartnership(
+        partnership({
+          id: 'p2',
+          inviteCode: 'CCCC-DDDD',
+          homes: [{ platform: 'teams', workspace: '72f988bf-0000-41af-91ab-2d7cd011db47', conversationId: '19:x', label: 'X' }],
+        }),
+      );
       expect((await store.partnership('p1'))?.name).toBe('Riverside');
       expect((await store.partnershipByInvite('CCCC-DDDD'))?.id).toBe('p2');
       expect((await store.partnershipByHome('teams', '19:x'))?.id).toBe('p2');
@@ -34,7 +40,7 @@ export function repositoryContract(name: string, open: Opens<Repository>) {
       await store.savePartnership(partnership());
       const p = (await store.partnership('p1'))!;
       p.name = 'Changed';
-      p.homes.push({ platform: 'teams', conversationId: 'x', label: 'x' });
+      p.homes.push({ platform: 'teams', workspace: '72f988bf-0000-41af-91ab-2d7cd011db47', conversationId: 'x', label: 'x' });
       expect(await store.partnership('p1')).toEqual(partnership());
       await store.close();
     });
@@ -48,9 +54,24 @@ export function repositoryContract(name: string, open: Opens<Repository>) {
       await store.saveMember(member({ id: 'm3', partnershipId: 'p2' }));
       expect(await store.organisations('p1')).toEqual([org()]);
       expect(await store.members('p1')).toEqual([member({ id: 'm2', role: 'member' })]);
-      expect((await store.membershipsOf('slack', 'U1')).map((m) => m.partnershipId)).toEqual(['p1', 'p2']);
-      expect(await store.membershipsOf('teams', 'U1')).toEqual([]);
+      expect((await store.membershipsOf({ platform: 'slack', workspace: 'T0001', userId: 'U1' })).map((m) => m.partnershipId)).toEqual(['p1', 'p2']);
+      expect(await store.membershipsOf({ platform: 'teams', workspace: 'T0001', userId: 'U1' })).toEqual([]);
       await store.close();
+    });
+
+    it('holds the same user id in two workspaces as two people', async () => {
+      const { store, reopen } = await open();
+      await store.saveMember(member());
+      await store.saveMember(member({ id: 'm2', workspace: 'T0002', displayName: 'Another U1' }));
+      if (reopen) await store.close();
+      const again = reopen ? await reopen() : store;
+      expect((await again.members('p1')).map((m) => [m.id, m.workspace])).toEqual([
+        ['m1', 'T0001'],
+        ['m2', 'T0002'],
+      ]);
+      expect((await again.membershipsOf({ platform: 'slack', workspace: 'T0002', userId: 'U1' })).map((m) => m.id)).toEqual(['m2']);
+      expect(await again.membershipsOf({ platform: 'slack', workspace: 'T0003', userId: 'U1' })).toEqual([]);
+      await again.close();
     });
 
     it('loses no update when many are made at once', async () => {

@@ -48,7 +48,12 @@ const secure: express.RequestHandler = (_req, res, next) => {
   next();
 };
 
-const callerOf = (id: string): Caller => ({ platform: 'playground', userId: `pg-${id}`, displayName: PERSONAS.find((p) => p.id === id)!.name });
+const callerOf = (id: string): Caller => ({
+  platform: 'playground',
+  workspace: 'playground',
+  userId: `pg-${id}`,
+  displayName: PERSONAS.find((p) => p.id === id)!.name,
+});
 const placeOf = (id: string, w: 'channel' | 'personal'): Place => (w === 'channel' ? ROOM : { conversationId: `pg-dm-${id}`, kind: 'personal' });
 
 export function mountPlayground({ app, trellis, log, clock, messengers }: AdapterDeps): MountedAdapter {

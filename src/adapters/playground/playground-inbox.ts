@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Message } from '../../core/message.js';
 import type { Delivery } from '../../core/model.js';
 import type { Clock } from '../../core/ports/clock.js';
-import type { PlatformMessenger, SendKind } from '../../delivery/platform-messenger.js';
+import type { PlatformMessenger, SendKind, Target } from '../../delivery/platform-messenger.js';
 import { chartOf, type ShownChart } from './playground-chart.js';
 
 export interface InboxMessage extends ShownChart {
@@ -40,7 +40,7 @@ export class PlaygroundInbox implements PlatformMessenger {
     return [];
   }
 
-  async send(kind: SendKind, target: string, message: Message): Promise<Delivery> {
+  async send(kind: SendKind, { id: target }: Target, message: Message): Promise<Delivery> {
     return kind === 'private'
       ? { platform: 'playground', userId: target, id: this.add(this.byUser, target, message) }
       : { platform: 'playground', conversationId: target, id: this.add(this.byRoom, target, message) };

@@ -12,8 +12,12 @@ import { renderBlocks } from './render-blocks.js';
 type WebClient = webApi.WebClient;
 
 /** Publishes the person's overview as it is now. */
-export async function publishHome(trellis: AdapterDeps['trellis'], client: WebClient, userId: string): Promise<void> {
-  const overview = await trellis.overview({ platform: 'slack', userId, displayName: '' });
+export async function publishHome(
+  trellis: AdapterDeps['trellis'],
+  client: WebClient,
+  { workspace, userId }: { workspace: string; userId: string },
+): Promise<void> {
+  const overview = await trellis.overview({ platform: 'slack', workspace, userId, displayName: '' });
   await client.views.publish({ user_id: userId, view: { type: 'home', blocks: renderBlocks(overview) } });
 }
 

@@ -14,6 +14,7 @@ import { registerListeners } from './slack-listeners.js';
 import { slackMessenger } from './slack-messenger.js';
 import { watchedDeliveries } from '../platform-health.js';
 import { wellFormedRequests } from './well-formed-requests.js';
+import { fromPersonKey } from './slack-person.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -33,7 +34,10 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
     timeout: 10_000,
   });
   const connection = new SlackConnection(probeClient, deps.health, deps.log, deps.retry);
-  const authorize = async () => ({ botToken: config.botToken, ...(await connection.bot()) });
+  const authorize = async () => {
+    const { botId, botUserId } = await connection.bot();
+    return { botToken: config.botToken, botId, botUserId };
+  };
   const common = { authorize, clientOptions, logger };
 
   let bolt: App;
@@ -57,7 +61,7 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
   // App Home refreshes have their own client: a 429 comes back to the refresher, which waits it out
   // for views.publish alone, instead of Bolt's client pausing every call behind it.
   const homeClient = new webApi.WebClient(config.botToken, { ...clientOptions, logger, rejectRateLimitedCalls: true, timeout: 10_000 });
-  const homes = new HomeRefresher((userId) => publishHome(deps.trellis, homeClient, userId), deps.log);
+  const homes = new HomeRefresher((key) => publishHome(deps.trellis, homeClient, fromPersonKey(key)), deps.log);
   registerListeners(bolt, deps, homes);
   // Bolt's own client has no token (Bolt gets it from `authorize` per request): the messenger is given it.
   deps.messengers.register(
@@ -72,6 +76,7 @@ export function mountSlack(deps: AdapterDeps, config: SlackConfig): MountedAdapt
   return {
     name: 'slack',
     verify: () => connection.verify(),
+    workspace: () => connection.workspace(),
     ...(socket ? { start: async () => socket.start() } : {}),
     stop: async () => {
       await connection.stop();

@@ -12,6 +12,8 @@ import type { PlatformHealth } from '../platform-health.js';
 export interface SlackIdentity {
   botId: string;
   botUserId: string;
+  /** The token's workspace: its Enterprise Grid org for an org-wide install, else its team. */
+  workspace?: string;
 }
 
 /** Slack's answers that mean the token itself is refused: retrying cannot help, the operator must act. */
@@ -62,6 +64,11 @@ export class SlackConnection {
     throw new TrellisError('ADAPTER_FAILED', now.reason);
   }
 
+  /** The token's workspace, once Slack has said. */
+  workspace(): string | undefined {
+    return this.identity?.workspace;
+  }
+
   async stop(): Promise<void> {
     await this.retrying?.stop();
   }
@@ -104,7 +111,8 @@ export class SlackConnection {
       const res = await this.client.auth.test();
       if (typeof res.user_id !== 'string' || typeof res.bot_id !== 'string')
         return { ok: false, refused: true, reason: refusedTokenMessage('not_allowed_token_type') };
-      this.identity = { botId: res.bot_id, botUserId: res.user_id };
+      const workspace = (res.is_enterprise_install ? res.enterprise_id : res.team_id) || undefined;
+      this.identity = { botId: res.bot_id, botUserId: res.user_id, ...(workspace ? { workspace } : {}) };
       return { ok: true, identity: this.identity };
     } catch (err) {
       const e = err as Parameters<typeof describe>[0] & { data?: { error?: string } };

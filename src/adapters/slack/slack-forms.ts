@@ -4,7 +4,7 @@
 import type { App } from '@slack/bolt';
 import type { AdapterDeps } from '../adapter.js';
 import { failure, info, type Message } from '../../core/message.js';
-import type { Caller } from '../../core/request.js';
+import { personKey, slackCaller } from './slack-person.js';
 import { reportError, SORRY } from '../../report-error.js';
 import type { HomeRefresher } from './app-home.js';
 import { FORM_CALLBACK_ID, INPUT_ACTION_ID, parseFormMetadata, renderMessageModal } from './render-modal.js';
@@ -79,7 +79,7 @@ class Refusals {
 
 export function registerForms(bolt: App, { trellis, log, claims }: AdapterDeps, homes: HomeRefresher): void {
   const refusals = new Refusals();
-  bolt.view({ callback_id: FORM_CALLBACK_ID, type: 'view_submission' }, async ({ ack, body, view }) => {
+  bolt.view({ callback_id: FORM_CALLBACK_ID, type: 'view_submission' }, async ({ ack, body, view, context }) => {
     const update = (m: Message) => ack({ response_action: 'update', view: renderMessageModal(m, view.title?.text || 'Trellis') });
     // Everything the submission is read by: one version of one modal (its hash changes when Trellis
     // updates it), from one person, with these values. Each click on Send is a new trigger_id, so a
@@ -93,7 +93,7 @@ export function registerForms(bolt: App, { trellis, log, claims }: AdapterDeps, 
     const meta = parseFormMetadata(view.private_metadata);
     if (!meta) return update(failure(NOT_RECOGNISED));
 
-    const caller: Caller = { platform: 'slack', userId: body.user.id, displayName: body.user.name ?? '' };
+    const caller = slackCaller(context, body.user.id, body.user.name ?? '');
     let reply: Message;
     try {
       // Local and fast: the modal is answered within Slack's 3 seconds.
@@ -115,6 +115,6 @@ export function registerForms(bolt: App, { trellis, log, claims }: AdapterDeps, 
     }
     await update(reply);
     // Their App Home (overview, check-in buttons) is stale now; it is refreshed later, off this hot path.
-    if (reply.tone === 'success') homes.refresh(caller.userId);
+    if (reply.tone === 'success') homes.refresh(personKey(caller));
   });
 }

@@ -1,7 +1,8 @@
 // Slack payloads in, core calls, Block Kit out. Transport only: no rules here.
 import type { App, webApi } from '@slack/bolt';
 import type { AdapterDeps } from '../adapter.js';
-import type { Caller, Place } from '../../core/request.js';
+import type { Place } from '../../core/request.js';
+import { personKey, slackCaller, workspaceOf } from './slack-person.js';
 import { reportError, SORRY } from '../../report-error.js';
 import { failure, isForm, type Form, type Message, type Reply } from '../../core/message.js';
 import { fallbackText, fromActionId, isLinkActionId, renderBlocks, renderResponse } from './render-blocks.js';
@@ -30,10 +31,10 @@ export function registerListeners(bolt: App, deps: AdapterDeps, homes: HomeRefre
     }
   };
 
-  bolt.command(/.*/, async ({ ack, command, respond, client }) => {
+  bolt.command(/.*/, async ({ ack, command, respond, client, context }) => {
     await ack();
     await answer(respond, 'slack command', async () => {
-      const caller: Caller = { platform: 'slack', userId: command.user_id, displayName: await names(client, command.user_id, command.user_name) };
+      const caller = slackCaller(context, command.user_id, await names(client, command.user_id, command.user_name));
       const reply = await trellis.command({ caller, place: placeOf(command.channel_id, command.channel_name), text: command.text ?? '' });
       if (!isForm(reply)) return reply;
       // A form opens straight away as a modal: the command's trigger_id allows it (for 3 s).
@@ -55,11 +56,11 @@ export function registerListeners(bolt: App, deps: AdapterDeps, homes: HomeRefre
   };
 
   // The bot's Messages tab: the same words as after /trellis, typed to the bot.
-  bolt.message(async ({ message, say, client }) => {
+  bolt.message(async ({ message, say, client, context }) => {
     if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || !message.user) return;
     const userId = message.user;
     try {
-      const caller: Caller = { platform: 'slack', userId, displayName: await names(client, userId, '') };
+      const caller = slackCaller(context, userId, await names(client, userId, ''));
       const result = await trellis.command({ caller, place: { conversationId: message.channel, kind: 'personal' }, text: message.text ?? '' });
       // A typed message brings no trigger_id, so a form cannot open yet: a button opens it.
       const reply = isForm(result) ? formButton(result.form) : result;
@@ -79,7 +80,7 @@ export function registerListeners(bolt: App, deps: AdapterDeps, homes: HomeRefre
     if (!userId) return;
     const thread = event.thread_ts ? { thread_ts: event.thread_ts } : {};
     try {
-      const caller: Caller = { platform: 'slack', userId, displayName: await names(client, userId, '') };
+      const caller = slackCaller(context, userId, await names(client, userId, ''));
       const place: Place = event.channel.startsWith('D')
         ? { conversationId: event.channel, kind: 'personal' }
         : { conversationId: event.channel, kind: 'channel' };
@@ -97,7 +98,7 @@ export function registerListeners(bolt: App, deps: AdapterDeps, homes: HomeRefre
     }
   });
 
-  bolt.action({ type: 'block_actions' }, async ({ ack, body, action, respond, client }) => {
+  bolt.action({ type: 'block_actions' }, async ({ ack, body, action, respond, client, context }) => {
     await ack();
     // A link button opens its URL in the browser; Slack reports the click, and that is all it is.
     if ('action_id' in action && isLinkActionId(action.action_id)) return;
@@ -116,7 +117,7 @@ export function registerListeners(bolt: App, deps: AdapterDeps, homes: HomeRefre
       const value = 'value' in action ? action.value : undefined;
       if (!actionId || typeof value !== 'string')
         return await show(failure("That button isn't one Trellis knows. Type `/trellis help` to see what you can do."));
-      const caller: Caller = { platform: 'slack', userId: body.user.id, displayName: await names(client, body.user.id, body.user.name ?? '') };
+      const caller = slackCaller(context, body.user.id, await names(client, body.user.id, body.user.name ?? ''));
       const place = body.channel ? placeOf(body.channel.id, body.channel.name ?? '') : ({ conversationId: body.user.id, kind: 'personal' } as const);
       await show(await trellis.action({ caller, place, actionId, value }));
     } catch (err) {
@@ -127,11 +128,12 @@ export function registerListeners(bolt: App, deps: AdapterDeps, homes: HomeRefre
 
   registerForms(bolt, deps, homes);
 
-  bolt.event('app_home_opened', async ({ event, client }) => {
+  bolt.event('app_home_opened', async ({ event, client, context }) => {
     if (event.tab !== 'home') return;
     // Someone is looking at it now: publish straight away, which covers any refresh still queued.
-    homes.drop(event.user);
-    await publishHome(trellis, client, event.user);
+    const person = { workspace: workspaceOf(context), userId: event.user };
+    homes.drop(personKey(person));
+    await publishHome(trellis, client, person);
   });
 
   bolt.error(async (err) => reportError(log, 'slack', err));

@@ -5,12 +5,12 @@
 // since retrying a post whose answer was lost would post it twice.
 import { webApi } from '@slack/bolt';
 import type { Message } from '../../core/message.js';
-import type { Delivery } from '../../core/model.js';
+import { LEGACY_WORKSPACE, type Delivery } from '../../core/model.js';
 import type { Logger } from '../../log.js';
 import { reportError } from '../../report-error.js';
 import { DeliveryFailure } from '../../delivery/delivery-failure.js';
 import type { Bucket } from '../../delivery/rate-limiter.js';
-import type { PlatformMessenger, SendKind } from '../../delivery/platform-messenger.js';
+import type { PlatformMessenger, SendKind, Target } from '../../delivery/platform-messenger.js';
 import { fallbackText, renderBlocks } from './render-blocks.js';
 import { uploadChart } from './slack-chart.js';
 
@@ -19,6 +19,7 @@ type WebClient = webApi.WebClient;
 /** Where a Slack message landed: enough for chat.update, nothing else. */
 export interface SlackDelivery extends Delivery {
   platform: 'slack';
+  workspace: string;
   channel: string;
   ts: string;
 }
@@ -29,7 +30,9 @@ export interface SlackLimits {
 }
 
 const METADATA_TYPE = 'trellis_outgoing';
+/** Deliveries recorded before workspaces name none: they were made in the one workspace there was. */
 const isSlackDelivery = (d: Delivery): d is SlackDelivery => d.platform === 'slack' && typeof d.channel === 'string' && typeof d.ts === 'string';
+const workspaceOfDelivery = (d: SlackDelivery) => (typeof d.workspace === 'string' ? d.workspace : LEGACY_WORKSPACE);
 
 export function slackMessenger(boltClient: WebClient, log: Logger, limits: SlackLimits): PlatformMessenger {
   // Our own client: no retries (see above), rate limits handed back to us, and a
@@ -42,12 +45,12 @@ export function slackMessenger(boltClient: WebClient, log: Logger, limits: Slack
     logLevel: webApi.LogLevel.ERROR,
   });
 
-  // Slack's published limits: about one message a second per channel (short
-  // bursts allowed), a workspace-wide pace for posts, and Tier 3 (50 a minute) for chat.update.
+  // Slack's published limits, each workspace its own: about one message a second per channel
+  // (short bursts allowed), a workspace-wide pace for posts, and Tier 3 (50 a minute) for chat.update.
   const buckets = {
-    post: { key: 'slack:chat.postMessage', perSecond: limits.postsPerSecond, burst: 1 },
-    update: { key: 'slack:chat.update', perSecond: 50 / 60, burst: 20 },
-    channel: (channel: string): Bucket => ({ key: `slack:channel:${channel}`, perSecond: 1, burst: 1 }),
+    post: (workspace: string): Bucket => ({ key: `slack:${workspace}:chat.postMessage`, perSecond: limits.postsPerSecond, burst: 1 }),
+    update: (workspace: string): Bucket => ({ key: `slack:${workspace}:chat.update`, perSecond: 50 / 60, burst: 20 }),
+    channel: ({ workspace, id }: Target): Bucket => ({ key: `slack:${workspace}:channel:${id}`, perSecond: 1, burst: 1 }),
   };
 
   const call = async <T>(bucket: Bucket, request: () => Promise<T>): Promise<T> => {
@@ -59,27 +62,28 @@ export function slackMessenger(boltClient: WebClient, log: Logger, limits: Slack
   };
 
   /** The DM with a person, for looking back through it. */
-  const channelOf = async (kind: SendKind, target: string) => {
-    if (kind === 'conversation') return target;
-    const opened = await call(buckets.post, () => client.conversations.open({ users: target }));
+  const channelOf = async (kind: SendKind, target: Target) => {
+    if (kind === 'conversation') return target.id;
+    const opened = await call(buckets.post(target.workspace), () => client.conversations.open({ users: target.id }));
     return opened.channel?.id;
   };
 
   return {
     reachable: async () => true,
 
-    buckets: (callName, _kind, target) => (callName === 'send' ? [buckets.post, buckets.channel(target)] : [buckets.update, buckets.channel(target)]),
+    buckets: (callName, _kind, target) =>
+      callName === 'send' ? [buckets.post(target.workspace), buckets.channel(target)] : [buckets.update(target.workspace), buckets.channel(target)],
 
     async send(kind, target, message, tag) {
       // A user id as the channel opens (or reuses) the bot's DM with that person.
       const post = () =>
         client.chat.postMessage({
-          channel: target,
+          channel: target.id,
           text: fallbackText(message),
           blocks: renderBlocks(message),
           metadata: { event_type: METADATA_TYPE, event_payload: { outgoing: tag } },
         });
-      const res = await call(buckets.post, async () => {
+      const res = await call(buckets.post(target.workspace), async () => {
         try {
           return await post();
         } catch (err) {
@@ -87,19 +91,19 @@ export function slackMessenger(boltClient: WebClient, log: Logger, limits: Slack
           // chat:write.public, because a bot token reads the history of (and so can later check a post
           // in) only a conversation it is in. Nothing was posted, so posting again cannot double it.
           if (kind !== 'conversation' || slackErrorOf(err) !== 'not_in_channel') throw err;
-          await client.conversations.join({ channel: target });
+          await client.conversations.join({ channel: target.id });
           return post();
         }
       });
       if (typeof res.channel !== 'string' || typeof res.ts !== 'string') throw new DeliveryFailure('unknown', 'Slack answered without a channel and timestamp');
-      const delivery: SlackDelivery = { platform: 'slack', channel: res.channel, ts: res.ts };
+      const delivery: SlackDelivery = { platform: 'slack', workspace: target.workspace, channel: res.channel, ts: res.ts };
       await attachChart(client, log, message, delivery);
       return delivery;
     },
 
     async update(delivery, message) {
       if (!isSlackDelivery(delivery)) throw new DeliveryFailure('permanent', 'not a Slack message');
-      await call(buckets.update, () =>
+      await call(buckets.update(workspaceOfDelivery(delivery)), () =>
         client.chat.update({ channel: delivery.channel, ts: delivery.ts, text: fallbackText(message), blocks: renderBlocks(message) }),
       );
     },
@@ -107,13 +111,13 @@ export function slackMessenger(boltClient: WebClient, log: Logger, limits: Slack
     async find(kind, target, tag, since) {
       const channel = await channelOf(kind, target);
       if (!channel) return undefined;
-      const history = await call(buckets.post, () =>
+      const history = await call(buckets.post(target.workspace), () =>
         client.conversations.history({ channel, oldest: String(since.getTime() / 1000), include_all_metadata: true, limit: 200 }),
       );
       const hit = history.messages?.find(
         (m) => m.metadata?.event_type === METADATA_TYPE && (m.metadata.event_payload as { outgoing?: unknown } | undefined)?.outgoing === tag,
       );
-      return hit?.ts ? ({ platform: 'slack', channel, ts: hit.ts } satisfies SlackDelivery) : undefined;
+      return hit?.ts ? ({ platform: 'slack', workspace: target.workspace, channel, ts: hit.ts } satisfies SlackDelivery) : undefined;
     },
   };
 }

@@ -3,10 +3,10 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { Clock } from '../../core/ports/clock.js';
 import type { ConversationReferences } from '../../core/ports/conversation-references.js';
-import { channelIdOf, isPersonal } from './to-request.js';
+import { channelIdOf, isPersonal, referenceKey, tenantOf } from './to-request.js';
 
-/** Personal chats are keyed by the person, channels and group chats by the conversation. */
-export const referenceKeyOf = (a: Activity): string => (isPersonal(a) ? a.from.id : channelIdOf(a));
+/** Personal chats are keyed by the person, channels and group chats by the conversation, each within its tenant. */
+export const referenceKeyOf = (a: Activity): string => referenceKey(tenantOf(a), isPersonal(a) ? a.from.id : channelIdOf(a));
 
 /**
  * The reference to write to the conversation itself, not into one message's

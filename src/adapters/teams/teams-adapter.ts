@@ -100,7 +100,10 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
     res.status(500).json({ error: SORRY });
   });
   deps.app.use(TEAMS_MESSAGES_PATH, router);
-  if (config.appType !== 'UserAssignedMSI' || !config.appId) return { name: 'teams' };
+  // A single-tenant registration serves one tenant: whoever was recorded before tenants without a stored chat naming theirs is in it.
+  const tenant = config.appType === 'SingleTenant' ? config.tenantId : undefined;
+  const mounted = { name: 'teams' as const, ...(tenant ? { workspace: () => tenant } : {}) };
+  if (config.appType !== 'UserAssignedMSI' || !config.appId) return mounted;
   // Nothing to refuse at start-up (no secret); a host that gives no token yet is reported and retried.
   const identity = watchManagedIdentity({
     factory: adapter.credentialsFactory,
@@ -110,5 +113,5 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
     log,
     retry: deps.retry,
   });
-  return { name: 'teams', start: async () => identity.start(), stop: async () => identity.stop() };
+  return { ...mounted, start: async () => identity.start(), stop: async () => identity.stop() };
 }

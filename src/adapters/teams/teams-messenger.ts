@@ -10,7 +10,9 @@ import type { Message } from '../../core/message.js';
 import type { ConversationReferences } from '../../core/ports/conversation-references.js';
 import { DeliveryFailure, retryAfterMs } from '../../delivery/delivery-failure.js';
 import type { Bucket } from '../../delivery/rate-limiter.js';
-import type { PlatformMessenger, SendKind } from '../../delivery/platform-messenger.js';
+import type { PlatformMessenger, SendKind, Target } from '../../delivery/platform-messenger.js';
+import { LEGACY_WORKSPACE } from '../../core/model.js';
+import { referenceKey } from './to-request.js';
 import { renderReply } from './render-card.js';
 import { consoleToLog } from '../../console-to-log.js';
 import type { Logger } from '../../log.js';
@@ -28,21 +30,32 @@ export interface TeamsMessengerDeps {
   log: Logger;
 }
 
-const privateDelivery = z.object({ platform: z.literal('teams'), userId: z.string().min(1), activityId: z.string().min(1) });
-const channelDelivery = z.object({ platform: z.literal('teams'), conversationId: z.string().min(1), activityId: z.string().min(1) });
+// `workspace` (the tenant) is absent from deliveries recorded before tenants.
+const privateDelivery = z.object({
+  platform: z.literal('teams'),
+  workspace: z.string().default(LEGACY_WORKSPACE),
+  userId: z.string().min(1),
+  activityId: z.string().min(1),
+});
+const channelDelivery = z.object({
+  platform: z.literal('teams'),
+  workspace: z.string().default(LEGACY_WORKSPACE),
+  conversationId: z.string().min(1),
+  activityId: z.string().min(1),
+});
 
 export function createTeamsMessenger({ adapter, appId, store, log }: TeamsMessengerDeps): PlatformMessenger {
   /** The person's personal chat with the bot; never a channel, whatever the store holds. */
-  const personalChat = async (userId: string): Promise<Partial<ConversationReference> | undefined> => {
-    const reference = (await store.conversation('teams', userId))?.reference as Partial<ConversationReference> | undefined;
+  const personalChat = async ({ workspace, id }: Target): Promise<Partial<ConversationReference> | undefined> => {
+    const reference = (await store.conversation('teams', referenceKey(workspace, id)))?.reference as Partial<ConversationReference> | undefined;
     return reference?.conversation?.conversationType === 'personal' && reference.serviceUrl ? reference : undefined;
   };
 
   /** A channel or group chat the bot was written to in; never a personal chat, whatever the store holds. */
-  const sharedConversation = async (conversationId: string): Promise<Partial<ConversationReference> | undefined> => {
-    const reference = (await store.conversation('teams', conversationId))?.reference as Partial<ConversationReference> | undefined;
+  const sharedConversation = async ({ workspace, id }: Target): Promise<Partial<ConversationReference> | undefined> => {
+    const reference = (await store.conversation('teams', referenceKey(workspace, id)))?.reference as Partial<ConversationReference> | undefined;
     const conversation = reference?.conversation;
-    return conversation && conversation.conversationType !== 'personal' && conversation.id === conversationId && reference.serviceUrl ? reference : undefined;
+    return conversation && conversation.conversationType !== 'personal' && conversation.id === id && reference.serviceUrl ? reference : undefined;
   };
 
   /** Sends a new card where `reference` points; the activity id when the connector gave one. */
@@ -72,13 +85,13 @@ export function createTeamsMessenger({ adapter, appId, store, log }: TeamsMessen
   };
 
   /** Where a message can go: a person's personal chat, or a channel the bot was written to in. */
-  const referenceFor = (kind: SendKind, target: string) => (kind === 'private' ? personalChat(target) : sharedConversation(target));
+  const referenceFor = (kind: SendKind, target: Target) => (kind === 'private' ? personalChat(target) : sharedConversation(target));
 
   // Teams' published limits per bot: 7 messages a second in one conversation,
   // and about 50 a second across all of them.
   const buckets = {
     all: { key: 'teams:all', perSecond: 50, burst: 10 },
-    conversation: (id: string): Bucket => ({ key: `teams:conversation:${id}`, perSecond: 7, burst: 7 }),
+    conversation: ({ workspace, id }: Target): Bucket => ({ key: `teams:conversation:${referenceKey(workspace, id)}`, perSecond: 7, burst: 7 }),
   };
 
   return {
@@ -93,18 +106,24 @@ export function createTeamsMessenger({ adapter, appId, store, log }: TeamsMessen
       if (!reference) throw new DeliveryFailure('permanent', 'no stored conversation to post into');
       const activityId = await classified(buckets.conversation(target), () => send(reference, message));
       // Delivered without an id cannot be updated later, but it did arrive.
-      return { platform: 'teams', ...(kind === 'private' ? { userId: target } : { conversationId: target }), ...(activityId ? { activityId } : {}) };
+      return {
+        platform: 'teams',
+        workspace: target.workspace,
+        ...(kind === 'private' ? { userId: target.id } : { conversationId: target.id }),
+        ...(activityId ? { activityId } : {}),
+      };
     },
 
     async update(delivery, message) {
       const parsed = privateDelivery.or(channelDelivery).safeParse(delivery);
       if (!parsed.success) throw new DeliveryFailure('permanent', 'not an updatable Teams message');
-      const target = parsed.data;
-      const reference = 'userId' in target ? await personalChat(target.userId) : await sharedConversation(target.conversationId);
+      const sent = parsed.data;
+      const target = { workspace: sent.workspace, id: 'userId' in sent ? sent.userId : sent.conversationId };
+      const reference = 'userId' in sent ? await personalChat(target) : await sharedConversation(target);
       if (!reference) throw new DeliveryFailure('permanent', 'the conversation is no longer known');
-      await classified(buckets.conversation('userId' in target ? target.userId : target.conversationId), () =>
+      await classified(buckets.conversation(target), () =>
         inChat(reference, async (context) => {
-          await context.updateActivity({ ...renderReply(message), id: target.activityId });
+          await context.updateActivity({ ...renderReply(message), id: sent.activityId });
         }),
       );
     },

@@ -11,8 +11,20 @@ export const MAX_VALUE_LENGTH = 2000;
 
 const MAX_LABEL_LENGTH = 100;
 
+const tenantData = z.object({ tenant: z.object({ id: z.string().min(1) }) });
+
+/** The tenant an activity comes from: Teams ids are unique within a tenant only, so it is part of who someone is. */
+export const tenantOf = (a: Activity): string => {
+  const data = tenantData.safeParse(a.channelData);
+  return a.conversation.tenantId || (data.success ? data.data.tenant.id : '');
+};
+
+/** Where a stored conversation reference is kept: under its tenant (references from before tenants are under the bare id). */
+export const referenceKey = (tenant: string, id: string): string => (tenant ? `${tenant}/${id}` : id);
+
 export const callerOf = (a: Activity): Caller => ({
   platform: 'teams',
+  workspace: tenantOf(a),
   userId: a.from.id,
   displayName: (typeof a.from.name === 'string' && a.from.name.trim()) || 'Teams user',
 });

@@ -3,7 +3,9 @@
 // read these fields without checking them (a null `from` would be a crash, a
 // numeric conversation id a conversation stored under a number). Only what is
 // read is checked; everything else passes through as Teams sent it.
+import type { Activity } from 'botbuilder';
 import { z } from 'zod';
+import { tenantOf } from './to-request.js';
 
 const id = z.string().min(1);
 const account = z.object({ id, name: z.string().optional() }).passthrough();
@@ -32,4 +34,9 @@ export const activityShape = z
     membersRemoved: z.array(account).optional(),
     channelData: object.optional(),
   })
-  .passthrough();
+  .passthrough()
+  // Teams ids are unique within a tenant only, so a person is known by both: Teams names the tenant on every activity.
+  .refine((a) => a.channelId !== 'msteams' || tenantOf(a as unknown as Activity) !== '', {
+    message: 'a Teams activity names its tenant (conversation.tenantId)',
+    path: ['conversation', 'tenantId'],
+  });

@@ -22,7 +22,7 @@ export async function join(deps: Deps, req: CommandRequest, code: string, orgNam
     return failure(`${partnership.name} has no organisation called "${orgName}". ${known}`);
   }
   const { caller } = req;
-  const existing = (await store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === partnership.id);
+  const existing = (await store.membershipsOf(caller)).find((m) => m.partnershipId === partnership.id);
   const where = org ? describeOrg(org) : 'independent (no organisation)';
   if (existing) {
     if (existing.organisationId === org?.id) return info(`You're already in ${partnership.name}, as ${where}.`);
@@ -34,6 +34,7 @@ export async function join(deps: Deps, req: CommandRequest, code: string, orgNam
     id: deps.newId(),
     partnershipId: partnership.id,
     platform: caller.platform,
+    workspace: caller.workspace,
     userId: caller.userId,
     displayName: caller.displayName,
     ...(org ? { organisationId: org.id } : {}),
@@ -47,9 +48,16 @@ export async function join(deps: Deps, req: CommandRequest, code: string, orgNam
 // A platform mention arrives as <@ID> or <@ID|name> (adapters translate theirs to this form).
 const MENTION = /^<@([^|>]+)(?:\|[^>]*)?>$/;
 
-export function findMember(members: Member[], who: string): { ok: true; member: Member } | { ok: false; reply: Message } {
+/** `mentioner`: whoever typed the mention, whose workspace it was made in (a user id names a person only within one). */
+export function findMember(members: Member[], who: string, mentioner?: Member): { ok: true; member: Member } | { ok: false; reply: Message } {
   const id = MENTION.exec(who)?.[1];
-  const matches = id ? members.filter((m) => m.userId === id) : members.filter((m) => sameName(m.displayName, who.replace(/^@/, '')));
+  const byId = members.filter((m) => m.userId === id);
+  const inMentionersWorkspace = byId.filter((m) => m.platform === mentioner?.platform && m.workspace === mentioner.workspace);
+  const matches = id
+    ? byId.length > 1 && inMentionersWorkspace.length
+      ? inMentionersWorkspace
+      : byId
+    : members.filter((m) => sameName(m.displayName, who.replace(/^@/, '')));
   if (matches.length === 1) return { ok: true, member: matches[0]! };
   if (matches.length > 1) return { ok: false, reply: failure(`More than one member is called "${who}". Mention the person instead.`) };
   return { ok: false, reply: failure(`No member of the partnership matches "${who}". Type \`members\` to see who has joined.`) };
@@ -59,7 +67,7 @@ export async function setRole(deps: Deps, ctx: Context, who: string, role: Role)
   const refused = await requireCoordinator(deps.store, ctx, 'change roles');
   if (refused) return refused;
   const members = await deps.store.members(ctx.partnership.id);
-  const found = findMember(members, who);
+  const found = findMember(members, who, ctx.me);
   if (!found.ok) return found.reply;
   const { member } = found;
   if (member.role === role) return info(`${member.displayName} is already a ${ROLE_NAMES[role]}.`);

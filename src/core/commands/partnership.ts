@@ -1,13 +1,13 @@
 // setup, invite, home, status, set: the partnership itself.
 import { commandButton, failure, info, success, type Message } from '../message.js';
-import { DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, type Member, type Partnership } from '../model.js';
+import { DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, type Member, type Partnership, type Platform } from '../model.js';
 import type { Deps } from '../deps.js';
 import { TrellisError } from '../errors.js';
 import type { CommandRequest } from '../request.js';
 import type { SettingCommand } from './partnership-grammar.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
 
-const PLATFORM_NAMES = { slack: 'Slack', teams: 'Teams', playground: 'Playground' } as const;
+const PLATFORM_NAMES: Record<Platform, string> = { slack: 'Slack', teams: 'Teams', email: 'email', playground: 'Playground' };
 
 export async function setup(deps: Deps, req: CommandRequest, name: string): Promise<Message> {
   const { store, clock } = deps;
@@ -25,7 +25,7 @@ export async function setup(deps: Deps, req: CommandRequest, name: string): Prom
     name,
     purpose: '',
     type: 'coordinating',
-    homes: [{ platform: caller.platform, conversationId: place.conversationId, label: place.label ?? 'this channel' }],
+    homes: [{ platform: caller.platform, workspace: caller.workspace, conversationId: place.conversationId, label: place.label ?? 'this channel' }],
     timezone: DEFAULT_TIMEZONE,
     threshold: DEFAULT_THRESHOLD,
     inviteCode,
@@ -36,6 +36,7 @@ export async function setup(deps: Deps, req: CommandRequest, name: string): Prom
     id: deps.newId(),
     partnershipId: partnership.id,
     platform: caller.platform,
+    workspace: caller.workspace,
     userId: caller.userId,
     displayName: caller.displayName,
     role: 'coordinator',
@@ -76,8 +77,9 @@ export async function home(deps: Deps, req: CommandRequest, ctx: Context): Promi
   const other = await deps.store.partnershipByHome(caller.platform, place.conversationId);
   if (other && other.id !== ctx.partnership.id) return failure(`This channel is already home to ${other.name}.`);
   if (other) return info(`This channel is already the home of ${ctx.partnership.name}.`);
-  const homes = ctx.partnership.homes.filter((h) => h.platform !== caller.platform);
-  homes.push({ platform: caller.platform, conversationId: place.conversationId, label: place.label ?? 'this channel' });
+  // One home per workspace (or tenant): each organisation's own channel can carry the digests.
+  const homes = ctx.partnership.homes.filter((h) => h.platform !== caller.platform || h.workspace !== caller.workspace);
+  homes.push({ platform: caller.platform, workspace: caller.workspace, conversationId: place.conversationId, label: place.label ?? 'this channel' });
   await deps.store.savePartnership({ ...ctx.partnership, homes });
   return success(`This channel is now the ${PLATFORM_NAMES[caller.platform]} home of *${ctx.partnership.name}*.`, { audience: 'conversation' });
 }

@@ -4,7 +4,7 @@
 // its `friendIds` (raised to them, or handed to them by its reporter).
 import { failure, info, success, type Message, type Reply } from '../message.js';
 import type { Deps } from '../deps.js';
-import { CONCERN_CATEGORIES, type Concern, type ConcernCategory, type Partnership } from '../model.js';
+import { CONCERN_CATEGORIES, type Concern, type Member, type ConcernCategory, type Partnership } from '../model.js';
 import type { Caller } from '../request.js';
 import { localToday } from '../time.js';
 import { FRIEND_OPEN, friendForm, HAND_TO, MAX_CONCERN_TEXT, raiseForm, REPORTER_OPEN, reporterForm } from './concern-forms.js';
@@ -18,7 +18,7 @@ export const friendsOf = async (deps: Deps, partnershipId: string) => (await dep
 const readersOf = async (deps: Deps, c: Concern) => (await friendsOf(deps, c.partnershipId)).filter((f) => c.friendIds.includes(f.id));
 
 export async function raiseConcernForm(deps: Deps, caller: Caller): Promise<Reply> {
-  const mine = await deps.store.membershipsOf(caller.platform, caller.userId);
+  const mine = await deps.store.membershipsOf(caller);
   const partnerships: Partnership[] = [];
   for (const m of mine) {
     const p = await deps.store.partnership(m.partnershipId);
@@ -36,7 +36,7 @@ export async function raiseConcernForm(deps: Deps, caller: Caller): Promise<Repl
 
 export async function raiseConcern(deps: Deps, caller: Caller, context: string, values: Record<string, string>): Promise<Message> {
   const partnershipId = context === 'choose' ? values.partnership : context;
-  const member = (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === partnershipId);
+  const member = (await deps.store.membershipsOf(caller)).find((m) => m.partnershipId === partnershipId);
   const p = member && (await deps.store.partnership(member.partnershipId));
   if (!member || !p) return { ...failure('Choose one of your partnerships.'), fieldErrors: { partnership: 'Choose one of your partnerships.' } };
   const friends = await friendsOf(deps, p.id);
@@ -80,7 +80,7 @@ export async function raiseConcern(deps: Deps, caller: Caller, context: string, 
     deliverAt: new Date(now.getTime() + delay * 1000).toISOString(),
     month: day.slice(0, 7),
     threshold: p.threshold,
-    relay: sealRelay(deps.secret, { platform: caller.platform, userId: caller.userId, memberId: member.id }),
+    relay: sealRelay(deps.secret, { platform: caller.platform, workspace: caller.workspace, userId: caller.userId, memberId: member.id }),
     friendIds: friends.map((f) => f.id),
   };
   await saveConcern(deps, concern);
@@ -118,13 +118,19 @@ export async function notifyFriends(deps: Deps, c: Concern, text: string) {
 
 /** A content-free note to whoever raised `c`, through the sealed relay; they read it in their private view. */
 export async function notifyReporter(deps: Deps, c: Concern, text: string) {
-  const reporter = openRelay(deps.secret, c.relay);
+  const reporter = await reporterOf(deps, c);
   if (!reporter) return;
   const note = info(text, {
     title: `Your concern ${c.pseudonym}`,
     buttons: [{ actionId: REPORTER_OPEN, label: 'Read and answer', value: c.id, style: 'primary', opensForm: true }],
   });
-  await sendPrivate(deps, { platform: reporter.platform, userId: reporter.userId }, note, { kind: 'concern note', partnershipId: c.partnershipId });
+  await sendPrivate(deps, reporter, note, { kind: 'concern note', partnershipId: c.partnershipId });
+}
+
+/** Whoever raised `c`, as their membership names them now (a person from before workspaces has since been given theirs). */
+async function reporterOf(deps: Deps, c: Concern): Promise<Member | undefined> {
+  const r = openRelay(deps.secret, c.relay);
+  return r && (await deps.store.members(c.partnershipId)).find((m) => m.id === r.memberId);
 }
 
 type Side = { ok: true; c: Concern; p: Partnership } | { ok: false; reply: Message };
@@ -132,7 +138,7 @@ const NOT_YOURS: Side = { ok: false, reply: failure("That concern isn't one you 
 
 async function asFriend(deps: Deps, caller: Caller, id: string): Promise<Side> {
   const c = await loadConcern(deps, id);
-  const me = c && (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === c.partnershipId);
+  const me = c && (await deps.store.membershipsOf(caller)).find((m) => m.partnershipId === c.partnershipId);
   if (!c || me?.role !== 'critical-friend' || !c.friendIds.includes(me.id) || c.status === 'pending') return NOT_YOURS;
   return { ok: true, c, p: (await deps.store.partnership(c.partnershipId))! };
 }
@@ -140,7 +146,8 @@ async function asFriend(deps: Deps, caller: Caller, id: string): Promise<Side> {
 async function asReporter(deps: Deps, caller: Caller, id: string): Promise<Side> {
   const c = await loadConcern(deps, id);
   const r = c && openRelay(deps.secret, c.relay);
-  if (!c || !r || r.platform !== caller.platform || r.userId !== caller.userId) return NOT_YOURS;
+  const me = r && (await deps.store.membershipsOf(caller)).find((m) => m.partnershipId === c.partnershipId);
+  if (!c || !r || me?.id !== r.memberId) return NOT_YOURS;
   return { ok: true, c, p: (await deps.store.partnership(c.partnershipId))! };
 }
 

@@ -2,12 +2,12 @@
 // AES-256-GCM under a key derived from TRELLIS_SECRET. The data file alone
 // opens nothing; a tampered relay opens nothing either.
 import { randomInt } from 'node:crypto';
-import type { Platform } from '../model.js';
+import type { Person } from '../model.js';
 import { seal, unseal } from '../seal.js';
 
-export interface Reporter {
-  platform: Platform;
-  userId: string;
+/** The membership is what counts (relays sealed before workspaces hold no `workspace`). */
+export interface Reporter extends Omit<Person, 'workspace'> {
+  workspace?: string;
   memberId: string;
 }
 

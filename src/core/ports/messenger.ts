@@ -2,7 +2,7 @@
 // replacing what it sent. In the server this is delivery's outbox messenger;
 // the core never learns which platform or queue is behind it.
 import type { Message } from '../message.js';
-import type { Delivery, Platform } from '../model.js';
+import type { Delivery, HomeConversation, Person } from '../model.js';
 
 export type { Delivery };
 
@@ -11,9 +11,9 @@ export interface Messenger {
    * Sends to a person privately (a DM, a personal chat); undefined when they cannot be reached yet.
    * With `once`, a key naming this message, a second send with the same key (a fan-out resumed after a crash) sends nothing more.
    */
-  sendPrivate(to: { platform: Platform; userId: string }, message: Message, once?: string): Promise<Delivery | undefined>;
+  sendPrivate(to: Person, message: Message, once?: string): Promise<Delivery | undefined>;
   /** Posts to a shared conversation (a partnership's home channel); undefined when it cannot. */
-  sendToConversation(platform: Platform, conversationId: string, message: Message): Promise<Delivery | undefined>;
+  sendToConversation(home: Pick<HomeConversation, 'platform' | 'workspace' | 'conversationId'>, message: Message): Promise<Delivery | undefined>;
   /** Replaces a message sent earlier (e.g. a check-in becomes "Thanks — answered"). */
   update(delivery: Delivery, message: Message): Promise<void>;
 }

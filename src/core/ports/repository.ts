@@ -9,6 +9,7 @@ import type {
   Member,
   Organisation,
   Partnership,
+  Person,
   Platform,
   Protocol,
   Round,
@@ -27,8 +28,8 @@ export interface Repository {
   saveOrganisation(o: Organisation): Promise<void>;
 
   members(partnershipId: string): Promise<Member[]>;
-  /** Every membership of one person on one platform, across partnerships. */
-  membershipsOf(platform: Platform, userId: string): Promise<Member[]>;
+  /** Every membership of one person (platform, workspace, user id), across partnerships. */
+  membershipsOf(person: Person): Promise<Member[]>;
   saveMember(m: Member): Promise<void>;
 
   rounds(partnershipId: string): Promise<Round[]>;

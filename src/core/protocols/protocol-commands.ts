@@ -48,7 +48,7 @@ export async function protocolCommand(deps: Deps, ctx: Context, cmd: ProtocolCom
 /** The partnership a button or form belongs to, and the caller in it. */
 async function contextOf(deps: Deps, caller: Caller, partnershipId: string): Promise<Context | undefined> {
   const partnership = await deps.store.partnership(partnershipId);
-  const me = (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === partnershipId);
+  const me = (await deps.store.membershipsOf(caller)).find((m) => m.partnershipId === partnershipId);
   return partnership && me ? { partnership, me } : undefined;
 }
 

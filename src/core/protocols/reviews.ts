@@ -85,7 +85,7 @@ async function findInvitedReview(deps: Deps, caller: Caller, value: string): Pro
   const [protocolId, reviewId] = value.split(':');
   const protocol = protocolId ? await deps.store.protocol(protocolId) : undefined;
   const review = protocol?.reviews.find((r) => r.id === reviewId);
-  const member = protocol && (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === protocol.partnershipId);
+  const member = protocol && (await deps.store.membershipsOf(caller)).find((m) => m.partnershipId === protocol.partnershipId);
   if (!protocol || !review || !member) return { ok: false, reply: failure("That review isn't one you can answer.") };
   if (review.closedAt) return { ok: false, reply: failure('This review has closed, so nothing was recorded. Thank you for wanting to take part.') };
   if (!(await deps.store.invitation(review.id, member.id)))

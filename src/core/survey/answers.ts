@@ -15,7 +15,7 @@ type Found = { ok: true; round: Round; member: Member } | { ok: false; reply: Me
 
 async function findInvited(deps: Deps, caller: Caller, roundId: string): Promise<Found> {
   const round = await deps.store.round(roundId);
-  const member = round && (await deps.store.membershipsOf(caller.platform, caller.userId)).find((m) => m.partnershipId === round.partnershipId);
+  const member = round && (await deps.store.membershipsOf(caller)).find((m) => m.partnershipId === round.partnershipId);
   if (!round || !member) return { ok: false, reply: failure("That check-in isn't one you can answer — it may belong to a partnership you are not in.") };
   const partnership = await deps.store.partnership(round.partnershipId);
   const tz = partnership?.timezone ?? 'UTC';

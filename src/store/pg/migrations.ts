@@ -146,4 +146,34 @@ export const MIGRATIONS: readonly string[] = [
     FROM partnerships p
     WHERE p.id = x.partnership_id AND jsonb_typeof(x.doc -> 'reviews') = 'array';
   `,
+  // 3 (issue 16): a person is (platform, workspace, user id), as in the data file's version 6:
+  // Teams people, homes and chats move under the tenant their stored chat names, the playground
+  // has one workspace, and Slack's team (not stored) is adopted at start by the workspace connected.
+  `
+  CREATE TEMPORARY TABLE teams_tenants ON COMMIT DROP AS
+    SELECT key, doc #>> '{reference,conversation,tenantId}' AS tenant FROM conversations
+    WHERE platform = 'teams' AND coalesce(doc #>> '{reference,conversation,tenantId}', '') <> '';
+
+  ALTER TABLE members ADD COLUMN workspace text NOT NULL DEFAULT '';
+  UPDATE members SET workspace = 'playground' WHERE platform = 'playground';
+  UPDATE members m SET workspace = t.tenant FROM teams_tenants t WHERE m.platform = 'teams' AND t.key = m.user_id;
+  UPDATE members SET doc = doc || jsonb_build_object('workspace', workspace);
+  ALTER TABLE members ALTER COLUMN workspace DROP DEFAULT;
+  ALTER TABLE members DROP CONSTRAINT members_partnership_id_platform_user_id_key;
+  ALTER TABLE members ADD UNIQUE (partnership_id, platform, workspace, user_id);
+  DROP INDEX members_person;
+  CREATE INDEX members_person ON members (platform, workspace, user_id, seq);
+
+  UPDATE partnerships p SET doc = jsonb_set(p.doc, '{homes}', (
+      SELECT coalesce(jsonb_agg(h || jsonb_build_object('workspace', CASE
+          WHEN h ->> 'platform' = 'playground' THEN 'playground'
+          WHEN h ->> 'platform' = 'teams' THEN coalesce((SELECT t.tenant FROM teams_tenants t WHERE t.key = h ->> 'conversationId'), '')
+          ELSE '' END) ORDER BY i), '[]'::jsonb)
+      FROM jsonb_array_elements(p.doc -> 'homes') WITH ORDINALITY AS e(h, i)
+    ))
+    WHERE jsonb_typeof(p.doc -> 'homes') = 'array';
+
+  UPDATE conversations c SET key = t.tenant || '/' || c.key, doc = jsonb_set(c.doc, '{key}', to_jsonb(t.tenant || '/' || c.key))
+    FROM teams_tenants t WHERE c.platform = 'teams' AND c.key = t.key;
+  `,
 ];

@@ -11,6 +11,7 @@ import type {
   Member,
   Organisation,
   Partnership,
+  Person,
   Platform,
   Protocol,
   Round,
@@ -116,8 +117,8 @@ class PostgresStore implements PgStore {
   members(partnershipId: string) {
     return this.all<Member>('SELECT doc FROM members WHERE partnership_id = $1 ORDER BY seq', [partnershipId]);
   }
-  membershipsOf(platform: Platform, userId: string) {
-    return this.all<Member>('SELECT doc FROM members WHERE platform = $1 AND user_id = $2 ORDER BY seq', [platform, userId]);
+  membershipsOf({ platform, workspace, userId }: Person) {
+    return this.all<Member>('SELECT doc FROM members WHERE platform = $1 AND workspace = $2 AND user_id = $3 ORDER BY seq', [platform, workspace, userId]);
   }
   async saveMember(m: Member) {
     // One person is one member of a partnership, whatever id a caller holds:
@@ -127,10 +128,10 @@ class PostgresStore implements PgStore {
     for (let attempt = 0; attempt < 5; attempt++) {
       const updated = await this.pool.query(
         `WITH hit AS (
-           SELECT seq FROM members WHERE id = $1 OR (partnership_id = $2 AND platform = $3 AND user_id = $4)
+           SELECT seq FROM members WHERE id = $1 OR (partnership_id = $2 AND platform = $3 AND workspace = $4 AND user_id = $5)
            ORDER BY seq LIMIT 1 FOR UPDATE
          )
-         UPDATE members SET id = $1, partnership_id = $2, platform = $3, user_id = $4, doc = $5
+         UPDATE members SET id = $1, partnership_id = $2, platform = $3, workspace = $4, user_id = $5, doc = $6
          FROM hit WHERE members.seq = hit.seq`,
         values,
       );

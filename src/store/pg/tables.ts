@@ -22,8 +22,8 @@ export const TABLES: { [C in Collection]: Table<C> } = {
   organisations: { name: 'organisations', columns: ['id', 'partnership_id', 'doc'], values: (o) => [o.id, o.partnershipId, json(o)], key: ['id'] },
   members: {
     name: 'members',
-    columns: ['id', 'partnership_id', 'platform', 'user_id', 'doc'],
-    values: (m) => [m.id, m.partnershipId, m.platform, m.userId, json(m)],
+    columns: ['id', 'partnership_id', 'platform', 'workspace', 'user_id', 'doc'],
+    values: (m) => [m.id, m.partnershipId, m.platform, m.workspace, m.userId, json(m)],
     key: ['id'],
   },
   conversations: { name: 'conversations', columns: ['platform', 'key', 'doc'], values: (c) => [c.platform, c.key, json(c)], key: ['platform', 'key'] },

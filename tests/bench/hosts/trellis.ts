@@ -90,7 +90,7 @@ async function main() {
       view: async () => {
         const round = await openRound();
         if (!round) throw new Error('no open round');
-        const reply = await openCheckIn(deps, { platform: 'slack', userId: userIdOf(1), displayName: '' }, round.id);
+        const reply = await openCheckIn(deps, { platform: 'slack', workspace: 'T0001', userId: userIdOf(1), displayName: '' }, round.id);
         if (!isForm(reply)) throw new Error('the check-in did not open as a form');
         return { view: renderFormModal(reply.form), itemIds: round.itemIds };
       },
