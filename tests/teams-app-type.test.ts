@@ -12,7 +12,12 @@ import {
 } from 'botframework-connector';
 import { describe, expect, it } from 'vitest';
 import { createBotAdapter, signInAuthority } from '../src/adapters/teams/bot-adapter.js';
+import { createTeamsMessenger } from '../src/adapters/teams/teams-messenger.js';
 import { loadConfig } from '../src/config.js';
+import { info } from '../src/core/message.js';
+import { DeliveryFailure } from '../src/delivery/delivery-failure.js';
+import { createLogger } from '../src/log.js';
+import { startFakeTeamsConnector } from './helpers/fake-teams-connector.js';
 
 const SECRET = 'x'.repeat(32);
 const APP_ID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
@@ -58,5 +63,27 @@ describe('the credentials each MicrosoftAppType gets', () => {
     };
     expect(signInAuthority(teams({ MICROSOFT_APP_PASSWORD: 'pw', ...channel }))).toBe('https://login.example.org/tenant');
     expect(signInAuthority(teams({ MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TENANT_ID: TENANT, ...channel }))).toBe('https://login.example.org/tenant');
+  });
+});
+
+describe('a send while the managed identity gives no token', () => {
+  it('fails as transient (nothing reached Teams, so the outbox tries again), not as "may have been posted"', async () => {
+    const connector = await startFakeTeamsConnector();
+    try {
+      // No IDENTITY_ENDPOINT, and no Azure Instance Metadata Service on this machine: no token.
+      const adapter = createBotAdapter(teams({ MICROSOFT_APP_TENANT_ID: TENANT, MicrosoftAppType: 'UserAssignedMSI' }));
+      const reference = { serviceUrl: connector.serviceUrl, conversation: { id: 'a:personal-chat', conversationType: 'personal', tenantId: TENANT } };
+      const store = {
+        conversation: async () => ({ platform: 'teams' as const, key: `${TENANT}/29:someone`, reference, updatedAt: new Date().toISOString() }),
+        saveConversation: async () => {},
+      };
+      const messenger = createTeamsMessenger({ adapter, appId: APP_ID, store, log: createLogger({ level: 'error', write: () => {} }) });
+      const failure = await messenger.send('private', { workspace: TENANT, id: '29:someone' }, info('hello'), 'tag').catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(DeliveryFailure);
+      expect(failure).toMatchObject({ kind: 'transient', message: expect.stringContaining('no token for the bot') });
+      expect(connector.requests).toBe(0);
+    } finally {
+      await connector.close();
+    }
   });
 });
