@@ -48,6 +48,16 @@ export interface TeamsChannelAuth {
   oAuthScope: string;
 }
 
+/** Email for people on neither platform (src/email). */
+export interface MailConfig {
+  /** smtp:// or smtps:// with any credentials; absent only in playground mode, where emails go to the in-memory mailbox. */
+  smtpUrl?: string;
+  /** The From address of every email. */
+  from: string;
+  /** How many emails a second at most, sustained. */
+  perSecond: number;
+}
+
 export interface Config {
   port: number;
   dataFile: string;
@@ -66,6 +76,8 @@ export interface Config {
   platformRetryMaxMs: number;
   slack?: SlackConfig;
   teams?: TeamsConfig;
+  /** Always present: without SMTP_URL, email goes only to the playground's mailbox (playground mode), or email members cannot be added. */
+  mail: MailConfig;
   playground: boolean;
   /**
    * The playground or unauthenticated Teams: whoever reaches the server can act
@@ -114,6 +126,28 @@ const schema = z.object({
   TRELLIS_PLATFORM_RETRY_MAX_SECONDS: z.preprocess(
     blankIsUnset,
     z.coerce.number({ message: 'must be a number of seconds' }).min(0.05, 'must be at least 0.05').max(3600, 'must be at most 3600 (an hour)').default(60),
+  ),
+  SMTP_URL: opt(
+    z.string().refine((s) => {
+      try {
+        const u = new URL(s);
+        return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be an SMTP URL such as smtp://user:password@mail.example.org:587 (or smtps:// for TLS from the start)'),
+  ),
+  MAIL_FROM: opt(
+    z
+      .string()
+      .regex(
+        /^(?:[^<>@\s][^<>]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/,
+        'must be an address such as trellis@example.org or "Trellis <trellis@example.org>"',
+      ),
+  ),
+  TRELLIS_MAIL_PER_SECOND: z.preprocess(
+    blankIsUnset,
+    z.coerce.number({ message: 'must be a number' }).min(0.1, 'must be at least 0.1').max(1000, 'must be at most 1000').default(5),
   ),
   SLACK_BOT_TOKEN: opt(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb- (Slack app → OAuth & Permissions)')),
   SLACK_SIGNING_SECRET: opt(z.string()),
@@ -262,6 +296,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } else if (e.DATABASE_URL && !e.TRELLIS_SECRET) {
     problems.push('TRELLIS_SECRET is missing: with DATABASE_URL every instance must share one secret. Generate one with: openssl rand -hex 32');
   }
+  if (e.SMTP_URL && !e.MAIL_FROM)
+    problems.push(
+      'MAIL_FROM is missing: with SMTP_URL, emails need a From address your mail server may send as, e.g. MAIL_FROM="Trellis <trellis@example.org>".',
+    );
+  // Emailed links must reach Trellis from wherever the email is read; only a local trial (the playground) may use localhost.
+  if (e.SMTP_URL && !e.PUBLIC_URL && (slack || teams))
+    problems.push('PUBLIC_URL is missing: with SMTP_URL, the links Trellis emails are built on it, e.g. PUBLIC_URL=https://trellis.example.org');
+  if (e.SMTP_URL && !e.TRELLIS_SECRET)
+    problems.push('TRELLIS_SECRET is missing: with SMTP_URL, email links are signed and addresses sealed under it. Generate one with: openssl rand -hex 32');
   if (problems.length) throw configError(problems);
 
   return {
@@ -277,6 +320,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/$/, '') } : {}),
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),
+    mail: {
+      ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
+      from: e.MAIL_FROM ?? 'Trellis <trellis@localhost>',
+      perSecond: e.TRELLIS_MAIL_PER_SECOND,
+    },
     playground: !slack && !teams,
     localOnly: (!slack && !teams) || teams?.authenticated === false,
   };

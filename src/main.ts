@@ -11,7 +11,7 @@ import { resolveSecret } from './secret.js';
 import { openStore } from './store/open-store.js';
 import { startServer, type RunningServer } from './server.js';
 
-/** A database password must not reach the logs either. */
+/** A database's or mail server's password must not reach the logs either. */
 const passwordIn = (url: string | undefined) => (url ? decodeURIComponent(new URL(url).password) || undefined : undefined);
 
 async function main() {
@@ -25,6 +25,7 @@ async function main() {
       config.slack?.appToken,
       config.teams?.appPassword,
       passwordIn(config.databaseUrl),
+      passwordIn(config.mail.smtpUrl),
     ],
   });
   const secret = resolveSecret(config, log);

@@ -20,6 +20,13 @@ import { mountDashboard } from './web/dashboard-routes.js';
 import { adoptLegacyWorkspace, sealWhatEarlierVersionsLeftPlain } from './core/upgrades.js';
 import { mountLegalPages } from './web/legal-pages.js';
 import { LOOPBACK_ADDRESS, loopbackHostsOnly } from './web/local-only.js';
+import { linkMaker, mountWebLinks } from './web/web-links.js';
+import type { LinkPerson } from './web/link-token.js';
+import { Mailbox } from './email/mailbox.js';
+import { type MailSender, smtpSender } from './email/mail-sender.js';
+import { emailMessenger } from './email/email-messenger.js';
+import { openContact } from './core/email-identity.js';
+import { overviewButton } from './core/commands/email-members.js';
 
 export interface ServerDeps {
   config: Config;
@@ -51,6 +58,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   const messengers = new MessengerHub();
   const dispatcher = new Dispatcher({ store, hub: messengers, secret, log });
   let url = `http://localhost:${config.port}`;
+  const publicUrl = () => config.publicUrl ?? url;
   const trellis = createTrellis({
     store,
     coordination: store,
@@ -59,12 +67,36 @@ export async function startServer({ config, store, storeKind, clock, log, secret
     secret,
     log,
     messenger: new OutboxMessenger(store, messengers, secret, dispatcher.wake),
-    publicUrl: () => config.publicUrl ?? url,
+    publicUrl,
     concernDelayMaxSeconds: config.concernDelayMaxSeconds,
     concernsPerDay: config.concernsPerDay,
   });
   const health = new PlatformHealth();
-  const deps = { app, trellis, store, clock, log, messengers, health, retry: { maxMs: config.platformRetryMaxMs }, claims: deliveryClaims(store, secret, log) };
+  const claims = deliveryClaims(store, secret, log);
+  // Email for people on neither platform: SMTP when configured; in the playground without it, an in-memory mailbox it shows.
+  const mailbox = !config.mail.smtpUrl && config.playground ? new Mailbox(clock) : undefined;
+  const sender: MailSender | undefined = config.mail.smtpUrl ? smtpSender(config.mail.smtpUrl, config.mail.from) : mailbox;
+  const linkOf = linkMaker(secret, publicUrl, clock);
+  const memberFor = async (person: LinkPerson) => (await store.membershipsOf(person))[0];
+  if (sender) {
+    const addressOf = async (person: LinkPerson) => {
+      const sealed = (await store.membershipsOf(person)).find((m) => m.contact)?.contact;
+      return sealed ? openContact(secret, sealed) : undefined;
+    };
+    messengers.register('email', emailMessenger({ sender, perSecond: config.mail.perSecond, addressOf, linkOf, home: overviewButton() }));
+  }
+  const deps = {
+    app,
+    trellis,
+    store,
+    clock,
+    log,
+    messengers,
+    health,
+    retry: { maxMs: config.platformRetryMaxMs },
+    claims,
+    ...(mailbox ? { mailbox } : {}),
+  };
   const adapters: MountedAdapter[] = [];
 
   // Before every route: a local-only server answers nothing addressed to another name (DNS rebinding).
@@ -85,6 +117,16 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   });
   mountDashboard(app, trellis, log);
   mountLegalPages(app);
+  mountWebLinks(app, {
+    trellis,
+    secret,
+    clock,
+    log,
+    baseUrl: publicUrl,
+    claimOnce: (identity, ttlMs) => claims.first('web link', identity, ttlMs),
+    displayNameOf: async (person) => (await memberFor(person))?.displayName,
+    serveTokens: !config.playground,
+  });
   // Loaded only when configured: a Slack-only install never loads the Bot Framework, nor a Teams-only one Bolt.
   if (config.slack) adapters.push((await import('./adapters/slack/slack-adapter.js')).mountSlack(deps, config.slack));
   if (config.teams) adapters.push((await import('./adapters/teams/teams-adapter.js')).mountTeams(deps, config.teams));
@@ -132,6 +174,7 @@ export async function startServer({ config, store, storeKind, clock, log, secret
       await scheduler?.stop();
       await dispatcher.stop();
       for (const a of adapters) await a.stop?.();
+      sender?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

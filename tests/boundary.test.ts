@@ -20,7 +20,7 @@ const GROUND = ['src/config.ts', 'src/log.ts', 'src/console-to-log.ts', 'src/rep
 /** The processes' entry points: they build the house and may import anything. */
 const ENTRY = ['src/main.ts', 'src/server.ts', 'src/scheduler.ts', 'src/migrate-data.ts', 'src/recover-data.ts'];
 
-const ROOMS = ['kernel', 'feature', 'composition', 'store', 'delivery', 'charts', 'web', 'adapters', 'ground', 'entry'] as const;
+const ROOMS = ['kernel', 'feature', 'composition', 'store', 'delivery', 'charts', 'web', 'email', 'adapters', 'ground', 'entry'] as const;
 type Room = (typeof ROOMS)[number];
 const CORE: Room[] = ['kernel', 'feature', 'composition'];
 
@@ -33,7 +33,9 @@ const MAY_IMPORT: Record<Room, readonly Room[]> = {
   delivery: [...CORE, 'delivery', 'ground'],
   charts: [...CORE, 'charts'],
   web: [...CORE, 'web', 'charts', 'ground'],
-  adapters: [...CORE, 'adapters', 'delivery', 'web', 'charts', 'ground'],
+  // Email is adapter-level: a platform messenger (nodemailer) and its renderer, linking to web's pages.
+  email: [...CORE, 'email', 'delivery', 'web', 'ground'],
+  adapters: [...CORE, 'adapters', 'delivery', 'web', 'email', 'charts', 'ground'],
   ground: [...CORE, 'ground'],
   entry: ROOMS,
 };
@@ -48,7 +50,7 @@ function roomOf(file: string): Room | undefined {
   const [src, top, sub] = file.split('/');
   if (src !== 'src') return undefined;
   if (top === 'core') return sub && FEATURES.includes(sub) ? 'feature' : 'kernel';
-  return (['store', 'delivery', 'charts', 'web', 'adapters'] as const).find((room) => room === top);
+  return (['store', 'delivery', 'charts', 'web', 'email', 'adapters'] as const).find((room) => room === top);
 }
 
 /** What `file` may not import, each as "file → where it lands". */
@@ -93,6 +95,9 @@ describe('layers', () => {
     // Delivery sits under the adapters, and the store beside it.
     expect(at('src/delivery/x.ts', "import { y } from '../adapters/adapter.js';")).toEqual(['src/delivery/x.ts → src/adapters/adapter.ts']);
     expect(at('src/store/x.ts', "import { y } from '../delivery/dispatcher.js';")).toEqual(['src/store/x.ts → src/delivery/dispatcher.ts']);
+    // Email sits beside the adapters: the web pages never reach into it, and it never into an adapter.
+    expect(at('src/web/x.ts', "import { y } from '../email/mailbox.js';")).toEqual(['src/web/x.ts → src/email/mailbox.ts']);
+    expect(at('src/email/x.ts', "import { y } from '../adapters/adapter.js';")).toEqual(['src/email/x.ts → src/adapters/adapter.ts']);
   });
 
   it('lets an allowed import through', () => {

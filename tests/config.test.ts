@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       concernDelayMaxSeconds: 600,
       concernsPerDay: 3,
       platformRetryMaxMs: 60_000,
+      mail: { from: 'Trellis <trellis@localhost>', perSecond: 5 },
       playground: true,
       localOnly: true,
     });
@@ -178,6 +179,26 @@ describe('loadConfig', () => {
     const text = error(env as Record<string, string>);
     expect(text).toContain('Trellis cannot start');
     expect(text).toContain(message);
+  });
+
+  it('reads email: SMTP_URL with MAIL_FROM and TRELLIS_SECRET, paced by TRELLIS_MAIL_PER_SECOND, with clear errors', () => {
+    const smtp = { SMTP_URL: 'smtp://trellis:pw@mail.example.org:587', MAIL_FROM: 'Trellis <trellis@example.org>', TRELLIS_SECRET: SECRET };
+    expect(loadConfig({ ...smtp, TRELLIS_MAIL_PER_SECOND: '2' }).mail).toEqual({
+      smtpUrl: 'smtp://trellis:pw@mail.example.org:587',
+      from: 'Trellis <trellis@example.org>',
+      perSecond: 2,
+    });
+    expect(loadConfig({ ...smtp, SMTP_URL: 'smtps://mail.example.org', MAIL_FROM: 'trellis@example.org' }).mail.from).toBe('trellis@example.org');
+    expect(error({ ...smtp, SMTP_URL: 'https://mail.example.org' })).toContain('SMTP_URL must be an SMTP URL such as smtp://');
+    expect(error({ ...smtp, MAIL_FROM: 'trellis' })).toContain('MAIL_FROM must be an address such as trellis@example.org');
+    expect(error({ SMTP_URL: smtp.SMTP_URL, TRELLIS_SECRET: SECRET })).toContain('MAIL_FROM is missing');
+    expect(error({ SMTP_URL: smtp.SMTP_URL, MAIL_FROM: smtp.MAIL_FROM })).toContain('TRELLIS_SECRET is missing: with SMTP_URL');
+    expect(error({ ...smtp, TRELLIS_MAIL_PER_SECOND: '0' })).toContain('TRELLIS_MAIL_PER_SECOND must be at least 0.1');
+    // Beside Slack or Teams, emailed links need the public address (the playground alone may use localhost).
+    expect(error({ ...SLACK, ...smtp })).toContain('PUBLIC_URL is missing: with SMTP_URL');
+    expect(loadConfig({ ...SLACK, ...smtp, PUBLIC_URL: 'https://trellis.example.org' }).mail.smtpUrl).toBe(smtp.SMTP_URL);
+    // The password in SMTP_URL is never echoed in a refusal.
+    expect(error({ ...smtp, SMTP_URL: 'smtp://trellis:pw-7731@', MAIL_FROM: 'x' })).not.toContain('pw-7731');
   });
 
   it('never echoes a secret value in its messages', () => {

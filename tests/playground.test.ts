@@ -286,7 +286,10 @@ describe('playground check-ins: inbox, private form and submit', () => {
       expect(m!.at).toBe('2026-11-23T09:00:00.000Z');
       expect(m!.message.title).toBe('Riverside: check-in #1');
       expect(m!.message.text).toContain(`${itemIds.length} short statements about how the partnership is working`);
-      expect(m!.message.buttons).toEqual([{ actionId: 'survey-open', label: 'Answer (1 minute)', value: roundId, style: 'primary', opensForm: true }]);
+      expect(m!.message.buttons).toEqual([
+        // `until`: an emailed link to it expires when the round closes.
+        { actionId: 'survey-open', label: 'Answer (1 minute)', value: roundId, style: 'primary', opensForm: true, until: '2026-11-28T09:00:00.000Z' },
+      ]);
     }
     answerButtonOf = (await inbox('sam'))[0]!.message.buttons![0]!;
     // Nobody outside the partnership was messaged; the invitation remembers where it went.
@@ -347,7 +350,9 @@ describe('playground check-ins: inbox, private form and submit', () => {
     expect(after[0]!.id).toBe(before[0]!.id);
     expect(after[0]!.message.tone).toBe('success');
     expect(after[0]!.message.text).toMatch(/^Thanks — answered\. You can change your answers until /);
-    expect(after[0]!.message.buttons).toEqual([{ actionId: 'survey-open', label: 'See or change my answers', value: roundId, opensForm: true }]);
+    expect(after[0]!.message.buttons).toEqual([
+      { actionId: 'survey-open', label: 'See or change my answers', value: roundId, opensForm: true, until: '2026-11-28T09:00:00.000Z' },
+    ]);
     // Nothing the member chose or wrote is in any message.
     expect(JSON.stringify([after, reply])).not.toMatch(/Referrals|Strongly|"5"|skip/);
     // Others' inboxes are untouched.

@@ -8,6 +8,7 @@ import type { Backoff } from './backoff.js';
 import type { MessengerHub } from '../delivery/platform-messenger.js';
 import type { PlatformHealth } from './platform-health.js';
 import type { DeliveryClaims } from './delivery-claims.js';
+import type { Mailbox } from '../email/mailbox.js';
 
 export interface AdapterDeps {
   app: Express;
@@ -24,6 +25,8 @@ export interface AdapterDeps {
   retry: Backoff;
   /** Claims each incoming request once, so that a retry or a replay acts once. */
   claims: DeliveryClaims;
+  /** Playground mode with no SMTP_URL: where emails land, for the playground to show. */
+  mailbox?: Mailbox;
 }
 
 export interface MountedAdapter {

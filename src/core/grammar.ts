@@ -40,6 +40,10 @@ export const USAGE = {
     `give a member a role; <member> is a mention or display name (coordinators). Nobody who has coordinated the partnership can become its critical friend, and every change of critical friend is announced in the home channel`,
   ],
   members: ['members', 'who is in the partnership, with organisation and role'],
+  'member add': [
+    'member add <email> <organisation>',
+    'add someone on neither Slack nor Teams: they take part by email and personal web links (`independent` instead of an organisation for someone who belongs to none; coordinators)',
+  ],
   status: ['status', 'the partnership at a glance'],
   ...SURVEY_USAGE,
   ...TRENDS_USAGE,
@@ -84,6 +88,8 @@ export function parseCommand(input: string): Parsed {
       if (!tail) return bad('Give the partnership a name.', 'setup');
       if (tail.length > MAX_NAME_LENGTH) return bad(`The name is too long (the limit is ${MAX_NAME_LENGTH} characters).`, 'setup');
       return ok({ name: 'setup', partnershipName: tail });
+    case 'member':
+      return parseMember(rest);
     case 'invite':
     case 'members':
     case 'status':
@@ -158,6 +164,16 @@ function parseOrg(rest: string[]): Parsed {
     return bad(`"${INDEPENDENT}" is reserved for people who belong to no organisation; choose another name.`, 'org add');
   if (orgName.length > MAX_NAME_LENGTH) return bad(`The name is too long (the limit is ${MAX_NAME_LENGTH} characters).`, 'org add');
   return ok({ name: 'org add', orgName, sector });
+}
+
+function parseMember(rest: string[]): Parsed {
+  if (rest[0]?.toLowerCase() !== 'add') return bad('Use `member add` (or `members` to see who is in).', 'member add');
+  const [, address, ...org] = rest;
+  if (!address) return bad("Give the person's email address and their organisation.", 'member add');
+  const orgName = org.join(' ');
+  if (!orgName) return bad('Name their organisation after the address (or `independent` if they belong to none).', 'member add');
+  if (orgName.length > MAX_NAME_LENGTH) return bad(`The name is too long (the limit is ${MAX_NAME_LENGTH} characters).`, 'member add');
+  return ok(orgName.toLowerCase() === INDEPENDENT ? { name: 'member add', address } : { name: 'member add', address, orgName });
 }
 
 function parseSet(rest: string[]): Parsed {

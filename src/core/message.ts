@@ -16,6 +16,10 @@ export interface Button {
   opensForm?: boolean;
   /** A link button: opens this https URL and runs no action. */
   url?: string;
+  /** The click only shows something (an overview) and changes nothing, like a form opening: a web link may run it on GET. */
+  readOnly?: true;
+  /** When the click stops being of use (a check-in's close): an emailed link to it expires then. */
+  until?: string;
 }
 
 export interface Message {

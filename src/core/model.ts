@@ -92,6 +92,8 @@ export interface Member extends Person {
   wasCoordinator?: true;
   /** When they took their present role (joinedAt when unset): a dashboard link given before it never opens again. */
   roleSince?: string;
+  /** An email member's address, sealed (email-identity.ts): never stored in the clear. */
+  contact?: string;
 }
 
 // ---- Pulse check-ins -------------------------------------------------------

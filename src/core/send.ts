@@ -23,7 +23,8 @@ type SendKind =
   | 'concern escalation'
   | 'concern themes'
   | 'concern digest'
-  | 'critical friend change';
+  | 'critical friend change'
+  | 'email invitation';
 
 /** What a message is, for the log. */
 interface About {

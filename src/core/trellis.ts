@@ -10,6 +10,7 @@ import { help } from './help.js';
 import { home, invite, set, setup, status } from './commands/partnership.js';
 import { addOrganisation, listOrganisations } from './commands/organisations.js';
 import { describeMemberships, join, listMembers, setRole } from './commands/members.js';
+import { addEmailMember, OPEN_OVERVIEW } from './commands/email-members.js';
 import { survey } from './survey/survey-commands.js';
 import { openCheckInButtons } from './survey/answers.js';
 import { checkInRoutes } from './survey/check-in-routes.js';
@@ -90,6 +91,8 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
         return setRole(deps, ctx, cmd.who, cmd.role);
       case 'members':
         return listMembers(deps, ctx);
+      case 'member add':
+        return addEmailMember(deps, ctx, cmd.address, cmd.orgName);
       case 'concerns':
         return concernsCommand(deps, ctx, cmd);
       case 'protocol add':
@@ -118,11 +121,35 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   // Built once, at start-up: an id registered twice throws here.
   const routes = routeTable([
     { actions: [{ id: RUN_COMMAND, lock: 'serial', handle: (_deps, req) => run({ caller: req.caller, place: req.place, text: req.value }) }] },
+    // A person's own overview (an email member's page): reads only.
+    { actions: [{ id: OPEN_OVERVIEW, lock: 'personal', handle: (_deps, req) => personalPage(req.caller) }] },
     checkInRoutes,
     concernRoutes,
     protocolRoutes,
   ]);
   const unknownButton = failure("That button isn't one Trellis knows (it may come from an older message). Type `help` to see what you can do.");
+
+  const overview = async (caller: Caller): Promise<Message> => {
+    const memberships = await deps.store.membershipsOf(caller);
+    if (memberships.length === 0) {
+      return info("You're not in a partnership yet. Ask a coordinator for an invite code, then type `join <invite-code> <organisation>`.", {
+        title: 'Trellis',
+      });
+    }
+    return info('Your partnerships:', {
+      title: 'Trellis',
+      items: await describeMemberships(deps, memberships),
+      buttons: await openCheckInButtons(deps, memberships),
+    });
+  };
+  // An email member's page has no command box: raising a concern is a button there (the `concern` command only opens its form).
+  const personalPage = async (caller: Caller): Promise<Message> => {
+    const page = await overview(caller);
+    const inAny = (await deps.store.membershipsOf(caller)).length > 0;
+    return inAny
+      ? { ...page, buttons: [...(page.buttons ?? []), { actionId: RUN_COMMAND, label: 'Raise a concern', value: 'concern', opensForm: true }] }
+      : page;
+  };
 
   return {
     command: (req) => serial(() => run(req)),
@@ -140,18 +167,6 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     settled: follow.settled,
     dashboard: (token) => dashboardView(deps, token),
     exportCsv: (token) => exportCsv(deps, token),
-    overview: async (caller) => {
-      const memberships = await deps.store.membershipsOf(caller);
-      if (memberships.length === 0) {
-        return info("You're not in a partnership yet. Ask a coordinator for an invite code, then type `join <invite-code> <organisation>`.", {
-          title: 'Trellis',
-        });
-      }
-      return info('Your partnerships:', {
-        title: 'Trellis',
-        items: await describeMemberships(deps, memberships),
-        buttons: await openCheckInButtons(deps, memberships),
-      });
-    },
+    overview,
   };
 }

@@ -69,6 +69,7 @@ const member = z.object({
   joinedAt: z.string(),
   wasCoordinator: z.literal(true).optional(),
   roleSince: z.string().optional(),
+  contact: z.string().optional(),
 });
 
 const conversation = z.object({

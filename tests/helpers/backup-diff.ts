@@ -65,10 +65,13 @@ export function personValues(state: PersonData, extra: string[] = []): string[] 
   for (const c of state.conversations ?? []) values.add(c.key);
   for (const i of state.invitations) {
     values.add(i.memberId);
-    for (const v of Object.values(i.delivery ?? {})) if (typeof v === 'string' && v !== 'slack' && v !== 'teams' && v !== 'playground') values.add(v);
+    for (const v of Object.values(i.delivery ?? {})) if (typeof v === 'string' && !PLATFORM_NAMES.has(v)) values.add(v);
   }
   return [...values].filter((v) => v.length >= 3);
 }
+
+/** A delivery names its platform (and an email one the whole of email as its workspace): no one in particular. */
+const PLATFORM_NAMES = new Set(['slack', 'teams', 'playground', 'email']);
 
 /** The person values that appear in `text` (JSON-escaped as stored). */
 export const found = (text: string, values: string[]) => values.filter((v) => text.includes(JSON.stringify(v).slice(1, -1)));

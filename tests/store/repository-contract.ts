@@ -74,6 +74,16 @@ export function repositoryContract(name: string, open: Opens<Repository>) {
       await again.close();
     });
 
+    it('keeps an email member, their sealed address included, through a restart', async () => {
+      const { store, reopen } = await open();
+      const jo = member({ id: 'm3', platform: 'email', workspace: 'email', userId: 'e-hash', displayName: 'Jo Smith', contact: 'sealed-address' });
+      await store.saveMember(jo);
+      if (reopen) await store.close();
+      const again = reopen ? await reopen() : store;
+      expect(await again.membershipsOf({ platform: 'email', workspace: 'email', userId: 'e-hash' })).toEqual([jo]);
+      await again.close();
+    });
+
     it('loses no update when many are made at once', async () => {
       const { store, reopen } = await open();
       await Promise.all(Array.from({ length: 50 }, (_, i) => store.saveOrganisation(org({ id: `o${i}`, name: `Org ${i}` }))));

@@ -14,6 +14,8 @@ import { PlaygroundInbox } from './playground-inbox.js';
 import { conversationsOf } from './playground-conversations.js';
 import { securityHeaders } from '../../web/security-headers.js';
 import { TOKENS_CSS } from '../../web/design-tokens.js';
+import { mountMailbox } from './playground-mailbox.js';
+import { WEB_LINK_HEADERS } from '../../web/web-links.js';
 import type { AnswerBody, ErrorBody, InboxBody, OverviewBody, PersonasBody, ReplyBody, RoomBody } from './playground-api.js';
 
 export const PERSONAS = [
@@ -48,6 +50,12 @@ const secure: express.RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** The mailbox page is a server-rendered page like those its links open, with their headers. */
+const webSecure: express.RequestHandler = (_req, res, next) => {
+  res.set(WEB_LINK_HEADERS);
+  next();
+};
+
 const callerOf = (id: string): Caller => ({
   platform: 'playground',
   workspace: 'playground',
@@ -56,7 +64,7 @@ const callerOf = (id: string): Caller => ({
 });
 const placeOf = (id: string, w: 'channel' | 'personal'): Place => (w === 'channel' ? ROOM : { conversationId: `pg-dm-${id}`, kind: 'personal' });
 
-export function mountPlayground({ app, trellis, log, clock, messengers }: AdapterDeps): MountedAdapter {
+export function mountPlayground({ app, trellis, log, clock, messengers, mailbox }: AdapterDeps): MountedAdapter {
   // Check-ins, reminders and alerts for a persona, and digests for the room, wait here until the page polls for them.
   const inbox = new PlaygroundInbox(clock);
   messengers.register('playground', inbox);
@@ -116,6 +124,8 @@ export function mountPlayground({ app, trellis, log, clock, messengers }: Adapte
   });
 
   app.use('/playground', router);
+  // With no SMTP_URL, what Trellis emails lands in memory and is shown here.
+  if (mailbox) mountMailbox(app, mailbox, webSecure);
   // The design tokens the dashboard inlines, as a stylesheet the page loads before its own.
   app.get('/tokens.css', secure, (_req, res) => void res.type('text/css').send(TOKENS_CSS));
   app.use('/', secure, express.static(fileURLToPath(new URL('./public', import.meta.url)), { index: 'index.html' }));

@@ -17,5 +17,6 @@ export type PartnershipCommand =
   | { name: 'join'; code: string; orgName?: string }
   | { name: 'role'; who: string; role: Role }
   | { name: 'members' }
+  | { name: 'member add'; address: string; orgName?: string }
   | { name: 'status' }
   | SettingCommand;

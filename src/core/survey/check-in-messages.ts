@@ -7,7 +7,14 @@ import { formatLocal } from '../time.js';
 export const OPEN_CHECK_IN = 'survey-open';
 export const SUBMIT_CHECK_IN = 'survey-submit';
 
-export const answerButton = (round: Round, label: string): Button => ({ actionId: OPEN_CHECK_IN, label, value: round.id, style: 'primary', opensForm: true });
+export const answerButton = (round: Round, label: string): Button => ({
+  actionId: OPEN_CHECK_IN,
+  label,
+  value: round.id,
+  style: 'primary',
+  opensForm: true,
+  until: round.closesAt,
+});
 const name = (round: Round) => `${round.kind === 'healthcheck' ? 'health check' : 'check-in'} #${round.number}`;
 
 export function checkInMessage(p: Partnership, round: Round): Message {
