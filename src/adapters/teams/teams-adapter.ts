@@ -100,7 +100,7 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
     res.status(500).json({ error: SORRY });
   });
   deps.app.use(TEAMS_MESSAGES_PATH, router);
-  // A single-tenant registration serves one tenant: whoever was recorded before tenants without a stored chat naming theirs is in it.
+  // People recorded before tenants whose stored chat names none most likely came from the registration's own tenant (other tenants may use it too).
   const tenant = config.appType === 'SingleTenant' ? config.tenantId : undefined;
   const mounted = { name: 'teams' as const, ...(tenant ? { workspace: () => tenant } : {}) };
   if (config.appType !== 'UserAssignedMSI' || !config.appId) return mounted;
