@@ -30,12 +30,13 @@ export interface SlackOAuthConfig {
 }
 
 export interface TeamsConfig {
-  /** Absent only in explicit unauthenticated (local testing) mode. */
+  /** Absent only in explicit unauthenticated (local testing) mode. With UserAssignedMSI, the managed identity's client id. */
   appId?: string;
+  /** The client secret; absent with UserAssignedMSI, which gets its tokens from the managed identity. */
   appPassword?: string;
   tenantId?: string;
   authenticated: boolean;
-  /** Authenticated only: MicrosoftAppType, SingleTenant when a tenant id is given unless set. */
+  /** Authenticated only: MicrosoftAppType, SingleTenant when a tenant id is given unless set (UserAssignedMSI only when set). */
   appType?: TeamsAppType;
   /** Authenticated only: botbuilder's channel settings; absent, Microsoft's public cloud. */
   channel?: TeamsChannelAuth;
@@ -43,7 +44,8 @@ export interface TeamsConfig {
   validateAuthority?: boolean;
 }
 
-export type TeamsAppType = 'MultiTenant' | 'SingleTenant';
+/** botbuilder's MicrosoftAppType values (it compares them without regard to case). */
+export type TeamsAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 
 /** Where tokens come from and go to, under botbuilder's setting names (all four or none). */
 export interface TeamsChannelAuth {
@@ -174,13 +176,7 @@ const schema = z.object({
     z.string().transform((t, ctx) => {
       const type = APP_TYPES.find((a) => a.toLowerCase() === t.trim().toLowerCase());
       if (type) return type;
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          t.trim().toLowerCase() === 'userassignedmsi'
-            ? 'UserAssignedMSI is not supported: Trellis signs in with MICROSOFT_APP_PASSWORD; use SingleTenant (with MICROSOFT_APP_TENANT_ID) or MultiTenant'
-            : 'must be SingleTenant or MultiTenant (the "Type of App" of the Azure Bot)',
-      });
+      ctx.addIssue({ code: 'custom', message: 'must be SingleTenant, MultiTenant or UserAssignedMSI (the "Type of App" of the Azure Bot)' });
       return z.NEVER;
     }),
   ),
@@ -193,7 +189,7 @@ const schema = z.object({
 
 /** Distributed Slack (OAuth): all three or none. */
 const SLACK_OAUTH_SETTINGS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
-const APP_TYPES = ['MultiTenant', 'SingleTenant'] as const satisfies readonly TeamsAppType[];
+const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const satisfies readonly TeamsAppType[];
 /** The settings botbuilder reads together: set one and it takes the others as unset, not as its defaults. */
 const CHANNEL_SETTINGS = [
   'ToBotFromChannelOpenIdMetadataUrl',
@@ -271,11 +267,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const unauthenticated = e.TEAMS_ALLOW_UNAUTHENTICATED === 'true';
   if (e.MICROSOFT_APP_ID || e.MICROSOFT_APP_PASSWORD || e.MICROSOFT_APP_TENANT_ID) {
     if (unauthenticated) problems.push('TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with MICROSOFT_APP_ID: unset one of them.');
-    if (!e.MICROSOFT_APP_ID) problems.push("MICROSOFT_APP_ID is missing: Teams needs the bot's app (client) id from its Azure Bot registration.");
-    if (!e.MICROSOFT_APP_PASSWORD) problems.push("MICROSOFT_APP_PASSWORD is missing: Teams needs the client secret of the bot's app registration.");
     const appType = e.MicrosoftAppType ?? (e.MICROSOFT_APP_TENANT_ID ? 'SingleTenant' : 'MultiTenant');
-    if (appType === 'SingleTenant' && !e.MICROSOFT_APP_TENANT_ID)
-      problems.push("MICROSOFT_APP_TENANT_ID is missing: MicrosoftAppType=SingleTenant needs the tenant id of the bot's app registration.");
+    // The same rules as botbuilder's ConfigurationServiceClientCredentialFactory, said before start-up rather than as its assertion.
+    const managed = appType === 'UserAssignedMSI';
+    if (!e.MICROSOFT_APP_ID)
+      problems.push(
+        managed
+          ? "MICROSOFT_APP_ID is missing: with MicrosoftAppType=UserAssignedMSI it is the client id of the bot's user-assigned managed identity."
+          : "MICROSOFT_APP_ID is missing: Teams needs the bot's app (client) id from its Azure Bot registration.",
+      );
+    if (managed && e.MICROSOFT_APP_PASSWORD)
+      problems.push(
+        'MICROSOFT_APP_PASSWORD is set but MicrosoftAppType=UserAssignedMSI has no password (its tokens come from the managed identity): unset MICROSOFT_APP_PASSWORD, or set MicrosoftAppType=SingleTenant or MultiTenant.',
+      );
+    if (!managed && !e.MICROSOFT_APP_PASSWORD)
+      problems.push(
+        "MICROSOFT_APP_PASSWORD is missing: Teams needs the client secret of the bot's app registration (or MicrosoftAppType=UserAssignedMSI to sign in with a managed identity).",
+      );
+    if ((appType === 'SingleTenant' || managed) && !e.MICROSOFT_APP_TENANT_ID)
+      problems.push(
+        `MICROSOFT_APP_TENANT_ID is missing: MicrosoftAppType=${appType} needs the tenant id of the bot's ${managed ? 'managed identity' : 'app registration'}.`,
+      );
     if (appType === 'MultiTenant' && e.MICROSOFT_APP_TENANT_ID)
       problems.push(
         'MICROSOFT_APP_TENANT_ID is set but MicrosoftAppType=MultiTenant would ignore it: set MicrosoftAppType=SingleTenant, or unset MICROSOFT_APP_TENANT_ID.',
@@ -287,10 +299,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: botbuilder reads ${CHANNEL_SETTINGS.join(', ')} together (set one and it leaves the others empty, not at Microsoft's values). Set all four, or none for Microsoft's public cloud.`,
       );
     }
-    if (e.MICROSOFT_APP_ID && e.MICROSOFT_APP_PASSWORD) {
+    if (e.MICROSOFT_APP_ID && (managed || e.MICROSOFT_APP_PASSWORD)) {
       teams = {
         appId: e.MICROSOFT_APP_ID,
-        appPassword: e.MICROSOFT_APP_PASSWORD,
+        ...(e.MICROSOFT_APP_PASSWORD && !managed ? { appPassword: e.MICROSOFT_APP_PASSWORD } : {}),
         authenticated: true,
         appType,
         validateAuthority: e.ValidateAuthority === 'true',
@@ -318,7 +330,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!e.MICROSOFT_APP_ID) {
     const stray = ['MicrosoftAppType', 'ValidateAuthority', ...CHANNEL_SETTINGS].filter((k) => blankIsUnset(env[k]) !== undefined);
     for (const k of stray)
-      problems.push(`${k} is set but Teams authentication is not: it applies only with MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD. Set those, or unset ${k}.`);
+      problems.push(
+        `${k} is set but Teams authentication is not: it applies only with MICROSOFT_APP_ID (and MICROSOFT_APP_PASSWORD, unless UserAssignedMSI). Set those, or unset ${k}.`,
+      );
   }
 
   if ((slack || teams) && !e.TRELLIS_SECRET) {

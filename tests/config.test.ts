@@ -110,6 +110,13 @@ describe('loadConfig', () => {
     expect(loadConfig(TEAMS).teams?.channel).toBeUndefined();
   });
 
+  it('reads a user-assigned managed identity: the client id and tenant, no password (botbuilder compares the type without regard to case)', () => {
+    const env = { MICROSOFT_APP_ID: 'msi-client-id', MICROSOFT_APP_TENANT_ID: 't', MicrosoftAppType: 'UserAssignedMsi', TRELLIS_SECRET: SECRET };
+    expect(loadConfig(env).teams).toEqual({ appId: 'msi-client-id', tenantId: 't', authenticated: true, appType: 'UserAssignedMSI', validateAuthority: true });
+    expect(loadConfig({ ...env, ...CHANNEL }).teams?.channel?.oAuthScope).toBe('https://api.example.org');
+    expect(loadConfig(env).localOnly).toBe(false);
+  });
+
   it('keeps the playground and unauthenticated Teams local-only, and nothing else', () => {
     expect(loadConfig({}).localOnly).toBe(true);
     expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', TRELLIS_SECRET: SECRET }).localOnly).toBe(true);
@@ -138,6 +145,7 @@ describe('loadConfig', () => {
     [{ ...SLACK, TRELLIS_SECRET: '' }, 'TRELLIS_SECRET is missing'],
     [{ ...SLACK, TRELLIS_SECRET: 'short' }, 'TRELLIS_SECRET must be at least 32 bytes'],
     [{ MICROSOFT_APP_ID: 'id', TRELLIS_SECRET: SECRET }, 'MICROSOFT_APP_PASSWORD is missing'],
+    [{ MICROSOFT_APP_ID: 'id', MicrosoftAppType: 'SingleTenant', MICROSOFT_APP_TENANT_ID: 't', TRELLIS_SECRET: SECRET }, 'MICROSOFT_APP_PASSWORD is missing'],
     [
       { MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw', TEAMS_ALLOW_UNAUTHENTICATED: 'true', TRELLIS_SECRET: SECRET },
       'cannot be combined with MICROSOFT_APP_ID',
@@ -147,8 +155,19 @@ describe('loadConfig', () => {
       { TEAMS_ALLOW_UNAUTHENTICATED: 'true', DATABASE_URL: 'postgres://db/trellis', TRELLIS_SECRET: SECRET },
       'TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with DATABASE_URL',
     ],
-    [{ ...TEAMS, MicrosoftAppType: 'Personal' }, 'MicrosoftAppType must be SingleTenant or MultiTenant'],
-    [{ ...TEAMS, MicrosoftAppType: 'UserAssignedMSI' }, 'UserAssignedMSI is not supported'],
+    [{ ...TEAMS, MicrosoftAppType: 'Personal' }, 'MicrosoftAppType must be SingleTenant, MultiTenant or UserAssignedMSI'],
+    [
+      { ...TEAMS, MicrosoftAppType: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: 't' },
+      'MICROSOFT_APP_PASSWORD is set but MicrosoftAppType=UserAssignedMSI has no password',
+    ],
+    [
+      { MICROSOFT_APP_ID: 'id', MicrosoftAppType: 'UserAssignedMSI', TRELLIS_SECRET: SECRET },
+      'MICROSOFT_APP_TENANT_ID is missing: MicrosoftAppType=UserAssignedMSI',
+    ],
+    [
+      { MICROSOFT_APP_TENANT_ID: 't', MicrosoftAppType: 'UserAssignedMSI', TRELLIS_SECRET: SECRET },
+      "MICROSOFT_APP_ID is missing: with MicrosoftAppType=UserAssignedMSI it is the client id of the bot's user-assigned managed identity",
+    ],
     [{ ...TEAMS, MicrosoftAppType: 'SingleTenant' }, 'MICROSOFT_APP_TENANT_ID is missing: MicrosoftAppType=SingleTenant'],
     [
       { ...TEAMS, MicrosoftAppType: 'MultiTenant', MICROSOFT_APP_TENANT_ID: 't' },

@@ -5,7 +5,15 @@ import { ConfidentialClientApplication } from '@azure/msal-node';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import { validateAndFixActivity } from 'botbuilder/lib/activityValidator.js';
-import { AuthenticationConstants, AuthenticationError, MsalServiceClientCredentialsFactory, type AuthenticateRequestResult } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  AuthenticationError,
+  JwtTokenProviderFactory,
+  ManagedIdentityServiceClientCredentialsFactory,
+  MsalServiceClientCredentialsFactory,
+  type AuthenticateRequestResult,
+  type ServiceClientCredentialsFactory,
+} from 'botframework-connector';
 import type { TeamsConfig } from '../../config.js';
 
 /** A request botbuilder would not authenticate, and why (for the log only). */
@@ -51,16 +59,8 @@ const keysUnavailable = (err: unknown) => (err instanceof AuthenticationError &&
  */
 export function createBotAdapter(config: TeamsConfig): BotAdapter {
   if (!config.authenticated) return new BotAdapter({});
-  const { appId, appPassword, tenantId, appType = tenantId ? 'SingleTenant' : 'MultiTenant', channel, validateAuthority = true } = config;
-  if (!appId || !appPassword) throw new Error('Teams authentication needs MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD.');
-  const loginUrl =
-    channel?.loginUrl ??
-    `${AuthenticationConstants.ToChannelFromBotLoginUrlPrefix}${appType === 'SingleTenant' ? tenantId : AuthenticationConstants.DefaultChannelAuthTenant}`;
-  // botbuilder builds this client itself but drops ValidateAuthority, so MSAL would
-  // ask login.microsoftonline.com about any other authority; knownAuthorities skips that.
-  const client = new ConfidentialClientApplication({
-    auth: { clientId: appId, clientSecret: appPassword, authority: loginUrl, ...(validateAuthority ? {} : { knownAuthorities: [loginUrl] }) },
-  });
+  const { appId, tenantId, appType = tenantId ? 'SingleTenant' : 'MultiTenant', channel, validateAuthority = true } = config;
+  if (!appId) throw new Error('Teams authentication needs MICROSOFT_APP_ID.');
   return new BotAdapter(
     {
       MicrosoftAppId: appId,
@@ -76,10 +76,37 @@ export function createBotAdapter(config: TeamsConfig): BotAdapter {
           }
         : {}),
     },
-    // The same class; TypeScript sees MSAL's ESM and CommonJS typings as two.
-    new MsalServiceClientCredentialsFactory(appId, client as unknown as ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1]),
+    credentialsFactoryFor(config),
   );
 }
+
+/** Where the bot's outgoing tokens come from (MicrosoftAppType), as botbuilder's ConfigurationServiceClientCredentialFactory chooses. */
+function credentialsFactoryFor(config: TeamsConfig): ServiceClientCredentialsFactory {
+  const { appId, appPassword, appType = config.tenantId ? 'SingleTenant' : 'MultiTenant', validateAuthority = true } = config;
+  if (!appId) throw new Error('Teams authentication needs MICROSOFT_APP_ID.');
+  // botbuilder's own choice for UserAssignedMsi: tokens from the managed identity (IMDS, or App Service's endpoint) for this client id, no secret.
+  if (appType === 'UserAssignedMSI') return new ManagedIdentityServiceClientCredentialsFactory(appId, new JwtTokenProviderFactory());
+  if (!appPassword) throw new Error('Teams authentication needs MICROSOFT_APP_PASSWORD unless MicrosoftAppType=UserAssignedMSI.');
+  const authority = signInAuthority(config);
+  // botbuilder builds this client itself but drops ValidateAuthority, so MSAL would
+  // ask login.microsoftonline.com about any other authority; knownAuthorities skips that.
+  const client = new ConfidentialClientApplication({
+    auth: { clientId: appId, clientSecret: appPassword, authority, ...(validateAuthority ? {} : { knownAuthorities: [authority] }) },
+  });
+  // The same class; TypeScript sees MSAL's ESM and CommonJS typings as two.
+  return new MsalServiceClientCredentialsFactory(appId, client as unknown as ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1]);
+}
+
+/** The authority a client secret signs in at: the bot's own tenant when single-tenant, else Bot Framework's (botbuilder's defaults). */
+export function signInAuthority({ tenantId, appType = tenantId ? 'SingleTenant' : 'MultiTenant', channel }: TeamsConfig): string {
+  return (
+    channel?.loginUrl ??
+    `${AuthenticationConstants.ToChannelFromBotLoginUrlPrefix}${appType === 'SingleTenant' ? tenantId : AuthenticationConstants.DefaultChannelAuthTenant}`
+  );
+}
+
+/** The audience of the bot's outgoing tokens. */
+export const outgoingScope = (config: TeamsConfig): string => config.channel?.oAuthScope ?? AuthenticationConstants.ToChannelFromBotOAuthScope;
 
 // Three base64url segments. Anything else cannot be a Bot Framework token.
 const BEARER_JWT = /^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;

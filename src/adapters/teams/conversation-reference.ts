@@ -30,10 +30,27 @@ const isGoodbye = (a: Activity): boolean =>
 const REMEMBERED_TYPES = new Set(['message', 'conversationUpdate', 'installationUpdate']);
 
 export async function rememberConversation(store: ConversationReferences, clock: Clock, a: Activity): Promise<void> {
-  if (!REMEMBERED_TYPES.has(a.type) || isGoodbye(a)) return;
+  if (!REMEMBERED_TYPES.has(a.type)) return;
+  if (isGoodbye(a)) return forgetConversation(store, clock, a);
   const key = referenceKeyOf(a);
   const reference = referenceOf(a);
   const known = await store.conversation('teams', key);
   if (known && JSON.stringify(known.reference) === JSON.stringify(reference)) return;
+  await store.saveConversation({ platform: 'teams', key, reference, updatedAt: clock.now().toISOString() });
+}
+
+/**
+ * The app removed from a personal chat, a team or a group chat, in one tenant: as
+ * with a Slack uninstall, nothing more is sent there (the person counts as
+ * unreachable, a home gets no digests) until the app is added back or someone
+ * writes there again, which stores a fresh reference. What is kept names the chat
+ * but holds no serviceUrl, so no messenger can write to it.
+ */
+async function forgetConversation(store: ConversationReferences, clock: Clock, a: Activity): Promise<void> {
+  const key = referenceKeyOf(a);
+  const known = await store.conversation('teams', key);
+  if (!known || known.reference.removed === true) return;
+  const { id, conversationType, tenantId } = referenceOf(a).conversation as { id: string; conversationType?: string; tenantId?: string };
+  const reference = { removed: true, conversation: JSON.parse(JSON.stringify({ id, conversationType, tenantId })) as Record<string, unknown> };
   await store.saveConversation({ platform: 'teams', key, reference, updatedAt: clock.now().toISOString() });
 }

@@ -7,7 +7,8 @@ import { failure } from '../../core/message.js';
 import { reportError, SORRY } from '../../report-error.js';
 import { takeTurns } from '../take-turns.js';
 import { consoleToLog } from '../../console-to-log.js';
-import { createBotAdapter, mayBeBotToken } from './bot-adapter.js';
+import { createBotAdapter, mayBeBotToken, outgoingScope } from './bot-adapter.js';
+import { watchManagedIdentity } from './managed-identity.js';
 import { renderReply } from './render-card.js';
 import { isLoopbackUrl } from '../../web/local-only.js';
 import { registerRoutes } from './teams-routes.js';
@@ -99,7 +100,18 @@ export function mountTeams(deps: AdapterDeps, config: TeamsConfig): MountedAdapt
     res.status(500).json({ error: SORRY });
   });
   deps.app.use(TEAMS_MESSAGES_PATH, router);
-  // A single-tenant registration serves one tenant: whoever was recorded before tenants without a stored chat naming theirs is in it.
+  // People recorded before tenants whose stored chat names none most likely came from the registration's own tenant (other tenants may use it too).
   const tenant = config.appType === 'SingleTenant' ? config.tenantId : undefined;
-  return { name: 'teams', ...(tenant ? { workspace: () => tenant } : {}) };
+  const mounted = { name: 'teams' as const, ...(tenant ? { workspace: () => tenant } : {}) };
+  if (config.appType !== 'UserAssignedMSI' || !config.appId) return mounted;
+  // Nothing to refuse at start-up (no secret); a host that gives no token yet is reported and retried.
+  const identity = watchManagedIdentity({
+    factory: adapter.credentialsFactory,
+    appId: config.appId,
+    scope: outgoingScope(config),
+    health: deps.health,
+    log,
+    retry: deps.retry,
+  });
+  return { ...mounted, start: async () => identity.start(), stop: async () => identity.stop() };
 }

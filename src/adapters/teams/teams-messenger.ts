@@ -16,6 +16,7 @@ import { referenceKey } from './to-request.js';
 import { renderReply } from './render-card.js';
 import { consoleToLog } from '../../console-to-log.js';
 import type { Logger } from '../../log.js';
+import { isTokenFailure, tokenFailureReason } from './managed-identity.js';
 
 export interface TeamsMessengerDeps {
   adapter: TeamsAdapter;
@@ -61,7 +62,7 @@ export function createTeamsMessenger({ adapter, appId, store, log }: TeamsMessen
   const send = async (reference: Partial<ConversationReference>, message: Message): Promise<string | undefined> => {
     let activityId: string | undefined;
     await inChat(reference, async (context) => {
-      activityId = (await context.sendActivity(renderReply(message)))?.id;
+      activityId = (await context.sendActivity(inTenant(renderReply(message), reference)))?.id;
     });
     return activityId;
   };
@@ -103,7 +104,7 @@ export function createTeamsMessenger({ adapter, appId, store, log }: TeamsMessen
     async send(kind, target, message) {
       const reference = await referenceFor(kind, target);
       if (!reference) throw new DeliveryFailure('permanent', 'no stored conversation to post into');
-      const activityId = await classified(buckets.conversation(target), () => send(reference, message));
+      const activityId = await classified(buckets.conversation(target), () => send(addressed(reference, target.workspace), message));
       // Delivered without an id cannot be updated later, but it did arrive.
       return {
         platform: 'teams',
@@ -120,13 +121,30 @@ export function createTeamsMessenger({ adapter, appId, store, log }: TeamsMessen
       const target = { workspace: sent.workspace, id: 'userId' in sent ? sent.userId : sent.conversationId };
       const reference = 'userId' in sent ? await personalChat(target) : await sharedConversation(target);
       if (!reference) throw new DeliveryFailure('permanent', 'the conversation is no longer known');
+      const to = addressed(reference, sent.workspace);
       await classified(buckets.conversation(target), () =>
-        inChat(reference, async (context) => {
-          await context.updateActivity({ ...renderReply(message), id: sent.activityId });
+        inChat(to, async (context) => {
+          await context.updateActivity({ ...inTenant(renderReply(message), to), id: sent.activityId });
         }),
       );
     },
   };
+}
+
+/**
+ * The reference with its tenant: a chat is the tenant's, and Teams reads it from a
+ * proactive message's conversation. A reference kept before tenants may not name
+ * it; the person's (or home's) workspace then does.
+ */
+function addressed(reference: Partial<ConversationReference>, workspace: string): Partial<ConversationReference> {
+  const tenantId = reference.conversation?.tenantId || workspace;
+  return tenantId && reference.conversation ? { ...reference, conversation: { ...reference.conversation, tenantId } } : reference;
+}
+
+/** A proactive message names its tenant in channelData as well, where Teams' own samples put it (botbuilder copies only the conversation). */
+function inTenant(activity: Partial<Activity>, reference: Partial<ConversationReference>): Partial<Activity> {
+  const tenantId = reference.conversation?.tenantId;
+  return tenantId ? { ...activity, channelData: { ...(activity.channelData as object | undefined), tenant: { id: tenantId } } } : activity;
 }
 
 // Teams asks bots to retry these, after Retry-After when given, else with a jittered back-off.
@@ -137,6 +155,8 @@ async function classified<T>(bucket: Bucket, request: () => Promise<T>): Promise
   try {
     return await request();
   } catch (err) {
+    // No token, so nothing left: safe to send again once the managed identity answers.
+    if (isTokenFailure(err)) throw new DeliveryFailure('transient', `no token for the bot (${tokenFailureReason(err)})`);
     const e = err as { statusCode?: number; code?: string; message?: string; response?: { headers?: { get?(name: string): string | undefined } } };
     const wait = retryAfterMs(e.response?.headers?.get?.('retry-after'));
     if (e.statusCode === 429) throw new DeliveryFailure('rate-limited', 'Teams rate limit (429)', wait, bucket);
