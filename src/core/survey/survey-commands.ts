@@ -56,7 +56,9 @@ export async function survey(deps: Deps, ctx: Context, cmd: SurveyCommand): Prom
         return failure('There is nobody to ask yet: members join with `join <invite-code> <organisation>`.');
       const { round, invited, unreachable } = await openRound(deps, partnership, cmd.kind, cmd.windowMinutes ? { windowMinutes: cmd.windowMinutes } : {});
       const what = cmd.kind === 'healthcheck' ? `Health check #${round.number} (all ${round.itemIds.length} statements)` : `Check-in #${round.number}`;
-      const missing = unreachable ? ` ${unreachable} of them cannot be messaged yet: on Teams, a person must open a chat with Trellis once.` : '';
+      const missing = unreachable
+        ? ` ${unreachable} of them cannot be messaged yet: on Teams, a person must open a chat with Trellis once; on Slack, their organisation's workspace must have Trellis installed.`
+        : '';
       return success(
         `${what} is open until ${formatLocal(round.closesAt, partnership.timezone)}, sent privately to ${invited} member${invited === 1 ? '' : 's'}.${missing}`,
       );
