@@ -1,6 +1,7 @@
 // Turns one `npm run bench` run into the tables printed and written to BENCHMARKS.md.
 import { ACK_WARMUP_BURSTS, medianRun, p99Ratio, type AckResult } from './ack.js';
 import type { DigestResult } from './digest.bench.js';
+import type { EmailResult } from './email.js';
 import type { FanoutResult } from './fanout.js';
 import { mb, ms, rate } from './lib/stats.js';
 import type { IngestResult, StoresResult } from './stores.js';
@@ -32,6 +33,7 @@ export interface RunResults {
   ack?: AckResult[];
   stores?: StoresResult;
   fanout?: FanoutResult;
+  email?: EmailResult;
   errors: Record<string, string>;
 }
 
@@ -104,7 +106,36 @@ export function goals(r: RunResults): Goal[] {
     measured: f ? `${f.rateLimited} × 429` : 'failed',
     met: f ? f.rateLimited < f.members / 100 : undefined,
   });
+  out.push(...emailGoals(r));
   return out;
+}
+
+/** Benchmark 5's goals (also what a run of that benchmark alone puts in the goals table). */
+function emailGoals(r: RunResults): Goal[] {
+  const e = r.email;
+  const delivered = e ? (e.outbox['email:sent'] ?? 0) : 0;
+  return [
+    {
+      benchmark: '5. Email fan-out',
+      goal: "within 1.2× of the pace's minimum",
+      measured: e ? `${e.ratio.toFixed(3)}× (${e.elapsedSeconds.toFixed(1)} s vs ${e.minimumSeconds.toFixed(0)} s)` : 'failed',
+      met: e ? e.ratio <= 1.2 : undefined,
+    },
+    {
+      benchmark: '5. Email fan-out',
+      goal: 'every email once: none failed, none sent twice',
+      measured: e
+        ? `${e.received} received, ${e.duplicates} twice; outbox ${delivered} sent, ${e.outbox['email:failed'] ?? 0} failed, ${e.retries} retries`
+        : 'failed',
+      met: e ? e.received === e.members && e.duplicates === 0 && delivered === e.members && !e.outbox['email:failed'] : undefined,
+    },
+    {
+      benchmark: '5. Email fan-out',
+      goal: 'every email content-free, with one personal link',
+      measured: e ? `${e.members - e.contentFailures} of ${e.members}; ${e.distinctLinks} distinct links` : 'failed',
+      met: e ? e.contentFailures === 0 && e.distinctLinks === e.members : undefined,
+    },
+  ];
 }
 
 export function machineTable(m: Machine): string {
@@ -334,5 +365,46 @@ export function fanoutSection(f: FanoutResult | undefined, error?: string): stri
     '',
     `First DM ${f.firstDmSeconds.toFixed(2)} s after the command. DMs delivered per 10 s: ${f.perTenSeconds.join(', ')}. Trellis's reply: "${f.reply}"`,
     ...(f.warnings.length ? ['', `Trellis logged ${f.warnings.length} warnings/errors, e.g. \`${f.warnings[0]!.slice(0, 200)}\``] : []),
+  ].join('\n');
+}
+
+export function emailSection(e: EmailResult | undefined, error?: string): string {
+  if (!e) return `Failed: ${error ?? 'not run'}`;
+  return [
+    table(
+      [
+        'email members',
+        'Trellis pace',
+        'minimum (1,000 / pace)',
+        'elapsed to last email',
+        'ratio',
+        'received (twice)',
+        'outbox',
+        'retries',
+        'round opened and all queued at',
+      ],
+      [
+        [
+          e.members,
+          `TRELLIS_MAIL_PER_SECOND=${e.perSecond}`,
+          `${e.minimumSeconds.toFixed(0)} s`,
+          `${e.elapsedSeconds.toFixed(1)} s`,
+          `${e.ratio.toFixed(3)}×`,
+          `${e.received} (${e.duplicates})`,
+          Object.entries(e.outbox)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', '),
+          e.retries,
+          e.queuedSeconds !== undefined ? `${e.queuedSeconds.toFixed(1)} s` : '—',
+        ],
+      ],
+    ),
+    '',
+    `First email ${e.firstEmailSeconds.toFixed(2)} s after the command; SMTP connections opened by Trellis: ${e.connections}. Emails received per 10 s: ${e.perTenSeconds.join(', ')}. ` +
+      `Content check of all ${e.received} emails: ${e.received - e.contentFailures} pass (addressed to a member, with exactly one link (the same in text and HTML) and none of the check-in's text, ` +
+      `statements or the address in its body); ${e.distinctLinks} distinct links. Subject: "${e.subject}". Trellis's reply: "${e.reply}"`,
+    ...(e.contentProblems.length ? ['', 'Content problems:', ...e.contentProblems.map((p) => `- ${p}`)] : []),
+    ...(e.outboxErrors.length ? ['', `Outbox errors, e.g. \`${e.outboxErrors[0]!.slice(0, 200)}\``] : []),
+    ...(e.warnings.length ? ['', `Trellis logged ${e.warnings.length} warnings/errors, e.g. \`${e.warnings[0]!.slice(0, 200)}\``] : []),
   ].join('\n');
 }

@@ -1,6 +1,8 @@
 // Child: the real Trellis server (startServer over a lowdb file, Slack over
 // HTTP at /slack/events, production log level), with a partnership of
-// `members` Slack members written through the store API before it starts.
+// `members` Slack members written through the store API before it starts
+// (and, for the email fan-out, `email.members` email members, with mail sent
+// to an SMTP server of the parent's).
 // The parent drives it over HTTP like Slack would, and asks it over IPC how
 // far a round has got.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,13 +21,14 @@ import { openLowdbStore } from '../../../src/store/lowdb-store.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../../helpers/slack-requests.js';
 import { TEST_SECRET } from '../../helpers/start-trellis.js';
 import { childInput, failChild, KEEP_ALIVE_MS, serveParent, toParent } from '../lib/child.js';
-import { BENCH_PARTNERSHIP, seedPartnership, userIdOf } from '../lib/server-data.js';
+import { BENCH_PARTNERSHIP, seedEmailMembers, seedPartnership, userIdOf } from '../lib/server-data.js';
 import { corePorts } from '../../helpers/core-ports.js';
 
 export interface TrellisHostInput {
   apiUrl: string;
   members: number;
   postsPerSecond: number;
+  email?: { members: number; smtpUrl: string; perSecond: number };
 }
 
 async function main() {
@@ -40,6 +43,14 @@ async function main() {
     SLACK_API_URL: input.apiUrl,
     TRELLIS_SLACK_POSTS_PER_SECOND: String(input.postsPerSecond),
     LOG_LEVEL: 'info',
+    ...(input.email
+      ? {
+          SMTP_URL: input.email.smtpUrl,
+          MAIL_FROM: 'Trellis <trellis@bench.example.org>',
+          TRELLIS_MAIL_PER_SECOND: String(input.email.perSecond),
+          PUBLIC_URL: 'https://trellis.bench.example.org',
+        }
+      : {}),
   });
   const warnings: string[] = [];
   let warningCount = 0;
@@ -54,6 +65,7 @@ async function main() {
   });
   const store = await openLowdbStore(dataFile, TEST_SECRET);
   await seedPartnership(store, input.members);
+  if (input.email) await seedEmailMembers(store, TEST_SECRET, input.email.members);
   const running = await startServer({ config, store, storeKind: 'lowdb', clock: systemClock, log, secret: TEST_SECRET, schedule: false }, 0);
   // Slack's (and the load generator's) connections are kept alive between bursts, as for the bare Bolt app.
   running.server.keepAliveTimeout = KEEP_ALIVE_MS;
@@ -81,6 +93,22 @@ async function main() {
           if (typeof id === 'string' && (await store.outgoing(id))?.status === 'sent') sent++;
         }
         return { roundId: round.id, invited: invitations.length, sent, answerSets: (await store.answerSets(round.id)).length };
+      },
+      /** The open round's invitations by platform and outbox status, with the sends tried beyond the first (retries). */
+      outbox: async () => {
+        const round = await openRound();
+        const counts: Record<string, number> = {};
+        let retries = 0;
+        const errors: string[] = [];
+        for (const i of round ? await store.invitations(round.id) : []) {
+          const id = i.delivery?.outgoing;
+          const o = typeof id === 'string' ? await store.outgoing(id) : undefined;
+          const key = `${o?.platform ?? 'none'}:${o?.status ?? 'unqueued'}`;
+          counts[key] = (counts[key] ?? 0) + 1;
+          retries += Math.max(0, (o?.attempts ?? 1) - 1);
+          if (o?.error && errors.length < 5) errors.push(o.error);
+        }
+        return { counts, retries, errors };
       },
       drain: async () => {
         await running.drain();

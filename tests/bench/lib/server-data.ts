@@ -1,5 +1,6 @@
 // The partnership the server benchmarks run against, written through the
 // store API (as `setup`, `org add` and `join` would have), before the server starts.
+import { EMAIL_WORKSPACE, emailUserId, normaliseAddress, sealContact } from '../../../src/core/email-identity.js';
 import { DEFAULT_SURVEY_SETTINGS, SECTORS } from '../../../src/core/model.js';
 import type { Store } from '../../../src/store/store.js';
 
@@ -43,5 +44,33 @@ export async function seedPartnership(store: Store, members: number): Promise<vo
         joinedAt: now,
       }),
     ),
+  );
+}
+
+/** Email member i's address (the benchmark's SMTP server accepts any). */
+export const emailAddressOf = (i: number) => `member.${i}@bench.example.org`;
+
+/**
+ * Email members as `member add` stores them: named by the keyed hash of their
+ * address, the address kept only sealed under the secret.
+ */
+export async function seedEmailMembers(store: Store, secret: string, count: number): Promise<void> {
+  const now = new Date().toISOString();
+  await Promise.all(
+    Array.from({ length: count }, (_, i) => {
+      const address = normaliseAddress(emailAddressOf(i))!;
+      return store.saveMember({
+        id: `e${i}`,
+        partnershipId: BENCH_PARTNERSHIP,
+        platform: 'email',
+        workspace: EMAIL_WORKSPACE,
+        userId: emailUserId(secret, address),
+        displayName: `Email member ${i}`,
+        contact: sealContact(secret, address),
+        organisationId: `o${i % ORGS}`,
+        role: 'member',
+        joinedAt: now,
+      });
+    }),
   );
 }
