@@ -13,9 +13,15 @@ export interface MailSender {
   close(): void;
 }
 
-/** One pooled SMTP connection set for every email (nodemailer reads host, port, credentials and TLS from the URL). */
+/**
+ * One pool of SMTP connections for every email (nodemailer reads host, port,
+ * credentials and TLS from the URL): a round for a thousand people is not a
+ * thousand TLS handshakes and logins. `?pool=false` in SMTP_URL turns it off.
+ */
 export function smtpSender(smtpUrl: string, from: string): MailSender {
-  const transport = nodemailer.createTransport(smtpUrl, { from });
+  const url = new URL(smtpUrl);
+  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  const transport = nodemailer.createTransport(url.toString(), { from });
   return {
     async send(mail) {
       await transport.sendMail({
