@@ -4,27 +4,38 @@ import { deliverConcerns } from './concerns/concerns.js';
 import { friendDigest } from './concerns/themes.js';
 import type { Deps } from './deps.js';
 import { TrellisError } from './errors.js';
+import { errorKind } from './logger.js';
 import { tickProtocols } from './protocols/reminders.js';
 import { tickRounds } from './survey/rounds.js';
 import { compactRounds } from './survey/turnout.js';
 
+const DUE_WORK = [
+  ['rounds', tickRounds],
+  ['protocol reminders', tickProtocols],
+  ['concerns', deliverConcerns],
+  ['critical friend digest', friendDigest],
+  ['compaction', compactRounds],
+] as const;
+
 /** Everything due at `now`: rounds, protocol reminders, concerns and their digest, compaction. */
 export async function tick(deps: Deps): Promise<void> {
-  const failed: unknown[] = [];
+  let failed = 0;
+  let first: unknown;
   for (const partnership of await deps.store.partnerships()) {
-    // One partnership's trouble must not hold up everyone else's schedule.
-    const errors: unknown[] = [];
-    await tickRounds(deps, partnership).catch((err: unknown) => errors.push(err));
-    await tickProtocols(deps, partnership).catch((err: unknown) => errors.push(err));
-    await deliverConcerns(deps, partnership).catch((err: unknown) => errors.push(err));
-    await friendDigest(deps, partnership).catch((err: unknown) => errors.push(err));
-    await compactRounds(deps, partnership).catch((err: unknown) => errors.push(err));
-    if (errors.length) failed.push(errors[0]);
+    // One partnership's trouble must not hold up everyone else's schedule, nor one kind of work the others.
+    let troubled = false;
+    for (const [work, run] of DUE_WORK) {
+      await run(deps, partnership).catch((err: unknown) => {
+        // Each failure is logged by what failed and where, never by who: the first alone would hide the rest.
+        deps.log.error('Scheduled work failed', { work, partnershipId: partnership.id, ...errorKind(err) });
+        troubled = true;
+        first ??= err;
+      });
+    }
+    if (troubled) failed++;
   }
-  if (failed.length)
-    throw new TrellisError(
-      'UNEXPECTED',
-      `${failed.length} partnership(s) could not be brought up to date: ${String((failed[0] as Error)?.message ?? failed[0])}`,
-      { cause: failed[0] },
-    );
+  if (failed)
+    throw new TrellisError('UNEXPECTED', `${failed} partnership(s) could not be brought up to date: ${String((first as Error)?.message ?? first)}`, {
+      cause: first,
+    });
 }

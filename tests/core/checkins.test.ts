@@ -246,6 +246,22 @@ describe('scheduled rounds (fake clock)', () => {
     expect(state.rounds.map((r) => r.partnershipId)).toEqual([state.partnerships[1]!.id]);
   });
 
+  it('logs each piece of scheduled work that failed, by what and where, and goes on with the rest', async () => {
+    const logged: { msg: string; meta?: Record<string, unknown> }[] = [];
+    const log = { warn: () => undefined, error: (msg: string, meta?: Record<string, unknown>) => void logged.push({ msg, meta }) };
+    const world = coreTrellis('2026-11-23T08:00:00Z', { secret: SECRET, log });
+    const coordinator = { ...alex };
+    await world.trellis.command({ caller: coordinator, place: { conversationId: 'C1', kind: 'channel', label: '#r' }, text: 'setup Riverside' });
+    await world.trellis.command({ caller: coordinator, place: { conversationId: 'C1', kind: 'channel' }, text: 'survey schedule weekly monday 09:00' });
+    world.state.partnerships[0]!.timezone = 'Not/AZone';
+    world.clock.set('2026-12-07T12:00:00Z');
+    await expect(world.trellis.tick()).rejects.toThrow(/1 partnership/);
+    const failures = logged.filter((l) => l.msg === 'Scheduled work failed');
+    expect(failures.map((l) => l.meta?.work)).toContain('rounds');
+    expect(failures.every((l) => l.meta?.partnershipId === world.state.partnerships[0]!.id)).toBe(true);
+    expect(JSON.stringify(logged)).not.toContain(alex.userId);
+  });
+
   it('keeps a schedule until it is turned off', async () => {
     await say(alex, 'survey schedule weekly monday 09:00');
     expect((await say(alex, 'survey schedule off')).text).toContain('off');
