@@ -78,6 +78,25 @@ describe('a failed send', () => {
     expect(isForm(opened)).toBe(true);
   });
 
+  it('sends a reminder whose queueing failed at the next tick, and nobody a second one', async () => {
+    const clock = fakeClock('2026-11-23T08:00:00Z');
+    trellis = createTrellis({ ...corePorts(new StateStore(state)), clock, messenger, secret: SECRET, log: { warn: () => undefined, error: () => undefined } });
+    await say(alex, 'survey now');
+    const remindersTo = (userId: string) => messenger.sent.filter((s) => s.to === userId && /reminder/i.test(JSON.stringify(s.message)));
+    clock.set(state.rounds[0]!.remindAt);
+    failNext('sendPrivate', 1, sam.userId);
+    await trellis.tick();
+    expect(remindersTo(alex.userId)).toHaveLength(1);
+    expect(remindersTo(sam.userId)).toHaveLength(0);
+    expect(state.rounds[0]!.remindedAt).toBeUndefined();
+    await trellis.tick();
+    expect(remindersTo(sam.userId)).toHaveLength(1);
+    expect(remindersTo(alex.userId)).toHaveLength(1);
+    expect(state.rounds[0]!.remindedAt).toBeDefined();
+    await trellis.tick();
+    expect(remindersTo(sam.userId)).toHaveLength(1);
+  });
+
   it('logs a "thanks" update that fails after the answer is in', async () => {
     await say(alex, 'survey now');
     const round = state.rounds[0]!;

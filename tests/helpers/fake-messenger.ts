@@ -15,6 +15,7 @@ export function fakeMessenger(): FakeMessenger {
   const updates: FakeMessenger['updates'] = [];
   const unreachable = new Set<string>();
   const posted: FakeMessenger['posted'] = [];
+  const sentOnce = new Map<string, Delivery>();
   return {
     sent,
     posted,
@@ -24,10 +25,14 @@ export function fakeMessenger(): FakeMessenger {
     },
     updates,
     unreachable,
-    async sendPrivate(to: Person, message: Message) {
+    // Like the outbox: a second send with the same `once` key sends nothing more.
+    async sendPrivate(to: Person, message: Message, once?: string) {
       if (unreachable.has(to.userId)) return undefined;
+      const earlier = once === undefined ? undefined : sentOnce.get(once);
+      if (earlier) return earlier;
       const delivery: Delivery = { platform: to.platform, userId: to.userId, n: sent.length };
       sent.push({ to: to.userId, message, delivery });
+      if (once !== undefined) sentOnce.set(once, delivery);
       return delivery;
     },
     async update(delivery: Delivery, message: Message) {

@@ -76,22 +76,30 @@ async function inviteMembers(deps: Deps, p: Partnership, round: Round): Promise<
   return { invited: invitees.length, unreachable };
 }
 
-/** Reminds those who have not answered; marked done only after, and keyed, so a run cut short is finished, not repeated. */
+/**
+ * Reminds those who have not answered; marked done only once every reminder is
+ * queued, and keyed, so a run cut short or a reminder that failed to queue is
+ * finished at the next tick, not repeated.
+ */
 export async function remindRound(deps: Deps, p: Partnership, round: Round): Promise<number> {
   const members = await deps.store.members(p.id);
   const byId = new Map(members.map((m) => [m.id, m]));
   const { waiting } = await splitByAnswered(deps, round.id, await deps.store.invitations(round.id));
   const due = waiting.filter((i) => byId.has(i.memberId)).map((i) => byId.get(i.memberId)!);
   let sent = 0;
+  let failed = 0;
   await concurrently(due, FAN_OUT, async (m) => {
-    if (
-      (await sendPrivate(deps, m, reminderMessage(p, round), { kind: 'check-in reminder', partnershipId: p.id }, `reminder:${round.id}:${m.id}`)).status ===
-      'sent'
-    )
-      sent++;
+    const { status } = await sendPrivate(
+      deps,
+      m,
+      reminderMessage(p, round),
+      { kind: 'check-in reminder', partnershipId: p.id },
+      `reminder:${round.id}:${m.id}`,
+    );
+    if (status === 'sent') sent++;
+    if (status === 'failed') failed++;
   });
-  // Once, even if a send failed.
-  await deps.store.saveRound({ ...round, remindedAt: deps.clock.now().toISOString() });
+  if (failed === 0) await deps.store.saveRound({ ...round, remindedAt: deps.clock.now().toISOString() });
   return sent;
 }
 
