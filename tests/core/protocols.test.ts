@@ -223,6 +223,25 @@ describe('reviews', () => {
     );
   }
 
+  it('asks again at the next tick a party whose request failed to queue, and nobody twice', async () => {
+    await addProtocol('2027-01-31');
+    const real = messenger.sendPrivate.bind(messenger);
+    let failOnce = true;
+    messenger.sendPrivate = async (to, message, once) => {
+      if (failOnce && to.userId === 'U-KIM') {
+        failOnce = false;
+        throw new Error('outbox write failed');
+      }
+      return real(to, message, once);
+    };
+    expect(msg(await say(alex, 'review start P-1')).text).toContain('2 members of the parties asked privately (1 cannot be messaged yet)');
+    expect(sentTo()).toEqual(['29:jo']);
+    await trellis.tick();
+    expect(sentTo()).toEqual(['29:jo', 'U-KIM']);
+    await trellis.tick();
+    expect(sentTo()).toEqual(['29:jo', 'U-KIM']);
+  });
+
   it('asks the parties privately, counts without names, closes with a thresholded summary and the next date', async () => {
     const x = await addProtocol('2027-01-31');
     expect(msg(await say(jo, 'review start P-1', dm)).text).toContain('Only coordinators and its owner');

@@ -3,6 +3,7 @@
 // reminder missed while Trellis was down goes out once, marked late; when a
 // protocol is added (or its date moved) after some lead times have passed,
 // only the most recent of those goes out.
+import { inviteParties } from './reviews.js';
 import { commandButton, info, linkButton, type Button, type Message } from '../message.js';
 import type { Deps } from '../deps.js';
 import { DEFAULT_LEAD_DAYS, type Member, type Partnership, type Protocol } from '../model.js';
@@ -106,6 +107,8 @@ export async function tickProtocols(deps: Deps, partnership: Partnership): Promi
   const today = localToday(partnership.timezone, deps.clock.now());
   const members = await deps.store.members(partnership.id);
   for (const protocol of await deps.store.protocols(partnership.id)) {
+    const open = protocol.reviews.find((r) => !r.closedAt);
+    if (open) await inviteParties(deps, partnership, protocol, open);
     if (protocol.snoozedUntil && today < protocol.snoozedUntil) continue;
     const from = Date.parse(protocol.remindersFrom);
     const all = dueReminders(partnership, protocol, today).filter((r) => r.at <= now);

@@ -38,14 +38,35 @@ export async function startReview(deps: Deps, ctx: Context, protocol: Protocol, 
   if (openReviewOf(protocol)) return failure(`${refOf(protocol)} is already under review. See \`review status ${refOf(protocol)}\`.`);
   const review = { id: deps.newId(), startedAt: deps.clock.now().toISOString(), threshold: ctx.partnership.threshold };
   await deps.store.saveProtocol({ ...protocol, status: 'under-review', reviews: [...protocol.reviews, review] });
-  // The critical friend stands outside the partners, as with check-ins.
-  const parties = (await deps.store.members(ctx.partnership.id)).filter(
-    (m) => m.organisationId && protocol.partyOrgIds.includes(m.organisationId) && m.role !== 'critical-friend',
-  );
-  let reached = 0;
   const pack = withTrends ? await trendPack(deps, ctx.partnership) : undefined;
+  const { parties, reached } = await inviteParties(deps, ctx.partnership, protocol, review, pack);
+  return success(
+    `Review of ${refOf(protocol)} ${protocol.title} started: ${parties} member${parties === 1 ? '' : 's'} of the parties asked privately${reached < parties ? ` (${parties - reached} cannot be messaged yet)` : ''}.`,
+  );
+}
+
+/**
+ * Asks each member of the parties' organisations who was in the partnership
+ * when the review started and has not been asked yet. Starting a review calls
+ * it, and so does every tick while it is open: a request that failed to queue
+ * is not recorded as asked and goes out then — keyed, so nobody gets two. (A
+ * request sent at a tick carries no trend pack: it was of the day the review started.)
+ * `reached` counts those asked by this call.
+ */
+export async function inviteParties(
+  deps: Deps,
+  p: Partnership,
+  protocol: Protocol,
+  review: ProtocolReview,
+  pack?: { text: string; chart?: ChartSpec },
+): Promise<{ parties: number; reached: number }> {
+  // The critical friend stands outside the partners, as with check-ins.
+  const parties = (await deps.store.members(p.id)).filter(
+    (m) => m.organisationId && protocol.partyOrgIds.includes(m.organisationId) && m.role !== 'critical-friend' && m.joinedAt <= review.startedAt,
+  );
+  const asked = new Set((await deps.store.invitations(review.id)).map((i) => i.memberId));
   const message = info(
-    `${ctx.partnership.name} is reviewing ${refOf(protocol)} ${protocol.title}. Five quick questions about how it works in practice; your answers are anonymous.${pack ? `\n${pack.text}` : ''}`,
+    `${p.name} is reviewing ${refOf(protocol)} ${protocol.title}. Five quick questions about how it works in practice; your answers are anonymous.${pack ? `\n${pack.text}` : ''}`,
     {
       title: `Review: ${protocol.title}`,
       ...(pack?.chart ? { chart: pack.chart } : {}),
@@ -55,14 +76,15 @@ export async function startReview(deps: Deps, ctx: Context, protocol: Protocol, 
       ],
     },
   );
+  let reached = 0;
   for (const m of parties) {
-    const sent = await sendPrivate(deps, m, message, { kind: 'review', partnershipId: ctx.partnership.id });
+    if (asked.has(m.id)) continue;
+    const sent = await sendPrivate(deps, m, message, { kind: 'review', partnershipId: p.id }, `review:${review.id}:${m.id}`);
     if (sent.status === 'sent') reached++;
+    if (sent.status === 'failed') continue;
     await deps.store.saveInvitation({ roundId: review.id, memberId: m.id, ...(sent.status === 'sent' ? { delivery: sent.delivery } : {}) });
   }
-  return success(
-    `Review of ${refOf(protocol)} ${protocol.title} started: ${parties.length} member${parties.length === 1 ? '' : 's'} of the parties asked privately${reached < parties.length ? ` (${parties.length - reached} cannot be messaged yet)` : ''}.`,
-  );
+  return { parties: parties.length, reached };
 }
 
 /** The review pack's context: how trust and commitment stood at the latest check-in, if enough answered. */
