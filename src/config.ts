@@ -374,5 +374,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/** A password in a URL (a database's, a mail server's). */
+const passwordIn = (url: string | undefined) => (url ? decodeURIComponent(new URL(url).password) || undefined : undefined);
+
+/** Every secret the configuration holds: the logger masks each wherever it appears. */
+export const secretsIn = (config: Config): (string | undefined)[] => [
+  config.secret,
+  config.slack?.signingSecret,
+  config.slack?.botToken,
+  config.slack?.oauth?.clientSecret,
+  config.slack?.oauth?.stateSecret,
+  config.slack?.appToken,
+  config.teams?.appPassword,
+  passwordIn(config.databaseUrl),
+  passwordIn(config.mail.smtpUrl),
+];
+
 const configError = (lines: string[]) =>
   new TrellisError('CONFIG_INVALID', `Trellis cannot start; fix its configuration:\n${lines.map((l) => `  - ${l}`).join('\n')}`);

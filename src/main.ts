@@ -2,7 +2,7 @@
 // a signal, a refused start, a fatal error — closes the store, which releases
 // the data file's lock (and file-lock.ts releases it at exit should anything
 // slip past). No handler here swallows an unhandled rejection: that stays a crash.
-import { loadConfig } from './config.js';
+import { loadConfig, secretsIn } from './config.js';
 import { systemClock } from './core/ports/clock.js';
 import { TrellisError } from './core/errors.js';
 import { createLogger } from './log.js';
@@ -11,25 +11,9 @@ import { resolveSecret } from './secret.js';
 import { openStore } from './store/open-store.js';
 import { startServer, type RunningServer } from './server.js';
 
-/** A database's or mail server's password must not reach the logs either. */
-const passwordIn = (url: string | undefined) => (url ? decodeURIComponent(new URL(url).password) || undefined : undefined);
-
 async function main() {
   const config = loadConfig();
-  const log = createLogger({
-    level: config.logLevel,
-    secrets: [
-      config.secret,
-      config.slack?.signingSecret,
-      config.slack?.botToken,
-      config.slack?.oauth?.clientSecret,
-      config.slack?.oauth?.stateSecret,
-      config.slack?.appToken,
-      config.teams?.appPassword,
-      passwordIn(config.databaseUrl),
-      passwordIn(config.mail.smtpUrl),
-    ],
-  });
+  const log = createLogger({ level: config.logLevel, secrets: secretsIn(config) });
   const secret = resolveSecret(config, log);
   const { store, kind } = await openStore(config, secret, log);
   if (config.teams && !config.teams.authenticated) {

@@ -87,8 +87,11 @@ footer { color: var(--muted); font-size: 13px; text-align: center; padding: 0 20
 }
 `;
 
-/** A whole page: `title` is already plain text (escaped here), `body` is HTML built from escaped parts. */
-export function page(title: string, body: string): string {
+/**
+ * Every page Trellis serves, in one shell: private (no referrer, not indexed),
+ * `title` plain text (escaped here), `head` and `body` HTML built from escaped parts.
+ */
+export function htmlDocument(title: string, style: string, body: string, head = ''): string {
   return `<!doctype html>
 <html lang="en-GB">
 <head>
@@ -97,7 +100,7 @@ export function page(title: string, body: string): string {
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
 <title>${esc(title)}</title>
-<style>${STYLE}</style>
+${head}<style>${style}</style>
 </head>
 <body>
 ${body}
@@ -105,3 +108,6 @@ ${body}
 </html>
 `;
 }
+
+/** A dashboard page. */
+export const page = (title: string, body: string): string => htmlDocument(title, STYLE, body);

@@ -6,7 +6,7 @@
 // `code` are the only markup the core writes, and a concern's turns are data,
 // shown verbatim.
 import type { Button, ChoiceField, DateField, Form, FormField, Message, MultiChoiceField, TextField, Thread } from '../core/message.js';
-import { esc, escWithCode } from './html.js';
+import { esc, escWithCode, htmlDocument } from './html.js';
 
 /** Core markup (`*bold*`, `code`, line breaks) to HTML, after escaping. */
 const markup = (s: string): string =>
@@ -65,26 +65,16 @@ footer { color: var(--muted); font-size: 13px; text-align: center; padding: 0 20
 
 /** A whole page: the design tokens from /tokens.css, this page's own layout inline, nothing else loaded. */
 export function webPage(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<title>${esc(title)} — Trellis</title>
-<link rel="stylesheet" href="/tokens.css">
-<style>${STYLE}</style>
-</head>
-<body>
-<header class="top"><div class="wrap">Trellis</div></header>
+  return htmlDocument(
+    `${title} — Trellis`,
+    STYLE,
+    `<header class="top"><div class="wrap">Trellis</div></header>
 <main class="wrap" id="main">
 ${body}
 </main>
-<footer>This page is personal to you: do not forward the email or the link.</footer>
-</body>
-</html>
-`;
+<footer>This page is personal to you: do not forward the email or the link.</footer>`,
+    '<link rel="stylesheet" href="/tokens.css">\n',
+  );
 }
 
 /** Where a button leads: a signed link of its own, or the link button's own URL. */

@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, secretsIn } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports/clock.js';
 import { createLogger } from '../../src/log.js';
 import { openLowdbStore } from '../../src/store/lowdb-store.js';
@@ -37,14 +37,7 @@ export async function startTrellis(env: Record<string, string> = {}, options: { 
   const logs: string[] = [];
   const log = createLogger({
     level: 'debug',
-    secrets: [
-      config.secret,
-      config.slack?.signingSecret,
-      config.slack?.botToken,
-      config.slack?.oauth?.clientSecret,
-      config.slack?.oauth?.stateSecret,
-      config.teams?.appPassword,
-    ],
+    secrets: secretsIn(config),
     write: (l) => logs.push(l),
   });
   const store = await openLowdbStore(dataFile, config.secret ?? TEST_SECRET);
