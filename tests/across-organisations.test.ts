@@ -496,8 +496,9 @@ describe('one partnership across two Slack workspaces, two Teams tenants and ema
       event: { type: 'app_uninstalled', event_ts: '1732353600.000200' },
     });
     expect(res.status).toBe(200);
-    await waitFor(async () => !(await installations()).includes('T0HOPE'));
+    await waitFor(async () => (await trellis.store.installation('slack', 'T0HOPE')) === undefined);
     await trellis.drain();
+    expect(await installations()).toEqual(['E0GRID', 'T0RIVER']);
     // The coordinators are told, privately and naming no one: Alex in Slack (through Riverside's installation).
     const notices = slack.calls.slice(afterUninstall).filter((c) => c.method === 'chat.postMessage' && /removed Trellis/.test(String(c.body.text)));
     expect(notices.map((c) => `${c.workspace}:${String(c.body.channel)}`)).toEqual(['T0RIVER:U0ALEX']);
