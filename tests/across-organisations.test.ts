@@ -354,13 +354,26 @@ const checkInMails = (address: string, round: number) => mailTo(address).filter(
 /** Everything stored, claims included: what an operator holding a backup sees. */
 const snapshot = async () => JSON.stringify({ data: JSON.parse(await trellis.data()), claims: await trellis.claims() });
 
+/**
+ * The stored state once nothing more is being written: two captures in a row agree (a capture
+ * taken during a write would miss its journal line, and an App Home refresh may still be landing).
+ */
+async function settled(): Promise<string> {
+  await trellis.drain();
+  let last = await snapshot();
+  return waitFor(async () => {
+    const now = await snapshot();
+    const same = now === last;
+    last = now;
+    return same && now;
+  });
+}
+
 /** GETs an emailed link in Chromium with the stored state captured either side: it must not change. */
 async function openChangesNothing(link: string): Promise<number> {
-  await trellis.drain();
-  const before = await snapshot();
+  const before = await settled();
   const status = (await page.goto(local(link)))!.status();
-  await trellis.drain();
-  expect(await snapshot()).toBe(before);
+  expect(await settled()).toBe(before);
   return status;
 }
 
@@ -496,11 +509,18 @@ describe('one partnership across two Slack workspaces, two Teams tenants and ema
       event: { type: 'app_uninstalled', event_ts: '1732353600.000200' },
     });
     expect(res.status).toBe(200);
-    await waitFor(async () => (await trellis.store.installation('slack', 'T0HOPE')) === undefined);
-    await trellis.drain();
+    // Bolt acks first: the installation goes, then the coordinators are told (Slack and Teams).
+    const removedNotice = (text: string) => /removed Trellis/.test(text);
+    await waitFor(async () => {
+      await trellis.drain();
+      return (
+        slack.calls.slice(afterUninstall).some((c) => c.method === 'chat.postMessage' && removedNotice(String(c.body.text))) &&
+        connector.sent.slice(teamsBefore).some((s) => removedNotice(JSON.stringify(s.activity)))
+      );
+    });
     expect(await installations()).toEqual(['E0GRID', 'T0RIVER']);
     // The coordinators are told, privately and naming no one: Alex in Slack (through Riverside's installation).
-    const notices = slack.calls.slice(afterUninstall).filter((c) => c.method === 'chat.postMessage' && /removed Trellis/.test(String(c.body.text)));
+    const notices = slack.calls.slice(afterUninstall).filter((c) => c.method === 'chat.postMessage' && removedNotice(String(c.body.text)));
     expect(notices.map((c) => `${c.workspace}:${String(c.body.channel)}`)).toEqual(['T0RIVER:U0ALEX']);
     // …and Dana, the Teams coordinator, in her own tenant.
     expect(proactiveSince(teamsBefore)).toEqual([`${HOST}:${chatOf(DANA)}`]);
