@@ -478,8 +478,9 @@ describe('one partnership across two Slack workspaces, two Teams tenants and ema
       ...connector.sent.slice(teamsFrom).map((s) => JSON.stringify(s.activity)),
     ])
       expect(text).toContain('A reminder: Riverside Partnership');
-    // By email the reminder is the check-in's content-free notice again, with its link.
+    // By email the reminder is a content-free notice that says it is one, with its link.
     expect(mail.slice(mailFrom).map((m) => (Array.isArray(m.to) ? '' : m.to?.value[0]?.address))).toEqual([KIT]);
+    expect(mail.slice(mailFrom).map((m) => m.subject)).toEqual(['Reminder — Riverside Partnership: check-in #1']);
     expect([checkInMails(EM, 1).length, checkInMails(KIT, 1).length]).toEqual([1, 2]);
   });
 

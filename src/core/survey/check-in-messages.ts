@@ -29,10 +29,8 @@ export function checkInMessage(p: Partnership, round: Round): Message {
 export function reminderMessage(p: Partnership, round: Round): Message {
   return info(
     `A reminder: ${p.name}'s ${name(round)} is open until ${formatLocal(round.closesAt, p.timezone)}. It takes about a minute, and every view counts.`,
-    {
-      title: `${p.name}: ${name(round)}`,
-      buttons: [answerButton(round, 'Answer (1 minute)')],
-    },
+    // Said in the title too: an email carries the title alone.
+    { title: `Reminder — ${p.name}: ${name(round)}`, buttons: [answerButton(round, 'Answer (1 minute)')] },
   );
 }
 
