@@ -171,15 +171,19 @@ export async function submitReview(deps: Deps, caller: Caller, value: string, va
   const org = (await deps.store.organisations(partnership.id)).find((o) => o.id === member.organisationId);
   await saveAnswers(deps, review.id, memberId, org, { values: scored, choices: { [RECOMMENDATION]: recommendation! }, comment });
   const inv = (await deps.store.invitation(review.id, memberId))!;
-  if (inv.delivery)
-    void updateSent(
-      deps,
-      inv.delivery,
-      success('Thanks — answered. You can change your view until the review closes.', {
-        title: `Review: ${protocol.title}`,
-        buttons: [{ actionId: OPEN_REVIEW, label: 'See or change my answers', value, opensForm: true }],
-      }),
-      { kind: 'review thanks', partnershipId: partnership.id },
+  const { delivery } = inv;
+  // After the reply, as a check-in's thanks: tracked, so `settled` (and a clean stop) waits for it.
+  if (delivery)
+    deps.later(() =>
+      updateSent(
+        deps,
+        delivery,
+        success('Thanks — answered. You can change your view until the review closes.', {
+          title: `Review: ${protocol.title}`,
+          buttons: [{ actionId: OPEN_REVIEW, label: 'See or change my answers', value, opensForm: true }],
+        }),
+        { kind: 'review thanks', partnershipId: partnership.id },
+      ),
     );
   return success('Thanks — your view is in. You can change it until the review closes.');
 }
@@ -218,12 +222,14 @@ export async function closeReview(deps: Deps, ctx: Context, protocol: Protocol, 
   });
   // Unanswered review checks stop inviting answers that would be refused.
   const { waiting } = await splitByAnswered(deps, review.id, await deps.store.invitations(review.id));
-  for (const inv of waiting) {
-    if (inv.delivery)
-      void updateSent(deps, inv.delivery, info('This review has closed.', { title: `Review: ${protocol.title}` }), {
-        kind: 'review closed',
-        partnershipId: partnership.id,
-      });
+  for (const { delivery } of waiting) {
+    if (delivery)
+      deps.later(() =>
+        updateSent(deps, delivery, info('This review has closed.', { title: `Review: ${protocol.title}` }), {
+          kind: 'review closed',
+          partnershipId: partnership.id,
+        }),
+      );
   }
   return success(`Review of ${refOf(protocol)} closed: ${outcome}. ${summary}${outcome === 'retired' ? '' : ` Next review ${formatDate(nextReview)}.`}`);
 }
