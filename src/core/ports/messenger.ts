@@ -4,8 +4,6 @@
 import type { Message } from '../message.js';
 import type { Delivery, HomeConversation, Person } from '../model.js';
 
-export type { Delivery };
-
 export interface Messenger {
   /**
    * Sends to a person privately (a DM, a personal chat); undefined when they cannot be reached yet.
