@@ -85,7 +85,8 @@ describe('fake Slack', () => {
       await c.chat.postMessage({ channel: 'C0ROOM', text: '1' });
       await c.chat.postMessage({ channel: 'C0ROOM', text: '2' });
     }
-    for (const c of [river, hope, client]) expect((await failureOf(c.chat.postMessage({ channel: 'C0ROOM', text: '3' }))).code).toBe(webApi.ErrorCode.RateLimitedError);
+    for (const c of [river, hope, client])
+      expect((await failureOf(c.chat.postMessage({ channel: 'C0ROOM', text: '3' }))).code).toBe(webApi.ErrorCode.RateLimitedError);
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.workspace ?? 'other')).toEqual([
       'T0RIVER',
       'T0RIVER',

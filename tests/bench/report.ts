@@ -4,6 +4,8 @@ import type { DigestResult } from './digest.bench.js';
 import type { FanoutResult } from './fanout.js';
 import { mb, ms, rate } from './lib/stats.js';
 import type { IngestResult, StoresResult } from './stores.js';
+import { workspacesGoals } from './workspaces-report.js';
+import type { WorkspacesResult } from './workspaces.js';
 import { CONCURRENCY, repeatsFor, SIZES } from './stores.js';
 
 export interface Machine {
@@ -32,6 +34,7 @@ export interface RunResults {
   ack?: AckResult[];
   stores?: StoresResult;
   fanout?: FanoutResult;
+  workspaces?: WorkspacesResult;
   errors: Record<string, string>;
 }
 
@@ -104,6 +107,7 @@ export function goals(r: RunResults): Goal[] {
     measured: f ? `${f.rateLimited} × 429` : 'failed',
     met: f ? f.rateLimited < f.members / 100 : undefined,
   });
+  out.push(...workspacesGoals(r.workspaces));
   return out;
 }
 

@@ -5,6 +5,8 @@
 //   2. answer ingest: lowdb group commit, naive lowdb, PostgreSQL at 10k/100k/1M stored   (stores.ts)
 //   3. digest computation, and process RSS with 1M answers stored (digest.bench.ts, stores.ts)
 //   4. fan-out of a round to 2,000 members under Slack's limits (fanout.ts)
+//   5. a round across 2 Slack workspaces × 1,000 members, each with its own limits (workspaces.ts)
+// `npm run bench -- workspaces` runs only section 5 and replaces only that section of BENCHMARKS.md.
 // Servers, stores and memory measurements each run in a child process.
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -18,6 +20,8 @@ import { runChild, type ChildMessage } from './lib/child.js';
 import { pgProblem, pgSettings, pgVersion } from './lib/pg-dataset.js';
 import { ackSection, digestSection, fanoutSection, goalsTable, ingestSection, machineTable, type RunResults } from './report.js';
 import { runStores } from './stores.js';
+import { runWorkspaces } from './workspaces.js';
+import { WORKSPACES_TITLE, workspacesIntro, workspacesSection } from './workspaces-report.js';
 
 const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const NOTES_START = '<!-- notes:start (kept by npm run bench) -->';
@@ -52,7 +56,15 @@ function codeVersion(): string {
   }
 }
 
+/** Sections that can run alone (`npm run bench -- <name>`): each prints and replaces only its own section of BENCHMARKS.md. */
+const ALONE: Record<string, { title: string; run: () => Promise<string> }> = {
+  workspaces: { title: WORKSPACES_TITLE, run: async () => section(workspacesIntro, workspacesSection(await runWorkspaces(log))) },
+};
+const section = (intro: string, body: string) => [intro, '', body].join('\n');
+
 async function main() {
+  const only = process.argv.slice(2);
+  if (only.length) return runAlone(only);
   const pgDown = await pgProblem();
   const results: RunResults = {
     machine: {
@@ -81,6 +93,8 @@ async function main() {
   if (stores) results.stores = stores;
   const fanout = await step('fanout', results, () => runFanout(log));
   if (fanout) results.fanout = fanout;
+  const workspaces = await step('workspaces', results, () => runWorkspaces(log));
+  if (workspaces) results.workspaces = workspaces;
   results.machine.seconds = (performance.now() - started) / 1000;
   results.machine.loadEnd = loadavg()[0]!;
 
@@ -141,8 +155,49 @@ function render(r: RunResults): string {
       '(`TRELLIS_SLACK_POSTS_PER_SECOND`), against the least time that limit allows.',
     '',
     fanoutSection(r.fanout, r.errors.fanout),
+    '',
+    `## ${WORKSPACES_TITLE}`,
+    '',
+    section(workspacesIntro, workspacesSection(r.workspaces, r.errors.workspaces)),
     ...(Object.keys(r.errors).length ? ['', '## Failures in this run', '', ...Object.entries(r.errors).map(([k, v]) => `- ${k}: ${v}`)] : []),
   ].join('\n');
+}
+
+/** Runs the named sections alone; each replaces its own section of BENCHMARKS.md (added before the Notes if missing), saying when and on what it ran. */
+async function runAlone(names: string[]) {
+  const unknown = names.filter((n) => !ALONE[n]);
+  if (unknown.length) {
+    console.error(`No benchmark section named ${unknown.join(', ')}; sections that run alone: ${Object.keys(ALONE).join(', ')} (or none, for all).`);
+    process.exitCode = 2;
+    return;
+  }
+  let text = await readFile(BENCHMARKS_MD, 'utf8').catch(() => document('', '_No notes yet._'));
+  for (const name of names) {
+    const { title, run } = ALONE[name]!;
+    const load = loadavg()[0]!;
+    log(`${name}…`);
+    let body: string;
+    try {
+      body = await run();
+    } catch (err) {
+      log(`${name}: FAILED — ${errorText(err)}`);
+      process.exitCode = 1;
+      continue;
+    }
+    const stamp = `_This section alone: \`npm run bench -- ${name}\`, ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown'}, node ${process.version}, code ${codeVersion()}, load average ${load.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}._`;
+    const block = `## ${title}\n\n${stamp}\n\n${body}\n`;
+    console.log(`\n${block}`);
+    const start = text.indexOf(`## ${title}`);
+    if (start >= 0) {
+      const next = text.indexOf('\n## ', start + 3);
+      text = `${text.slice(0, start)}${block}${next >= 0 ? text.slice(next) : ''}`;
+    } else {
+      const at = text.indexOf('\n## Notes');
+      text = at >= 0 ? `${text.slice(0, at)}\n${block}${text.slice(at)}` : `${text}\n${block}`;
+    }
+  }
+  await writeFile(BENCHMARKS_MD, text);
+  log(`updated ${names.join(', ')} in ${BENCHMARKS_MD}`);
 }
 
 async function existingNotes(): Promise<string> {

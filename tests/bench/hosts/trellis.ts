@@ -26,6 +26,10 @@ export interface TrellisHostInput {
   apiUrl: string;
   members: number;
   postsPerSecond: number;
+  /** Distributed mode (Slack OAuth): the app's credentials; each workspace then installs Trellis through /slack/install. */
+  oauth?: { clientId: string; clientSecret: string; stateSecret: string };
+  /** The workspaces the members are spread over (see seedPartnership); one, T0001, by default. */
+  workspaces?: string[];
 }
 
 async function main() {
@@ -35,7 +39,9 @@ async function main() {
   const config = loadConfig({
     TRELLIS_DATA: dataFile,
     TRELLIS_SECRET: TEST_SECRET,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
+    ...(input.oauth
+      ? { SLACK_CLIENT_ID: input.oauth.clientId, SLACK_CLIENT_SECRET: input.oauth.clientSecret, SLACK_STATE_SECRET: input.oauth.stateSecret }
+      : { SLACK_BOT_TOKEN: BOT_TOKEN }),
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: input.apiUrl,
     TRELLIS_SLACK_POSTS_PER_SECOND: String(input.postsPerSecond),
@@ -45,7 +51,7 @@ async function main() {
   let warningCount = 0;
   const log = createLogger({
     level: 'info',
-    secrets: [TEST_SECRET, SIGNING_SECRET, BOT_TOKEN],
+    secrets: [TEST_SECRET, SIGNING_SECRET, BOT_TOKEN, ...(input.oauth ? [input.oauth.clientSecret, input.oauth.stateSecret] : [])],
     write: (line) => {
       if (!/"level":"(warn|error)"/.test(line)) return;
       warningCount++;
@@ -53,7 +59,7 @@ async function main() {
     },
   });
   const store = await openLowdbStore(dataFile, TEST_SECRET);
-  await seedPartnership(store, input.members);
+  await seedPartnership(store, input.members, input.workspaces);
   const running = await startServer({ config, store, storeKind: 'lowdb', clock: systemClock, log, secret: TEST_SECRET, schedule: false }, 0);
   // Slack's (and the load generator's) connections are kept alive between bursts, as for the bare Bolt app.
   running.server.keepAliveTimeout = KEEP_ALIVE_MS;
