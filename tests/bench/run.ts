@@ -219,7 +219,7 @@ function document(body: string, notes: string): string {
     'Everything below except the Notes is written by `npm run bench` (tests/bench/run.ts), which runs every benchmark side by side in one run on one machine ' +
       "(each server, store and memory measurement in its own child process) and replaces these tables with that run's numbers. It needs PostgreSQL at " +
       '`postgres://postgres@127.0.0.1:5432/postgres` (or `BENCH_DATABASE_URL` / `TEST_DATABASE_URL`) with a role that may create databases, about 3 GB of free ' +
-      'memory and 1 GB of disk in the temporary directory, and takes about 6–8 minutes on 2 cores.',
+      'memory and 1 GB of disk in the temporary directory, and takes about 8–10 minutes on 2 cores.',
     '',
     body,
     '',
