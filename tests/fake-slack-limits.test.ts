@@ -25,6 +25,25 @@ async function start(options?: FakeSlackOptions) {
   return { slack, client };
 }
 
+/** A client with the bot token the fake issues to `team` through its OAuth flow (authorize page, then oauth.v2.access). */
+async function installed(slack: FakeSlack, team: string) {
+  Object.assign(slack.oauth, { clientId: '1.2', clientSecret: 'secret', redirectUrl: 'http://127.0.0.1:9/slack/oauth_redirect' });
+  slack.oauth.workspaces.set(team, { id: team, name: team });
+  const page = await fetch(`${slack.authorizeUrl}?client_id=1.2&team=${team}`, { redirect: 'manual' });
+  const code = new URL(page.headers.get('location')!).searchParams.get('code')!;
+  await new webApi.WebClient(undefined, { slackApiUrl: slack.apiUrl, logLevel: webApi.LogLevel.ERROR }).oauth.v2.access({
+    client_id: '1.2',
+    client_secret: 'secret',
+    code,
+  });
+  return new webApi.WebClient(slack.tokens.get(team), {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: webApi.LogLevel.ERROR,
+  });
+}
+
 const failureOf = async (p: Promise<unknown>) => {
   try {
     await p;
@@ -56,6 +75,27 @@ describe('fake Slack', () => {
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await res.json()).toEqual({ ok: false, error: 'ratelimited' });
+  });
+
+  it('counts a method limit per workspace, as Slack does: each installed workspace has its own, other tokens share one', async () => {
+    const { slack, client } = await start({ limits: { perMethodPerMinute: { 'chat.postMessage': 2 } } });
+    const river = await installed(slack, 'T0RIVER');
+    const hope = await installed(slack, 'T0HOPE');
+    for (const c of [river, hope, client]) {
+      await c.chat.postMessage({ channel: 'C0ROOM', text: '1' });
+      await c.chat.postMessage({ channel: 'C0ROOM', text: '2' });
+    }
+    for (const c of [river, hope, client])
+      expect((await failureOf(c.chat.postMessage({ channel: 'C0ROOM', text: '3' }))).code).toBe(webApi.ErrorCode.RateLimitedError);
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.workspace ?? 'other')).toEqual([
+      'T0RIVER',
+      'T0RIVER',
+      'T0HOPE',
+      'T0HOPE',
+      'other',
+      'other',
+    ]);
+    expect(slack.rateLimited.map((c) => c.workspace ?? 'other')).toEqual(['T0RIVER', 'T0HOPE', 'other']);
   });
 
   it('limits chat.postMessage per channel in any 1000 ms, with Retry-After until there is room', async () => {

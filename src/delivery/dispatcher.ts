@@ -11,7 +11,7 @@ import { seal, unseal } from '../core/seal.js';
 import type { Logger } from '../log.js';
 import type { MessengerHub, PlatformMessenger, SendKind, Target } from './platform-messenger.js';
 import { DeliveryFailure } from './delivery-failure.js';
-import { OUTBOX_SEAL, type OutboxPayload } from './outbox-messenger.js';
+import { OUTBOX_SEAL, type OutboxPayload, WAIT_IN_CLAIM_MS } from './outbox-messenger.js';
 import { RateLimiter, type Bucket } from './rate-limiter.js';
 
 export interface DispatcherOptions {
@@ -30,7 +30,6 @@ export interface DispatcherOptions {
   retryBaseMs?: number;
 }
 
-const WAIT_IN_CLAIM_MS = 5_000;
 const CLAIM_BATCH = 8;
 const KEEP_FINISHED_DAYS = 30;
 

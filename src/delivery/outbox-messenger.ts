@@ -9,8 +9,11 @@ import type { Messenger } from '../core/ports/messenger.js';
 import type { Outbox, Outgoing } from '../core/ports/outbox.js';
 import { seal } from '../core/seal.js';
 import type { MessengerHub, SendKind, Target } from './platform-messenger.js';
+import { RateLimiter } from './rate-limiter.js';
 
 export const OUTBOX_SEAL = 'outbox';
+/** The longest a claimed message waits for room under a rate limit before it goes back to the queue (the dispatcher's rule). */
+export const WAIT_IN_CLAIM_MS = 5_000;
 
 /**
  * What a queued message holds, sealed: who it is for (`target`, or for an
@@ -31,6 +34,9 @@ export type QueuedDelivery = { platform: Platform; outgoing: string };
 export const isQueued = (d: Delivery): d is QueuedDelivery & Delivery => typeof d.outgoing === 'string';
 
 export class OutboxMessenger implements Messenger {
+  /** Each send's turn under its platform's limits, as if everything queued here went at exactly their pace (see `send`). */
+  private readonly turns = new RateLimiter();
+
   constructor(
     private readonly store: Outbox,
     private readonly hub: MessengerHub,
@@ -58,11 +64,19 @@ export class OutboxMessenger implements Messenger {
     const platform = this.hub.get(platformName);
     if (!platform || !(await platform.reachable(kind, target))) return undefined;
     if (platform.direct) return platform.send(kind, target, message, randomUUID());
-    const id = await this.enqueue(platformName, kind, { target, message }, once);
+    // The outbox hands out messages oldest `notBefore` first. Were that the time of queueing, a round
+    // for members in two workspaces would go out one workspace after the other, though each has
+    // its own limits: the dispatcher holds only a few claimed messages at a time, all of the first
+    // workspace. So a send is due from its turn under its own limits, less what the dispatcher will
+    // wait under a claim (so nothing within that goes later than before): every workspace's queue
+    // then interleaves with the others', and each is paced to its own limit, side by side.
+    const turn = this.turns.reserve(platform.buckets('send', kind, target)) - WAIT_IN_CLAIM_MS;
+    const id = await this.enqueue(platformName, kind, { target, message }, once, turn);
     return { platform: platformName, outgoing: id } satisfies QueuedDelivery;
   }
 
-  private async enqueue(platform: Platform, kind: Outgoing['kind'], payload: OutboxPayload, once?: string): Promise<string> {
+  /** `dueInMs`: when it may first be tried, from now (negative puts it ahead of what is due now). */
+  private async enqueue(platform: Platform, kind: Outgoing['kind'], payload: OutboxPayload, once?: string, dueInMs = 0): Promise<string> {
     const now = new Date().toISOString();
     // A keyed message gets an id from its key (hashed: the key names a person's invitation), so recording it twice records it once.
     const id = once ? createHmac('sha256', this.secret).update(`outgoing:${once}`).digest('hex').slice(0, 32) : randomUUID();
@@ -72,7 +86,7 @@ export class OutboxMessenger implements Messenger {
       kind,
       status: 'pending',
       attempts: 0,
-      notBefore: now,
+      notBefore: dueInMs ? new Date(Date.parse(now) + dueInMs).toISOString() : now,
       createdAt: now,
       sealed: seal(this.secret, OUTBOX_SEAL, payload),
     });

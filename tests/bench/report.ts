@@ -5,6 +5,8 @@ import type { EmailResult } from './email.js';
 import type { FanoutResult } from './fanout.js';
 import { mb, ms, rate } from './lib/stats.js';
 import type { IngestResult, StoresResult } from './stores.js';
+import { workspacesGoals } from './workspaces-report.js';
+import type { WorkspacesResult } from './workspaces.js';
 import { CONCURRENCY, repeatsFor, SIZES } from './stores.js';
 
 export interface Machine {
@@ -34,6 +36,7 @@ export interface RunResults {
   stores?: StoresResult;
   fanout?: FanoutResult;
   email?: EmailResult;
+  workspaces?: WorkspacesResult;
   errors: Record<string, string>;
 }
 
@@ -107,6 +110,7 @@ export function goals(r: RunResults): Goal[] {
     met: f ? f.rateLimited < f.members / 100 : undefined,
   });
   out.push(...emailGoals(r));
+  out.push(...workspacesGoals(r.workspaces));
   return out;
 }
 

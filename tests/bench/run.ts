@@ -6,9 +6,10 @@
 //   3. digest computation, and process RSS with 1M answers stored (digest.bench.ts, stores.ts)
 //   4. fan-out of a round to 2,000 members under Slack's limits (fanout.ts)
 //   5. fan-out of a round to 1,000 email members through a real SMTP server (email.ts)
+//   6. a round across 2 Slack workspaces × 1,000 members, each with its own limits (workspaces.ts)
 // Servers, stores and memory measurements each run in a child process.
 // `npm run bench -- email fanout` runs only the benchmarks named (digest, ack,
-// stores, fanout, email) and replaces only their sections and goals in BENCHMARKS.md.
+// stores, fanout, email, workspaces) and replaces only their sections and goals in BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
@@ -22,12 +23,14 @@ import { runChild, type ChildMessage } from './lib/child.js';
 import { pgProblem, pgSettings, pgVersion } from './lib/pg-dataset.js';
 import { ackSection, digestSection, emailSection, fanoutSection, goals, goalsTable, ingestSection, machineTable, type RunResults } from './report.js';
 import { runStores } from './stores.js';
+import { runWorkspaces } from './workspaces.js';
+import { WORKSPACES_TITLE, workspacesIntro, workspacesSection } from './workspaces-report.js';
 
 const BENCHMARKS_MD = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 const NOTES_START = '<!-- notes:start (kept by npm run bench) -->';
 const NOTES_END = '<!-- notes:end -->';
 
-const BENCHMARKS = ['digest', 'ack', 'stores', 'fanout', 'email'] as const;
+const BENCHMARKS = ['digest', 'ack', 'stores', 'fanout', 'email', 'workspaces'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 const named = process.argv.slice(2);
 const unknown = named.filter((n) => !(BENCHMARKS as readonly string[]).includes(n));
@@ -107,6 +110,10 @@ async function main() {
   if (runs('email')) {
     const email = await step('email', results, () => runEmailFanout(log));
     if (email) results.email = email;
+  }
+  if (runs('workspaces')) {
+    const workspaces = await step('workspaces', results, () => runWorkspaces(log));
+    if (workspaces) results.workspaces = workspaces;
   }
   results.machine.seconds = (performance.now() - started) / 1000;
   results.machine.loadEnd = loadavg()[0]!;
@@ -215,6 +222,11 @@ function sections(r: RunResults): Section[] {
         '',
         emailSection(r.email, r.errors.email),
       ].join('\n'),
+    },
+    {
+      benchmarks: ['workspaces'],
+      heading: `## ${WORKSPACES_TITLE}`,
+      body: [workspacesIntro, '', workspacesSection(r.workspaces, r.errors.workspaces)].join('\n'),
     },
   ];
 }

@@ -38,9 +38,12 @@ export interface SlackMessage {
 export interface FakeSlackLimits {
   /** chat.postMessage: at most this many to one channel (as given: `U…` for a DM, `C…`) in any 1000 ms. Off when unset. */
   perChannelPerSecond?: number;
-  /** Web API method → at most this many calls in any 60 000 ms, e.g. `{ 'chat.update': 50 }`. */
+  /**
+   * Web API method → at most this many calls in any 60 000 ms, e.g. `{ 'chat.update': 50 }`. Counted per workspace, as
+   * Slack counts them: the workspace of a token the fake issued (OAuth installs); every other token shares one count.
+   */
   perMethodPerMinute?: Record<string, number>;
-  /** Web API method → at most this many calls in any 1000 ms (a workspace-wide pace for posts). */
+  /** Web API method → at most this many calls in any 1000 ms (a workspace-wide pace for posts), per workspace as above. */
   perMethodPerSecond?: Record<string, number>;
 }
 
@@ -230,7 +233,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const call: SlackCall = { method, body, ...(token ? { token } : {}) };
       const workspace = token ? issued.get(token) : undefined;
       if (workspace) call.workspace = workspace;
-      const wait = limited(method, body);
+      const wait = limited(method, body, workspace);
       if (wait !== undefined) {
         call.result = { ok: false, error: 'ratelimited' };
         rateLimited.push(call);
@@ -255,7 +258,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   };
 
   /** Seconds to wait when this call would exceed a limit (it is then not performed); undefined when it may go ahead. */
-  function limited(method: string, body: Record<string, unknown>): number | undefined {
+  function limited(method: string, body: Record<string, unknown>, workspace = ''): number | undefined {
     const now = Date.now();
     const over = (hits: Map<string, number[]>, key: string, windowMs: number, max: number | undefined) => {
       if (max === undefined) return undefined;
@@ -268,14 +271,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const oldest = recent[recent.length - max] ?? now;
       return options.retryAfterSeconds ?? Math.max(1, Math.ceil((oldest + windowMs - now) / 1000));
     };
+    // Each workspace has its own limits; a DM is the bot's conversation with a person in one workspace,
+    // while a channel (a Slack Connect one too) is one conversation, however many workspaces share it.
+    const methodKey = `${workspace}:${method}`;
     const channel = String(body.channel ?? '');
+    const channelKey = /^[UWD]/.test(channel) ? `${workspace}:${channel}` : channel;
     const wait =
-      over(methodHits, method, 60_000, fake.limits.perMethodPerMinute?.[method]) ??
-      over(methodHits, method, 1000, fake.limits.perMethodPerSecond?.[method]) ??
-      (method === 'chat.postMessage' ? over(channelHits, channel, 1000, fake.limits.perChannelPerSecond) : undefined);
+      over(methodHits, methodKey, 60_000, fake.limits.perMethodPerMinute?.[method]) ??
+      over(methodHits, methodKey, 1000, fake.limits.perMethodPerSecond?.[method]) ??
+      (method === 'chat.postMessage' ? over(channelHits, channelKey, 1000, fake.limits.perChannelPerSecond) : undefined);
     if (wait !== undefined) return wait;
-    (methodHits.get(method) ?? methodHits.set(method, []).get(method)!).push(now);
-    if (method === 'chat.postMessage') (channelHits.get(channel) ?? channelHits.set(channel, []).get(channel)!).push(now);
+    (methodHits.get(methodKey) ?? methodHits.set(methodKey, []).get(methodKey)!).push(now);
+    if (method === 'chat.postMessage') (channelHits.get(channelKey) ?? channelHits.set(channelKey, []).get(channelKey)!).push(now);
     return undefined;
   }
 

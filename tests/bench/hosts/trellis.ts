@@ -29,6 +29,10 @@ export interface TrellisHostInput {
   members: number;
   postsPerSecond: number;
   email?: { members: number; smtpUrl: string; perSecond: number };
+  /** Distributed mode (Slack OAuth): the app's credentials; each workspace then installs Trellis through /slack/install. */
+  oauth?: { clientId: string; clientSecret: string; stateSecret: string };
+  /** The workspaces the members are spread over (see seedPartnership); one, T0001, by default. */
+  workspaces?: string[];
 }
 
 async function main() {
@@ -38,7 +42,9 @@ async function main() {
   const config = loadConfig({
     TRELLIS_DATA: dataFile,
     TRELLIS_SECRET: TEST_SECRET,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
+    ...(input.oauth
+      ? { SLACK_CLIENT_ID: input.oauth.clientId, SLACK_CLIENT_SECRET: input.oauth.clientSecret, SLACK_STATE_SECRET: input.oauth.stateSecret }
+      : { SLACK_BOT_TOKEN: BOT_TOKEN }),
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: input.apiUrl,
     TRELLIS_SLACK_POSTS_PER_SECOND: String(input.postsPerSecond),
@@ -56,7 +62,7 @@ async function main() {
   let warningCount = 0;
   const log = createLogger({
     level: 'info',
-    secrets: [TEST_SECRET, SIGNING_SECRET, BOT_TOKEN],
+    secrets: [TEST_SECRET, SIGNING_SECRET, BOT_TOKEN, ...(input.oauth ? [input.oauth.clientSecret, input.oauth.stateSecret] : [])],
     write: (line) => {
       if (!/"level":"(warn|error)"/.test(line)) return;
       warningCount++;
@@ -64,7 +70,7 @@ async function main() {
     },
   });
   const store = await openLowdbStore(dataFile, TEST_SECRET);
-  await seedPartnership(store, input.members);
+  await seedPartnership(store, input.members, input.workspaces);
   if (input.email) await seedEmailMembers(store, TEST_SECRET, input.email.members);
   const running = await startServer({ config, store, storeKind: 'lowdb', clock: systemClock, log, secret: TEST_SECRET, schedule: false }, 0);
   // Slack's (and the load generator's) connections are kept alive between bursts, as for the bare Bolt app.

@@ -11,14 +11,19 @@ const ORGS = 12;
 /** Member i's Slack user id; member 0 is the coordinator. */
 export const userIdOf = (i: number) => `U${String(i).padStart(7, '0')}`;
 
-export async function seedPartnership(store: Store, members: number): Promise<void> {
+/**
+ * `workspaces`: the Slack workspaces the members are spread over, in equal consecutive runs (member 0, the
+ * coordinator, in the first); the home channel is in the first too, and shared with the others (Slack Connect).
+ */
+export async function seedPartnership(store: Store, members: number, workspaces: string[] = ['T0001']): Promise<void> {
+  const perWorkspace = Math.ceil(members / workspaces.length);
   const now = new Date().toISOString();
   await store.savePartnership({
     id: BENCH_PARTNERSHIP,
     name: 'Bench Partnership',
     purpose: 'Benchmarks',
     type: 'coordinating',
-    homes: [{ platform: 'slack', workspace: 'T0001', conversationId: BENCH_CHANNEL.channel_id, label: `#${BENCH_CHANNEL.channel_name}` }],
+    homes: [{ platform: 'slack', workspace: workspaces[0]!, conversationId: BENCH_CHANNEL.channel_id, label: `#${BENCH_CHANNEL.channel_name}` }],
     timezone: 'Europe/London',
     threshold: 5,
     inviteCode: 'BNCH-2345',
@@ -36,7 +41,7 @@ export async function seedPartnership(store: Store, members: number): Promise<vo
         id: `m${i}`,
         partnershipId: BENCH_PARTNERSHIP,
         platform: 'slack',
-        workspace: 'T0001',
+        workspace: workspaces[Math.floor(i / perWorkspace)]!,
         userId: userIdOf(i),
         displayName: `Member ${i}`,
         organisationId: `o${i % ORGS}`,
