@@ -8,10 +8,7 @@
 // used again; the same Slack user id in two workspaces is two people; and no
 // GET on an emailed link changes anything stored.
 import { globalAgent } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './helpers/browser.js';
 import { fakeClock } from './helpers/fake-clock.js';
@@ -23,6 +20,7 @@ import { SIGNING_SECRET, event, fixture as slackFixture, interaction, slashComma
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { type Activity, fixture as teamsFixture } from './helpers/teams-requests.js';
 import { waitFor } from './helpers/wait-for.js';
+import { linksIn, startSmtpInbox, type SmtpInbox } from './helpers/smtp-inbox.js';
 
 type Json = Record<string, any>;
 /** The last element that matches (the newest message of its kind). */
@@ -94,11 +92,10 @@ const ORGS = [
 // ---- The world ---------------------------------------------------------------------------------
 
 const clock = fakeClock('2026-11-23T09:00:00Z'); // a Monday
-const mail: ParsedMail[] = [];
 let slack: FakeSlack;
 let identity: FakeMicrosoftIdentity;
 let connector: FakeTeamsConnector;
-let smtp: SMTPServer;
+let smtp: SmtpInbox;
 let trellis: TestTrellis;
 let browser: Browser;
 let page: Page;
@@ -128,19 +125,7 @@ beforeAll(async () => {
   globalAgent.options.ca = identity.ca;
   connector = await startFakeTeamsConnector();
 
-  smtp = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth: (auth, _s, cb) => (auth.password === SMTP_PASSWORD ? cb(null, { user: auth.username }) : cb(new Error('bad password'))),
-    onData: (stream, _s, cb) =>
-      void simpleParser(stream).then((m) => {
-        mail.push(m);
-        cb();
-      }, cb),
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtp = await startSmtpInbox(SMTP_PASSWORD);
 
   trellis = await startTrellis(
     {
@@ -151,7 +136,7 @@ beforeAll(async () => {
       SLACK_API_URL: slack.apiUrl,
       ...identity.env,
       MicrosoftAppType: 'MultiTenant',
-      SMTP_URL: `smtp://trellis:${SMTP_PASSWORD}@127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+      SMTP_URL: smtp.url,
       MAIL_FROM: 'Trellis <trellis@example.org>',
       TRELLIS_MAIL_PER_SECOND: '100',
       PUBLIC_URL,
@@ -166,7 +151,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await trellis?.close();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp?.close();
   await connector?.close();
   await identity?.close();
   await slack?.close();
@@ -342,8 +327,7 @@ async function answerOnTeams(w: TeamsWho, value: string) {
 
 // ---- Email: what the SMTP server received, links followed in Chromium ---------------------------
 
-const mailTo = (address: string) => mail.filter((m) => !Array.isArray(m.to) && m.to?.value[0]?.address === address);
-const linksIn = (m: ParsedMail) => [...(m.text ?? '').matchAll(/https?:\/\/\S+\/w\/[A-Za-z0-9_.-]+/g)].map((x) => x[0]);
+const mailTo = (address: string) => smtp.mailTo(address);
 /** Links are built on PUBLIC_URL; this test's server listens locally, so the browser goes there with the same path. */
 const local = (link: string) => {
   expect(link.startsWith(`${PUBLIC_URL}/w/`)).toBe(true);
@@ -465,7 +449,7 @@ describe('one partnership across two Slack workspaces, two Teams tenants and ema
   });
 
   it('reminds only the three who have not answered, each on their own surface', async () => {
-    const [slackFrom, teamsFrom, mailFrom] = [slack.calls.length, connector.sent.length, mail.length];
+    const [slackFrom, teamsFrom, mailFrom] = [slack.calls.length, connector.sent.length, smtp.mail.length];
     clock.advance(49 * HOUR);
     await trellis.tick();
     await trellis.tick(); // a second tick reminds nobody again
@@ -479,8 +463,8 @@ describe('one partnership across two Slack workspaces, two Teams tenants and ema
     ])
       expect(text).toContain('A reminder: Riverside Partnership');
     // By email the reminder is a content-free notice that says it is one, with its link.
-    expect(mail.slice(mailFrom).map((m) => (Array.isArray(m.to) ? '' : m.to?.value[0]?.address))).toEqual([KIT]);
-    expect(mail.slice(mailFrom).map((m) => m.subject)).toEqual(['Reminder — Riverside Partnership: check-in #1']);
+    expect(smtp.mail.slice(mailFrom).map((m) => (Array.isArray(m.to) ? '' : m.to?.value[0]?.address))).toEqual([KIT]);
+    expect(smtp.mail.slice(mailFrom).map((m) => m.subject)).toEqual(['Reminder — Riverside Partnership: check-in #1']);
     expect([checkInMails(EM, 1).length, checkInMails(KIT, 1).length]).toEqual([1, 2]);
   });
 
@@ -533,13 +517,13 @@ describe('one partnership across two Slack workspaces, two Teams tenants and ema
     expect(status).toContain('Cannot be reached');
     expect(status).toContain("1 member (their organisation's workspace removed Trellis");
 
-    const [slackFrom, teamsFrom, mailFrom] = [slack.calls.length, connector.sent.length, mail.length];
+    const [slackFrom, teamsFrom, mailFrom] = [slack.calls.length, connector.sent.length, smtp.mail.length];
     expect((await slackSay(ALEX, 'survey now')).text).toContain('1 of them cannot be messaged');
     await trellis.drain();
     expect(dmsSince(slackFrom)).toEqual(['E0GRID:U0KIM', 'T0RIVER:U0ALEX', 'T0RIVER:U0SAM']);
     expect(proactiveSince(teamsFrom)).toEqual([`${HOST}:${chatOf(DANA)}`, `${PARTNER}:${chatOf(RUI)}`].sort());
     expect([checkInMails(EM, 2).length, checkInMails(KIT, 2).length]).toEqual([1, 1]);
-    expect(mail.length - mailFrom).toBe(2);
+    expect(smtp.mail.length - mailFrom).toBe(2);
     // Sam at Hope Trust, typing again, is told Trellis is not installed there; nothing is called for it.
     const again = await slashCommand(trellis.url, { ...dmOf(SAM_HOPE), ...commandFrom(SAM_HOPE), user_id: SAM_HOPE.user_id, text: 'survey status' });
     expect(((await again.json()) as { text: string }).text).toContain("Trellis isn't installed in this workspace");
@@ -555,7 +539,7 @@ describe('one partnership across two Slack workspaces, two Teams tenants and ema
   });
 
   it('changes nothing stored when any emailed link is opened (GET), whatever it leads to', async () => {
-    const links = mail.flatMap(linksIn);
+    const links = smtp.mail.flatMap(linksIn);
     expect(links.length).toBeGreaterThanOrEqual(6); // two invitations, two check-ins each, a reminder
     for (const link of links) expect([200, 410]).toContain(await openChangesNothing(link));
   });

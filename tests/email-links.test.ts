@@ -6,10 +6,7 @@
 // accepted once, forged and expired links are refused with a 4xx page, and
 // her address and her words sit in no data file, log line or email.
 import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Button, Form, Message } from '../src/core/message.js';
 import { FRIEND_SUBMIT } from '../src/core/concerns/concern-forms.js';
@@ -17,6 +14,7 @@ import { launchChromium } from './helpers/browser.js';
 import { captureFile, difference, found, personValues } from './helpers/backup-diff.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
+import { linksIn, startSmtpInbox, type SmtpInbox } from './helpers/smtp-inbox.js';
 import { linkMaker } from '../src/web/web-links.js';
 import { commandButton } from '../src/core/message.js';
 
@@ -33,8 +31,7 @@ const ANSWER = 'Yes, twice this month marker-answer-6604';
 const MARKERS = ['marker-comment-4471', 'marker-concern-9902', 'marker-reply-3318', 'marker-answer-6604'];
 
 const clock = fakeClock('2026-11-23T09:00:00Z');
-const mail: ParsedMail[] = [];
-let smtp: SMTPServer;
+let smtp: SmtpInbox;
 let t: TestTrellis;
 let browser: Browser;
 let page: Page;
@@ -47,8 +44,7 @@ const post = async (path: string, body: unknown): Promise<Answer> => {
 };
 const say = async (persona: Persona, text: string, where: 'channel' | 'personal' = 'channel') =>
   (await post('/playground/command', { persona, text, where })).reply!;
-const linksIn = (m: ParsedMail) => [...(m.text ?? '').matchAll(/https?:\/\/\S+\/w\/[A-Za-z0-9_.-]+/g)].map((x) => x[0]);
-const mailTo = (address: string) => mail.filter((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === address);
+const mailTo = (address: string) => smtp.mailTo(address);
 
 /** Everything stored, claims included: what an operator holding a backup sees. */
 const snapshot = async () => JSON.stringify({ data: JSON.parse(await t.data()), claims: await t.claims() });
@@ -65,26 +61,10 @@ async function openChangesNothing(url: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth: (auth, _session, cb) => (auth.password === SMTP_PASSWORD ? cb(null, { user: auth.username }) : cb(new Error('bad password'))),
-    onData: (stream, _session, cb) =>
-      void simpleParser(stream).then(
-        (m) => {
-          mail.push(m);
-          cb();
-        },
-        (err: Error) => cb(err),
-      ),
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const port = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpInbox(SMTP_PASSWORD);
   t = await startTrellis(
     {
-      SMTP_URL: `smtp://trellis:${SMTP_PASSWORD}@127.0.0.1:${port}`,
+      SMTP_URL: smtp.url,
       MAIL_FROM: 'Trellis <trellis@example.org>',
       TRELLIS_MAIL_PER_SECOND: '100',
       TRELLIS_CONCERN_DELAY_MAX_SECONDS: '0',
@@ -99,7 +79,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await t?.close();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp?.close();
 });
 
 describe('email members and their web links', () => {
@@ -304,10 +284,10 @@ describe('email members and their web links', () => {
   });
 
   it('changes nothing when any link in any email is opened, however often', async () => {
-    const links = mail.flatMap(linksIn);
+    const links = smtp.mail.flatMap(linksIn);
     expect(links.length).toBeGreaterThanOrEqual(3);
     for (const link of links) expect(await openChangesNothing(link)).toBe(200);
-    for (const m of mail) {
+    for (const m of smtp.mail) {
       expect(m.from?.value[0]).toEqual({ name: 'Trellis', address: 'trellis@example.org' });
       expect(m.headers.get('auto-submitted')).toBe('auto-generated');
     }
@@ -333,7 +313,7 @@ describe('email members and their web links', () => {
     expect(logs).not.toContain(ADDRESS);
     expect(logs).not.toContain(SMTP_PASSWORD);
     for (const marker of MARKERS) expect(logs).not.toContain(marker);
-    expect(mail.length).toBeGreaterThanOrEqual(3);
-    for (const m of mail) for (const marker of MARKERS) expect(`${m.subject}\n${m.text}\n${m.html}`).not.toContain(marker);
+    expect(smtp.mail.length).toBeGreaterThanOrEqual(3);
+    for (const m of smtp.mail) for (const marker of MARKERS) expect(`${m.subject}\n${m.text}\n${m.html}`).not.toContain(marker);
   });
 });
