@@ -18,7 +18,7 @@ import { startFakeTeamsConnector, type FakeTeamsConnector, type SentActivity } f
 import { slackCommands } from './helpers/slack-commands.js';
 import { SIGNING_SECRET, event, fixture as slackFixture, interaction, slashCommand } from './helpers/slack-requests.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
-import { type Activity, fixture as teamsFixture } from './helpers/teams-requests.js';
+import { chatOf, type Person, CHANNEL as TEAMS_CHANNEL, teamsRequests } from './helpers/teams-requests.js';
 import { waitFor } from './helpers/wait-for.js';
 import { linksIn, startSmtpInbox, type SmtpInbox } from './helpers/smtp-inbox.js';
 
@@ -57,26 +57,25 @@ const dmOf = (w: SlackWho) => ({ channel_id: `D${w.user_id}`, channel_name: 'dir
 /** The host organisation's tenant (where the Teams home channel is), and a partner's. */
 const HOST = '72f988bf-0000-41af-91ab-2d7cd011db47';
 const PARTNER = 'c0ffee00-0000-4b1d-9a2e-3f4a5b6c7d8e';
-interface TeamsWho {
-  id: string;
-  name: string;
+/** Someone on Teams, in their tenant. */
+interface TeamsWho extends Person {
   tenant: string;
   org: string;
 }
 const DANA: TeamsWho = {
   id: '29:1DanaBrooksHostTenant0000000000000000000000000000000000000000000000000',
   name: 'Dana Brooks',
+  aad: 'aad-dana-host-5e6f7a8b',
   tenant: HOST,
   org: 'City Council',
 };
 const RUI: TeamsWho = {
   id: '29:1RuiCostaPartnerTenant00000000000000000000000000000000000000000000000',
   name: 'Rui Costa',
+  aad: 'aad-rui-partner-9c0d1e2f',
   tenant: PARTNER,
   org: 'Health Trust',
 }; // will not answer
-const TEAMS_CHANNEL = (teamsFixture('channel-message-mention').channelData as Activity).channel.id as string;
-const chatOf = (w: TeamsWho) => `a:personal-${w.tenant}-${w.id}`;
 
 const EM = 'em.okafor@example.org';
 const KIT = 'kit.lane@example.org'; // will not answer
@@ -244,62 +243,11 @@ async function answerOnSlack(w: SlackWho, value: string) {
 
 // ---- Teams: signed activities from two tenants --------------------------------------------------
 
-/** The tenant as Teams puts it on every activity: in the conversation and in channelData. */
-const inTenant = (a: Activity, tenant: string): Activity => ({
-  ...a,
-  serviceUrl: connector.serviceUrl,
-  conversation: { ...a.conversation, tenantId: tenant },
-  channelData: { ...(a.channelData as Activity), tenant: { id: tenant } },
-});
-
-function teamsInChannel(w: TeamsWho, text: string): Activity {
-  const m = teamsFixture('channel-message-mention');
-  const id = `17440000${String(++seq).padStart(5, '0')}`;
-  return inTenant(
-    {
-      ...m,
-      id,
-      from: { ...m.from, id: w.id, name: w.name },
-      conversation: { ...m.conversation, id: `${TEAMS_CHANNEL};messageid=${id}` },
-      text: `<at>Trellis</at> ${text}`,
-    },
-    w.tenant,
-  );
-}
-
-function teamsInPersonal(w: TeamsWho, text: string): Activity {
-  const m = teamsFixture('personal-message');
-  return inTenant({ ...m, id: `pa${++seq}`, from: { ...m.from, id: w.id, name: w.name }, conversation: { ...m.conversation, id: chatOf(w) }, text }, w.tenant);
-}
-
-function teamsInvoke(w: TeamsWho, name: 'task/fetch' | 'task/submit', data: unknown): Activity {
-  const m = teamsFixture(name === 'task/fetch' ? 'task-fetch' : 'task-submit');
-  return inTenant(
-    {
-      ...m,
-      name,
-      id: `f:across-${++seq}`,
-      from: { ...m.from, id: w.id, name: w.name },
-      conversation: { ...m.conversation, id: chatOf(w) },
-      value: { type: name, data, context: { theme: 'default' } },
-    },
-    w.tenant,
-  );
-}
-
-/** Posts an activity with a token from the (local) Bot Framework issuer; the invoke's answer and what went out meanwhile. */
-async function deliver(activity: Activity): Promise<{ body?: Json; sent: SentActivity[] }> {
-  const before = connector.sent.length;
-  const res = await fetch(`${trellis.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${identity.token({ serviceurl: activity.serviceUrl })}` },
-    body: JSON.stringify(activity),
-  });
-  expect(res.status).toBe(200);
-  const text = await res.text();
-  await trellis.drain();
-  return { body: text ? (JSON.parse(text) as Json) : undefined, sent: connector.sent.slice(before) };
-}
+/**
+ * Activities as Teams sends them, each naming its sender's tenant and signed by the local issuer;
+ * `deliver` answers with the invoke's answer and what went out meanwhile.
+ */
+const { inChannel: teamsInChannel, inPersonal: teamsInPersonal, invoke: teamsInvoke, deliver } = teamsRequests<Json>(() => ({ trellis, connector, identity }));
 
 const cardOf = (s: SentActivity) => (s.activity.attachments as { content: Json }[])[0]!.content;
 const tenantOf = (s: SentActivity) => ({
@@ -318,10 +266,10 @@ const proactiveSince = (from: number) =>
 async function answerOnTeams(w: TeamsWho, value: string) {
   const card = cardOf(lastOf(connector.sent, (s) => s.conversationId === chatOf(w) && !s.replyToId)!);
   const button = (card.actions as Json[]).find((a) => a.data?.msteams)!;
-  const opened = await deliver(teamsInvoke(w, 'task/fetch', button.data));
+  const opened = await deliver(teamsInvoke('task/fetch', w, button.data));
   const form = opened.body!.task.value.card.content as Json;
   const inputs = Object.fromEntries((form.body as Json[]).filter((b) => b.type === 'Input.ChoiceSet').map((b) => [b.id, value]));
-  const done = await deliver(teamsInvoke(w, 'task/submit', { ...inputs, comment: '', ...form.actions[0].data }));
+  const done = await deliver(teamsInvoke('task/submit', w, { ...inputs, comment: '', ...form.actions[0].data }));
   expect(done.body!.task.value).toContain('Thanks — your answers are in');
 }
 

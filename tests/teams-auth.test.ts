@@ -5,90 +5,48 @@
 // Activities go to the real POST /api/messages; the fake connector records
 // what the bot sends and the Authorization header it sends it with.
 import { generateKeyPairSync } from 'node:crypto';
-import { globalAgent } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../src/log.js';
-import { startFakeMicrosoftIdentity, type FakeMicrosoftIdentity } from './helpers/fake-microsoft-identity.js';
-import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
+import type { FakeMicrosoftIdentity } from './helpers/fake-microsoft-identity.js';
+import type { FakeTeamsConnector } from './helpers/fake-teams-connector.js';
+import { startSignedTeams, type SignedTeams } from './helpers/signed-teams.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
-import { type Activity, fixture } from './helpers/teams-requests.js';
+import { type Activity, ALEX, bearer, CHANNEL, fixture, SAM, teamsRequests } from './helpers/teams-requests.js';
 
 const APP_ID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 const APP_PASSWORD = 'local-test-app-password-0123456789';
-const MESSAGE = fixture('channel-message-mention');
-const CHANNEL = (MESSAGE.channelData as Activity).channel.id as string;
-const ALEX = { id: MESSAGE.from.id as string, name: 'Alex Morgan' };
-const SAM = { id: '29:1Vb7cQ2samPatelHealthTrust00000000000000000000000000000000000000000000000', name: 'Sam Patel' };
 
+let world: SignedTeams;
 let identity: FakeMicrosoftIdentity;
 let connector: FakeTeamsConnector;
 let trellis: TestTrellis;
-let seq = 0;
 
 // Everything written to the console in this file: botbuilder must write nothing there.
 const CONSOLE = ['debug', 'trace', 'log', 'info', 'warn', 'error'] as const;
 const consoleCalls: string[] = [];
-const previousCa = globalAgent.options.ca;
 
 beforeAll(async () => {
   // Installed before Trellis starts, so these see whatever it lets through to the console.
   for (const method of CONSOLE)
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleCalls.push(`${method}: ${args.map(String).join(' ')}`));
-  identity = await startFakeMicrosoftIdentity({ appId: APP_ID, appPassword: APP_PASSWORD });
-  // The authority's certificate is self-made: trusted here as NODE_EXTRA_CA_CERTS would for an operator.
-  globalAgent.options.ca = identity.ca;
-  connector = await startFakeTeamsConnector();
-  trellis = await startTrellis(identity.env);
+  world = await startSignedTeams({ appId: APP_ID, appPassword: APP_PASSWORD });
+  ({ identity, connector, trellis } = world);
 });
 afterAll(async () => {
-  await trellis?.close();
-  await connector?.close();
-  await identity?.close();
-  globalAgent.options.ca = previousCa;
+  await world?.close();
   vi.restoreAllMocks();
 });
 
-const post = (body: unknown, authorization?: string) =>
-  fetch(`${trellis.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-    body: JSON.stringify(body),
-  });
-
-/** What Bot Framework signs for an activity: its serviceUrl rides in the token. */
-const bearer = (activity: Activity, claims: Record<string, unknown> = {}, options?: Parameters<FakeMicrosoftIdentity['token']>[1]) =>
-  `Bearer ${identity.token({ serviceurl: activity.serviceUrl, ...claims }, options)}`;
-
-function inChannel(who: { id: string; name: string }, text: string, mentions: { id: string; name: string }[] = []): Activity {
-  const id = `17410899${String(++seq).padStart(5, '0')}`;
-  const m = structuredClone(MESSAGE);
-  return {
-    ...m,
-    id,
-    serviceUrl: connector.serviceUrl,
-    from: { ...m.from, id: who.id, name: who.name },
-    conversation: { ...m.conversation, id: `${CHANNEL};messageid=${id}` },
-    text: `<at>Trellis</at> ${text}`,
-    entities: [...m.entities, ...mentions.map((p) => ({ type: 'mention', text: `<at>${p.name}</at>`, mentioned: p }))],
-  };
-}
-
-function inPersonal(who: { id: string; name: string }, text: string): Activity {
-  const m = fixture('personal-message');
-  return {
-    ...m,
-    id: `pa${++seq}`,
-    serviceUrl: connector.serviceUrl,
-    from: { ...m.from, id: who.id, name: who.name },
-    conversation: { ...m.conversation, id: `a:personal-${who.id}` },
-    text,
-  };
-}
+// Signed by the local issuer unless a test gives its own (forged) Authorization header.
+const { inChannel, inPersonal, invoke, post } = teamsRequests(() => ({ trellis, connector, identity }));
+/** A token for `activity` with `claims` and `options` changed: the forgeries below. */
+const forged = (activity: Activity, claims?: Record<string, unknown>, options?: Parameters<FakeMicrosoftIdentity['token']>[1]) =>
+  bearer(identity, activity, claims, options);
 
 /** Posts a correctly signed activity; returns the one reply the bot sent. */
 async function signed(activity: Activity) {
   const before = connector.sent.length;
-  const res = await post(activity, bearer(activity));
+  const res = await post(activity);
   expect(res.status).toBe(200);
   const replies = connector.sent.slice(before);
   expect(replies).toHaveLength(1);
@@ -133,8 +91,7 @@ describe('Teams with real Bot Framework authentication (local issuer and token e
   });
 
   it('answers a signed invoke (a dialog opened from a card) with its invoke response', async () => {
-    const invoke = { ...fixture('task-fetch'), id: `f${++seq}`, serviceUrl: connector.serviceUrl, from: { id: SAM.id, name: SAM.name } };
-    const res = await post(invoke, bearer(invoke));
+    const res = await post(invoke('task/fetch', SAM, fixture('task-fetch').value.data));
     expect(res.status).toBe(200);
     // A round Sam is not in: the dialog says so, as a message.
     expect(await res.json()).toEqual({ task: { type: 'message', value: expect.stringContaining("That check-in isn't one you can answer") } });
@@ -143,17 +100,17 @@ describe('Teams with real Bot Framework authentication (local issuer and token e
   const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const hourAgo = () => Math.floor(Date.now() / 1000) - 3600;
   it.each<[string, (a: Activity) => string, ((a: Activity) => Activity)?]>([
-    ['signed with another key (same key id)', (a) => bearer(a, {}, { key: otherKey })],
-    ['signed with another key (unknown key id)', (a) => bearer(a, {}, { key: otherKey, kid: 'attacker-key' })],
-    ['expired', (a) => bearer(a, { iat: hourAgo() - 600, nbf: hourAgo() - 600, exp: hourAgo() })],
-    ['for another audience', (a) => bearer(a, { aud: 'another-bot-app-id' })],
-    ['from another issuer', (a) => bearer(a, { iss: 'https://login.evil.example/' })],
-    ['with alg: none', (a) => bearer(a, {}, { alg: 'none' })],
+    ['signed with another key (same key id)', (a) => forged(a, {}, { key: otherKey })],
+    ['signed with another key (unknown key id)', (a) => forged(a, {}, { key: otherKey, kid: 'attacker-key' })],
+    ['expired', (a) => forged(a, { iat: hourAgo() - 600, nbf: hourAgo() - 600, exp: hourAgo() })],
+    ['for another audience', (a) => forged(a, { aud: 'another-bot-app-id' })],
+    ['from another issuer', (a) => forged(a, { iss: 'https://login.evil.example/' })],
+    ['with alg: none', (a) => forged(a, {}, { alg: 'none' })],
     // serviceUrl trust: replies go to the activity's serviceUrl, so the token must vouch for it.
-    ['vouching for another serviceUrl', (a) => bearer(a, { serviceurl: 'https://smba.trafficmanager.net/emea/' })],
-    ['without a serviceUrl claim', (a) => bearer(a, { serviceurl: undefined })],
+    ['vouching for another serviceUrl', (a) => forged(a, { serviceurl: 'https://smba.trafficmanager.net/emea/' })],
+    ['without a serviceUrl claim', (a) => forged(a, { serviceurl: undefined })],
     // The key is endorsed for msteams only.
-    ['on an activity from a channel its key is not endorsed for', (a) => bearer(a), (a) => ({ ...a, channelId: 'webchat' })],
+    ['on an activity from a channel its key is not endorsed for', (a) => forged(a), (a) => ({ ...a, channelId: 'webchat' })],
   ])('refuses a token %s: 401 with an empty body, nothing acted on or sent, nothing on the console', async (_name, authorization, alter = (a) => a) => {
     await trellis.drain(); // what earlier tests queued has gone out, so the snapshot holds still
     const before = await trellis.data();
@@ -163,7 +120,7 @@ describe('Teams with real Bot Framework authentication (local issuer and token e
     const logged = trellis.logs.length;
     const activity = alter(inChannel(ALEX, 'setup Forged Partnership'));
     const header = authorization(activity);
-    const res = await post(activity, header);
+    const res = await post(activity, { authorization: header });
     expect(res.status).toBe(401);
     expect(await res.text()).toBe('');
     await new Promise((r) => setTimeout(r, 100));
@@ -181,12 +138,7 @@ describe('Teams with real Bot Framework authentication (local issuer and token e
     const unreachable = await startTrellis({ ...identity.env, ToBotFromChannelOpenIdMetadataUrl: 'http://127.0.0.1:1/.well-known/openid-configuration' });
     try {
       const printed = consoleCalls.length;
-      const activity = inChannel(ALEX, 'setup Unverified Partnership');
-      const res = await fetch(`${unreachable.url}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: bearer(activity) },
-        body: JSON.stringify(activity),
-      });
+      const res = await teamsRequests(() => ({ trellis: unreachable, connector, identity })).post(inChannel(ALEX, 'setup Unverified Partnership'));
       expect(res.status).toBe(503);
       expect(await res.text()).toBe('');
       expect(await unreachable.store.partnershipByHome('teams', CHANNEL)).toBeUndefined();

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeManagedIdentity, type FakeManagedIdentity } from './helpers/fake-managed-identity.js';
 import { startFakeMicrosoftIdentity, type FakeMicrosoftIdentity } from './helpers/fake-microsoft-identity.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
-import { type Activity, fixture } from './helpers/teams-requests.js';
+import { ALEX, SAM, teamsRequests } from './helpers/teams-requests.js';
 import { freePort, health, STACK_FRAME, startProcess } from './helpers/trellis-process.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -20,15 +20,10 @@ import { waitFor } from './helpers/wait-for.js';
 const CLIENT_ID = '7c1d4a2e-93b5-4f60-8e21-5d0a9c3b7e44';
 const TENANT_ID = 'b3a1c2d4-0000-4e5f-8a9b-111122223333';
 const SECRET = 'teams-msi-secret-0123456789abcdef0123456789';
-const MESSAGE = fixture('channel-message-mention');
-const CHANNEL = (MESSAGE.channelData as Activity).channel.id as string;
-const ALEX = { id: MESSAGE.from.id as string, name: 'Alex Morgan' };
-const SAM = { id: '29:1Vb7cQ2samPatelHealthTrust00000000000000000000000000000000000000000000000', name: 'Sam Patel' };
 
 let identity: FakeMicrosoftIdentity;
 let msi: FakeManagedIdentity;
 let connector: FakeTeamsConnector;
-let seq = 0;
 
 beforeAll(async () => {
   // The issuer's app id is the audience of incoming tokens: here, the managed identity's client id.
@@ -41,34 +36,6 @@ afterAll(async () => {
   await msi?.close();
   await identity?.close();
 });
-
-const bearer = (activity: Activity) => `Bearer ${identity.token({ serviceurl: activity.serviceUrl })}`;
-
-function inChannel(who: { id: string; name: string }, text: string, mentions: { id: string; name: string }[] = []): Activity {
-  const id = `17420000${String(++seq).padStart(5, '0')}`;
-  const m = structuredClone(MESSAGE);
-  return {
-    ...m,
-    id,
-    serviceUrl: connector.serviceUrl,
-    from: { ...m.from, id: who.id, name: who.name },
-    conversation: { ...m.conversation, id: `${CHANNEL};messageid=${id}` },
-    text: `<at>Trellis</at> ${text}`,
-    entities: [...m.entities, ...mentions.map((p) => ({ type: 'mention', text: `<at>${p.name}</at>`, mentioned: p }))],
-  };
-}
-
-function inPersonal(who: { id: string; name: string }, text: string): Activity {
-  const m = fixture('personal-message');
-  return {
-    ...m,
-    id: `pm${++seq}`,
-    serviceUrl: connector.serviceUrl,
-    from: { ...m.from, id: who.id, name: who.name },
-    conversation: { ...m.conversation, id: `a:msi-${who.id}` },
-    text,
-  };
-}
 
 const textOf = (s: { activity: Record<string, unknown> }) => JSON.stringify(s.activity.attachments);
 
@@ -121,12 +88,8 @@ describe('npm start with MicrosoftAppType=UserAssignedMSI', () => {
   it('on a host whose identity is assigned late: degraded and retrying until then, after which replies and proactive messages carry its token', async () => {
     const { dir, port, env } = await msiEnv(msi.env);
     const app = startProcess(env);
-    const post = (activity: Activity) =>
-      fetch(`http://127.0.0.1:${port}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: bearer(activity) },
-        body: JSON.stringify(activity),
-      });
+    // Signed by the local issuer; the server is a child process, so replies are awaited rather than drained.
+    const { inChannel, inPersonal, post } = teamsRequests(() => ({ trellis: { url: `http://127.0.0.1:${port}` }, connector, identity }));
     try {
       const degraded = await waitFor(async () => (await health(port))?.problems?.[0]?.reason.includes('Identity not found') && health(port), 20_000);
       expect(degraded).toMatchObject({ status: 'degraded', adapters: ['teams'], store: 'lowdb' });

@@ -5,88 +5,43 @@
 // unique only within a tenant). Each joins, each is kept and reached in their
 // own tenant, every proactive message names the tenant it goes to, and the app
 // removed in one tenant stops what is sent there and nowhere else.
-import { globalAgent } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeMicrosoftIdentity, type FakeMicrosoftIdentity } from './helpers/fake-microsoft-identity.js';
-import { startFakeTeamsConnector, type FakeTeamsConnector, type SentActivity } from './helpers/fake-teams-connector.js';
+import type { FakeMicrosoftIdentity } from './helpers/fake-microsoft-identity.js';
+import type { FakeTeamsConnector, SentActivity } from './helpers/fake-teams-connector.js';
+import { startSignedTeams, type SignedTeams } from './helpers/signed-teams.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
-import { type Activity, fixture } from './helpers/teams-requests.js';
+import { type Activity, ALEX as ALEX_IN_FIXTURES, CHANNEL, chatOf, fixture, inTenant, type Person, teamsRequests } from './helpers/teams-requests.js';
 
 const APP_ID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 const APP_PASSWORD = 'local-test-app-password-tenants-0123456789';
 /** The host organisation's tenant (the council's), and a partner's (the health trust's). */
 const HOST = '72f988bf-0000-41af-91ab-2d7cd011db47';
 const PARTNER = 'c0ffee00-0000-4b1d-9a2e-3f4a5b6c7d8e';
-const MESSAGE = fixture('channel-message-mention');
-const CHANNEL = (MESSAGE.channelData as Activity).channel.id as string;
-const ALEX = { id: MESSAGE.from.id as string, name: 'Alex Morgan', tenant: HOST };
+const ALEX = { ...ALEX_IN_FIXTURES, tenant: HOST };
 /** One Teams user id, two people: Sam at the council (host tenant), Jo at the health trust (partner tenant). */
 const TWIN_ID = '29:1sameUserIdInTwoTenants000000000000000000000000000000000000000000000000';
-const SAM = { id: TWIN_ID, name: 'Sam Patel', tenant: HOST };
-const JO = { id: TWIN_ID, name: 'Jo Reece', tenant: PARTNER };
-type Who = typeof ALEX;
+const SAM = { id: TWIN_ID, name: 'Sam Patel', aad: 'aad-sam-host-4e5f6a7b', tenant: HOST };
+const JO = { id: TWIN_ID, name: 'Jo Reece', aad: 'aad-jo-partner-8c9d0e1f', tenant: PARTNER };
+type Who = Required<Person>;
 
+let world: SignedTeams;
 let identity: FakeMicrosoftIdentity;
 let connector: FakeTeamsConnector;
 let trellis: TestTrellis;
 let seq = 0;
-const previousCa = globalAgent.options.ca;
 
 beforeAll(async () => {
-  identity = await startFakeMicrosoftIdentity({ appId: APP_ID, appPassword: APP_PASSWORD });
-  globalAgent.options.ca = identity.ca;
-  connector = await startFakeTeamsConnector();
-  trellis = await startTrellis(identity.env);
+  world = await startSignedTeams({ appId: APP_ID, appPassword: APP_PASSWORD });
+  ({ identity, connector, trellis } = world);
 });
-afterAll(async () => {
-  await trellis?.close();
-  await connector?.close();
-  await identity?.close();
-  globalAgent.options.ca = previousCa;
-});
+afterAll(() => world?.close());
 
-/** The tenant as Teams puts it on every activity: in the conversation and in channelData. */
-const inTenant = (a: Activity, tenant: string): Activity => ({
-  ...a,
-  conversation: { ...a.conversation, tenantId: tenant },
-  channelData: { ...(a.channelData as Activity), tenant: { id: tenant } },
-});
+// Every activity names its sender's tenant and is signed by the local issuer.
+const teams = teamsRequests(() => ({ trellis, connector, identity }));
+const { inChannel, inPersonal } = teams;
+/** Posts a signed activity to the real endpoint; what the bot sent meanwhile, its queue drained. */
+const deliver = async (activity: Activity, to = teams): Promise<SentActivity[]> => (await to.deliver(activity)).sent;
 
-function inChannel(who: Who, text: string): Activity {
-  const id = `17430000${String(++seq).padStart(5, '0')}`;
-  const m = structuredClone(MESSAGE);
-  return inTenant(
-    {
-      ...m,
-      id,
-      serviceUrl: connector.serviceUrl,
-      from: { ...m.from, id: who.id, name: who.name },
-      conversation: { ...m.conversation, id: `${CHANNEL};messageid=${id}` },
-      text: `<at>Trellis</at> ${text}`,
-    },
-    who.tenant,
-  );
-}
-
-/** Each person's personal chat with the bot, in their tenant. */
-const chatOf = (who: Who) => `a:personal-${who.tenant}-${who.id}`;
-
-function inPersonal(who: Who, text: string): Activity {
-  const m = fixture('personal-message');
-  return inTenant(
-    {
-      ...m,
-      id: `pt${++seq}`,
-      serviceUrl: connector.serviceUrl,
-      from: { ...m.from, id: who.id, name: who.name },
-      conversation: { ...m.conversation, id: chatOf(who) },
-      text,
-    },
-    who.tenant,
-  );
-}
-
-/** The app removed from a person's personal scope (Teams → Apps → Uninstall), as Teams tells the bot. */
 /** The app removed from the team whose General channel is the home (Teams → Manage team → Apps → Delete). */
 function removedFromTeam(who: Who): Activity {
   const m = fixture('install-team');
@@ -106,6 +61,7 @@ function removedFromTeam(who: Who): Activity {
   );
 }
 
+/** The app removed from a person's personal scope (Teams → Apps → Uninstall), as Teams tells the bot. */
 function removedByPerson(who: Who): Activity {
   const m = fixture('install-personal');
   return inTenant(
@@ -119,21 +75,6 @@ function removedByPerson(who: Who): Activity {
     },
     who.tenant,
   );
-}
-
-const bearer = (activity: Activity) => `Bearer ${identity.token({ serviceurl: activity.serviceUrl })}`;
-
-/** Posts a signed activity to the real endpoint; what the bot sent meanwhile, its queue drained. */
-async function deliver(activity: Activity, to: TestTrellis = trellis): Promise<SentActivity[]> {
-  const before = connector.sent.length;
-  const res = await fetch(`${to.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: bearer(activity) },
-    body: JSON.stringify(activity),
-  });
-  expect(res.status).toBe(200);
-  await to.drain();
-  return connector.sent.slice(before);
 }
 
 const textOf = (s: SentActivity) => JSON.stringify(s.activity.attachments);
@@ -232,9 +173,20 @@ describe('a SingleTenant registration', () => {
   it('serves a person from another tenant too: the type of app says where its own tokens come from, not whom it serves (botbuilder checks no tenant)', async () => {
     const single = await startTrellis({ ...identity.env, MicrosoftAppType: 'SingleTenant', MICROSOFT_APP_TENANT_ID: HOST });
     try {
-      const other = { id: '29:1someoneInThePartnerTenant0000000000000000000000000000000000000000000000', name: 'Kit Lane', tenant: PARTNER };
+      const other = {
+        id: '29:1someoneInThePartnerTenant0000000000000000000000000000000000000000000000',
+        name: 'Kit Lane',
+        aad: 'aad-kit-2b3c4d5e',
+        tenant: PARTNER,
+      };
       const hello = inPersonal(other, 'help');
-      const reply = replyTo(await deliver(hello, single), hello)!;
+      const reply = replyTo(
+        await deliver(
+          hello,
+          teamsRequests(() => ({ trellis: single, connector, identity })),
+        ),
+        hello,
+      )!;
       expect(textOf(reply)).toContain('join');
       expect(tenantsOf(reply).conversation).toBe(PARTNER);
       expect(issuedBearers()).toContain(reply.authorization);

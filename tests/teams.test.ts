@@ -2,14 +2,13 @@
 // /api/messages on the real server; the cards the bot sends are captured by a
 // fake connector that the activities' serviceUrl points at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatKey } from './helpers/teams-requests.js';
 import { commandText } from '../src/adapters/teams/command-text.js';
 import { renderCard } from '../src/adapters/teams/render-card.js';
 import { BAD_CLICK } from '../src/adapters/teams/teams-routes.js';
 import { SORRY } from '../src/report-error.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector, type SentActivity } from './helpers/fake-teams-connector.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
-import { type Activity, BOT, CHANNEL, CHANNEL_MESSAGE, fixture, UNAUTHENTICATED } from './helpers/teams-requests.js';
+import { type Activity, ALEX, BOT, CHANNEL, chatKey, fixture, type Person, SAM, teamsRequests, UNAUTHENTICATED } from './helpers/teams-requests.js';
 
 type Card = {
   type: string;
@@ -19,58 +18,24 @@ type Card = {
 };
 
 const TEAM = fixture('install-team').conversation.id as string;
-const ALEX = { id: CHANNEL_MESSAGE.from.id as string, name: 'Alex Morgan' };
-const SAM = { id: '29:1Vb7cQ2samPatelHealthTrust00000000000000000000000000000000000000000000000', name: 'Sam Patel' };
-const DANA = { id: '29:1Kp4danaBrooksEmploymentService000000000000000000000000000000000000000000', name: 'Dana Brooks' };
-type Person = typeof ALEX;
+const DANA: Person = { id: '29:1Kp4danaBrooksEmploymentService000000000000000000000000000000000000000000', name: 'Dana Brooks', aad: 'aad-dana-1f2e3d4c' };
 
 let connector: FakeTeamsConnector;
 let trellis: TestTrellis;
 let seq = 0;
 
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+/** Personal chats here are named by the person's id: the reference assertions below spell them out. */
+const personalChat = (p: Person) => `a:personal-${p.id}`;
+const { inChannel, inPersonal, post } = teamsRequests(() => ({ trellis, connector }), { personalChat });
 
 /** Posts one activity and returns what the bot sent back for it (exactly one activity). */
 async function send(activity: Activity): Promise<SentActivity> {
   const before = connector.sent.length;
-  const res = await post(trellis.url, activity);
+  const res = await post(activity);
   expect(res.status).toBe(200);
   const replies = connector.sent.slice(before);
   expect(replies).toHaveLength(1);
   return replies[0]!;
-}
-
-/** A message typed in the team channel, @mentioning the bot first as Teams does. */
-function inChannel(who: Person, text: string, mentions: { id: string; name: string }[] = []): Activity {
-  const id = `17410837${String(++seq).padStart(5, '0')}`;
-  const m = structuredClone(CHANNEL_MESSAGE);
-  return {
-    ...m,
-    id,
-    serviceUrl: connector.serviceUrl,
-    from: { ...m.from, id: who.id, name: who.name },
-    conversation: { ...m.conversation, id: `${CHANNEL};messageid=${id}` },
-    text: `<at>${BOT.name}</at> ${text}`,
-    entities: [...m.entities, ...mentions.map((p) => ({ type: 'mention', text: `<at>${p.name}</at>`, mentioned: p }))],
-  };
-}
-
-/** A message typed to the bot in the person's personal chat with it. */
-function inPersonal(who: Person, text: string): Activity {
-  const m = fixture('personal-message');
-  return {
-    ...m,
-    id: `p${++seq}`,
-    serviceUrl: connector.serviceUrl,
-    from: { ...m.from, id: who.id, name: who.name },
-    conversation: { ...m.conversation, id: `a:personal-${who.id}` },
-    text,
-  };
 }
 
 /** An Action.Submit click on a card in the channel, carrying `value`. */
@@ -88,7 +53,7 @@ const cardOf = (s: SentActivity): Card => {
 const textOf = (s: SentActivity) => JSON.stringify(cardOf(s).body);
 const isError = (s: SentActivity) => cardOf(s).body.some((b) => b.color === 'attention');
 
-const say = async (who: Person, text: string, mentions?: Person[]) => send(inChannel(who, text, mentions));
+const say = async (who: Person, text: string, mentions?: Pick<Person, 'id' | 'name'>[]) => send(inChannel(who, text, mentions));
 const tell = async (who: Person, text: string) => send(inPersonal(who, text));
 
 beforeAll(async () => {
@@ -141,7 +106,7 @@ describe('Teams', () => {
   it('does not welcome when someone else joins the team', async () => {
     const install = fixture('install-team');
     const before = connector.sent.length;
-    const res = await post(trellis.url, { ...install, serviceUrl: connector.serviceUrl, membersAdded: [{ id: DANA.id }] });
+    const res = await post({ ...install, serviceUrl: connector.serviceUrl, membersAdded: [{ id: DANA.id }] });
     expect(res.status).toBe(200);
     expect(connector.sent.length).toBe(before);
   });
@@ -278,10 +243,10 @@ describe('Teams', () => {
   });
 
   it('rejects requests that are not activities, without a stack trace', async () => {
-    const bad = await post(trellis.url, '{"type": "message", ');
+    const bad = await post('{"type": "message", ');
     expect(bad.status).toBe(400);
     expect(await bad.text()).not.toContain(' at ');
-    expect((await post(trellis.url, { text: 'status' })).status).toBe(400);
+    expect((await post({ text: 'status' })).status).toBe(400);
   });
 
   it('answers an unexpected failure with the apology, logging no message text', async () => {
@@ -318,6 +283,7 @@ describe('Teams with Bot Framework authentication', () => {
   const APP_PASSWORD = 'test-app-password-not-a-real-secret-000';
   let authed: TestTrellis;
   let authConnector: FakeTeamsConnector;
+  const authTeams = teamsRequests(() => ({ trellis: authed, connector: authConnector }));
 
   beforeAll(async () => {
     authConnector = await startFakeTeamsConnector();
@@ -339,9 +305,9 @@ describe('Teams with Bot Framework authentication', () => {
     ['a forged JWT from an issuer Bot Framework does not use', { authorization: `Bearer ${forgedJwt('https://login.evil.example/')}` }],
   ])('rejects a request with %s: 401 with an empty body, nothing sent, nothing changed', async (_name, headers) => {
     const before = await authed.data();
-    const activity = { ...inChannel(ALEX, 'setup Forged Partnership'), serviceUrl: authConnector.serviceUrl };
+    const activity = authTeams.inChannel(ALEX, 'setup Forged Partnership');
     const started = Date.now();
-    const res = await post(authed.url, activity, headers);
+    const res = await authTeams.post(activity, headers);
     expect(res.status).toBe(401);
     expect(await res.text()).toBe('');
     expect(Date.now() - started).toBeLessThan(5000);

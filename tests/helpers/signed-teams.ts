@@ -1,0 +1,40 @@
+// A Trellis with real Bot Framework authentication, offline: the local identity
+// fakes (fake-microsoft-identity.ts), a fake connector, and the server started
+// on the fakes' settings. The sign-in authority's certificate is self-made:
+// trusted in this process, as NODE_EXTRA_CA_CERTS would be for an operator,
+// until close.
+import { globalAgent } from 'node:https';
+import { startFakeMicrosoftIdentity, type FakeMicrosoftIdentity } from './fake-microsoft-identity.js';
+import { startFakeTeamsConnector, type FakeTeamsConnector } from './fake-teams-connector.js';
+import { startTrellis, type TestTrellis } from './start-trellis.js';
+
+export interface SignedTeams {
+  identity: FakeMicrosoftIdentity;
+  connector: FakeTeamsConnector;
+  trellis: TestTrellis;
+  /** Stops all three and trusts again only what was trusted before. */
+  close(): Promise<void>;
+}
+
+export async function startSignedTeams(credentials: { appId: string; appPassword: string }): Promise<SignedTeams> {
+  const previousCa = globalAgent.options.ca;
+  const identity = await startFakeMicrosoftIdentity(credentials);
+  globalAgent.options.ca = identity.ca;
+  let connector: FakeTeamsConnector | undefined;
+  let trellis: TestTrellis | undefined;
+  const close = async () => {
+    await trellis?.close();
+    await connector?.close();
+    await identity.close();
+    globalAgent.options.ca = previousCa;
+  };
+  try {
+    connector = await startFakeTeamsConnector();
+    trellis = await startTrellis(identity.env);
+  } catch (e) {
+    // What did start is stopped, so a failed beforeAll leaves no server listening.
+    await close();
+    throw e;
+  }
+  return { identity, connector, trellis, close };
+}
