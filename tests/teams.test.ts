@@ -306,12 +306,11 @@ describe('Teams with Bot Framework authentication', () => {
   ])('rejects a request with %s: 401 with an empty body, nothing sent, nothing changed', async (_name, headers) => {
     const before = await authed.data();
     const activity = authTeams.inChannel(ALEX, 'setup Forged Partnership');
-    const started = Date.now();
+    // Refused locally, without fetching anything (the test's timeout would catch a wait on the network).
     const res = await authTeams.post(activity, headers);
     expect(res.status).toBe(401);
     expect(await res.text()).toBe('');
-    expect(Date.now() - started).toBeLessThan(5000);
-    await new Promise((r) => setTimeout(r, 100));
+    await authed.drain();
     expect(authConnector.requests).toBe(0);
     expect(await authed.data()).toBe(before);
   });
