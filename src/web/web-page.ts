@@ -63,8 +63,10 @@ ol.mailbox h2 { font-size: 18px; margin: 0; }
 footer { color: var(--muted); font-size: 13px; text-align: center; padding: 0 20px 32px; }
 `;
 
-/** A whole page: the design tokens from /tokens.css, this page's own layout inline, nothing else loaded. */
-export function webPage(title: string, body: string): string {
+const PERSONAL = 'This page is personal to you: do not forward the email or the link.';
+
+/** A whole page: the design tokens from /tokens.css, this page's own layout inline, nothing else loaded. `footer`: a personal link's warning unless given. */
+export function webPage(title: string, body: string, footer = PERSONAL): string {
   return htmlDocument(
     `${title} — Trellis`,
     STYLE,
@@ -72,7 +74,7 @@ export function webPage(title: string, body: string): string {
 <main class="wrap" id="main">
 ${body}
 </main>
-<footer>This page is personal to you: do not forward the email or the link.</footer>`,
+<footer>${esc(footer)}</footer>`,
     '<link rel="stylesheet" href="/tokens.css">\n',
   );
 }

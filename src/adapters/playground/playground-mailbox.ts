@@ -24,6 +24,7 @@ export function mountMailbox(app: Express, mailbox: Mailbox, secure: RequestHand
           'Mailbox',
           `<section class="card"><h1>Mailbox</h1><p>What Trellis emailed, newest first. In the playground nothing is sent: with <code>SMTP_URL</code> set these go through your mail server. <a href="/">Back to the playground</a>.</p></section>
 <section class="card">${list}</section>`,
+          'The playground: everyone here is made up, and nothing leaves this machine.',
         ),
       );
   });
