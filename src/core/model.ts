@@ -62,6 +62,17 @@ export interface Partnership {
   leadDays?: number[];
   /** Dashboard and export links carry this; `dashboard revoke` raises it, ending every earlier link. 0 when unset. */
   linkGeneration?: number;
+  /** The set-up checklist sent privately to whoever ran `setup`, kept so it can tick itself off (commands/setup-checklist.ts). */
+  setupChecklist?: SetupChecklist;
+}
+
+export interface SetupChecklist {
+  /** Whose checklist it is: the coordinator who ran `setup`. */
+  memberId: string;
+  /** Where it landed, so it can be updated in place. */
+  delivery: Delivery;
+  /** The steps it shows as done, so it is updated only when that changes (and no more once all are). */
+  done: string[];
 }
 
 export interface AlertSettings {

@@ -25,7 +25,8 @@ type SendKind =
   | 'concern digest'
   | 'critical friend change'
   | 'workspace removed'
-  | 'email invitation';
+  | 'email invitation'
+  | 'setup checklist';
 
 /** What a message is, for the log. */
 interface About {

@@ -26,6 +26,8 @@ import { dashboardView, exportCsv, type DashboardView } from './trends/dashboard
 import { routeTable, type Lock } from './routes.js';
 import type { Platform } from './model.js';
 import { workspaceRemoved } from './workspace-removed.js';
+import { refreshSetupChecklists } from './commands/setup-checklist.js';
+import { setupChecklistRoutes } from './commands/setup-checklist-routes.js';
 
 export interface Trellis {
   /** A typed command: a reply, or a private form to open (e.g. `protocol add`). */
@@ -59,7 +61,14 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   // Answering a check-in touches only that person's invitation and answers, so
   // people answer side by side (and their writes are made durable together).
   const personal = <T>(caller: Caller, work: () => Promise<T>): Promise<T> => deps.coordination.exclusive(`person:${caller.platform}:${caller.userId}`, work);
-  const locked = <T>(lock: Lock, caller: Caller, work: () => Promise<T>): Promise<T> => (lock === 'personal' ? personal(caller, work) : serial(work));
+  // Whatever a serial command, click or form changed may complete a set-up step: the checklist catches up once the reply is out.
+  const serialThenChecklist = async <T>(caller: Caller, work: () => Promise<T>): Promise<T> => {
+    const reply = await serial(work);
+    deps.later(() => refreshSetupChecklists(deps, caller, serial));
+    return reply;
+  };
+  const locked = <T>(lock: Lock, caller: Caller, work: () => Promise<T>): Promise<T> =>
+    lock === 'personal' ? personal(caller, work) : serialThenChecklist(caller, work);
 
   const run = async (req: CommandRequest): Promise<Reply> => {
     const parsed = parseCommand(req.text);
@@ -130,6 +139,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     checkInRoutes,
     concernRoutes,
     protocolRoutes,
+    setupChecklistRoutes,
   ]);
   const unknownButton = failure("That button isn't one Trellis knows (it may come from an older message). Type `help` to see what you can do.");
 
@@ -156,7 +166,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   };
 
   return {
-    command: (req) => serial(() => run(req)),
+    command: (req) => serialThenChecklist(req.caller, () => run(req)),
     action: (req) => {
       const route = routes.action(req.actionId);
       return route ? locked(route.lock, req.caller, () => route.handle(deps, req)) : Promise.resolve(unknownButton);

@@ -47,6 +47,7 @@ const partnership = z.object({
   alerts: z.object({ notablePoints: z.number().min(1).max(100), floor: z.number().min(0).max(100) }).optional(),
   leadDays: z.array(z.number().int().min(0).max(365)).max(6).optional(),
   linkGeneration: z.number().int().min(0).optional(),
+  setupChecklist: z.object({ memberId: z.string().min(1), delivery: z.object({ platform }).passthrough(), done: z.array(z.string().min(1)) }).optional(),
 });
 
 const organisation = z.object({

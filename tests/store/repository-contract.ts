@@ -35,6 +35,17 @@ export function repositoryContract(name: string, open: Opens<Repository>) {
       await store.close();
     });
 
+    it("keeps a partnership's set-up checklist, where it landed included, through a restart", async () => {
+      const { store, reopen } = await open();
+      const setupChecklist = { memberId: 'm1', delivery: { platform: 'slack' as const, outgoing: 'q1' }, done: ['organisations'] };
+      await store.savePartnership(partnership({ setupChecklist }));
+      if (reopen) await store.close();
+      const again = reopen ? await reopen() : store;
+      expect((await again.partnership('p1'))?.setupChecklist).toEqual(setupChecklist);
+      expect((await again.partnershipByInvite('AAAA-BBBB'))?.setupChecklist).toEqual(setupChecklist);
+      await again.close();
+    });
+
     it('returns copies: changing a result does not change the store', async () => {
       const { store } = await open();
       await store.savePartnership(partnership());

@@ -9,7 +9,8 @@ import { criticalFriendChanged } from '../concerns/friend-changes.js';
 
 const ROLE_NAMES: Record<Role, string> = { coordinator: 'coordinator', member: 'member', 'critical-friend': 'critical friend' };
 
-export async function join(deps: Deps, req: CommandRequest, code: string, orgName: string | undefined): Promise<Message> {
+/** `req`: only who is joining counts (the set-up checklist's form runs this too). */
+export async function join(deps: Deps, req: Pick<CommandRequest, 'caller'>, code: string, orgName: string | undefined): Promise<Message> {
   const { store, clock } = deps;
   const partnership = await store.partnershipByInvite(code);
   if (!partnership) return failure(`No partnership has the invite code ${code}. Check the code with your coordinator.`);

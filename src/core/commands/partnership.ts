@@ -6,6 +6,7 @@ import { TrellisError } from '../errors.js';
 import type { CommandRequest } from '../request.js';
 import type { SettingCommand } from './partnership-grammar.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
+import { sendSetupChecklist } from './setup-checklist.js';
 
 const PLATFORM_NAMES: Record<Platform, string> = { slack: 'Slack', teams: 'Teams', email: 'email', playground: 'Playground' };
 
@@ -45,10 +46,12 @@ export async function setup(deps: Deps, req: CommandRequest, name: string): Prom
   };
   await store.savePartnership(partnership);
   await store.saveMember(coordinator);
+  const checklist = await sendSetupChecklist(deps, partnership, coordinator);
   return success(
     `*${name}* is set up, with ${caller.displayName} as coordinator.\n` +
       `Invite code: *${inviteCode}* — partners join from Slack, Teams or anywhere Trellis runs with \`join ${inviteCode} <organisation>\`.\n` +
-      'Next: add the partner organisations with `org add <name> <sector>`.',
+      'Next: add the partner organisations with `org add <name> <sector>`.' +
+      (checklist ? `\n${caller.displayName}: your set-up checklist is in your private chat with Trellis.` : ''),
     { title: 'Partnership created', audience: 'conversation', buttons: [commandButton('Status', 'status'), commandButton('Help', 'help')] },
   );
 }
