@@ -157,10 +157,14 @@ describe('playground page', () => {
 
     await page.screenshot({ path: `${ARTIFACTS}/playground.png` });
 
-    // Alex's DM is a different conversation.
+    // Alex's DM is a different conversation: only what Trellis sent him there (his set-up checklist).
     await choosePersona('Alex Morgan');
+    expect(await log().locator('.msg').count()).toBe(1);
+    expect(await log().locator('.card-title').allInnerTexts()).toEqual(['Set up Riverside Partnership']);
+    expect(await log().getByText('Welcome to').count()).toBe(0);
+    await choosePersona('Jo Williams'); // a DM with nothing in it yet says whose it is
     expect(await log().locator('.msg').count()).toBe(0);
-    expect(await text(log())).toContain('Only Alex Morgan and the bot see this conversation');
+    expect(await text(log())).toContain('Only Jo Williams and the bot see this conversation');
     await choosePersona('Sam Patel');
     expect(await log().getByText('Welcome to').count()).toBe(1);
     expect(pageErrors).toEqual([]);
