@@ -77,7 +77,8 @@ const teamsInvoke = (who: (typeof TEAMS_PEOPLE)[0], kind: 'task-fetch' | 'task-s
 
 /** Slack: click the Answer button on the person's check-in DM, then submit the modal it opens. */
 async function answerOnSlack(who: { id: string }, value: string, comment = '') {
-  const dm = slack.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === who.id)!;
+  // The check-in, not an earlier DM (the coordinator's set-up checklist).
+  const dm = slack.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === who.id && JSON.stringify(c.body.blocks).includes('check-in #'))!;
   const button = (dm.body.blocks as Json[]).find((b) => b.type === 'actions')!.elements[0] as Json;
   const trigger = `trigger-${++seq}`;
   const base = slackFixture<Json>('block-actions-dm');
@@ -139,12 +140,20 @@ describe('one partnership across Slack and Teams', () => {
   });
 
   it('opens a fortnightly round on its slot and delivers it privately on both platforms', async () => {
+    await trellis.drain(); // what setup sent the coordinator privately (the set-up checklist) is out before the mark
+    const [slackFrom, teamsFrom] = [slack.calls.length, connector.sent.length];
     expect((await slackSay(ALEX, 'survey schedule fortnightly wednesday 10:00')).text).toContain('every other Wednesday at 10:00');
     clock.set('2026-11-25T10:00:20Z');
     await trellis.tick();
-    const dms = slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.body.channel);
+    const dms = slack.calls
+      .slice(slackFrom)
+      .filter((c) => c.method === 'chat.postMessage')
+      .map((c) => c.body.channel);
     expect(dms.sort()).toEqual(SLACK_PEOPLE.map((p) => p.id).sort());
-    const cards = connector.sent.filter((s) => !s.replyToId).map((s) => s.conversationId);
+    const cards = connector.sent
+      .slice(teamsFrom)
+      .filter((s) => !s.replyToId)
+      .map((s) => s.conversationId);
     expect(cards.sort()).toEqual(TEAMS_PEOPLE.map((p) => p.chat).sort());
   });
 
