@@ -17,7 +17,7 @@ const STEPS = ['organisations', 'own-organisation', 'partners', 'critical-friend
 type Step = (typeof STEPS)[number];
 
 /** A partnership is between organisations: two (the coordinator's own among them) make the first step done. */
-export const ENOUGH_ORGANISATIONS = 2;
+const ENOUGH_ORGANISATIONS = 2;
 
 export const OPEN_MY_ORG_FORM = 'setup-my-org-form';
 export const SAVE_MY_ORG = 'setup-my-org';
