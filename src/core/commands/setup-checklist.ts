@@ -1,8 +1,9 @@
 // The set-up checklist: after `setup`, the coordinator who ran it gets the five
 // steps to a working partnership privately, in one message that ticks itself
-// off. What is done is worked out from the store each time (never recorded
-// apart from what the message shows), and trellis.ts asks for a refresh after
-// every serial command, click and form: one place, whatever completed a step.
+// off. What is done is worked out from the store each time; the partnership
+// keeps only where the message landed and which steps it shows, so it is
+// updated only when that changes. trellis.ts asks for a refresh after every
+// serial command, click and form: one place, whatever completed a step.
 import { commandButton, failure, fieldErrors, info, success, type Button, type Form, type Message, type Reply } from '../message.js';
 import type { Member, Organisation, Partnership, Person } from '../model.js';
 import type { Deps } from '../deps.js';
