@@ -31,6 +31,11 @@ export const USAGE = {
   home: ['home', "make this channel the partnership's home on this platform (coordinators)"],
   'org add': [`org add <name> <${SECTORS.join('|')}>`, `register an organisation (coordinators)`],
   'org list': ['org list', "the partnership's organisations"],
+  'org rename': [
+    'org rename <old name> to <new name>',
+    'rename an organisation: its members and its past figures follow it (coordinators; `org rename` alone opens a form)',
+  ],
+  'org remove': ['org remove <name>', 'remove an organisation that nobody belongs to and no protocol names (coordinators)'],
   join: [
     'join <invite-code> <organisation>',
     'join a partnership from any platform (an independent person such as the critical friend writes `independent` instead of an organisation)',
@@ -151,19 +156,40 @@ export function parseCommand(input: string): Parsed {
   }
 }
 
+/** Why a new organisation name cannot be used, or undefined when it can (`org add`, `org rename`, the rename form). */
+export function badOrgName(name: string): string | undefined {
+  if (name.toLowerCase() === INDEPENDENT) return `"${INDEPENDENT}" is reserved for people who belong to no organisation; choose another name.`;
+  if (name.length > MAX_NAME_LENGTH) return `The name is too long (the limit is ${MAX_NAME_LENGTH} characters).`;
+  return undefined;
+}
+
 function parseOrg(rest: string[]): Parsed {
   const sub = rest[0]?.toLowerCase();
   if (sub === 'list') return rest.length === 1 ? ok({ name: 'org list' }) : bad('`org list` takes no words after it.', 'org list');
-  if (sub !== 'add') return bad('Use `org add` or `org list`.', 'org add');
+  if (sub === 'rename') return parseOrgRename(rest.slice(1));
+  if (sub === 'remove') {
+    const orgName = rest.slice(1).join(' ');
+    return orgName ? ok({ name: 'org remove', orgName }) : bad('Name the organisation to remove.', 'org remove');
+  }
+  if (sub !== 'add') return bad('Use `org add`, `org list`, `org rename` or `org remove`.', 'org add');
   if (rest.length < 3) return bad("Give the organisation's name and its sector.", 'org add');
   const sectorWord = rest[rest.length - 1]!;
   const sector = oneOf(SECTORS, sectorWord);
   if (!sector) return bad(`"${sectorWord}" is not a sector. Sectors: ${SECTORS.join(', ')}.`, 'org add');
   const orgName = rest.slice(1, -1).join(' ');
-  if (orgName.toLowerCase() === INDEPENDENT)
-    return bad(`"${INDEPENDENT}" is reserved for people who belong to no organisation; choose another name.`, 'org add');
-  if (orgName.length > MAX_NAME_LENGTH) return bad(`The name is too long (the limit is ${MAX_NAME_LENGTH} characters).`, 'org add');
+  const wrong = badOrgName(orgName);
+  if (wrong) return bad(wrong, 'org add');
   return ok({ name: 'org add', orgName, sector });
+}
+
+// "Friends to Us to Friends of Us" splits two ways: which old name is real only the partnership knows.
+function parseOrgRename(words: string[]): Parsed {
+  if (words.length === 0) return ok({ name: 'org rename', splits: [] });
+  const splits = words.flatMap((w, i) =>
+    w.toLowerCase() === 'to' && i > 0 && i < words.length - 1 ? [{ from: words.slice(0, i).join(' '), to: words.slice(i + 1).join(' ') }] : [],
+  );
+  if (splits.length === 0) return bad('Write `to` between the old name and the new one, e.g. `org rename City Council to Riverside Council`.', 'org rename');
+  return ok({ name: 'org rename', splits });
 }
 
 function parseMember(rest: string[]): Parsed {

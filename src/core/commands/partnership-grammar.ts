@@ -14,6 +14,9 @@ export type PartnershipCommand =
   | { name: 'home' }
   | { name: 'org add'; orgName: string; sector: Sector }
   | { name: 'org list' }
+  /** Every way to split the words at a "to" (a name may hold one): the handler keeps the split whose old name is an organisation. No splits: the form. */
+  | { name: 'org rename'; splits: { from: string; to: string }[] }
+  | { name: 'org remove'; orgName: string }
   | { name: 'join'; code: string; orgName?: string }
   | { name: 'role'; who: string; role: Role }
   | { name: 'members' }
