@@ -238,11 +238,12 @@ describe('role changes', () => {
     expect(roleNotes(chris).map((s) => s.message.text)).toEqual([
       'You are now a critical friend of Riverside (changed by Alex Morgan, a coordinator). You read the concerns raised from now on, never who raised them.',
     ]);
-    // Leaving, the friend is told with the friends in place (friend-changes.ts), once.
+    // Leaving, the friend is told with the friends in place (friend-changes.ts), and of their new role.
     messenger.sent.length = 0;
     await say(alex, 'role Chris Evans member');
     expect(messenger.sent.filter((s) => s.to === chris.userId).map((s) => s.message.text)).toEqual([
       'Chris Evans is no longer a critical friend of Riverside (changed by Alex Morgan), and reads no concern from now on. Anyone whose conversation was with them is asked privately whether to hand it to the critical friend now in place or close it.',
+      'You are now a member of Riverside (changed by Alex Morgan, a coordinator). You take part in check-ins and reviews.',
     ]);
   });
 });

@@ -141,8 +141,8 @@ export async function setRole(deps: Deps, ctx: Context, who: string, role: Role)
     );
   }
   // Told privately, naming the coordinator: coordinators are known to everyone in the partnership (`members`).
-  // A critical friend leaving was just told so with the others in place; whoever changed their own role sees the reply.
-  if (member.id !== ctx.me?.id && member.role !== 'critical-friend') {
+  // Whoever changed their own role reads the reply instead.
+  if (member.id !== ctx.me?.id) {
     await sendPrivate(deps, member, roleChanged(ctx.partnership, role, ctx.me!.displayName), { kind: 'role change', partnershipId: ctx.partnership.id });
   }
   return success(`${member.displayName} is now a ${ROLE_NAMES[role]} of ${ctx.partnership.name}.`);
@@ -150,7 +150,7 @@ export async function setRole(deps: Deps, ctx: Context, who: string, role: Role)
 
 const ROLE_MEANS: Record<Role, string> = {
   coordinator: 'Type `help` to see what coordinators can do.',
-  member: 'You take part in check-ins and reviews as before.',
+  member: 'You take part in check-ins and reviews.',
   'critical-friend': 'You read the concerns raised from now on, never who raised them.',
 };
 
