@@ -1,7 +1,7 @@
 // One command grammar for every platform: Slack's `/trellis <words>`, the words
 // typed to the bot in Teams, and the playground's box all arrive here.
 import { MIN_THRESHOLD, PARTNERSHIP_TYPES, ROLES, SECTORS } from './model.js';
-import type { PartnershipCommand } from './commands/partnership-grammar.js';
+import { badOrgName, INDEPENDENT, MAX_NAME_LENGTH, type PartnershipCommand } from './commands/partnership-grammar.js';
 import { parseSurvey, SURVEY_USAGE, type SurveyCommand } from './survey/survey-grammar.js';
 import { parseTrends, TRENDS_USAGE, type TrendsCommand } from './trends/trends-grammar.js';
 import { parseProtocol, PROTOCOL_USAGE, type ProtocolCommand } from './protocols/protocol-grammar.js';
@@ -17,10 +17,9 @@ export type Command =
 
 export type Parsed = { ok: true; command: Command } | { ok: false; error: string; usage?: string };
 
-/** Written instead of an organisation by someone who belongs to none. */
-export const INDEPENDENT = 'independent';
+/** Kept beside the organisation names' checks (commands/partnership-grammar.ts), which features may import. */
+export { MAX_NAME_LENGTH };
 export const MAX_COMMAND_LENGTH = 1000;
-export const MAX_NAME_LENGTH = 80;
 export const MAX_PURPOSE_LENGTH = 300;
 
 /** [syntax, what it does]: the single source for `help` and for the usage shown after an error. */
@@ -154,13 +153,6 @@ export function parseCommand(input: string): Parsed {
     default:
       return bad(`I don't know the command "${words[0]}". Type \`help\` to see what I can do.`);
   }
-}
-
-/** Why a new organisation name cannot be used, or undefined when it can (`org add`, `org rename`, the rename form). */
-export function badOrgName(name: string): string | undefined {
-  if (name.toLowerCase() === INDEPENDENT) return `"${INDEPENDENT}" is reserved for people who belong to no organisation; choose another name.`;
-  if (name.length > MAX_NAME_LENGTH) return `The name is too long (the limit is ${MAX_NAME_LENGTH} characters).`;
-  return undefined;
 }
 
 function parseOrg(rest: string[]): Parsed {

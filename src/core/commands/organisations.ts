@@ -3,7 +3,7 @@ import { failure, fieldErrors, info, success, type Form, type Message, type Repl
 import type { Organisation, Sector } from '../model.js';
 import type { Deps } from '../deps.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
-import { badOrgName, MAX_NAME_LENGTH } from '../grammar.js';
+import { badOrgName, MAX_NAME_LENGTH } from './partnership-grammar.js';
 
 export const sameName = (a: string, b: string) => a.localeCompare(b, 'en', { sensitivity: 'base' }) === 0;
 
