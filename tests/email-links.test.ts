@@ -227,6 +227,13 @@ describe('email members and their web links', () => {
     expect(jo.organisationId).toBeDefined();
     await page.getByRole('button', { name: 'Join as independent' }).click();
     await page.waitForLoadState();
+    // Leaving an organisation is asked first; its Confirm is a personal link of its own, GET-safe like the rest.
+    expect(await page.locator('main').innerText()).toContain('Move to independent (no organisation)?');
+    expect((await t.store.membershipsOf(person))[0]!.organisationId).toBeDefined();
+    const confirm = await page.getByRole('link', { name: 'Confirm' }).getAttribute('href');
+    expect(await openChangesNothing(new URL(confirm!, t.url).href)).toBe(200);
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.waitForLoadState();
     expect(await page.locator('main').innerText()).toContain('your organisation is now independent');
     const after = (await t.store.membershipsOf(person))[0]!;
     expect(after.organisationId).toBeUndefined();

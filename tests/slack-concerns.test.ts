@@ -250,6 +250,7 @@ describe('Slack critical-friend channel', () => {
       expect((await run(who, dm(who), `join ${code} ${org}`)).text).toContain(`Welcome to *Riverside Partnership*, ${who.display}`);
     }
     expect((await run(ALEX, CHANNEL, 'role Chris critical-friend')).text).toContain('Chris is now a critical friend');
+    await trellis.drain(); // the announcement and Chris's own note of the appointment go out before the mark
     pid = (await trellis.store.partnerships())[0]!.id;
     // From here on, everything sent to Chris and Alex is searched for Sam.
     mark = { calls: slack.calls.length, responses: slack.responses.length, acks: acks.length };
@@ -338,7 +339,7 @@ describe('Slack critical-friend channel', () => {
     expect(note.status).toBe('open');
     expect(note.deliverAt).toBeUndefined();
 
-    const dm = slack.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === CHRIS.user_id)!;
+    const dm = slack.calls.slice(mark.calls).find((c) => c.method === 'chat.postMessage' && c.body.channel === CHRIS.user_id)!;
     const shown = `${String(dm.body.text)} ${json(dm.body.blocks)}`;
     expect(shown).toContain(`A new concern, ${first.pseudonym}`);
     for (const m of MARKERS) expect(shown).not.toContain(m);

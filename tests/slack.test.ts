@@ -165,6 +165,25 @@ describe('Slack', () => {
     expect(all(status)).toContain('2 (2 on Slack)');
   });
 
+  it('renames an organisation its member is in, and tells the member privately of a role change', async () => {
+    await trellis.drain();
+    const mark = slack.calls.length;
+    const renamed = await run(ALEX, CHANNEL, 'org rename health trust to Riverside Health Trust');
+    expect(renamed.text).toContain('Health Trust is now called Riverside Health Trust');
+    expect(all(await run(SAM, SAM_DM, 'members'))).toContain('Sam Patel — Riverside Health Trust (public) · critical friend');
+    expect((await run(ALEX, CHANNEL, 'role <@U0SAM|sam> coordinator')).text).toContain('Sam Patel is now a coordinator of Riverside Partnership.');
+    await trellis.drain();
+    // Into Sam's DM (a user id as the channel), through the outbox: the change of critical friend, then Sam's own note.
+    const toSam = slack.calls.slice(mark).filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0SAM');
+    expect(toSam.map((c) => c.body.text)).toEqual([
+      expect.stringContaining('Sam Patel is no longer a critical friend of Riverside Partnership (changed by Alex Morgan)'),
+      expect.stringContaining('You are now a coordinator of Riverside Partnership (changed by Alex Morgan, a coordinator).'),
+    ]);
+    expect(JSON.stringify(toSam[1]!.body.blocks)).toContain('Type `help` to see what coordinators can do.');
+    // Alex made the change and read the reply: no note to Alex.
+    expect(slack.calls.slice(mark).filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0ALEX')).toEqual([]);
+  });
+
   it('never logs the bot token or the signing secret', () => {
     const logs = trellis.logs.join('\n');
     expect(logs).not.toContain(BOT_TOKEN);

@@ -80,13 +80,22 @@ describe('Teams with real Bot Framework authentication (local issuer and token e
     await signed(inChannel(ALEX, 'org add City Council public'));
     const joined = await signed(inPersonal(SAM, `join ${code} City Council`));
     expect(textOf(joined)).toContain('Welcome to **Signed Partnership**');
-    await signed(inChannel(ALEX, 'role <at>Sam</at> critical-friend', [{ id: SAM.id, name: 'Sam' }]));
     const before = connector.sent.length;
+    const role = inChannel(ALEX, 'role <at>Sam</at> critical-friend', [{ id: SAM.id, name: 'Sam' }]);
+    expect((await post(role)).status).toBe(200);
     await trellis.drain();
-    const proactive = connector.sent.slice(before);
-    expect(proactive.map((s) => textOf(s))).toEqual([expect.stringContaining('Sam Patel is now a critical friend of Signed Partnership')]);
-    expect(proactive[0]!.replyToId).toBeUndefined();
-    expect(issuedBearers()).toContain(proactive[0]!.authorization);
+    // The announcement in the channel and Sam's own note, from the outbox (whenever it sent them): not replies.
+    const sent = connector.sent.slice(before);
+    expect(sent.filter((s) => s.replyToId === role.id).map((s) => textOf(s))).toEqual([expect.stringContaining('Sam Patel is now a critical friend')]);
+    const proactive = sent.filter((s) => s.replyToId !== role.id);
+    expect(proactive.map((s) => textOf(s)).sort()).toEqual([
+      expect.stringContaining('Sam Patel is now a critical friend of Signed Partnership (named by'),
+      expect.stringContaining('You are now a critical friend of Signed Partnership'),
+    ]);
+    for (const s of proactive) {
+      expect(s.replyToId).toBeUndefined();
+      expect(issuedBearers()).toContain(s.authorization);
+    }
     expect(connector.sent.every((s) => issuedBearers().includes(s.authorization!))).toBe(true);
   });
 

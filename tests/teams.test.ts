@@ -44,6 +44,12 @@ function click(who: Person, value: unknown): Activity {
   return { ...m, id: `c${++seq}`, serviceUrl: connector.serviceUrl, from: { ...m.from, id: who.id, name: who.name }, value };
 }
 
+/** An Action.Submit click on a card in the person's personal chat with the bot. */
+function clickInPersonal(who: Person, value: unknown): Activity {
+  const { text: _text, textFormat: _format, ...m } = inPersonal(who, '');
+  return { ...m, replyToId: `r${++seq}`, value };
+}
+
 const cardOf = (s: SentActivity): Card => {
   const attachments = s.activity.attachments as { contentType: string; content: Card }[];
   expect(attachments).toHaveLength(1);
@@ -146,14 +152,18 @@ describe('Teams', () => {
 
   it("gives a role by Teams @mention, translated to the person's id", async () => {
     // "Sam" alone matches no display name: only the mention's id can find Sam Patel.
-    const reply = await say(ALEX, 'role <at>Sam</at> critical-friend', [{ id: SAM.id, name: 'Sam' }]);
-    expect(textOf(reply)).toContain('Sam Patel is now a critical friend of Riverside Partnership');
-    // Announced in the channel too (a change of critical friend is never silent); delivered before the next exchange.
     const before = connector.sent.length;
+    const res = await post(inChannel(ALEX, 'role <at>Sam</at> critical-friend', [{ id: SAM.id, name: 'Sam' }]));
+    expect(res.status).toBe(200);
+    // The reply; the announcement in the channel (a change of critical friend is never silent); and Sam's own
+    // note in their personal chat — the last two from the outbox, whenever it sends them, all before the next exchange.
     await trellis.drain();
-    expect(connector.sent.slice(before).map((x) => JSON.stringify(x))).toEqual([
-      expect.stringContaining('Sam Patel is now a critical friend of Riverside Partnership (named by Alex Morgan)'),
-    ]);
+    const sent = connector.sent.slice(before);
+    expect(sent).toHaveLength(3);
+    const where = (text: string) => sent.filter((x) => textOf(x).includes(text)).map((x) => x.conversationId);
+    expect(where('Sam Patel is now a critical friend of Riverside Partnership.')).toHaveLength(1);
+    expect(where('Sam Patel is now a critical friend of Riverside Partnership (named by Alex Morgan)')).toEqual([CHANNEL]);
+    expect(where('You are now a critical friend of Riverside Partnership (changed by Alex Morgan, a coordinator)')).toEqual([personalChat(SAM)]);
     const members = await tell(SAM, 'members');
     expect(textOf(members)).toContain('2 members in Riverside Partnership');
     expect(textOf(members)).toContain('- Alex Morgan — independent · coordinator');
@@ -275,6 +285,24 @@ describe('Teams', () => {
     expect(cardOf(status).body[0]!.text).toBe('Riverside Partnership');
     expect(textOf(status)).toContain('2 (2 on Teams)');
     expect(await trellis.store.conversation('teams', chatKey(SAM.id))).toBeDefined();
+  });
+
+  it('asks before a change of organisation, and moves on the Confirm click in the personal chat', async () => {
+    await say(ALEX, 'org add Health Trust public');
+    await trellis.drain();
+    const before = await trellis.data();
+    const ask = cardOf(await tell(SAM, `join ${code} Health Trust`));
+    expect(JSON.stringify(ask.body)).toContain(
+      'You are in City Council (public). Move to Health Trust (public)? It changes which organisation your future answers count toward.',
+    );
+    expect(ask.actions!.map((a) => a.title)).toEqual(['Confirm', 'Keep']);
+    expect(await trellis.data()).toBe(before);
+    const confirm = ask.actions!.find((a) => a.title === 'Confirm')!;
+    expect(confirm).toMatchObject({ type: 'Action.Submit', data: { verb: 'trellis', actionId: 'join-move' } });
+    const moved = await send(clickInPersonal(SAM, confirm.data));
+    expect(moved.conversationId).toBe(personalChat(SAM));
+    expect(textOf(moved)).toContain('your organisation is now Health Trust (public)');
+    expect(textOf(await tell(SAM, 'members'))).toContain('Sam Patel — Health Trust (public) · critical friend');
   });
 });
 

@@ -1,7 +1,7 @@
 // One command grammar for every platform: Slack's `/trellis <words>`, the words
 // typed to the bot in Teams, and the playground's box all arrive here.
 import { MIN_THRESHOLD, PARTNERSHIP_TYPES, ROLES, SECTORS } from './model.js';
-import type { PartnershipCommand } from './commands/partnership-grammar.js';
+import { badOrgName, INDEPENDENT, MAX_NAME_LENGTH, type PartnershipCommand } from './commands/partnership-grammar.js';
 import { parseSurvey, SURVEY_USAGE, type SurveyCommand } from './survey/survey-grammar.js';
 import { parseTrends, TRENDS_USAGE, type TrendsCommand } from './trends/trends-grammar.js';
 import { parseProtocol, PROTOCOL_USAGE, type ProtocolCommand } from './protocols/protocol-grammar.js';
@@ -17,10 +17,9 @@ export type Command =
 
 export type Parsed = { ok: true; command: Command } | { ok: false; error: string; usage?: string };
 
-/** Written instead of an organisation by someone who belongs to none. */
-export const INDEPENDENT = 'independent';
+/** Kept beside the organisation names' checks (commands/partnership-grammar.ts), which features may import. */
+export { MAX_NAME_LENGTH };
 export const MAX_COMMAND_LENGTH = 1000;
-export const MAX_NAME_LENGTH = 80;
 export const MAX_PURPOSE_LENGTH = 300;
 
 /** [syntax, what it does]: the single source for `help` and for the usage shown after an error. */
@@ -31,6 +30,11 @@ export const USAGE = {
   home: ['home', "make this channel the partnership's home on this platform (coordinators)"],
   'org add': [`org add <name> <${SECTORS.join('|')}>`, `register an organisation (coordinators)`],
   'org list': ['org list', "the partnership's organisations"],
+  'org rename': [
+    'org rename <old name> to <new name>',
+    'rename an organisation: its members and its past figures follow it (coordinators; `org rename` alone opens a form)',
+  ],
+  'org remove': ['org remove <name>', 'remove an organisation that nobody belongs to and no protocol names (coordinators)'],
   join: [
     'join <invite-code> <organisation>',
     'join a partnership from any platform (an independent person such as the critical friend writes `independent` instead of an organisation)',
@@ -154,16 +158,30 @@ export function parseCommand(input: string): Parsed {
 function parseOrg(rest: string[]): Parsed {
   const sub = rest[0]?.toLowerCase();
   if (sub === 'list') return rest.length === 1 ? ok({ name: 'org list' }) : bad('`org list` takes no words after it.', 'org list');
-  if (sub !== 'add') return bad('Use `org add` or `org list`.', 'org add');
+  if (sub === 'rename') return parseOrgRename(rest.slice(1));
+  if (sub === 'remove') {
+    const orgName = rest.slice(1).join(' ');
+    return orgName ? ok({ name: 'org remove', orgName }) : bad('Name the organisation to remove.', 'org remove');
+  }
+  if (sub !== 'add') return bad('Use `org add`, `org list`, `org rename` or `org remove`.', 'org add');
   if (rest.length < 3) return bad("Give the organisation's name and its sector.", 'org add');
   const sectorWord = rest[rest.length - 1]!;
   const sector = oneOf(SECTORS, sectorWord);
   if (!sector) return bad(`"${sectorWord}" is not a sector. Sectors: ${SECTORS.join(', ')}.`, 'org add');
   const orgName = rest.slice(1, -1).join(' ');
-  if (orgName.toLowerCase() === INDEPENDENT)
-    return bad(`"${INDEPENDENT}" is reserved for people who belong to no organisation; choose another name.`, 'org add');
-  if (orgName.length > MAX_NAME_LENGTH) return bad(`The name is too long (the limit is ${MAX_NAME_LENGTH} characters).`, 'org add');
+  const wrong = badOrgName(orgName);
+  if (wrong) return bad(wrong, 'org add');
   return ok({ name: 'org add', orgName, sector });
+}
+
+// "Friends to Us to Friends of Us" splits two ways: which old name is real only the partnership knows.
+function parseOrgRename(words: string[]): Parsed {
+  if (words.length === 0) return ok({ name: 'org rename', splits: [] });
+  const splits = words.flatMap((w, i) =>
+    w.toLowerCase() === 'to' && i > 0 && i < words.length - 1 ? [{ from: words.slice(0, i).join(' '), to: words.slice(i + 1).join(' ') }] : [],
+  );
+  if (splits.length === 0) return bad('Write `to` between the old name and the new one, e.g. `org rename City Council to Riverside Council`.', 'org rename');
+  return ok({ name: 'org rename', splits });
 }
 
 function parseMember(rest: string[]): Parsed {

@@ -24,6 +24,7 @@ type SendKind =
   | 'concern themes'
   | 'concern digest'
   | 'critical friend change'
+  | 'role change'
   | 'workspace removed'
   | 'email invitation'
   | 'setup checklist';

@@ -8,7 +8,8 @@ import { resolveContext } from './context.js';
 import { consoleLogger } from './logger.js';
 import { help } from './help.js';
 import { home, invite, set, setup, status } from './commands/partnership.js';
-import { addOrganisation, listOrganisations } from './commands/organisations.js';
+import { addOrganisation, listOrganisations, removeOrganisation, renameOrganisation } from './commands/organisations.js';
+import { partnershipRoutes } from './commands/partnership-routes.js';
 import { describeMemberships, join, listMembers, setRole } from './commands/members.js';
 import { addEmailMember, OPEN_OVERVIEW } from './commands/email-members.js';
 import { survey } from './survey/survey-commands.js';
@@ -100,6 +101,10 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
         return addOrganisation(deps, ctx, cmd.orgName, cmd.sector);
       case 'org list':
         return listOrganisations(deps, ctx);
+      case 'org rename':
+        return renameOrganisation(deps, ctx, cmd.splits);
+      case 'org remove':
+        return removeOrganisation(deps, ctx, cmd.orgName);
       case 'role':
         return setRole(deps, ctx, cmd.who, cmd.role);
       case 'members':
@@ -136,6 +141,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     { actions: [{ id: RUN_COMMAND, lock: 'serial', handle: (_deps, req) => run({ caller: req.caller, place: req.place, text: req.value }) }] },
     // A person's own overview (an email member's page): reads only.
     { actions: [{ id: OPEN_OVERVIEW, lock: 'personal', handle: (_deps, req) => personalPage(req.caller) }] },
+    partnershipRoutes,
     checkInRoutes,
     concernRoutes,
     protocolRoutes,

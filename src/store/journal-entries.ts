@@ -27,6 +27,7 @@ import { legacyWorkspaceOf, underTenant } from './state-schema.js';
 interface Entries {
   savePartnership: [Partnership];
   saveOrganisation: [Organisation];
+  removeOrganisation: [id: string];
   saveMember: [Member];
   saveConversation: [ConversationRecord];
   saveRound: [Round];
@@ -63,6 +64,7 @@ const withWorkspace = <T extends { workspace?: string }>(s: StateStore, x: T, pl
 const APPLY: { [K in EntryName]: (store: StateStore, ...args: Entries[K]) => unknown } = {
   savePartnership: (s, p) => s.savePartnership({ ...p, homes: p.homes.map((h) => withWorkspace(s, h, h.platform, h.conversationId)) }),
   saveOrganisation: (s, o) => s.saveOrganisation(o),
+  removeOrganisation: (s, id) => s.removeOrganisation(id),
   saveMember: (s, m) => s.saveMember(withWorkspace(s, m, m.platform, m.userId)),
   saveConversation: (s, c) => s.saveConversation(underTenant(c)),
   saveRound: (s, r) => s.saveRound(r),

@@ -109,6 +109,10 @@ export class StateStore implements Store {
     upsert(this.state.organisations, o, (x) => x.id === o.id);
     await this.changed(['saveOrganisation', o]);
   }
+  async removeOrganisation(id: string) {
+    this.state.organisations = this.state.organisations.filter((o) => o.id !== id);
+    await this.changed(['removeOrganisation', id]);
+  }
 
   async members(partnershipId: string) {
     return copy(this.state.members.filter((m) => m.partnershipId === partnershipId));

@@ -50,7 +50,7 @@ beforeEach(async () => {
   await say(jo, `join ${code} Hope Trust`, dm);
   await say(chris, `join ${code} independent`, dm);
   await say(alex, 'role Chris Evans critical-friend');
-  // What setup sent the coordinator privately (the set-up checklist, and its ticks) is not what these tests are about.
+  // What setup sent the coordinator privately (the set-up checklist, and its ticks) and Chris's own note of the appointment is not what these tests are about.
   await trellis.settled();
   messenger.sent.length = 0;
   messenger.updates.length = 0;

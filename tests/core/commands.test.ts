@@ -63,7 +63,11 @@ describe('setup', () => {
 describe('join', () => {
   it('joins across platforms into one partnership and can change organisation', async () => {
     expect((await say(sam, `join ${code} health trust`, dm)).text).toContain('Welcome to *Riverside*, Sam');
-    expect((await say(sam, `join ${code} City Council`, dm)).text).toContain('your organisation is now City Council');
+    const ask = await say(sam, `join ${code} City Council`, dm);
+    expect(ask.text).toContain('Move to City Council (public)?');
+    const confirm = ask.buttons!.find((b) => b.label === 'Confirm')!;
+    const moved = await trellis.action({ caller: sam, place: dm, actionId: confirm.actionId, value: confirm.value });
+    expect((moved as Message).text).toContain('your organisation is now City Council');
     expect((await say(sam, `join ${code} City Council`, dm)).text).toContain("You're already in Riverside");
     const [p] = await store.partnerships();
     const members = await store.members(p!.id);

@@ -65,6 +65,13 @@ beforeEach(async () => {
   messenger.updates.length = 0;
 });
 
+/** Alex changes organisation: asked, then confirmed. */
+async function moveAlexToHopeTrust() {
+  const ask = msg(await say(alex, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm));
+  const confirm = ask.buttons!.find((b) => b.label === 'Confirm')!;
+  expect(msg(await trellis.action({ caller: alex, place: dm, actionId: confirm.actionId, value: confirm.value })).tone).toBe('success');
+}
+
 async function addProtocol(next: string) {
   const f = form(await say(alex, 'protocol add'));
   const reply = await save(alex, f, goodValues(next));
@@ -272,7 +279,7 @@ describe('reviews', () => {
 
   it('shows the summary when enough answered, and retiring ends the reminders', async () => {
     await say(alex, 'set threshold 3');
-    await say(alex, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm);
+    await moveAlexToHopeTrust();
     const x = await addProtocol('2027-01-31');
     await say(alex, 'review start P-1');
     const value = messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message.buttons![0]!.value;
@@ -286,7 +293,7 @@ describe('reviews', () => {
   });
 
   it('keeps the threshold in force when the review started, and says so in the form (issue 13, part 2)', async () => {
-    await say(alex, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm);
+    await moveAlexToHopeTrust();
     await addProtocol('2027-01-31');
     await say(alex, 'review start P-1'); // under the default threshold of 5
     expect(msg(await say(alex, 'set threshold 3')).text).toContain('for check-ins and reviews opened from now on');
@@ -301,7 +308,7 @@ describe('reviews', () => {
 
   it("shows a statement's figure only when k or more people rated it (issue 13, part 3)", async () => {
     await say(alex, 'set threshold 3');
-    await say(alex, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm);
+    await moveAlexToHopeTrust();
     await addProtocol('2027-01-31');
     await say(alex, 'review start P-1');
     const value = messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message.buttons![0]!.value;
@@ -319,7 +326,7 @@ describe('reviews', () => {
 
   it("hides a closed review's figures once the threshold is raised above its respondents", async () => {
     await say(alex, 'set threshold 3');
-    await say(alex, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm);
+    await moveAlexToHopeTrust();
     await addProtocol('2027-01-31');
     await say(alex, 'review start P-1');
     const value = messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message.buttons![0]!.value;

@@ -1,8 +1,8 @@
 // Known synthetic data → known indices, intervals and notable flags.
 import { describe, expect, it } from 'vitest';
-import type { AnswerSet, Round, ScaleValue } from '../../src/core/model.js';
+import type { AnswerSet, Organisation, Round, ScaleValue } from '../../src/core/model.js';
 import { bankFor } from '../../src/core/survey/bank.js';
-import { changes, summarise, type RoundData } from '../../src/core/trends/compute.js';
+import { breakdowns, changes, summarise, type RoundData } from '../../src/core/trends/compute.js';
 import { welchInterval, tCritical } from '../../src/core/trends/stats.js';
 import { describeChange } from '../../src/core/trends/digest.js';
 
@@ -175,5 +175,49 @@ describe('statistics', () => {
     expect(tCritical(8.9)).toBe(2.306);
     expect(tCritical(500)).toBe(1.98);
     expect(welchInterval([1], [2, 3])).toBeUndefined();
+  });
+});
+
+describe('breakdowns of a closed round across a rename or a removal', () => {
+  // Public sector: Acme 3 (under k, hidden), Beta 6 and Cedar 6. Hiding Acme needs one more hidden beside it;
+  // Beta and Cedar are the same size, so which one is the choice a name must never make.
+  const orgs: Organisation[] = [
+    { id: 'o-acme', partnershipId: 'p', name: 'Acme', sector: 'public' },
+    { id: 'o-beta', partnershipId: 'p', name: 'Beta', sector: 'public' },
+    { id: 'o-cedar', partnershipId: 'p', name: 'Cedar', sector: 'public' },
+  ];
+  const data = roundOf(
+    1,
+    [...Array(15)].map((_, i) => ((i % 5) + 1) as ScaleValue),
+  );
+  data.answers.forEach((a, i) => {
+    a.organisationId = i < 3 ? 'o-acme' : i < 9 ? 'o-beta' : 'o-cedar';
+  });
+  const byOrg = (list: Organisation[]) => breakdowns(bank, data, 'trust', list).find((b) => b.by === 'organisation')!.cells;
+  const hiddenIds = (list: Organisation[]) =>
+    byOrg(list)
+      .filter((c) => c.hidden)
+      .map((c) => list.find((o) => o.name === c.group)?.id ?? c.group)
+      .sort();
+
+  it('hides the same cells after a rename as before it, so the two views together reveal nothing', () => {
+    const before = hiddenIds(orgs);
+    expect(before).toContain('o-acme');
+    // Renaming Beta to sort after Cedar would have moved a name-based tie-break from Beta to Cedar, and
+    // Acme = sector − Beta − Cedar from the two views.
+    const renamed = orgs.map((o) => (o.id === 'o-beta' ? { ...o, name: 'Zeta' } : o));
+    expect(hiddenIds(renamed)).toEqual(before);
+    const shownEver = [...byOrg(orgs), ...byOrg(renamed)].filter((c) => !c.hidden);
+    expect(shownEver.filter((c) => c.n !== null).reduce((a, c) => a + c.n!, 0)).toBeLessThanOrEqual(15 - 5);
+  });
+
+  it("keeps a removed organisation's past answers a group of its own, named as former, hidden as before", () => {
+    const withoutAcme = orgs.filter((o) => o.id !== 'o-acme');
+    const cells = byOrg(withoutAcme);
+    expect(cells.map((c) => c.group)).toEqual(['Beta', 'Cedar', 'former organisation']);
+    expect(cells.find((c) => c.group === 'former organisation')).toMatchObject({ hidden: true, n: null, index: null });
+    expect(cells.every((c) => c.hidden)).toBe(true);
+    const twoGone = byOrg(orgs.filter((o) => o.id === 'o-cedar'));
+    expect(twoGone.map((c) => c.group)).toEqual(['Cedar', 'former organisation 1', 'former organisation 2']);
   });
 });

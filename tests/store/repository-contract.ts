@@ -95,6 +95,24 @@ export function repositoryContract(name: string, open: Opens<Repository>) {
       await again.close();
     });
 
+    it('renames an organisation in place and removes one, keeping the others, across a reopen', async () => {
+      const { store, reopen } = await open();
+      await store.saveOrganisation(org());
+      await store.saveOrganisation(org({ id: 'o2', name: 'Beta' }));
+      await store.saveOrganisation(org({ id: 'o3', name: 'Gamma' }));
+      await store.saveOrganisation(org({ name: 'Acme Renamed' }));
+      await store.removeOrganisation('o2');
+      await store.removeOrganisation('nope'); // nothing to remove: no error, nothing changed
+      const expected = [org({ name: 'Acme Renamed' }), org({ id: 'o3', name: 'Gamma' })];
+      expect(await store.organisations('p1')).toEqual(expected);
+      await store.close();
+      if (reopen) {
+        const again = await reopen();
+        expect(await again.organisations('p1')).toEqual(expected);
+        await again.close();
+      }
+    });
+
     it('loses no update when many are made at once', async () => {
       const { store, reopen } = await open();
       await Promise.all(Array.from({ length: 50 }, (_, i) => store.saveOrganisation(org({ id: `o${i}`, name: `Org ${i}` }))));

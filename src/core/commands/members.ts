@@ -1,13 +1,20 @@
 // join, role, members: the people.
 import { failure, info, success, type Message } from '../message.js';
-import type { Member, Role } from '../model.js';
+import type { Member, Organisation, Partnership, Role } from '../model.js';
 import type { Deps } from '../deps.js';
-import type { CommandRequest } from '../request.js';
-import { requireCoordinator, requireMember, type Context } from '../context.js';
+import type { Caller, CommandRequest } from '../request.js';
+import { contextIn, requireCoordinator, requireMember, type Context } from '../context.js';
 import { describeOrg, sameName } from './organisations.js';
 import { criticalFriendChanged } from '../concerns/friend-changes.js';
+import { sendPrivate } from '../send.js';
 
 const ROLE_NAMES: Record<Role, string> = { coordinator: 'coordinator', member: 'member', 'critical-friend': 'critical friend' };
+
+/** The buttons of a change of organisation awaiting its confirmation; values `partnership:organisation` (none for independent). */
+export const MOVE_ORG = 'join-move';
+export const KEEP_ORG = 'join-keep';
+
+const orgText = (org: Organisation | undefined) => (org ? describeOrg(org) : 'independent (no organisation)');
 
 /** `req`: only who is joining counts (the set-up checklist's form runs this too). */
 export async function join(deps: Deps, req: Pick<CommandRequest, 'caller'>, code: string, orgName: string | undefined): Promise<Message> {
@@ -24,12 +31,20 @@ export async function join(deps: Deps, req: Pick<CommandRequest, 'caller'>, code
   }
   const { caller } = req;
   const existing = (await store.membershipsOf(caller)).find((m) => m.partnershipId === partnership.id);
-  const where = org ? describeOrg(org) : 'independent (no organisation)';
+  const where = orgText(org);
   if (existing) {
     if (existing.organisationId === org?.id) return info(`You're already in ${partnership.name}, as ${where}.`);
-    const { organisationId: _previous, ...rest } = existing;
-    await store.saveMember(org ? { ...rest, organisationId: org.id } : rest);
-    return success(`You're in ${partnership.name}; your organisation is now ${where}.`);
+    // Leaving an organisation moves whose figures your answers count toward: asked first. Naming
+    // one for the first time (a coordinator after `setup`, say) is like joining, and needs no asking.
+    if (existing.organisationId === undefined) return moveTo(deps, partnership, existing, org);
+    const current = orgs.find((o) => o.id === existing.organisationId);
+    return info(`You are in ${orgText(current)}. Move to ${where}? It changes which organisation your future answers count toward.`, {
+      title: `${partnership.name}: your organisation`,
+      buttons: [
+        { actionId: MOVE_ORG, label: 'Confirm', value: `${partnership.id}:${org?.id ?? ''}`, style: 'primary' },
+        { actionId: KEEP_ORG, label: 'Keep', value: partnership.id },
+      ],
+    });
   }
   const member: Member = {
     id: deps.newId(),
@@ -44,6 +59,33 @@ export async function join(deps: Deps, req: Pick<CommandRequest, 'caller'>, code
   };
   await store.saveMember(member);
   return success(`Welcome to *${partnership.name}*, ${caller.displayName} — you joined as ${where}. Type \`help\` to see what you can do.`);
+}
+
+async function moveTo(deps: Deps, partnership: Partnership, member: Member, org: Organisation | undefined): Promise<Message> {
+  const { organisationId: _previous, ...rest } = member;
+  await deps.store.saveMember(org ? { ...rest, organisationId: org.id } : rest);
+  return success(
+    `You're in ${partnership.name}; your organisation is now ${orgText(org)}. Your answers from now on count toward it; earlier ones stay where they were.`,
+  );
+}
+
+/** Confirm, clicked: the ids in its value are checked again, as the partnership is now. */
+export async function confirmMove(deps: Deps, caller: Caller, value: string): Promise<Message> {
+  const [partnershipId = '', orgId = ''] = value.split(':');
+  const ctx = await contextIn(deps.store, caller, partnershipId);
+  if (!ctx?.me) return failure("That isn't a partnership you are in; nothing was changed.");
+  const org = orgId ? (await deps.store.organisations(partnershipId)).find((o) => o.id === orgId) : undefined;
+  if (orgId && !org) return failure(`That organisation is no longer in ${ctx.partnership.name}; nothing was changed.`);
+  if (ctx.me.organisationId === org?.id) return info(`You're already in ${ctx.partnership.name}, as ${orgText(org)}.`);
+  return moveTo(deps, ctx.partnership, ctx.me, org);
+}
+
+/** Keep, clicked: nothing to do but say so. */
+export async function keepOrganisation(deps: Deps, caller: Caller, partnershipId: string): Promise<Message> {
+  const ctx = await contextIn(deps.store, caller, partnershipId);
+  if (!ctx?.me) return failure("That isn't a partnership you are in; nothing was changed.");
+  const org = (await deps.store.organisations(partnershipId)).find((o) => o.id === ctx.me!.organisationId);
+  return info(`You stay in ${orgText(org)} in ${ctx.partnership.name}. Nothing was changed.`);
 }
 
 // A platform mention arrives as <@ID> or <@ID|name> (adapters translate theirs to this form).
@@ -99,8 +141,22 @@ export async function setRole(deps: Deps, ctx: Context, who: string, role: Role)
       ctx.me!.displayName,
     );
   }
+  // Told privately, naming the coordinator: coordinators are known to everyone in the partnership (`members`).
+  // Whoever changed their own role reads the reply instead.
+  if (member.id !== ctx.me?.id) {
+    await sendPrivate(deps, member, roleChanged(ctx.partnership, role, ctx.me!.displayName), { kind: 'role change', partnershipId: ctx.partnership.id });
+  }
   return success(`${member.displayName} is now a ${ROLE_NAMES[role]} of ${ctx.partnership.name}.`);
 }
+
+const ROLE_MEANS: Record<Role, string> = {
+  coordinator: 'Type `help` to see what coordinators can do.',
+  member: 'You take part in check-ins and reviews.',
+  'critical-friend': 'You read the concerns raised from now on, never who raised them.',
+};
+
+const roleChanged = (p: Partnership, role: Role, by: string) =>
+  info(`You are now a ${ROLE_NAMES[role]} of ${p.name} (changed by ${by}, a coordinator). ${ROLE_MEANS[role]}`, { title: `${p.name}: your role` });
 
 export async function listMembers(deps: Deps, ctx: Context): Promise<Message> {
   const refused = requireMember(ctx);

@@ -26,6 +26,8 @@ export interface Repository {
 
   organisations(partnershipId: string): Promise<Organisation[]>;
   saveOrganisation(o: Organisation): Promise<void>;
+  /** Only an organisation nobody belongs to and no protocol names (core/commands/organisations.ts checks); answer sets keep its id, sealed. */
+  removeOrganisation(id: string): Promise<void>;
 
   members(partnershipId: string): Promise<Member[]>;
   /** Every membership of one person (platform, workspace, user id), across partnerships. */

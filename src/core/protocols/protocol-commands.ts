@@ -3,7 +3,7 @@ import { failure, success, type Message, type Reply } from '../message.js';
 import type { Deps } from '../deps.js';
 import type { Caller } from '../request.js';
 import type { Protocol } from '../model.js';
-import { requireCoordinator, requireMember, type Context } from '../context.js';
+import { contextIn, requireCoordinator, requireMember, type Context } from '../context.js';
 import { addDays, localToday } from '../time.js';
 import type { ProtocolCommand } from './protocol-grammar.js';
 import { findProtocol, listProtocols, openProtocolForm, refOf, retireProtocol, saveProtocol, showProtocol } from './register.js';
@@ -45,13 +45,6 @@ export async function protocolCommand(deps: Deps, ctx: Context, cmd: ProtocolCom
   }
 }
 
-/** The partnership a button or form belongs to, and the caller in it. */
-async function contextOf(deps: Deps, caller: Caller, partnershipId: string): Promise<Context | undefined> {
-  const partnership = await deps.store.partnership(partnershipId);
-  const me = (await deps.store.membershipsOf(caller)).find((m) => m.partnershipId === partnershipId);
-  return partnership && me ? { partnership, me } : undefined;
-}
-
 const NOT_YOURS = failure("That isn't a protocol of a partnership you are in.");
 
 // Buttons on reminders and the protocol form (registered in protocol-routes.ts): values carry ids, re-checked here.
@@ -59,14 +52,14 @@ const NOT_YOURS = failure("That isn't a protocol of a partnership you are in.");
 /** Value `partnership:protocol`, as the form's reopen button carries it. */
 export async function openProtocolFormFor(deps: Deps, caller: Caller, value: string): Promise<Reply> {
   const [partnershipId, which] = value.split(':');
-  const ctx = partnershipId ? await contextOf(deps, caller, partnershipId) : undefined;
+  const ctx = partnershipId ? await contextIn(deps.store, caller, partnershipId) : undefined;
   return ctx && which ? openProtocolForm(deps, ctx, which) : NOT_YOURS;
 }
 
 /** The protocol a reminder's button names, and the caller's place in its partnership. */
 async function protocolOf(deps: Deps, caller: Caller, protocolId: string): Promise<{ protocol: Protocol; ctx: Context } | undefined> {
   const protocol = await deps.store.protocol(protocolId);
-  const ctx = protocol && (await contextOf(deps, caller, protocol.partnershipId));
+  const ctx = protocol && (await contextIn(deps.store, caller, protocol.partnershipId));
   return protocol && ctx ? { protocol, ctx } : undefined;
 }
 
@@ -88,7 +81,7 @@ export async function snoozeReminders(deps: Deps, caller: Caller, protocolId: st
 
 export async function protocolSubmit(deps: Deps, caller: Caller, context: string, values: Record<string, string>): Promise<Message> {
   const [partnershipId, which] = context.split(':');
-  const ctx = partnershipId ? await contextOf(deps, caller, partnershipId) : undefined;
+  const ctx = partnershipId ? await contextIn(deps.store, caller, partnershipId) : undefined;
   if (!ctx || !which) return failure("That form isn't for a partnership you are in; nothing was saved.");
   return saveProtocol(deps, ctx, which, values);
 }

@@ -101,13 +101,32 @@ export function changes(bank: Bank, history: RoundData[], summaries: RoundSummar
   });
 }
 
-/** By sector, and by organisation within each shown sector, for one factor of one round. */
+const INDEPENDENT = 'independent';
+
+/**
+ * What each organisation's cells are called: its name now, or for one since
+ * removed "former organisation" (numbered when several), as the round's answers hold their ids.
+ */
+function orgLabels(data: RoundData, orgs: Organisation[]): (id: string) => string {
+  const former = [...new Set(data.answers.map((s) => s.organisationId).filter((id): id is string => !!id && !orgs.some((o) => o.id === id)))].sort();
+  return (id) =>
+    id === INDEPENDENT
+      ? INDEPENDENT
+      : (orgs.find((o) => o.id === id)?.name ?? (former.length > 1 ? `former organisation ${former.indexOf(id) + 1}` : 'former organisation'));
+}
+
+/**
+ * By sector, and by organisation within each shown sector, for one factor of one round.
+ * Organisations are grouped by id, and named only once hidden cells are chosen: a renamed
+ * or removed organisation's past answers stay one group of their own, hidden exactly as before.
+ */
 export function breakdowns(bank: Bank, data: RoundData, factor: string, orgs: Organisation[]): Breakdown[] {
   const { k } = data;
   const scores = personScores(bank, data.answers, factor);
   const totalVisible = scores.length >= k;
-  const sectorOf = (s: AnswerSet) => s.sector ?? 'independent';
-  const orgOf = (s: AnswerSet) => orgs.find((o) => o.id === s.organisationId)?.name ?? 'independent';
+  const sectorOf = (s: AnswerSet) => s.sector ?? INDEPENDENT;
+  const orgOf = (s: AnswerSet) => s.organisationId ?? INDEPENDENT;
+  const label = orgLabels(data, orgs);
   const cellsBy = (key: (s: AnswerSet) => string, among = scores): RawCell[] => {
     const groups = new Map<string, number[]>();
     for (const { set, score } of among) groups.set(key(set), [...(groups.get(key(set)) ?? []), score]);
@@ -124,9 +143,10 @@ export function breakdowns(bank: Bank, data: RoundData, factor: string, orgs: Or
       !sector.hidden,
     ),
   );
+  const named = orgCells.map((cell) => ({ ...cell, group: label(cell.group) }));
   return [
     { by: 'sector', factor, cells: sectors },
-    { by: 'organisation', factor, cells: orgCells.sort((a, b) => a.group.localeCompare(b.group)) },
+    { by: 'organisation', factor, cells: named.sort((a, b) => a.group.localeCompare(b.group)) },
   ];
 }
 
@@ -137,7 +157,7 @@ export function gaps(bank: Bank, data: RoundData, factor: string, orgs: Organisa
   const out: Gap[] = [];
   for (const cell of sectors!.cells) {
     // The rest hold ≥ k people: suppression guarantees it whenever a sector is shown.
-    const others = scores.filter((s) => (s.set.sector ?? 'independent') !== cell.group).map((s) => s.score);
+    const others = scores.filter((s) => (s.set.sector ?? INDEPENDENT) !== cell.group).map((s) => s.score);
     if (cell.hidden || cell.index === null || others.length === 0) continue;
     const othersIndex = round1(mean(others));
     const gap = round1(othersIndex - cell.index);

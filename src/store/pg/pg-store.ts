@@ -114,6 +114,9 @@ class PostgresStore implements PgStore {
   saveOrganisation(o: Organisation) {
     return this.save('organisations', o);
   }
+  async removeOrganisation(id: string) {
+    await this.pool.query('DELETE FROM organisations WHERE id = $1', [id]);
+  }
 
   members(partnershipId: string) {
     return this.all<Member>('SELECT doc FROM members WHERE partnership_id = $1 ORDER BY seq', [partnershipId]);
