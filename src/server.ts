@@ -141,7 +141,7 @@ export async function startServer(
   if (config.teams) adapters.push((await import('./adapters/teams/teams-adapter.js')).mountTeams(deps, config.teams));
   if (demoClock)
     adapters.push(
-      (await import('./adapters/playground/playground-adapter.js')).mountPlayground(deps, {
+      await (await import('./adapters/playground/playground-adapter.js')).mountPlayground(deps, {
         dataFile: config.dataFile,
         concernDelayMaxSeconds: config.concernDelayMaxSeconds,
         demoClock,
