@@ -110,7 +110,14 @@ describe('the demo partnership', () => {
     expect(await link.getAttribute('rel')).toContain('noopener');
     expect(await link.getAttribute('target')).toBe('_blank');
     expect(await text(link)).toBe(await link.getAttribute('href'));
+    // Text that only looks like an address stays text.
+    await type('join javascript:alert(1) x');
+    expect(await lastReply().locator('a').count()).toBe(0);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('says that concerns reach the critical friend at once here', async () => {
+    expect(await text(page.locator('#concern-delay'))).toMatch(/^Concerns reach the critical friend at once here\./);
   });
 });
 

@@ -104,7 +104,7 @@ export class PlaygroundInbox implements PlatformMessenger {
           ? this.byRoom.get(delivery.conversationId)
           : undefined;
     const i = feed?.findIndex((m) => m.id === delivery.id) ?? -1;
-    // Gone (dropped from the bounded feed, or sent before a restart): nothing to replace.
+    // Gone (dropped from the bounded feed, or its file could not be read at start): nothing to replace.
     if (feed && i >= 0) {
       feed[i] = { id: feed[i]!.id, at: feed[i]!.at, message, ...chartOf(message) };
       this.writer?.changed();
