@@ -20,6 +20,7 @@ import { WEB_LINK_HEADERS } from '../../web/web-links.js';
 import type { AnswerBody, ErrorBody, InboxBody, OverviewBody, PersonBody, PersonasBody, ReplyBody, RoomBody } from './playground-api.js';
 import { callerOf, placeOf, PlaygroundPersonas, ROOM } from './playground-personas.js';
 import { loadDemo } from './playground-demo.js';
+import { SUBMIT_NEW_CONCERN } from '../../core/concerns/concern-forms.js';
 
 export interface PlaygroundOptions {
   /** The people added on the page and the inbox are kept beside it. */
@@ -157,6 +158,8 @@ export async function mountPlayground(
     if (!parsed.success) return void res.status(400).json({ error: describe(parsed.error) } satisfies ErrorBody);
     const { persona: id, actionId, context, values } = parsed.data;
     const reply = await trellis.submit({ caller: callerFor(id), actionId, context, values });
+    // With no delay a new concern is due now: delivered at once, not at the scheduler's next minute.
+    if (actionId === SUBMIT_NEW_CONCERN && concernDelayMaxSeconds === 0 && reply.tone === 'success') await trellis.tick();
     res.json({ reply, ...chartOf(reply) } satisfies ReplyBody);
   });
   // Malformed JSON and unexpected failures end here, never as a stack trace.
