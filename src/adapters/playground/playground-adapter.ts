@@ -8,7 +8,7 @@ import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { Caller } from '../../core/request.js';
 import type { ShiftableClock } from '../../core/ports/clock.js';
 import { reportError, SORRY } from '../../report-error.js';
-import { isForm } from '../../core/message.js';
+import { isForm, type Message } from '../../core/message.js';
 import { MAX_NAME_LENGTH, PRIVATE_COMMANDS } from '../../core/grammar.js';
 import { chartOf } from './playground-chart.js';
 import { PlaygroundInbox } from './playground-inbox.js';
@@ -117,8 +117,17 @@ export async function mountPlayground(
     res.status('error' in answer ? 400 : 200).json(answer);
   });
   router.post('/demo', async (_req, res) => {
-    const reply = await oneAtATime(() => loadDemo({ trellis, clock: demoClock, personas }));
-    await personas.flushed();
+    let reply: Message;
+    try {
+      reply = await oneAtATime(() => loadDemo({ trellis, clock: demoClock, personas }));
+    } catch (err) {
+      // Each step is a real command: what it made before the failure stays, as it would after typing them.
+      reportError(log, 'playground demo', err);
+      const why = err instanceof Error ? err.message : String(err);
+      return void res.status(500).json({ error: `The demo stopped part-way (${why}); what it made so far is kept.` } satisfies ErrorBody);
+    } finally {
+      await personas.flushed();
+    }
     res.status(reply.tone === 'error' ? 409 : 200).json(reply.tone === 'error' ? ({ error: reply.text } satisfies ErrorBody) : ({ reply } satisfies ReplyBody));
   });
   router.get('/overview', async (req, res) => {
