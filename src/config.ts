@@ -80,7 +80,7 @@ export interface Config {
   secret?: string;
   logLevel: LogLevel;
   publicUrl?: string;
-  /** Concerns reach the critical friend after a random delay up to this; 0 turns it off. */
+  /** Concerns reach the critical friend after a random delay up to this; 0 turns it off (the default in playground mode). */
   concernDelayMaxSeconds: number;
   concernsPerDay: number;
   /** The longest wait between attempts to reach Slack (or another platform) that does not answer. */
@@ -96,6 +96,9 @@ export interface Config {
    */
   localOnly: boolean;
 }
+
+/** The concern delay beside Slack or Teams, when TRELLIS_CONCERN_DELAY_MAX_SECONDS is unset. */
+export const DEFAULT_CONCERN_DELAY_SECONDS = 600;
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const opt = <T extends z.ZodTypeAny>(s: T) => z.preprocess(blankIsUnset, s.optional());
@@ -128,7 +131,7 @@ const schema = z.object({
       .int('must be a whole number of seconds')
       .min(0, 'must be 0 (off) or more')
       .max(86_400, 'must be at most 86400 (a day)')
-      .default(600),
+      .optional(),
   ),
   TRELLIS_CONCERNS_PER_DAY: z.preprocess(
     blankIsUnset,
@@ -358,7 +361,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tickCron: e.TRELLIS_TICK_CRON,
     ...(e.TRELLIS_SECRET ? { secret: e.TRELLIS_SECRET } : {}),
     logLevel: e.LOG_LEVEL,
-    concernDelayMaxSeconds: e.TRELLIS_CONCERN_DELAY_MAX_SECONDS,
+    // A local trial has one person at the keyboard playing every part: the delay would only hide what happens.
+    concernDelayMaxSeconds: e.TRELLIS_CONCERN_DELAY_MAX_SECONDS ?? (!slack && !teams ? 0 : DEFAULT_CONCERN_DELAY_SECONDS),
     concernsPerDay: e.TRELLIS_CONCERNS_PER_DAY,
     platformRetryMaxMs: Math.round(e.TRELLIS_PLATFORM_RETRY_MAX_SECONDS * 1000),
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/$/, '') } : {}),

@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from './config.js';
-import type { Clock } from './core/ports/clock.js';
+import { shiftable, type Clock } from './core/ports/clock.js';
 import { createTrellis } from './core/trellis.js';
 import type { Logger } from './log.js';
 import type { MountedAdapter } from './adapters/adapter.js';
@@ -50,7 +50,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer({ config, store, storeKind, clock, log, secret, schedule = true }: ServerDeps, port = config.port): Promise<RunningServer> {
+export async function startServer(
+  { config, store, storeKind, clock: baseClock, log, secret, schedule = true }: ServerDeps,
+  port = config.port,
+): Promise<RunningServer> {
+  // The playground's demo sets this clock back while it writes its history through the core (everything else runs on it too, so nothing sees two times).
+  const demoClock = config.playground ? shiftable(baseClock) : undefined;
+  const clock = demoClock ?? baseClock;
   // Before serving: what an earlier version stored in the clear is sealed (once; a no-op after).
   const sealed = await sealWhatEarlierVersionsLeftPlain(store, secret, clock.now());
   if (sealed.concerns + sealed.answerSets > 0) log.info('Sealed what an earlier version stored in the clear', sealed);
@@ -133,7 +139,14 @@ export async function startServer({ config, store, storeKind, clock, log, secret
   // Loaded only when configured: a Slack-only install never loads the Bot Framework, nor a Teams-only one Bolt.
   if (config.slack) adapters.push((await import('./adapters/slack/slack-adapter.js')).mountSlack(deps, config.slack));
   if (config.teams) adapters.push((await import('./adapters/teams/teams-adapter.js')).mountTeams(deps, config.teams));
-  if (config.playground) adapters.push((await import('./adapters/playground/playground-adapter.js')).mountPlayground(deps));
+  if (demoClock)
+    adapters.push(
+      await (await import('./adapters/playground/playground-adapter.js')).mountPlayground(deps, {
+        dataFile: config.dataFile,
+        concernDelayMaxSeconds: config.concernDelayMaxSeconds,
+        demoClock,
+      }),
+    );
   const server = createHttpServer(app);
   try {
     // Before listening: a refused token stops start-up here, before Trellis says it is listening.

@@ -33,7 +33,8 @@ describe('loadConfig', () => {
       dataFile: 'data/trellis.json',
       tickCron: '* * * * *',
       logLevel: 'info',
-      concernDelayMaxSeconds: 600,
+      // A local trial: concerns reach the critical friend at once.
+      concernDelayMaxSeconds: 0,
       concernsPerDay: 3,
       platformRetryMaxMs: 60_000,
       mail: { from: 'Trellis <trellis@localhost>', perSecond: 5 },
@@ -41,6 +42,13 @@ describe('loadConfig', () => {
       localOnly: true,
     });
     expect(loadConfig({ TRELLIS_PLATFORM_RETRY_MAX_SECONDS: '0.2' }).platformRetryMaxMs).toBe(200);
+  });
+
+  it('delays concerns up to 10 minutes beside Slack or Teams, and as set in playground mode too', () => {
+    expect(loadConfig(SLACK).concernDelayMaxSeconds).toBe(600);
+    expect(loadConfig({ ...SLACK, TRELLIS_CONCERN_DELAY_MAX_SECONDS: '0' }).concernDelayMaxSeconds).toBe(0);
+    expect(loadConfig({ TRELLIS_CONCERN_DELAY_MAX_SECONDS: '300' }).concernDelayMaxSeconds).toBe(300);
+    expect(loadConfig({ TRELLIS_CONCERN_DELAY_MAX_SECONDS: ' ' }).concernDelayMaxSeconds).toBe(0);
   });
 
   it('reads PostgreSQL, the tick schedule and the Slack posting pace', () => {

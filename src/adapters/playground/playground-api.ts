@@ -18,6 +18,14 @@ export interface PersonasBody {
   personas: readonly Persona[];
   room: string;
   privateCommands: typeof PRIVATE_COMMANDS;
+  /** Concerns reach the critical friend after a random delay up to this (0: at once, the playground's default). */
+  concernDelayMaxSeconds: number;
+}
+
+/** POST /playground/people: the person added, and the core's welcome. */
+export interface PersonBody {
+  persona: Persona;
+  reply: Message;
 }
 
 /** GET /playground/overview */

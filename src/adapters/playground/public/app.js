@@ -15,8 +15,11 @@
 //   form-dialog.js  a private form as a modal dialog
 //   side-panel.js   partnerships, open check-ins, private conversations
 //   actions.js      commands and clicks, and what they refresh
+//   people.js       adding a person, loading the demo partnership
 import { el } from './dom.js';
+import { wirePeople } from './people.js';
 import { click, refreshInbox, refreshRoom, send } from './actions.js';
+import { getJson } from './api.js';
 import { avatar, onButtonPress } from './message-view.js';
 import { renderConversations, refreshOverview } from './side-panel.js';
 import { els, personaById, state } from './state.js';
@@ -59,6 +62,27 @@ function choosePersona(id) {
   refreshInbox();
 }
 
+/** What the page says about concerns' delay, from the server's setting. @param {number} seconds */
+function concernDelayLine(seconds) {
+  return seconds === 0
+    ? 'Concerns reach the critical friend at once here. Beside Slack or Teams they arrive after a random delay of up to 10 minutes, so the timing does not point to anyone (TRELLIS_CONCERN_DELAY_MAX_SECONDS sets it here too).'
+    : `Concerns reach the critical friend after a random delay of up to ${Math.ceil(seconds / 60)} minutes (TRELLIS_CONCERN_DELAY_MAX_SECONDS), so the timing does not point to anyone.`;
+}
+
+/** The people again (one was added, or the demo added some), choosing `id`. @param {string} [id] */
+async function reloadPeople(id) {
+  /** @type {PersonasBody | undefined} */
+  const data = await getJson('/playground/personas');
+  if (!data) return;
+  state.personas = data.personas;
+  const chosen = personaById(id ?? state.persona) ?? state.personas[0];
+  if (!chosen) return;
+  state.persona = chosen.id;
+  renderPersonas();
+  choosePersona(chosen.id);
+  els.personaList.querySelector('input:checked')?.parentElement?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+}
+
 /** @param {string} where */
 function chooseWhere(where) {
   state.where = where === 'personal' ? 'personal' : 'channel';
@@ -97,6 +121,8 @@ async function start() {
     state.personas = data.personas;
     state.room = data.room;
     state.privateCommands = data.privateCommands;
+    const delay = document.getElementById('concern-delay');
+    if (delay) delay.textContent = concernDelayLine(data.concernDelayMaxSeconds);
   } catch (err) {
     els.personaList.replaceChildren(
       el(
@@ -125,6 +151,13 @@ async function start() {
   // On narrow screens the people scroll sideways: bring the remembered one into view.
   const chosen = els.personaList.querySelector('input:checked');
   if (chosen?.parentElement) chosen.parentElement.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  wirePeople({
+    reloadPeople,
+    afterDemo: () => {
+      refreshRoom();
+      refreshInbox();
+    },
+  });
   // New check-ins, updated ones and the room's digests show up while the page is on screen.
   refreshRoom();
   setInterval(() => {

@@ -32,9 +32,47 @@ export function el(tag, props, ...children) {
   return node;
 }
 
+/** A web address in a message, up to the first space or quote. */
+const URL_IN_TEXT = /https?:\/\/[^\s<>"'`]+/g;
+/** Punctuation that ends a sentence after an address rather than belonging to it. */
+const TRAILING = /[.,;:!?)\]}'"’”]+$/;
+
+/** An address as a link only when it is a well-formed http: or https: URL (never javascript: or data:). @param {string} url */
+export function webLink(url) {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Trellis's tiny markup: `code`, *bold* and line breaks. Every piece of text
- * becomes a text node, so "<img onerror=…>" in a name stays plain text.
+ * Plain text with the web addresses in it made clickable (the dashboard link,
+ * a protocol's document). The address is set as an attribute and shown as a
+ * text node, so nothing in it becomes markup.
+ * @param {string} text
+ */
+export function linked(text) {
+  const frag = document.createDocumentFragment();
+  let last = 0;
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    const url = m[0].replace(TRAILING, '');
+    const href = webLink(url);
+    if (!href) continue;
+    const at = m.index ?? 0;
+    if (at > last) frag.appendChild(document.createTextNode(text.slice(last, at)));
+    frag.appendChild(el('a', { href, target: '_blank', rel: 'noopener noreferrer', class: 'text-link' }, url));
+    last = at + url.length;
+  }
+  if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));
+  return frag;
+}
+
+/**
+ * Trellis's tiny markup: `code`, *bold*, line breaks, and web addresses as
+ * links. Every piece of text becomes a text node, so "<img onerror=…>" in a
+ * name stays plain text.
  * @param {string | undefined} text
  */
 export function inline(text) {
@@ -46,12 +84,11 @@ export function inline(text) {
     let last = 0;
     let m;
     while ((m = pattern.exec(line)) !== null) {
-      if (m.index > last) frag.appendChild(document.createTextNode(line.slice(last, m.index)));
-      const tag = m[1] !== undefined ? 'code' : 'strong';
-      frag.appendChild(el(tag, { text: m[1] !== undefined ? m[1] : m[2] }));
+      if (m.index > last) frag.appendChild(linked(line.slice(last, m.index)));
+      frag.appendChild(m[1] !== undefined ? el('code', { text: m[1] }) : el('strong', null, linked(m[2] ?? '')));
       last = pattern.lastIndex;
     }
-    if (last < line.length) frag.appendChild(document.createTextNode(line.slice(last)));
+    if (last < line.length) frag.appendChild(linked(line.slice(last)));
   });
   return frag;
 }
