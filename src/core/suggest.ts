@@ -23,7 +23,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** How far a word may be from the one meant: none for the shortest, where almost anything is one edit from something. */
-const tolerance = (word: string) => (word.length <= 2 ? 0 : word.length <= 5 ? 1 : 2);
+const tolerance = (word: string) => (word.length <= 2 ? 0 : word.length === 3 ? 1 : 2);
 
 /** The words of `list` close enough to `word`, nearest first (an exact match is not "near"). */
 export function nearest(word: string, list: readonly string[]): string[] {
@@ -56,6 +56,8 @@ const KEYWORDS: Record<string, { words: readonly string[]; place: Place }> = {
 };
 /** Extra second words that are not in USAGE's keys (settings are one usage line). */
 const EXTRA_SUBS: Record<string, string[]> = { set: ['purpose', 'type', 'timezone', 'threshold'], concerns: ['themes'] };
+/** The subcommand people leave out, where what follows can only be meant for it. */
+const LEFT_OUT: Record<string, string> = { org: 'add', member: 'add' };
 /** Words that may appear anywhere after a command (each only spelt one way). */
 const FIXED_WORDS: Record<string, readonly string[]> = {
   concerns: ['themes', 'publish', 'month', 'quarter'],
@@ -102,9 +104,12 @@ function* afterVerb(verb: string, rest: string[], grammar: Grammar): Generator<s
   ];
   const sub = rest[0];
   if (subs.length && sub !== undefined && !is(subs, sub)) {
-    for (const s of nearest(sub, subs)) yield* args(verb, [s, ...rest.slice(1)]);
+    for (const s of nearest(sub, subs)) {
+      yield [verb, s, ...rest.slice(1)];
+      yield* args(verb, [s, ...rest.slice(1)]);
+    }
     // A subcommand left out: `org Acme public` → `org add Acme public`.
-    for (const s of subs) yield [verb, s, ...rest];
+    if (LEFT_OUT[verb]) yield [verb, LEFT_OUT[verb], ...rest];
   }
   yield* args(verb, rest);
 }
@@ -118,8 +123,8 @@ function* args(verb: string, rest: string[]): Generator<string[]> {
   const fixed = FIXED_WORDS[`${verb} ${sub}`] ?? FIXED_WORDS[verb];
   if (fixed) yield [...head, ...tail.map((w) => (is(fixed, w) ? w : (nearest(w, fixed)[0] ?? w)))];
   if (verb === 'join') yield* inviteCodeFirst(tail);
-  if (verb === 'survey' && sub === 'schedule') yield* scheduleInOrder(tail);
-  if (verb === 'set' && sub === 'timezone') yield* zone(tail.join(' '));
+  if (verb === 'survey' && sub === 'schedule') yield* scheduleInOrder(rest.slice(1));
+  if (verb === 'set' && sub === 'timezone') yield* zone(rest.slice(1).join(' '));
   const keywords = KEYWORDS[key];
   if (keywords) yield* keywordInPlace(head, tail, keywords.words, keywords.place);
 }
