@@ -128,7 +128,7 @@ describe('Slack', () => {
     const badSector = await run(ALEX, CHANNEL, 'org add Acme corporate');
     expect(badSector.text).toContain('"corporate" is not a sector');
     expect(badSector.text).toContain('Usage: `org add <name> <public|private|voluntary|community>`');
-    expect((await run(ALEX, CHANNEL, 'set threshold 2')).text).toContain('from 3 to 50');
+    expect((await run(ALEX, CHANNEL, 'set threshold 2')).text).toContain('cannot be below 3');
     expect((await run(SAM, SAM_DM, 'join NOPE-NOPE City Council')).text).toContain('No partnership has the invite code NOPE-NOPE');
     expect(await trellis.data()).toBe(before);
   });

@@ -113,6 +113,16 @@ describe('the front door', () => {
   });
 });
 
+describe('trends while a check-in is open', () => {
+  it("says it is open and when it closes, in the partnership's timezone", async () => {
+    await say(alex, 'set timezone America/New_York');
+    await say(alex, 'survey now');
+    const reply = await say(kim, 'trends', dm);
+    expect(reply.text).toBe('Check-in #1 is open until Sat 7 Mar, 04:00 (America/New_York time); its results come when it closes.');
+    expect(reply.text).not.toContain('No check-in has closed yet');
+  });
+});
+
 describe('help', () => {
   it('is short and grouped by job, with a button for each topic', () => {
     const m = help();
