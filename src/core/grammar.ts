@@ -214,18 +214,20 @@ function parseSet(rest: string[]): Parsed {
     }
     case 'timezone': {
       const zone = canonicalTimezone(value);
-      return zone ? ok({ name: 'set', setting, value: zone }) : bad(`"${value}" is not a timezone I know. Use an Area/City name like Europe/London, or UTC.`, 'set');
+      return zone
+        ? ok({ name: 'set', setting, value: zone })
+        : bad(`"${value}" is not a timezone I know. Use an Area/City name like Europe/London, or UTC.`, 'set');
     }
     case 'threshold': {
       const n = Number(value);
-      if (!Number.isInteger(n)) return bad(`The threshold is a number of people: a whole number from ${MIN_THRESHOLD} to ${MAX_THRESHOLD} (got "${value}").`, 'set');
+      if (!Number.isInteger(n))
+        return bad(`The threshold is a number of people: a whole number from ${MIN_THRESHOLD} to ${MAX_THRESHOLD} (got "${value}").`, 'set');
       if (n < MIN_THRESHOLD)
         return bad(
           `The threshold cannot be below ${MIN_THRESHOLD}: in a group of two, each person knows their own answer and so could work out the other's.`,
           'set',
         );
-      if (n > MAX_THRESHOLD)
-        return bad(`The threshold can be at most ${MAX_THRESHOLD}: higher, almost no partnership would ever see a result.`, 'set');
+      if (n > MAX_THRESHOLD) return bad(`The threshold can be at most ${MAX_THRESHOLD}: higher, almost no partnership would ever see a result.`, 'set');
       return ok({ name: 'set', setting, value: n });
     }
     default:

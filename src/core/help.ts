@@ -25,7 +25,7 @@ export const TOPICS = {
     short: [
       ['survey schedule', 'regular check-ins'],
       ['survey now', 'open one now'],
-      ['survey status', 'how many have answered — never who'],
+      ['survey status', 'how many have answered, never who'],
     ],
     commands: ['survey schedule', 'survey now', 'survey healthcheck', 'survey status', 'survey close', 'survey settings', 'survey question add'],
     buttons: [['Survey status', 'survey status']],
@@ -121,8 +121,7 @@ export const EXAMPLES: Partial<Record<UsageKey, string[]>> = {
 const code = (s: string) => `\`${s}\``;
 const line = (key: UsageKey) => `${USAGE[key][0]} — ${USAGE[key][1]}`;
 const examples = (key: UsageKey, before: string) => (EXAMPLES[key] ? `${before}e.g. ${EXAMPLES[key].map(code).join(', ')}` : '');
-const topicOf = (word: string): TopicName | undefined =>
-  TOPIC_NAMES.find((t) => t === word || (TOPICS[t].aliases as readonly string[]).includes(word));
+const topicOf = (word: string): TopicName | undefined => TOPIC_NAMES.find((t) => t === word || (TOPICS[t].aliases as readonly string[]).includes(word));
 
 export function help(topic?: string): Message {
   if (!topic) return overview();
@@ -139,8 +138,11 @@ export function help(topic?: string): Message {
 
 const topicButtons = () => TOPIC_NAMES.map((t) => commandButton(TOPICS[t].title, `help ${t}`));
 
+/** A command's syntax, or just its name where the syntax has alternatives (too long for the overview). */
+const brief = (key: UsageKey) => (USAGE[key][0].includes('|') ? key : USAGE[key][0]);
+
 function overview(): Message {
-  const groups = TOPIC_NAMES.map((t) => [`*${TOPICS[t].title}*`, ...TOPICS[t].short.map(([k, what]) => `${code(k)} — ${what}`)].join('\n'));
+  const groups = TOPIC_NAMES.map((t) => [`*${TOPICS[t].title}*`, ...TOPICS[t].short.map(([k, what]) => `${code(brief(k))} — ${what}`)].join('\n'));
   return info(
     [
       'Trellis helps your partnership check in on how it is working. Type commands after `/trellis` in Slack, or to the bot in Teams.',

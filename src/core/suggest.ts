@@ -99,9 +99,7 @@ function* candidates(words: string[], grammar: Grammar): Generator<string[]> {
 
 function* afterVerb(verb: string, rest: string[], grammar: Grammar): Generator<string[]> {
   yield [verb, ...rest];
-  const subs = [
-    ...new Set([...grammar.commands.filter((c) => c.startsWith(`${verb} `)).map((c) => c.split(' ')[1]!), ...(EXTRA_SUBS[verb] ?? [])]),
-  ];
+  const subs = [...new Set([...grammar.commands.filter((c) => c.startsWith(`${verb} `)).map((c) => c.split(' ')[1]!), ...(EXTRA_SUBS[verb] ?? [])])];
   const sub = rest[0];
   if (subs.length && sub !== undefined && !is(subs, sub)) {
     for (const s of nearest(sub, subs)) {

@@ -46,7 +46,7 @@ describe('member add', () => {
     expect(parseCommand('member add jo@example.org independent')).toEqual({ ok: true, command: { name: 'member add', address: 'jo@example.org' } });
     expect(parseCommand('member add jo@example.org')).toMatchObject({ ok: false, usage: 'member add <email> <organisation>' });
     expect(parseCommand('member remove jo@example.org')).toMatchObject({ ok: false, usage: 'member add <email> <organisation>' });
-    expect(JSON.stringify(help('member add'))).toContain('member add <email> <organisation>');
+    expect(JSON.stringify(help())).toContain('member add <email> <organisation>');
   });
 
   it('adds the person once, as a keyed hash with the address sealed, and sends one invitation', async () => {

@@ -47,7 +47,11 @@ describe('did you mean', () => {
 
   it('never suggests a command that would not parse, for any one-letter slip in any command', () => {
     const typed = Object.keys(USAGE).flatMap((key) =>
-      [...key].flatMap((_, i) => [key.slice(0, i) + key.slice(i + 1), key.slice(0, i) + 'x' + key.slice(i + 1), `${key.slice(0, i)}${key[i + 1] ?? ''}${key[i]}${key.slice(i + 2)}`]),
+      [...key].flatMap((_, i) => [
+        key.slice(0, i) + key.slice(i + 1),
+        key.slice(0, i) + 'x' + key.slice(i + 1),
+        `${key.slice(0, i)}${key[i + 1] ?? ''}${key[i]}${key.slice(i + 2)}`,
+      ]),
     );
     let suggested = 0;
     for (const text of typed) {
