@@ -49,7 +49,7 @@ describe('did you mean', () => {
     const typed = Object.keys(USAGE).flatMap((key) =>
       [...key].flatMap((_, i) => [
         key.slice(0, i) + key.slice(i + 1),
-        key.slice(0, i) + 'x' + key.slice(i + 1),
+        `${key.slice(0, i)}x${key.slice(i + 1)}`,
         `${key.slice(0, i)}${key[i + 1] ?? ''}${key[i]}${key.slice(i + 2)}`,
       ]),
     );
