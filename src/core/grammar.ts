@@ -200,10 +200,24 @@ function parseMember(rest: string[]): Parsed {
   return ok(orgName.toLowerCase() === INDEPENDENT ? { name: 'member add', address } : { name: 'member add', address, orgName });
 }
 
+/** What each setting takes, for `set <setting>` typed without a value. */
+const SETTING_VALUES: Record<string, string> = {
+  purpose: 'a sentence on what the partnership is for',
+  type: PARTNERSHIP_TYPES.join(', '),
+  timezone: 'an Area/City name like Europe/London, or UTC',
+  threshold: `a whole number from ${MIN_THRESHOLD} to ${MAX_THRESHOLD}`,
+};
+
 function parseSet(rest: string[]): Parsed {
   const setting = rest[0]?.toLowerCase();
   const value = rest.slice(1).join(' ');
-  if (!value) return bad('Name the setting and its new value.', 'set');
+  if (!value) {
+    const wanted = setting && Object.hasOwn(SETTING_VALUES, setting) ? SETTING_VALUES[setting] : undefined;
+    return bad(
+      wanted ? `Give the new ${setting} after \`set ${setting}\`: ${wanted}.` : `Name a setting and its new value. Settings: ${Object.keys(SETTING_VALUES).join(', ')}.`,
+      'set',
+    );
+  }
   switch (setting) {
     case 'purpose':
       if (value.length > MAX_PURPOSE_LENGTH) return bad(`The purpose is too long (the limit is ${MAX_PURPOSE_LENGTH} characters).`, 'set');

@@ -36,6 +36,8 @@ export function nearest(word: string, list: readonly string[]): string[] {
 }
 
 const is = (list: readonly string[], word: string | undefined) => word !== undefined && list.includes(word.toLowerCase());
+/** A table's entry for a typed word: never one inherited from Object (`constructor`). */
+const own = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
 
 /** Words people type for a listing: the command that shows it. */
 const ALIASES: Record<string, string> = {
@@ -92,14 +94,14 @@ function* candidates(words: string[], grammar: Grammar): Generator<string[]> {
   const verb = typed.toLowerCase();
   // A known verb is taken as meant; otherwise the verbs it is near (and a listing's other name, alone).
   const meant = is(verbs, verb) ? [verb] : nearest(verb, verbs);
-  const alias = ALIASES[verb];
+  const alias = own(ALIASES, verb);
   if (alias && rest.length === 0) yield alias.split(' ');
   for (const v of meant) yield* afterVerb(v, rest, grammar);
 }
 
 function* afterVerb(verb: string, rest: string[], grammar: Grammar): Generator<string[]> {
   yield [verb, ...rest];
-  const subs = [...new Set([...grammar.commands.filter((c) => c.startsWith(`${verb} `)).map((c) => c.split(' ')[1]!), ...(EXTRA_SUBS[verb] ?? [])])];
+  const subs = [...new Set([...grammar.commands.filter((c) => c.startsWith(`${verb} `)).map((c) => c.split(' ')[1]!), ...(own(EXTRA_SUBS, verb) ?? [])])];
   const sub = rest[0];
   if (subs.length && sub !== undefined && !is(subs, sub)) {
     for (const s of nearest(sub, subs)) {
@@ -107,7 +109,8 @@ function* afterVerb(verb: string, rest: string[], grammar: Grammar): Generator<s
       yield* args(verb, [s, ...rest.slice(1)]);
     }
     // A subcommand left out: `org Acme public` → `org add Acme public`.
-    if (LEFT_OUT[verb]) yield [verb, LEFT_OUT[verb], ...rest];
+    const left = own(LEFT_OUT, verb);
+    if (left) yield [verb, left, ...rest];
   }
   yield* args(verb, rest);
 }
@@ -115,15 +118,15 @@ function* afterVerb(verb: string, rest: string[], grammar: Grammar): Generator<s
 /** Fix a keyword's spelling or its place, for the command `verb rest…`. */
 function* args(verb: string, rest: string[]): Generator<string[]> {
   const sub = rest[0]?.toLowerCase();
-  const key = sub && KEYWORDS[`${verb} ${sub}`] ? `${verb} ${sub}` : verb;
+  const key = sub && own(KEYWORDS, `${verb} ${sub}`) ? `${verb} ${sub}` : verb;
   const head = key === verb ? [verb] : [verb, rest[0]!];
   const tail = key === verb ? rest : rest.slice(1);
-  const fixed = FIXED_WORDS[`${verb} ${sub}`] ?? FIXED_WORDS[verb];
+  const fixed = own(FIXED_WORDS, `${verb} ${sub}`) ?? own(FIXED_WORDS, verb);
   if (fixed) yield [...head, ...tail.map((w) => (is(fixed, w) ? w : (nearest(w, fixed)[0] ?? w)))];
   if (verb === 'join') yield* inviteCodeFirst(tail);
   if (verb === 'survey' && sub === 'schedule') yield* scheduleInOrder(rest.slice(1));
   if (verb === 'set' && sub === 'timezone') yield* zone(rest.slice(1).join(' '));
-  const keywords = KEYWORDS[key];
+  const keywords = own(KEYWORDS, key);
   if (keywords) yield* keywordInPlace(head, tail, keywords.words, keywords.place);
 }
 

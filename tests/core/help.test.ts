@@ -68,6 +68,9 @@ describe('did you mean', () => {
     expect(parseCommand('frobnicate')).toMatchObject({ ok: false });
     expect(parseCommand('frobnicate')).not.toHaveProperty('suggestion');
     expect(parseCommand('xy')).not.toHaveProperty('suggestion');
+    // Words that name what every object inherits are words like any other.
+    for (const word of ['constructor', '__proto__', 'toString', 'org constructor', 'set constructor', 'survey hasOwnProperty'])
+      expect(parseCommand(word)).toMatchObject({ ok: false });
     // A concern's words belong in its private form: no suggestion repeats them.
     expect(parseCommand('concern my manager shouts')).not.toHaveProperty('suggestion');
   });
@@ -162,6 +165,7 @@ describe('help', () => {
     expect(m.text).toContain('There is no help topic or command "weather"');
     expect(m.text).toContain('checkins, trends, protocols, concerns, partnership');
     expect(help('protocls').text).toContain('Did you mean `help protocols`?');
+    expect(help('constructor')).toMatchObject({ tone: 'error', text: expect.stringContaining('There is no help topic or command "constructor"') });
   });
 
   it('has only examples that parse, as the command they illustrate', () => {
