@@ -214,7 +214,9 @@ function parseSet(rest: string[]): Parsed {
   if (!value) {
     const wanted = setting && Object.hasOwn(SETTING_VALUES, setting) ? SETTING_VALUES[setting] : undefined;
     return bad(
-      wanted ? `Give the new ${setting} after \`set ${setting}\`: ${wanted}.` : `Name a setting and its new value. Settings: ${Object.keys(SETTING_VALUES).join(', ')}.`,
+      wanted
+        ? `Give the new ${setting} after \`set ${setting}\`: ${wanted}.`
+        : `Name a setting and its new value. Settings: ${Object.keys(SETTING_VALUES).join(', ')}.`,
       'set',
     );
   }

@@ -149,7 +149,7 @@ function overview(): Message {
       ...groups,
       `More: \`help <topic>\` (${TOPIC_NAMES.join(', ')}) or \`help <command>\`, e.g. \`help survey schedule\`.`,
     ].join('\n\n'),
-    { title: 'Trellis commands', buttons: topicButtons() },
+    { title: 'Trellis commands', buttons: [...topicButtons(), commandButton('Status', 'status')] },
   );
 }
 

@@ -131,13 +131,13 @@ describe('trends while a check-in is open', () => {
 });
 
 describe('help', () => {
-  it('is short and grouped by job, with a button for each topic', () => {
+  it('is short and grouped by job, with a button for each topic (and the partnership at a glance)', () => {
     const m = help();
     expect(m.title).toBe('Trellis commands');
     for (const t of Object.values(TOPICS)) expect(m.text).toContain(`*${t.title}*`);
     expect(m.text.split('\n').length).toBeLessThan(30);
     expect(m.items).toBeUndefined();
-    expect(m.buttons?.map((b) => b.value)).toEqual(['help checkins', 'help trends', 'help protocols', 'help concerns', 'help partnership']);
+    expect(m.buttons?.map((b) => b.value)).toEqual(['help checkins', 'help trends', 'help protocols', 'help concerns', 'help partnership', 'status']);
   });
 
   it('goes deeper by topic, under its other names too, with every topic command and examples in code', () => {
