@@ -75,18 +75,20 @@ const bad = (error: string, usage?: UsageKey): Parsed => ({ ok: false, error, ..
 const ok = (command: Command): Parsed => ({ ok: true, command });
 const oneOf = <T extends string>(list: readonly T[], word: string): T | undefined => list.find((x) => x === word.toLowerCase());
 
+const MAX_SUGGESTED_LENGTH = 200;
 /** Verbs that do nothing alone: typed alone, they list their commands. */
 const NEEDS_MORE = ['survey', 'protocol', 'review', 'org', 'member'];
 
 export function parseCommand(input: string): Parsed {
   const parsed = parseExactly(input);
-  if (parsed.ok || input.length > MAX_COMMAND_LENGTH) return parsed;
+  // A line this long is not a slip of the keyboard; and working out the nearest command costs more the longer it is.
+  if (parsed.ok || input.length > MAX_SUGGESTED_LENGTH) return parsed;
   const suggestion = suggest(input.replace(/\s+/g, ' ').trim(), { commands: Object.keys(USAGE), parses: (text) => parseExactly(text).ok });
   return suggestion ? { ...parsed, suggestion } : parsed;
 }
 
 /** `verb`'s commands, for a reply to the verb alone or with a word it does not know. */
-export const commandsOf = (verb: string) =>
+const commandsOf = (verb: string) =>
   (Object.keys(USAGE) as UsageKey[])
     .filter((k) => k.startsWith(`${verb} `))
     .map((k) => `\`${k}\``)

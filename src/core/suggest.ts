@@ -49,7 +49,7 @@ const ALIASES: Record<string, string> = {
 };
 
 /** Words after a verb (or verb and subcommand) that name something, and where in the command they belong. */
-type Place = 'first' | 'last' | 'last-before-date';
+type Place = 'last' | 'last-before-date';
 const KEYWORDS: Record<string, { words: readonly string[]; place: Place }> = {
   'org add': { words: SECTORS, place: 'last' },
   role: { words: ROLES, place: 'last' },
@@ -134,11 +134,8 @@ function* keywordInPlace(head: string[], tail: string[], words: readonly string[
   const dated = place === 'last-before-date' && tail.length > 1 && /^\d{4}-/.test(tail.at(-1)!);
   const body = dated ? tail.slice(0, -1) : tail;
   const date = dated ? [tail.at(-1)!] : [];
-  const at = place === 'first' ? 0 : body.length - 1;
-  const put = (i: number, word: string) => {
-    const others = body.filter((_, j) => j !== i);
-    return place === 'first' ? [...head, word, ...others, ...date] : [...head, ...others, word, ...date];
-  };
+  const at = body.length - 1;
+  const put = (i: number, word: string) => [...head, ...body.filter((_, j) => j !== i), word, ...date];
   // Misspelt where it belongs, then right but out of place, then both.
   const spelt = body[at] === undefined ? undefined : nearest(body[at]!, words)[0];
   if (spelt) yield put(at, spelt);
