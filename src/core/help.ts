@@ -121,6 +121,8 @@ export const EXAMPLES: Partial<Record<UsageKey, string[]>> = {
 const code = (s: string) => `\`${s}\``;
 const line = (key: UsageKey) => `${USAGE[key][0]} — ${USAGE[key][1]}`;
 const examples = (key: UsageKey, before: string) => (EXAMPLES[key] ? `${before}e.g. ${EXAMPLES[key].map(code).join(', ')}` : '');
+/** A command's syntax and purpose, and its examples on the line below. */
+const detail = (key: UsageKey) => `${line(key)}${examples(key, '\n')}`;
 const topicOf = (word: string): TopicName | undefined => TOPIC_NAMES.find((t) => t === word || (TOPICS[t].aliases as readonly string[]).includes(word));
 
 export function help(topic?: string): Message {
@@ -128,7 +130,7 @@ export function help(topic?: string): Message {
   const name = topicOf(topic);
   if (name) return topicHelp(name);
   const keys = (Object.keys(USAGE) as UsageKey[]).filter((k) => k === topic || k.startsWith(`${topic} `));
-  if (keys.length) return info(keys.map((k) => `${line(k)}${examples(k, '\n    ')}`).join('\n'), { title: `help ${topic}` });
+  if (keys.length) return info(keys.map(detail).join('\n'), { title: topic });
   const meant = nearest(topic, [...TOPIC_NAMES, ...Object.keys(USAGE)])[0];
   return failure(
     `There is no help topic or command "${topic}".${meant ? ` Did you mean ${code(`help ${meant}`)}?` : ''} Topics: ${TOPIC_NAMES.join(', ')}; or \`help\` for an overview.`,
@@ -155,9 +157,9 @@ function overview(): Message {
 
 function topicHelp(name: TopicName): Message {
   const t: Topic = TOPICS[name];
-  return info(t.about, {
+  // Lines of text, not a list: Teams cuts a list item at 300 characters, and a command with its examples runs longer.
+  return info([t.about, ...t.commands.map(detail)].join('\n\n'), {
     title: t.title,
-    items: t.commands.map((k) => `${line(k)}${examples(k, '; ')}`),
     buttons: t.buttons.map(([label, command]) => commandButton(label, command)),
   });
 }
