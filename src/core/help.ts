@@ -120,9 +120,8 @@ export const EXAMPLES: Partial<Record<UsageKey, string[]>> = {
 
 const code = (s: string) => `\`${s}\``;
 const line = (key: UsageKey) => `${USAGE[key][0]} — ${USAGE[key][1]}`;
-const examples = (key: UsageKey, before: string) => (EXAMPLES[key] ? `${before}e.g. ${EXAMPLES[key].map(code).join(', ')}` : '');
 /** A command's syntax and purpose, and its examples on the line below. */
-const detail = (key: UsageKey) => `${line(key)}${examples(key, '\n')}`;
+const detail = (key: UsageKey) => `${line(key)}${EXAMPLES[key] ? `\ne.g. ${EXAMPLES[key].map(code).join(', ')}` : ''}`;
 const topicOf = (word: string): TopicName | undefined => TOPIC_NAMES.find((t) => t === word || (TOPICS[t].aliases as readonly string[]).includes(word));
 
 export function help(topic?: string): Message {
