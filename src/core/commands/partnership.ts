@@ -119,7 +119,7 @@ export async function set(deps: Deps, ctx: Context, cmd: SettingCommand): Promis
     return success(
       `${done}\nNote: ${p.timezone} changes its clocks for summer time and ${cmd.value} does not, so check-ins will open an hour off local time for part of the year. ` +
         `If the partnership keeps ${p.timezone}'s clocks, set it back.`,
-      { buttons: [commandButton(`Set it back`, `set timezone ${p.timezone}`)] },
+      { buttons: [commandButton('Set it back', `set timezone ${p.timezone}`)] },
     );
   }
   return success(done);
