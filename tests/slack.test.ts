@@ -89,6 +89,15 @@ describe('Slack', () => {
     expect(all(await click(ALEX, members.action_id, members.value))).toContain('2 members in Riverside Partnership');
   });
 
+  it('answers a misspelt command with "Did you mean" and a button that runs the command meant', async () => {
+    const reply = await run(SAM, SAM_DM, 'memebers');
+    expect(reply.text).toContain('Did you mean `members`?');
+    const actions = reply.blocks.find((b) => b.type === 'actions') as unknown as { elements: { action_id: string; value: string; text: { text: string } }[] };
+    expect(actions.elements).toEqual([expect.objectContaining({ value: 'members', text: expect.objectContaining({ text: 'members' }) })]);
+    const clicked = await click(SAM, actions.elements[0]!.action_id, actions.elements[0]!.value);
+    expect(all(clicked)).toContain('2 members in Riverside Partnership');
+  });
+
   it("publishes App Home with the person's partnerships and role", async () => {
     const home = fixture<Record<string, unknown>>('app-home-opened');
     const res = await event(trellis.url, { ...home, event: { ...(home.event as object), user: 'U0SAM' } });
@@ -128,7 +137,7 @@ describe('Slack', () => {
     const badSector = await run(ALEX, CHANNEL, 'org add Acme corporate');
     expect(badSector.text).toContain('"corporate" is not a sector');
     expect(badSector.text).toContain('Usage: `org add <name> <public|private|voluntary|community>`');
-    expect((await run(ALEX, CHANNEL, 'set threshold 2')).text).toContain('from 3 to 50');
+    expect((await run(ALEX, CHANNEL, 'set threshold 2')).text).toContain('cannot be below 3');
     expect((await run(SAM, SAM_DM, 'join NOPE-NOPE City Council')).text).toContain('No partnership has the invite code NOPE-NOPE');
     expect(await trellis.data()).toBe(before);
   });

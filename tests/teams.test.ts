@@ -179,6 +179,21 @@ describe('Teams', () => {
     expect(textOf(reply)).toContain('2 members in Riverside Partnership');
   });
 
+  it('answers a misspelt command with "Did you mean" and a button that runs the command meant', async () => {
+    const reply = await tell(SAM, 'memebers');
+    expect(isError(reply)).toBe(true);
+    expect(textOf(reply)).toContain('Did you mean **members**?');
+    expect(cardOf(reply).actions).toEqual([
+      expect.objectContaining({
+        type: 'Action.Submit',
+        title: 'members',
+        data: expect.objectContaining({ verb: 'trellis', actionId: 'run', value: 'members' }),
+      }),
+    ]);
+    const clicked = await send(click(SAM, cardOf(reply).actions![0]!.data));
+    expect(textOf(clicked)).toContain('2 members in Riverside Partnership');
+  });
+
   it('cleans the HTML the Teams client adds around a command', async () => {
     const activity = inChannel(ALEX, '');
     const reply = await send({ ...activity, text: `<p><at>${BOT.name}</at>&nbsp;org&nbsp;list</p>` });

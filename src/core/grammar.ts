@@ -1,6 +1,8 @@
 // One command grammar for every platform: Slack's `/trellis <words>`, the words
 // typed to the bot in Teams, and the playground's box all arrive here.
-import { MIN_THRESHOLD, PARTNERSHIP_TYPES, ROLES, SECTORS } from './model.js';
+import { MAX_THRESHOLD, MIN_THRESHOLD, PARTNERSHIP_TYPES, ROLES, SECTORS } from './model.js';
+import { canonicalTimezone } from './time.js';
+import { INVITE_CODE_SHAPE, suggest } from './suggest.js';
 import { badOrgName, INDEPENDENT, MAX_NAME_LENGTH, type PartnershipCommand } from './commands/partnership-grammar.js';
 import { parseSurvey, SURVEY_USAGE, type SurveyCommand } from './survey/survey-grammar.js';
 import { parseTrends, TRENDS_USAGE, type TrendsCommand } from './trends/trends-grammar.js';
@@ -15,7 +17,8 @@ export type Command =
   | { name: 'concern' }
   | { name: 'concerns'; sub: 'list' | 'themes' | 'publish'; by: 'month' | 'quarter' };
 
-export type Parsed = { ok: true; command: Command } | { ok: false; error: string; usage?: string };
+/** A refusal may carry the command most likely meant (it parses), offered as "Did you mean …?". */
+export type Parsed = { ok: true; command: Command } | { ok: false; error: string; usage?: string; suggestion?: string };
 
 /** Kept beside the organisation names' checks (commands/partnership-grammar.ts), which features may import. */
 export { MAX_NAME_LENGTH };
@@ -24,7 +27,7 @@ export const MAX_PURPOSE_LENGTH = 300;
 
 /** [syntax, what it does]: the single source for `help` and for the usage shown after an error. */
 export const USAGE = {
-  help: ['help [command]', 'what Trellis can do'],
+  help: ['help [topic|command]', 'what Trellis can do: by topic (checkins, trends, protocols, concerns, partnership) or one command in detail'],
   setup: ['setup <name>', 'create a partnership bound to this channel; you become its coordinator'],
   invite: ['invite', 'show the code others use to join'],
   home: ['home', "make this channel the partnership's home on this platform (coordinators)"],
@@ -58,7 +61,7 @@ export const USAGE = {
     'open conversations, and themes by category (the critical friend only)',
   ],
   set: [
-    `set purpose <text> | set type <${PARTNERSHIP_TYPES.join('|')}> | set timezone <Area/City> | set threshold <3 or more>`,
+    `set purpose <text> | set type <${PARTNERSHIP_TYPES.join('|')}> | set timezone <Area/City> | set threshold <${MIN_THRESHOLD}–${MAX_THRESHOLD}>`,
     `change a setting (coordinators)`,
   ],
 } as const satisfies Record<string, readonly [string, string]>;
@@ -76,7 +79,26 @@ const bad = (error: string, usage?: UsageKey): Parsed => ({ ok: false, error, ..
 const ok = (command: Command): Parsed => ({ ok: true, command });
 const oneOf = <T extends string>(list: readonly T[], word: string): T | undefined => list.find((x) => x === word.toLowerCase());
 
+const MAX_SUGGESTED_LENGTH = 200;
+/** Verbs that do nothing alone: typed alone, they list their commands. */
+const NEEDS_MORE = ['survey', 'protocol', 'review', 'org', 'member'];
+
 export function parseCommand(input: string): Parsed {
+  const parsed = parseExactly(input);
+  // A line this long is not a slip of the keyboard; and working out the nearest command costs more the longer it is.
+  if (parsed.ok || input.length > MAX_SUGGESTED_LENGTH) return parsed;
+  const suggestion = suggest(input.replace(/\s+/g, ' ').trim(), { commands: Object.keys(USAGE), parses: (text) => parseExactly(text).ok });
+  return suggestion ? { ...parsed, suggestion } : parsed;
+}
+
+/** `verb`'s commands, for a reply to the verb alone or with a word it does not know. */
+const commandsOf = (verb: string) =>
+  (Object.keys(USAGE) as UsageKey[])
+    .filter((k) => k.startsWith(`${verb} `))
+    .map((k) => `\`${k}\``)
+    .join(', ');
+
+function parseExactly(input: string): Parsed {
   if (input.length > MAX_COMMAND_LENGTH) return bad(`That command is too long (${input.length} characters; the limit is ${MAX_COMMAND_LENGTH}).`);
   const text = input.replace(/\s+/g, ' ').trim();
   if (text === '') return ok({ name: 'help' });
@@ -84,6 +106,8 @@ export function parseCommand(input: string): Parsed {
   const verb = words[0]!.toLowerCase();
   const rest = words.slice(1);
   const tail = rest.join(' ');
+  if (rest.length === 0 && NEEDS_MORE.includes(verb))
+    return bad(`\`${verb}\` needs a word after it: ${commandsOf(verb)}. Type \`help ${verb}\` for what each does.`);
 
   switch (verb) {
     case 'help':
@@ -105,6 +129,8 @@ export function parseCommand(input: string): Parsed {
     case 'join': {
       const [code, ...org] = rest;
       if (!code) return bad('Give the invite code (a coordinator can show it with `invite`).', 'join');
+      if (!INVITE_CODE_SHAPE.test(code) && org.some((w) => INVITE_CODE_SHAPE.test(w)))
+        return bad('The invite code comes first, then your organisation.', 'join');
       const orgName = org.join(' ');
       if (!orgName) return bad('Name your organisation after the code (or `independent` if you belong to none, e.g. as the critical friend).', 'join');
       const independent = orgName.toLowerCase() === INDEPENDENT;
@@ -139,7 +165,7 @@ export function parseCommand(input: string): Parsed {
       const core = words.filter((w) => w !== 'month' && w !== 'quarter').join(' ');
       if (core === 'themes') return ok({ name: 'concerns', sub: 'themes', by });
       if (core === 'themes publish') return ok({ name: 'concerns', sub: 'publish', by });
-      return bad(`"concerns ${rest.join(' ')}" is not a concerns command.`, 'concerns');
+      return bad(`"${rest.join(' ')}" is not something \`concerns\` does: use \`concerns\`, \`concerns themes\` or \`concerns themes publish\`.`, 'concerns');
     }
     case 'protocol':
     case 'review': {
@@ -163,7 +189,7 @@ function parseOrg(rest: string[]): Parsed {
     const orgName = rest.slice(1).join(' ');
     return orgName ? ok({ name: 'org remove', orgName }) : bad('Name the organisation to remove.', 'org remove');
   }
-  if (sub !== 'add') return bad('Use `org add`, `org list`, `org rename` or `org remove`.', 'org add');
+  if (sub !== 'add') return bad(`"${rest[0]}" is not something \`org\` does: use ${commandsOf('org')}.`, 'org add');
   if (rest.length < 3) return bad("Give the organisation's name and its sector.", 'org add');
   const sectorWord = rest[rest.length - 1]!;
   const sector = oneOf(SECTORS, sectorWord);
@@ -194,10 +220,26 @@ function parseMember(rest: string[]): Parsed {
   return ok(orgName.toLowerCase() === INDEPENDENT ? { name: 'member add', address } : { name: 'member add', address, orgName });
 }
 
+/** What each setting takes, for `set <setting>` typed without a value. */
+const SETTING_VALUES: Record<string, string> = {
+  purpose: 'a sentence on what the partnership is for',
+  type: PARTNERSHIP_TYPES.join(', '),
+  timezone: 'an Area/City name like Europe/London, or UTC',
+  threshold: `a whole number from ${MIN_THRESHOLD} to ${MAX_THRESHOLD}`,
+};
+
 function parseSet(rest: string[]): Parsed {
   const setting = rest[0]?.toLowerCase();
   const value = rest.slice(1).join(' ');
-  if (!value) return bad('Name the setting and its new value.', 'set');
+  if (!value) {
+    const wanted = setting && Object.hasOwn(SETTING_VALUES, setting) ? SETTING_VALUES[setting] : undefined;
+    return bad(
+      wanted
+        ? `Give the new ${setting} after \`set ${setting}\`: ${wanted}.`
+        : `Name a setting and its new value. Settings: ${Object.keys(SETTING_VALUES).join(', ')}.`,
+      'set',
+    );
+  }
   switch (setting) {
     case 'purpose':
       if (value.length > MAX_PURPOSE_LENGTH) return bad(`The purpose is too long (the limit is ${MAX_PURPOSE_LENGTH} characters).`, 'set');
@@ -206,28 +248,25 @@ function parseSet(rest: string[]): Parsed {
       const type = oneOf(PARTNERSHIP_TYPES, value);
       return type ? ok({ name: 'set', setting, value: type }) : bad(`"${value}" is not a partnership type. Types: ${PARTNERSHIP_TYPES.join(', ')}.`, 'set');
     }
-    case 'timezone':
-      return isTimezone(value) ? ok({ name: 'set', setting, value }) : bad(`"${value}" is not a timezone I know. Use a name like Europe/London.`, 'set');
+    case 'timezone': {
+      const zone = canonicalTimezone(value);
+      return zone
+        ? ok({ name: 'set', setting, value: zone })
+        : bad(`"${value}" is not a timezone I know. Use an Area/City name like Europe/London, or UTC.`, 'set');
+    }
     case 'threshold': {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < MIN_THRESHOLD || n > 50)
+      if (!Number.isInteger(n))
+        return bad(`The threshold is a number of people: a whole number from ${MIN_THRESHOLD} to ${MAX_THRESHOLD} (got "${value}").`, 'set');
+      if (n < MIN_THRESHOLD)
         return bad(
-          `The threshold must be a whole number from ${MIN_THRESHOLD} to 50 (got "${value}"); fewer than ${MIN_THRESHOLD} respondents could be identified.`,
+          `The threshold cannot be below ${MIN_THRESHOLD}: in a group of two, each person knows their own answer and so could work out the other's.`,
           'set',
         );
+      if (n > MAX_THRESHOLD) return bad(`The threshold can be at most ${MAX_THRESHOLD}: higher, almost no partnership would ever see a result.`, 'set');
       return ok({ name: 'set', setting, value: n });
     }
     default:
       return bad(`"${rest[0] ?? ''}" is not a setting. Settings: purpose, type, timezone, threshold.`, 'set');
-  }
-}
-
-export function isTimezone(name: string): boolean {
-  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: name });
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -32,6 +32,8 @@ export type Role = (typeof ROLES)[number];
 
 /** The smallest group whose aggregate may ever be shown (product privacy model). */
 export const MIN_THRESHOLD = 3;
+/** Higher than this, almost no partnership would ever see a result. */
+export const MAX_THRESHOLD = 50;
 export const DEFAULT_THRESHOLD = 5;
 export const DEFAULT_TIMEZONE = 'Europe/London';
 

@@ -101,3 +101,28 @@ function formatter(tz: string, kind: string, options: Intl.DateTimeFormatOptions
   if (!cached) formatters.set(key, (cached = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hourCycle: 'h23', ...options })));
   return cached;
 }
+
+/** Every zone name this runtime knows, as IANA spells it. */
+export const TIMEZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
+/** Names people write for UTC that the list above leaves out. */
+const ZONE_ALIASES = ['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT'];
+const byLowerCase = new Map([...TIMEZONES, ...ZONE_ALIASES].map((z) => [z.toLowerCase(), z]));
+
+/**
+ * A zone name as IANA spells it (`europe/london` → `Europe/London`), or undefined
+ * if it names no zone. Older names the runtime still accepts (`Asia/Calcutta`) are kept as typed.
+ */
+export function canonicalTimezone(name: string): string | undefined {
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name)) return undefined;
+  const known = byLowerCase.get(name.toLowerCase());
+  if (known) return known;
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: name });
+    return name;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the zone's clocks change in `year` (its offsets in January and July differ). */
+export const hasDaylightSaving = (tz: string, year: number) => offsetAt(Date.UTC(year, 0, 15), tz) !== offsetAt(Date.UTC(year, 6, 15), tz);

@@ -1,7 +1,7 @@
 // The core's front door: a normalized command or button click in, a
 // platform-neutral message out. Adapters call nothing else.
 import { parseCommand } from './grammar.js';
-import { failure, info, RUN_COMMAND, type Message, type Reply } from './message.js';
+import { commandButton, failure, info, RUN_COMMAND, type Message, type Reply } from './message.js';
 import type { Caller, ActionRequest, CommandRequest, SubmitRequest } from './request.js';
 import { followUps, withDefaults, type Deps, type RequiredDeps } from './deps.js';
 import { resolveContext } from './context.js';
@@ -51,6 +51,14 @@ export interface Trellis {
   workspaceRemoved(platform: Platform, workspace: string): Promise<void>;
 }
 
+/** A command that did not parse: why, the command most likely meant (a button that runs it), and the usage. */
+function refused({ error, usage, suggestion }: { error: string; usage?: string; suggestion?: string }): Message {
+  const lines = [error, ...(suggestion ? [`Did you mean \`${suggestion}\`?`] : []), ...(usage ? [`Usage: \`${usage}\``] : [])];
+  // Teams cuts a button's label at 40 characters: a longer command is in the text above.
+  const label = suggestion && suggestion.length <= 40 ? suggestion : 'Run it';
+  return failure(lines.join('\n'), suggestion ? { buttons: [commandButton(label, suggestion, 'primary')] } : {});
+}
+
 export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   const log = options.log ?? consoleLogger;
   const follow = followUps(log);
@@ -73,7 +81,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
 
   const run = async (req: CommandRequest): Promise<Reply> => {
     const parsed = parseCommand(req.text);
-    if (!parsed.ok) return failure(parsed.usage ? `${parsed.error}\nUsage: \`${parsed.usage}\`` : parsed.error);
+    if (!parsed.ok) return refused(parsed);
     const cmd = parsed.command;
     switch (cmd.name) {
       case 'help':

@@ -99,6 +99,15 @@ describe('digest after a round closes', () => {
 });
 
 describe('trends commands', () => {
+  it("adds, while the next check-in is open, when it closes in the partnership's time", async () => {
+    await round({ 'U-ALEX': '4', 'U-KIM': '5', '29:sam': '5' });
+    expect((await say(kim, 'trends', dm)).text).not.toContain('is open until');
+    await say(alex, 'survey now for 1d');
+    const summary = await say(kim, 'trends', dm);
+    expect(summary.text).toContain('Trust 91.7');
+    expect(summary.text).toContain('Check-in #2 is open until Tue 24 Nov, 10:00 (Europe/London time); its results come when it closes.');
+  });
+
   it('summarises for members, details one factor, and refuses members the breakdowns and links', async () => {
     expect((await say(kim, 'trends', dm)).text).toContain('No check-in has closed yet');
     await round({ 'U-ALEX': '4', 'U-KIM': '5', '29:sam': '5' });

@@ -3,6 +3,7 @@ import { commandButton, failure, info, success, type Message } from '../message.
 import { DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, type Member, type Partnership, type Platform } from '../model.js';
 import type { Deps } from '../deps.js';
 import { TrellisError } from '../errors.js';
+import { hasDaylightSaving } from '../time.js';
 import type { CommandRequest } from '../request.js';
 import type { SettingCommand } from './partnership-grammar.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
@@ -116,7 +117,26 @@ export async function set(deps: Deps, ctx: Context, cmd: SettingCommand): Promis
   const p = ctx.partnership;
   await deps.store.savePartnership({ ...p, [cmd.setting]: cmd.value });
   if (cmd.setting === 'threshold' && cmd.value !== p.threshold) return success(thresholdChanged(p, cmd.value));
-  return success(`${cmd.setting[0]!.toUpperCase()}${cmd.setting.slice(1)} of ${p.name} is now: ${cmd.value}.`);
+  const done = `${cmd.setting[0]!.toUpperCase()}${cmd.setting.slice(1)} of ${p.name} is now: ${cmd.value}.`;
+  if (cmd.setting === 'timezone' && losesSummerTime(p.timezone, cmd.value, deps.clock.now().getUTCFullYear())) {
+    return success(
+      `${done}\nNote: ${p.timezone} changes its clocks for summer time and ${cmd.value} does not, so check-ins will open an hour off local time for part of the year. ` +
+        `If the partnership keeps ${p.timezone}'s clocks, set it back.`,
+      { buttons: [commandButton('Set it back', `set timezone ${p.timezone}`)] },
+    );
+  }
+  return success(done);
+}
+
+/**
+ * A zone without daylight saving chosen in place of one with it, in the same
+ * part of the world or as bare UTC/GMT (`Europe/London` → `UTC`): most often a
+ * partnership that does change its clocks, picking "the winter offset".
+ */
+function losesSummerTime(from: string, to: string, year: number): boolean {
+  const region = (tz: string) => (tz.includes('/') ? tz.split('/')[0] : 'Etc');
+  const sameRegion = region(from) === region(to) || region(to) === 'Etc';
+  return sameRegion && hasDaylightSaving(from, year) && !hasDaylightSaving(to, year);
 }
 
 /** A lower threshold cannot reach back: people answered under the one in force then (thresholdFor). */

@@ -37,6 +37,11 @@ export const PROTOCOL_USAGE = {
 type Usage = keyof typeof PROTOCOL_USAGE;
 export type ProtocolParsed = { ok: true; command: ProtocolCommand } | { ok: false; error: string; usage: Usage };
 const bad = (error: string, usage: Usage): ProtocolParsed => ({ ok: false, error, usage });
+const listed = (verb: string) =>
+  Object.keys(PROTOCOL_USAGE)
+    .filter((k) => k.startsWith(`${verb} `))
+    .map((k) => `\`${k}\``)
+    .join(', ');
 
 export function parseProtocol(verb: 'protocol' | 'review', rest: string[]): ProtocolParsed {
   const sub = rest[0]?.toLowerCase() ?? '';
@@ -53,7 +58,7 @@ export function parseProtocol(verb: 'protocol' | 'review', rest: string[]): Prot
         return bad('Give one to six whole numbers of days from 1 to 365, e.g. 30 7 1.', 'protocol reminders');
       return { ok: true, command: { name: 'protocol reminders', days: [...new Set(days)].sort((a, b) => b - a) } };
     }
-    return bad(`"protocol ${rest[0] ?? ''}" is not a protocol command.`, 'protocol list');
+    return bad(`"${rest[0] ?? ''}" is not a protocol command: use ${listed('protocol')}.`, 'protocol list');
   }
   if (sub === 'start') {
     const withTrends = /\s+with trends$/i.test(which);
@@ -73,5 +78,5 @@ export function parseProtocol(verb: 'protocol' | 'review', rest: string[]): Prot
     }
     return { ok: true, command: { name: 'review close', which: words.slice(0, -1).join(' '), outcome } };
   }
-  return bad(`"review ${rest[0] ?? ''}" is not a review command.`, 'review start');
+  return bad(`"${rest[0] ?? ''}" is not a review command: use ${listed('review')}.`, 'review start');
 }

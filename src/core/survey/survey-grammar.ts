@@ -33,6 +33,7 @@ export type SurveyParsed = { ok: true; command: SurveyCommand } | { ok: false; e
 const bad = (error: string, usage: Usage): SurveyParsed => ({ ok: false, error, usage });
 const ok = (command: SurveyCommand): SurveyParsed => ({ ok: true, command });
 
+const listed = (keys: string[]) => keys.map((k) => `\`${k}\``).join(', ');
 const weekday = (w: string) => WEEKDAYS.find((d) => d === w.toLowerCase() || d.slice(0, 3) === w.toLowerCase());
 
 function parseFor(rest: string[], usage: Usage, kind: 'pulse' | 'healthcheck'): SurveyParsed {
@@ -94,6 +95,6 @@ export function parseSurvey(rest: string[]): SurveyParsed {
       return ok({ name: 'survey question add', factor, text });
     }
     default:
-      return bad(`"survey ${rest[0] ?? ''}" is not a survey command.`, 'survey now');
+      return bad(`"${rest[0] ?? ''}" is not a survey command: use ${listed(Object.keys(SURVEY_USAGE))}.`, 'survey now');
   }
 }

@@ -9,6 +9,8 @@ import { describeChange } from './digest.js';
 import { chartOf, HEADLINE, indexSeries, loadHistory } from './history.js';
 import { BREAKDOWN_FACTORS } from './dashboard.js';
 import type { LinkCommand, TrendsCommand } from './trends-grammar.js';
+import { openRoundOf } from '../survey/rounds.js';
+import { formatLocal } from '../time.js';
 
 const NO_DATA = 'No check-in has closed yet, so there are no trends to show. Coordinators open one with `survey now`.';
 
@@ -33,7 +35,12 @@ export async function trends(deps: Deps, ctx: Context, cmd: Exclude<TrendsComman
     );
   }
   const h = await loadHistory(deps, p);
-  if (h.summaries.length === 0) return info(NO_DATA);
+  // While a check-in is open, say when its results come (in the partnership's own time), not only that none have.
+  const open = await openRoundOf(deps, p.id);
+  const openNow = open
+    ? `Check-in #${open.number} is open until ${formatLocal(open.closesAt, p.timezone)} (${p.timezone} time); its results come when it closes.`
+    : undefined;
+  if (h.summaries.length === 0) return info(openNow ?? NO_DATA);
   const shown = h.summaries.filter((s) => s.visible);
   if (cmd.name === 'trends by sector') {
     const latest = [...h.data].reverse().find((d) => d.answered >= d.k);
@@ -82,5 +89,6 @@ export async function trends(deps: Deps, ctx: Context, cmd: Exclude<TrendsComman
     return `${c && latest.visible ? describeChange(c) : `${f.label}: not enough answers in the latest round`} ${sparkline(indexSeries(h.summaries, f.factor).slice(-12))}`;
   });
   lines.push(`Participation in check-in #${latest.number}: ${latest.answered} of ${latest.invited} (${Math.round(latest.rate * 100)}%).`);
+  if (openNow) lines.push(openNow);
   return info(lines.join('\n'), { title: `${p.name}: trends`, chart: chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE) });
 }
