@@ -35,6 +35,13 @@ export async function resolveContext(store: Repository, caller: Caller, place: P
   };
 }
 
+/** The partnership a button or form names, and the caller in it: undefined unless they are a member. */
+export async function contextFor(store: Repository, caller: Caller, partnershipId: string): Promise<Context | undefined> {
+  const partnership = await store.partnership(partnershipId);
+  const me = (await store.membershipsOf(caller)).find((m) => m.partnershipId === partnershipId);
+  return partnership && me ? { partnership, me } : undefined;
+}
+
 /** A refusal naming who can help, or undefined when the caller is a coordinator. */
 export async function requireCoordinator(store: Repository, ctx: Context, doing: string): Promise<Message | undefined> {
   if (ctx.me?.role === 'coordinator') return undefined;

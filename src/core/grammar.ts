@@ -5,6 +5,7 @@ import type { PartnershipCommand } from './commands/partnership-grammar.js';
 import { parseSurvey, SURVEY_USAGE, type SurveyCommand } from './survey/survey-grammar.js';
 import { parseTrends, TRENDS_USAGE, type TrendsCommand } from './trends/trends-grammar.js';
 import { parseProtocol, PROTOCOL_USAGE, type ProtocolCommand } from './protocols/protocol-grammar.js';
+import type { FormCommand } from './command-forms.js';
 
 export type Command =
   | { name: 'help'; topic?: string }
@@ -12,6 +13,7 @@ export type Command =
   | SurveyCommand
   | TrendsCommand
   | ProtocolCommand
+  | FormCommand
   | { name: 'concern' }
   | { name: 'concerns'; sub: 'list' | 'themes' | 'publish'; by: 'month' | 'quarter' };
 
@@ -107,6 +109,7 @@ export function parseCommand(input: string): Parsed {
       return ok(independent ? { name: 'join', code: code.toUpperCase() } : { name: 'join', code: code.toUpperCase(), orgName });
     }
     case 'role': {
+      if (rest.length === 0) return ok({ name: 'form', of: 'role' });
       if (rest.length < 2) return bad('Name the member and the role.', 'role');
       const role = oneOf(ROLES, rest[rest.length - 1]!);
       if (!role) return bad(`"${rest[rest.length - 1]}" is not a role. Roles: ${ROLES.join(', ')}.`, 'role');
@@ -155,6 +158,7 @@ function parseOrg(rest: string[]): Parsed {
   const sub = rest[0]?.toLowerCase();
   if (sub === 'list') return rest.length === 1 ? ok({ name: 'org list' }) : bad('`org list` takes no words after it.', 'org list');
   if (sub !== 'add') return bad('Use `org add` or `org list`.', 'org add');
+  if (rest.length === 1) return ok({ name: 'form', of: 'org add' });
   if (rest.length < 3) return bad("Give the organisation's name and its sector.", 'org add');
   const sectorWord = rest[rest.length - 1]!;
   const sector = oneOf(SECTORS, sectorWord);
@@ -177,6 +181,7 @@ function parseMember(rest: string[]): Parsed {
 }
 
 function parseSet(rest: string[]): Parsed {
+  if (rest.length === 0) return ok({ name: 'form', of: 'set' });
   const setting = rest[0]?.toLowerCase();
   const value = rest.slice(1).join(' ');
   if (!value) return bad('Name the setting and its new value.', 'set');

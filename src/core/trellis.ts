@@ -1,10 +1,14 @@
 // The core's front door: a normalized command or button click in, a
 // platform-neutral message out. Adapters call nothing else.
-import { parseCommand } from './grammar.js';
-import { failure, info, RUN_COMMAND, type Message, type Reply } from './message.js';
+import { parseCommand, type Command } from './grammar.js';
+import { failure, fieldErrors, info, isForm, RUN_COMMAND, success, type Message, type Reply } from './message.js';
 import type { Caller, ActionRequest, CommandRequest, SubmitRequest } from './request.js';
 import { followUps, withDefaults, type Deps, type RequiredDeps } from './deps.js';
-import { resolveContext } from './context.js';
+import { contextFor, resolveContext, type Context } from './context.js';
+import { OPEN_COMMAND_FORM, readFormContext, SUBMIT_COMMAND_FORM, type CommandForm, type FormKey } from './command-forms.js';
+import { orgAddForm, roleForm, settingsForm } from './commands/partnership-forms.js';
+import { scheduleForm } from './survey/schedule-form.js';
+import { remindersForm, reviewCloseForm } from './protocols/protocol-command-forms.js';
 import { consoleLogger } from './logger.js';
 import { help } from './help.js';
 import { home, invite, set, setup, status } from './commands/partnership.js';
@@ -48,6 +52,16 @@ export interface Trellis {
   workspaceRemoved(platform: Platform, workspace: string): Promise<void>;
 }
 
+/** The form each argument-less command opens. */
+const FORMS: Record<FormKey, CommandForm> = {
+  'survey schedule': scheduleForm,
+  'org add': orgAddForm,
+  role: roleForm,
+  set: settingsForm,
+  'protocol reminders': remindersForm,
+  'review close': reviewCloseForm,
+};
+
 export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   const log = options.log ?? consoleLogger;
   const follow = followUps(log);
@@ -77,8 +91,14 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     }
     const resolved = await resolveContext(deps.store, req.caller, req.place);
     if (!resolved.ok) return resolved.reply;
-    const { ctx } = resolved;
+    return inPartnership(req, resolved.ctx, cmd);
+  };
+
+  /** A command about one partnership, typed or read back from its form. */
+  const inPartnership = async (req: CommandRequest, ctx: Context, cmd: Exclude<Command, { name: 'help' | 'setup' | 'join' | 'concern' }>): Promise<Reply> => {
     switch (cmd.name) {
+      case 'form':
+        return FORMS[cmd.of].open(deps, ctx);
       case 'invite':
         return invite(ctx);
       case 'home':
@@ -122,11 +142,63 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     }
   };
 
+  /**
+   * A command's form sent back: read into the typed command's words, each
+   * parsed by the grammar (an error shown beside its field) and only when all
+   * parse, run one after another exactly as if typed.
+   */
+  const submitCommandForm = async (req: SubmitRequest): Promise<Message> => {
+    const about = readFormContext(req.context);
+    const ctx = about && (await contextFor(deps.store, req.caller, about.partnershipId));
+    if (!about || !ctx) return failure("That form isn't for a partnership you are in; nothing was changed.");
+    const read = await FORMS[about.key].read(deps, ctx, req.values);
+    if (!Array.isArray(read)) return read;
+    const errors: Record<string, string> = {};
+    const commands: { field: string; cmd: Command }[] = [];
+    for (const step of read) {
+      for (const probe of [...(step.probes ?? []), step]) {
+        const parsed = parseCommand(probe.text);
+        if (!parsed.ok) {
+          errors[probe.field] = parsed.error;
+          break;
+        }
+        if (probe === step) commands.push({ field: step.field, cmd: parsed.command });
+      }
+    }
+    if (Object.keys(errors).length) return fieldErrors('Nothing was changed: see the fields marked.', errors);
+    const done: string[] = [];
+    for (const { field, cmd } of commands) {
+      // Each sees the partnership as the one before left it.
+      const now = await contextFor(deps.store, req.caller, about.partnershipId);
+      if (!now || cmd.name === 'help' || cmd.name === 'setup' || cmd.name === 'join' || cmd.name === 'concern' || cmd.name === 'form')
+        return failure('That form cannot be read as a command; nothing was changed.');
+      const reply = await inPartnership({ caller: req.caller, place: { conversationId: '', kind: 'personal' }, text: '' }, now, cmd);
+      if (isForm(reply)) return failure('That form cannot be read as a command; nothing was changed.');
+      if (reply.tone === 'error') return fieldErrors([...done, reply.text].join('\n'), { [field]: reply.text });
+      done.push(reply.text);
+    }
+    return done.length ? success(done.join('\n')) : info('Nothing was changed.');
+  };
+
   // Built once, at start-up: an id registered twice throws here.
   const routes = routeTable([
     { actions: [{ id: RUN_COMMAND, lock: 'serial', handle: (_deps, req) => run({ caller: req.caller, place: req.place, text: req.value }) }] },
     // A person's own overview (an email member's page): reads only.
     { actions: [{ id: OPEN_OVERVIEW, lock: 'personal', handle: (_deps, req) => personalPage(req.caller) }] },
+    {
+      actions: [
+        {
+          id: OPEN_COMMAND_FORM,
+          lock: 'serial',
+          handle: async (_deps, req) => {
+            const about = readFormContext(req.value);
+            const ctx = about && (await contextFor(deps.store, req.caller, about.partnershipId));
+            return about && ctx ? FORMS[about.key].open(deps, ctx) : failure("That form isn't for a partnership you are in.");
+          },
+        },
+      ],
+      forms: [{ id: SUBMIT_COMMAND_FORM, lock: 'serial', handle: (_deps, req) => submitCommandForm(req) }],
+    },
     checkInRoutes,
     concernRoutes,
     protocolRoutes,

@@ -19,6 +19,7 @@ async function findInvited(deps: Deps, caller: Caller, roundId: string): Promise
   if (!round || !member) return { ok: false, reply: failure("That check-in isn't one you can answer — it may belong to a partnership you are not in.") };
   const partnership = await deps.store.partnership(round.partnershipId);
   const tz = partnership?.timezone ?? 'UTC';
+  if (round.cancelledAt) return { ok: false, reply: failure('That check-in was cancelled, so nothing was recorded. The next one will come to you.') };
   if (round.closedAt)
     return {
       ok: false,

@@ -5,7 +5,7 @@ import type { Partnership, Round } from '../model.js';
 import { bankFor } from './bank.js';
 import { choosePulseItems, healthCheckItems } from './rotation.js';
 import { lastSlot } from './schedule.js';
-import { checkInMessage, closedMessage, reminderMessage } from './check-in-messages.js';
+import { cancelledMessage, checkInMessage, closedMessage, reminderMessage } from './check-in-messages.js';
 import { sendPrivate, updateSent } from '../send.js';
 import { publishDigest } from '../trends/digest.js';
 import { concurrently } from '../concurrently.js';
@@ -24,10 +24,12 @@ export interface Opened {
 
 export const isOpen = (r: Round) => !r.closedAt;
 export const openRoundOf = async (deps: Deps, partnershipId: string) => (await deps.store.rounds(partnershipId)).find(isOpen);
+/** Every round but the cancelled ones, which count nowhere: not in numbering, rotation, status, trends or exports. */
+export const countedRounds = async (deps: Deps, partnershipId: string) => (await deps.store.rounds(partnershipId)).filter((r) => !r.cancelledAt);
 
 export async function openRound(deps: Deps, p: Partnership, kind: Round['kind'], options: { windowMinutes?: number; slot?: string } = {}): Promise<Opened> {
   const now = deps.clock.now().getTime();
-  const earlier = (await deps.store.rounds(p.id)).sort((a, b) => a.number - b.number);
+  const earlier = (await countedRounds(deps, p.id)).sort((a, b) => a.number - b.number);
   const bank = bankFor(await deps.store.customItems(p.id));
   const window = options.windowMinutes ?? p.survey.windowMinutes;
   const round: Round = {
@@ -110,6 +112,20 @@ export async function closeRound(deps: Deps, p: Partnership, round: Round): Prom
   // Unanswered check-ins stop inviting answers that would be refused.
   for (const inv of waiting) if (inv.delivery) await updateSent(deps, inv.delivery, closedMessage(p, round), { kind: 'check-in closed', partnershipId: p.id });
   await publishDigest(deps, p);
+  return { answered: answered.length, invited: invitations.length };
+}
+
+/**
+ * Discards a round opened by mistake: its invitations and answers are deleted
+ * (the round itself is kept, marked, so a scheduled slot never opens twice),
+ * and each person asked sees their check-in message say so — nothing more.
+ */
+export async function cancelRound(deps: Deps, p: Partnership, round: Round): Promise<{ answered: number; invited: number }> {
+  const invitations = await deps.store.invitations(round.id);
+  const { answered } = await splitByAnswered(deps, round.id, invitations);
+  await deps.store.cancelRound(round.id, deps.clock.now().toISOString());
+  for (const inv of invitations)
+    if (inv.delivery) await updateSent(deps, inv.delivery, cancelledMessage(p, round), { kind: 'check-in cancelled', partnershipId: p.id });
   return { answered: answered.length, invited: invitations.length };
 }
 
