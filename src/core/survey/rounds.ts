@@ -29,13 +29,15 @@ export const countedRounds = async (deps: Deps, partnershipId: string) => (await
 
 export async function openRound(deps: Deps, p: Partnership, kind: Round['kind'], options: { windowMinutes?: number; slot?: string } = {}): Promise<Opened> {
   const now = deps.clock.now().getTime();
-  const earlier = (await countedRounds(deps, p.id)).sort((a, b) => a.number - b.number);
+  const all = await deps.store.rounds(p.id);
+  // Rotation counts only rounds that count; numbers never repeat, so a confirmation naming #n never reaches a later round.
+  const earlier = all.filter((r) => !r.cancelledAt).sort((a, b) => a.number - b.number);
   const bank = bankFor(await deps.store.customItems(p.id));
   const window = options.windowMinutes ?? p.survey.windowMinutes;
   const round: Round = {
     id: deps.newId(),
     partnershipId: p.id,
-    number: earlier.length + 1,
+    number: all.length + 1,
     kind,
     itemIds:
       kind === 'pulse'
