@@ -151,6 +151,9 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     const about = readFormContext(req.context);
     const ctx = about && (await contextFor(deps.store, req.caller, about.partnershipId));
     if (!about || !ctx) return failure("That form isn't for a partnership you are in; nothing was changed.");
+    // Whoever may no longer open the form is refused as a whole, as when opening it; the handlers check again.
+    const still = await FORMS[about.key].open(deps, ctx);
+    if (!isForm(still)) return still;
     const read = await FORMS[about.key].read(deps, ctx, req.values);
     if (!Array.isArray(read)) return read;
     const errors: Record<string, string> = {};
