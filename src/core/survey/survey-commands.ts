@@ -91,7 +91,7 @@ export async function survey(deps: Deps, ctx: Context, cmd: Exclude<SurveyComman
           );
       }
       const { answered, invited } = await closeRound(deps, partnership, open);
-      return success(`${roundName(open)} is closed: ${answered} of ${invited} answered (${pct(answered, invited)}).`);
+      return success(`Check-in #${open.number} is closed: ${answered} of ${invited} answered (${pct(answered, invited)}).`);
     }
     case 'survey cancel': {
       const open = await openRoundOf(deps, partnership.id);
