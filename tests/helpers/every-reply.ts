@@ -158,7 +158,9 @@ export async function everyReply(): Promise<Corpus> {
     clock.advance(3 * DAY);
     await trellis.tick();
     await say(coordinator, 'survey status');
+    // Typed, it may first ask (too few answers); the confirmed form then closes it, or says it already is.
     await say(coordinator, 'survey close');
+    await say(coordinator, `survey close ${round + 1}`);
     await trellis.settled();
   }
   for (const text of ['trends', 'trends trust', 'trends commitment', 'trends by sector', 'trends settings notable 5 floor 90', 'dashboard', 'export'])
