@@ -6,6 +6,13 @@ import { isForm, RUN_COMMAND, type Form, type Message, type Reply } from '../../
 import type { Caller, Place } from '../../src/core/request.js';
 import type { State } from '../../src/store/state-schema.js';
 import { coreTrellis } from '../helpers/core-trellis.js';
+import { createTrellis } from '../../src/core/trellis.js';
+import { StateStore } from '../../src/store/state-store.js';
+import { emptyState } from '../../src/store/state-schema.js';
+import type { AnswerSet } from '../../src/core/model.js';
+import { corePorts } from '../helpers/core-ports.js';
+import { fakeClock } from '../helpers/fake-clock.js';
+import { fakeMessenger } from '../helpers/fake-messenger.js';
 import type { FakeClock } from '../helpers/fake-clock.js';
 import type { FakeMessenger } from '../helpers/fake-messenger.js';
 
@@ -139,6 +146,30 @@ describe('survey cancel', () => {
     expect((await say(sam, 'survey cancel')).text).toContain('Only coordinators can run check-ins');
     expect((await click(sam, 'Cancel the check-in', ask)).text).toContain('Only coordinators can run check-ins');
     expect(JSON.stringify(state)).toBe(before);
+  });
+
+  it('keeps no answer that races the cancellation (saved after the check that the round is open)', async () => {
+    // The cancellation lands between the answer's check and its save: people answer under their own lock.
+    let race = false;
+    class Racing extends StateStore {
+      override async saveAnswerSet(a: AnswerSet) {
+        if (race) await this.cancelRound(a.roundId, '2026-11-23T08:30:00.000Z');
+        return super.saveAnswerSet(a);
+      }
+    }
+    state = emptyState();
+    trellis = createTrellis({ ...corePorts(new Racing(state)), clock: fakeClock('2026-11-23T08:00:00Z'), messenger: fakeMessenger(), secret: SECRET });
+    await say(alex, 'setup Riverside');
+    await say(alex, `join ${state.partnerships[0]!.inviteCode} independent`, dm);
+    await say(alex, 'survey now');
+    const r = await trellis.action({ caller: alex, place: dm, actionId: 'survey-open', value: state.rounds[0]!.id });
+    if (!isForm(r)) throw new Error(r.text);
+    race = true;
+    const values = Object.fromEntries(r.form.fields.filter((x) => x.kind === 'choice').map((x) => [x.id, '2']));
+    const reply = await trellis.submit({ caller: alex, actionId: r.form.submitActionId, context: r.form.context, values });
+    expect(reply.text).toBe('That check-in was cancelled, so nothing was recorded. The next one will come to you.');
+    expect(state.rounds[0]!.cancelledAt).toBeDefined();
+    expect(state.answerSets).toEqual([]);
   });
 
   it('says when nothing is open', async () => {
