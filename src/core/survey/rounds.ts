@@ -122,13 +122,11 @@ export async function closeRound(deps: Deps, p: Partnership, round: Round): Prom
  * (the round itself is kept, marked, so a scheduled slot never opens twice),
  * and each person asked sees their check-in message say so — nothing more.
  */
-export async function cancelRound(deps: Deps, p: Partnership, round: Round): Promise<{ answered: number; invited: number }> {
+export async function cancelRound(deps: Deps, p: Partnership, round: Round): Promise<void> {
   const invitations = await deps.store.invitations(round.id);
-  const { answered } = await splitByAnswered(deps, round.id, invitations);
   await deps.store.cancelRound(round.id, deps.clock.now().toISOString());
   for (const inv of invitations)
     if (inv.delivery) await updateSent(deps, inv.delivery, cancelledMessage(p, round), { kind: 'check-in cancelled', partnershipId: p.id });
-  return { answered: answered.length, invited: invitations.length };
 }
 
 /** A partnership's rounds brought up to date: close, remind, then open a scheduled round (the latest missed slot only, once). */

@@ -100,18 +100,20 @@ export async function survey(deps: Deps, ctx: Context, cmd: Exclude<SurveyComman
       if (cmd.round === undefined) {
         const sofar = await turnout(deps, open);
         return info(
-          `Cancel ${roundName(open)}? It is discarded as if never opened: the ${sofar.answered} answer${sofar.answered === 1 ? '' : 's'} given so far are deleted, it appears in no trends, digest, dashboard or export, and the ${sofar.invited} people asked are told it was cancelled. This cannot be undone.`,
+          `Cancel ${roundName(open)}? It is discarded as if never opened: the ${sofar.answered} answer${sofar.answered === 1 ? '' : 's'} given so far are deleted, it appears in no trends, digest, dashboard or export, and each of the ${sofar.invited} people asked sees it marked cancelled. This cannot be undone.`,
           {
             title: `Cancel ${roundName(open)}?`,
             buttons: [commandButton('Cancel the check-in', `survey cancel ${open.number}`, 'danger'), commandButton('Keep it', 'survey status')],
           },
         );
       }
-      const { invited } = await cancelRound(deps, partnership, open);
+      await cancelRound(deps, partnership, open);
       const next = partnership.schedule
         ? ` The schedule is unchanged: the next opens ${formatLocal(nextSlot(partnership.schedule, partnership.timezone, now.getTime()), partnership.timezone)}.`
         : '';
-      return success(`${roundName(open)} is cancelled: its answers are deleted and it counts nowhere. The ${invited} people asked have been told.${next}`);
+      return success(
+        `${roundName(open)} is cancelled: its answers are deleted and it counts nowhere. Each person it was sent to sees it marked cancelled.${next}`,
+      );
     }
     case 'survey settings': {
       const survey = {
