@@ -1,7 +1,8 @@
-// `survey cancel` on Teams, end to end: typed in the channel it only asks; the
-// card's "Cancel the check-in" button (an Action.Submit clicked in the
-// channel) discards the check-in, and each member's check-in card in their
-// personal chat is updated to say so.
+// On Teams, end to end: `set` typed with no words answers with a card whose
+// button opens the settings form in a dialog, and its submit applies what
+// changed. `survey cancel` typed in the channel only asks; the card's "Cancel
+// the check-in" button (an Action.Submit clicked in the channel) discards the
+// check-in, and each member's check-in card in their personal chat says so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Round } from '../src/core/model.js';
 import { fakeClock } from './helpers/fake-clock.js';
@@ -10,7 +11,7 @@ import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 import { waitFor } from './helpers/wait-for.js';
 import { type Activity, CHANNEL, CHANNEL_MESSAGE, chatOf, fixture, type Person, teamsRequests } from './helpers/teams-requests.js';
 
-type Block = { type: string; id?: string; text?: string };
+type Block = { type: string; id?: string; text?: string; value?: string; color?: string };
 type Card = { type: string; body: Block[]; actions?: { type: string; title: string; style?: string; data: Record<string, any> }[] };
 type TaskResponse = { task: { type: 'continue'; value: { title: string; card: { contentType: string; content: Card } } } | { type: 'message'; value: string } };
 
@@ -106,5 +107,39 @@ describe('Teams: survey cancel', () => {
     }
     await trellis.drain();
     expect(await trellis.data()).not.toContain(COMMENT);
+  });
+});
+
+describe('Teams: `set` with no words', () => {
+  let open: Record<string, any>;
+  let form: Card;
+  const submitData = (values: Record<string, string>) => ({ ...values, ...form.actions![0]!.data });
+
+  it('answers with a card whose button opens the settings form, prefilled, in a dialog', async () => {
+    const card = cardOf(replyOf(await say(ALEX, 'set')));
+    const p = await partnership();
+    open = card.actions![0]!.data;
+    expect(open).toEqual({ msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'command-form', value: `${p.id}:set` });
+    const body = (await deliver(invoke('task/fetch', ALEX, open, 'channel'))).body!;
+    if (body.task.type !== 'continue') throw new Error(`expected the form, got: ${body.task.value}`);
+    form = body.task.value.card.content;
+    const inputs = Object.fromEntries(form.body.filter((b) => b.type.startsWith('Input.')).map((b) => [b.id, b.value]));
+    expect(inputs).toEqual({ purpose: undefined, type: 'coordinating', timezone: 'Europe/London', threshold: '5' });
+  });
+
+  it('refuses a bad threshold beside its field in the dialog, changing nothing', async () => {
+    await trellis.drain();
+    const before = await trellis.data();
+    const r = await deliver(invoke('task/submit', ALEX, submitData({ type: 'coordinating', timezone: 'Europe/London', threshold: '2' }), 'channel'));
+    if (r.body!.task.type !== 'continue') throw new Error('expected the form again, with its error');
+    expect(JSON.stringify(r.body!.task.value.card.content.body)).toContain('The threshold must be a whole number from 3 to 50');
+    expect(await trellis.data()).toBe(before);
+  });
+
+  it('applies only what changed', async () => {
+    const r = await deliver(invoke('task/submit', ALEX, submitData({ type: 'implementing', timezone: 'Europe/London', threshold: '5' }), 'channel'));
+    if (r.body!.task.type !== 'message') throw new Error('expected a message');
+    expect(r.body!.task.value).toBe('Type of Riverside Partnership is now: implementing.');
+    expect(await partnership()).toMatchObject({ type: 'implementing', threshold: 5, timezone: 'Europe/London' });
   });
 });
