@@ -62,6 +62,7 @@ export const roleForm: CommandForm = {
     if (!chosen) return fieldErrors('Nothing was changed: choose a member.', { member: 'Choose a member of the partnership.' });
     // Named as `role` would be typed, by name or else by mention, and only in a way that finds this member alone.
     const who = [oneLine(chosen.displayName), `<@${chosen.userId}>`].find((w) => {
+      if (!/\S/.test(w.replace(/^@/, ''))) return false;
       const found = findMember(members, w, ctx.me);
       return found.ok && found.member.id === chosen.id;
     });
