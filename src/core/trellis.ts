@@ -161,8 +161,9 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     for (const step of read) {
       for (const probe of [...(step.probes ?? []), step]) {
         const parsed = parseCommand(probe.text);
-        if (!parsed.ok) {
-          errors[probe.field] = parsed.error;
+        // Words that read as another command (or as the form itself: nothing given) are refused too.
+        if (!parsed.ok || parsed.command.name !== about.key) {
+          errors[probe.field] = parsed.ok ? 'Fill this in.' : parsed.error;
           break;
         }
         if (probe === step) commands.push({ field: step.field, cmd: parsed.command });

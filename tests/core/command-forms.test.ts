@@ -101,6 +101,7 @@ describe('org add', () => {
     expect(msg(await submit(alex, f, { name: 'Acme', sector: 'corporate' })).fieldErrors).toEqual({
       sector: '"corporate" is not a sector. Sectors: public, private, voluntary, community.',
     });
+    expect(msg(await submit(alex, f, { name: ' ', sector: '' })).fieldErrors).toEqual({ sector: "Give the organisation's name and its sector." });
     expect(snapshot()).toBe(before);
   });
 
@@ -192,6 +193,7 @@ describe('protocol reminders', () => {
     const f = form(await say(alex, 'protocol reminders'));
     const before = snapshot();
     expect(msg(await submit(alex, f, { days: '400' })).fieldErrors?.days).toContain('from 1 to 365');
+    expect(msg(await submit(alex, f, { days: ' ' })).fieldErrors).toEqual({ days: 'Fill this in.' }); // read as the form itself
     expect(msg(await say(sam, 'protocol reminders')).text).toContain('Only coordinators can change protocol reminders');
     expect(msg(await submit(sam, f, { days: '10' })).text).toContain('Only coordinators can change protocol reminders');
     expect(snapshot()).toBe(before);
