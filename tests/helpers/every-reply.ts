@@ -158,6 +158,7 @@ export async function everyReply(): Promise<Corpus> {
     clock.advance(3 * DAY);
     await trellis.tick();
     await say(coordinator, 'survey status');
+    await say(coordinator, 'survey cancel'); // typed, it only asks
     // Typed, it may first ask (too few answers); the confirmed form then closes it, or says it already is.
     await say(coordinator, 'survey close');
     await say(coordinator, `survey close ${round + 1}`);
