@@ -12,6 +12,7 @@ import { concurrently } from '../concurrently.js';
 import { splitByAnswered } from '../answering.js';
 
 const MINUTE = 60_000;
+const DAY = 1440 * MINUTE;
 /** Messages queued side by side when a round opens or reminds. */
 const FAN_OUT = 50;
 
@@ -133,6 +134,10 @@ export async function cancelRound(deps: Deps, p: Partnership, round: Round): Pro
 export async function tickRounds(deps: Deps, p: Partnership): Promise<void> {
   const now = deps.clock.now().getTime();
   const rounds = await deps.store.rounds(p.id);
+  // An answer whose save raced its round's cancellation in the database (see submitCheckIn) is swept up here.
+  for (const r of rounds)
+    if (r.cancelledAt && now - Date.parse(r.cancelledAt) < DAY && (await deps.store.answerSets(r.id)).length > 0)
+      await deps.store.cancelRound(r.id, r.cancelledAt);
   let open = rounds.find(isOpen);
   if (open && now >= Date.parse(open.closesAt)) {
     await closeRound(deps, p, open);
