@@ -418,7 +418,7 @@ describe('one partnership across two Slack workspaces, two Teams tenants and ema
 
   it('closes the round: the digest reaches both homes, the Slack Connect channel and the Teams channel', async () => {
     const [slackFrom, teamsFrom] = [slack.calls.length, connector.sent.length];
-    await slackSay(ALEX, 'survey close');
+    await slackSay(ALEX, 'survey close 1');
     await trellis.drain();
     const toShared = slack.calls.slice(slackFrom).filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0SHARED');
     expect(toShared.length).toBeGreaterThan(0);
@@ -480,7 +480,7 @@ describe('one partnership across two Slack workspaces, two Teams tenants and ema
   it("never again calls Slack with the uninstalled workspace's token", async () => {
     clock.advance(49 * HOUR);
     await trellis.tick(); // reminders for round 2
-    await slackSay(ALEX, 'survey close');
+    await slackSay(ALEX, 'survey close 2');
     await trellis.drain();
     expect(slack.calls.slice(afterUninstall).length).toBeGreaterThan(0);
     expect(slack.calls.slice(afterUninstall).filter((c: SlackCall) => c.token === hopeToken || c.workspace === 'T0HOPE')).toEqual([]);

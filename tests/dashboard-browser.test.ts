@@ -86,7 +86,7 @@ beforeAll(async () => {
             : BASE[p]! - ((i + r) % 3) + 1,
       );
     }
-    expect((await command('alex', 'survey close')).text).toMatch(new RegExp(`^Check-in #${r + 1} is closed: ${round.who.length} of 6 answered`));
+    expect((await command('alex', `survey close ${r + 1}`)).text).toMatch(new RegExp(`^Check-in #${r + 1} is closed: ${round.who.length} of 6 answered`));
     clock.advance(14 * 24 * HOUR);
   }
   browser = await launchChromium();

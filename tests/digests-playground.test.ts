@@ -162,7 +162,7 @@ describe('playground digests, alerts and charts', () => {
       ['sam', '1', SAM_COMMENT],
       ['dana', '1'],
     ]);
-    await command('alex', 'survey close');
+    await command('alex', 'survey close 3');
     const digest = (await room())[2]!;
     const text = fullText(digest.message);
     expect(digest.message.title).toBe('Riverside: check-in #3 results');

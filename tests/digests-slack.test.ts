@@ -219,7 +219,7 @@ describe('Slack digests, alerts and charts', () => {
     ]);
     const mark = slack.calls.length;
     const uploadsBefore = slack.uploads.length;
-    await run(ALEX, CHANNEL, 'survey close');
+    await run(ALEX, CHANNEL, 'survey close 3');
     await trellis.drain();
     const [digest] = digestSince(mark);
     const text = shown(digest!);

@@ -186,7 +186,7 @@ describe('Teams digests, alerts and charts', () => {
       [SAM, '1', SAM_COMMENT],
       [DANA, '1'],
     ]);
-    const closed = await say(ALEX, 'survey close');
+    const closed = await say(ALEX, 'survey close 3');
     const [digest] = digestIn(closed.sent);
     const text = textOf(digest!);
     expect(text).toContain('check-in #3 results');

@@ -301,7 +301,7 @@ describe('email members and their web links', () => {
   });
 
   it('refuses the check-in link once the round has closed, and every link once it has expired', async () => {
-    await say('alex', 'survey close');
+    await say('alex', 'survey close 1');
     await t.drain();
     expect(await openChangesNothing(checkInLink)).toBe(410);
     expect(await page.locator('main').innerText()).toContain('closed');

@@ -419,7 +419,7 @@ describe('playground check-ins', () => {
   it('renders statements typed by people as text, and fits a narrow screen', async () => {
     await choosePersona('Alex Morgan');
     await chooseWhere(/#partnership-room/);
-    await type('survey close');
+    await type('survey close 1');
     expect(await text(lastReply())).toContain('Check-in #1 is closed: 2 of 3 answered (67%).');
     const evil = '<img src=x onerror="window.__pwned=1"> partners <b>share</b> data well';
     await type(`survey question add trust ${evil}`);

@@ -414,7 +414,7 @@ describe('playground check-ins: inbox, private form and submit', () => {
 
   it('refuses a submit after `survey close`, politely, and records nothing', async () => {
     const form = await openForm('jo');
-    const closed = await command(c.url, 'alex', 'survey close');
+    const closed = await command(c.url, 'alex', 'survey close 1');
     expect(closed.text).toBe('Check-in #1 is closed: 1 of 3 answered (33%).');
     const reply = await submit('jo', form, allFour('2'));
     expect(reply.tone).toBe('error');

@@ -52,7 +52,22 @@ describe('what the core produces', () => {
   it('covers every kind of reply, form, message and overview (so the checks below are not vacuous)', () => {
     expect(corpus.messages.length).toBeGreaterThan(300);
     const titles = new Set(corpus.forms.map((f) => f.form.title.replace(/#\d+|P-\d+|C-\w+/g, 'n')));
-    expect([...titles].sort()).toEqual(['Add a protocol', 'Check-in n', 'Concern n', 'Edit n', 'Raise a concern', 'Review n']);
+    expect([...titles].sort()).toEqual(
+      [
+        'Add a protocol',
+        'Check-in n',
+        'Concern n',
+        'Edit n',
+        'Raise a concern',
+        'Review n',
+        'Check-in schedule',
+        'Add an organisation',
+        'Change a role',
+        'Settings',
+        'Protocol reminders',
+        'Close a review',
+      ].sort(),
+    );
     expect(corpus.messages.filter((m) => m.message.chart).length).toBeGreaterThan(0);
     expect(corpus.messages.filter((m) => m.label === 'channel post').length).toBeGreaterThan(3);
     expect(corpus.messages.filter((m) => m.message.fieldErrors).length).toBeGreaterThan(0);

@@ -243,7 +243,7 @@ describe('Slack OAuth distribution', () => {
     const status = JSON.stringify(await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, 'survey status'));
     expect(status).toContain('Cannot be reached');
     expect(status).toContain("1 member (their organisation's workspace removed Trellis");
-    await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, 'survey close');
+    await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, 'survey close 1');
     expect((await run(ALEX, { ...HOME, ...inTeam('T0RIVER') }, 'survey now')).text).toContain('1 of them cannot be messaged');
     await trellis.drain();
     const posts = slack.calls.slice(after).filter((c) => c.method === 'chat.postMessage' && /^U/.test(String(c.body.channel)));

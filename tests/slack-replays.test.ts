@@ -153,7 +153,7 @@ describe('Slack replays do nothing twice', () => {
     const now = slashRequest(ALEX, CHANNEL, 'survey now');
     expect((await send(trellis.url, now.captured)).status).toBe(200);
     await waitFor(() => slack.responses.find((r) => r.id === now.id));
-    expect((await slash(ALEX, CHANNEL, 'survey close')).text).toContain('closed');
+    expect((await slash(ALEX, CHANNEL, 'survey close 1')).text).toContain('closed');
     expect(await rounds()).toBe(1);
 
     await trellis.stop();

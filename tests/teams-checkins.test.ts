@@ -330,7 +330,7 @@ describe('Teams check-ins', () => {
     expect(round.number).toBe(2);
     const danaButton = checkInButton(opened.sent.find((s) => s.conversationId === chatOf(DANA))!.activity);
     const card = formCard(await openDialog(DANA, danaButton.data));
-    const closed = await say(ALEX, 'survey close');
+    const closed = await say(ALEX, 'survey close 2');
     // The reply to the command; the round's digest was posted to the channel as a new message before it.
     expect(textOf(closed.sent.find((s) => s.replyToId)!.activity)).toContain('Check-in #2 is closed: 0 of 3 answered (0%).');
     expect(closed.updated.map((u) => u.conversationId).sort()).toEqual([chatOf(SAM), chatOf(DANA)].sort());
@@ -364,7 +364,7 @@ describe('Teams check-ins', () => {
     expect(logs).not.toContain('teams turn failed');
     for (const leak of [DANA.id, SAM.id, chatOf(DANA), 'check-in #3', 'Thanks — answered']) expect(logs).not.toContain(leak);
     expect(connector.sent.filter((s) => JSON.stringify(s.activity).includes('something went wrong'))).toHaveLength(0);
-    await say(ALEX, 'survey close');
+    await say(ALEX, 'survey close 3');
   });
 
   it('keeps answers unlinkable: no Teams id, name or member id in the stored answer sets; no comment in logs or chat', async () => {

@@ -78,7 +78,7 @@ describe('Teams replays do nothing twice', () => {
   it('a `survey now` resent after a restart opens no second check-in and sends no second reply', async () => {
     const now = inChannel(ALEX, 'survey now');
     expect((await deliver(now)).replies.join('')).toContain('is open until');
-    expect((await deliver(inChannel(ALEX, 'survey close'))).replies.join('')).toContain('closed');
+    expect((await deliver(inChannel(ALEX, 'survey close 1'))).replies.join('')).toContain('closed');
     expect((await data()).rounds).toHaveLength(1);
 
     await trellis.stop();

@@ -141,7 +141,7 @@ describe('Teams across tenants (one registration, MultiTenant)', () => {
   it('the app removed by Jo in the partner tenant: nothing more is sent to Jo, who counts as unreachable; Sam, the same id in the host tenant, is still reached', async () => {
     expect(await deliver(removedByPerson(JO))).toEqual([]);
     // The digest goes to the home channel, in the host tenant, naming it.
-    const digest = proactive(await deliver(inChannel(ALEX, 'survey close')));
+    const digest = proactive(await deliver(inChannel(ALEX, 'survey close 1')));
     expect(digest.map((s) => s.conversationId)).toEqual([CHANNEL]);
     expect(tenantsOf(digest[0]!)).toEqual({ conversation: HOST, channelData: HOST });
     const open = inChannel(ALEX, 'survey now');
@@ -162,7 +162,7 @@ describe('Teams across tenants (one registration, MultiTenant)', () => {
 
   it('the app removed from the host team: its home channel gets no more digests, personal chats still work', async () => {
     expect(await deliver(removedFromTeam(ALEX))).toEqual([]);
-    const close = inPersonal(ALEX, 'survey close');
+    const close = inPersonal(ALEX, 'survey close 2');
     const sent = await deliver(close);
     expect(textOf(replyTo(sent, close)!)).toContain('is closed');
     expect(sent.filter((s) => s.conversationId.startsWith(CHANNEL))).toEqual([]);

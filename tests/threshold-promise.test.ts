@@ -57,7 +57,7 @@ function scenario(start: (clock: Clock) => Promise<Running>) {
         /^Thanks — your answers are in/,
       );
     }
-    expect((await command('alex', 'survey close')).text).toContain('is closed');
+    expect((await command('alex', `survey close ${latest.number}`)).text).toContain('is closed');
   }
 
   beforeAll(async () => {

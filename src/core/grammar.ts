@@ -7,6 +7,7 @@ import { badOrgName, INDEPENDENT, MAX_NAME_LENGTH, type PartnershipCommand } fro
 import { parseSurvey, SURVEY_USAGE, type SurveyCommand } from './survey/survey-grammar.js';
 import { parseTrends, TRENDS_USAGE, type TrendsCommand } from './trends/trends-grammar.js';
 import { parseProtocol, PROTOCOL_USAGE, type ProtocolCommand } from './protocols/protocol-grammar.js';
+import type { FormCommand } from './command-forms.js';
 
 export type Command =
   | { name: 'help'; topic?: string }
@@ -14,6 +15,7 @@ export type Command =
   | SurveyCommand
   | TrendsCommand
   | ProtocolCommand
+  | FormCommand
   | { name: 'concern' }
   | { name: 'concerns'; sub: 'list' | 'themes' | 'publish'; by: 'month' | 'quarter' };
 
@@ -137,6 +139,7 @@ function parseExactly(input: string): Parsed {
       return ok(independent ? { name: 'join', code: code.toUpperCase() } : { name: 'join', code: code.toUpperCase(), orgName });
     }
     case 'role': {
+      if (rest.length === 0) return ok({ name: 'form', of: 'role' });
       if (rest.length < 2) return bad('Name the member and the role.', 'role');
       const role = oneOf(ROLES, rest[rest.length - 1]!);
       if (!role) return bad(`"${rest[rest.length - 1]}" is not a role. Roles: ${ROLES.join(', ')}.`, 'role');
@@ -190,6 +193,7 @@ function parseOrg(rest: string[]): Parsed {
     return orgName ? ok({ name: 'org remove', orgName }) : bad('Name the organisation to remove.', 'org remove');
   }
   if (sub !== 'add') return bad(`"${rest[0]}" is not something \`org\` does: use ${commandsOf('org')}.`, 'org add');
+  if (rest.length === 1) return ok({ name: 'form', of: 'org add' });
   if (rest.length < 3) return bad("Give the organisation's name and its sector.", 'org add');
   const sectorWord = rest[rest.length - 1]!;
   const sector = oneOf(SECTORS, sectorWord);
@@ -229,6 +233,7 @@ const SETTING_VALUES: Record<string, string> = {
 };
 
 function parseSet(rest: string[]): Parsed {
+  if (rest.length === 0) return ok({ name: 'form', of: 'set' });
   const setting = rest[0]?.toLowerCase();
   const value = rest.slice(1).join(' ');
   if (!value) {

@@ -152,6 +152,8 @@ export interface Round {
   slot?: string;
   /** Set when a closed round is compacted: its invitations are gone, their counts stay. */
   tally?: { invited: number; answered: number };
+  /** Set when a coordinator cancels it (`survey cancel`): its invitations and answers are deleted, and it counts nowhere. Kept so its slot never opens again. */
+  cancelledAt?: string;
 }
 
 /** Where a private message landed, so it can be updated later. Opaque to the core. */

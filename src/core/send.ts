@@ -12,6 +12,7 @@ type SendKind =
   | 'check-in reminder'
   | 'check-in thanks'
   | 'check-in closed'
+  | 'check-in cancelled'
   | 'digest'
   | 'alert'
   | 'protocol reminder'

@@ -1,10 +1,14 @@
 // The core's front door: a normalized command or button click in, a
 // platform-neutral message out. Adapters call nothing else.
-import { parseCommand } from './grammar.js';
-import { commandButton, failure, info, RUN_COMMAND, type Message, type Reply } from './message.js';
+import { parseCommand, type Command } from './grammar.js';
+import { commandButton, failure, fieldErrors, info, isForm, RUN_COMMAND, success, type Message, type Reply } from './message.js';
 import type { Caller, ActionRequest, CommandRequest, SubmitRequest } from './request.js';
 import { followUps, withDefaults, type Deps, type RequiredDeps } from './deps.js';
-import { resolveContext } from './context.js';
+import { contextIn, resolveContext, type Context } from './context.js';
+import { OPEN_COMMAND_FORM, readFormContext, SUBMIT_COMMAND_FORM, type CommandForm, type FormKey } from './command-forms.js';
+import { orgAddForm, roleForm, settingsForm } from './commands/partnership-forms.js';
+import { scheduleForm } from './survey/schedule-form.js';
+import { remindersForm, reviewCloseForm } from './protocols/protocol-command-forms.js';
 import { consoleLogger } from './logger.js';
 import { help } from './help.js';
 import { home, invite, set, setup, status } from './commands/partnership.js';
@@ -59,6 +63,16 @@ function refused({ error, usage, suggestion }: { error: string; usage?: string; 
   return failure(lines.join('\n'), suggestion ? { buttons: [commandButton(label, suggestion, 'primary')] } : {});
 }
 
+/** The form each argument-less command opens. */
+const FORMS: Record<FormKey, CommandForm> = {
+  'survey schedule': scheduleForm,
+  'org add': orgAddForm,
+  role: roleForm,
+  set: settingsForm,
+  'protocol reminders': remindersForm,
+  'review close': reviewCloseForm,
+};
+
 export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   const log = options.log ?? consoleLogger;
   const follow = followUps(log);
@@ -95,8 +109,14 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     }
     const resolved = await resolveContext(deps.store, req.caller, req.place);
     if (!resolved.ok) return resolved.reply;
-    const { ctx } = resolved;
+    return inPartnership(req, resolved.ctx, cmd);
+  };
+
+  /** A command about one partnership, typed or read back from its form. */
+  const inPartnership = async (req: CommandRequest, ctx: Context, cmd: Exclude<Command, { name: 'help' | 'setup' | 'join' | 'concern' }>): Promise<Reply> => {
     switch (cmd.name) {
+      case 'form':
+        return FORMS[cmd.of].open(deps, ctx);
       case 'invite':
         return invite(ctx);
       case 'home':
@@ -144,12 +164,68 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     }
   };
 
+  /**
+   * A command's form sent back: read into the typed command's words, each
+   * parsed by the grammar (an error shown beside its field) and only when all
+   * parse, run one after another exactly as if typed.
+   */
+  const submitCommandForm = async (req: SubmitRequest): Promise<Message> => {
+    const about = readFormContext(req.context);
+    const ctx = about && (await contextIn(deps.store, req.caller, about.partnershipId));
+    if (!about || !ctx) return failure("That form isn't for a partnership you are in; nothing was changed.");
+    // Whoever may no longer open the form is refused as a whole, as when opening it; the handlers check again.
+    const still = await FORMS[about.key].open(deps, ctx);
+    if (!isForm(still)) return still;
+    const read = await FORMS[about.key].read(deps, ctx, req.values);
+    if (!Array.isArray(read)) return read;
+    const errors: Record<string, string> = {};
+    const commands: { field: string; cmd: Command }[] = [];
+    for (const step of read) {
+      for (const probe of [...(step.probes ?? []), step]) {
+        const parsed = parseCommand(probe.text);
+        // Words that read as another command (or as the form itself: nothing given) are refused too.
+        if (!parsed.ok || parsed.command.name !== about.key) {
+          errors[probe.field] = parsed.ok ? 'Fill this in.' : parsed.error;
+          break;
+        }
+        if (probe === step) commands.push({ field: step.field, cmd: parsed.command });
+      }
+    }
+    if (Object.keys(errors).length) return fieldErrors('Nothing was changed: see the fields marked.', errors);
+    const done: string[] = [];
+    for (const { field, cmd } of commands) {
+      // Each sees the partnership as the one before left it.
+      const now = await contextIn(deps.store, req.caller, about.partnershipId);
+      if (!now || cmd.name === 'help' || cmd.name === 'setup' || cmd.name === 'join' || cmd.name === 'concern' || cmd.name === 'form')
+        return failure('That form cannot be read as a command; nothing was changed.');
+      const reply = await inPartnership({ caller: req.caller, place: { conversationId: '', kind: 'personal' }, text: '' }, now, cmd);
+      if (isForm(reply)) return failure('That form cannot be read as a command; nothing was changed.');
+      if (reply.tone === 'error') return fieldErrors([...done, reply.text].join('\n'), { [field]: reply.text });
+      done.push(reply.text);
+    }
+    return done.length ? success(done.join('\n')) : info('Nothing was changed.');
+  };
+
   // Built once, at start-up: an id registered twice throws here.
   const routes = routeTable([
     { actions: [{ id: RUN_COMMAND, lock: 'serial', handle: (_deps, req) => run({ caller: req.caller, place: req.place, text: req.value }) }] },
     // A person's own overview (an email member's page): reads only.
     { actions: [{ id: OPEN_OVERVIEW, lock: 'personal', handle: (_deps, req) => personalPage(req.caller) }] },
     partnershipRoutes,
+    {
+      actions: [
+        {
+          id: OPEN_COMMAND_FORM,
+          lock: 'serial',
+          handle: async (_deps, req) => {
+            const about = readFormContext(req.value);
+            const ctx = about && (await contextIn(deps.store, req.caller, about.partnershipId));
+            return about && ctx ? FORMS[about.key].open(deps, ctx) : failure("That form isn't for a partnership you are in.");
+          },
+        },
+      ],
+      forms: [{ id: SUBMIT_COMMAND_FORM, lock: 'serial', handle: (_deps, req) => submitCommandForm(req) }],
+    },
     checkInRoutes,
     concernRoutes,
     protocolRoutes,

@@ -39,6 +39,7 @@ interface Entries {
   saveConcernQuota: [ConcernQuota];
   saveSentReminder: [SentReminder];
   compactRound: [roundId: string, tally: { invited: number; answered: number }];
+  cancelRound: [roundId: string, at: string];
   enqueueOutgoing: [Outgoing];
   claimOutgoing: [now: string, owner: string, leaseMs: number, limit: number];
   settleOutgoing: [Outgoing, owner: string];
@@ -76,6 +77,7 @@ const APPLY: { [K in EntryName]: (store: StateStore, ...args: Entries[K]) => unk
   saveConcernQuota: (s, q) => s.saveConcernQuota(q),
   saveSentReminder: (s, r) => s.saveSentReminder(r),
   compactRound: (s, roundId, tally) => s.compactRound(roundId, tally),
+  cancelRound: (s, roundId, at) => s.cancelRound(roundId, at),
   enqueueOutgoing: (s, o) => s.enqueueOutgoing(o),
   claimOutgoing: (s, now, owner, leaseMs, limit) => s.claimOutgoing(new Date(now), owner, leaseMs, limit),
   settleOutgoing: (s, o, owner) => s.settleOutgoing(o, owner),

@@ -216,6 +216,15 @@ export class LowdbStore extends StateStore {
     await this.journal.reset(this.id, seq);
   }
 
+  /** The journal still holds the cancelled round's answers as they were saved: the file is rewritten at once and the journal emptied, so none is left on disk. */
+  override async cancelRound(roundId: string, at: string): Promise<void> {
+    await super.cancelRound(roundId, at);
+    await this.after(() => {
+      this.pending.splice(0); // taken into the rewrite, as a failed commit's are (write)
+      return this.compactNow();
+    });
+  }
+
   override async close(): Promise<void> {
     this.closing = true;
     try {

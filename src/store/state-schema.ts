@@ -102,6 +102,7 @@ const round = z.object({
   closedAt: z.string().optional(),
   slot: z.string().optional(),
   tally: z.object({ invited: z.number().int().min(0), answered: z.number().int().min(0) }).optional(),
+  cancelledAt: z.string().optional(),
 });
 
 const invitation = z.object({

@@ -307,6 +307,17 @@ export class StateStore implements Store {
     await this.changed(['compactRound', roundId, tally]);
   }
 
+  async cancelRound(roundId: string, at: string) {
+    const round = this.state.rounds.find((r) => r.id === roundId);
+    if (!round) return;
+    round.closedAt ??= at;
+    round.cancelledAt = at;
+    this.state.invitations = this.state.invitations.filter((i) => i.roundId !== roundId);
+    this.state.answerSets = this.state.answerSets.filter((a) => a.roundId !== roundId);
+    this.byRound = undefined;
+    await this.changed(['cancelRound', roundId, at]);
+  }
+
   exclusive<T>(scope: string, work: () => Promise<T>): Promise<T> {
     return this.mutex.run(scope, work);
   }

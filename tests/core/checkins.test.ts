@@ -123,7 +123,7 @@ describe('survey now, answering and closing', () => {
     await say(dana, `join ${state.partnerships[0]!.inviteCode} Hope Trust`, dm);
     expect((await submit(dana, answersFor(form))).text).toContain('opened before you joined');
     expect((await submit(sam, answersFor(form), 'no-such-round')).text).toContain("isn't one you can answer");
-    await say(alex, 'survey close');
+    await say(alex, `survey close ${state.rounds.at(-1)!.number}`);
     expect((await submit(sam, answersFor(form))).text).toContain('This check-in closed on');
     expect(state.answerSets).toHaveLength(0);
   });
@@ -135,7 +135,7 @@ describe('survey now, answering and closing', () => {
     expect(status.text).toContain('1 of 3 answered (33%)');
     expect(JSON.stringify(status)).not.toMatch(/Sam|Jo|Alex/);
     expect((await say(alex, 'survey now')).text).toContain('still open');
-    expect((await say(alex, 'survey close')).text).toBe('Check-in #1 is closed: 1 of 3 answered (33%).');
+    expect((await say(alex, `survey close ${state.rounds.at(-1)!.number}`)).text).toBe('Check-in #1 is closed: 1 of 3 answered (33%).');
     expect(
       messenger.updates
         .filter((u) => u.message.text.includes('has closed'))
@@ -169,7 +169,7 @@ describe('survey now, answering and closing', () => {
       ]),
     );
     expect(JSON.stringify(status)).not.toMatch(/Sam|Jo|Alex|pg-|U-/);
-    await say(alex, 'survey close');
+    await say(alex, `survey close ${state.rounds.at(-1)!.number}`);
     expect(JSON.stringify(await say(alex, 'survey status'))).not.toMatch(/Still being sent|Not delivered/);
   });
 
@@ -316,7 +316,7 @@ describe('survey commands', () => {
     const factorOf = (id: string) => state.customItems.find((c) => c.id === id)?.factor ?? id;
     for (let i = 0; i < 4; i++) {
       await say(alex, 'survey now for 1h');
-      await say(alex, 'survey close');
+      await say(alex, `survey close ${state.rounds.at(-1)!.number}`);
     }
     // Every factor, the new one included, within any 4 rounds.
     expect(state.rounds.flatMap((r) => r.itemIds.map(factorOf))).toContain('housing');
@@ -335,7 +335,7 @@ describe('unlinkability', () => {
   it('stores no member id, platform id or name with any answer, and keys differ per round', async () => {
     await say(alex, 'survey now for 1h');
     for (const c of [alex, sam, jo]) await submit(c, { ...answersFor(await openForm(c)), comment: `A comment from someone` });
-    await say(alex, 'survey close');
+    await say(alex, `survey close ${state.rounds.at(-1)!.number}`);
     await say(alex, 'survey now for 1h');
     await submit(sam, answersFor(await openForm(sam)));
     const answers = JSON.stringify(state.answerSets);
@@ -351,7 +351,7 @@ describe('compaction of long-closed rounds', () => {
   it('keeps a round closed over 30 days as counts and answers, drops who was asked, and reports the same turnout', async () => {
     await say(alex, 'survey now');
     for (const who of [alex, sam, jo]) await submit(who, answersFor(await openForm(who)));
-    await say(alex, 'survey close');
+    await say(alex, `survey close ${state.rounds.at(-1)!.number}`);
     const before = (await say(alex, 'survey status')).text;
     const trendsBefore = (await say(alex, 'trends')).text;
     const round = state.rounds[0]!;

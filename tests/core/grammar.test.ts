@@ -63,7 +63,6 @@ describe('parseCommand', () => {
     ['set timezone Mars/Olympus', 'not a timezone I know', 'set purpose'],
     ['set colour blue', '"colour" is not a setting', 'set purpose'],
     ['set constructor', 'Name a setting and its new value.', 'set purpose'],
-    ['set', 'Name a setting and its new value. Settings: purpose, type, timezone, threshold.', 'set purpose'],
     ['set timezone', 'Give the new timezone after `set timezone`: an Area/City name like Europe/London', 'set purpose'],
     ['set threshold', 'Give the new threshold after `set threshold`: a whole number from 3 to 50', 'set purpose'],
     ['members please', 'takes no words after it', 'members'],

@@ -357,7 +357,7 @@ describe('reviews', () => {
         values: Object.fromEntries(f.fields.filter((x) => x.kind === 'choice').map((x) => [x.id, '4'])),
       });
     }
-    await say(alex, 'survey close');
+    await say(alex, `survey close ${state.rounds.at(-1)!.number}`);
     messenger.sent.length = 0;
     await say(alex, 'review start P-1 with trends');
     pack = messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message;

@@ -121,7 +121,7 @@ describe('a failed send', () => {
   it('logs a digest its home conversation could not be sent, and still closes the round', async () => {
     await say(alex, 'survey now');
     failNext('sendToConversation');
-    expect((await say(alex, 'survey close')).text).toContain('is closed');
+    expect((await say(alex, `survey close ${state.rounds.at(-1)!.number}`)).text).toContain('is closed');
     expect(logged).toEqual([
       {
         level: 'warn',

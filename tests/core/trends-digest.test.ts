@@ -43,7 +43,7 @@ async function round(values: Record<string, string>, comments: Record<string, st
     });
   }
   clock.advance(3_600_000);
-  await say(alex, 'survey close');
+  await say(alex, `survey close ${state.rounds.at(-1)!.number}`);
 }
 
 beforeEach(async () => {

@@ -158,7 +158,10 @@ export async function everyReply(): Promise<Corpus> {
     clock.advance(3 * DAY);
     await trellis.tick();
     await say(coordinator, 'survey status');
+    await say(coordinator, 'survey cancel'); // typed, it only asks
+    // Typed, it may first ask (too few answers); the confirmed form then closes it, or says it already is.
     await say(coordinator, 'survey close');
+    await say(coordinator, `survey close ${round + 1}`);
     await trellis.settled();
   }
   for (const text of ['trends', 'trends trust', 'trends commitment', 'trends by sector', 'trends settings notable 5 floor 90', 'dashboard', 'export'])
@@ -172,6 +175,13 @@ export async function everyReply(): Promise<Corpus> {
   await say(coordinator, 'protocol reminders 60 30 14 7 3 1');
   for (const text of ['protocol list', 'protocol show P-1', 'protocol edit P-2', 'review start P-1 with trends', 'review status P-1'])
     await say(coordinator, text);
+  // The forms commands open when given no words (122 members, 40 organisations, 30 protocols), and each refusing values that are all wrong.
+  for (const text of ['survey schedule', 'org add', 'role', 'set', 'protocol reminders', 'review close']) {
+    const r = await say(coordinator, text);
+    if (!isForm(r)) throw new Error(`\`${text}\` opened no form: ${r.text}`);
+    const wrong = Object.fromEntries(r.form.fields.map((f) => [f.id, f.kind === 'text' ? long(1000, 'x') : 'not-an-option']));
+    record(`refused ${r.form.title}`, await trellis.submit({ caller: coordinator, actionId: r.form.submitActionId, context: r.form.context, values: wrong }));
+  }
   await trellis.settled();
   for (const s of messenger.sent.splice(0)) corpus.messages.push({ label: 'private message', message: s.message });
 

@@ -125,6 +125,50 @@ export function repositoryContract(name: string, open: Opens<Repository>) {
       }
     });
 
+    it('cancels a round: marks it cancelled and closed, and deletes its invitations and answer sets, touching no other round', async () => {
+      const { store, reopen } = await open();
+      const round: Round = {
+        id: 'r1',
+        partnershipId: 'p1',
+        number: 1,
+        kind: 'pulse',
+        itemIds: ['trust-1'],
+        threshold: 5,
+        openedAt: '2026-11-01T09:00:00.000Z',
+        remindAt: '2026-11-03T09:00:00.000Z',
+        closesAt: '2026-11-06T09:00:00.000Z',
+        slot: '2026-11-01T09:00:00.000Z',
+      };
+      await store.saveRound(round);
+      await store.saveRound({ ...round, id: 'r2', number: 2 });
+      for (const roundId of ['r1', 'r2']) {
+        await store.saveInvitation({ roundId, memberId: 'm1', delivery: { platform: 'slack', channel: 'D1' } });
+        await store.saveAnswerSet({ roundId, key: 'a'.repeat(64), values: { 'trust-1': 4 } });
+        await store.saveAnswerSet({ roundId, key: 'b'.repeat(64), values: { 'trust-1': 2 }, comment: 'Meetings run long.' });
+      }
+      const at = '2026-11-02T10:00:00.000Z';
+      await store.cancelRound('r1', at);
+      await store.cancelRound('nope', at); // an unknown round: nothing happens
+      const check = async (s: Repository) => {
+        expect(await s.round('r1')).toEqual({ ...round, closedAt: at, cancelledAt: at });
+        expect(await s.invitations('r1')).toEqual([]);
+        expect(await s.invitation('r1', 'm1')).toBeUndefined();
+        expect(await s.answerSets('r1')).toEqual([]);
+        expect(await s.answerSet('r1', 'a'.repeat(64))).toBeUndefined();
+        expect((await s.round('r2'))?.cancelledAt).toBeUndefined();
+        expect(await s.invitations('r2')).toHaveLength(1);
+        expect(await s.answerSets('r2')).toHaveLength(2);
+        expect(await s.round('nope')).toBeUndefined();
+      };
+      await check(store);
+      await store.close();
+      if (reopen) {
+        const again = await reopen();
+        await check(again);
+        await again.close();
+      }
+    });
+
     it('compacts a closed round into its tally, keeping its answers', async () => {
       const { store, reopen } = await open();
       const round: Round = {

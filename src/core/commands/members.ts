@@ -8,7 +8,7 @@ import { describeOrg, sameName } from './organisations.js';
 import { criticalFriendChanged } from '../concerns/friend-changes.js';
 import { sendPrivate } from '../send.js';
 
-const ROLE_NAMES: Record<Role, string> = { coordinator: 'coordinator', member: 'member', 'critical-friend': 'critical friend' };
+export const ROLE_NAMES: Record<Role, string> = { coordinator: 'coordinator', member: 'member', 'critical-friend': 'critical friend' };
 
 /** The buttons of a change of organisation awaiting its confirmation; values `partnership:organisation` (none for independent). */
 export const MOVE_ORG = 'join-move';
@@ -106,8 +106,11 @@ export function findMember(members: Member[], who: string, mentioner?: Member): 
   return { ok: false, reply: failure(`No member of the partnership matches "${who}". Type \`members\` to see who has joined.`) };
 }
 
+/** Who may change roles: `role` and its form refuse alike. */
+export const mayChangeRoles = (deps: Deps, ctx: Context) => requireCoordinator(deps.store, ctx, 'change roles');
+
 export async function setRole(deps: Deps, ctx: Context, who: string, role: Role): Promise<Message> {
-  const refused = await requireCoordinator(deps.store, ctx, 'change roles');
+  const refused = await mayChangeRoles(deps, ctx);
   if (refused) return refused;
   const members = await deps.store.members(ctx.partnership.id);
   const found = findMember(members, who, ctx.me);

@@ -19,9 +19,11 @@ const unknownOrg = (ctx: Context, orgs: Organisation[], names: string[]) =>
       orgs.length ? `Its organisations: ${orgs.map((o) => o.name).join(', ')}.` : 'It has no organisations yet.'
     }`,
   );
+/** Who may add organisations: `org add` and its form refuse alike. */
+export const mayAddOrganisations = (deps: Deps, ctx: Context) => requireCoordinator(deps.store, ctx, 'add organisations');
 
 export async function addOrganisation(deps: Deps, ctx: Context, name: string, sector: Sector): Promise<Message> {
-  const refused = await requireCoordinator(deps.store, ctx, 'add organisations');
+  const refused = await mayAddOrganisations(deps, ctx);
   if (refused) return refused;
   const orgs = await deps.store.organisations(ctx.partnership.id);
   const twin = orgs.find((o) => sameName(o.name, name));

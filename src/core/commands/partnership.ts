@@ -111,8 +111,11 @@ export async function status(deps: Deps, ctx: Context): Promise<Message> {
   });
 }
 
+/** Who may change settings: `set` and its form refuse alike. */
+export const mayChangeSettings = (deps: Deps, ctx: Context) => requireCoordinator(deps.store, ctx, 'change settings');
+
 export async function set(deps: Deps, ctx: Context, cmd: SettingCommand): Promise<Message> {
-  const refused = await requireCoordinator(deps.store, ctx, 'change settings');
+  const refused = await mayChangeSettings(deps, ctx);
   if (refused) return refused;
   const p = ctx.partnership;
   await deps.store.savePartnership({ ...p, [cmd.setting]: cmd.value });

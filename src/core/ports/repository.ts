@@ -67,4 +67,6 @@ export interface Repository {
 
   /** Compacts a closed round: keeps `tally` on the round and drops its invitations, in one step. */
   compactRound(roundId: string, tally: { invited: number; answered: number }): Promise<void>;
+  /** Cancels a round opened by mistake: marks it cancelled (and closed, if it was open) and deletes its invitations and answer sets, in one step. */
+  cancelRound(roundId: string, at: string): Promise<void>;
 }

@@ -4,13 +4,17 @@ import type { Deps } from '../deps.js';
 import type { Caller } from '../request.js';
 import type { Protocol } from '../model.js';
 import { contextIn, requireCoordinator, requireMember, type Context } from '../context.js';
+import type { FormCommand } from '../command-forms.js';
 import { addDays, localToday } from '../time.js';
 import type { ProtocolCommand } from './protocol-grammar.js';
 import { findProtocol, listProtocols, openProtocolForm, refOf, retireProtocol, saveProtocol, showProtocol } from './register.js';
 import { closeReview, reviewStatus, startReview } from './reviews.js';
 import { NEW_PROTOCOL } from './protocol-form.js';
 
-export async function protocolCommand(deps: Deps, ctx: Context, cmd: ProtocolCommand): Promise<Reply> {
+/** Who may change the reminders' lead times: the typed command and its form refuse alike. */
+export const mayChangeReminders = (deps: Deps, ctx: Context) => requireMember(ctx) ?? requireCoordinator(deps.store, ctx, 'change protocol reminders');
+
+export async function protocolCommand(deps: Deps, ctx: Context, cmd: Exclude<ProtocolCommand, FormCommand>): Promise<Reply> {
   const refusedMember = requireMember(ctx);
   if (refusedMember) return refusedMember;
   const partnership = ctx.partnership;
@@ -20,7 +24,7 @@ export async function protocolCommand(deps: Deps, ctx: Context, cmd: ProtocolCom
     case 'protocol list':
       return listProtocols(deps, partnership);
     case 'protocol reminders': {
-      const refused = await requireCoordinator(deps.store, ctx, 'change protocol reminders');
+      const refused = await mayChangeReminders(deps, ctx);
       if (refused) return refused;
       await deps.store.savePartnership({ ...partnership, leadDays: cmd.days });
       return success(`Protocol reminders go out ${cmd.days.join(', ')} day(s) before a review date, on the day itself, then weekly while overdue.`);

@@ -1,6 +1,7 @@
 // `protocol …` and `review …` commands.
 import { REVIEW_OUTCOMES, type ReviewOutcome } from '../model.js';
 import { parseDate } from '../time.js';
+import type { FormCommand } from '../command-forms.js';
 
 export type ProtocolCommand =
   | { name: 'protocol add' }
@@ -11,7 +12,8 @@ export type ProtocolCommand =
   | { name: 'protocol reminders'; days: number[] }
   | { name: 'review start'; which: string; withTrends: boolean }
   | { name: 'review status'; which: string }
-  | { name: 'review close'; which: string; outcome: ReviewOutcome; next?: string };
+  | { name: 'review close'; which: string; outcome: ReviewOutcome; next?: string }
+  | FormCommand;
 
 export const PROTOCOL_USAGE = {
   'protocol add': ['protocol add', 'register a protocol or agreement in a private form (coordinators)'],
@@ -53,6 +55,7 @@ export function parseProtocol(verb: 'protocol' | 'review', rest: string[]): Prot
     if (sub === 'show' || sub === 'edit' || sub === 'retire')
       return which ? { ok: true, command: { name: key as 'protocol show', which } } : bad('Say which protocol, e.g. P-2.', key);
     if (sub === 'reminders') {
+      if (rest.length === 1) return { ok: true, command: { name: 'form', of: 'protocol reminders' } };
       const days = rest.slice(1).map(Number);
       if (days.length === 0 || days.length > 6 || days.some((d) => !Number.isInteger(d) || d < 1 || d > 365))
         return bad('Give one to six whole numbers of days from 1 to 365, e.g. 30 7 1.', 'protocol reminders');
@@ -68,6 +71,7 @@ export function parseProtocol(verb: 'protocol' | 'review', rest: string[]): Prot
   if (sub === 'status') return which ? { ok: true, command: { name: 'review status', which } } : bad('Say which protocol, e.g. P-2.', key);
   if (sub === 'close') {
     const words = rest.slice(1);
+    if (words.length === 0) return { ok: true, command: { name: 'form', of: 'review close' } };
     const dateWord = words.length > 2 && /^\d{4}-/.test(words.at(-1)!) ? words.pop() : undefined;
     const outcome = REVIEW_OUTCOMES.find((o) => o === words.at(-1)?.toLowerCase());
     if (!outcome || words.length < 2) return bad(`Say which protocol and the outcome: ${REVIEW_OUTCOMES.join(', ')}.`, 'review close');

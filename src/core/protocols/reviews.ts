@@ -29,7 +29,7 @@ import { sendPrivate, updateSent } from '../send.js';
 export const OPEN_REVIEW = 'review-open';
 export const SUBMIT_REVIEW = 'review-submit';
 
-const openReviewOf = (protocol: Protocol) => protocol.reviews.find((r) => !r.closedAt);
+export const openReviewOf = (protocol: Protocol) => protocol.reviews.find((r) => !r.closedAt);
 
 export async function startReview(deps: Deps, ctx: Context, protocol: Protocol, withTrends = false): Promise<Message> {
   const refused = await mayChange(deps, ctx, protocol, 'start reviews');

@@ -11,6 +11,8 @@ import { answersOf, COMMENT_FIELD, earlierChoice, hasAnswered, MAX_COMMENT_LENGT
 import { thresholdFor } from '../promised-threshold.js';
 import { updateSent } from '../send.js';
 
+const CANCELLED = 'That check-in was cancelled, so nothing was recorded. The next one will come to you.';
+
 type Found = { ok: true; round: Round; member: Member } | { ok: false; reply: Message };
 
 async function findInvited(deps: Deps, caller: Caller, roundId: string): Promise<Found> {
@@ -19,6 +21,7 @@ async function findInvited(deps: Deps, caller: Caller, roundId: string): Promise
   if (!round || !member) return { ok: false, reply: failure("That check-in isn't one you can answer — it may belong to a partnership you are not in.") };
   const partnership = await deps.store.partnership(round.partnershipId);
   const tz = partnership?.timezone ?? 'UTC';
+  if (round.cancelledAt) return { ok: false, reply: failure(CANCELLED) };
   if (round.closedAt)
     return {
       ok: false,
@@ -85,13 +88,19 @@ export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string,
   if (Object.keys(errors).length) return fieldErrors('Some answers need another look; nothing was recorded yet.', errors);
 
   const org = member.organisationId ? (await deps.store.organisations(round.partnershipId)).find((o) => o.id === member.organisationId) : undefined;
-  const invitation = (await deps.store.invitation(round.id, member.id))!;
   const partnership = (await deps.store.partnership(round.partnershipId))!;
   await saveAnswers(deps, round.id, member.id, org, { values: scored, comment });
+  // People answer under their own lock, not the partnership's: a cancellation
+  // that came between the check above and this save must not leave the answer behind.
+  const after = await deps.store.round(round.id);
+  if (after?.cancelledAt) {
+    await deps.store.cancelRound(round.id, after.cancelledAt);
+    return failure(CANCELLED);
+  }
   // The person is waiting on the form, not on the DM: its "Thanks" is queued
   // once the reply has gone. A crash in between leaves the DM's button, which
   // still works.
-  const delivery = invitation.delivery;
+  const delivery = (await deps.store.invitation(round.id, member.id))?.delivery;
   if (delivery) deps.later(() => updateSent(deps, delivery, thanksMessage(partnership, round), { kind: 'check-in thanks', partnershipId: partnership.id }));
   return success(`Thanks — your answers are in. You can change them until ${formatLocal(round.closesAt, partnership.timezone)}.`);
 }

@@ -42,3 +42,7 @@ export function thanksMessage(p: Partnership, round: Round): Message {
 }
 
 export const closedMessage = (p: Partnership, round: Round): Message => info(`This ${name(round)} has closed.`, { title: `${p.name}: ${name(round)}` });
+
+/** Content-free: the same words whether or not this person had answered. */
+export const cancelledMessage = (p: Partnership, round: Round): Message =>
+  info(`That ${name(round)} was cancelled: nothing from it is kept. The next one will come to you.`, { title: `${p.name}: ${name(round)}` });

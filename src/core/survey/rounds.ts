@@ -5,13 +5,14 @@ import type { Partnership, Round } from '../model.js';
 import { bankFor } from './bank.js';
 import { choosePulseItems, healthCheckItems } from './rotation.js';
 import { lastSlot } from './schedule.js';
-import { checkInMessage, closedMessage, reminderMessage } from './check-in-messages.js';
+import { cancelledMessage, checkInMessage, closedMessage, reminderMessage } from './check-in-messages.js';
 import { sendPrivate, updateSent } from '../send.js';
 import { publishDigest } from '../trends/digest.js';
 import { concurrently } from '../concurrently.js';
 import { splitByAnswered } from '../answering.js';
 
 const MINUTE = 60_000;
+const DAY = 1440 * MINUTE;
 /** Messages queued side by side when a round opens or reminds. */
 const FAN_OUT = 50;
 
@@ -24,16 +25,20 @@ export interface Opened {
 
 export const isOpen = (r: Round) => !r.closedAt;
 export const openRoundOf = async (deps: Deps, partnershipId: string) => (await deps.store.rounds(partnershipId)).find(isOpen);
+/** Every round but the cancelled ones, which count nowhere: not in numbering, rotation, status, trends or exports. */
+export const countedRounds = async (deps: Deps, partnershipId: string) => (await deps.store.rounds(partnershipId)).filter((r) => !r.cancelledAt);
 
 export async function openRound(deps: Deps, p: Partnership, kind: Round['kind'], options: { windowMinutes?: number; slot?: string } = {}): Promise<Opened> {
   const now = deps.clock.now().getTime();
-  const earlier = (await deps.store.rounds(p.id)).sort((a, b) => a.number - b.number);
+  const all = await deps.store.rounds(p.id);
+  // Rotation counts only rounds that count; numbers never repeat, so a confirmation naming #n never reaches a later round.
+  const earlier = all.filter((r) => !r.cancelledAt).sort((a, b) => a.number - b.number);
   const bank = bankFor(await deps.store.customItems(p.id));
   const window = options.windowMinutes ?? p.survey.windowMinutes;
   const round: Round = {
     id: deps.newId(),
     partnershipId: p.id,
-    number: earlier.length + 1,
+    number: all.length + 1,
     kind,
     itemIds:
       kind === 'pulse'
@@ -113,10 +118,26 @@ export async function closeRound(deps: Deps, p: Partnership, round: Round): Prom
   return { answered: answered.length, invited: invitations.length };
 }
 
+/**
+ * Discards a round opened by mistake: its invitations and answers are deleted
+ * (the round itself is kept, marked, so a scheduled slot never opens twice),
+ * and each person asked sees their check-in message say so — nothing more.
+ */
+export async function cancelRound(deps: Deps, p: Partnership, round: Round): Promise<void> {
+  const invitations = await deps.store.invitations(round.id);
+  await deps.store.cancelRound(round.id, deps.clock.now().toISOString());
+  for (const inv of invitations)
+    if (inv.delivery) await updateSent(deps, inv.delivery, cancelledMessage(p, round), { kind: 'check-in cancelled', partnershipId: p.id });
+}
+
 /** A partnership's rounds brought up to date: close, remind, then open a scheduled round (the latest missed slot only, once). */
 export async function tickRounds(deps: Deps, p: Partnership): Promise<void> {
   const now = deps.clock.now().getTime();
   const rounds = await deps.store.rounds(p.id);
+  // An answer whose save raced its round's cancellation in the database (see submitCheckIn) is swept up here.
+  for (const r of rounds)
+    if (r.cancelledAt && now - Date.parse(r.cancelledAt) < DAY && (await deps.store.answerSets(r.id)).length > 0)
+      await deps.store.cancelRound(r.id, r.cancelledAt);
   let open = rounds.find(isOpen);
   if (open && now >= Date.parse(open.closesAt)) {
     await closeRound(deps, p, open);

@@ -1,7 +1,7 @@
 // The `survey …` commands. Counts, never names: no command says who has or
 // has not answered.
 import { deliveries, turnout } from './turnout.js';
-import { failure, info, success, type Message } from '../message.js';
+import { commandButton, failure, info, success, type Message } from '../message.js';
 import type { Deps } from '../deps.js';
 import type { SurveyCommand } from './survey-grammar.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
@@ -9,12 +9,14 @@ import { bankFor, MAX_ROTATING_FACTORS, slug } from './bank.js';
 import { formatDuration } from './duration.js';
 import { formatLocal } from '../time.js';
 import { nextSlot } from './schedule.js';
-import { closeRound, openRound, openRoundOf } from './rounds.js';
-import type { Partnership, Schedule } from '../model.js';
+import { cancelRound, closeRound, countedRounds, openRound, openRoundOf } from './rounds.js';
+import type { Partnership, Round, Schedule } from '../model.js';
+import type { FormCommand } from '../command-forms.js';
+import { thresholdFor } from '../promised-threshold.js';
 
 const MAX_CUSTOM_PER_FACTOR = 4;
 
-const describeSchedule = (s: Schedule, partnership: Partnership) => {
+export const describeSchedule = (s: Schedule, partnership: Partnership) => {
   const day =
     typeof s.day === 'number'
       ? `day ${s.day} of each month`
@@ -26,9 +28,17 @@ const describeSchedule = (s: Schedule, partnership: Partnership) => {
 const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1);
 const pct = (a: number, b: number) => (b ? `${Math.round((100 * a) / b)}%` : '—');
 
-export async function survey(deps: Deps, ctx: Context, cmd: SurveyCommand): Promise<Message> {
+/** Who may run check-ins: the typed commands and their forms refuse alike. */
+export const mayRunCheckIns = (deps: Deps, ctx: Context) => requireCoordinator(deps.store, ctx, 'run check-ins');
+
+const roundName = (r: Round) => `${r.kind === 'healthcheck' ? 'Health check' : 'Check-in'} #${r.number}`;
+/** A confirmation button names its check-in: clicked late, it never acts on a later one. */
+const noLongerOpen = (n: number, open: Round | undefined, doing: string) =>
+  failure(`Check-in #${n} is no longer open${open ? ` (#${open.number} is)` : ''}; nothing was ${doing}.`);
+
+export async function survey(deps: Deps, ctx: Context, cmd: Exclude<SurveyCommand, FormCommand>): Promise<Message> {
   if (cmd.name === 'survey status') return requireMember(ctx) ?? status(deps, ctx.partnership);
-  const refused = await requireCoordinator(deps.store, ctx, 'run check-ins');
+  const refused = await mayRunCheckIns(deps, ctx);
   if (refused) return refused;
   const partnership = ctx.partnership;
   const now = deps.clock.now();
@@ -65,9 +75,45 @@ export async function survey(deps: Deps, ctx: Context, cmd: SurveyCommand): Prom
     }
     case 'survey close': {
       const open = await openRoundOf(deps, partnership.id);
+      if (cmd.round !== undefined && cmd.round !== open?.number) return noLongerOpen(cmd.round, open, 'closed');
       if (!open) return info('No check-in is open. Open one with `survey now`.');
+      if (cmd.round === undefined) {
+        // Closing under the threshold publishes no results: worth a second thought.
+        const sofar = await turnout(deps, open);
+        const k = thresholdFor(partnership, open.threshold);
+        if (sofar.answered < k)
+          return info(
+            `Only ${sofar.answered} of ${sofar.invited} have answered ${roundName(open)} — fewer than ${k}, the smallest group whose results are ever shown, so closing it now publishes no results. Close it anyway?`,
+            {
+              title: `Close ${roundName(open)}?`,
+              buttons: [commandButton('Close anyway', `survey close ${open.number}`, 'danger'), commandButton('Keep it open', 'survey status')],
+            },
+          );
+      }
       const { answered, invited } = await closeRound(deps, partnership, open);
       return success(`Check-in #${open.number} is closed: ${answered} of ${invited} answered (${pct(answered, invited)}).`);
+    }
+    case 'survey cancel': {
+      const open = await openRoundOf(deps, partnership.id);
+      if (cmd.round !== undefined && cmd.round !== open?.number) return noLongerOpen(cmd.round, open, 'cancelled');
+      if (!open) return info('No check-in is open, so there is nothing to cancel.');
+      if (cmd.round === undefined) {
+        const sofar = await turnout(deps, open);
+        return info(
+          `Cancel ${roundName(open)}? It is discarded as if never opened: the ${sofar.answered} answer${sofar.answered === 1 ? '' : 's'} given so far are deleted, it appears in no trends, digest, dashboard or export, and each of the ${sofar.invited} people asked sees it marked cancelled. This cannot be undone.`,
+          {
+            title: `Cancel ${roundName(open)}?`,
+            buttons: [commandButton('Cancel the check-in', `survey cancel ${open.number}`, 'danger'), commandButton('Keep it', 'survey status')],
+          },
+        );
+      }
+      await cancelRound(deps, partnership, open);
+      const next = partnership.schedule
+        ? ` The schedule is unchanged: the next opens ${formatLocal(nextSlot(partnership.schedule, partnership.timezone, now.getTime()), partnership.timezone)}.`
+        : '';
+      return success(
+        `${roundName(open)} is cancelled: its answers are deleted and it counts nowhere. Each person it was sent to sees it marked cancelled.${next}`,
+      );
     }
     case 'survey settings': {
       const survey = {
@@ -91,7 +137,7 @@ export async function survey(deps: Deps, ctx: Context, cmd: SurveyCommand): Prom
 }
 
 async function status(deps: Deps, partnership: Partnership): Promise<Message> {
-  const rounds = (await deps.store.rounds(partnership.id)).sort((a, b) => b.number - a.number);
+  const rounds = (await countedRounds(deps, partnership.id)).sort((a, b) => b.number - a.number);
   const fields = [
     { label: 'Schedule', value: partnership.schedule ? describeSchedule(partnership.schedule, partnership) : 'none (use `survey schedule`)' },
     {

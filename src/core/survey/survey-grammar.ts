@@ -2,12 +2,17 @@
 import { CADENCES, WEEKDAYS, type Cadence, type Weekday } from '../model.js';
 import { MAX_STATEMENT_LENGTH } from './bank.js';
 import { parseDuration } from './duration.js';
+import type { FormCommand } from '../command-forms.js';
 
 export type SurveyCommand =
   | { name: 'survey schedule'; schedule: { cadence: Cadence; day: Weekday | number; time: string } | null }
   | { name: 'survey now'; kind: 'pulse' | 'healthcheck'; windowMinutes?: number }
-  | { name: 'survey close' }
+  /** `round`: the number a confirmation button carries; without it, `survey close` asks first when too few have answered. */
+  | { name: 'survey close'; round?: number }
+  /** Without `round` it only asks: the confirmation button carries the number of the check-in it cancels. */
+  | { name: 'survey cancel'; round?: number }
   | { name: 'survey status' }
+  | FormCommand
   | { name: 'survey settings'; remindAfterMinutes?: number; windowMinutes?: number }
   | { name: 'survey question add'; factor: string; text: string };
 
@@ -18,7 +23,8 @@ export const SURVEY_USAGE = {
   ],
   'survey now': ['survey now [for <duration>]', 'open a check-in now, e.g. `survey now for 48h` (coordinators)'],
   'survey healthcheck': ['survey healthcheck [for <duration>]', 'a full health check: every statement in the bank (coordinators)'],
-  'survey close': ['survey close', 'close the open check-in (coordinators)'],
+  'survey close': ['survey close', 'close the open check-in; asks first when fewer than the threshold have answered (coordinators)'],
+  'survey cancel': ['survey cancel', 'discard a check-in opened by mistake, after asking: its answers are deleted and it counts nowhere (coordinators)'],
   'survey status': ['survey status', 'how many have answered so far — never who'],
   'survey settings': [
     'survey settings remind-after <duration> window <duration>',
@@ -48,6 +54,7 @@ export function parseSurvey(rest: string[]): SurveyParsed {
   const args = rest.slice(1);
   switch (sub) {
     case 'schedule': {
+      if (args.length === 0) return ok({ name: 'form', of: 'survey schedule' });
       if (args.length === 1 && args[0]!.toLowerCase() === 'off') return ok({ name: 'survey schedule', schedule: null });
       if (args.length !== 3) return bad('Give how often, the day and the time.', 'survey schedule');
       const cadence = CADENCES.find((c) => c === args[0]!.toLowerCase());
@@ -68,6 +75,13 @@ export function parseSurvey(rest: string[]): SurveyParsed {
     case 'healthcheck':
       return parseFor(args, 'survey healthcheck', 'healthcheck');
     case 'close':
+    case 'cancel': {
+      // The number is what a confirmation button carries, so a late click never acts on a later check-in.
+      const n = Number(args[0]?.replace(/^#/, ''));
+      if (args.length === 0) return ok({ name: `survey ${sub}` });
+      if (args.length === 1 && Number.isInteger(n) && n >= 1) return ok({ name: `survey ${sub}`, round: n });
+      return bad(`\`survey ${sub}\` takes no words after it.`, `survey ${sub}`);
+    }
     case 'status':
       return args.length ? bad(`\`survey ${sub}\` takes no words after it.`, `survey ${sub}`) : ok({ name: `survey ${sub}` });
     case 'settings': {

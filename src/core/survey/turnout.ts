@@ -31,7 +31,7 @@ export async function deliveries(deps: Deps, round: Round): Promise<{ queued: nu
 export async function compactRounds(deps: Deps, p: Partnership): Promise<void> {
   const cutoff = deps.clock.now().getTime() - COMPACT_AFTER_DAYS * 86_400_000;
   for (const round of await deps.store.rounds(p.id)) {
-    if (round.tally || !round.closedAt || Date.parse(round.closedAt) > cutoff) continue;
+    if (round.tally || round.cancelledAt || !round.closedAt || Date.parse(round.closedAt) > cutoff) continue;
     await deps.store.compactRound(round.id, await turnout(deps, round));
   }
 }

@@ -1,5 +1,6 @@
 // A partnership's closed rounds with their answers, summarised for display.
 import { turnout } from '../survey/turnout.js';
+import { countedRounds } from '../survey/rounds.js';
 import type { Deps } from '../deps.js';
 import { DEFAULT_ALERTS, type Organisation, type Partnership } from '../model.js';
 import { thresholdFor } from '../promised-threshold.js';
@@ -20,7 +21,7 @@ export interface History {
 
 export async function loadHistory(deps: Deps, partnership: Partnership): Promise<History> {
   const bank = bankFor(await deps.store.customItems(partnership.id));
-  const rounds = (await deps.store.rounds(partnership.id)).filter((r) => r.closedAt).sort((a, b) => a.number - b.number);
+  const rounds = (await countedRounds(deps, partnership.id)).filter((r) => r.closedAt).sort((a, b) => a.number - b.number);
   const data: RoundData[] = [];
   for (const round of rounds) {
     data.push({

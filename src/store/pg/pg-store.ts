@@ -245,6 +245,18 @@ class PostgresStore implements PgStore {
     });
   }
 
+  async cancelRound(roundId: string, at: string) {
+    await transaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        `UPDATE rounds SET doc = doc || jsonb_build_object('closedAt', COALESCE(doc->'closedAt', to_jsonb($2::text)), 'cancelledAt', $2::text) WHERE id = $1`,
+        [roundId, at],
+      );
+      if (!rowCount) return;
+      await client.query('DELETE FROM invitations WHERE round_id = $1', [roundId]);
+      await client.query('DELETE FROM answer_sets WHERE round_id = $1', [roundId]);
+    });
+  }
+
   exclusive<T>(scope: string, work: () => Promise<T>): Promise<T> {
     return this.mutex.run(scope, work);
   }
