@@ -35,6 +35,14 @@ export async function resolveContext(store: Repository, caller: Caller, place: P
   };
 }
 
+/** A button scoped to one partnership (the console's): the caller's place in it, wherever they click. */
+export async function contextIn(store: Repository, caller: Caller, partnershipId: string): Promise<Resolved> {
+  const partnership = await store.partnership(partnershipId);
+  const me = (await store.membershipsOf(caller)).find((m) => m.partnershipId === partnershipId);
+  if (!partnership || !me) return { ok: false, reply: failure("That button is for a partnership you are not in, so nothing was done. Type `menu` to see what you can do.") };
+  return { ok: true, ctx: { partnership, me } };
+}
+
 /** A refusal naming who can help, or undefined when the caller is a coordinator. */
 export async function requireCoordinator(store: Repository, ctx: Context, doing: string): Promise<Message | undefined> {
   if (ctx.me?.role === 'coordinator') return undefined;

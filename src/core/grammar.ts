@@ -8,6 +8,7 @@ import { parseProtocol, PROTOCOL_USAGE, type ProtocolCommand } from './protocols
 
 export type Command =
   | { name: 'help'; topic?: string }
+  | { name: 'menu' }
   | PartnershipCommand
   | SurveyCommand
   | TrendsCommand
@@ -26,6 +27,7 @@ export const MAX_PURPOSE_LENGTH = 300;
 /** [syntax, what it does]: the single source for `help` and for the usage shown after an error. */
 export const USAGE = {
   help: ['help [command]', 'what Trellis can do'],
+  menu: ['menu', 'what you can do now, as buttons, for each of your partnerships'],
   setup: ['setup <name>', 'create a partnership bound to this channel; you become its coordinator'],
   invite: ['invite', 'show the code others use to join'],
   home: ['home', "make this channel the partnership's home on this platform (coordinators)"],
@@ -90,6 +92,7 @@ export function parseCommand(input: string): Parsed {
       return ok({ name: 'setup', partnershipName: tail });
     case 'member':
       return parseMember(rest);
+    case 'menu':
     case 'invite':
     case 'members':
     case 'status':

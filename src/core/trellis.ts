@@ -1,18 +1,17 @@
 // The core's front door: a normalized command or button click in, a
 // platform-neutral message out. Adapters call nothing else.
 import { parseCommand } from './grammar.js';
-import { failure, info, RUN_COMMAND, type Message, type Reply } from './message.js';
+import { failure, RUN_COMMAND, RUN_IN, type Message, type Reply } from './message.js';
 import type { Caller, ActionRequest, CommandRequest, SubmitRequest } from './request.js';
 import { followUps, withDefaults, type Deps, type RequiredDeps } from './deps.js';
-import { resolveContext } from './context.js';
+import { contextIn, resolveContext } from './context.js';
 import { consoleLogger } from './logger.js';
 import { help } from './help.js';
 import { home, invite, set, setup, status } from './commands/partnership.js';
 import { addOrganisation, listOrganisations } from './commands/organisations.js';
-import { describeMemberships, join, listMembers, setRole } from './commands/members.js';
+import { join, listMembers, setRole } from './commands/members.js';
 import { addEmailMember, OPEN_OVERVIEW } from './commands/email-members.js';
 import { survey } from './survey/survey-commands.js';
-import { openCheckInButtons } from './survey/answers.js';
 import { checkInRoutes } from './survey/check-in-routes.js';
 import { tick } from './tick.js';
 import { trends } from './trends/trends-commands.js';
@@ -26,6 +25,8 @@ import { dashboardView, exportCsv, type DashboardView } from './trends/dashboard
 import { routeTable, type Lock } from './routes.js';
 import type { Platform } from './model.js';
 import { workspaceRemoved } from './workspace-removed.js';
+import { consoleView } from './console.js';
+import { conversationsOf, type Conversation } from './concerns/conversations.js';
 
 export interface Trellis {
   /** A typed command: a reply, or a private form to open (e.g. `protocol add`). */
@@ -40,8 +41,10 @@ export interface Trellis {
   exportCsv(token: string): Promise<{ ok: true; filename: string; csv: string } | { ok: false; status: number; message: string }>;
   /** Everything due now (scheduled rounds, reminders, closing); the scheduler calls it every minute. */
   tick(): Promise<void>;
-  /** A person's own overview (Slack App Home, the playground's side panel). */
+  /** A person's console, what `menu` shows (Slack App Home, the playground's side panel, an email member's page). */
   overview(caller: Caller): Promise<Message>;
+  /** A person's private conversations (concerns they raised; as critical friend, those addressed to them), content-free. */
+  conversations(caller: Caller): Promise<Conversation[]>;
   /** Resolves once every follow-up queued by earlier replies (`Deps.later`) has run. */
   settled(): Promise<void>;
   /** A workspace (or tenant) removed Trellis: the coordinators of partnerships with members there are told privately, never which. */
@@ -61,7 +64,8 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   const personal = <T>(caller: Caller, work: () => Promise<T>): Promise<T> => deps.coordination.exclusive(`person:${caller.platform}:${caller.userId}`, work);
   const locked = <T>(lock: Lock, caller: Caller, work: () => Promise<T>): Promise<T> => (lock === 'personal' ? personal(caller, work) : serial(work));
 
-  const run = async (req: CommandRequest): Promise<Reply> => {
+  /** `partnershipId`: a console button's, run in that partnership rather than the one resolved from where it was clicked. */
+  const run = async (req: CommandRequest, partnershipId?: string): Promise<Reply> => {
     const parsed = parseCommand(req.text);
     if (!parsed.ok) return failure(parsed.usage ? `${parsed.error}\nUsage: \`${parsed.usage}\`` : parsed.error);
     const cmd = parsed.command;
@@ -74,8 +78,10 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
         return join(deps, req, cmd.code, cmd.orgName);
       case 'concern':
         return raiseConcernForm(deps, req.caller);
+      case 'menu':
+        return consoleView(deps, req.caller);
     }
-    const resolved = await resolveContext(deps.store, req.caller, req.place);
+    const resolved = partnershipId ? await contextIn(deps.store, req.caller, partnershipId) : await resolveContext(deps.store, req.caller, req.place);
     if (!resolved.ok) return resolved.reply;
     const { ctx } = resolved;
     switch (cmd.name) {
@@ -124,35 +130,24 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
 
   // Built once, at start-up: an id registered twice throws here.
   const routes = routeTable([
-    { actions: [{ id: RUN_COMMAND, lock: 'serial', handle: (_deps, req) => run({ caller: req.caller, place: req.place, text: req.value }) }] },
-    // A person's own overview (an email member's page): reads only.
-    { actions: [{ id: OPEN_OVERVIEW, lock: 'personal', handle: (_deps, req) => personalPage(req.caller) }] },
+    {
+      actions: [
+        { id: RUN_COMMAND, lock: 'serial', handle: (_deps, req) => run({ caller: req.caller, place: req.place, text: req.value }) },
+        { id: RUN_IN, lock: 'serial', handle: (_deps, req) => runIn(req.caller, req.place, req.value) },
+      ],
+    },
+    // A person's own console (an email member's page): reads only.
+    { actions: [{ id: OPEN_OVERVIEW, lock: 'personal', handle: (_deps, req) => consoleView(deps, req.caller) }] },
     checkInRoutes,
     concernRoutes,
     protocolRoutes,
   ]);
   const unknownButton = failure("That button isn't one Trellis knows (it may come from an older message). Type `help` to see what you can do.");
 
-  const overview = async (caller: Caller): Promise<Message> => {
-    const memberships = await deps.store.membershipsOf(caller);
-    if (memberships.length === 0) {
-      return info("You're not in a partnership yet. Ask a coordinator for an invite code, then type `join <invite-code> <organisation>`.", {
-        title: 'Trellis',
-      });
-    }
-    return info('Your partnerships:', {
-      title: 'Trellis',
-      items: await describeMemberships(deps, memberships),
-      buttons: await openCheckInButtons(deps, memberships),
-    });
-  };
-  // An email member's page has no command box: raising a concern is a button there (the `concern` command only opens its form).
-  const personalPage = async (caller: Caller): Promise<Message> => {
-    const page = await overview(caller);
-    const inAny = (await deps.store.membershipsOf(caller)).length > 0;
-    return inAny
-      ? { ...page, buttons: [...(page.buttons ?? []), { actionId: RUN_COMMAND, label: 'Raise a concern', value: 'concern', opensForm: true }] }
-      : page;
+  /** A console button's value: `<partnership id> <command>`. */
+  const runIn = (caller: Caller, place: CommandRequest['place'], value: string): Promise<Reply> => {
+    const cut = value.indexOf(' ');
+    return cut > 0 ? run({ caller, place, text: value.slice(cut + 1) }, value.slice(0, cut)) : Promise.resolve(unknownButton);
   };
 
   return {
@@ -172,6 +167,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     workspaceRemoved: (platform, workspace) => serial(() => workspaceRemoved(deps, platform, workspace)),
     dashboard: (token) => dashboardView(deps, token),
     exportCsv: (token) => exportCsv(deps, token),
-    overview,
+    overview: (caller) => consoleView(deps, caller),
+    conversations: async (caller) => conversationsOf(deps, await deps.store.membershipsOf(caller)),
   };
 }
