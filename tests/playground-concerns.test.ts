@@ -255,9 +255,7 @@ describe('playground: the critical friend', () => {
 
     // The side panel offers the same button.
     const { conversations } = await inboxOf('chris');
-    expect(conversations).toEqual([
-      { title: `Concern ${first.pseudonym}`, pseudonym: first.pseudonym, note: 'open', button: friendNote.message.buttons![0] },
-    ]);
+    expect(conversations).toEqual([{ title: `Concern ${first.pseudonym}`, pseudonym: first.pseudonym, note: 'open — waiting for your reply', button: friendNote.message.buttons![0] }]);
 
     // Nobody else heard of it: not the coordinator, not Sam, not the room.
     const after = await counts();
@@ -438,8 +436,8 @@ describe('playground: the critical friend', () => {
     for (const s of [SAM_NAME, SAM_ID, samMemberId]) expect(json(friend)).not.toContain(s);
     // No consent to be asked: no escalation field.
     expect(friend.fields.map((f) => f.id)).toEqual(['reply', 'status']);
-    // The side panel lists both concerns, the newest first.
-    expect((await inboxOf('chris')).conversations.map((c) => c.title)).toEqual([`Concern ${second.pseudonym}`, `Concern ${first.pseudonym}`]);
+    // The side panel lists the live conversations (the first is closed).
+    expect((await inboxOf('chris')).conversations.map((c) => c.title)).toEqual([`Concern ${second.pseudonym}`]);
   });
 
   it('takes a third concern the same day and refuses a fourth (3 a day)', async () => {

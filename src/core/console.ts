@@ -87,7 +87,11 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member): Promise<Secti
     sections.push({
       title: 'Concerns',
       text: `${live.length} open conversation${live.length === 1 ? '' : 's'}, ${waiting.length} waiting for your reply.`,
-      buttons: [run('Conversations', 'concerns'), run('Themes', 'concerns themes'), ...waiting.slice(0, 4).map((c) => ({ ...friendConversation(c).button, label: `Open ${c.pseudonym}` }))],
+      buttons: [
+        run('Conversations', 'concerns'),
+        run('Themes', 'concerns themes'),
+        ...waiting.slice(0, 4).map((c) => ({ ...friendConversation(c).button, label: `Open ${c.pseudonym}` })),
+      ],
     });
   } else {
     const own = (await ownConcerns(deps, m)).map(reporterConversation);
@@ -98,7 +102,10 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member): Promise<Secti
         text: own.length
           ? own.map((c) => `${c.title}: ${c.note}`).join('\n')
           : 'Raise a tension privately with the critical friend; nobody else learns it was you.',
-        buttons: [...(hasFriend ? [run('Raise a concern', 'concern', { opensForm: true })] : []), ...own.slice(0, MAX_BUTTONS - 1).map((c) => ({ ...c.button, label: `Open ${c.pseudonym}` }))],
+        buttons: [
+          ...(hasFriend ? [run('Raise a concern', 'concern', { opensForm: true })] : []),
+          ...own.slice(0, MAX_BUTTONS - 1).map((c) => ({ ...c.button, label: `Open ${c.pseudonym}` })),
+        ],
       });
   }
 

@@ -39,7 +39,8 @@ export async function resolveContext(store: Repository, caller: Caller, place: P
 export async function contextIn(store: Repository, caller: Caller, partnershipId: string): Promise<Resolved> {
   const partnership = await store.partnership(partnershipId);
   const me = (await store.membershipsOf(caller)).find((m) => m.partnershipId === partnershipId);
-  if (!partnership || !me) return { ok: false, reply: failure("That button is for a partnership you are not in, so nothing was done. Type `menu` to see what you can do.") };
+  if (!partnership || !me)
+    return { ok: false, reply: failure('That button is for a partnership you are not in, so nothing was done. Type `menu` to see what you can do.') };
   return { ok: true, ctx: { partnership, me } };
 }
 

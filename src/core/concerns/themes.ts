@@ -47,9 +47,7 @@ export async function concernsCommand(deps: Deps, ctx: Context, cmd: { sub: 'lis
     const live = await friendConcerns(deps, ctx.me!);
     if (live.length === 0) return info('No open concerns.');
     return info(`${live.length} open concern${live.length === 1 ? '' : 's'}:`, {
-      items: live.map(
-        (c) => `${c.pseudonym} — ${CATEGORY_LABELS[c.category]} — ${c.status}${waitsForFriend(c) ? ' — waiting for you' : ''}`,
-      ),
+      items: live.map((c) => `${c.pseudonym} — ${CATEGORY_LABELS[c.category]} — ${c.status}${waitsForFriend(c) ? ' — waiting for you' : ''}`),
       buttons: live.slice(0, 10).map((c) => ({ actionId: FRIEND_OPEN, label: `Open ${c.pseudonym}`, value: c.id, opensForm: true })),
     });
   }

@@ -92,7 +92,8 @@ function renderOverview(message) {
       ),
     );
   }
-  const onButton = (/** @type {import('../../../core/message.js').Button} */ button, /** @type {HTMLElement} */ origin) => pressButton(button, state.where, origin);
+  const onButton = (/** @type {import('../../../core/message.js').Button} */ button, /** @type {HTMLElement} */ origin) =>
+    pressButton(button, state.where, origin);
   for (const section of message.sections ?? []) frag.appendChild(renderSection(section, onButton, ' btn-block'));
   return frag;
 }
