@@ -255,7 +255,9 @@ describe('playground: the critical friend', () => {
 
     // The side panel offers the same button.
     const { conversations } = await inboxOf('chris');
-    expect(conversations).toEqual([{ title: `Concern ${first.pseudonym}`, pseudonym: first.pseudonym, note: 'open — waiting for your reply', button: friendNote.message.buttons![0] }]);
+    expect(conversations).toEqual([
+      { title: `Concern ${first.pseudonym}`, pseudonym: first.pseudonym, note: 'open — waiting for your reply', button: friendNote.message.buttons![0] },
+    ]);
 
     // Nobody else heard of it: not the coordinator, not Sam, not the room.
     const after = await counts();
