@@ -48,7 +48,9 @@ export async function consoleView(deps: Deps, caller: Caller): Promise<Message> 
 }
 
 async function sectionsFor(deps: Deps, p: Partnership, m: Member): Promise<Section[]> {
-  const run = (label: string, command: string, extra: Pick<Button, 'style' | 'opensForm'> = {}) => partnershipButton(label, p.id, command, extra);
+  const run = (label: string, command: string, extra: Pick<Button, 'style' | 'opensForm' | 'readOnly'> = {}) => partnershipButton(label, p.id, command, extra);
+  // Commands that only show something: a web page (an email member's) runs them on opening the link.
+  const show = (label: string, command: string) => run(label, command, { readOnly: true });
   const sections: Section[] = [];
   const coordinator = m.role === 'coordinator';
   const protocols = await deps.store.protocols(p.id);
@@ -65,7 +67,7 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member): Promise<Secti
     });
     sections.push({
       title: 'Partners',
-      buttons: [run('Add an organisation', 'org add', { opensForm: true }), run('Invite code', 'invite'), run('Change a role', 'role', { opensForm: true })],
+      buttons: [run('Add an organisation', 'org add', { opensForm: true }), show('Invite code', 'invite'), run('Change a role', 'role', { opensForm: true })],
     });
   }
 
@@ -76,7 +78,7 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member): Promise<Secti
       ...(starts.length ? { text: `Due for review: ${starts.map((x) => refOf(x)).join(', ')}.` } : {}),
       buttons: [
         ...(coordinator ? [run('Add a protocol', 'protocol add', { opensForm: true })] : []),
-        run('The register', 'protocol list'),
+        show('The register', 'protocol list'),
         ...starts.slice(0, MAX_REVIEW_STARTS).map((x) => run(`Start review ${refOf(x)}`, `review start ${refOf(x)}`)),
       ],
     });
@@ -88,8 +90,8 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member): Promise<Secti
       title: 'Concerns',
       text: `${live.length} open conversation${live.length === 1 ? '' : 's'}, ${waiting.length} waiting for your reply.`,
       buttons: [
-        run('Conversations', 'concerns'),
-        run('Themes', 'concerns themes'),
+        show('Conversations', 'concerns'),
+        show('Themes', 'concerns themes'),
         ...waiting.slice(0, 4).map((c) => ({ ...friendConversation(c).button, label: `Open ${c.pseudonym}` })),
       ],
     });
@@ -111,7 +113,7 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member): Promise<Secti
 
   sections.push({
     title: 'Results',
-    buttons: coordinator ? [run('Trends', 'trends'), run('Dashboard', 'dashboard'), run('Export', 'export')] : [run('Trends', 'trends')],
+    buttons: coordinator ? [show('Trends', 'trends'), run('Dashboard', 'dashboard'), run('Export', 'export')] : [show('Trends', 'trends')],
   });
   return sections;
 }

@@ -84,7 +84,12 @@ export const commandButton = (label: string, command: string, style?: Button['st
 export const RUN_IN = 'run-in';
 
 /** A button that runs a command as the person who clicks it, in the partnership named, not the one resolved from where they click. */
-export const partnershipButton = (label: string, partnershipId: string, command: string, extra: Pick<Button, 'style' | 'opensForm'> = {}): Button => ({
+export const partnershipButton = (
+  label: string,
+  partnershipId: string,
+  command: string,
+  extra: Pick<Button, 'style' | 'opensForm' | 'readOnly'> = {},
+): Button => ({
   actionId: RUN_IN,
   label,
   value: `${partnershipId} ${command}`,
