@@ -9,6 +9,7 @@ import type { Member, Partnership, Protocol } from './model.js';
 import { DEFAULT_LEAD_DAYS } from './model.js';
 import type { Caller } from './request.js';
 import { describeMemberships } from './commands/members.js';
+import { PLATFORM_NAMES } from './commands/partnership.js';
 import { openCheckInButtons } from './survey/answers.js';
 import { hasAnswered } from './answering.js';
 import { OPEN_REVIEW } from './protocols/reviews.js';
@@ -22,7 +23,7 @@ const MAX_BUTTONS = 6;
 /** Start-review buttons in one console; the register lists the rest. */
 const MAX_REVIEW_STARTS = 3;
 
-export const NOT_IN_A_PARTNERSHIP =
+const NOT_IN_A_PARTNERSHIP =
   "You're not in a partnership yet. To join one, ask its coordinator for the invite code and type `join <invite-code> <organisation>` (from Slack or Teams). To start one, type `setup <name>` in the channel that will be its home.";
 
 export async function consoleView(deps: Deps, caller: Caller): Promise<Message> {
@@ -36,7 +37,7 @@ export async function consoleView(deps: Deps, caller: Caller): Promise<Message> 
     const p = await deps.store.partnership(m.partnershipId);
     if (!p) continue;
     toAnswer.push(...(await reviewButtons(deps, p, m)));
-    if (p.homes.length) homes.push(`${p.name} in ${p.homes.map((h) => `${h.label} (${h.platform})`).join(', ')}`);
+    if (p.homes.length) homes.push(`${p.name} in ${p.homes.map((h) => `${h.label} (${PLATFORM_NAMES[h.platform]})`).join(', ')}`);
     const mine = await sectionsFor(deps, p, m);
     sections.push(...mine.map((s) => ({ ...s, title: several ? `${p.name}: ${s.title}` : s.title, buttons: s.buttons.slice(0, MAX_BUTTONS) })));
   }

@@ -161,8 +161,8 @@ describe('several partnerships', () => {
     await say(kim, 'setup Northside', other);
     await say(alex, `join ${state.partnerships[1]!.inviteCode} independent`);
     const m = await menu(alex);
-    expect(m.text).toContain('Riverside in #riverside (slack)');
-    expect(m.text).toContain('Northside in #northside (slack)');
+    expect(m.text).toContain('Riverside in #riverside (Slack)');
+    expect(m.text).toContain('Northside in #northside (Slack)');
     expect(titles(m)).toEqual([
       'Riverside: Check-ins',
       'Riverside: Partners',

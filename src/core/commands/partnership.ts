@@ -7,7 +7,7 @@ import type { CommandRequest } from '../request.js';
 import type { SettingCommand } from './partnership-grammar.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
 
-const PLATFORM_NAMES: Record<Platform, string> = { slack: 'Slack', teams: 'Teams', email: 'email', playground: 'Playground' };
+export const PLATFORM_NAMES: Record<Platform, string> = { slack: 'Slack', teams: 'Teams', email: 'email', playground: 'Playground' };
 
 export async function setup(deps: Deps, req: CommandRequest, name: string): Promise<Message> {
   const { store, clock } = deps;
