@@ -7,7 +7,7 @@ import type { Button } from '../message.js';
 import type { Deps } from '../deps.js';
 import type { Concern, Member } from '../model.js';
 import { FRIEND_OPEN, REPORTER_OPEN } from './concern-forms.js';
-import { loadConcerns } from './concern-seal.js';
+import { loadConcerns, openConcern } from './concern-seal.js';
 import { openRelay } from './relay.js';
 
 export interface Conversation {
@@ -35,10 +35,15 @@ const STATUS: Record<Concern['status'], string> = {
 /** What waits for the reporter: a reply, a question about raising it, or a choice of critical friend. */
 const waitsForReporter = (c: Concern) => c.handover === 'asked' || c.escalation?.status === 'requested' || c.messages.at(-1)?.from === 'friend';
 
-/** The concerns `member` raised and has not closed, newest first. Only the relay, opened here, says whose a concern is. */
+/**
+ * The concerns `member` raised and has not closed, newest first. Only the relay,
+ * opened here, says whose a concern is; only theirs are unsealed.
+ */
 export async function ownConcerns(deps: Deps, member: Member): Promise<Concern[]> {
-  const all = await loadConcerns(deps, member.partnershipId);
-  return all.filter((c) => c.status !== 'closed' && openRelay(deps.secret, c.relay)?.memberId === member.id).reverse();
+  const theirs = (await deps.store.concerns(member.partnershipId)).filter(
+    (s) => s.status !== 'closed' && openRelay(deps.secret, s.relay)?.memberId === member.id,
+  );
+  return theirs.flatMap((s) => openConcern(deps.secret, s) ?? []).reverse();
 }
 
 export function reporterConversation(c: Concern): Conversation {
