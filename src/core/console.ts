@@ -26,29 +26,38 @@ const MAX_REVIEW_STARTS = 3;
 const NOT_IN_A_PARTNERSHIP =
   "You're not in a partnership yet. To join one, ask its coordinator for the invite code and type `join <invite-code> <organisation>` (from Slack or Teams). To start one, type `setup <name>` in the channel that will be its home.";
 
-export async function consoleView(deps: Deps, caller: Caller): Promise<Message> {
+/**
+ * `shared`: asked in a shared channel. Not every platform can answer there for
+ * the asker's eyes only (Teams cannot), so what is personal — whether they have
+ * answered a check-in or a review, their own concerns, the critical friend's
+ * waiting conversations — is left out, and only the jobs' buttons shown.
+ */
+export async function consoleView(deps: Deps, caller: Caller, shared = false): Promise<Message> {
   const memberships = await deps.store.membershipsOf(caller);
   if (memberships.length === 0) return info(NOT_IN_A_PARTNERSHIP, { title: 'Trellis', buttons: [commandButton('Help', 'help')] });
   const several = memberships.length > 1;
   const sections: Section[] = [];
-  const toAnswer = await openCheckInButtons(deps, memberships);
+  const toAnswer = shared ? [] : await openCheckInButtons(deps, memberships);
   const homes: string[] = [];
   for (const m of memberships) {
     const p = await deps.store.partnership(m.partnershipId);
     if (!p) continue;
-    toAnswer.push(...(await reviewButtons(deps, p, m)));
+    if (!shared) toAnswer.push(...(await reviewButtons(deps, p, m)));
     if (p.homes.length) homes.push(`${p.name} in ${p.homes.map((h) => `${h.label} (${PLATFORM_NAMES[h.platform]})`).join(', ')}`);
-    const mine = await sectionsFor(deps, p, m);
+    const mine = await sectionsFor(deps, p, m, shared);
     sections.push(...mine.map((s) => ({ ...s, title: several ? `${p.name}: ${s.title}` : s.title, buttons: s.buttons.slice(0, MAX_BUTTONS) })));
   }
   // Typed commands act in the partnership of the channel they are typed in; the buttons below name theirs.
-  const text = several
-    ? `What you can do now, partnership by partnership; each button acts in its own partnership, wherever you click it. To type a command, use the home channel: ${homes.join('; ')}.`
-    : 'What you can do now:';
+  const text = [
+    several
+      ? `What you can do now, partnership by partnership; each button acts in its own partnership, wherever you click it. To type a command, use the home channel: ${homes.join('; ')}.`
+      : 'What you can do now:',
+    ...(shared ? ['What waits for you personally (check-ins, reviews, your concerns) is shown only in a private chat with Trellis: type `menu` there.'] : []),
+  ].join('\n');
   return info(text, { title: 'Trellis', items: await describeMemberships(deps, memberships), buttons: toAnswer.slice(0, MAX_BUTTONS), sections });
 }
 
-async function sectionsFor(deps: Deps, p: Partnership, m: Member): Promise<Section[]> {
+async function sectionsFor(deps: Deps, p: Partnership, m: Member, shared: boolean): Promise<Section[]> {
   const run = (label: string, command: string, extra: Pick<Button, 'style' | 'opensForm' | 'readOnly'> = {}) => partnershipButton(label, p.id, command, extra);
   // Commands that only show something: a web page (an email member's) runs them on opening the link.
   const show = (label: string, command: string) => run(label, command, { readOnly: true });
@@ -85,11 +94,11 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member): Promise<Secti
     });
 
   if (m.role === 'critical-friend') {
-    const live = await friendConcerns(deps, m);
+    const live = shared ? [] : await friendConcerns(deps, m);
     const waiting = live.filter(waitsForFriend);
     sections.push({
       title: 'Concerns',
-      text: `${live.length} open conversation${live.length === 1 ? '' : 's'}, ${waiting.length} waiting for your reply.`,
+      ...(shared ? {} : { text: `${live.length} open conversation${live.length === 1 ? '' : 's'}, ${waiting.length} waiting for your reply.` }),
       buttons: [
         show('Conversations', 'concerns'),
         show('Themes', 'concerns themes'),
@@ -97,7 +106,7 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member): Promise<Secti
       ],
     });
   } else {
-    const own = (await ownConcerns(deps, m)).map(reporterConversation);
+    const own = shared ? [] : (await ownConcerns(deps, m)).map(reporterConversation);
     const hasFriend = (await friendsOf(deps, p.id)).length > 0;
     if (own.length || hasFriend)
       sections.push({

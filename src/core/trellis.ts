@@ -79,7 +79,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
       case 'concern':
         return raiseConcernForm(deps, req.caller);
       case 'menu':
-        return consoleView(deps, req.caller);
+        return consoleView(deps, req.caller, req.place.kind === 'channel');
     }
     const resolved = partnershipId ? await contextIn(deps.store, req.caller, partnershipId) : await resolveContext(deps.store, req.caller, req.place);
     if (!resolved.ok) return resolved.reply;

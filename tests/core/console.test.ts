@@ -233,6 +233,28 @@ describe("a person's own concerns", () => {
     for (const c of [sam, kim, alex, chris]) expect(JSON.stringify([await menu(c), await trellis.conversations(c)])).not.toContain('marker-');
   });
 
+  it('keeps what is personal out of a `menu` asked in a shared channel (Teams cannot answer there for one person alone)', async () => {
+    const samRef = refOf(await raise(sam));
+    clock.advance(1000);
+    await trellis.tick();
+    await say(alex, 'survey now', channel);
+    const privately = await menu(sam);
+    expect(JSON.stringify(privately)).toContain(samRef);
+    expect(privately.buttons).toHaveLength(1); // the check-in
+
+    const inChannel = msg(await say(sam, 'menu', channel));
+    expect(inChannel.text).toContain('shown only in a private chat with Trellis');
+    expect(inChannel.buttons).toEqual([]);
+    expect(JSON.stringify(inChannel)).not.toContain(samRef);
+    expect(JSON.stringify(inChannel)).not.toContain('check-in #1');
+    expect(labels(inChannel)).toEqual(['Raise a concern', 'Trends']);
+    // The critical friend's conversations neither.
+    const friendInChannel = msg(await say(chris, 'menu', channel));
+    expect(friendInChannel.sections![0]).toEqual(expect.not.objectContaining({ text: expect.anything() }));
+    expect(JSON.stringify(friendInChannel)).not.toContain(samRef);
+    expect(JSON.stringify(await menu(chris))).toContain(samRef);
+  });
+
   it('says when something waits for the reporter, and leaves closed conversations out', async () => {
     const samRef = refOf(await raise(sam));
     clock.advance(1000);
