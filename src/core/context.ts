@@ -35,13 +35,11 @@ export async function resolveContext(store: Repository, caller: Caller, place: P
   };
 }
 
-/** A button scoped to one partnership (the console's): the caller's place in it, wherever they click. */
-export async function contextIn(store: Repository, caller: Caller, partnershipId: string): Promise<Resolved> {
+/** The partnership a button or form names (in its value or context, re-checked here), and the caller in it; undefined unless they are a member. */
+export async function contextIn(store: Repository, caller: Caller, partnershipId: string): Promise<Context | undefined> {
   const partnership = await store.partnership(partnershipId);
   const me = (await store.membershipsOf(caller)).find((m) => m.partnershipId === partnershipId);
-  if (!partnership || !me)
-    return { ok: false, reply: failure('That button is for a partnership you are not in, so nothing was done. Type `menu` to see what you can do.') };
-  return { ok: true, ctx: { partnership, me } };
+  return partnership && me ? { partnership, me } : undefined;
 }
 
 /** A refusal naming who can help, or undefined when the caller is a coordinator. */

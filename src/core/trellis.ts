@@ -4,7 +4,7 @@ import { parseCommand } from './grammar.js';
 import { failure, RUN_COMMAND, RUN_IN, type Message, type Reply } from './message.js';
 import type { Caller, ActionRequest, CommandRequest, SubmitRequest } from './request.js';
 import { followUps, withDefaults, type Deps, type RequiredDeps } from './deps.js';
-import { contextIn, resolveContext } from './context.js';
+import { contextIn, resolveContext, type Resolved } from './context.js';
 import { consoleLogger } from './logger.js';
 import { help } from './help.js';
 import { home, invite, set, setup, status } from './commands/partnership.js';
@@ -81,7 +81,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
       case 'menu':
         return consoleView(deps, req.caller, req.place.kind === 'channel');
     }
-    const resolved = partnershipId ? await contextIn(deps.store, req.caller, partnershipId) : await resolveContext(deps.store, req.caller, req.place);
+    const resolved = partnershipId ? await scoped(req.caller, partnershipId) : await resolveContext(deps.store, req.caller, req.place);
     if (!resolved.ok) return resolved.reply;
     const { ctx } = resolved;
     switch (cmd.name) {
@@ -143,6 +143,13 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     protocolRoutes,
   ]);
   const unknownButton = failure("That button isn't one Trellis knows (it may come from an older message). Type `help` to see what you can do.");
+
+  /** A console button's partnership: the caller's place in it, wherever they click; refused unless they are a member. */
+  const scoped = async (caller: Caller, partnershipId: string): Promise<Resolved> => {
+    const ctx = await contextIn(deps.store, caller, partnershipId);
+    return ctx ? { ok: true, ctx } : { ok: false, reply: NOT_IN_IT };
+  };
+  const NOT_IN_IT = failure('That button is for a partnership you are not in, so nothing was done. Type `menu` to see what you can do.');
 
   /** A console button's value: `<partnership id> <command>`. */
   const runIn = (caller: Caller, place: CommandRequest['place'], value: string): Promise<Reply> => {
