@@ -14,6 +14,7 @@ const COMPOSITION = [
   'src/core/grammar.ts', // one command grammar made of each feature's
   'src/core/help.ts', // help drawn from every feature's usage
   'src/core/upgrades.ts', // each feature's one-time data upgrade, run at start
+  'src/core/console.ts', // what one person can do now: every feature's buttons, by job
 ];
 /** Utilities every outer layer may use: settings, logging, error reporting, the secret. */
 const GROUND = ['src/config.ts', 'src/log.ts', 'src/console-to-log.ts', 'src/report-error.ts', 'src/secret.ts'];

@@ -206,6 +206,37 @@ describe('playground page', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
+  it("shows each persona's console in the side panel and for `menu`, and its buttons run as them", async () => {
+    await choosePersona('Alex Morgan');
+    await chooseWhere(/Direct message with Trellis/);
+    const panel = page.locator('#overview');
+    await panel.locator('.card-section-title', { hasText: 'Check-ins' }).waitFor();
+    expect(await panel.locator('.card-section-title').allTextContents()).toEqual(['Check-ins', 'Partners', 'Protocols', 'Results']);
+    expect(await panel.getByRole('button').allInnerTexts()).toEqual(
+      expect.arrayContaining(['Schedule check-ins', 'Open one now', 'Invite code', 'Add a protocol', 'Trends', 'Dashboard', 'Export']),
+    );
+    // A click in the side panel runs its command as Alex, in his partnership.
+    await panel.getByRole('button', { name: 'Invite code' }).click();
+    const lastSays = (words: string) => page.waitForFunction((w) => [...document.querySelectorAll('#log .msg-bot')].at(-1)?.textContent?.includes(w), words);
+    await lastSays(code);
+    expect(await text(log().locator('.msg-click').last())).toContain('clicked Invite code');
+
+    // `menu` typed in the chat shows the same, as a card whose buttons work.
+    await type('menu');
+    const menu = lastReply();
+    expect(await menu.locator('.card-section-title').allTextContents()).toEqual(['Check-ins', 'Partners', 'Protocols', 'Results']);
+    await menu.getByRole('button', { name: 'The register' }).click();
+    await lastSays('The register is empty');
+    await page.screenshot({ path: `${ARTIFACTS}/playground-console.png` });
+
+    // Sam, a member, has none of the coordinator's buttons.
+    await choosePersona('Sam Patel');
+    await panel.locator('.card-section-title', { hasText: 'Results' }).waitFor();
+    expect(await panel.locator('.card-section-title').allTextContents()).toEqual(['Results']);
+    expect(await panel.getByRole('button', { name: 'Open one now' }).count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('remembers the persona across a reload and works at a narrow width', async () => {
     await choosePersona('Sam Patel');
     await page.reload();

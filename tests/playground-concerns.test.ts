@@ -10,7 +10,6 @@ import type { Button, Form, Message } from '../src/core/message.js';
 import type { Concern, ConcernQuota, StoredConcern } from '../src/core/model.js';
 import { FRIEND_OPEN, FRIEND_SUBMIT, REPORTER_OPEN, REPORTER_SUBMIT, SUBMIT_NEW_CONCERN } from '../src/core/concerns/concern-forms.js';
 import { openConcern } from '../src/core/concerns/concern-seal.js';
-import { conversationsOf } from '../src/adapters/playground/playground-conversations.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
 
@@ -18,7 +17,7 @@ type Where = 'channel' | 'personal';
 type Persona = 'alex' | 'sam' | 'dana' | 'jo' | 'priya' | 'chris';
 type Answer = { reply?: Message; form?: Form; error?: string };
 type InboxMessage = { id: string; at: string; message: Message };
-type Conversation = { title: string; note?: string; at: string; button: Button };
+type Conversation = { title: string; pseudonym: string; note: string; button: Button };
 
 const SAM_NAME = 'Sam Patel';
 const SAM_ID = 'pg-sam';
@@ -257,7 +256,7 @@ describe('playground: the critical friend', () => {
     // The side panel offers the same button.
     const { conversations } = await inboxOf('chris');
     expect(conversations).toEqual([
-      { title: `Concern ${first.pseudonym}`, note: friendNote.message.text, at: friendNote.at, button: friendNote.message.buttons![0] },
+      { title: `Concern ${first.pseudonym}`, pseudonym: first.pseudonym, note: 'open — waiting for your reply', button: friendNote.message.buttons![0] },
     ]);
 
     // Nobody else heard of it: not the coordinator, not Sam, not the room.
@@ -439,8 +438,8 @@ describe('playground: the critical friend', () => {
     for (const s of [SAM_NAME, SAM_ID, samMemberId]) expect(json(friend)).not.toContain(s);
     // No consent to be asked: no escalation field.
     expect(friend.fields.map((f) => f.id)).toEqual(['reply', 'status']);
-    // The side panel lists both concerns, the newest first.
-    expect((await inboxOf('chris')).conversations.map((c) => c.title)).toEqual([`Concern ${second.pseudonym}`, `Concern ${first.pseudonym}`]);
+    // The side panel lists the live conversations (the first is closed).
+    expect((await inboxOf('chris')).conversations.map((c) => c.title)).toEqual([`Concern ${second.pseudonym}`]);
   });
 
   it('takes a third concern the same day and refuses a fourth (3 a day)', async () => {
@@ -516,38 +515,5 @@ describe('playground: the critical friend', () => {
       // And Jo's inbox has nothing from the critical-friend channel.
       expect(json(await inbox('jo'))).not.toMatch(/C-[A-Z0-9]{4}|marker-/);
     });
-  });
-});
-
-describe("the side panel's private conversations", () => {
-  const note = (at: string, title: string, text: string, buttons: Button[]) => ({
-    id: at,
-    at,
-    message: { title, text, tone: 'info' as const, audience: 'caller' as const, buttons },
-  });
-  const open = (value: string, label = 'Read and reply'): Button => ({ actionId: FRIEND_OPEN, label, value, style: 'primary', opensForm: true });
-
-  it("keeps one entry per concern, newest first, titled by its note; a digest's buttons keep an earlier title", () => {
-    const list = conversationsOf([
-      note('1', 'Concern C-AAAA', 'A new concern, C-AAAA, from a member of Riverside.', [open('a')]),
-      note('2', 'Concern C-BBBB', 'A new concern, C-BBBB, from a member of Riverside.', [open('b')]),
-      note('3', 'Riverside: concerns this month', '2 conversations are waiting for your reply:', [open('a', 'Open C-AAAA'), open('c', 'Open C-CCCC')]),
-      note('4', 'Check-in', 'How is it going?', [{ actionId: 'checkin-open', label: 'Answer', value: 'r', opensForm: true }]),
-      note('5', 'Concern C-BBBB', 'C-BBBB: a new message.', [open('b')]),
-    ]);
-    expect(list.map((c) => [c.title, c.note, c.at, c.button.label, c.button.value])).toEqual([
-      ['Concern C-BBBB', 'C-BBBB: a new message.', '5', 'Read and reply', 'b'],
-      ['Open C-CCCC', undefined, '3', 'Open C-CCCC', 'c'],
-      ['Concern C-AAAA', 'A new concern, C-AAAA, from a member of Riverside.', '3', 'Read and reply', 'a'],
-    ]);
-    // A link (never a form) and a button that does not open a form are left out.
-    expect(
-      conversationsOf([
-        note('6', 'Concern C-DDDD', 'x', [
-          { ...open('d'), opensForm: false },
-          { ...open('e'), url: 'https://example.org' },
-        ]),
-      ]),
-    ).toEqual([]);
   });
 });

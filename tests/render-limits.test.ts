@@ -66,6 +66,8 @@ describe('what the core produces', () => {
         'Settings',
         'Protocol reminders',
         'Close a review',
+        'Your organisation',
+        'Add someone by email',
       ].sort(),
     );
     expect(corpus.messages.filter((m) => m.message.chart).length).toBeGreaterThan(0);

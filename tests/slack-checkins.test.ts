@@ -469,4 +469,23 @@ describe('Slack check-ins', () => {
     expect(logs).not.toMatch(/http request (body|result)/);
     expect(logs).not.toContain(BOT_TOKEN);
   });
+
+  it("runs the coordinator's console from App Home as them, and the Home then catches up with what it changed", async () => {
+    const mark = slack.calls.length;
+    const home = fixture<Record<string, unknown>>('app-home-opened');
+    await event(trellis.url, { ...home, event_id: 'Ev0HOMECONSOLE', event: { ...(home.event as object), user: ALEX.user_id } });
+    const published = await waitFor(() => calls('views.publish', mark).find((c) => c.body.user_id === ALEX.user_id));
+    // The round the test before opened is still open: the console offers to close it, not to open one.
+    expect(json(published.body.view)).not.toContain('Open one now');
+    const buttons = (published.body.view as View).blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements!);
+    const close = buttons.find((e) => e.text.text === 'Close it now')!;
+
+    const shown = await clickInHome(ALEX, close.action_id, close.value);
+    expect(shown).toMatchObject({ type: 'modal' });
+    const data = JSON.parse(await trellis.data()) as { rounds: Round[] };
+    expect(data.rounds.every((r) => r.closedAt)).toBe(true);
+    const republished = await waitFor(() => calls('views.publish', mark).filter((c) => c.body.user_id === ALEX.user_id)[1]);
+    expect(json(republished.body.view)).toContain('Open one now');
+    expect(json(republished.body.view)).not.toContain('Close it now');
+  });
 });

@@ -107,6 +107,30 @@ describe('Slack', () => {
     expect(JSON.stringify(publish.body.view)).toContain('Riverside Partnership — critical friend, Health Trust');
   });
 
+  it("shows the coordinator's console on App Home and for `/trellis menu`, and its buttons run as the clicker", async () => {
+    const home = fixture<Record<string, unknown>>('app-home-opened');
+    const before = slack.calls.length;
+    await event(trellis.url, { ...home, event_id: 'Ev0HOMEALEX', event: { ...(home.event as object), user: 'U0ALEX' } });
+    const publish = await waitFor(() => slack.calls.slice(before).find((c) => c.method === 'views.publish' && c.body.user_id === 'U0ALEX'));
+    const published = JSON.stringify(publish.body.view);
+    for (const label of ['Check-ins', 'Schedule check-ins', 'Open one now', 'Add an organisation', 'Invite code', 'Add a protocol', 'Dashboard']) {
+      expect(published).toContain(label);
+    }
+    expect(published).not.toContain('Close it now'); // no round is open
+
+    const menu = await run(ALEX, SAM_DM, 'menu');
+    expect(menu.response_type).toBe('ephemeral');
+    const buttons = menu.blocks
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => (b as unknown as { elements: { action_id: string; value: string; text: { text: string } }[] }).elements);
+    expect(buttons.map((b) => b.text.text)).toEqual(expect.arrayContaining(['Schedule check-ins', 'Open one now', 'Invite code', 'Trends', 'Export']));
+    expect(new Set(buttons.map((b) => b.action_id)).size).toBe(buttons.length); // unique across the groups, as Slack requires
+    const invite = buttons.find((b) => b.text.text === 'Invite code')!;
+    expect(all(await click(ALEX, invite.action_id, invite.value))).toContain(code);
+    // The same click by someone not in the partnership runs nothing.
+    expect(all(await click({ user_id: 'U0NOBODY', user_name: 'nobody' }, invite.action_id, invite.value))).toContain('a partnership you are not in');
+  });
+
   it('answers commands typed to the bot in its Messages tab, and ignores its own and edited messages', async () => {
     const im = fixture<Record<string, unknown>>('message-im');
     const before = slack.calls.length;

@@ -194,6 +194,23 @@ describe('Teams', () => {
     expect(textOf(clicked)).toContain('2 members in Riverside Partnership');
   });
 
+  it('shows the console for `menu`: each group its own buttons, at most six, that run as the clicker', async () => {
+    const card = cardOf(await tell(ALEX, 'menu'));
+    const sets = card.body.filter((b) => b.type === 'ActionSet') as unknown as { actions: { title: string; data: { actionId: string; value: string } }[] }[];
+    const titles = sets.map((set) => set.actions.map((a) => a.title));
+    expect(titles).toContainEqual(['Schedule check-ins', 'Open one now']);
+    expect(titles).toContainEqual(['Add an organisation', 'Invite code', 'Change a role']);
+    expect(titles.flat()).toEqual(expect.arrayContaining(['Add a protocol', 'Trends', 'Dashboard', 'Export']));
+    for (const set of sets) expect(set.actions.length).toBeLessThanOrEqual(6);
+    const invite = sets.flatMap((set) => set.actions).find((a) => a.title === 'Invite code')!;
+    expect(invite.data).toMatchObject({ verb: 'trellis', actionId: 'run-in' });
+    expect(textOf(await send(click(ALEX, invite.data)))).toContain(code);
+    // The critical friend's console has conversations and themes, and no coordinator's buttons.
+    const friend = JSON.stringify(cardOf(await tell(SAM, 'menu')));
+    expect(friend).toContain('Themes');
+    expect(friend).not.toContain('Open one now');
+  });
+
   it('cleans the HTML the Teams client adds around a command', async () => {
     const activity = inChannel(ALEX, '');
     const reply = await send({ ...activity, text: `<p><at>${BOT.name}</at>&nbsp;org&nbsp;list</p>` });

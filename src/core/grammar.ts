@@ -11,6 +11,7 @@ import type { FormCommand } from './command-forms.js';
 
 export type Command =
   | { name: 'help'; topic?: string }
+  | { name: 'menu' }
   | PartnershipCommand
   | SurveyCommand
   | TrendsCommand
@@ -30,6 +31,7 @@ export const MAX_PURPOSE_LENGTH = 300;
 /** [syntax, what it does]: the single source for `help` and for the usage shown after an error. */
 export const USAGE = {
   help: ['help [topic|command]', 'what Trellis can do: by topic (checkins, trends, protocols, concerns, partnership) or one command in detail'],
+  menu: ['menu', 'what you can do now, as buttons, for each of your partnerships'],
   setup: ['setup <name>', 'create a partnership bound to this channel; you become its coordinator'],
   invite: ['invite', 'show the code others use to join'],
   home: ['home', "make this channel the partnership's home on this platform (coordinators)"],
@@ -120,6 +122,7 @@ function parseExactly(input: string): Parsed {
       return ok({ name: 'setup', partnershipName: tail });
     case 'member':
       return parseMember(rest);
+    case 'menu':
     case 'invite':
     case 'members':
     case 'status':

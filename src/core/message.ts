@@ -22,6 +22,14 @@ export interface Button {
   until?: string;
 }
 
+/** A heading with its own buttons: the console groups what a person can do by job. */
+export interface Section {
+  title: string;
+  /** One short line under the heading; core markup. */
+  text?: string;
+  buttons: Button[];
+}
+
 export interface Message {
   title?: string;
   /** Plain text; `*bold*` and line breaks are the only markup renderers must support. */
@@ -30,6 +38,8 @@ export interface Message {
   /** A bulleted list (members, organisations, help lines). */
   items?: string[];
   buttons?: Button[];
+  /** Drawn after the buttons, each a heading, a line and its own buttons (Teams shows at most 6 buttons in one group). */
+  sections?: Section[];
   tone: 'info' | 'success' | 'error';
   /** `caller`: only the person who asked sees it; `conversation`: everyone where it was asked. */
   audience: 'caller' | 'conversation';
@@ -68,6 +78,22 @@ export const commandButton = (label: string, command: string, style?: Button['st
   label,
   value: command,
   ...(style ? { style } : {}),
+});
+
+/** The action of a button that runs a command in one partnership (its value: `<partnership id> <command>`), wherever it is clicked. */
+export const RUN_IN = 'run-in';
+
+/** A button that runs a command as the person who clicks it, in the partnership named, not the one resolved from where they click. */
+export const partnershipButton = (
+  label: string,
+  partnershipId: string,
+  command: string,
+  extra: Pick<Button, 'style' | 'opensForm' | 'readOnly'> = {},
+): Button => ({
+  actionId: RUN_IN,
+  label,
+  value: `${partnershipId} ${command}`,
+  ...extra,
 });
 
 export const linkButton = (label: string, url: string): Button => ({ actionId: OPEN_LINK, label, value: url, url });

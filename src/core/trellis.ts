@@ -1,10 +1,10 @@
 // The core's front door: a normalized command or button click in, a
 // platform-neutral message out. Adapters call nothing else.
 import { parseCommand, type Command } from './grammar.js';
-import { commandButton, failure, fieldErrors, info, isForm, RUN_COMMAND, success, type Message, type Reply } from './message.js';
+import { commandButton, failure, fieldErrors, info, isForm, RUN_COMMAND, RUN_IN, success, type Message, type Reply } from './message.js';
 import type { Caller, ActionRequest, CommandRequest, SubmitRequest } from './request.js';
 import { followUps, withDefaults, type Deps, type RequiredDeps } from './deps.js';
-import { contextIn, resolveContext, type Context } from './context.js';
+import { contextIn, resolveContext, type Context, type Resolved } from './context.js';
 import { OPEN_COMMAND_FORM, readFormContext, SUBMIT_COMMAND_FORM, type CommandForm, type FormKey } from './command-forms.js';
 import { orgAddForm, roleForm, settingsForm } from './commands/partnership-forms.js';
 import { scheduleForm } from './survey/schedule-form.js';
@@ -14,10 +14,9 @@ import { help } from './help.js';
 import { home, invite, set, setup, status } from './commands/partnership.js';
 import { addOrganisation, listOrganisations, removeOrganisation, renameOrganisation } from './commands/organisations.js';
 import { partnershipRoutes } from './commands/partnership-routes.js';
-import { describeMemberships, join, listMembers, setRole } from './commands/members.js';
+import { join, listMembers, setRole } from './commands/members.js';
 import { addEmailMember, OPEN_OVERVIEW } from './commands/email-members.js';
 import { survey } from './survey/survey-commands.js';
-import { openCheckInButtons } from './survey/answers.js';
 import { checkInRoutes } from './survey/check-in-routes.js';
 import { tick } from './tick.js';
 import { trends } from './trends/trends-commands.js';
@@ -33,6 +32,8 @@ import type { Platform } from './model.js';
 import { workspaceRemoved } from './workspace-removed.js';
 import { refreshSetupChecklists } from './commands/setup-checklist.js';
 import { setupChecklistRoutes } from './commands/setup-checklist-routes.js';
+import { consoleView } from './console.js';
+import { conversationsOf, type Conversation } from './concerns/conversations.js';
 
 export interface Trellis {
   /** A typed command: a reply, or a private form to open (e.g. `protocol add`). */
@@ -47,8 +48,10 @@ export interface Trellis {
   exportCsv(token: string): Promise<{ ok: true; filename: string; csv: string } | { ok: false; status: number; message: string }>;
   /** Everything due now (scheduled rounds, reminders, closing); the scheduler calls it every minute. */
   tick(): Promise<void>;
-  /** A person's own overview (Slack App Home, the playground's side panel). */
+  /** A person's console, what `menu` shows (Slack App Home, the playground's side panel, an email member's page). */
   overview(caller: Caller): Promise<Message>;
+  /** A person's private conversations (concerns they raised; as critical friend, those addressed to them), content-free. */
+  conversations(caller: Caller): Promise<Conversation[]>;
   /** Resolves once every follow-up queued by earlier replies (`Deps.later`) has run. */
   settled(): Promise<void>;
   /** A workspace (or tenant) removed Trellis: the coordinators of partnerships with members there are told privately, never which. */
@@ -62,6 +65,11 @@ function refused({ error, usage, suggestion }: { error: string; usage?: string; 
   const label = suggestion && suggestion.length <= 40 ? suggestion : 'Run it';
   return failure(lines.join('\n'), suggestion ? { buttons: [commandButton(label, suggestion, 'primary')] } : {});
 }
+
+/** The commands that need no partnership resolved first (they run anywhere). */
+const ANYWHERE = ['help', 'setup', 'join', 'concern', 'menu'] as const;
+type PartnershipCommand = Exclude<Command, { name: (typeof ANYWHERE)[number] }>;
+const aboutOnePartnership = (cmd: Command): cmd is PartnershipCommand => !(ANYWHERE as readonly string[]).includes(cmd.name);
 
 /** The form each argument-less command opens. */
 const FORMS: Record<FormKey, CommandForm> = {
@@ -93,7 +101,8 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   const locked = <T>(lock: Lock, caller: Caller, work: () => Promise<T>): Promise<T> =>
     lock === 'personal' ? personal(caller, work) : serialThenChecklist(caller, work);
 
-  const run = async (req: CommandRequest): Promise<Reply> => {
+  /** `partnershipId`: a console button's, run in that partnership rather than the one resolved from where it was clicked. */
+  const run = async (req: CommandRequest, partnershipId?: string): Promise<Reply> => {
     const parsed = parseCommand(req.text);
     if (!parsed.ok) return refused(parsed);
     const cmd = parsed.command;
@@ -106,14 +115,16 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
         return join(deps, req, cmd.code, cmd.orgName);
       case 'concern':
         return raiseConcernForm(deps, req.caller);
+      case 'menu':
+        return consoleView(deps, req.caller, req.place.kind === 'channel');
     }
-    const resolved = await resolveContext(deps.store, req.caller, req.place);
+    const resolved = partnershipId ? await scoped(req.caller, partnershipId) : await resolveContext(deps.store, req.caller, req.place);
     if (!resolved.ok) return resolved.reply;
     return inPartnership(req, resolved.ctx, cmd);
   };
 
   /** A command about one partnership, typed or read back from its form. */
-  const inPartnership = async (req: CommandRequest, ctx: Context, cmd: Exclude<Command, { name: 'help' | 'setup' | 'join' | 'concern' }>): Promise<Reply> => {
+  const inPartnership = async (req: CommandRequest, ctx: Context, cmd: PartnershipCommand): Promise<Reply> => {
     switch (cmd.name) {
       case 'form':
         return FORMS[cmd.of].open(deps, ctx);
@@ -196,8 +207,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     for (const { field, cmd } of commands) {
       // Each sees the partnership as the one before left it.
       const now = await contextIn(deps.store, req.caller, about.partnershipId);
-      if (!now || cmd.name === 'help' || cmd.name === 'setup' || cmd.name === 'join' || cmd.name === 'concern' || cmd.name === 'form')
-        return failure('That form cannot be read as a command; nothing was changed.');
+      if (!now || !aboutOnePartnership(cmd) || cmd.name === 'form') return failure('That form cannot be read as a command; nothing was changed.');
       const reply = await inPartnership({ caller: req.caller, place: { conversationId: '', kind: 'personal' }, text: '' }, now, cmd);
       if (isForm(reply)) return failure('That form cannot be read as a command; nothing was changed.');
       if (reply.tone === 'error') return fieldErrors([...done, reply.text].join('\n'), { [field]: reply.text });
@@ -208,9 +218,14 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
 
   // Built once, at start-up: an id registered twice throws here.
   const routes = routeTable([
-    { actions: [{ id: RUN_COMMAND, lock: 'serial', handle: (_deps, req) => run({ caller: req.caller, place: req.place, text: req.value }) }] },
-    // A person's own overview (an email member's page): reads only.
-    { actions: [{ id: OPEN_OVERVIEW, lock: 'personal', handle: (_deps, req) => personalPage(req.caller) }] },
+    {
+      actions: [
+        { id: RUN_COMMAND, lock: 'serial', handle: (_deps, req) => run({ caller: req.caller, place: req.place, text: req.value }) },
+        { id: RUN_IN, lock: 'serial', handle: (_deps, req) => runIn(req.caller, req.place, req.value) },
+      ],
+    },
+    // A person's own console (an email member's page): reads only.
+    { actions: [{ id: OPEN_OVERVIEW, lock: 'personal', handle: (_deps, req) => consoleView(deps, req.caller) }] },
     partnershipRoutes,
     {
       actions: [
@@ -233,26 +248,17 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   ]);
   const unknownButton = failure("That button isn't one Trellis knows (it may come from an older message). Type `help` to see what you can do.");
 
-  const overview = async (caller: Caller): Promise<Message> => {
-    const memberships = await deps.store.membershipsOf(caller);
-    if (memberships.length === 0) {
-      return info("You're not in a partnership yet. Ask a coordinator for an invite code, then type `join <invite-code> <organisation>`.", {
-        title: 'Trellis',
-      });
-    }
-    return info('Your partnerships:', {
-      title: 'Trellis',
-      items: await describeMemberships(deps, memberships),
-      buttons: await openCheckInButtons(deps, memberships),
-    });
+  /** A console button's partnership: the caller's place in it, wherever they click; refused unless they are a member. */
+  const scoped = async (caller: Caller, partnershipId: string): Promise<Resolved> => {
+    const ctx = await contextIn(deps.store, caller, partnershipId);
+    return ctx ? { ok: true, ctx } : { ok: false, reply: NOT_IN_IT };
   };
-  // An email member's page has no command box: raising a concern is a button there (the `concern` command only opens its form).
-  const personalPage = async (caller: Caller): Promise<Message> => {
-    const page = await overview(caller);
-    const inAny = (await deps.store.membershipsOf(caller)).length > 0;
-    return inAny
-      ? { ...page, buttons: [...(page.buttons ?? []), { actionId: RUN_COMMAND, label: 'Raise a concern', value: 'concern', opensForm: true }] }
-      : page;
+  const NOT_IN_IT = failure('That button is for a partnership you are not in, so nothing was done. Type `menu` to see what you can do.');
+
+  /** A console button's value: `<partnership id> <command>`. */
+  const runIn = (caller: Caller, place: CommandRequest['place'], value: string): Promise<Reply> => {
+    const cut = value.indexOf(' ');
+    return cut > 0 ? run({ caller, place, text: value.slice(cut + 1) }, value.slice(0, cut)) : Promise.resolve(unknownButton);
   };
 
   return {
@@ -272,6 +278,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     workspaceRemoved: (platform, workspace) => serial(() => workspaceRemoved(deps, platform, workspace)),
     dashboard: (token) => dashboardView(deps, token),
     exportCsv: (token) => exportCsv(deps, token),
-    overview,
+    overview: (caller) => consoleView(deps, caller),
+    conversations: async (caller) => conversationsOf(deps, await deps.store.membershipsOf(caller)),
   };
 }

@@ -92,10 +92,11 @@ export function messageHtml(message: Message, linkOf: LinkOf, status?: number): 
   if (message.items?.length) parts.push(`<ul class="items">${message.items.map((i) => `<li>${markup(i)}</li>`).join('')}</ul>`);
   if (message.chart)
     parts.push(`<p>${esc(message.chart.title)}: open Trellis in Slack or Teams, or ask a coordinator for the dashboard, to see this chart.</p>`);
-  if (message.buttons?.length)
-    parts.push(
-      `<div class="actions">${message.buttons.map((b) => `<a class="${buttonClass(b)}" href="${esc(linkOf(b))}">${esc(b.label)}</a>`).join('')}</div>`,
-    );
+  const actions = (buttons: Button[]) =>
+    `<div class="actions">${buttons.map((b) => `<a class="${buttonClass(b)}" href="${esc(linkOf(b))}">${esc(b.label)}</a>`).join('')}</div>`;
+  if (message.buttons?.length) parts.push(actions(message.buttons));
+  for (const s of message.sections ?? [])
+    parts.push(`<h2>${esc(s.title)}</h2>${s.text ? `<p>${markup(s.text)}</p>` : ''}${s.buttons.length ? actions(s.buttons) : ''}`);
   return `<section class="card tone-${message.tone}" ${message.tone === 'error' ? 'role="alert"' : ''}>${parts.join('\n')}</section>`;
 }
 

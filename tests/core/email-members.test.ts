@@ -88,8 +88,15 @@ describe('member add', () => {
 
   it("opens the person's own page, with a way to raise a concern, and changes nothing", async () => {
     await say(alex, 'member add jo.smith@example.org City Council');
-    const page = (await trellis.action({ caller: { ...jo, displayName: 'Jo Smith' }, place: dm, actionId: OPEN_OVERVIEW, value: '' })) as Message;
-    expect(page.items).toEqual(['Riverside — member, City Council']);
-    expect(page.buttons?.at(-1)).toMatchObject({ label: 'Raise a concern', value: 'concern', opensForm: true });
+    const open = async () => (await trellis.action({ caller: { ...jo, displayName: 'Jo Smith' }, place: dm, actionId: OPEN_OVERVIEW, value: '' })) as Message;
+    const raise = (page: Message) => page.sections?.flatMap((s) => s.buttons).find((b) => b.label === 'Raise a concern');
+    // The member console: no critical friend yet, so nothing to raise a concern with.
+    const before = await open();
+    expect(before.items).toEqual(['Riverside — member, City Council']);
+    expect(before.sections?.map((s) => s.title)).toEqual(['Results']);
+    expect(raise(before)).toBeUndefined();
+    await say(sam, 'join TEST-CODE independent');
+    await say(alex, 'role Sam critical-friend', channel);
+    expect(raise(await open())).toMatchObject({ value: expect.stringMatching(/ concern$/), opensForm: true });
   });
 });

@@ -70,4 +70,20 @@ describe('the web renderer', () => {
     );
     expect(html).toContain('<a class="button" href="https://t.example.org/w/a">Go &quot;now&quot;</a>');
   });
+
+  it('draws each group of buttons (the console’s jobs) under its heading, escaped', () => {
+    const html = messageHtml(
+      {
+        title: 'Trellis',
+        text: 'What you can do now:',
+        sections: [{ title: 'Your <concerns>', text: 'Your concern C-7F3K: *open*', buttons: [{ actionId: 'b', label: 'Open C-7F3K', value: 'v' }] }],
+        tone: 'info',
+        audience: 'caller',
+      },
+      (b) => `https://t.example.org/w/${b.actionId}`,
+    );
+    expect(html).toContain(
+      '<h2>Your &lt;concerns&gt;</h2><p>Your concern C-7F3K: <strong>open</strong></p><div class="actions"><a class="button" href="https://t.example.org/w/b">Open C-7F3K</a></div>',
+    );
+  });
 });

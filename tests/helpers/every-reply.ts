@@ -217,8 +217,11 @@ export async function everyReply(): Promise<Corpus> {
   // Many are alike (a check-in to each of 120 people): each distinct one once.
   const distinct = new Map(corpus.messages.map((m) => [JSON.stringify(m.message), m]));
   corpus.messages = [...distinct.values()];
-  for (const c of [coordinator, friend, others[0]!, others[1]!, person(999)])
+  for (const c of [coordinator, friend, others[0]!, others[1]!, person(999)]) {
     corpus.overviews.push({ label: `overview ${c.userId}`, message: await trellis.overview(c) });
+    // The same console as a reply to `menu`, for every renderer of messages.
+    record(`menu ${c.userId}`, await trellis.command({ caller: c, place: dm(c), text: 'menu' }));
+  }
   return corpus;
 }
 

@@ -281,6 +281,8 @@ const ELEMENTS: Record<string, { props: string[]; required: string[]; enums?: Re
     enums: { style: ENUMS.choiceStyle, spacing: ENUMS.spacing },
   },
   'Input.Date': { props: [...INPUT, 'max', 'min', 'placeholder'], required: ['id'], enums: { spacing: ENUMS.spacing } },
+  // A group's own buttons in the body (the console's jobs); its actions are checked as the card's are.
+  ActionSet: { props: [...COMMON, 'actions', 'horizontalAlignment'], required: ['actions'], enums: { spacing: ENUMS.spacing } },
 };
 const ACTIONS: Record<string, { props: string[]; required: string[] }> = {
   'Action.Submit': {
@@ -323,6 +325,10 @@ function cardElement(where: string, e: unknown, ids: Set<string>): string[] {
       if (!isObj(c) || typeof c.title !== 'string' || typeof c.value !== 'string') out.push(`${where}.choices[${i}]: needs title and value strings`);
     });
   }
+  if (e.type === 'ActionSet') {
+    if (!Array.isArray(e.actions) || e.actions.length === 0) out.push(`${where}.actions: empty`);
+    out.push(...cardActions(where, e.actions));
+  }
   if (typeof e.id === 'string') {
     if (ids.has(e.id)) out.push(`${where}.id: "${e.id}" is not unique in the card`);
     ids.add(e.id);
@@ -357,7 +363,13 @@ export function checkAdaptiveCard(where: string, card: unknown): string[] {
   const ids = new Set<string>();
   if (card.body !== undefined && !Array.isArray(card.body)) out.push(`${where}.body: not an array`);
   (Array.isArray(card.body) ? card.body : []).forEach((e, i) => out.push(...cardElement(`${where}.body[${i}]`, e, ids)));
-  (Array.isArray(card.actions) ? card.actions : []).forEach((a, i) => {
+  out.push(...cardActions(where, card.actions));
+  return out;
+}
+
+function cardActions(where: string, actions: unknown): string[] {
+  const out: string[] = [];
+  (Array.isArray(actions) ? actions : []).forEach((a, i) => {
     const at = `${where}.actions[${i}]`;
     if (!isObj(a)) return void out.push(`${at}: not an action`);
     const spec = ACTIONS[String(a.type)];

@@ -12,7 +12,6 @@ import { isForm, type Message } from '../../core/message.js';
 import { MAX_NAME_LENGTH, PRIVATE_COMMANDS } from '../../core/grammar.js';
 import { chartOf } from './playground-chart.js';
 import { PlaygroundInbox } from './playground-inbox.js';
-import { conversationsOf } from './playground-conversations.js';
 import { securityHeaders } from '../../web/security-headers.js';
 import { TOKENS_CSS } from '../../web/design-tokens.js';
 import { mountMailbox } from './playground-mailbox.js';
@@ -135,12 +134,12 @@ export async function mountPlayground(
     if (!parsed.success) return void res.status(400).json({ error: choosePersona() } satisfies ErrorBody);
     res.json({ overview: await trellis.overview(callerFor(parsed.data)) } satisfies OverviewBody);
   });
-  router.get('/inbox', (req, res) => {
+  router.get('/inbox', async (req, res) => {
     const parsed = persona.safeParse(req.query.persona);
     if (!parsed.success) return void res.status(400).json({ error: choosePersona() } satisfies ErrorBody);
-    const messages = inbox.list(callerFor(parsed.data).userId);
-    // The concerns they can open, for the side panel (from the same content-free notes).
-    res.json({ messages, conversations: conversationsOf(messages) } satisfies InboxBody);
+    const caller = callerFor(parsed.data);
+    // The concerns they can open, for the side panel: the core's content-free list.
+    res.json({ messages: inbox.list(caller.userId), conversations: await trellis.conversations(caller) } satisfies InboxBody);
   });
   // The shared room's posts (digests): everyone in the room sees them, so no persona is needed.
   router.get('/room', (_req, res) => {

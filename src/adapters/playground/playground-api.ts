@@ -4,7 +4,7 @@
 import type { Form, Message } from '../../core/message.js';
 import type { PRIVATE_COMMANDS } from '../../core/grammar.js';
 import type { ShownChart } from './playground-chart.js';
-import type { Conversation } from './playground-conversations.js';
+import type { Conversation } from '../../core/concerns/conversations.js';
 import type { InboxMessage } from './playground-inbox.js';
 
 export interface Persona {

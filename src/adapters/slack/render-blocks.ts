@@ -87,18 +87,23 @@ export function renderBlocks(m: Message): Block[] {
         SECTION_LIMIT,
       ).map(section),
     );
-  if (m.buttons?.length) {
-    blocks.push({
-      type: 'actions',
-      elements: m.buttons.slice(0, 25).map((b, i) => ({
-        type: 'button',
-        text: { type: 'plain_text', text: b.label.slice(0, 75), emoji: true },
-        action_id: toActionId(b, i),
-        // A link opens in the browser and runs nothing: it carries its URL, not a value.
-        ...(b.url ? { url: b.url.slice(0, URL_MAX) } : { value: b.value.slice(0, 2000) }),
-        ...(b.style ? { style: b.style } : {}),
-      })),
-    });
+  // action_id must be unique in the whole message: each group's buttons carry on the count.
+  let index = 0;
+  const actions = (buttons: Button[]): Block => ({
+    type: 'actions',
+    elements: buttons.slice(0, 25).map((b) => ({
+      type: 'button',
+      text: { type: 'plain_text', text: b.label.slice(0, 75), emoji: true },
+      action_id: toActionId(b, index++),
+      // A link opens in the browser and runs nothing: it carries its URL, not a value.
+      ...(b.url ? { url: b.url.slice(0, URL_MAX) } : { value: b.value.slice(0, 2000) }),
+      ...(b.style ? { style: b.style } : {}),
+    })),
+  });
+  if (m.buttons?.length) blocks.push(actions(m.buttons));
+  for (const s of m.sections ?? []) {
+    blocks.push(section(`*${escapeMrkdwn(s.title)}*${s.text ? `\n${escapeMrkdwn(s.text)}` : ''}`.slice(0, SECTION_LIMIT)));
+    if (s.buttons.length) blocks.push(actions(s.buttons));
   }
   return blocks.slice(0, 50);
 }

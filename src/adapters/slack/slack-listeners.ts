@@ -119,7 +119,11 @@ export function registerListeners(bolt: App, deps: AdapterDeps, homes: HomeRefre
         return await show(failure("That button isn't one Trellis knows. Type `/trellis help` to see what you can do."));
       const caller = slackCaller(context, body.user.id, await names(client, body.user.id, body.user.name ?? ''));
       const place = body.channel ? placeOf(body.channel.id, body.channel.name ?? '') : ({ conversationId: body.user.id, kind: 'personal' } as const);
-      await show(await trellis.action({ caller, place, actionId, value }));
+      const reply = await trellis.action({ caller, place, actionId, value });
+      await show(reply);
+      // A console button clicked in App Home changed something (a round opened): the Home catches up, off this path.
+      if (body.view?.type === 'home' && !isForm(reply) && reply.tone === 'success')
+        homes.refresh(personKey({ workspace: workspaceOf(context), userId: body.user.id }));
     } catch (err) {
       reportError(log, 'slack action', err);
       await show(failure(SORRY)).catch(() => undefined);

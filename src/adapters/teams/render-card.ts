@@ -67,6 +67,13 @@ export function renderCard(m: Message): Record<string, unknown> {
     const lines = m.items.slice(0, LIMITS.items).map((x) => `- ${toMarkdown(x.slice(0, LIMITS.item)).replace(/\n+/g, ' ')}`);
     body.push({ type: 'TextBlock', text: lines.join('\r'), wrap: true, spacing: 'Small' });
   }
+  // Each group its heading, line and own buttons: Teams shows at most six in one set.
+  for (const section of m.sections ?? []) {
+    body.push({ type: 'TextBlock', text: toPlain(section.title).slice(0, LIMITS.title), weight: 'Bolder', wrap: true, spacing: 'Medium', separator: true });
+    if (section.text) body.push({ type: 'TextBlock', text: toMarkdown(section.text.slice(0, LIMITS.text)), wrap: true, spacing: 'Small' });
+    const offeredHere = section.buttons.filter(offered).slice(0, LIMITS.buttons);
+    if (offeredHere.length) body.push({ type: 'ActionSet', actions: offeredHere.map(toAction) });
+  }
   const card = {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

@@ -9,7 +9,7 @@ import type { SettingCommand } from './partnership-grammar.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
 import { sendSetupChecklist } from './setup-checklist.js';
 
-const PLATFORM_NAMES: Record<Platform, string> = { slack: 'Slack', teams: 'Teams', email: 'email', playground: 'Playground' };
+export const PLATFORM_NAMES: Record<Platform, string> = { slack: 'Slack', teams: 'Teams', email: 'email', playground: 'Playground' };
 
 export async function setup(deps: Deps, req: CommandRequest, name: string): Promise<Message> {
   const { store, clock } = deps;

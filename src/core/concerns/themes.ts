@@ -10,6 +10,7 @@ import { localToday, localToUtc } from '../time.js';
 import { CATEGORY_LABELS, FRIEND_OPEN } from './concern-forms.js';
 import { loadConcerns } from './concern-seal.js';
 import { friendsOf } from './concerns.js';
+import { friendConcerns, waitsForFriend } from './conversations.js';
 import { thresholdFor } from '../promised-threshold.js';
 import { postToHomes, sendPrivate } from '../send.js';
 
@@ -43,13 +44,10 @@ export async function concernsCommand(deps: Deps, ctx: Context, cmd: { sub: 'lis
   if (refused) return refused;
   const p = ctx.partnership;
   if (cmd.sub === 'list') {
-    const me = ctx.me!.id;
-    const live = (await loadConcerns(deps, p.id)).filter((c) => c.friendIds.includes(me) && c.status !== 'pending' && c.status !== 'closed');
+    const live = await friendConcerns(deps, ctx.me!);
     if (live.length === 0) return info('No open concerns.');
     return info(`${live.length} open concern${live.length === 1 ? '' : 's'}:`, {
-      items: live.map(
-        (c) => `${c.pseudonym} — ${CATEGORY_LABELS[c.category]} — ${c.status}${c.messages.at(-1)?.from === 'reporter' ? ' — waiting for you' : ''}`,
-      ),
+      items: live.map((c) => `${c.pseudonym} — ${CATEGORY_LABELS[c.category]} — ${c.status}${waitsForFriend(c) ? ' — waiting for you' : ''}`),
       buttons: live.slice(0, 10).map((c) => ({ actionId: FRIEND_OPEN, label: `Open ${c.pseudonym}`, value: c.id, opensForm: true })),
     });
   }

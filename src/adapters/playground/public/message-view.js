@@ -129,5 +129,22 @@ export function renderMessage(message, onButton, options = {}) {
     const shown = message.buttons.map((b) => renderButton(b, onButton)).filter((b) => b !== null);
     if (shown.length) card.appendChild(el('div', { class: 'actions' }, shown));
   }
+  for (const s of message.sections ?? []) card.appendChild(renderSection(s, onButton));
   return card;
+}
+
+/**
+ * A group of buttons under a heading (the console's jobs).
+ * @param {import('../../../core/message.js').Section} section
+ * @param {OnButton | null} onButton
+ */
+export function renderSection(section, onButton, extraClass = '') {
+  const shown = onButton ? section.buttons.map((b) => renderButton(b, onButton, extraClass)).filter((b) => b !== null) : [];
+  return el(
+    'section',
+    { class: 'card-section' },
+    el('h4', { class: 'card-section-title', text: section.title }),
+    section.text ? el('p', { class: 'card-section-text' }, inline(section.text)) : null,
+    shown.length ? el('div', { class: 'actions' }, shown) : null,
+  );
 }

@@ -1,15 +1,15 @@
 // @ts-check
-// The right-hand panel: the persona's partnerships and open check-ins (from
-// the core's overview), and their private conversations, the concerns they
-// can open: for the reporter "Read and answer", for the critical friend "Read
-// and reply". Each is a pseudonym and a content-free note; the conversation
-// itself is only in the form the button opens.
-import { el, initials, inline, timeOf } from './dom.js';
-import { pressButton, renderButton } from './message-view.js';
+// The right-hand panel: the persona's console (the core's overview: their
+// partnerships, what waits for them, and what they can do, by job), and their
+// private conversations (the core's too): the concerns they raised and, for the
+// critical friend, those addressed to them. Each is a pseudonym and a
+// content-free status; the conversation itself is only in the form the button opens.
+import { el, initials, inline } from './dom.js';
+import { pressButton, renderButton, renderSection } from './message-view.js';
 import { els, state } from './state.js';
 
 /** @typedef {import('../../../core/message.js').Message} Message */
-/** @typedef {import('../playground-conversations.js').Conversation} Conversation */
+/** @typedef {import('../../../core/concerns/conversations.js').Conversation} Conversation */
 /** @typedef {import('../playground-api.js').OverviewBody} OverviewBody */
 /** @typedef {import('../playground-api.js').ErrorBody} ErrorBody */
 
@@ -33,8 +33,7 @@ export function renderConversations(list) {
         'li',
         { class: 'conversation' },
         el('p', { class: 'conversation-title', id: titleId }, inline(c.title || 'Concern')),
-        c.note ? el('p', { class: 'conversation-note' }, inline(c.note)) : null,
-        el('p', { class: 'conversation-time' }, el('time', { text: timeOf(c.at) })),
+        el('p', { class: 'conversation-note' }, inline(c.note)),
         button,
       );
     }),
@@ -77,7 +76,7 @@ export async function refreshOverview() {
   }
 }
 
-/** "Riverside Partnership — member, City Council" becomes a small card per partnership; open check-ins become buttons. @param {Message} message */
+/** "Riverside Partnership — member, City Council" becomes a small card per partnership; what waits and each job's buttons follow. @param {Message} message */
 function renderOverview(message) {
   if (!message.items?.length) return el('div', { class: 'overview-empty' }, el('p', null, inline(message.text)));
   const buttons = message.buttons ?? [];
@@ -88,11 +87,14 @@ function renderOverview(message) {
       el(
         'section',
         { class: 'overview-actions', 'aria-labelledby': 'overview-actions-title' },
-        el('h3', { id: 'overview-actions-title', text: 'Open check-ins' }),
+        el('h3', { id: 'overview-actions-title', text: 'To answer' }),
         buttons.map((b) => renderButton(b, (button, origin) => pressButton(button, state.where, origin), ' btn-block')).filter((b) => b !== null),
       ),
     );
   }
+  const onButton = (/** @type {import('../../../core/message.js').Button} */ button, /** @type {HTMLElement} */ origin) =>
+    pressButton(button, state.where, origin);
+  for (const section of message.sections ?? []) frag.appendChild(renderSection(section, onButton, ' btn-block'));
   return frag;
 }
 
