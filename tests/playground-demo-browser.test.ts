@@ -122,7 +122,7 @@ describe('the demo partnership', () => {
 });
 
 describe('layout', () => {
-  // The demo's open check-in puts "Open check-ins" in the side panel (refused, harmlessly, when the tests above loaded it).
+  // The demo's open check-in puts it under "To answer" in the side panel (refused, harmlessly, when the tests above loaded it).
   beforeAll(async () => {
     const res = await fetch(`${t.url}/playground/demo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect([200, 409]).toContain(res.status);
@@ -151,7 +151,7 @@ describe('layout', () => {
       await page.screenshot({ path: `${ARTIFACTS}/playground-layout-${width}.png`, fullPage: true });
 
       // Reachable: scrolled to, visible, and the topmost thing where it is clicked.
-      const openCheckIn = page.getByRole('heading', { name: 'Open check-ins' }).locator('..').getByRole('button').first();
+      const openCheckIn = page.getByRole('heading', { name: 'To answer' }).locator('..').getByRole('button').first();
       for (const control of [openCheckIn, input(), page.getByRole('button', { name: 'Load a demo partnership' })]) {
         await control.scrollIntoViewIfNeeded();
         expect(await control.isVisible()).toBe(true);

@@ -480,8 +480,14 @@ describe('Slack check-ins', () => {
     const buttons = (published.body.view as View).blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements!);
     const close = buttons.find((e) => e.text.text === 'Close it now')!;
 
-    const shown = await clickInHome(ALEX, close.action_id, close.value);
-    expect(shown).toMatchObject({ type: 'modal' });
+    // Fewer than the threshold answered, so it asks first: its confirmation is a button in the modal shown.
+    const asked = await clickInHome(ALEX, close.action_id, close.value);
+    expect(asked).toMatchObject({ type: 'modal' });
+    const anyway = asked.blocks
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements!)
+      .find((e) => e.text.text === 'Close anyway')!;
+    expect(await clickInHome(ALEX, anyway.action_id, anyway.value)).toMatchObject({ type: 'modal' });
     const data = JSON.parse(await trellis.data()) as { rounds: Round[] };
     expect(data.rounds.every((r) => r.closedAt)).toBe(true);
     const republished = await waitFor(() => calls('views.publish', mark).filter((c) => c.body.user_id === ALEX.user_id)[1]);

@@ -24,7 +24,7 @@ const MAX_BUTTONS = 6;
 const MAX_REVIEW_STARTS = 3;
 
 const NOT_IN_A_PARTNERSHIP =
-  "You're not in a partnership yet. To join one, ask its coordinator for the invite code and type `join <invite-code> <organisation>` (from Slack or Teams). To start one, type `setup <name>` in the channel that will be its home.";
+  "You're not in a partnership yet. To join one, ask its coordinator for the invite code and type `join <invite-code> <organisation>` (or `join` alone for a form). To start one, type `setup` in the channel that will be its home.";
 
 /**
  * `shared`: asked in a shared channel. Not every platform can answer there for
@@ -34,7 +34,14 @@ const NOT_IN_A_PARTNERSHIP =
  */
 export async function consoleView(deps: Deps, caller: Caller, shared = false): Promise<Message> {
   const memberships = await deps.store.membershipsOf(caller);
-  if (memberships.length === 0) return info(NOT_IN_A_PARTNERSHIP, { title: 'Trellis', buttons: [commandButton('Help', 'help')] });
+  if (memberships.length === 0) {
+    // A setup form binds its partnership to where it was opened: offered only in a shared channel.
+    const start = shared ? [{ ...commandButton('Set up a partnership here', 'setup', 'primary'), opensForm: true }] : [];
+    return info(NOT_IN_A_PARTNERSHIP, {
+      title: 'Trellis',
+      buttons: [...start, { ...commandButton('Join with an invite code', 'join'), opensForm: true }, commandButton('Help', 'help')],
+    });
+  }
   const several = memberships.length > 1;
   const sections: Section[] = [];
   const toAnswer = shared ? [] : await openCheckInButtons(deps, memberships);

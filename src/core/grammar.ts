@@ -117,7 +117,7 @@ function parseExactly(input: string): Parsed {
     case 'help':
       return ok(tail ? { name: 'help', topic: tail.toLowerCase() } : { name: 'help' });
     case 'setup':
-      if (!tail) return bad('Give the partnership a name.', 'setup');
+      if (!tail) return ok({ name: 'setup' });
       if (tail.length > MAX_NAME_LENGTH) return bad(`The name is too long (the limit is ${MAX_NAME_LENGTH} characters).`, 'setup');
       return ok({ name: 'setup', partnershipName: tail });
     case 'member':
@@ -133,7 +133,7 @@ function parseExactly(input: string): Parsed {
       return parseOrg(rest);
     case 'join': {
       const [code, ...org] = rest;
-      if (!code) return bad('Give the invite code (a coordinator can show it with `invite`).', 'join');
+      if (!code) return ok({ name: 'join' });
       if (!INVITE_CODE_SHAPE.test(code) && org.some((w) => INVITE_CODE_SHAPE.test(w)))
         return bad('The invite code comes first, then your organisation.', 'join');
       const orgName = org.join(' ');

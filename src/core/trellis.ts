@@ -2,7 +2,18 @@
 // platform-neutral message out. Adapters call nothing else.
 import { parseCommand, type Command } from './grammar.js';
 import { commandButton, failure, fieldErrors, info, isForm, RUN_COMMAND, RUN_IN, success, type Message, type Reply } from './message.js';
-import type { Caller, ActionRequest, CommandRequest, SubmitRequest } from './request.js';
+import type { Caller, ActionRequest, CommandRequest, Place, SubmitRequest } from './request.js';
+import {
+  joinForm,
+  joinWords,
+  OPEN_JOIN_FORM,
+  OPEN_SETUP_FORM,
+  setupForm,
+  setupPlace,
+  setupWords,
+  SUBMIT_JOIN_FORM,
+  SUBMIT_SETUP_FORM,
+} from './commands/start-forms.js';
 import { followUps, withDefaults, type Deps, type RequiredDeps } from './deps.js';
 import { contextIn, resolveContext, type Context, type Resolved } from './context.js';
 import { OPEN_COMMAND_FORM, readFormContext, SUBMIT_COMMAND_FORM, type CommandForm, type FormKey } from './command-forms.js';
@@ -110,9 +121,9 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
       case 'help':
         return help(cmd.topic);
       case 'setup':
-        return setup(deps, req, cmd.partnershipName);
+        return cmd.partnershipName ? setup(deps, req, cmd.partnershipName) : setupForm(deps, req.caller, req.place);
       case 'join':
-        return join(deps, req, cmd.code, cmd.orgName);
+        return cmd.code ? join(deps, req, cmd.code, cmd.orgName) : joinForm();
       case 'concern':
         return raiseConcernForm(deps, req.caller);
       case 'menu':
@@ -241,12 +252,41 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
       ],
       forms: [{ id: SUBMIT_COMMAND_FORM, lock: 'serial', handle: (_deps, req) => submitCommandForm(req) }],
     },
+    {
+      actions: [
+        { id: OPEN_SETUP_FORM, lock: 'serial', handle: async (_deps, req) => setupForm(deps, req.caller, req.place) },
+        { id: OPEN_JOIN_FORM, lock: 'serial', handle: async () => joinForm() },
+      ],
+      forms: [
+        { id: SUBMIT_SETUP_FORM, lock: 'serial', handle: (_deps, req) => submitStartForm(req, 'setup', setupPlace(deps, req.caller, req.context)) },
+        // Joining is the same from anywhere: the place only says where the reply goes.
+        { id: SUBMIT_JOIN_FORM, lock: 'serial', handle: (_deps, req) => submitStartForm(req, 'join', { conversationId: '', kind: 'personal' }) },
+      ],
+    },
     checkInRoutes,
     concernRoutes,
     protocolRoutes,
     setupChecklistRoutes,
   ]);
   const unknownButton = failure("That button isn't one Trellis knows (it may come from an older message). Type `help` to see what you can do.");
+
+  /**
+   * `setup` or `join` from its form: the words checked as typed, then run as typed
+   * (`setup` where its form was opened). A refusal is shown beside the field at fault.
+   */
+  const submitStartForm = async (req: SubmitRequest, verb: 'setup' | 'join', place: Place | undefined): Promise<Message> => {
+    if (!place) return failure('That form was opened by someone else, or has been tampered with; nothing was changed.');
+    const fields = verb === 'setup' ? ['name'] : ['code', 'organisation'];
+    const empty = fields.filter((f) => !req.values[f]?.trim());
+    if (empty.length) return fieldErrors('Nothing was changed: see the fields marked.', Object.fromEntries(empty.map((f) => [f, 'Fill this in.'])));
+    const text = verb === 'setup' ? setupWords(req.values) : joinWords(req.values);
+    const parsed = parseCommand(text);
+    const field = verb === 'join' && (!parsed.ok ? parsed.error : '').includes('organisation') ? 'organisation' : fields[0]!;
+    if (!parsed.ok || parsed.command.name !== verb)
+      return fieldErrors(parsed.ok ? 'Nothing was changed.' : parsed.error, { [field]: parsed.ok ? 'Fill this in.' : parsed.error });
+    const reply = await run({ caller: req.caller, place, text });
+    return isForm(reply) ? failure('That form cannot be read as a command; nothing was changed.') : reply;
+  };
 
   /** A console button's partnership: the caller's place in it, wherever they click; refused unless they are a member. */
   const scoped = async (caller: Caller, partnershipId: string): Promise<Resolved> => {

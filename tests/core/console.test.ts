@@ -66,7 +66,7 @@ describe('the console, by role', () => {
   it('tells someone in no partnership how to join or set one up', async () => {
     const m = await menu(stranger);
     expect(m.text).toContain('join <invite-code> <organisation>');
-    expect(m.text).toContain('setup <name>');
+    expect(m.text).toContain('type `setup` in the channel');
     expect(m.sections).toBeUndefined();
     expect(await trellis.overview(stranger)).toEqual(m);
   });

@@ -23,6 +23,9 @@ describe('parseCommand', () => {
     ['org remove  Health   Trust', { name: 'org remove', orgName: 'Health Trust' }],
     ['join abcd-efgh Health Trust', { name: 'join', code: 'ABCD-EFGH', orgName: 'Health Trust' }],
     ['join ABCD-EFGH Independent', { name: 'join', code: 'ABCD-EFGH' }],
+    // Alone, each opens its form.
+    ['join', { name: 'join' }],
+    ['setup', { name: 'setup' }],
     ['role <@U123|sam> critical-friend', { name: 'role', who: '<@U123|sam>', role: 'critical-friend' }],
     ['role Sam Patel coordinator', { name: 'role', who: 'Sam Patel', role: 'coordinator' }],
     ['set threshold 7', { name: 'set', setting: 'threshold', value: 7 }],
@@ -37,7 +40,6 @@ describe('parseCommand', () => {
 
   it.each([
     ['frobnicate', 'I don\'t know the command "frobnicate"', undefined],
-    ['setup', 'Give the partnership a name', 'setup <name>'],
     ['org add Acme', "Give the organisation's name and its sector", 'org add'],
     ['org add Acme corporate', '"corporate" is not a sector', 'org add'],
     ['org add independent public', 'reserved', 'org add'],
@@ -53,7 +55,6 @@ describe('parseCommand', () => {
     ['member', '`member` needs a word after it: `member add`', undefined],
     ['concerns x', '"x" is not something `concerns` does', 'concerns'],
     ['join Health Trust ABCD-EFGH', 'The invite code comes first', 'join <invite-code>'],
-    ['join', 'Give the invite code', 'join <invite-code>'],
     ['join ABCD-EFGH', 'Name your organisation', 'join <invite-code>'],
     ['role Sam', 'Name the member and the role', 'role <member>'],
     ['role Sam boss', '"boss" is not a role', 'role <member>'],

@@ -20,7 +20,8 @@ export type SettingCommand =
   | { name: 'set'; setting: 'threshold'; value: number };
 
 export type PartnershipCommand =
-  | { name: 'setup'; partnershipName: string }
+  /** No name: the setup form. */
+  | { name: 'setup'; partnershipName?: string }
   | { name: 'invite' }
   | { name: 'home' }
   | { name: 'org add'; orgName: string; sector: Sector }
@@ -28,7 +29,8 @@ export type PartnershipCommand =
   /** Every way to split the words at a "to" (a name may hold one): the handler keeps the split whose old name is an organisation. No splits: the form. */
   | { name: 'org rename'; splits: { from: string; to: string }[] }
   | { name: 'org remove'; orgName: string }
-  | { name: 'join'; code: string; orgName?: string }
+  /** No code: the join form. */
+  | { name: 'join'; code?: string; orgName?: string }
   | { name: 'role'; who: string; role: Role }
   | { name: 'members' }
   | { name: 'member add'; address: string; orgName?: string }
