@@ -3,6 +3,7 @@
 // every string escaped. Also the small pages that say why a link is refused.
 import { chartSvg } from '../charts/svg-chart.js';
 import type { DashboardView } from '../core/trends/dashboard.js';
+import { intervalText } from '../core/trends/digest.js';
 import type { ChartSpec } from '../core/message.js';
 import type { Breakdown, Cell, Figure, RoundSummary } from '../core/trends/types.js';
 import { SORRY } from '../report-error.js';
@@ -55,7 +56,9 @@ function glance(view: DashboardView): string {
       .reverse()
       .find((r) => indexIn(r, factor) !== null);
     const delta = before ? Math.round((value - indexIn(before, factor)!) * 10) / 10 : null;
-    const change = delta === null ? 'the first reading' : `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)} since #${before!.number}`;
+    const judged = last === latest ? view.changes.find((c) => c.factor === factor) : undefined;
+    const interval = judged?.interval ? ` (${intervalText(judged.interval)})` : '';
+    const change = delta === null ? 'the first reading' : `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)} since #${before!.number}${interval}`;
     return stat(label, `${value}<small> / 100</small>`, `${roundName(last)} · ${change}`);
   });
   cards.push(stat('Participation', `${latest.answered}<small> of ${latest.invited}</small>`, `${roundName(latest)} · ${pct(latest.rate)} answered`));

@@ -350,7 +350,7 @@ describe('reviews', () => {
     messenger.sent.length = 0;
     await say(alex, 'review start P-1 with trends');
     pack = messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message;
-    expect(pack.text).toContain('For context, at check-in #1: Trust 75 (the first reading); Commitment 75 (the first reading).');
+    expect(pack.text).toContain('For context, at check-in #1: Trust 75 — the first reading; Commitment 75 — the first reading.');
     expect(pack.chart?.series.map((x) => x.name)).toEqual(['Trust', 'Commitment']);
     messenger.sent.length = 0;
     await say(alex, 'review close P-1 kept');

@@ -7,7 +7,7 @@ import { GAP_POINTS } from './digest.js';
 import { chartOf, HEADLINE, loadHistory } from './history.js';
 import { verifyLink, type LinkPurpose } from './links.js';
 import type { ChartSpec } from '../message.js';
-import type { Breakdown, Gap, RoundSummary } from './types.js';
+import type { Breakdown, Change, Gap, RoundSummary } from './types.js';
 
 export interface DashboardView {
   partnership: string;
@@ -15,6 +15,8 @@ export interface DashboardView {
   generatedAt: string;
   expiresAt: string;
   rounds: RoundSummary[];
+  /** Of the latest round, with their 95% intervals: the page has room to show the figures the chat puts in words. */
+  changes: Change[];
   charts: ChartSpec[];
   /** For the latest round with enough answers. */
   breakdownRound?: number;
@@ -69,6 +71,7 @@ async function viewOf(deps: Deps, partnership: Partnership, expires: Date): Prom
     generatedAt: deps.clock.now().toISOString(),
     expiresAt: expires.toISOString(),
     rounds: history.summaries,
+    changes: history.changes,
     charts: [
       chartOf('Trust and commitment (0–100)', history.summaries, HEADLINE),
       chartOf(
