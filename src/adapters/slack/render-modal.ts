@@ -12,7 +12,7 @@ import {
   type TextField,
   type Thread,
 } from '../../core/message.js';
-import { chunks, escapeMrkdwn, renderBlocks } from './render-blocks.js';
+import { chunks, escapeMrkdwn, renderBlocks, toMrkdwn } from './render-blocks.js';
 
 type Block = types.KnownBlock;
 type ModalView = types.ModalView;
@@ -154,7 +154,7 @@ function turnBlocks(t: Thread['turns'][number]): Block[] {
  * the latest part are shown, and the inputs are never lost.
  */
 function introBlocks(form: Form, room: number): Block[] {
-  const intro = form.intro ? chunks(escapeMrkdwn(form.intro).split('\n'), SECTION_MAX).map(section) : [];
+  const intro = form.intro ? chunks(toMrkdwn(form.intro, form.literals).split('\n'), SECTION_MAX).map(section) : [];
   const thread = form.thread ? [...form.thread.turns.flatMap(turnBlocks), section(escapeMrkdwn(form.thread.status))] : [];
   const parts = [...intro, ...thread];
   if (parts.length <= room) return parts;

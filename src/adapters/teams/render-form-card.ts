@@ -137,7 +137,7 @@ function turnBlocks(t: Thread['turns'][number]): Element[] {
 function introBlocks(form: Form): Element[] {
   const thread = form.thread;
   const all = [
-    ...(form.intro ? textBlocks(linesOf(form.intro)) : []),
+    ...(form.intro ? textBlocks(linesOf(form.intro), form.literals) : []),
     ...(thread ? [...thread.turns.flatMap(turnBlocks), ...textBlocks([thread.status])] : []),
   ];
   if (all.reduce((n, e) => n + sizeOf(e), 0) <= INTRO_BUDGET) return all;
@@ -153,14 +153,14 @@ function introBlocks(form: Form): Element[] {
 }
 
 /** Lines packed into as few wrapped TextBlocks as the block size allows. */
-function textBlocks(lines: string[]): Record<string, unknown>[] {
+function textBlocks(lines: string[], literals?: readonly string[]): Record<string, unknown>[] {
   const groups: string[][] = [];
   for (const line of lines) {
     const last = groups.at(-1);
     if (last && [...last, line].join('\n').length <= INTRO_BLOCK) last.push(line);
     else groups.push([line]);
   }
-  return groups.map((g) => ({ type: 'TextBlock', text: toMarkdown(g.join('\n')), wrap: true }));
+  return groups.map((g) => ({ type: 'TextBlock', text: toMarkdown(g.join('\n'), literals), wrap: true }));
 }
 
 export function renderFormCard(form: Form, state: FormState = {}): Record<string, unknown> {

@@ -34,24 +34,40 @@ export function el(tag, props, ...children) {
 
 /**
  * Trellis's tiny markup: `code`, *bold* and line breaks. Every piece of text
- * becomes a text node, so "<img onerror=…>" in a name stays plain text.
+ * becomes a text node, so "<img onerror=…>" in a name stays plain text; and a
+ * name people typed (the message's `literals`) is held out of the markup, so
+ * an organisation called "*Bold*" is shown as typed, not bold.
  * @param {string | undefined} text
+ * @param {string[]} [literals]
  */
-export function inline(text) {
+export function inline(text, literals = []) {
+  const names = literals.filter((n) => n.length > 0).sort((a, b) => b.length - a.length);
+  /** @type {string[]} */
+  const held = [];
+  let masked = '';
+  const source = String(text ?? '');
+  for (let i = 0; i < source.length; ) {
+    const name = names.find((n) => source.startsWith(n, i));
+    if (name) {
+      masked += `\uE000${held.push(name) - 1}\uE001`;
+      i += name.length;
+    } else masked += source[i++];
+  }
+  const restore = (/** @type {string} */ s) => s.replace(/\uE000(\d+)\uE001/g, (whole, n) => held[Number(n)] ?? whole);
   const frag = document.createDocumentFragment();
-  const lines = String(text ?? '').split('\n');
+  const lines = masked.split('\n');
   lines.forEach((line, i) => {
     if (i > 0) frag.appendChild(document.createElement('br'));
     const pattern = /`([^`\n]+)`|\*([^*\n]+)\*/g;
     let last = 0;
     let m;
     while ((m = pattern.exec(line)) !== null) {
-      if (m.index > last) frag.appendChild(document.createTextNode(line.slice(last, m.index)));
+      if (m.index > last) frag.appendChild(document.createTextNode(restore(line.slice(last, m.index))));
       const tag = m[1] !== undefined ? 'code' : 'strong';
-      frag.appendChild(el(tag, { text: m[1] !== undefined ? m[1] : m[2] }));
+      frag.appendChild(el(tag, { text: restore(m[1] !== undefined ? m[1] : (m[2] ?? '')) }));
       last = pattern.lastIndex;
     }
-    if (last < line.length) frag.appendChild(document.createTextNode(line.slice(last)));
+    if (last < line.length) frag.appendChild(document.createTextNode(restore(line.slice(last))));
   });
   return frag;
 }
