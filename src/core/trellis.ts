@@ -26,6 +26,7 @@ import { dashboardView, exportCsv, type DashboardView } from './trends/dashboard
 import { routeTable, type Lock } from './routes.js';
 import type { Platform } from './model.js';
 import { workspaceRemoved } from './workspace-removed.js';
+import { markReply } from './names.js';
 
 export interface Trellis {
   /** A typed command: a reply, or a private form to open (e.g. `protocol add`). */
@@ -156,15 +157,15 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   };
 
   return {
-    command: (req) => serial(() => run(req)),
+    command: (req) => serial(async () => markReply(deps, req.caller, await run(req))),
     action: (req) => {
       const route = routes.action(req.actionId);
-      return route ? locked(route.lock, req.caller, () => route.handle(deps, req)) : Promise.resolve(unknownButton);
+      return route ? locked(route.lock, req.caller, async () => markReply(deps, req.caller, await route.handle(deps, req))) : Promise.resolve(unknownButton);
     },
     submit: (req) => {
       const route = routes.form(req.actionId);
       return route
-        ? locked(route.lock, req.caller, () => route.handle(deps, req))
+        ? locked(route.lock, req.caller, async () => markReply(deps, req.caller, await route.handle(deps, req)))
         : Promise.resolve(failure('That form is not one Trellis knows; nothing was recorded.'));
     },
     tick: () => serial(() => tick(deps)),

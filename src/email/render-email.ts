@@ -20,7 +20,12 @@ export interface EmailLinks {
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 /** A subject is one line whatever the title holds, without the core's markup; a name people typed stays as typed. */
 const oneLine = (s: string, literals?: readonly string[]) =>
-  renderLiterals(s, literals, (t) => t.replace(/\*/g, ''), (name) => name)
+  renderLiterals(
+    s,
+    literals,
+    (t) => t.replace(/\*/g, ''),
+    (name) => name,
+  )
     .replace(/[\r\n]+/g, ' ')
     .trim()
     .slice(0, 150);

@@ -104,8 +104,13 @@ const buttonClass = (b: Button) => `button${b.style ? ` ${b.style}` : ''}`;
 /** A message from the core: its buttons become links (each a personal link of its own). */
 export function messageHtml(message: Message, linkOf: LinkOf, status?: number): string {
   const heading = message.title ?? (message.tone === 'error' ? 'Nothing was changed' : message.tone === 'success' ? 'Done' : 'Trellis');
-  const parts = [status ? `<p class="status">${status >= 500 ? 'Sorry' : 'Not done'}</p>` : '', `<h1>${esc(heading)}</h1>`, `<p>${markup(message.text, message.literals)}</p>`];
-  if (message.fields?.length) parts.push(`<dl>${message.fields.map((f) => `<dt>${esc(f.label)}</dt><dd>${markup(f.value, message.literals)}</dd>`).join('')}</dl>`);
+  const parts = [
+    status ? `<p class="status">${status >= 500 ? 'Sorry' : 'Not done'}</p>` : '',
+    `<h1>${esc(heading)}</h1>`,
+    `<p>${markup(message.text, message.literals)}</p>`,
+  ];
+  if (message.fields?.length)
+    parts.push(`<dl>${message.fields.map((f) => `<dt>${esc(f.label)}</dt><dd>${markup(f.value, message.literals)}</dd>`).join('')}</dl>`);
   if (message.items?.length) parts.push(`<ul class="items">${message.items.map((i) => `<li>${markup(i, message.literals)}</li>`).join('')}</ul>`);
   if (message.chart)
     parts.push(`<p>${esc(message.chart.title)}: open Trellis in Slack or Teams, or ask a coordinator for the dashboard, to see this chart.</p>`);

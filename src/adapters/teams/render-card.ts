@@ -69,12 +69,23 @@ export function renderCard(m: Message): Record<string, unknown> {
   const body: Record<string, unknown>[] = [];
   const buttons = (m.buttons ?? []).filter(offered).slice(0, LIMITS.buttons);
   if (m.title)
-    body.push({ type: 'TextBlock', text: toPlain(m.title, m.literals).slice(0, LIMITS.title), style: 'heading', weight: 'Bolder', size: 'Medium', wrap: true, ...color });
+    body.push({
+      type: 'TextBlock',
+      text: toPlain(m.title, m.literals).slice(0, LIMITS.title),
+      style: 'heading',
+      weight: 'Bolder',
+      size: 'Medium',
+      wrap: true,
+      ...color,
+    });
   body.push({ type: 'TextBlock', text: toMarkdown(m.text.slice(0, LIMITS.text), m.literals), wrap: true, ...(m.title ? {} : color) });
   const chartAt = body.length;
   if (m.chart) body.push(sparklineBlock(m.chart));
   if (m.fields?.length) {
-    body.push({ type: 'FactSet', facts: m.fields.slice(0, LIMITS.fields).map((f) => ({ title: asTyped(f.label, m.literals), value: asTyped(f.value, m.literals) })) });
+    body.push({
+      type: 'FactSet',
+      facts: m.fields.slice(0, LIMITS.fields).map((f) => ({ title: asTyped(f.label, m.literals), value: asTyped(f.value, m.literals) })),
+    });
   }
   if (m.items?.length) {
     // Teams' documented list form: one "- item" per line, lines split by \r.

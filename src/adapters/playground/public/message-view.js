@@ -113,7 +113,9 @@ export function renderMessage(message, onButton, options = {}) {
       el(
         'dl',
         { class: 'fields' },
-        message.fields.map((f) => el('div', { class: 'field' }, el('dt', null, inline(f.label, message.literals)), el('dd', null, inline(f.value, message.literals)))),
+        message.fields.map((f) =>
+          el('div', { class: 'field' }, el('dt', null, inline(f.label, message.literals)), el('dd', null, inline(f.value, message.literals))),
+        ),
       ),
     );
   }
