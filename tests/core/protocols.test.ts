@@ -260,6 +260,15 @@ describe('reviews', () => {
     const closed = msg(await say(alex, 'review close P-1 revised'));
     expect(closed.text).toContain('2 answered — fewer than 5, so no summary is shown');
     expect(closed.text).toContain('Next review Tue 20 Jul 2027');
+    // With fewer than k answers, no comment appears anywhere: the summary, the history, the dashboard, the export.
+    expect(JSON.stringify(closed)).not.toContain('Works, but slow');
+    expect(JSON.stringify(await say(alex, 'protocol show P-1'))).not.toContain('Works, but slow');
+    for (const what of ['dashboard', 'export'] as const) {
+      const token = /\/(?:dashboard|export)\/(\S+)/.exec(msg(await say(alex, what, dm)).text)![1]!;
+      const page = what === 'dashboard' ? await trellis.dashboard(token) : await trellis.exportCsv(token);
+      expect(page.ok, what).toBe(true);
+      expect(JSON.stringify(page)).not.toContain('Works, but slow');
+    }
     expect(state.protocols[0]).toMatchObject({ status: 'active', nextReview: '2027-07-20' });
     expect((await answer(jo, button.value, 'kept')).text).toContain('This review has closed');
     const answers = JSON.stringify(state.answerSets);
@@ -278,6 +287,11 @@ describe('reviews', () => {
       '3 answered. Agreement 0–100: roles 75, procedures 75, monitoring 75, no-breaches 75. Recommended: kept 0, revised 0, retired 3, unsure 0.',
     );
     expect(state.protocols.find((p) => p.id === x.id)!.status).toBe('retired');
+    // The parties' comments, in the summary and in the protocol's history — never with an organisation.
+    expect(closed.items).toEqual(['“Works, but slow”', '“Works, but slow”', '“Works, but slow”']);
+    const shown = msg(await say(alex, 'protocol show P-1'));
+    expect(shown.items!.filter((i) => i === '“Works, but slow”')).toHaveLength(3);
+    expect(JSON.stringify(closed.items) + JSON.stringify(shown.items)).not.toMatch(/Hope Trust|City Council|Health/);
     expect(await at('2027-01-31T09:00:00Z')).toHaveLength(0);
   });
 

@@ -5,7 +5,7 @@ import type { Partnership, Protocol } from '../model.js';
 import { requireCoordinator, type Context } from '../context.js';
 import { addMonths, daysBetween, formatDate, localToday } from '../time.js';
 import { checkProtocol, kindLabel, NEW_PROTOCOL, protocolForm } from './protocol-form.js';
-import { reviewSummary } from './review-summary.js';
+import { quoted, reviewSummary } from './review-summary.js';
 
 export const refOf = (protocol: Protocol) => `P-${protocol.ref}`;
 
@@ -81,13 +81,15 @@ export async function showProtocol(deps: Deps, partnership: Partnership, protoco
       { label: 'Cycle', value: protocol.cycleMonths ? `every ${protocol.cycleMonths} months` : 'none (a date each time)' },
     ],
     items: protocol.reviews.length
-      ? await Promise.all(
-          protocol.reviews.map(async (r) =>
-            r.closedAt
-              ? `Reviewed ${r.closedAt.slice(0, 10)}: ${r.outcome} — ${await reviewSummary(deps, partnership, r)}`
-              : `Review open since ${r.startedAt.slice(0, 10)}`,
-          ),
-        )
+      ? (
+          await Promise.all(
+            protocol.reviews.map(async (r) => {
+              if (!r.closedAt) return [`Review open since ${r.startedAt.slice(0, 10)}`];
+              const summary = await reviewSummary(deps, partnership, r);
+              return [`Reviewed ${r.closedAt.slice(0, 10)}: ${r.outcome} — ${summary.text}`, ...summary.comments.map(quoted)];
+            }),
+          )
+        ).flat()
       : ['Not reviewed yet.'],
     buttons,
   });

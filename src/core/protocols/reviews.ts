@@ -20,7 +20,7 @@ import {
 import { addMonths, formatDate, localToday } from '../time.js';
 import { mayChange, refOf } from './register.js';
 import { RECOMMENDATION, RECOMMENDATION_OPTIONS, REVIEW_ITEMS } from './review-items.js';
-import { reviewSummary } from './review-summary.js';
+import { quoted, reviewSummary } from './review-summary.js';
 import type { Context } from '../context.js';
 import { chartOf, HEADLINE, loadHistory } from '../trends/history.js';
 import { describeChange } from '../trends/digest.js';
@@ -231,5 +231,7 @@ export async function closeReview(deps: Deps, ctx: Context, protocol: Protocol, 
         }),
       );
   }
-  return success(`Review of ${refOf(protocol)} closed: ${outcome}. ${summary}${outcome === 'retired' ? '' : ` Next review ${formatDate(nextReview)}.`}`);
+  return success(`Review of ${refOf(protocol)} closed: ${outcome}. ${summary.text}${outcome === 'retired' ? '' : ` Next review ${formatDate(nextReview)}.`}`, {
+    ...(summary.comments.length ? { items: summary.comments.map(quoted) } : {}),
+  });
 }
