@@ -27,6 +27,7 @@ import { routeTable, type Lock } from './routes.js';
 import type { Platform } from './model.js';
 import { workspaceRemoved } from './workspace-removed.js';
 import { markReply } from './names.js';
+import { trendsRoutes } from './trends/trends-routes.js';
 
 export interface Trellis {
   /** A typed command: a reply, or a private form to open (e.g. `protocol add`). */
@@ -131,6 +132,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     checkInRoutes,
     concernRoutes,
     protocolRoutes,
+    trendsRoutes,
   ]);
   const unknownButton = failure("That button isn't one Trellis knows (it may come from an older message). Type `help` to see what you can do.");
 

@@ -89,6 +89,34 @@ describe('digest after a round closes', () => {
     expect(alerts[0]!.message.text).toContain('below your floor of 50');
   });
 
+  it('never cuts a comment without a way to read it whole: "Read all comments" shows every one, privately, to members only', async () => {
+    const long = `${'The referral form asks for the same details three times. '.repeat(8)}The end.`;
+    await round({ 'U-ALEX': '4', 'U-KIM': '5', '29:sam': '5' }, { '29:sam': long, 'U-KIM': 'Short and sweet' });
+    const m = messenger.posted.at(-1)!.message;
+    expect(m.items!.some((i) => i.endsWith('…”') && !i.includes('The end.'))).toBe(true);
+    const read = m.buttons!.find((b) => b.label === 'Read all comments')!;
+    expect(read).toBeDefined();
+    const all = (await trellis.action({ caller: kim, place: dm, actionId: read.actionId, value: read.value })) as Message;
+    expect(all.audience).toBe('caller');
+    expect(all.text).toContain(`“${long}”`);
+    expect(all.text).toContain('“Short and sweet”');
+    expect(JSON.stringify(all)).not.toMatch(/Hope Trust|City Council|Kim|Sam/);
+    const outsider: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-OUT', displayName: 'Olly Out' };
+    const refused = (await trellis.action({ caller: outsider, place: dm, actionId: read.actionId, value: read.value })) as Message;
+    expect(refused.tone).toBe('error');
+    expect(JSON.stringify(refused)).not.toContain('Short and sweet');
+  });
+
+  it('offers no "Read all comments" when nothing was cut, and shows none of a round under the threshold', async () => {
+    await round({ 'U-ALEX': '4', 'U-KIM': '5', '29:sam': '5' }, { 'U-KIM': 'Fine' });
+    expect(messenger.posted.at(-1)!.message.buttons!.map((b) => b.label)).toEqual(['Trends']);
+    await round({ 'U-ALEX': '4', 'U-KIM': '5' }, { 'U-KIM': 'Only two of us answered' });
+    const small = state.rounds.at(-1)!;
+    const tried = (await trellis.action({ caller: kim, place: dm, actionId: 'read-comments', value: `${small.id}:0` })) as Message;
+    expect(tried.text).toContain('Fewer than 3 people answered check-in #2');
+    expect(JSON.stringify(tried)).not.toContain('Only two of us');
+  });
+
   it('shows no figures, and no comments, when fewer than the threshold answered', async () => {
     await round({ 'U-ALEX': '4', 'U-KIM': '5' }, { 'U-KIM': 'Only two of us answered' });
     const m = messenger.posted.at(-1)!.message;

@@ -8,10 +8,9 @@ import { gaps } from './compute.js';
 import { DISCUSSION, GENERAL_QUESTION } from './discussion.js';
 import { chartOf, HEADLINE, loadHistory, type History } from './history.js';
 import type { Change } from './types.js';
+import { commentsOf, digestComments } from './comments.js';
 import { postToHomes, sendToEach } from '../send.js';
 
-const MAX_COMMENTS = 10;
-const MAX_COMMENT_SHOWN = 300;
 export const GAP_POINTS = 15;
 
 const pct = (r: number) => `${Math.round(r * 100)}%`;
@@ -73,17 +72,15 @@ export function digestMessage(p: Partnership, h: History): Message {
   const found = ['trust', 'power-voice'].flatMap((f) => gaps(h.bank, data, f, h.orgs, GAP_POINTS));
   for (const g of found)
     lines.push(`${cap(g.sector)} partners rate ${h.bank.factor(g.factor)?.label ?? g.factor} ${g.index}, ${g.gap} points below the others (${g.othersIndex}).`);
-  const comments = data.answers.map((a) => a.comment).filter((c): c is string => !!c);
+  const comments = digestComments(data.round.id, commentsOf(data.answers));
   const question = DISCUSSION[found[0]?.factor ?? mover?.factor ?? ''] ?? GENERAL_QUESTION;
   lines.push(`To discuss at your next meeting: ${question}`);
   return info(lines.join('\n'), {
     title: `${p.name}: ${name} results`,
     audience: 'conversation',
     chart: chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE),
-    ...(comments.length
-      ? { items: comments.slice(0, MAX_COMMENTS).map((c) => `“${c.length > MAX_COMMENT_SHOWN ? `${c.slice(0, MAX_COMMENT_SHOWN)}…` : c}”`) }
-      : {}),
-    buttons: [commandButton('Trends', 'trends')],
+    ...(comments.items.length ? { items: comments.items } : {}),
+    buttons: [...comments.buttons, commandButton('Trends', 'trends')],
   });
 }
 
