@@ -39,7 +39,7 @@ const readButton = (roundId: string, from: number): Button => ({
 export async function readAllComments(deps: Deps, caller: Caller, value: string): Promise<Message> {
   const m = /^(.+):(\d{1,5})$/.exec(value);
   const round = m ? await deps.store.round(m[1]!) : undefined;
-  if (!m || !round || !round.closedAt) return failure('Those comments cannot be found: the round may not have closed.');
+  if (!m || !round?.closedAt) return failure('Those comments cannot be found: the round may not have closed.');
   const p = await deps.store.partnership(round.partnershipId);
   const member = (await deps.store.membershipsOf(caller)).some((x) => x.partnershipId === round.partnershipId);
   if (!p || !member) return failure('Only members of the partnership can read its comments.');
