@@ -180,7 +180,7 @@ describe('Teams check-ins', () => {
     const round = await latestRound();
     const card = formCard(await openDialog(SAM, samCard.actions![0]!.data));
     const r = await deliver(invoke('task/submit', SAM, submitData(card, answers(card, '2', { comment: COMMENT }))));
-    expect(messageOf(r.body!)).toMatch(/^Thanks — your answers are in\. You can change them until Sat 28 Nov, 09:00\.$/);
+    expect(messageOf(r.body!)).toMatch(/^Thanks — your answers are in\. You can change them until 28 Nov 2026, 09:00\.$/);
     expect(r.sent).toHaveLength(0);
     // The card update follows the dialog's answer (the person waits on the dialog, not the card).
     const update = await waitFor(() => connector.updated.find((u) => u.conversationId === chatOf(SAM)));

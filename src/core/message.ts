@@ -81,8 +81,8 @@ const HELD = /\uE000(\d+)\uE001/g;
  * `literal` escape. Core markup around a name (`*${name}*`) still applies.
  */
 export function renderLiterals(text: string, literals: readonly string[] | undefined, markup: (s: string) => string, literal: (s: string) => string): string {
-  const names = (literals ?? []).filter((n) => n.length > 0).sort((a, b) => b.length - a.length);
-  if (names.length === 0 || !names.some((n) => text.includes(n))) return markup(text);
+  const names = (literals ?? []).filter((n) => n.length > 0 && text.includes(n)).sort((a, b) => b.length - a.length);
+  if (names.length === 0) return markup(text);
   const held: string[] = [];
   let masked = '';
   for (let i = 0; i < text.length; ) {

@@ -5,6 +5,7 @@
 // assistive technology. Every string from the core is escaped; `*bold*` and
 // `code` are the only markup the core writes, and a concern's turns are data,
 // shown verbatim.
+import { formatDate } from '../core/time.js';
 import {
   type Button,
   type ChoiceField,
@@ -178,7 +179,7 @@ function threadHtml(thread: Thread): string {
   const turns = thread.turns
     .map(
       (t) =>
-        `<li class="${t.author === thread.reader ? 'mine' : ''}"><div class="who">${esc(t.label)} · ${esc(t.day)}</div><div class="words">${esc(t.text)}</div></li>`,
+        `<li class="${t.author === thread.reader ? 'mine' : ''}"><div class="who">${esc(t.label)} · ${esc(formatDate(t.day))}</div><div class="words">${esc(t.text)}</div></li>`,
     )
     .join('');
   return `<h2 class="sr-only">The conversation</h2><ol class="thread">${turns}</ol><p>${markup(thread.status)}</p>`;

@@ -55,7 +55,7 @@ beforeEach(async () => {
 describe('survey now, answering and closing', () => {
   it('sends the check-in privately to every member but the critical friend', async () => {
     const reply = await say(alex, 'survey now');
-    expect(reply.text).toContain('Check-in #1 is open until Sat 28 Nov, 08:00, sent privately to 3 members');
+    expect(reply.text).toContain('Check-in #1 is open until 28 Nov 2026, 08:00, sent privately to 3 members');
     expect(recipients().sort()).toEqual(['29:sam', 'U-ALEX', 'pg-jo']);
     const checkIn = messenger.sent[0]!.message;
     expect(checkIn.buttons?.[0]).toMatchObject({ actionId: 'survey-open', label: 'Answer (1 minute)', opensForm: true });
@@ -178,7 +178,7 @@ describe('survey now, answering and closing', () => {
 describe('scheduled rounds (fake clock)', () => {
   it('opens on the slot, reminds only those who have not answered, closes after the window, and opens the next fortnight', async () => {
     expect((await say(alex, 'survey schedule fortnightly wednesday 10:00')).text).toContain(
-      'every other Wednesday at 10:00 (Europe/London). The next opens Wed 25 Nov, 10:00',
+      'every other Wednesday at 10:00 (Europe/London). The next opens 25 Nov 2026, 10:00',
     );
     clock.set('2026-11-25T09:59:00Z');
     await trellis.tick();

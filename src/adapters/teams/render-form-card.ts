@@ -1,6 +1,7 @@
 // A core Form becomes the Adaptive Card of a Teams dialog (task module). What
 // is typed or chosen here travels back in a `task/submit` invoke, never
 // through the chat, so it never sits in exportable chat history.
+import { formatDate } from '../../core/time.js';
 import { CardFactory, type TaskModuleTaskInfo } from 'botbuilder';
 import type { Form, FormField, Thread } from '../../core/message.js';
 import { toMarkdown, toPlain } from './render-card.js';
@@ -124,7 +125,7 @@ const run = (text: string, extra: Element = {}): Element => ({ type: 'TextRun', 
 function turnBlocks(t: Thread['turns'][number]): Element[] {
   const lines = linesOf(t.text).filter((l) => l.trim() !== '');
   const [first = '', ...rest] = lines;
-  const lead = [run(t.label, { weight: 'Bolder' }), run(` (${t.day}): `)];
+  const lead = [run(t.label, { weight: 'Bolder' }), run(` (${formatDate(t.day)}): `)];
   return [{ type: 'RichTextBlock', inlines: [...lead, ...(first ? [run(first)] : [])] }, ...rest.map((l) => ({ type: 'RichTextBlock', inlines: [run(l)] }))];
 }
 

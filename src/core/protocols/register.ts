@@ -3,7 +3,7 @@ import { failure, info, linkButton, success, type Button, type Message, type Rep
 import type { Deps } from '../deps.js';
 import type { Partnership, Protocol } from '../model.js';
 import { requireCoordinator, type Context } from '../context.js';
-import { addMonths, daysBetween, formatDate, localToday } from '../time.js';
+import { addMonths, daysBetween, formatDate, localDay, localToday } from '../time.js';
 import { checkProtocol, kindLabel, NEW_PROTOCOL, protocolForm } from './protocol-form.js';
 import { quoted, reviewSummary } from './review-summary.js';
 
@@ -61,7 +61,8 @@ export async function listProtocols(deps: Deps, partnership: Partnership): Promi
     .sort((a, b) => order(a).localeCompare(order(b)))
     .map(
       (protocol) =>
-        `${refOf(protocol)} ${protocol.title} — ${dueText(protocol, today)} · ${protocol.status} · owner ${members.find((m) => m.id === protocol.ownerMemberId)?.displayName ?? 'unknown'}`,
+        // A retired one's due text already says so.
+        `${refOf(protocol)} ${protocol.title} — ${dueText(protocol, today)}${protocol.status === 'retired' ? '' : ` · ${protocol.status}`} · owner ${members.find((m) => m.id === protocol.ownerMemberId)?.displayName ?? 'unknown'}`,
     );
   return info(`${all.length} in the register of ${partnership.name}, overdue first:`, { title: 'Protocols', items });
 }
@@ -84,9 +85,9 @@ export async function showProtocol(deps: Deps, partnership: Partnership, protoco
       ? (
           await Promise.all(
             protocol.reviews.map(async (r) => {
-              if (!r.closedAt) return [`Review open since ${r.startedAt.slice(0, 10)}`];
+              if (!r.closedAt) return [`Review open since ${formatDate(localDay(r.startedAt, partnership.timezone))}`];
               const summary = await reviewSummary(deps, partnership, r);
-              return [`Reviewed ${r.closedAt.slice(0, 10)}: ${r.outcome} — ${summary.text}`, ...summary.comments.map(quoted)];
+              return [`Reviewed ${formatDate(localDay(r.closedAt, partnership.timezone))}: ${r.outcome} — ${summary.text}`, ...summary.comments.map(quoted)];
             }),
           )
         ).flat()

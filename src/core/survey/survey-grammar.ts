@@ -18,7 +18,7 @@ export const SURVEY_USAGE = {
   ],
   'survey now': ['survey now [for <duration>]', 'open a check-in now, e.g. `survey now for 48h` (coordinators)'],
   'survey healthcheck': ['survey healthcheck [for <duration>]', 'a full health check: every statement in the bank (coordinators)'],
-  'survey close': ['survey close', 'close the open check-in (coordinators)'],
+  'survey close': ['survey close', 'end the open check-in now (coordinators)'],
   'survey status': ['survey status', 'how many have answered so far — never who'],
   'survey settings': [
     'survey settings remind-after <duration> window <duration>',

@@ -89,16 +89,11 @@ export const timeOf = (iso) => {
   return Number.isNaN(d.getTime()) ? timeNow() : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 };
 
-/** "Mon 23 Nov 2026", as Trellis writes dates elsewhere. @param {string} day YYYY-MM-DD */
+/** "23 Nov 2026", as Trellis writes days everywhere (the core's formatDate). @param {string} day YYYY-MM-DD */
 export const dayLabel = (day) => {
   const d = new Date(`${day}T12:00:00Z`);
   if (Number.isNaN(d.getTime())) return day;
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
-      .formatToParts(d)
-      .map((x) => [x.type, x.value]),
-  );
-  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(d);
 };
 
 /**
