@@ -91,7 +91,7 @@ async function round(answers: [Who, string, string?][]): Promise<Round> {
   const [p] = await trellis.store.partnerships();
   const latest = (await trellis.store.rounds(p!.id)).sort((a, b) => b.number - a.number)[0]!;
   for (const [who, value, comment] of answers) await answer(who, latest.id, value, comment);
-  // The check-in DMs and their "Thanks — answered" updates are out before anything is measured from here.
+  // The check-in DMs and their "Answered" updates are out before anything is measured from here.
   await trellis.drain();
   return latest;
 }

@@ -247,11 +247,11 @@ describe('playground protocols in the browser', () => {
       await form.getByRole('button', { name: 'Submit' }).click();
       await dialogGone();
       await page.waitForFunction(() => document.querySelector('#log .msg-bot:last-of-type')?.textContent?.includes('your view is in'));
-      // The review card itself becomes "Thanks — answered".
+      // The review card itself becomes "Answered".
       await page.waitForFunction(
         (title) =>
           [...document.querySelectorAll('#log .msg-bot')].some(
-            (n) => n.querySelector('.card-title')?.textContent === title && n.textContent!.includes('Thanks — answered'),
+            (n) => n.querySelector('.card-title')?.textContent === title && n.textContent!.includes('Answered'),
           ),
         REVIEW,
       );

@@ -292,7 +292,7 @@ describe('playground protocols', () => {
     // The review card in the inbox says it was answered (updated in place).
     const card = (await inbox('jo')).filter((m) => m.message.title === 'Review: Referral pathway');
     expect(card).toHaveLength(1);
-    expect(card[0]!.message.text).toMatch(/^Thanks — answered/);
+    expect(card[0]!.message.text).toMatch(/^Answered/);
   });
 
   it('counts answers with `review status`, and `review close P-1 revised` moves the next review 6 months on', async () => {

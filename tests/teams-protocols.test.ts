@@ -370,7 +370,7 @@ describe('Teams protocol register and reviews', () => {
     const sam = await deliver(invoke('task/submit', SAM, submitData(samForm, all('4', 'kept', { comment: REVIEW_COMMENT }))));
     expect(messageOf(sam.body!)).toBe('Thanks — your view is in. You can change it until the review closes.');
     const update = await waitFor(() => connector.updated.find((u) => u.conversationId === chatOf(SAM)));
-    expect(textOf(update.activity)).toContain('Thanks — answered.');
+    expect(textOf(update.activity)).toContain('Answered.');
     expect(JSON.stringify(update.activity)).not.toContain(REVIEW_COMMENT);
 
     const danaForm = formCard(await openDialog(DANA, reviewCards.get(chatOf(DANA))!.actions![0]!.data));

@@ -89,7 +89,10 @@ describe('survey now, answering and closing', () => {
     expect(openGroups(SECRET, state.answerSets)[0]).toMatchObject({ sector: 'public', organisationId: state.organisations[0]!.id });
     await trellis.settled();
     const thanks = messenger.updates.find((u) => u.delivery.userId === '29:sam')!;
-    expect(thanks.message.text).toMatch(/^Thanks — answered/);
+    expect(thanks.message.text).toMatch(/^Answered/);
+    // One thank-you per answer: the form's reply says it, so the DM it updates only says the check-in is answered.
+    const reply = (await submit(sam, values)).text;
+    expect(`${reply}\n${thanks.message.title ?? ''}\n${thanks.message.text}`.match(/thank/gi)).toHaveLength(1);
     expect(JSON.stringify(thanks.message)).not.toContain('Meetings run long');
     // Reopening shows the person their own answers, and nobody else's.
     expect((await openForm(sam)).fields.filter((f) => f.kind === 'choice').every((f) => f.initial === 'skip')).toBe(true);

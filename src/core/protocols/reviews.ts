@@ -178,7 +178,7 @@ export async function submitReview(deps: Deps, caller: Caller, value: string, va
       updateSent(
         deps,
         delivery,
-        success('Thanks — answered. You can change your view until the review closes.', {
+        success('Answered. You can change your view until the review closes.', {
           title: `Review: ${protocol.title}`,
           buttons: [{ actionId: OPEN_REVIEW, label: 'See or change my answers', value, opensForm: true }],
         }),
