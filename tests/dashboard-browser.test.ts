@@ -129,7 +129,7 @@ describe('dashboard in Chromium', () => {
     await expect(page.locator('h1').innerText()).resolves.toBe('Riverside Employability <Partnership>');
     const header = norm(await page.locator('header').innerText());
     expect(header).toContain('Figures shown only for groups of 3 or more');
-    expect(header).toContain('Link expires 3 Nov 2026, 09:00 UTC');
+    expect(header).toContain('Link expires 3 Nov 2026, 09:00');
 
     // The headline and participation charts, drawn and visible, each with lines and points.
     const charts = page.locator('section.chart svg');

@@ -158,7 +158,7 @@ describe('dashboard link', () => {
     expect(html).not.toContain('<Works>');
     expect(textOf(html)).toContain('Figures shown only for groups of 3 or more');
     // Link made at 30 Nov 09:00 UTC (a week after the start), valid 24 hours.
-    expect(textOf(html)).toContain('Link expires 1 Dec 2026, 09:00 UTC');
+    expect(textOf(html)).toContain('Link expires 1 Dec 2026, 09:00 Generated');
   });
 
   it('draws the charts as inline SVG: headline, participation, and every factor in parts', () => {
@@ -402,6 +402,7 @@ describe('after 25 hours', () => {
 describe('dashboard page, rendered directly', () => {
   const base: DashboardView = {
     partnership: 'Quiet Partnership',
+    timezone: 'Europe/London',
     threshold: 5,
     generatedAt: '2026-11-23T09:00:00.000Z',
     expiresAt: '2026-11-24T09:00:00.000Z',

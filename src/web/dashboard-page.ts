@@ -35,8 +35,9 @@ function header(view: DashboardView): string {
 <p class="brand">Trellis dashboard</p>
 <h1>${esc(view.partnership)}</h1>
 <p class="meta"><span class="pill">Figures shown only for groups of ${view.threshold} or more</span>
-<span>Link expires ${esc(formatDate(view.expiresAt))}</span>
-<span>Generated ${esc(formatDate(view.generatedAt))}</span></p>
+<span>Link expires ${esc(formatDate(view.expiresAt, true, view.timezone))}</span>
+<span>Generated ${esc(formatDate(view.generatedAt, true, view.timezone))}</span>
+<span>Times in ${esc(view.timezone)}</span></p>
 </div></header>`;
 }
 
@@ -117,7 +118,7 @@ function roundsTable(view: DashboardView): string {
     .reverse()
     .map(
       (r) =>
-        `<tr><td>${esc(roundName(r))}</td><td>${esc(formatDate(r.closedAt, false))}</td><td class="num">${r.answered} / ${r.invited}</td><td class="num">${pct(r.rate)}</td>` +
+        `<tr><td>${esc(roundName(r))}</td><td>${esc(formatDate(r.closedAt, false, view.timezone))}</td><td class="num">${r.answered} / ${r.invited}</td><td class="num">${pct(r.rate)}</td>` +
         HEADLINE.map(({ factor }) => {
           const v = indexIn(r, factor);
           return `<td class="num${v === null ? ' hidden' : ''}">${fig(v)}</td>`;

@@ -11,6 +11,8 @@ import type { Breakdown, Change, Gap, RoundSummary } from './types.js';
 
 export interface DashboardView {
   partnership: string;
+  /** Every date on the page is on this clock: the partnership's. */
+  timezone: string;
   threshold: number;
   generatedAt: string;
   expiresAt: string;
@@ -67,6 +69,7 @@ async function viewOf(deps: Deps, partnership: Partnership, expires: Date): Prom
   };
   return {
     partnership: partnership.name,
+    timezone: partnership.timezone,
     threshold: partnership.threshold,
     generatedAt: deps.clock.now().toISOString(),
     expiresAt: expires.toISOString(),
