@@ -24,6 +24,9 @@ const PROBLEMS: [string, RegExp][] = [
   ['a full stop, a space and another', /\. \./],
   ['a full stop inside the closing quote', /\."/],
   ['a doubled word', /\b([A-Za-z]{2,})\b[\s·—,]+\1\b/i],
+  // One date format everywhere: "4 Dec 2026" (and "4 Dec 2026, 09:00"), never ISO or with a weekday.
+  ['an ISO date', /\b\d{4}-\d{2}-\d{2}\b/],
+  ['a date with a weekday', /\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? \d{1,2} [A-Z][a-z]{2}\b/],
 ];
 
 export function problemsIn(text: string): string[] {
@@ -35,7 +38,9 @@ describe('reply wording', () => {
     expect(problemsIn('P-1 Referral — retired · retired · due soon')).toHaveLength(1);
     expect(problemsIn('Done.. Next')).toHaveLength(1);
     expect(problemsIn('He said "stop."')).toHaveLength(1);
-    expect(problemsIn('Trust fell clearly, from 80 to 55 — more than chance would explain.')).toEqual([]);
+    expect(problemsIn('Due on 2027-01-31.')).toHaveLength(1);
+    expect(problemsIn('Open until Sat 28 Nov, 09:00.')).toHaveLength(1);
+    expect(problemsIn('Trust fell clearly, from 80 to 55 — more than chance would explain; due 31 Jan 2027, 09:00.')).toEqual([]);
   });
 
   it('no message or form has doubled words or punctuation', () => {
