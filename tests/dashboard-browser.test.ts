@@ -120,8 +120,9 @@ describe('dashboard in Chromium', () => {
     const reply = await command('alex', 'dashboard', 'personal');
     url = /(http:\/\/localhost:\d+\/dashboard\/\S+)$/m.exec(reply.text)![1]!;
     const trends = await command('alex', 'trends');
-    const trust = /^Trust (\d+(?:\.\d+)?) /m.exec(trends.text)![1]!;
-    const commitment = /^Commitment (\d+(?:\.\d+)?) /m.exec(trends.text)![1]!;
+    // "Trust fell clearly, from 80 to 55 — …": the figure now is the one after "to" (or the only one, at a first reading).
+    const trust = /^Trust (?:\D+ from [\d.]+ to |stayed at )?(\d+(?:\.\d+)?) /m.exec(trends.text)![1]!;
+    const commitment = /^Commitment (?:\D+ from [\d.]+ to |stayed at )?(\d+(?:\.\d+)?) /m.exec(trends.text)![1]!;
 
     const { page, status } = await open(url);
     expect(status).toBe(200);

@@ -196,7 +196,7 @@ describe('dashboard link', () => {
   it('shows the same trust index as the `trends` command, in the rounds table', async () => {
     const trends = await command('alex', 'trends');
     // "Trust moved from 43.8 to 62.5 — …": the figure now is the one after "to".
-    const trust = /^Trust (?:\D+ from [\d.]+ to )?(\d+(?:\.\d+)?) /m.exec(trends.text)?.[1];
+    const trust = /^Trust (?:\D+ from [\d.]+ to |stayed at )?(\d+(?:\.\d+)?) /m.exec(trends.text)?.[1];
     const commitment = /^Commitment (?:\D+ from [\d.]+ to |stayed at )?(\d+(?:\.\d+)?) /m.exec(trends.text)?.[1];
     expect(trust, trends.text).toBeDefined();
     expect(commitment, trends.text).toBeDefined();
