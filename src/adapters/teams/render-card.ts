@@ -17,7 +17,7 @@ const markdown = (text: string): string =>
   text.replace(/`([^`\n]+)`|\*([^*\n]+)\*/g, (_m, code: string | undefined, bold: string | undefined) => `**${code ?? bold}**`).replace(/\n/g, '\n\n');
 
 /** A name as typed: Teams' Markdown takes a backslash before punctuation it would otherwise read as emphasis, code or a link. */
-export const literalMarkdown = (s: string): string => s.replace(/[\\*_~`[\]()#>+-]/g, (c) => `\\${c}`);
+export const literalMarkdown = (s: string): string => s.replace(/[\\*_~`[\]]/g, (c) => `\\${c}`);
 
 /** Core text as Teams Markdown, the message's literal names shown as typed. */
 export const toMarkdown = (text: string, literals?: readonly string[]): string => renderLiterals(text, literals, markdown, literalMarkdown);
