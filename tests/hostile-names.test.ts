@@ -2,7 +2,9 @@
 // part 5): a partnership or organisation named `*Bold*`, `<b>x</b>`, `_x_`,
 // `` `x` `` or `<!channel>` is never formatted and never a mention. The core
 // marks the names it knows as literal; each renderer escapes them its own way.
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './helpers/browser.js';
 import { renderCard, summaryOf } from '../src/adapters/teams/render-card.js';
 import { renderBlocks } from '../src/adapters/slack/render-blocks.js';
 import { info, renderLiterals, withLiterals } from '../src/core/message.js';
@@ -142,5 +144,39 @@ describe('Teams, through /api/messages', () => {
     const list = cardText(await say('org list'));
     expect(list).toContain('\\\\`x\\\\` (public)');
     expect(list).not.toContain('**x**');
+  });
+});
+
+describe('the playground page, in Chromium', () => {
+  let trellis: TestTrellis;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    trellis = await startTrellis();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await trellis?.close();
+  });
+
+  it('shows a partnership named `*Bold* <b>x</b>` as typed inside the core bold, never as markup', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    page.setDefaultTimeout(8_000);
+    await page.goto(`${trellis.url}/`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.getByRole('radio', { name: /^Alex Morgan/ }).check();
+    await page.getByRole('radio', { name: /#partnership-room/ }).check();
+    const replies = page.locator('#log .msg-bot, #log .msg-error');
+    const before = await replies.count();
+    const box = page.getByPlaceholder('Type a command, e.g. help');
+    await box.fill('setup *Bold* <b>x</b>');
+    await box.press('Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('#log .msg-bot, #log .msg-error').length > n, before);
+    const reply = replies.last();
+    // The core writes "*<name>* is set up": the bold is the core's, the name inside it as typed.
+    await expect(reply.locator('strong').first().innerText()).resolves.toBe('*Bold* <b>x</b>');
+    await expect(reply.locator('b').count()).resolves.toBe(0);
+    await page.close();
   });
 });
