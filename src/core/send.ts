@@ -4,8 +4,8 @@
 // caller that should try again (a check-in's invitation) leaves things so it will.
 import type { Deps } from './deps.js';
 import { errorKind } from './logger.js';
-import { withLiterals, type Message } from './message.js';
-import { namesOf } from './names.js';
+import type { Message } from './message.js';
+import { markNames } from './names.js';
 import type { Delivery, Partnership, Person } from './model.js';
 
 type SendKind =
@@ -41,7 +41,7 @@ const failed = (deps: Deps, what: string, about: About, err: unknown) => deps.lo
 /** `once`: a key naming this message, so a resumed fan-out never sends it twice. */
 export async function sendPrivate(deps: Deps, to: Person, message: Message, about: About, once?: string): Promise<Sent> {
   // One person's message names their partnership (and perhaps an organisation); a fan-out marks everyone's names once, in sendToEach.
-  return deliver(deps, to, withLiterals(message, await namesOf(deps, [about.partnershipId], false)), about, once);
+  return deliver(deps, to, await markNames(deps, message, about.partnershipId, false), about, once);
 }
 
 async function deliver(deps: Deps, to: Person, message: Message, about: About, once?: string): Promise<Sent> {
@@ -56,13 +56,13 @@ async function deliver(deps: Deps, to: Person, message: Message, about: About, o
 
 /** One after another; one person's failure does not stop the rest. */
 export async function sendToEach(deps: Deps, people: Person[], message: Message, about: About): Promise<void> {
-  const marked = withLiterals(message, await namesOf(deps, [about.partnershipId]));
+  const marked = await markNames(deps, message, about.partnershipId);
   for (const m of people) await deliver(deps, m, marked, about);
 }
 
 /** To each of the partnership's home conversations. */
 export async function postToHomes(deps: Deps, p: Partnership, message: Message, kind: SendKind): Promise<void> {
-  const marked = withLiterals(message, await namesOf(deps, [p.id]));
+  const marked = await markNames(deps, message, p.id);
   for (const home of p.homes) {
     try {
       await deps.messenger.sendToConversation(home, marked);
@@ -75,7 +75,7 @@ export async function postToHomes(deps: Deps, p: Partnership, message: Message, 
 /** Replaces a message sent earlier; a courtesy, so a failure is logged and goes no further. */
 export async function updateSent(deps: Deps, delivery: Delivery, message: Message, about: About): Promise<void> {
   try {
-    await deps.messenger.update(delivery, withLiterals(message, await namesOf(deps, [about.partnershipId], false)));
+    await deps.messenger.update(delivery, await markNames(deps, message, about.partnershipId, false));
   } catch (err) {
     failed(deps, 'updated', about, err);
   }
