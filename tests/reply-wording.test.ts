@@ -29,7 +29,7 @@ const PROBLEMS: [string, RegExp][] = [
   ['a date with a weekday', /\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? \d{1,2} [A-Z][a-z]{2}\b/],
 ];
 
-export function problemsIn(text: string): string[] {
+function problemsIn(text: string): string[] {
   return PROBLEMS.filter(([, re]) => re.test(text)).map(([what]) => `${what}: …${text.slice(0, 160)}…`);
 }
 
