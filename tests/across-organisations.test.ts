@@ -233,7 +233,7 @@ async function answerOnSlack(w: SlackWho, value: string) {
   expect(res.status).toBe(200);
   const ack = (await res.json()) as Json;
   expect(JSON.stringify(ack.view?.blocks)).toContain('Thanks — your answers are in');
-  // The DM becomes "Thanks — answered", through the same installation.
+  // The DM becomes "Answered", through the same installation.
   await trellis.drain();
   const updated = await waitFor(() =>
     lastOf(slack.calls, (c) => c.method === 'chat.update' && c.body.channel === `D${w.user_id}` && c.workspace === w.install),

@@ -179,7 +179,7 @@ describe('one partnership across Slack and Teams', () => {
 
     clock.set('2026-11-30T10:01:00Z'); // 5 days after opening
     await trellis.tick();
-    expect((await slackSay(ALEX, 'survey status')).text).toContain('closed Mon 30 Nov, 10:01: 4 of 5 answered (80%)');
+    expect((await slackSay(ALEX, 'survey status')).text).toContain('closed 30 Nov 2026, 10:01: 4 of 5 answered (80%)');
     const round = (await trellis.store.rounds((await trellis.store.partnerships())[0]!.id))[0]!;
     const sets = await trellis.store.answerSets(round.id);
     expect(sets).toHaveLength(4);
@@ -208,6 +208,6 @@ describe('one partnership across Slack and Teams', () => {
     trellis = await startTrellis(env(), { dir: trellis.dir, clock });
     const status = await slackSay(ALEX, 'survey status');
     expect(status.text).toContain('4 of 5 answered');
-    expect(JSON.stringify(status.blocks)).toContain('Wed 9 Dec, 10:00');
+    expect(JSON.stringify(status.blocks)).toContain('9 Dec 2026, 10:00');
   });
 });

@@ -120,8 +120,9 @@ describe('dashboard in Chromium', () => {
     const reply = await command('alex', 'dashboard', 'personal');
     url = /(http:\/\/localhost:\d+\/dashboard\/\S+)$/m.exec(reply.text)![1]!;
     const trends = await command('alex', 'trends');
-    const trust = /^Trust (\d+(?:\.\d+)?) /m.exec(trends.text)![1]!;
-    const commitment = /^Commitment (\d+(?:\.\d+)?) /m.exec(trends.text)![1]!;
+    // "Trust fell clearly, from 80 to 55 — …": the figure now is the one after "to" (or the only one, at a first reading).
+    const trust = /^Trust (?:\D+ from [\d.]+ to |stayed at )?(\d+(?:\.\d+)?) /m.exec(trends.text)![1]!;
+    const commitment = /^Commitment (?:\D+ from [\d.]+ to |stayed at )?(\d+(?:\.\d+)?) /m.exec(trends.text)![1]!;
 
     const { page, status } = await open(url);
     expect(status).toBe(200);
@@ -129,7 +130,7 @@ describe('dashboard in Chromium', () => {
     await expect(page.locator('h1').innerText()).resolves.toBe('Riverside Employability <Partnership>');
     const header = norm(await page.locator('header').innerText());
     expect(header).toContain('Figures shown only for groups of 3 or more');
-    expect(header).toContain('Link expires 3 Nov 2026, 09:00 UTC');
+    expect(header).toContain('Link expires 3 Nov 2026, 09:00');
 
     // The headline and participation charts, drawn and visible, each with lines and points.
     const charts = page.locator('section.chart svg');

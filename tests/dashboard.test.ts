@@ -158,7 +158,7 @@ describe('dashboard link', () => {
     expect(html).not.toContain('<Works>');
     expect(textOf(html)).toContain('Figures shown only for groups of 3 or more');
     // Link made at 30 Nov 09:00 UTC (a week after the start), valid 24 hours.
-    expect(textOf(html)).toContain('Link expires 1 Dec 2026, 09:00 UTC');
+    expect(textOf(html)).toContain('Link expires 1 Dec 2026, 09:00 Generated');
   });
 
   it('draws the charts as inline SVG: headline, participation, and every factor in parts', () => {
@@ -195,8 +195,9 @@ describe('dashboard link', () => {
 
   it('shows the same trust index as the `trends` command, in the rounds table', async () => {
     const trends = await command('alex', 'trends');
-    const trust = /^Trust (\d+(?:\.\d+)?) /m.exec(trends.text)?.[1];
-    const commitment = /^Commitment (\d+(?:\.\d+)?) /m.exec(trends.text)?.[1];
+    // "Trust moved from 43.8 to 62.5 — …": the figure now is the one after "to".
+    const trust = /^Trust (?:\D+ from [\d.]+ to |stayed at )?(\d+(?:\.\d+)?) /m.exec(trends.text)?.[1];
+    const commitment = /^Commitment (?:\D+ from [\d.]+ to |stayed at )?(\d+(?:\.\d+)?) /m.exec(trends.text)?.[1];
     expect(trust, trends.text).toBeDefined();
     expect(commitment, trends.text).toBeDefined();
     // Public partners (3 of 6) gave 2, the rest 5: (3×2 + 3×5)/6 = 3.5 → 62.5.
@@ -206,7 +207,7 @@ describe('dashboard link', () => {
     // Check-in #1: three public partners at 2 and one voluntary at 5 → 2.75 → 43.8.
     expect(rowOf(html, 'Check-in #1')).toBe('Check-in #1 23 Nov 2026 4 / 6 67% 43.8 75');
     // The headline figure at the top is the same number.
-    expect(textOf(html)).toContain(`Trust ${trust} / 100 Check-in #2 · +18.7 since #1`);
+    expect(textOf(html)).toContain(`Trust ${trust} / 100 Check-in #2 · +18.7 since #1 (95% interval −`);
   });
 
   it('breaks the latest round down by sector and organisation, hiding small groups', () => {
@@ -401,10 +402,12 @@ describe('after 25 hours', () => {
 describe('dashboard page, rendered directly', () => {
   const base: DashboardView = {
     partnership: 'Quiet Partnership',
+    timezone: 'Europe/London',
     threshold: 5,
     generatedAt: '2026-11-23T09:00:00.000Z',
     expiresAt: '2026-11-24T09:00:00.000Z',
     rounds: [],
+    changes: [],
     charts: [],
     breakdowns: [],
     gaps: [],

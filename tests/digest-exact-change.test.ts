@@ -50,9 +50,9 @@ afterAll(async () => {
 it('reports the drop as exact and notable in the digest, in `trends` and in the alert', async () => {
   const digest = (await getMessages('/playground/room')).at(-1)!;
   expect(digest.title).toBe('Riverside: check-in #2 results');
-  expect(digest.text).toContain('*Trust 25 ↓ −75 since #1 (exact: everyone answered alike both times; a notable change)*');
+  expect(digest.text).toContain('*Trust fell clearly, from 100 to 25 since #1 — everyone answered alike both times*');
   expect(digest.text).not.toContain('too few answers');
-  expect((await command('alex', 'trends')).text).toMatch(/^Trust 25 ↓ −75 \(exact: everyone answered alike both times; a notable change\)/);
+  expect((await command('alex', 'trends')).text).toMatch(/^Trust fell clearly, from 100 to 25 — everyone answered alike both times/);
   const alert = (await getMessages('/playground/inbox?persona=alex')).find((m) => m.title?.startsWith('Trellis alert'));
-  expect(alert?.text).toContain('Trust fell to 25 (−75; exact: everyone answered alike both times).');
+  expect(alert?.text).toContain('Trust fell clearly, from 100 to 25 — everyone answered alike both times.');
 });

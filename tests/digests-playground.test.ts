@@ -116,8 +116,8 @@ describe('playground digests, alerts and charts', () => {
     expect(digest!.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(digest!.message).toMatchObject({ title: 'Riverside: check-in #1 results', audience: 'conversation' });
     const text = fullText(digest!.message);
-    expect(text).toContain('*Trust 87.5 (the first reading)*');
-    expect(text).toContain('*Commitment 87.5 (the first reading)*');
+    expect(text).toContain('*Trust 87.5 — the first reading*');
+    expect(text).toContain('*Commitment 87.5 — the first reading*');
     expect(text).toContain('Participation: 4 of 4 (100%).');
     expect(text).toContain('To discuss at your next meeting:');
     expect(digest!.message.items).toEqual([`“${JO_COMMENT}”`]);
@@ -126,7 +126,7 @@ describe('playground digests, alerts and charts', () => {
     expect(await alertsOf('alex')).toHaveLength(0);
   });
 
-  it('posts the second digest when the window ends, with the drop and its interval, and alerts only the coordinator and the critical friend', async () => {
+  it('posts the second digest when the window ends, with the drop in plain words, and alerts only the coordinator and the critical friend', async () => {
     const r = await round([
       ['alex', '1'],
       ['sam', '2'],
@@ -138,8 +138,9 @@ describe('playground digests, alerts and charts', () => {
     const digest = (await room())[1]!;
     const text = fullText(digest.message);
     expect(digest.message.title).toBe('Riverside: check-in #2 results');
-    expect(text).toMatch(/Trust 12\.5 ↓ −75 since #1 \(95% interval −[\d.]+ to −[\d.]+; a notable change\)/);
-    expect(text).toMatch(/Commitment 12\.5 ↓ −75 since #1 \(95% interval −[\d.]+ to −[\d.]+; a notable change\)/);
+    expect(text).toMatch(/Trust fell clearly, from 87\.5 to 12\.5 since #1 — more than chance would explain/);
+    expect(text).toMatch(/Commitment fell clearly, from 87\.5 to 12\.5 since #1 — more than chance would explain/);
+    expect(text).not.toContain('interval'); // the figures are the dashboard's; chat says what they mean
     expect(text).toContain('Participation: 4 of 4 (100%)');
     expect(digest.message.items).toEqual([`“${DANA_COMMENT}”`]);
     expectSvg(digest, 'Trust: #1 87.5, #2 12.5');
@@ -149,7 +150,7 @@ describe('playground digests, alerts and charts', () => {
       const alerts = await alertsOf(persona);
       expect(alerts).toHaveLength(1);
       const a = fullText(alerts[0]!.message);
-      expect(a).toMatch(/Trust fell to 12\.5 \(−75; 95% interval −[\d.]+ to −[\d.]+\)/);
+      expect(a).toMatch(/Trust fell clearly, from 87\.5 to 12\.5 — more than chance would explain\./);
       expect(a).toContain('below your floor of 50');
       expect(a).not.toContain(DANA_COMMENT);
       await expectNobodyIn(JSON.stringify(alerts[0]));

@@ -91,7 +91,7 @@ async function round(answers: [Who, string, string?][]): Promise<Round> {
   const [p] = await trellis.store.partnerships();
   const latest = (await trellis.store.rounds(p!.id)).sort((a, b) => b.number - a.number)[0]!;
   for (const [who, value, comment] of answers) await answer(who, latest.id, value, comment);
-  // The check-in DMs and their "Thanks — answered" updates are out before anything is measured from here.
+  // The check-in DMs and their "Answered" updates are out before anything is measured from here.
   await trellis.drain();
   return latest;
 }
@@ -152,8 +152,8 @@ describe('Slack digests, alerts and charts', () => {
     expect(more).toHaveLength(0);
     const text = shown(digest!);
     expect(text).toContain('Riverside Partnership: check-in #1 results');
-    expect(text).toContain('Trust 87.5 (the first reading)');
-    expect(text).toContain('Commitment 87.5 (the first reading)');
+    expect(text).toContain('Trust 87.5 — the first reading');
+    expect(text).toContain('Commitment 87.5 — the first reading');
     expect(text).toContain('Participation: 4 of 4 (100%).');
     expect(text).toContain('To discuss at your next meeting:');
     // The comment, as it was written, with nothing to say whose or which organisation's it is.
@@ -176,7 +176,7 @@ describe('Slack digests, alerts and charts', () => {
     expect(dmsSince(mark)).toHaveLength(0);
   });
 
-  it('posts the second digest when the window ends, showing the drop with its interval, and alerts only the coordinator and the critical friend', async () => {
+  it('posts the second digest when the window ends, showing the drop in plain words, and alerts only the coordinator and the critical friend', async () => {
     const r = await round([
       [ALEX, '1'],
       [SAM, '2'],
@@ -190,8 +190,9 @@ describe('Slack digests, alerts and charts', () => {
     const [digest] = digestSince(mark);
     const text = shown(digest!);
     expect(text).toContain('Riverside Partnership: check-in #2 results');
-    expect(text).toMatch(/Trust 12\.5 ↓ −75 since #1 \(95% interval −\d+(\.\d)? to −\d+(\.\d)?; a notable change\)/);
-    expect(text).toMatch(/Commitment 12\.5 ↓ −75 since #1 \(95% interval −[\d.]+ to −[\d.]+; a notable change\)/);
+    expect(text).toMatch(/Trust fell clearly, from 87\.5 to 12\.5 since #1 — more than chance would explain/);
+    expect(text).toMatch(/Commitment fell clearly, from 87\.5 to 12\.5 since #1 — more than chance would explain/);
+    expect(text).not.toContain('interval'); // the figures are the dashboard's; chat says what they mean
     expect(text).toContain('Participation: 4 of 4 (100%)');
     expect(text).toContain(`“${LEE_COMMENT}”`);
     await expectNobodyIn(text);
@@ -205,7 +206,7 @@ describe('Slack digests, alerts and charts', () => {
     for (const alert of alerts) {
       const a = shown(alert);
       expect(a).toContain('Trellis alert: Riverside Partnership');
-      expect(a).toMatch(/Trust fell to 12\.5 \(−75; 95% interval −[\d.]+ to −[\d.]+\)/);
+      expect(a).toMatch(/Trust fell clearly, from 87\.5 to 12\.5 — more than chance would explain\./);
       expect(a).toContain('below your floor of 50');
       expect(a).not.toContain(LEE_COMMENT);
       await expectNobodyIn(a);

@@ -136,8 +136,8 @@ describe('Teams digests, alerts and charts', () => {
     const card = cardOf(digest!.activity);
     expect(card.body[0]!.text).toBe('Riverside Partnership: check-in #1 results');
     const text = textOf(digest!);
-    expect(text).toContain('**Trust 87.5 (the first reading)**');
-    expect(text).toContain('**Commitment 87.5 (the first reading)**');
+    expect(text).toContain('**Trust 87.5 — the first reading**');
+    expect(text).toContain('**Commitment 87.5 — the first reading**');
     expect(text).toContain('Participation: 4 of 4 (100%).');
     expect(text).toContain('To discuss at your next meeting:');
     expect(card.body.find((b) => b.text?.startsWith('- “'))!.text).toBe(`- “${DANA_COMMENT}”`);
@@ -146,7 +146,7 @@ describe('Teams digests, alerts and charts', () => {
     expect(privateIn(closed.sent)).toHaveLength(0);
   });
 
-  it('posts the second digest when the window ends, with the drop and its interval, and alerts only the coordinator and the critical friend', async () => {
+  it('posts the second digest when the window ends, with the drop in plain words, and alerts only the coordinator and the critical friend', async () => {
     const r = await round([
       [ALEX, '1'],
       [SAM, '2'],
@@ -161,8 +161,9 @@ describe('Teams digests, alerts and charts', () => {
     const [digest] = digestIn(sent);
     const text = textOf(digest!);
     expect(text).toContain('check-in #2 results');
-    expect(text).toMatch(/\*\*Trust 12\.5 ↓ −75 since #1 \(95% interval −[\d.]+ to −[\d.]+; a notable change\)\*\*/);
-    expect(text).toMatch(/\*\*Commitment 12\.5 ↓ −75 since #1 \(95% interval −[\d.]+ to −[\d.]+; a notable change\)\*\*/);
+    expect(text).toMatch(/\*\*Trust fell clearly, from 87\.5 to 12\.5 since #1 — more than chance would explain\*\*/);
+    expect(text).toMatch(/\*\*Commitment fell clearly, from 87\.5 to 12\.5 since #1 — more than chance would explain\*\*/);
+    expect(text).not.toContain('interval'); // the figures are the dashboard's; chat says what they mean
     expect(text).toContain('Participation: 4 of 4 (100%)');
     expect(text).toContain(`“${KIM_COMMENT}”`);
     expectPngImage(digest!, 'Trust: #1 87.5, #2 12.5');
@@ -174,7 +175,7 @@ describe('Teams digests, alerts and charts', () => {
       expect(alert.replyToId).toBeUndefined();
       const a = textOf(alert);
       expect(a).toContain('Trellis alert: Riverside Partnership');
-      expect(a).toMatch(/Trust fell to 12\.5 \(−75; 95% interval −[\d.]+ to −[\d.]+\)/);
+      expect(a).toMatch(/Trust fell clearly, from 87\.5 to 12\.5 — more than chance would explain\./);
       expect(a).toContain('below your floor of 50');
       expect(a).not.toContain(KIM_COMMENT);
       await expectNobodyIn(contentOf(alert));

@@ -140,10 +140,10 @@ describe('fake Slack', () => {
       text: 'Reminder',
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Reminder' } }],
     });
-    await client.chat.update({ channel: 'DU0KIM', ts: first.ts!, text: 'Thanks — answered' });
+    await client.chat.update({ channel: 'DU0KIM', ts: first.ts!, text: 'Answered' });
 
     const plain = await client.conversations.history({ channel: 'DU0KIM' });
-    expect(plain.messages?.map((m) => m.text)).toEqual(['Reminder', 'Thanks — answered']);
+    expect(plain.messages?.map((m) => m.text)).toEqual(['Reminder', 'Answered']);
     expect(plain.messages?.some((m) => 'metadata' in m)).toBe(false);
 
     const withMeta = await client.conversations.history({ channel: 'DU0KIM', include_all_metadata: true });

@@ -367,10 +367,10 @@ describe('playground check-ins', () => {
 
     await submit.click();
     await dialogGone();
-    // The reply comes privately to the DM; the check-in itself becomes "Thanks — answered".
+    // The reply comes privately to the DM; the check-in itself becomes "Answered".
     expect(await lastReply().locator('.card.tone-success').count()).toBe(1);
     expect(await text(lastReply().locator('.card-text'))).toMatch(/^✓ ?Thanks — your answers are in\. You can change them until /);
-    await expect.poll(() => text(checkInCard())).toMatch(/Thanks — answered\. You can change your answers until /);
+    await expect.poll(() => text(checkInCard())).toMatch(/Answered\. You can change your answers until /);
     expect(await checkInCard().locator('.edited').innerText()).toBe('(updated)');
     expect(await checkInCard().getByRole('button').allInnerTexts()).toEqual(['See or change my answers']);
     await page.screenshot({ path: `${ARTIFACTS}/playground-checkin-answered.png` });
@@ -443,7 +443,7 @@ describe('playground check-ins', () => {
     expect(await text(log())).not.toContain('Thanks');
     await chooseWhere(/Direct message with Trellis/);
     expect(await text(lastReply())).toContain('Thanks — your answers are in.');
-    await expect.poll(() => text(checkInCard())).toContain('Thanks — answered.');
+    await expect.poll(() => text(checkInCard())).toContain('Answered.');
     expect(pageErrors).toEqual([]);
   });
 

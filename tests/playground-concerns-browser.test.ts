@@ -173,7 +173,7 @@ describe('playground: a concern in the browser', () => {
     const turns = intro.locator('.thread .turn');
     expect(await turns.count()).toBe(1);
     expect(await turns.first().locator('.turn-who').innerText()).toBe('Reporter');
-    expect(await turns.first().locator('time').innerText()).toBe('Mon 23 Nov 2026');
+    expect(await turns.first().locator('time').innerText()).toBe('23 Nov 2026');
     // The reporter's line breaks and paragraphs survive; markup stays text.
     const paragraphs = await turns.first().locator('.turn-text p').allInnerTexts();
     expect(paragraphs).toEqual([HAPPENING, `What would help: ${HELP}`]);

@@ -165,7 +165,7 @@ describe('playground protocols in the browser', () => {
     // The confirmation is Alex's alone, where he typed the command.
     await page.waitForFunction(() => document.querySelector('#log .msg-bot:last-of-type')?.textContent?.includes('Added P-1'));
     const saved = lastReply();
-    expect(await text(saved.locator('.card-text'))).toContain('Added P-1 Referral pathway: next review Sat 28 Nov 2026.');
+    expect(await text(saved.locator('.card-text'))).toContain('Added P-1 Referral pathway: next review 28 Nov 2026.');
     expect(await saved.locator('.only-you').count()).toBe(1);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('command'); // focus back to the command box
 
@@ -175,7 +175,7 @@ describe('playground protocols in the browser', () => {
 
     await type('protocol list');
     expect(await lastReply().locator('ul.items li').allInnerTexts()).toEqual([
-      'P-1 Referral pathway — review due Sat 28 Nov 2026 (in 5 days) · active · owner Sam Patel',
+      'P-1 Referral pathway — review due 28 Nov 2026 (in 5 days) · active · owner Sam Patel',
     ]);
     expect(pageErrors).toEqual([]);
   });
@@ -189,7 +189,7 @@ describe('playground protocols in the browser', () => {
       await chooseWhere(/Direct message with Trellis/);
       const reminder = card(REMINDER);
       await reminder.waitFor();
-      expect(await text(reminder.locator('.card-text'))).toBe('Its review is due in 5 days, on Sat 28 Nov 2026.');
+      expect(await text(reminder.locator('.card-text'))).toBe('Its review is due in 5 days, on 28 Nov 2026.');
       expect(await reminder.getByRole('button').allInnerTexts()).toEqual(['Start review', 'Snooze a week']);
       const link = reminder.getByRole('link', { name: /Open document/ });
       expect(await link.getAttribute('href')).toBe(LINK);
@@ -247,11 +247,11 @@ describe('playground protocols in the browser', () => {
       await form.getByRole('button', { name: 'Submit' }).click();
       await dialogGone();
       await page.waitForFunction(() => document.querySelector('#log .msg-bot:last-of-type')?.textContent?.includes('your view is in'));
-      // The review card itself becomes "Thanks — answered".
+      // The review card itself becomes "Answered".
       await page.waitForFunction(
         (title) =>
           [...document.querySelectorAll('#log .msg-bot')].some(
-            (n) => n.querySelector('.card-title')?.textContent === title && n.textContent!.includes('Thanks — answered'),
+            (n) => n.querySelector('.card-title')?.textContent === title && n.textContent!.includes('Answered'),
           ),
         REVIEW,
       );
@@ -263,13 +263,13 @@ describe('playground protocols in the browser', () => {
     await choosePersona('Alex Morgan');
     await chooseWhere(/#partnership-room/);
     await type('review status P-1');
-    expect(await text(lastReply().locator('.card-text'))).toBe('Review of P-1 open since 2026-11-23: 2 of 2 answered.');
+    expect(await text(lastReply().locator('.card-text'))).toBe('Review of P-1 open since 23 Nov 2026: 2 of 2 answered.');
     await type('review close P-1 revised');
     const closed = await text(lastReply().locator('.card-text'));
-    expect(closed).toMatch(/Review of P-1 closed: revised\. .*Next review Sun 23 May 2027\.$/);
+    expect(closed).toMatch(/Review of P-1 closed: revised\. .*Next review 23 May 2027\.$/);
     await type('protocol list');
     expect(await lastReply().locator('ul.items li').allInnerTexts()).toEqual([
-      'P-1 Referral pathway — review due Sun 23 May 2027 (in 181 days) · active · owner Sam Patel',
+      'P-1 Referral pathway — review due 23 May 2027 (in 181 days) · active · owner Sam Patel',
     ]);
     expect(pageErrors).toEqual([]);
   });

@@ -338,7 +338,7 @@ describe('playground check-ins: inbox, private form and submit', () => {
     expect((await inbox('sam'))[0]!.message.text).not.toContain('Thanks');
   });
 
-  it('records a submit, and the check-in in the inbox becomes "Thanks — answered"', async () => {
+  it('records a submit, and the check-in in the inbox becomes "Answered"', async () => {
     const before = await inbox('sam');
     const form = await openForm('sam');
     const values = { ...allFour('4'), [itemIds[0]!]: '5', [itemIds[1]!]: 'skip', comment: 'Referrals between us are slow.' };
@@ -351,7 +351,7 @@ describe('playground check-ins: inbox, private form and submit', () => {
     expect(after).toHaveLength(1); // updated in place, not a new message
     expect(after[0]!.id).toBe(before[0]!.id);
     expect(after[0]!.message.tone).toBe('success');
-    expect(after[0]!.message.text).toMatch(/^Thanks — answered\. You can change your answers until /);
+    expect(after[0]!.message.text).toMatch(/^Answered\. You can change your answers until /);
     expect(after[0]!.message.buttons).toEqual([
       { actionId: 'survey-open', label: 'See or change my answers', value: roundId, opensForm: true, until: '2026-11-28T09:00:00.000Z' },
     ]);
@@ -424,7 +424,7 @@ describe('playground check-ins: inbox, private form and submit', () => {
     // Jo's unanswered check-in no longer invites an answer; Sam's thanks stays.
     expect((await inbox('jo'))[0]!.message).toMatchObject({ text: 'This check-in #1 has closed.' });
     expect((await inbox('jo'))[0]!.message.buttons).toBeUndefined();
-    expect((await inbox('sam'))[0]!.message.text).toMatch(/^Thanks — answered/);
+    expect((await inbox('sam'))[0]!.message.text).toMatch(/^Answered/);
   });
 
   it('keeps answer sets in the data file free of any persona id or name, and their organisation sealed', async () => {

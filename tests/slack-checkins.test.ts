@@ -223,7 +223,7 @@ describe('Slack check-ins', () => {
     expect(slack.responses.some((r) => r.id === clicked.id)).toBe(false);
   });
 
-  it('records a submit, thanks in the modal, updates the DM to a content-free "Thanks — answered" and refreshes App Home', async () => {
+  it('records a submit, thanks in the modal, updates the DM to a content-free "Answered" and refreshes App Home', async () => {
     const mark = slack.calls.length;
     const ack = await submit(ALEX, alexView, allAnswered('4', ALEX_COMMENT));
     expect(ack.response_action).toBe('update');
@@ -234,7 +234,7 @@ describe('Slack check-ins', () => {
     const updated = await waitFor(() => calls('chat.update', mark)[0]);
     const d = (await landed(ALEX))!;
     expect(updated.body).toMatchObject({ channel: 'DU0ALEX', ts: d.ts });
-    expect(String(updated.body.text)).toContain('Thanks — answered');
+    expect(String(updated.body.text)).toContain('Answered');
     expect(json(updated.body)).not.toContain(ALEX_COMMENT);
     expect(json(updated.body)).not.toMatch(/Strongly|"Agree"/);
 
@@ -381,7 +381,7 @@ describe('Slack check-ins', () => {
     expect(ack.response_action).toBe('update');
     expect(await storedSets()).toHaveLength(3);
     const update = await waitFor(() => calls('chat.update', mark).find((c) => c.body.channel === 'DU0KIM'));
-    expect(String(update.body.text)).toContain('Thanks — answered');
+    expect(String(update.body.text)).toContain('Answered');
     const republished = await waitFor(() => calls('views.publish', mark).filter((c) => c.body.user_id === KIM.user_id)[1]);
     expect(json(republished.body.view)).toContain('Riverside Partnership: see or change my answers');
     expect(json(republished.body.view)).not.toContain('answer check-in #1');

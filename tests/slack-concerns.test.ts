@@ -198,8 +198,8 @@ describe('Slack: long modal intros (a conversation) are shown in full', () => {
   it('splits into sections of at most 3000 characters, losing nothing and breaking no escape', () => {
     const intro = [
       '*C-TEST* — head',
-      `*Reporter* (2026-11-23): ${'a & b < c > d '.repeat(400)}end-of-line-one`,
-      `*You* (2026-11-23): ${'x'.repeat(7000)}`,
+      `*Reporter* (23 Nov 2026): ${'a & b < c > d '.repeat(400)}end-of-line-one`,
+      `*You* (23 Nov 2026): ${'x'.repeat(7000)}`,
       'Status: open.',
     ].join('\n');
     const view = renderFormModal(form(intro)) as unknown as View;
@@ -630,7 +630,7 @@ describe('Slack critical-friend channel', () => {
     const view = (await click(CHRIS, { action_id: 'trellis:concern-friend-open:0', value: second.id })).view!;
     // Each turn: who and when in a context line, then the words as plain_text, which Slack never reads as markup.
     const turns = view.blocks.filter((b) => b.type === 'context').map((b) => (b as unknown as { elements: { text: string }[] }).elements[0]!.text);
-    expect(turns).toEqual([expect.stringMatching(/^\*Reporter\* \(\d{4}-\d{2}-\d{2}\)$/), expect.stringMatching(/^\*Reporter\* \(/)]);
+    expect(turns).toEqual([expect.stringMatching(/^\*Reporter\* \(\d{1,2} [A-Z][a-z]{2} \d{4}\)$/), expect.stringMatching(/^\*Reporter\* \(/)]);
     const at = view.blocks.findIndex((b) => json(b).includes('marker-forged-0001'));
     expect(view.blocks[at]!.text).toEqual({ type: 'plain_text', text: forged, emoji: false });
     expect(view.blocks[at - 1]!.type).toBe('context');

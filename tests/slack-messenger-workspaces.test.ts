@@ -30,7 +30,7 @@ describe('Slack messenger across workspaces', () => {
     const m = messenger();
     const river = await m.send('private', { workspace: 'T0RIVER', id: 'U0SAM' }, info('Hello'), 'tag-river');
     const hope = await m.send('private', { workspace: 'T0HOPE', id: 'U0SAM' }, info('Hello'), 'tag-hope');
-    await m.update(hope, info('Thanks — answered'));
+    await m.update(hope, info('Answered'));
     expect(await m.find!('private', { workspace: 'T0RIVER', id: 'U0SAM' }, 'tag-river', new Date(0))).toMatchObject({ workspace: 'T0RIVER' });
     expect(river).toMatchObject({ platform: 'slack', workspace: 'T0RIVER' });
     expect(slack.calls.map((c) => `${c.method} ${c.token}`)).toEqual([

@@ -180,7 +180,7 @@ describe('Teams check-ins', () => {
     const round = await latestRound();
     const card = formCard(await openDialog(SAM, samCard.actions![0]!.data));
     const r = await deliver(invoke('task/submit', SAM, submitData(card, answers(card, '2', { comment: COMMENT }))));
-    expect(messageOf(r.body!)).toMatch(/^Thanks — your answers are in\. You can change them until Sat 28 Nov, 09:00\.$/);
+    expect(messageOf(r.body!)).toMatch(/^Thanks — your answers are in\. You can change them until 28 Nov 2026, 09:00\.$/);
     expect(r.sent).toHaveLength(0);
     // The card update follows the dialog's answer (the person waits on the dialog, not the card).
     const update = await waitFor(() => connector.updated.find((u) => u.conversationId === chatOf(SAM)));
@@ -188,7 +188,7 @@ describe('Teams check-ins', () => {
     expect(update.conversationId).toBe(chatOf(SAM));
     expect(update.activityId).toBe(samCardId);
     expect(update.activity).toMatchObject({ type: 'message', id: update.activityId });
-    expect(textOf(update.activity)).toContain('Thanks — answered.');
+    expect(textOf(update.activity)).toContain('Answered.');
     expect(JSON.stringify(update.activity)).not.toContain(COMMENT);
     expect(JSON.stringify(update.activity)).not.toContain('Disagree');
     expect(checkInButton(update.activity)).toMatchObject({
@@ -362,7 +362,7 @@ describe('Teams check-ins', () => {
     expect(dropped('update')).toEqual([expect.stringContaining('"kind":"update","platform":"teams","reason":"Teams answered 403"')]);
     const logs = trellis.logs.join('\n');
     expect(logs).not.toContain('teams turn failed');
-    for (const leak of [DANA.id, SAM.id, chatOf(DANA), 'check-in #3', 'Thanks — answered']) expect(logs).not.toContain(leak);
+    for (const leak of [DANA.id, SAM.id, chatOf(DANA), 'check-in #3', 'Answered']) expect(logs).not.toContain(leak);
     expect(connector.sent.filter((s) => JSON.stringify(s.activity).includes('something went wrong'))).toHaveLength(0);
     await say(ALEX, 'survey close 3');
   });

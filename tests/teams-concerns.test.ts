@@ -441,7 +441,7 @@ describe('Teams critical friend', () => {
     expect(intro).toContain(`**Your concern ${first}** — Perceived power differences.`);
     expect(intro).toContain(HAPPENING);
     // The whole conversation, however long it has grown, the latest message included.
-    expect(intro).toContain(`**Critical friend** (2026-11-23): ${FRIEND_REPLY}`);
+    expect(intro).toContain(`**Critical friend** (23 Nov 2026): ${FRIEND_REPLY}`);
     expect(intro).toContain('Status: acknowledged.');
     for (const b of reporterCard.body.filter((x) => x.type === 'TextBlock')) expect(b.wrap).toBe(true);
     expect(inputIds(reporterCard)).toEqual(['reply', 'escalation', 'shared', 'close']);
@@ -480,8 +480,8 @@ describe('Teams critical friend', () => {
   it('Chris reads the answer and marks it resolved; Sam is told only that there is an update', async () => {
     const card = formCard(await openDialog(CHRIS, dialogButton(chrisNote).data));
     const intro = introText(card);
-    expect(intro).toContain(`**Reporter** (2026-11-23): ${SAM_ANSWER}`);
-    expect(intro).toContain(`**You** (2026-11-23): ${FRIEND_REPLY}`);
+    expect(intro).toContain(`**Reporter** (23 Nov 2026): ${SAM_ANSWER}`);
+    expect(intro).toContain(`**You** (23 Nov 2026): ${FRIEND_REPLY}`);
     // Asked once already: no second request.
     expect(inputIds(card)).toEqual(['reply', 'status']);
     const r = await deliver(invoke('task/submit', CHRIS, submitData(card, { reply: '', status: 'resolved' })));

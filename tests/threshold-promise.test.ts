@@ -100,7 +100,7 @@ function scenario(start: (clock: Clock) => Promise<Running>) {
 
   it('`trends` and the dashboard still withhold check-in #1, answered by four', async () => {
     // #1 stays hidden, so #2 is still the first reading.
-    expect((await command('alex', 'trends')).text).toMatch(/^Trust 62\.5 \(the first reading\) /);
+    expect((await command('alex', 'trends')).text).toMatch(/^Trust 62\.5 — the first reading /);
     const html = await (await fetch(await linkOf('dashboard'))).text();
     const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) =>
       m[1]!

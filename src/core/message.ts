@@ -47,6 +47,21 @@ export interface Message {
   chart?: ChartSpec;
   /** Only on a refused form submit: field id → what is wrong with it. */
   fieldErrors?: Record<string, string>;
+  /**
+   * Names people typed (a partnership, an organisation, a person) that occur in
+   * this message: renderers show every occurrence as typed — escaped for their
+   * platform, never formatting, never a mention. See `renderLiterals`.
+   */
+  literals?: string[];
+}
+
+/** Characters some platform reads as markup, mentions or links: only names holding one need marking. */
+const MARKUP = /[*_~`<>&[\]|!@#:]/;
+
+/** The message with these user-given names marked literal (only those that could be read as markup). */
+export function withLiterals<M extends Message | Form>(m: M, names: readonly string[]): M {
+  const risky = [...new Set([...(m.literals ?? []), ...names.filter((n) => n && MARKUP.test(n))])];
+  return risky.length ? { ...m, literals: risky } : m;
 }
 
 export interface ChartSeries {
@@ -66,6 +81,29 @@ type Extra = Omit<Partial<Message>, 'text' | 'tone'>;
 export const info = (text: string, extra: Extra = {}): Message => ({ text, tone: 'info', audience: 'caller', ...extra });
 export const success = (text: string, extra: Extra = {}): Message => ({ text, tone: 'success', audience: 'caller', ...extra });
 export const failure = (text: string, extra: Extra = {}): Message => ({ text, tone: 'error', audience: 'caller', ...extra });
+
+const HELD = /\uE000(\d+)\uE001/g;
+
+/**
+ * Renders text whose literal names must not be read as markup: each name is
+ * held out of the way (a private-use placeholder no markup touches), the rest
+ * goes through the platform's `markup`, and each name comes back through its
+ * `literal` escape. Core markup around a name (`*${name}*`) still applies.
+ */
+export function renderLiterals(text: string, literals: readonly string[] | undefined, markup: (s: string) => string, literal: (s: string) => string): string {
+  const names = (literals ?? []).filter((n) => n.length > 0 && text.includes(n)).sort((a, b) => b.length - a.length);
+  if (names.length === 0) return markup(text);
+  const held: string[] = [];
+  let masked = '';
+  for (let i = 0; i < text.length; ) {
+    const name = names.find((n) => text.startsWith(n, i));
+    if (name) {
+      masked += `\uE000${held.push(name) - 1}\uE001`;
+      i += name.length;
+    } else masked += text[i++];
+  }
+  return markup(masked).replace(HELD, (whole, i: string) => (held[Number(i)] === undefined ? whole : literal(held[Number(i)]!)));
+}
 
 /** The action of a button that runs a command (its value) as the person who clicks it. */
 export const RUN_COMMAND = 'run';
@@ -171,6 +209,8 @@ export interface Form {
   intro?: string;
   /** A conversation, drawn after the intro. */
   thread?: Thread;
+  /** Names people typed that occur in the intro: shown as typed (see Message.literals). */
+  literals?: string[];
   /** The core action that receives the submitted values. */
   submitActionId: string;
   submitLabel: string;

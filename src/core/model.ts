@@ -169,7 +169,7 @@ export interface Invitation {
   /** The check-in round's id, or a protocol review's: reviews are asked like check-ins (the name is kept on disk). */
   roundId: string;
   memberId: string;
-  /** Where the check-in was delivered, so it can be updated to "Thanks — answered". */
+  /** Where the check-in was delivered, so it can be updated to "Answered". */
   delivery?: Delivery;
 }
 

@@ -5,6 +5,7 @@
 import type { Deps } from './deps.js';
 import { errorKind } from './logger.js';
 import type { Message } from './message.js';
+import { markNames } from './names.js';
 import type { Delivery, Partnership, Person } from './model.js';
 
 type SendKind =
@@ -42,6 +43,11 @@ const failed = (deps: Deps, what: string, about: About, err: unknown) => deps.lo
 
 /** `once`: a key naming this message, so a resumed fan-out never sends it twice. */
 export async function sendPrivate(deps: Deps, to: Person, message: Message, about: About, once?: string): Promise<Sent> {
+  // One person's message names their partnership (and perhaps an organisation); a fan-out marks everyone's names once, in sendToEach.
+  return deliver(deps, to, await markNames(deps, message, about.partnershipId, false), about, once);
+}
+
+async function deliver(deps: Deps, to: Person, message: Message, about: About, once?: string): Promise<Sent> {
   try {
     const delivery = await deps.messenger.sendPrivate({ platform: to.platform, workspace: to.workspace, userId: to.userId }, message, once);
     return delivery ? { status: 'sent', delivery } : { status: 'unreachable' };
@@ -53,14 +59,16 @@ export async function sendPrivate(deps: Deps, to: Person, message: Message, abou
 
 /** One after another; one person's failure does not stop the rest. */
 export async function sendToEach(deps: Deps, people: Person[], message: Message, about: About): Promise<void> {
-  for (const m of people) await sendPrivate(deps, m, message, about);
+  const marked = await markNames(deps, message, about.partnershipId);
+  for (const m of people) await deliver(deps, m, marked, about);
 }
 
 /** To each of the partnership's home conversations. */
 export async function postToHomes(deps: Deps, p: Partnership, message: Message, kind: SendKind): Promise<void> {
+  const marked = await markNames(deps, message, p.id);
   for (const home of p.homes) {
     try {
-      await deps.messenger.sendToConversation(home, message);
+      await deps.messenger.sendToConversation(home, marked);
     } catch (err) {
       failed(deps, 'posted', { kind, partnershipId: p.id }, err);
     }
@@ -70,7 +78,7 @@ export async function postToHomes(deps: Deps, p: Partnership, message: Message, 
 /** Replaces a message sent earlier; a courtesy, so a failure is logged and goes no further. */
 export async function updateSent(deps: Deps, delivery: Delivery, message: Message, about: About): Promise<void> {
   try {
-    await deps.messenger.update(delivery, message);
+    await deps.messenger.update(delivery, await markNames(deps, message, about.partnershipId, false));
   } catch (err) {
     failed(deps, 'updated', about, err);
   }

@@ -14,6 +14,9 @@ export function parseDate(text: string): ParsedDate {
   return { ok: true, date: text.trim() };
 }
 
+/** The day an instant falls on where the partnership is (YYYY-MM-DD): what formatDate takes. */
+export const localDay = (at: string | number, tz: string): string => localToday(tz, new Date(at));
+
 /** Today's date where the partnership is. */
 export function localToday(tz: string, now: Date): string {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
@@ -34,13 +37,12 @@ export function addMonths(date: string, months: number): string {
   return fromUtc(Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), Math.min(d, last)));
 }
 
-/** "Sun 31 Jan 2027", as people write it. */
+/**
+ * The one way Trellis writes a day: "31 Jan 2027" (and, with a time, "31 Jan
+ * 2027, 09:00" — formatLocal). Every reply, reminder and page goes through these two.
+ */
 export function formatDate(date: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).formatToParts(
-    new Date(toUtc(date)),
-  );
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('weekday')} ${get('day')} ${get('month')} ${get('year')}`;
+  return formatter('UTC', 'day', { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(toUtc(date)));
 }
 
 /** A calendar day, numbered as people write it. */
@@ -78,6 +80,7 @@ export function localToUtc({ y, m, d }: LocalDate, time: string, tz: string): nu
   return Math.max(first, second);
 }
 
+/** An instant as the partnership's clock reads it: "28 Nov 2026, 09:00". */
 export function formatLocal(at: number | string, tz: string): string {
   // Every answer's thanks names the same closing time: formatting it once per round keeps the answer path short.
   const key = `${tz}\u0000${at}`;
@@ -86,7 +89,7 @@ export function formatLocal(at: number | string, tz: string): string {
     if (formatted.size >= 1_000) formatted.clear();
     formatted.set(
       key,
-      (text = formatter(tz, 'local', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(at))),
+      (text = `${formatter(tz, 'day', { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(at))}, ${formatter(tz, 'time', { hour: '2-digit', minute: '2-digit' }).format(new Date(at))}`),
     );
   }
   return text;

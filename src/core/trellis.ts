@@ -45,6 +45,8 @@ import { refreshSetupChecklists } from './commands/setup-checklist.js';
 import { setupChecklistRoutes } from './commands/setup-checklist-routes.js';
 import { consoleView } from './console.js';
 import { conversationsOf, type Conversation } from './concerns/conversations.js';
+import { markReply } from './names.js';
+import { trendsRoutes } from './trends/trends-routes.js';
 
 export interface Trellis {
   /** A typed command: a reply, or a private form to open (e.g. `protocol add`). */
@@ -267,6 +269,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     concernRoutes,
     protocolRoutes,
     setupChecklistRoutes,
+    trendsRoutes,
   ]);
   const unknownButton = failure("That button isn't one Trellis knows (it may come from an older message). Type `help` to see what you can do.");
 
@@ -302,15 +305,15 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
   };
 
   return {
-    command: (req) => serialThenChecklist(req.caller, () => run(req)),
+    command: (req) => serialThenChecklist(req.caller, async () => markReply(deps, req.caller, await run(req))),
     action: (req) => {
       const route = routes.action(req.actionId);
-      return route ? locked(route.lock, req.caller, () => route.handle(deps, req)) : Promise.resolve(unknownButton);
+      return route ? locked(route.lock, req.caller, async () => markReply(deps, req.caller, await route.handle(deps, req))) : Promise.resolve(unknownButton);
     },
     submit: (req) => {
       const route = routes.form(req.actionId);
       return route
-        ? locked(route.lock, req.caller, () => route.handle(deps, req))
+        ? locked(route.lock, req.caller, async () => markReply(deps, req.caller, await route.handle(deps, req)))
         : Promise.resolve(failure('That form is not one Trellis knows; nothing was recorded.'));
     },
     tick: () => serial(() => tick(deps)),

@@ -19,7 +19,7 @@ export const WAIT_IN_CLAIM_MS = 5_000;
  * What a queued message holds, sealed: who it is for (`target`, or for an
  * update the `delivery` or the queued message it `replaces`) and what it says;
  * once sent, only where it landed. An update's link to what it replaces is
- * sealed too: it would tie one person's "Thanks — answered" to their invitation.
+ * sealed too: it would tie one person's "Answered" to their invitation.
  */
 export interface OutboxPayload {
   /** A bare id in messages queued before workspaces (their workspace is the legacy one). */

@@ -3,7 +3,7 @@
 // forwarding rules, so it carries the headline and the personal links only —
 // never the message's text, fields or items, and so never an answer, a
 // comment, a concern's words or a result. "Open Trellis to read it."
-import type { Button, Message } from '../core/message.js';
+import { type Button, type Message, renderLiterals } from '../core/message.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -18,18 +18,22 @@ export interface EmailLinks {
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-/** A subject is one line whatever the title holds. */
-const oneLine = (s: string) =>
-  s
+/** A subject is one line whatever the title holds, without the core's markup; a name people typed stays as typed. */
+const oneLine = (s: string, literals?: readonly string[]) =>
+  renderLiterals(
+    s,
+    literals,
+    (t) => t.replace(/\*/g, ''),
+    (name) => name,
+  )
     .replace(/[\r\n]+/g, ' ')
-    .replace(/\*/g, '')
     .trim()
     .slice(0, 150);
 
 export function renderEmail(message: Message, { linkOf, home }: EmailLinks): RenderedEmail {
-  const headline = oneLine(message.title ?? 'Something for you in Trellis') || 'Something for you in Trellis';
+  const headline = oneLine(message.title ?? 'Something for you in Trellis', message.literals) || 'Something for you in Trellis';
   const buttons = message.buttons?.length ? message.buttons : [home];
-  const links = buttons.map((b) => ({ label: oneLine(b.label), url: linkOf(b), primary: b.style === 'primary' }));
+  const links = buttons.map((b) => ({ label: oneLine(b.label, message.literals), url: linkOf(b), primary: b.style === 'primary' }));
   const lead = 'There is something for you in Trellis. Open Trellis to read it:';
   const note =
     'Each link is personal to you and expires; opening it changes nothing until you press a button on the page. ' +

@@ -3,6 +3,7 @@
 // every string escaped. Also the small pages that say why a link is refused.
 import { chartSvg } from '../charts/svg-chart.js';
 import type { DashboardView } from '../core/trends/dashboard.js';
+import { intervalText } from '../core/trends/digest.js';
 import type { ChartSpec } from '../core/message.js';
 import type { Breakdown, Cell, Figure, RoundSummary } from '../core/trends/types.js';
 import { SORRY } from '../report-error.js';
@@ -34,8 +35,9 @@ function header(view: DashboardView): string {
 <p class="brand">Trellis dashboard</p>
 <h1>${esc(view.partnership)}</h1>
 <p class="meta"><span class="pill">Figures shown only for groups of ${view.threshold} or more</span>
-<span>Link expires ${esc(formatDate(view.expiresAt))}</span>
-<span>Generated ${esc(formatDate(view.generatedAt))}</span></p>
+<span>Link expires ${esc(formatDate(view.expiresAt, true, view.timezone))}</span>
+<span>Generated ${esc(formatDate(view.generatedAt, true, view.timezone))}</span>
+<span>Times in ${esc(view.timezone)}</span></p>
 </div></header>`;
 }
 
@@ -55,7 +57,9 @@ function glance(view: DashboardView): string {
       .reverse()
       .find((r) => indexIn(r, factor) !== null);
     const delta = before ? Math.round((value - indexIn(before, factor)!) * 10) / 10 : null;
-    const change = delta === null ? 'the first reading' : `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)} since #${before!.number}`;
+    const judged = last === latest ? view.changes.find((c) => c.factor === factor) : undefined;
+    const interval = judged?.interval ? ` (${intervalText(judged.interval)})` : '';
+    const change = delta === null ? 'the first reading' : `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)} since #${before!.number}${interval}`;
     return stat(label, `${value}<small> / 100</small>`, `${roundName(last)} · ${change}`);
   });
   cards.push(stat('Participation', `${latest.answered}<small> of ${latest.invited}</small>`, `${roundName(latest)} · ${pct(latest.rate)} answered`));
@@ -114,7 +118,7 @@ function roundsTable(view: DashboardView): string {
     .reverse()
     .map(
       (r) =>
-        `<tr><td>${esc(roundName(r))}</td><td>${esc(formatDate(r.closedAt, false))}</td><td class="num">${r.answered} / ${r.invited}</td><td class="num">${pct(r.rate)}</td>` +
+        `<tr><td>${esc(roundName(r))}</td><td>${esc(formatDate(r.closedAt, false, view.timezone))}</td><td class="num">${r.answered} / ${r.invited}</td><td class="num">${pct(r.rate)}</td>` +
         HEADLINE.map(({ factor }) => {
           const v = indexIn(r, factor);
           return `<td class="num${v === null ? ' hidden' : ''}">${fig(v)}</td>`;

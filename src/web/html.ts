@@ -2,6 +2,7 @@
 // view (partnership and organisation names are user input), one page frame
 // with its inline stylesheet. No JavaScript, no external assets: the page is
 // served under `default-src 'none'`.
+import { formatDate as formatDay, formatLocal, localDay } from '../core/time.js';
 import { TOKENS_CSS } from './design-tokens.js';
 
 export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -9,15 +10,10 @@ export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g,
 /** Escapes, then shows `command` spans (as the core writes them) as code. */
 export const escWithCode = (s: string): string => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 
-/** "24 Nov 2026, 09:00 UTC": the view carries no time zone, so the page says which it uses. */
-export function formatDate(iso: string | undefined, withTime = true): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '—';
-  const date = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(d);
-  if (!withTime) return date;
-  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' }).format(d);
-  return `${date}, ${time} UTC`;
+/** "24 Nov 2026, 09:00" (or the day alone) on the partnership's clock, as every reply writes it; the page names the timezone once. */
+export function formatDate(iso: string | undefined, withTime: boolean, timezone: string): string {
+  if (!iso || Number.isNaN(new Date(iso).getTime())) return '—';
+  return withTime ? formatLocal(iso, timezone) : formatDay(localDay(iso, timezone));
 }
 
 const STYLE = `

@@ -28,7 +28,7 @@ export const PRIVACY_PAGE = frame(
   [
     card(
       'Why it is built this way',
-      'Trellis exists so that people in a partnership can be honest about how it is going. Answers to check-ins and reviews, and concerns raised with the critical friend, are collected in private forms, never in chat messages, because workspace and tenant owners can export chat history. Chat messages only ever say content-free things such as “Thanks — answered”.',
+      'Trellis exists so that people in a partnership can be honest about how it is going. Answers to check-ins and reviews, and concerns raised with the critical friend, are collected in private forms, never in chat messages, because workspace and tenant owners can export chat history. Chat messages only ever say content-free things such as “Answered”.',
     ),
     card('Members', 'You see your own answers and partnership-wide results. You never see anyone else’s answers.'),
     card(

@@ -5,14 +5,32 @@
 // assistive technology. Every string from the core is escaped; `*bold*` and
 // `code` are the only markup the core writes, and a concern's turns are data,
 // shown verbatim.
-import type { Button, ChoiceField, DateField, Form, FormField, Message, MultiChoiceField, TextField, Thread } from '../core/message.js';
+import { formatDate } from '../core/time.js';
+import {
+  type Button,
+  type ChoiceField,
+  type DateField,
+  type Form,
+  type FormField,
+  type Message,
+  type MultiChoiceField,
+  renderLiterals,
+  type TextField,
+  type Thread,
+} from '../core/message.js';
 import { esc, escWithCode, htmlDocument } from './html.js';
 
-/** Core markup (`*bold*`, `code`, line breaks) to HTML, after escaping. */
-const markup = (s: string): string =>
-  escWithCode(s)
-    .replace(/\*([^*\n]+)\*/g, '<strong>$1</strong>')
-    .replace(/\n/g, '<br>');
+/** Core markup (`*bold*`, `code`, line breaks) to HTML, after escaping; names people typed are only escaped. */
+const markup = (s: string, literals?: readonly string[]): string =>
+  renderLiterals(
+    s,
+    literals,
+    (t) =>
+      escWithCode(t)
+        .replace(/\*([^*\n]+)\*/g, '<strong>$1</strong>')
+        .replace(/\n/g, '<br>'),
+    esc,
+  );
 
 const STYLE = `
 * { box-sizing: border-box; }
@@ -87,9 +105,14 @@ const buttonClass = (b: Button) => `button${b.style ? ` ${b.style}` : ''}`;
 /** A message from the core: its buttons become links (each a personal link of its own). */
 export function messageHtml(message: Message, linkOf: LinkOf, status?: number): string {
   const heading = message.title ?? (message.tone === 'error' ? 'Nothing was changed' : message.tone === 'success' ? 'Done' : 'Trellis');
-  const parts = [status ? `<p class="status">${status >= 500 ? 'Sorry' : 'Not done'}</p>` : '', `<h1>${esc(heading)}</h1>`, `<p>${markup(message.text)}</p>`];
-  if (message.fields?.length) parts.push(`<dl>${message.fields.map((f) => `<dt>${esc(f.label)}</dt><dd>${markup(f.value)}</dd>`).join('')}</dl>`);
-  if (message.items?.length) parts.push(`<ul class="items">${message.items.map((i) => `<li>${markup(i)}</li>`).join('')}</ul>`);
+  const parts = [
+    status ? `<p class="status">${status >= 500 ? 'Sorry' : 'Not done'}</p>` : '',
+    `<h1>${esc(heading)}</h1>`,
+    `<p>${markup(message.text, message.literals)}</p>`,
+  ];
+  if (message.fields?.length)
+    parts.push(`<dl>${message.fields.map((f) => `<dt>${esc(f.label)}</dt><dd>${markup(f.value, message.literals)}</dd>`).join('')}</dl>`);
+  if (message.items?.length) parts.push(`<ul class="items">${message.items.map((i) => `<li>${markup(i, message.literals)}</li>`).join('')}</ul>`);
   if (message.chart)
     parts.push(`<p>${esc(message.chart.title)}: open Trellis in Slack or Teams, or ask a coordinator for the dashboard, to see this chart.</p>`);
   const actions = (buttons: Button[]) =>
@@ -136,7 +159,7 @@ export function formHtml(form: Form, action: string, hidden: Record<string, stri
   return `<section class="card">
 <h1>${esc(form.title)}</h1>
 ${summary}
-${form.intro ? `<p>${markup(form.intro)}</p>` : ''}
+${form.intro ? `<p>${markup(form.intro, form.literals)}</p>` : ''}
 ${form.thread ? threadHtml(form.thread) : ''}
 <form method="post" action="${esc(action)}" novalidate>${hiddenInputs(hidden)}
 ${fields}
@@ -157,7 +180,7 @@ function threadHtml(thread: Thread): string {
   const turns = thread.turns
     .map(
       (t) =>
-        `<li class="${t.author === thread.reader ? 'mine' : ''}"><div class="who">${esc(t.label)} · ${esc(t.day)}</div><div class="words">${esc(t.text)}</div></li>`,
+        `<li class="${t.author === thread.reader ? 'mine' : ''}"><div class="who">${esc(t.label)} · ${esc(formatDate(t.day))}</div><div class="words">${esc(t.text)}</div></li>`,
     )
     .join('');
   return `<h2 class="sr-only">The conversation</h2><ol class="thread">${turns}</ol><p>${markup(thread.status)}</p>`;

@@ -5,7 +5,7 @@
 // order), each server in its own process, the fake Slack in a third, this
 // process only generating load. Every Trellis request is a different member's
 // valid answer, so each one validates and writes its answer durably (lowdb
-// group commit) before it is acked; the "Thanks — answered" DM update is
+// group commit) before it is acked; the "Answered" DM update is
 // queued just after.
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';

@@ -167,7 +167,7 @@ function sections(r: RunResults): Section[] {
         'Signed `view_submission` requests for the check-in modal — the exact modal Trellis opens, submitted as Slack would when a member presses Submit — ' +
           'sent to `POST /slack/events` in bursts of 100 concurrent (`node:http`, keep-alive; acks are checked once each burst is in). Trellis is the real server (`startServer`, lowdb store, log level info) ' +
           "with a partnership of 1,320 members (1,000 answer in the measured bursts, 300 in the warm-up, 20 one at a time) and a round opened by a signed `/trellis survey now`; every request is a different member's valid answer, so each one is validated " +
-          'and written durably (lowdb group commit) before the modal is acked; the "Thanks — answered" DM update is queued just after. The bare Bolt app has the same Express app, router, ' +
+          'and written durably (lowdb group commit) before the modal is acked; the "Answered" DM update is queued just after. The bare Bolt app has the same Express app, router, ' +
           '`ExpressReceiver`, signing secret and logger, and a view handler that only calls `ack()`. Each server runs in its own process and the fake Slack in a third; ' +
           "latency is from sending the request to the last byte of the ack, as seen by the load generator. Both servers keep idle connections 30 s (Node's default is 5 s) so that every burst reuses its connections. " +
           `The whole benchmark runs ${ACK_RUNS} times with fresh processes: with 100 requests a burst, one run's p99 is its worst burst, so a single disk stall or descheduling on a shared machine decides it. ` +

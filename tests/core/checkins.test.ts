@@ -59,7 +59,7 @@ beforeEach(async () => {
 describe('survey now, answering and closing', () => {
   it('sends the check-in privately to every member but the critical friend', async () => {
     const reply = await say(alex, 'survey now');
-    expect(reply.text).toContain('Check-in #1 is open until Sat 28 Nov, 08:00, sent privately to 3 members');
+    expect(reply.text).toContain('Check-in #1 is open until 28 Nov 2026, 08:00, sent privately to 3 members');
     expect(recipients().sort()).toEqual(['29:sam', 'U-ALEX', 'pg-jo']);
     const checkIn = messenger.sent[0]!.message;
     expect(checkIn.buttons?.[0]).toMatchObject({ actionId: 'survey-open', label: 'Answer (1 minute)', opensForm: true });
@@ -93,7 +93,10 @@ describe('survey now, answering and closing', () => {
     expect(openGroups(SECRET, state.answerSets)[0]).toMatchObject({ sector: 'public', organisationId: state.organisations[0]!.id });
     await trellis.settled();
     const thanks = messenger.updates.find((u) => u.delivery.userId === '29:sam')!;
-    expect(thanks.message.text).toMatch(/^Thanks — answered/);
+    expect(thanks.message.text).toMatch(/^Answered/);
+    // One thank-you per answer: the form's reply says it, so the DM it updates only says the check-in is answered.
+    const reply = (await submit(sam, { ...answersFor(form, 'skip') })).text;
+    expect(`${reply}\n${thanks.message.title ?? ''}\n${thanks.message.text}`.match(/thank/gi)).toHaveLength(1);
     expect(JSON.stringify(thanks.message)).not.toContain('Meetings run long');
     // Reopening shows the person their own answers, and nobody else's.
     expect((await openForm(sam)).fields.filter((f) => f.kind === 'choice').every((f) => f.initial === 'skip')).toBe(true);
@@ -182,7 +185,7 @@ describe('survey now, answering and closing', () => {
 describe('scheduled rounds (fake clock)', () => {
   it('opens on the slot, reminds only those who have not answered, closes after the window, and opens the next fortnight', async () => {
     expect((await say(alex, 'survey schedule fortnightly wednesday 10:00')).text).toContain(
-      'every other Wednesday at 10:00 (Europe/London). The next opens Wed 25 Nov, 10:00',
+      'every other Wednesday at 10:00 (Europe/London). The next opens 25 Nov 2026, 10:00',
     );
     clock.set('2026-11-25T09:59:00Z');
     await trellis.tick();

@@ -253,8 +253,8 @@ describe('themes', () => {
       ...Array.from({ length: 3 }, () => c('communication', '2026-11')),
     ];
     expect(themeLines(all, 'month', { threshold: 5 })).toEqual([
-      '2026-11: Some, too few to show without pointing to people',
-      '2026-10: Perceived power differences: 5 · A few more, too few to show without pointing to people',
+      'Nov 2026: Some, too few to show without pointing to people',
+      'Oct 2026: Perceived power differences: 5 · A few more, too few to show without pointing to people',
     ]);
     expect(
       themeLines(
@@ -262,7 +262,7 @@ describe('themes', () => {
         'quarter',
         { threshold: 3 },
       ),
-    ).toEqual(['2026-Q4: Perceived power differences: 5 · Communication failures: 3 · A few more, too few to show without pointing to people']);
+    ).toEqual(['Q4 2026: Perceived power differences: 5 · Communication failures: 3 · A few more, too few to show without pointing to people']);
   });
 
   it('publishes themes to the home channel, and sends the critical friend a monthly digest of waiting conversations', async () => {
@@ -274,9 +274,9 @@ describe('themes', () => {
       await raise(sam);
     }
     await trellis.tick();
-    expect(msg(await say(chris, 'concerns themes')).items).toEqual(['2026-11: Perceived power differences: 3']);
+    expect(msg(await say(chris, 'concerns themes')).items).toEqual(['Nov 2026: Perceived power differences: 3']);
     expect(msg(await say(chris, 'concerns themes publish')).text).toContain('Published');
-    expect(messenger.posted.at(-1)!.message.items).toEqual(['2026-11: Perceived power differences: 3']);
+    expect(messenger.posted.at(-1)!.message.items).toEqual(['Nov 2026: Perceived power differences: 3']);
     messenger.sent.length = 0;
     clock.set('2026-12-01T09:00:00Z');
     await trellis.tick();

@@ -98,14 +98,14 @@ describe('the register', () => {
     const f = form(await say(alex, 'protocol add'));
     expect(f.fields.map((x) => x.kind)).toEqual(['text', 'choice', 'text', 'multichoice', 'choice', 'text', 'text', 'date']);
     expect(f.reopen.actionId).toBe('protocol-form');
-    expect(msg(await save(alex, f, goodValues('2027-01-31'))).text).toBe('Added P-1 Referral procedure: next review Sun 31 Jan 2027.');
+    expect(msg(await save(alex, f, goodValues('2027-01-31'))).text).toBe('Added P-1 Referral procedure: next review 31 Jan 2027.');
     await save(alex, form(await say(alex, 'protocol add')), { ...goodValues(''), title: 'Information sharing' }); // 6-month cycle from today
     expect(state.protocols[1]!.nextReview).toBe('2027-05-23');
     clock.set('2027-02-02T12:00:00Z');
     const list = msg(await say(jo, 'protocol list', dm));
     expect(list.items).toEqual([
       'P-1 Referral procedure — review OVERDUE by 2 days · active · owner Sam Patel',
-      'P-2 Information sharing — review due Sun 23 May 2027 (in 110 days) · active · owner Sam Patel',
+      'P-2 Information sharing — review due 23 May 2027 (in 110 days) · active · owner Sam Patel',
     ]);
     const shown = msg(await say(jo, 'protocol show referral', dm));
     expect(shown.fields).toContainEqual({ label: 'Parties', value: 'Hope Trust' });
@@ -174,9 +174,9 @@ describe('reminders (fake clock)', () => {
     expect(texts).toHaveLength(3);
     expect(texts.every((t) => t.includes('This reminder is late'))).toBe(true);
     expect(texts.map((t) => t.split('.')[0])).toEqual([
-      'Its review is due in 7 days, on Sun 31 Jan 2027',
-      'Its review is due in 1 day, on Sun 31 Jan 2027',
-      'Its review is due today (Sun 31 Jan 2027)',
+      'Its review is due in 7 days, on 31 Jan 2027',
+      'Its review is due in 1 day, on 31 Jan 2027',
+      'Its review is due today (31 Jan 2027)',
     ]);
     expect(await at('2027-02-01T10:01:00Z')).toHaveLength(0);
   });
@@ -204,7 +204,7 @@ describe('reminders (fake clock)', () => {
     const x = await addProtocol('2027-01-31');
     clock.set('2027-01-24T09:30:00Z');
     expect(msg(await trellis.action({ caller: jo, place: dm, actionId: 'protocol-snooze', value: x.id })).text).toContain('Only the owner');
-    expect(msg(await trellis.action({ caller: sam, place: dm, actionId: 'protocol-snooze', value: x.id })).text).toContain('snoozed until 2027-01-31');
+    expect(msg(await trellis.action({ caller: sam, place: dm, actionId: 'protocol-snooze', value: x.id })).text).toContain('snoozed until 31 Jan 2027');
     expect(await at('2027-01-30T09:00:00Z')).toHaveLength(0);
   });
 
@@ -214,7 +214,7 @@ describe('reminders (fake clock)', () => {
     await at('2026-12-01T10:00:00Z');
     const summaries = messenger.posted.filter((p) => p.message.title?.includes('coming up'));
     expect(summaries).toHaveLength(1);
-    expect(summaries[0]!.message.items).toEqual(['P-1 Referral procedure — Wed 20 Jan 2027']);
+    expect(summaries[0]!.message.items).toEqual(['P-1 Referral procedure — 20 Jan 2027']);
   });
 });
 
@@ -270,7 +270,16 @@ describe('reviews', () => {
     expect(msg(await say(alex, 'review status P-1')).text).toContain('2 of 2 answered');
     const closed = msg(await say(alex, 'review close P-1 revised'));
     expect(closed.text).toContain('2 answered — fewer than 5, so no summary is shown');
-    expect(closed.text).toContain('Next review Tue 20 Jul 2027');
+    expect(closed.text).toContain('Next review 20 Jul 2027');
+    // With fewer than k answers, no comment appears anywhere: the summary, the history, the dashboard, the export.
+    expect(JSON.stringify(closed)).not.toContain('Works, but slow');
+    expect(JSON.stringify(await say(alex, 'protocol show P-1'))).not.toContain('Works, but slow');
+    for (const what of ['dashboard', 'export'] as const) {
+      const token = /\/(?:dashboard|export)\/(\S+)/.exec(msg(await say(alex, what, dm)).text)![1]!;
+      const page = what === 'dashboard' ? await trellis.dashboard(token) : await trellis.exportCsv(token);
+      expect(page.ok, what).toBe(true);
+      expect(JSON.stringify(page)).not.toContain('Works, but slow');
+    }
     expect(state.protocols[0]).toMatchObject({ status: 'active', nextReview: '2027-07-20' });
     expect((await answer(jo, button.value, 'kept')).text).toContain('This review has closed');
     const answers = JSON.stringify(state.answerSets);
@@ -289,6 +298,11 @@ describe('reviews', () => {
       '3 answered. Agreement 0–100: roles 75, procedures 75, monitoring 75, no-breaches 75. Recommended: kept 0, revised 0, retired 3, unsure 0.',
     );
     expect(state.protocols.find((p) => p.id === x.id)!.status).toBe('retired');
+    // The parties' comments, in the summary and in the protocol's history — never with an organisation.
+    expect(closed.items).toEqual(['“Works, but slow”', '“Works, but slow”', '“Works, but slow”']);
+    const shown = msg(await say(alex, 'protocol show P-1'));
+    expect(shown.items!.filter((i) => i === '“Works, but slow”')).toHaveLength(3);
+    expect(JSON.stringify(closed.items) + JSON.stringify(shown.items)).not.toMatch(/Hope Trust|City Council|Health/);
     expect(await at('2027-01-31T09:00:00Z')).toHaveLength(0);
   });
 
@@ -361,7 +375,7 @@ describe('reviews', () => {
     messenger.sent.length = 0;
     await say(alex, 'review start P-1 with trends');
     pack = messenger.sent.find((s) => s.message.title?.startsWith('Review:'))!.message;
-    expect(pack.text).toContain('For context, at check-in #1: Trust 75 (the first reading); Commitment 75 (the first reading).');
+    expect(pack.text).toContain('For context, at check-in #1: Trust 75 — the first reading; Commitment 75 — the first reading.');
     expect(pack.chart?.series.map((x) => x.name)).toEqual(['Trust', 'Commitment']);
     messenger.sent.length = 0;
     await say(alex, 'review close P-1 kept');
@@ -385,6 +399,6 @@ describe('reviews', () => {
     expect(msg(await say(alex, 'review close P-1 kept')).text).toContain('has no review cycle');
     expect(msg(await say(alex, 'review close P-1 kept 2026-01-01')).text).toContain('must be after today');
     expect(msg(await say(alex, 'review close P-1 kept 2027-02-30')).text).toContain('not a real date');
-    expect(msg(await say(alex, 'review close P-1 kept 2027-12-01')).text).toContain('Next review Wed 1 Dec 2027');
+    expect(msg(await say(alex, 'review close P-1 kept 2027-12-01')).text).toContain('Next review 1 Dec 2027');
   });
 });

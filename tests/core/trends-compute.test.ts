@@ -86,7 +86,8 @@ describe('indices', () => {
 describe('change', () => {
   it('a clear drop is notable, with its Welch interval', () => {
     const c = trust(run([roundOf(1, [4, 4, 5, 4, 3]), roundOf(2, [2, 2, 3, 2, 1])]));
-    expect(c).toMatchObject({ current: 25, previous: 75, delta: -50, notable: true });
+    expect(c).toMatchObject({ current: 25, previous: 75, delta: -50, notable: true, judgement: 'beyond-chance' });
+    expect(describeChange(c, 1)).toBe('Trust fell clearly, from 75 to 25 since #1 — more than chance would explain');
     // se = √(312.5/5 + 312.5/5) = 11.18, df = 8, t = 2.306 → ±25.8
     expect(c.interval).toEqual([-75.8, -24.2]);
   });
@@ -97,12 +98,15 @@ describe('change', () => {
     expect(c.interval![0]).toBeLessThan(0);
     expect(c.interval![1]).toBeGreaterThan(0);
     expect(c.notable).toBe(false);
+    expect(c.judgement).toBe('within-chance');
+    expect(describeChange(c)).toBe('Trust moved from 25 to 50 — within what chance explains');
   });
 
   it('a small certain change is not notable either: under the configured points', () => {
     const c = trust(run([roundOf(1, [4, 4, 4, 4, 4, 4, 4, 3]), roundOf(2, [4, 4, 4, 4, 4, 4, 3, 3])]));
     expect(Math.abs(c.delta!)).toBeLessThan(10);
     expect(c.notable).toBe(false);
+    expect(describeChange(c)).toBe('Trust moved a little, from 71.9 to 68.8 — within what chance explains');
   });
 
   it('says "not enough data" (null) instead of a fake trend', () => {
@@ -113,8 +117,14 @@ describe('change', () => {
       interval: null,
       notable: false,
       deltaFromRecent: null,
+      judgement: 'first',
     });
-    expect(trust(run([roundOf(1, [4, 4, 5, 4, 3]), roundOf(2, [4, 4, null, null, null])]))).toMatchObject({ current: null, delta: null, notable: false });
+    expect(trust(run([roundOf(1, [4, 4, 5, 4, 3]), roundOf(2, [4, 4, null, null, null])]))).toMatchObject({
+      current: null,
+      delta: null,
+      notable: false,
+      judgement: 'unshown',
+    });
   });
 });
 
@@ -124,7 +134,7 @@ describe('honest statistics at the edges (issue 13, part 8)', () => {
   it('judges a change with no spread as exact: 11 "Strongly agree", then 11 "Disagree"', () => {
     const c = trust(run([roundOf(1, all(11, 5)), roundOf(2, all(11, 2))]));
     expect(c).toMatchObject({ current: 25, previous: 100, delta: -75, interval: [-75, -75], notable: true });
-    expect(describeChange(c, 1)).toBe('Trust 25 ↓ −75 since #1 (exact: everyone answered alike both times; a notable change)');
+    expect(describeChange(c, 1)).toBe('Trust fell clearly, from 100 to 25 since #1 — everyone answered alike both times');
   });
 
   it('judges a change where only one side has spread, with a real interval', () => {
@@ -132,7 +142,7 @@ describe('honest statistics at the edges (issue 13, part 8)', () => {
     expect(c.delta).toBe(-50);
     expect(c.interval![0]).toBeLessThan(c.interval![1]);
     expect(c.notable).toBe(true);
-    expect(describeChange(c, 1)).toMatch(/^Trust 25 ↓ −50 since #1 \(95% interval −[\d.]+ to −[\d.]+; a notable change\)$/);
+    expect(describeChange(c, 1)).toBe('Trust fell clearly, from 75 to 25 since #1 — more than chance would explain');
   });
 
   it('with k or more answers on both sides, always judges the change', () => {
@@ -144,14 +154,26 @@ describe('honest statistics at the edges (issue 13, part 8)', () => {
       const c = trust(run([roundOf(1, a!), roundOf(2, b!)]));
       expect(c.interval, `${a} → ${b}`).not.toBeNull();
       expect(describeChange(c)).not.toContain('too few answers');
+      expect(c.judgement).toMatch(/^(exact|beyond-chance|within-chance)$/);
     }
   });
 
   it('says "too few answers" only when a side has fewer than two people', () => {
     expect(welchInterval([50, 50, 50], [0, 0, 0])).toEqual([50, 50]);
     expect(welchInterval([50], [0, 0, 0])).toBeUndefined();
-    const c = { factor: 'trust', label: 'Trust', current: 50, previous: 40, delta: 10, interval: null, deltaFromRecent: null, notable: false };
-    expect(describeChange(c)).toBe('Trust 50 ↑ +10 (too few answers to judge the change)');
+    const c = {
+      factor: 'trust',
+      label: 'Trust',
+      current: 50,
+      previous: 40,
+      delta: 10,
+      interval: null,
+      deltaFromRecent: null,
+      notable: false,
+      large: true,
+      judgement: 'too-few' as const,
+    };
+    expect(describeChange(c)).toBe('Trust rose from 40 to 50 — too few answers to judge');
   });
 
   it('compares with the mean of the previous three rounds, skipping rounds with too few answers', () => {

@@ -67,7 +67,7 @@ describe('digest after a round closes', () => {
     expect(digest).toMatchObject({ platform: 'slack', workspace: 'T0001', conversationId: 'C1' });
     const m = digest.message;
     expect(m.title).toBe('Riverside: check-in #1 results');
-    expect(m.text).toContain('*Trust 91.7 (the first reading)*');
+    expect(m.text).toContain('*Trust 91.7 — the first reading*');
     expect(m.text).toContain('Participation: 3 of 3 (100%).');
     expect(m.text).toMatch(/To discuss at your next meeting: .+\?/);
     expect(m.items).toEqual(['“Handovers work well now”']);
@@ -76,16 +76,45 @@ describe('digest after a round closes', () => {
     expect(JSON.stringify(m)).not.toMatch(/Hope Trust|City Council/);
   });
 
-  it('reports a notable drop with its interval and alerts the coordinator and critical friend privately', async () => {
+  it('reports a notable drop in plain words, without interval figures, and alerts the coordinator and critical friend privately', async () => {
     await round({ 'U-ALEX': '4', 'U-KIM': '5', '29:sam': '5' });
     messenger.sent.length = 0;
     await round({ 'U-ALEX': '1', 'U-KIM': '2', '29:sam': '1' });
     const m = messenger.posted.at(-1)!.message;
-    expect(m.text).toContain('Trust 8.3 ↓ −83.4 since #1 (95% interval −116 to −50.6; a notable change)');
+    expect(m.text).toContain('*Trust fell clearly, from 91.7 to 8.3 since #1 — more than chance would explain*');
+    expect(m.text).not.toMatch(/interval|−116/);
     const alerts = messenger.sent.filter((s) => s.message.title === 'Trellis alert: Riverside');
     expect(alerts.map((a) => a.to).sort()).toEqual(['U-ALEX', 'U-CHRIS']);
-    expect(alerts[0]!.message.text).toContain('Trust fell to 8.3');
+    expect(alerts[0]!.message.text).toContain('Trust fell clearly, from 91.7 to 8.3 — more than chance would explain.');
     expect(alerts[0]!.message.text).toContain('below your floor of 50');
+  });
+
+  it('never cuts a comment without a way to read it whole: "Read all comments" shows every one, privately, to members only', async () => {
+    const long = `${'The referral form asks for the same details three times. '.repeat(8)}The end.`;
+    await round({ 'U-ALEX': '4', 'U-KIM': '5', '29:sam': '5' }, { '29:sam': long, 'U-KIM': 'Short and sweet' });
+    const m = messenger.posted.at(-1)!.message;
+    expect(m.items!.some((i) => i.endsWith('…”') && !i.includes('The end.'))).toBe(true);
+    const read = m.buttons!.find((b) => b.label === 'Read all comments')!;
+    expect(read).toBeDefined();
+    const all = (await trellis.action({ caller: kim, place: dm, actionId: read.actionId, value: read.value })) as Message;
+    expect(all.audience).toBe('caller');
+    expect(all.text).toContain(`“${long}”`);
+    expect(all.text).toContain('“Short and sweet”');
+    expect(JSON.stringify(all)).not.toMatch(/Hope Trust|City Council|Kim|Sam/);
+    const outsider: Caller = { platform: 'slack', workspace: 'T0001', userId: 'U-OUT', displayName: 'Olly Out' };
+    const refused = (await trellis.action({ caller: outsider, place: dm, actionId: read.actionId, value: read.value })) as Message;
+    expect(refused.tone).toBe('error');
+    expect(JSON.stringify(refused)).not.toContain('Short and sweet');
+  });
+
+  it('offers no "Read all comments" when nothing was cut, and shows none of a round under the threshold', async () => {
+    await round({ 'U-ALEX': '4', 'U-KIM': '5', '29:sam': '5' }, { 'U-KIM': 'Fine' });
+    expect(messenger.posted.at(-1)!.message.buttons!.map((b) => b.label)).toEqual(['Trends']);
+    await round({ 'U-ALEX': '4', 'U-KIM': '5' }, { 'U-KIM': 'Only two of us answered' });
+    const small = state.rounds.at(-1)!;
+    const tried = (await trellis.action({ caller: kim, place: dm, actionId: 'read-comments', value: `${small.id}:0` })) as Message;
+    expect(tried.text).toContain('Fewer than 3 people answered check-in #2');
+    expect(JSON.stringify(tried)).not.toContain('Only two of us');
   });
 
   it('shows no figures, and no comments, when fewer than the threshold answered', async () => {
@@ -112,7 +141,7 @@ describe('trends commands', () => {
     expect((await say(kim, 'trends', dm)).text).toContain('No check-in has closed yet');
     await round({ 'U-ALEX': '4', 'U-KIM': '5', '29:sam': '5' });
     const summary = await say(kim, 'trends', dm);
-    expect(summary.text).toContain('Trust 91.7 (the first reading)');
+    expect(summary.text).toContain('Trust 91.7 — the first reading');
     expect(summary.chart).toBeDefined();
     const detail = await say(kim, 'trends trust', dm);
     expect(detail.fields).toContainEqual({ label: 'People who agree, on the whole', value: '3' });

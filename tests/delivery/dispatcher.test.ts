@@ -229,13 +229,13 @@ describe('updates', () => {
   it('an update queued before its message was sent is applied after it, to the delivery the send returned', async () => {
     const { outbox, dispatcher, platform, row, store } = rig({ platform: { latencyMs: 100 } });
     const h = await outbox.sendPrivate({ platform: 'slack', workspace: 'T0001', userId: USER }, msg());
-    await outbox.update(h!, msg('Thanks — answered'));
+    await outbox.update(h!, msg('Answered'));
     const update = store.raw().outgoing.find((o) => o.kind === 'update')!;
     expect(update).toMatchObject({ status: 'pending' });
     // Which message it replaces is sealed: in the open it would tie the update to one person's invitation.
     expect(update.replaces).toBeUndefined();
     expect(JSON.stringify(update)).not.toContain(idOf(h));
-    expect(opened(update)).toEqual({ message: msg('Thanks — answered'), replaces: idOf(h) }); // no delivery yet: it is looked up when due
+    expect(opened(update)).toEqual({ message: msg('Answered'), replaces: idOf(h) }); // no delivery yet: it is looked up when due
     expect(platform.calls).toEqual([]);
 
     await dispatcher.drain(); // both claimed together: the update must wait for the send
@@ -247,7 +247,7 @@ describe('updates', () => {
     const sent = platform.calls[0]!;
     const updated = platform.calls[1]!;
     expect(updated.delivery).toEqual(sent.delivery);
-    expect(updated.message).toEqual(msg('Thanks — answered'));
+    expect(updated.message).toEqual(msg('Answered'));
     expect(updated.at).toBeGreaterThanOrEqual(sent.at + 100 - TIMER_SLACK_MS); // after the send answered
     expect(await row(update.id)).toMatchObject({ status: 'sent', sealed: '' });
     expect((await row(h)).status).toBe('sent');

@@ -208,6 +208,9 @@ export async function everyReply(): Promise<Corpus> {
   clock.advance(40 * DAY);
   await trellis.tick();
   await say(coordinator, 'review close P-1 revised 2027-09-01');
+  // A retired protocol in the register: its line once said "retired · retired".
+  await say(coordinator, 'protocol retire P-2');
+  await say(coordinator, 'protocol list');
   await say(coordinator, 'dashboard revoke');
   await trellis.settled();
 

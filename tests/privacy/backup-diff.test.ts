@@ -289,7 +289,7 @@ function scenario(name: string, surface: Surface, start: (env: Record<string, st
       for (const [n, w] of people.entries()) {
         const before = await t.capture();
         await act(w, String(1 + (n % 5)));
-        await t.drain(); // the "Thanks — answered" update has gone out too
+        await t.drain(); // the "Answered" update has gone out too
         const changed = difference(before, await t.capture());
         // Not vacuous: the new answer set is there to see, and the values looked for are there to find.
         expect(changed.filter((r) => /answer_?sets/i.test(r))).toHaveLength(1);

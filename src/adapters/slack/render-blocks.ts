@@ -1,12 +1,22 @@
 // The one Slack renderer: a core Message becomes Block Kit.
 import type { types } from '@slack/bolt';
-import type { Button, Message } from '../../core/message.js';
+import { type Button, type Message, renderLiterals } from '../../core/message.js';
 import { chartSparkline } from '../chart-text.js';
 
 type Block = types.KnownBlock;
 
 /** Slack treats <, > and & as control characters: names typed by users must not ping @channel. */
 export const escapeMrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * A name as typed: mrkdwn has no escape for * _ ~ `, so each is fenced with
+ * zero-width spaces, which Slack reads as a word boundary on both sides: it
+ * can neither open nor close formatting, and the name looks exactly as typed.
+ */
+export const literalMrkdwn = (s: string) => escapeMrkdwn(s).replace(/[*_~`]/g, (c) => `\u200B${c}\u200B`);
+
+/** Core text as mrkdwn: its markup kept, the message's literal names shown as typed. */
+export const toMrkdwn = (text: string, literals?: readonly string[]) => renderLiterals(text, literals, escapeMrkdwn, literalMrkdwn);
 
 const TONE_PREFIX = { info: '', success: ':white_check_mark: ', error: ':warning: ' } as const;
 const SECTION_LIMIT = 3000;
@@ -69,21 +79,21 @@ export function chunks(lines: string[], limit: number): string[] {
 export function renderBlocks(m: Message): Block[] {
   const blocks: Block[] = [];
   if (m.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: m.title.slice(0, 150), emoji: true } });
-  blocks.push(...chunks(`${TONE_PREFIX[m.tone]}${escapeMrkdwn(m.text)}`.split('\n'), SECTION_LIMIT).map(section));
+  blocks.push(...chunks(`${TONE_PREFIX[m.tone]}${toMrkdwn(m.text, m.literals)}`.split('\n'), SECTION_LIMIT).map(section));
   // The chart itself is uploaded as an image where Slack allows it; this line always stands in for it.
   if (m.chart) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(chartSparkline(m.chart)).slice(0, 2000) }] });
   if (m.fields?.length) {
     for (let i = 0; i < m.fields.length; i += 10) {
       const fields = m.fields
         .slice(i, i + 10)
-        .map((f) => ({ type: 'mrkdwn' as const, text: `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`.slice(0, 2000) }));
+        .map((f) => ({ type: 'mrkdwn' as const, text: `*${toMrkdwn(f.label, m.literals)}*\n${toMrkdwn(f.value, m.literals)}`.slice(0, 2000) }));
       blocks.push({ type: 'section', fields });
     }
   }
   if (m.items?.length)
     blocks.push(
       ...chunks(
-        m.items.map((x) => `• ${escapeMrkdwn(x)}`),
+        m.items.map((x) => `• ${toMrkdwn(x, m.literals)}`),
         SECTION_LIMIT,
       ).map(section),
     );
@@ -109,7 +119,9 @@ export function renderBlocks(m: Message): Block[] {
 }
 
 /** Plain text for notifications and screen readers. */
-export const fallbackText = (m: Message) => (m.title ? `${m.title}: ${m.text}` : m.text).slice(0, 3000);
+export const fallbackText = (m: Message) =>
+  // Slack reads this text as mrkdwn too: a name in it must not mention anyone.
+  renderLiterals(m.title ? `${m.title}: ${m.text}` : m.text, m.literals, (s) => s, literalMrkdwn).slice(0, 3000);
 
 export const renderResponse = (m: Message) => ({
   response_type: m.audience === 'conversation' ? ('in_channel' as const) : ('ephemeral' as const),

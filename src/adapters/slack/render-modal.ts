@@ -1,5 +1,6 @@
 // Private forms and private replies as Slack modals. Answers are collected
 // here, never in a message, because workspace owners can export messages.
+import { formatDate } from '../../core/time.js';
 import type { types } from '@slack/bolt';
 import {
   info,
@@ -12,7 +13,7 @@ import {
   type TextField,
   type Thread,
 } from '../../core/message.js';
-import { chunks, escapeMrkdwn, renderBlocks } from './render-blocks.js';
+import { chunks, escapeMrkdwn, renderBlocks, toMrkdwn } from './render-blocks.js';
 
 type Block = types.KnownBlock;
 type ModalView = types.ModalView;
@@ -143,7 +144,7 @@ const EARLIER_LEFT_OUT = '_… the earlier part is too long to show here …_';
  * to look like someone else's turn stays visibly inside this one.
  */
 function turnBlocks(t: Thread['turns'][number]): Block[] {
-  const who: Block = { type: 'context', elements: [{ type: 'mrkdwn', text: `*${escapeMrkdwn(t.label)}* (${escapeMrkdwn(t.day)})` }] };
+  const who: Block = { type: 'context', elements: [{ type: 'mrkdwn', text: `*${escapeMrkdwn(t.label)}* (${escapeMrkdwn(formatDate(t.day))})` }] };
   const words = chunks(t.text.split('\n'), SECTION_MAX).filter((c) => c.trim() !== '');
   return [who, ...words.map((text): Block => ({ type: 'section', text: { type: 'plain_text', text, emoji: false } }))];
 }
@@ -154,7 +155,7 @@ function turnBlocks(t: Thread['turns'][number]): Block[] {
  * the latest part are shown, and the inputs are never lost.
  */
 function introBlocks(form: Form, room: number): Block[] {
-  const intro = form.intro ? chunks(escapeMrkdwn(form.intro).split('\n'), SECTION_MAX).map(section) : [];
+  const intro = form.intro ? chunks(toMrkdwn(form.intro, form.literals).split('\n'), SECTION_MAX).map(section) : [];
   const thread = form.thread ? [...form.thread.turns.flatMap(turnBlocks), section(escapeMrkdwn(form.thread.status))] : [];
   const parts = [...intro, ...thread];
   if (parts.length <= room) return parts;

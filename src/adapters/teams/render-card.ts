@@ -2,7 +2,7 @@
 // sent as an attachment with a plain-text summary for notifications.
 import { CardFactory, type Activity } from 'botbuilder';
 import { chartPng } from '../../charts/chart-png.js';
-import type { Button, ChartSpec, Message } from '../../core/message.js';
+import { type Button, type ChartSpec, type Message, renderLiterals } from '../../core/message.js';
 import { chartAltText, chartSparkline } from '../chart-text.js';
 import { MAX_VALUE_LENGTH, SUBMIT_VERB } from './to-request.js';
 
@@ -13,12 +13,26 @@ const LIMITS = { title: 150, text: 4000, fields: 20, items: 50, item: 300, butto
  * links, no code spans, and only a blank line breaks a line. So the core's
  * `*bold*` becomes `**bold**`, a `code` span is shown bold, and `\n` doubles.
  */
-export const toMarkdown = (text: string): string =>
+const markdown = (text: string): string =>
   text.replace(/`([^`\n]+)`|\*([^*\n]+)\*/g, (_m, code: string | undefined, bold: string | undefined) => `**${code ?? bold}**`).replace(/\n/g, '\n\n');
 
-/** Plain text: the core's markup removed. */
-export const toPlain = (text: string): string =>
-  text.replace(/`([^`\n]+)`|\*([^*\n]+)\*/g, (_m, code: string | undefined, bold: string | undefined) => code ?? bold ?? '');
+/** A name as typed: Teams' Markdown takes a backslash before punctuation it would otherwise read as emphasis, code or a link. */
+export const literalMarkdown = (s: string): string => s.replace(/[\\*_~`[\]]/g, (c) => `\\${c}`);
+
+/** Core text as Teams Markdown, the message's literal names shown as typed. */
+export const toMarkdown = (text: string, literals?: readonly string[]): string => renderLiterals(text, literals, markdown, literalMarkdown);
+
+/** Text Teams shows as it is, but for the literal names within it. */
+const asTyped = (text: string, literals?: readonly string[]) => renderLiterals(text, literals, (t) => t, literalMarkdown);
+
+/** Plain text: the core's markup removed, literal names kept as typed. */
+export const toPlain = (text: string, literals?: readonly string[]): string =>
+  renderLiterals(
+    text,
+    literals,
+    (t) => t.replace(/`([^`\n]+)`|\*([^*\n]+)\*/g, (_m, code: string | undefined, bold: string | undefined) => code ?? bold ?? ''),
+    (name) => name,
+  );
 
 const BUTTON_STYLES = { primary: 'positive', danger: 'destructive' } as const;
 
@@ -55,16 +69,27 @@ export function renderCard(m: Message): Record<string, unknown> {
   const body: Record<string, unknown>[] = [];
   const buttons = (m.buttons ?? []).filter(offered).slice(0, LIMITS.buttons);
   if (m.title)
-    body.push({ type: 'TextBlock', text: toPlain(m.title).slice(0, LIMITS.title), style: 'heading', weight: 'Bolder', size: 'Medium', wrap: true, ...color });
-  body.push({ type: 'TextBlock', text: toMarkdown(m.text.slice(0, LIMITS.text)), wrap: true, ...(m.title ? {} : color) });
+    body.push({
+      type: 'TextBlock',
+      text: toPlain(m.title, m.literals).slice(0, LIMITS.title),
+      style: 'heading',
+      weight: 'Bolder',
+      size: 'Medium',
+      wrap: true,
+      ...color,
+    });
+  body.push({ type: 'TextBlock', text: toMarkdown(m.text.slice(0, LIMITS.text), m.literals), wrap: true, ...(m.title ? {} : color) });
   const chartAt = body.length;
   if (m.chart) body.push(sparklineBlock(m.chart));
   if (m.fields?.length) {
-    body.push({ type: 'FactSet', facts: m.fields.slice(0, LIMITS.fields).map((f) => ({ title: f.label, value: f.value })) });
+    body.push({
+      type: 'FactSet',
+      facts: m.fields.slice(0, LIMITS.fields).map((f) => ({ title: asTyped(f.label, m.literals), value: asTyped(f.value, m.literals) })),
+    });
   }
   if (m.items?.length) {
     // Teams' documented list form: one "- item" per line, lines split by \r.
-    const lines = m.items.slice(0, LIMITS.items).map((x) => `- ${toMarkdown(x.slice(0, LIMITS.item)).replace(/\n+/g, ' ')}`);
+    const lines = m.items.slice(0, LIMITS.items).map((x) => `- ${toMarkdown(x.slice(0, LIMITS.item), m.literals).replace(/\n+/g, ' ')}`);
     body.push({ type: 'TextBlock', text: lines.join('\r'), wrap: true, spacing: 'Small' });
   }
   // Each group its heading, line and own buttons: Teams shows at most six in one set.
@@ -120,7 +145,7 @@ const sparklineBlock = (spec: ChartSpec): Record<string, unknown> => ({
 });
 
 export const summaryOf = (m: Message): string =>
-  toPlain(m.title ? `${m.title}: ${m.text}` : m.text)
+  toPlain(m.title ? `${m.title}: ${m.text}` : m.text, m.literals)
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, LIMITS.summary);

@@ -1,6 +1,7 @@
 // A core Form becomes the Adaptive Card of a Teams dialog (task module). What
 // is typed or chosen here travels back in a `task/submit` invoke, never
 // through the chat, so it never sits in exportable chat history.
+import { formatDate } from '../../core/time.js';
 import { CardFactory, type TaskModuleTaskInfo } from 'botbuilder';
 import type { Form, FormField, Thread } from '../../core/message.js';
 import { toMarkdown, toPlain } from './render-card.js';
@@ -124,7 +125,7 @@ const run = (text: string, extra: Element = {}): Element => ({ type: 'TextRun', 
 function turnBlocks(t: Thread['turns'][number]): Element[] {
   const lines = linesOf(t.text).filter((l) => l.trim() !== '');
   const [first = '', ...rest] = lines;
-  const lead = [run(t.label, { weight: 'Bolder' }), run(` (${t.day}): `)];
+  const lead = [run(t.label, { weight: 'Bolder' }), run(` (${formatDate(t.day)}): `)];
   return [{ type: 'RichTextBlock', inlines: [...lead, ...(first ? [run(first)] : [])] }, ...rest.map((l) => ({ type: 'RichTextBlock', inlines: [run(l)] }))];
 }
 
@@ -137,7 +138,7 @@ function turnBlocks(t: Thread['turns'][number]): Element[] {
 function introBlocks(form: Form): Element[] {
   const thread = form.thread;
   const all = [
-    ...(form.intro ? textBlocks(linesOf(form.intro)) : []),
+    ...(form.intro ? textBlocks(linesOf(form.intro), form.literals) : []),
     ...(thread ? [...thread.turns.flatMap(turnBlocks), ...textBlocks([thread.status])] : []),
   ];
   if (all.reduce((n, e) => n + sizeOf(e), 0) <= INTRO_BUDGET) return all;
@@ -153,14 +154,14 @@ function introBlocks(form: Form): Element[] {
 }
 
 /** Lines packed into as few wrapped TextBlocks as the block size allows. */
-function textBlocks(lines: string[]): Record<string, unknown>[] {
+function textBlocks(lines: string[], literals?: readonly string[]): Record<string, unknown>[] {
   const groups: string[][] = [];
   for (const line of lines) {
     const last = groups.at(-1);
     if (last && [...last, line].join('\n').length <= INTRO_BLOCK) last.push(line);
     else groups.push([line]);
   }
-  return groups.map((g) => ({ type: 'TextBlock', text: toMarkdown(g.join('\n')), wrap: true }));
+  return groups.map((g) => ({ type: 'TextBlock', text: toMarkdown(g.join('\n'), literals), wrap: true }));
 }
 
 export function renderFormCard(form: Form, state: FormState = {}): Record<string, unknown> {

@@ -17,6 +17,11 @@ import { postToHomes, sendPrivate } from '../send.js';
 export type Period = 'month' | 'quarter';
 const periodOf = (month: string, by: Period) => (by === 'month' ? month : `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`);
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** "Nov 2026" or "Q4 2026": months as every date is written ("4 Dec 2026"); the key (2026-11, 2026-Q4) only sorts. */
+const periodLabel = (period: string) =>
+  period.includes('Q') ? `${period.slice(5)} ${period.slice(0, 4)}` : `${MONTHS[Number(period.slice(5, 7)) - 1]} ${period.slice(0, 4)}`;
+
 /**
  * One line per period. A period's k is today's threshold, or the highest in force
  * when any of its concerns was raised: people raised them under that promise.
@@ -32,7 +37,7 @@ export function themeLines(concerns: ConcernHead[], by: Period, p: Pick<Partners
     const parts = shown.map((x) => `${CATEGORY_LABELS[x.cat]}: ${x.n}`);
     if (other >= k) parts.push(`Other themes together: ${other}`);
     else if (other > 0) parts.push(`${shown.length ? 'A few more' : 'Some'}, too few to show without pointing to people`);
-    return `${period}: ${parts.join(' · ')}`;
+    return `${periodLabel(period)}: ${parts.join(' · ')}`;
   });
 }
 

@@ -12,6 +12,6 @@ export interface Messenger {
   sendPrivate(to: Person, message: Message, once?: string): Promise<Delivery | undefined>;
   /** Posts to a shared conversation (a partnership's home channel); undefined when it cannot. */
   sendToConversation(home: Pick<HomeConversation, 'platform' | 'workspace' | 'conversationId'>, message: Message): Promise<Delivery | undefined>;
-  /** Replaces a message sent earlier (e.g. a check-in becomes "Thanks — answered"). */
+  /** Replaces a message sent earlier (e.g. a check-in becomes "Answered"). */
   update(delivery: Delivery, message: Message): Promise<void>;
 }

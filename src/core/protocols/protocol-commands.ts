@@ -5,7 +5,7 @@ import type { Caller } from '../request.js';
 import type { Protocol } from '../model.js';
 import { contextIn, requireCoordinator, requireMember, type Context } from '../context.js';
 import type { FormCommand } from '../command-forms.js';
-import { addDays, localToday } from '../time.js';
+import { addDays, formatDate, localToday } from '../time.js';
 import type { ProtocolCommand } from './protocol-grammar.js';
 import { findProtocol, listProtocols, openProtocolForm, refOf, retireProtocol, saveProtocol, showProtocol } from './register.js';
 import { closeReview, reviewStatus, startReview } from './reviews.js';
@@ -80,7 +80,7 @@ export async function snoozeReminders(deps: Deps, caller: Caller, protocolId: st
   if (ctx.me?.id !== protocol.ownerMemberId) return failure(`Only the owner of ${refOf(protocol)} can snooze its reminders.`);
   const until = addDays(localToday(ctx.partnership.timezone, deps.clock.now()), 7);
   await deps.store.saveProtocol({ ...protocol, snoozedUntil: until });
-  return success(`Reminders for ${refOf(protocol)} are snoozed until ${until}. The review date itself has not moved.`);
+  return success(`Reminders for ${refOf(protocol)} are snoozed until ${formatDate(until)}. The review date itself has not moved.`);
 }
 
 export async function protocolSubmit(deps: Deps, caller: Caller, context: string, values: Record<string, string>): Promise<Message> {

@@ -2,7 +2,7 @@
 // comes back: a bad value names its field and nothing is saved.
 import type { Form } from '../message.js';
 import { PROTOCOL_KINDS, type Member, type Organisation, type Protocol, type ProtocolKind } from '../model.js';
-import { parseDate } from '../time.js';
+import { formatDate, parseDate } from '../time.js';
 
 export const OPEN_PROTOCOL_FORM = 'protocol-form';
 export const SAVE_PROTOCOL = 'protocol-save';
@@ -117,7 +117,7 @@ export function checkProtocol(values: Record<string, string>, orgs: Organisation
   if (nextText) {
     const d = parseDate(nextText);
     if (!d.ok) errors.next = d.error;
-    else if (d.date < today) errors.next = `The next review cannot be in the past (today is ${today}).`;
+    else if (d.date < today) errors.next = `The next review cannot be in the past (today is ${formatDate(today)}).`;
     else nextReview = d.date;
   } else if (cycle === undefined && !errors.cycle) errors.next = 'Give a next review date, or a review cycle to count from today.';
   if (Object.keys(errors).length) return { ok: false, errors };

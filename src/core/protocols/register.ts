@@ -3,9 +3,9 @@ import { failure, info, linkButton, success, type Button, type Message, type Rep
 import type { Deps } from '../deps.js';
 import type { Partnership, Protocol } from '../model.js';
 import { requireCoordinator, type Context } from '../context.js';
-import { addMonths, daysBetween, formatDate, localToday } from '../time.js';
+import { addMonths, daysBetween, formatDate, localDay, localToday } from '../time.js';
 import { checkProtocol, kindLabel, NEW_PROTOCOL, protocolForm } from './protocol-form.js';
-import { reviewSummary } from './review-summary.js';
+import { quoted, reviewSummary } from './review-summary.js';
 
 export const refOf = (protocol: Protocol) => `P-${protocol.ref}`;
 
@@ -61,7 +61,8 @@ export async function listProtocols(deps: Deps, partnership: Partnership): Promi
     .sort((a, b) => order(a).localeCompare(order(b)))
     .map(
       (protocol) =>
-        `${refOf(protocol)} ${protocol.title} — ${dueText(protocol, today)} · ${protocol.status} · owner ${members.find((m) => m.id === protocol.ownerMemberId)?.displayName ?? 'unknown'}`,
+        // A retired one's due text already says so.
+        `${refOf(protocol)} ${protocol.title} — ${dueText(protocol, today)}${protocol.status === 'retired' ? '' : ` · ${protocol.status}`} · owner ${members.find((m) => m.id === protocol.ownerMemberId)?.displayName ?? 'unknown'}`,
     );
   return info(`${all.length} in the register of ${partnership.name}, overdue first:`, { title: 'Protocols', items });
 }
@@ -81,13 +82,15 @@ export async function showProtocol(deps: Deps, partnership: Partnership, protoco
       { label: 'Cycle', value: protocol.cycleMonths ? `every ${protocol.cycleMonths} months` : 'none (a date each time)' },
     ],
     items: protocol.reviews.length
-      ? await Promise.all(
-          protocol.reviews.map(async (r) =>
-            r.closedAt
-              ? `Reviewed ${r.closedAt.slice(0, 10)}: ${r.outcome} — ${await reviewSummary(deps, partnership, r)}`
-              : `Review open since ${r.startedAt.slice(0, 10)}`,
-          ),
-        )
+      ? (
+          await Promise.all(
+            protocol.reviews.map(async (r) => {
+              if (!r.closedAt) return [`Review open since ${formatDate(localDay(r.startedAt, partnership.timezone))}`];
+              const summary = await reviewSummary(deps, partnership, r);
+              return [`Reviewed ${formatDate(localDay(r.closedAt, partnership.timezone))}: ${r.outcome} — ${summary.text}`, ...summary.comments.map(quoted)];
+            }),
+          )
+        ).flat()
       : ['Not reviewed yet.'],
     buttons,
   });

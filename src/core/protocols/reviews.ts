@@ -17,10 +17,10 @@ import {
   SCALE_OPTIONS,
   splitByAnswered,
 } from '../answering.js';
-import { addMonths, formatDate, localToday } from '../time.js';
+import { addMonths, formatDate, localDay, localToday } from '../time.js';
 import { mayChange, refOf } from './register.js';
 import { RECOMMENDATION, RECOMMENDATION_OPTIONS, REVIEW_ITEMS } from './review-items.js';
-import { reviewSummary } from './review-summary.js';
+import { quoted, reviewSummary } from './review-summary.js';
 import type { Context } from '../context.js';
 import { chartOf, HEADLINE, loadHistory } from '../trends/history.js';
 import { describeChange } from '../trends/digest.js';
@@ -178,7 +178,7 @@ export async function submitReview(deps: Deps, caller: Caller, value: string, va
       updateSent(
         deps,
         delivery,
-        success('Thanks — answered. You can change your view until the review closes.', {
+        success('Answered. You can change your view until the review closes.', {
           title: `Review: ${protocol.title}`,
           buttons: [{ actionId: OPEN_REVIEW, label: 'See or change my answers', value, opensForm: true }],
         }),
@@ -193,8 +193,9 @@ export async function reviewStatus(deps: Deps, protocol: Protocol): Promise<Mess
   if (!review) return info(`${refOf(protocol)} has not been reviewed yet. Start one with \`review start ${refOf(protocol)}\`.`);
   const inv = await deps.store.invitations(review.id);
   const { answered } = await splitByAnswered(deps, review.id, inv);
+  const tz = (await deps.store.partnership(protocol.partnershipId))?.timezone ?? 'UTC';
   return info(
-    `Review of ${refOf(protocol)} ${review.closedAt ? `closed (${review.outcome})` : `open since ${review.startedAt.slice(0, 10)}`}: ${answered.length} of ${inv.length} answered.`,
+    `Review of ${refOf(protocol)} ${review.closedAt ? `closed (${review.outcome})` : `open since ${formatDate(localDay(review.startedAt, tz))}`}: ${answered.length} of ${inv.length} answered.`,
   );
 }
 
@@ -205,7 +206,7 @@ export async function closeReview(deps: Deps, ctx: Context, protocol: Protocol, 
   if (!review) return failure(`${refOf(protocol)} has no open review. Start one with \`review start ${refOf(protocol)}\`.`);
   const partnership = ctx.partnership;
   const today = localToday(partnership.timezone, deps.clock.now());
-  if (next && next <= today) return failure(`The next review date must be after today (${today}).`);
+  if (next && next <= today) return failure(`The next review date must be after today (${formatDate(today)}).`);
   if (outcome !== 'retired' && !next && !protocol.cycleMonths)
     return failure(
       `${refOf(protocol)} has no review cycle: give the next review date, e.g. \`review close ${refOf(protocol)} ${outcome} ${addMonths(today, 12)}\`.`,
@@ -231,5 +232,7 @@ export async function closeReview(deps: Deps, ctx: Context, protocol: Protocol, 
         }),
       );
   }
-  return success(`Review of ${refOf(protocol)} closed: ${outcome}. ${summary}${outcome === 'retired' ? '' : ` Next review ${formatDate(nextReview)}.`}`);
+  return success(`Review of ${refOf(protocol)} closed: ${outcome}. ${summary.text}${outcome === 'retired' ? '' : ` Next review ${formatDate(nextReview)}.`}`, {
+    ...(summary.comments.length ? { items: summary.comments.map(quoted) } : {}),
+  });
 }

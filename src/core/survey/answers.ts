@@ -6,7 +6,7 @@ import type { Deps } from '../deps.js';
 import type { Caller } from '../request.js';
 import { bankFor } from './bank.js';
 import { formatLocal } from '../time.js';
-import { answerButton, OPEN_CHECK_IN, SUBMIT_CHECK_IN, thanksMessage } from './check-in-messages.js';
+import { answerButton, OPEN_CHECK_IN, SUBMIT_CHECK_IN, answeredMessage } from './check-in-messages.js';
 import { answersOf, COMMENT_FIELD, earlierChoice, hasAnswered, MAX_COMMENT_LENGTH, readComment, readScale, saveAnswers, SCALE_OPTIONS } from '../answering.js';
 import { thresholdFor } from '../promised-threshold.js';
 import { updateSent } from '../send.js';
@@ -101,7 +101,7 @@ export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string,
   // once the reply has gone. A crash in between leaves the DM's button, which
   // still works.
   const delivery = (await deps.store.invitation(round.id, member.id))?.delivery;
-  if (delivery) deps.later(() => updateSent(deps, delivery, thanksMessage(partnership, round), { kind: 'check-in thanks', partnershipId: partnership.id }));
+  if (delivery) deps.later(() => updateSent(deps, delivery, answeredMessage(partnership, round), { kind: 'check-in thanks', partnershipId: partnership.id }));
   return success(`Thanks — your answers are in. You can change them until ${formatLocal(round.closesAt, partnership.timezone)}.`);
 }
 

@@ -34,8 +34,8 @@ export function reminderMessage(p: Partnership, round: Round): Message {
   );
 }
 
-export function thanksMessage(p: Partnership, round: Round): Message {
-  return success(`Thanks — answered. You can change your answers until ${formatLocal(round.closesAt, p.timezone)}.`, {
+export function answeredMessage(p: Partnership, round: Round): Message {
+  return success(`Answered. You can change your answers until ${formatLocal(round.closesAt, p.timezone)}.`, {
     title: `${p.name}: ${name(round)}`,
     buttons: [{ ...answerButton(round, 'See or change my answers'), style: undefined }],
   });

@@ -23,7 +23,7 @@ export const SURVEY_USAGE = {
   ],
   'survey now': ['survey now [for <duration>]', 'open a check-in now, e.g. `survey now for 48h` (coordinators)'],
   'survey healthcheck': ['survey healthcheck [for <duration>]', 'a full health check: every statement in the bank (coordinators)'],
-  'survey close': ['survey close', 'close the open check-in; asks first when fewer than the threshold have answered (coordinators)'],
+  'survey close': ['survey close', 'end the open check-in now; asks first when fewer than the threshold have answered (coordinators)'],
   'survey cancel': ['survey cancel', 'discard a check-in opened by mistake, after asking: its answers are deleted and it counts nowhere (coordinators)'],
   'survey status': ['survey status', 'how many have answered so far — never who'],
   'survey settings': [

@@ -4,7 +4,7 @@ import type { AnswerSet, Organisation, Round } from '../model.js';
 import type { Bank } from '../survey/bank.js';
 import { mean, rescale, round1, sd, welchInterval } from './stats.js';
 import { suppress, type RawCell } from './suppress.js';
-import type { Breakdown, Change, FactorResult, Gap, RoundSummary } from './types.js';
+import type { Breakdown, Change, FactorResult, Gap, Judgement, RoundSummary } from './types.js';
 
 export interface RoundData {
   round: Round;
@@ -96,9 +96,20 @@ export function changes(bank: Bank, history: RoundData[], summaries: RoundSummar
     const interval: [number, number] | null = raw ? [round1(raw[0]), round1(raw[1])] : null;
     const recent = earlier.slice(-3).map((s) => indexOf(s, f.factor)!);
     const deltaFromRecent = current !== null && recent.length === 3 ? round1(current - mean(recent)) : null;
-    const notable = delta !== null && interval !== null && Math.abs(delta) >= settings.notablePoints && (interval[0] > 0 || interval[1] < 0);
-    return { factor: f.factor, label: f.label, current, previous, delta, interval, deltaFromRecent, notable };
+    const large = delta !== null && Math.abs(delta) >= settings.notablePoints;
+    const judgement = judge(current, delta, interval);
+    const notable = large && (judgement === 'beyond-chance' || judgement === 'exact');
+    return { factor: f.factor, label: f.label, current, previous, delta, interval, deltaFromRecent, notable, large, judgement };
   });
+}
+
+/** What a change means: the interval decides, never the size of the step alone. */
+export function judge(current: number | null, delta: number | null, interval: [number, number] | null): Judgement {
+  if (current === null) return 'unshown';
+  if (delta === null) return 'first';
+  if (interval === null) return 'too-few';
+  if (interval[0] === interval[1]) return 'exact';
+  return interval[0] > 0 || interval[1] < 0 ? 'beyond-chance' : 'within-chance';
 }
 
 const INDEPENDENT = 'independent';

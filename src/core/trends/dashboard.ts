@@ -7,14 +7,18 @@ import { GAP_POINTS } from './digest.js';
 import { chartOf, HEADLINE, loadHistory } from './history.js';
 import { verifyLink, type LinkPurpose } from './links.js';
 import type { ChartSpec } from '../message.js';
-import type { Breakdown, Gap, RoundSummary } from './types.js';
+import type { Breakdown, Change, Gap, RoundSummary } from './types.js';
 
 export interface DashboardView {
   partnership: string;
+  /** Every date on the page is on this clock: the partnership's. */
+  timezone: string;
   threshold: number;
   generatedAt: string;
   expiresAt: string;
   rounds: RoundSummary[];
+  /** Of the latest round, with their 95% intervals: the page has room to show the figures the chat puts in words. */
+  changes: Change[];
   charts: ChartSpec[];
   /** For the latest round with enough answers. */
   breakdownRound?: number;
@@ -65,10 +69,12 @@ async function viewOf(deps: Deps, partnership: Partnership, expires: Date): Prom
   };
   return {
     partnership: partnership.name,
+    timezone: partnership.timezone,
     threshold: partnership.threshold,
     generatedAt: deps.clock.now().toISOString(),
     expiresAt: expires.toISOString(),
     rounds: history.summaries,
+    changes: history.changes,
     charts: [
       chartOf('Trust and commitment (0–100)', history.summaries, HEADLINE),
       chartOf(

@@ -8,25 +8,40 @@ import { gaps } from './compute.js';
 import { DISCUSSION, GENERAL_QUESTION } from './discussion.js';
 import { chartOf, HEADLINE, loadHistory, type History } from './history.js';
 import type { Change } from './types.js';
+import { commentsOf, digestComments } from './comments.js';
 import { postToHomes, sendToEach } from '../send.js';
 
-const MAX_COMMENTS = 10;
-const MAX_COMMENT_SHOWN = 300;
 export const GAP_POINTS = 15;
 
 const pct = (r: number) => `${Math.round(r * 100)}%`;
 const signed = (d: number) => `${d > 0 ? '+' : d < 0 ? '−' : '±'}${Math.abs(d)}`;
-/** With no spread on either side the change is known exactly, not estimated. */
-const intervalText = (i: [number, number]) => (i[0] === i[1] ? 'exact: everyone answered alike both times' : `95% interval ${signed(i[0])} to ${signed(i[1])}`);
 
-/** "Trust 68 ↓ −12 since #3 (95% interval −20 to −4; a notable change)". */
+/** The interval in figures: for the dashboard, which has room to explain it; chat says what it means instead. */
+export const intervalText = (i: [number, number]) => (i[0] === i[1] ? 'exact' : `95% interval ${signed(i[0])} to ${signed(i[1])}`);
+
+const MEANING = {
+  'too-few': 'too few answers to judge',
+  exact: 'everyone answered alike both times',
+  'beyond-chance': 'more than chance would explain',
+  'within-chance': 'within what chance explains',
+} as const;
+
+/**
+ * A change in plain words, judged by its interval rather than its size alone:
+ * "Trust fell clearly, from 80 to 55 since #3 — more than chance would explain".
+ */
 export function describeChange(c: Change, previousNumber?: number): string {
-  if (c.current === null) return `${c.label}: not enough answers to show`;
-  if (c.delta === null) return `${c.label} ${c.current} (the first reading)`;
-  const arrow = c.delta > 0 ? '↑' : c.delta < 0 ? '↓' : '→';
+  if (c.judgement === 'unshown') return `${c.label}: too few answers to show`;
+  if (c.judgement === 'first') return `${c.label} ${c.current} — the first reading`;
   const since = previousNumber ? ` since #${previousNumber}` : '';
-  const interval = c.interval ? intervalText(c.interval) : 'too few answers to judge the change';
-  return `${c.label} ${c.current} ${arrow} ${signed(c.delta)}${since} (${interval}${c.notable ? '; a notable change' : ''})`;
+  const meaning = MEANING[c.judgement];
+  if (c.delta === 0) return `${c.label} stayed at ${c.current}${since} — ${meaning}`;
+  const fromTo = `from ${c.previous} to ${c.current}${since}`;
+  const direction = c.delta! < 0 ? 'fell' : 'rose';
+  if (c.judgement === 'too-few') return `${c.label} ${direction} ${fromTo} — ${meaning}`;
+  // Within chance the direction is not established: it only "moved".
+  if (c.judgement === 'within-chance') return `${c.label} moved${c.large ? '' : ' a little,'} ${fromTo} — ${meaning}`;
+  return `${c.label} ${direction} ${c.large ? 'clearly' : 'a little'}, ${fromTo} — ${meaning}`;
 }
 
 export function digestMessage(p: Partnership, h: History): Message {
@@ -57,17 +72,15 @@ export function digestMessage(p: Partnership, h: History): Message {
   const found = ['trust', 'power-voice'].flatMap((f) => gaps(h.bank, data, f, h.orgs, GAP_POINTS));
   for (const g of found)
     lines.push(`${cap(g.sector)} partners rate ${h.bank.factor(g.factor)?.label ?? g.factor} ${g.index}, ${g.gap} points below the others (${g.othersIndex}).`);
-  const comments = data.answers.map((a) => a.comment).filter((c): c is string => !!c);
+  const comments = digestComments(data.round.id, commentsOf(data.answers));
   const question = DISCUSSION[found[0]?.factor ?? mover?.factor ?? ''] ?? GENERAL_QUESTION;
   lines.push(`To discuss at your next meeting: ${question}`);
   return info(lines.join('\n'), {
     title: `${p.name}: ${name} results`,
     audience: 'conversation',
     chart: chartOf('Trust and commitment (0–100)', h.summaries, HEADLINE),
-    ...(comments.length
-      ? { items: comments.slice(0, MAX_COMMENTS).map((c) => `“${c.length > MAX_COMMENT_SHOWN ? `${c.slice(0, MAX_COMMENT_SHOWN)}…` : c}”`) }
-      : {}),
-    buttons: [commandButton('Trends', 'trends')],
+    ...(comments.items.length ? { items: comments.items } : {}),
+    buttons: [...comments.buttons, commandButton('Trends', 'trends')],
   });
 }
 
@@ -79,7 +92,7 @@ export function alertReasons(p: Partnership, h: History): string[] {
   const reasons: string[] = [];
   for (const c of h.changes.filter((x) => x.factor === 'trust' || x.factor === 'commitment')) {
     if (c.current === null) continue;
-    if (c.notable && c.delta! < 0) reasons.push(`${c.label} fell to ${c.current} (${signed(c.delta!)}; ${intervalText(c.interval!)}).`);
+    if (c.notable && c.delta! < 0) reasons.push(`${describeChange(c)}.`);
     if (c.current < floor) reasons.push(`${c.label} is ${c.current}, below your floor of ${floor}.`);
   }
   return reasons;

@@ -52,7 +52,19 @@ export interface Change {
   deltaFromRecent: Figure;
   /** Large enough (≥ the partnership's notable change) and outside the interval's noise. */
   notable: boolean;
+  /** At least the partnership's notable change, whatever chance says. */
+  large: boolean;
+  /** What the change means, for plain words: see `judge` in compute.ts. */
+  judgement: Judgement;
 }
+
+/**
+ * `unshown`: too few answers for a figure now; `first`: nothing earlier to compare;
+ * `too-few`: a side has too few answers to judge; `exact`: nobody's answers varied
+ * on either side, so the change is known; `beyond-chance` / `within-chance`: the
+ * 95% interval leaves out zero, or holds it.
+ */
+export type Judgement = 'unshown' | 'first' | 'too-few' | 'exact' | 'beyond-chance' | 'within-chance';
 
 export interface Cell {
   group: string;

@@ -72,23 +72,39 @@ export function linked(text) {
 /**
  * Trellis's tiny markup: `code`, *bold*, line breaks, and web addresses as
  * links. Every piece of text becomes a text node, so "<img onerror=…>" in a
- * name stays plain text.
+ * name stays plain text; and a name people typed (the message's `literals`)
+ * is held out of the markup, so an organisation called "*Bold*" is shown as
+ * typed, not bold.
  * @param {string | undefined} text
+ * @param {string[]} [literals]
  */
-export function inline(text) {
+export function inline(text, literals = []) {
+  const names = literals.filter((n) => n.length > 0).sort((a, b) => b.length - a.length);
+  /** @type {string[]} */
+  const held = [];
+  let masked = '';
+  const source = String(text ?? '');
+  for (let i = 0; i < source.length; ) {
+    const name = names.find((n) => source.startsWith(n, i));
+    if (name) {
+      masked += `\uE000${held.push(name) - 1}\uE001`;
+      i += name.length;
+    } else masked += source[i++];
+  }
+  const restore = (/** @type {string} */ s) => s.replace(/\uE000(\d+)\uE001/g, (whole, n) => held[Number(n)] ?? whole);
   const frag = document.createDocumentFragment();
-  const lines = String(text ?? '').split('\n');
+  const lines = masked.split('\n');
   lines.forEach((line, i) => {
     if (i > 0) frag.appendChild(document.createElement('br'));
     const pattern = /`([^`\n]+)`|\*([^*\n]+)\*/g;
     let last = 0;
     let m;
     while ((m = pattern.exec(line)) !== null) {
-      if (m.index > last) frag.appendChild(linked(line.slice(last, m.index)));
-      frag.appendChild(m[1] !== undefined ? el('code', { text: m[1] }) : el('strong', null, linked(m[2] ?? '')));
+      if (m.index > last) frag.appendChild(linked(restore(line.slice(last, m.index))));
+      frag.appendChild(m[1] !== undefined ? el('code', { text: restore(m[1]) }) : el('strong', null, linked(restore(m[2] ?? ''))));
       last = pattern.lastIndex;
     }
-    if (last < line.length) frag.appendChild(linked(line.slice(last)));
+    if (last < line.length) frag.appendChild(linked(restore(line.slice(last))));
   });
   return frag;
 }
@@ -110,16 +126,11 @@ export const timeOf = (iso) => {
   return Number.isNaN(d.getTime()) ? timeNow() : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 };
 
-/** "Mon 23 Nov 2026", as Trellis writes dates elsewhere. @param {string} day YYYY-MM-DD */
+/** "23 Nov 2026", as Trellis writes days everywhere (the core's formatDate). @param {string} day YYYY-MM-DD */
 export const dayLabel = (day) => {
   const d = new Date(`${day}T12:00:00Z`);
   if (Number.isNaN(d.getTime())) return day;
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
-      .formatToParts(d)
-      .map((x) => [x.type, x.value]),
-  );
-  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(d);
 };
 
 /**

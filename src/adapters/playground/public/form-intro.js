@@ -25,11 +25,11 @@ const paragraphs = (text) =>
 export function renderIntro(form, id) {
   const intro = form.intro ?? '';
   const thread = form.thread;
-  if (!thread) return el('p', { class: 'form-intro', id }, inline(intro));
+  if (!thread) return el('p', { class: 'form-intro', id }, inline(intro, form.literals));
   return el(
     'div',
     { class: 'form-intro form-thread', id: intro.trim() ? undefined : id },
-    intro.trim() ? el('p', { class: 'thread-head', id }, inline(intro)) : null,
+    intro.trim() ? el('p', { class: 'thread-head', id }, inline(intro, form.literals)) : null,
     el(
       'ol',
       { class: 'thread', 'aria-label': 'The conversation so far' },

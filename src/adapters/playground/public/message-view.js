@@ -103,7 +103,7 @@ export function renderMessage(message, onButton, options = {}) {
   if (message.text) {
     const textEl = el('p', { class: 'card-text' });
     if (tone !== 'info') textEl.appendChild(el('span', { class: 'tone-icon', role: 'img', 'aria-label': `${TONE_LABEL[tone]}:` }, TONE_ICON[tone]));
-    textEl.appendChild(inline(message.text));
+    textEl.appendChild(inline(message.text, message.literals));
     card.appendChild(textEl);
   }
   const chart = options.chart ? renderChart(options.chart.svg, options.chart.alt) : null;
@@ -113,7 +113,9 @@ export function renderMessage(message, onButton, options = {}) {
       el(
         'dl',
         { class: 'fields' },
-        message.fields.map((f) => el('div', { class: 'field' }, el('dt', null, inline(f.label)), el('dd', null, inline(f.value)))),
+        message.fields.map((f) =>
+          el('div', { class: 'field' }, el('dt', null, inline(f.label, message.literals)), el('dd', null, inline(f.value, message.literals))),
+        ),
       ),
     );
   }
@@ -122,7 +124,7 @@ export function renderMessage(message, onButton, options = {}) {
       el(
         'ul',
         { class: 'items' },
-        message.items.map((item) => el('li', null, inline(item))),
+        message.items.map((item) => el('li', null, inline(item, message.literals))),
       ),
     );
   if (message.buttons?.length && onButton) {
