@@ -65,7 +65,7 @@ describe('the demo partnership', () => {
 
     await type('trends');
     const trends = lastReply();
-    expect(await text(trends)).toMatch(/Trust [\d.]+/);
+    expect(await text(trends)).toMatch(/Trust \w+ \w+, from [\d.]+ to [\d.]+/);
     const chart = trends.locator('img.chart-img');
     await chart.waitFor();
     expect(await chart.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);

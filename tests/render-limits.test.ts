@@ -67,6 +67,8 @@ describe('what the core produces', () => {
         'Protocol reminders',
         'Close a review',
         'Your organisation',
+        'Join a partnership',
+        'Set up a partnership',
         'Add someone by email',
       ].sort(),
     );

@@ -125,7 +125,7 @@ describe('trends while a check-in is open', () => {
     await say(alex, 'set timezone America/New_York');
     await say(alex, 'survey now');
     const reply = await say(kim, 'trends', dm);
-    expect(reply.text).toBe('Check-in #1 is open until Sat 7 Mar, 04:00 (America/New_York time); its results come when it closes.');
+    expect(reply.text).toBe('Check-in #1 is open until 7 Mar 2026, 04:00 (America/New_York time); its results come when it closes.');
     expect(reply.text).not.toContain('No check-in has closed yet');
   });
 });

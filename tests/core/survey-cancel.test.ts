@@ -102,7 +102,7 @@ describe('survey cancel', () => {
     );
     // Nothing published, and nowhere counted.
     expect(messenger.posted).toEqual([]);
-    expect((await say(alex, 'survey status')).text).toContain('Check-in #1 is closed Mon 23 Nov, 08:00: 3 of 3 answered');
+    expect((await say(alex, 'survey status')).text).toContain('Check-in #1 is closed 23 Nov 2026, 08:00: 3 of 3 answered');
     const trends = await say(alex, 'trends');
     expect(trends.chart?.labels).toEqual(['#1']);
     expect(trends.text).toContain('Participation in check-in #1: 3 of 3');
@@ -129,7 +129,7 @@ describe('survey cancel', () => {
     await trellis.tick();
     expect(state.rounds).toHaveLength(1);
     const done = await click(alex, 'Cancel the check-in', await say(alex, 'survey cancel'));
-    expect(done.text).toContain('The schedule is unchanged: the next opens Mon 7 Dec, 09:00');
+    expect(done.text).toContain('The schedule is unchanged: the next opens 7 Dec 2026, 09:00');
     clock.set('2026-11-30T09:05:00Z');
     await trellis.tick();
     expect(state.rounds.filter((r) => !r.closedAt)).toEqual([]);

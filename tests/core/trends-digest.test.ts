@@ -134,7 +134,7 @@ describe('trends commands', () => {
     await say(alex, 'survey now for 1d');
     const summary = await say(kim, 'trends', dm);
     expect(summary.text).toContain('Trust 91.7');
-    expect(summary.text).toContain('Check-in #2 is open until Tue 24 Nov, 10:00 (Europe/London time); its results come when it closes.');
+    expect(summary.text).toContain('Check-in #2 is open until 24 Nov 2026, 10:00 (Europe/London time); its results come when it closes.');
   });
 
   it('summarises for members, details one factor, and refuses members the breakdowns and links', async () => {
