@@ -1,7 +1,7 @@
 // The playground's HTTP API, against a real server on a real port.
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Button, ChoiceField, Form, Message, TextField } from '../src/core/message.js';
+import { MAX_FORM_CONTEXT, type Button, type ChoiceField, type Form, type Message, type TextField } from '../src/core/message.js';
 import { bankFor } from '../src/core/survey/bank.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startTrellis, TEST_SECRET, type TestTrellis } from './helpers/start-trellis.js';
@@ -377,7 +377,7 @@ describe('playground check-ins: inbox, private form and submit', () => {
     };
     await bad({ ...good, persona: 'mallory' }, /^persona: unknown persona/);
     await bad({ ...good, actionId: '' }, /^actionId: /);
-    await bad({ ...good, context: 'x'.repeat(201) }, /^context: /);
+    await bad({ ...good, context: 'x'.repeat(MAX_FORM_CONTEXT + 1) }, /^context: /);
     await bad({ persona: 'sam', actionId: 'survey-submit', context: roundId }, /^values: Required/);
     await bad({ ...good, values: ['4', '4'] }, /^values: /);
     await bad({ ...good, values: { [itemIds[0]!]: 4 } }, /^values\..+: Expected string, received number/);

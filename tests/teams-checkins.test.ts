@@ -7,7 +7,7 @@ import { renderFormCard } from '../src/adapters/teams/render-form-card.js';
 import { BAD_DIALOG_CLICK, BAD_FORM } from '../src/adapters/teams/task-routes.js';
 import { toFormSubmit } from '../src/adapters/teams/task-request.js';
 import { OPENS_IN_DIALOG } from '../src/adapters/teams/teams-routes.js';
-import type { Form } from '../src/core/message.js';
+import { MAX_FORM_CONTEXT, type Form } from '../src/core/message.js';
 import type { Round } from '../src/core/model.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './helpers/fake-teams-connector.js';
@@ -243,7 +243,7 @@ describe('Teams check-ins', () => {
     ['an unknown field id', (card: Card) => submitData(card, answers(card, '3', { 'trust-forged': '4' })), 'statements this check-in does not ask'],
     ['a forged context (no such round)', (card: Card) => ({ ...submitData(card, answers(card, '3')), context: 'no-such-round' }), "isn't one you can answer"],
     ['a numeric answer', (card: Card) => submitData(card, answers(card, 3 as unknown as string)), BAD_FORM],
-    ['an oversized context', (card: Card) => ({ ...submitData(card, answers(card, '3')), context: 'x'.repeat(201) }), BAD_FORM],
+    ['an oversized context', (card: Card) => ({ ...submitData(card, answers(card, '3')), context: 'x'.repeat(MAX_FORM_CONTEXT + 1) }), BAD_FORM],
     ['an oversized answer', (card: Card) => submitData(card, answers(card, '3', { comment: 'x'.repeat(2001) })), BAD_FORM],
     ['another verb', (card: Card) => ({ ...submitData(card, answers(card, '3')), verb: 'trellis' }), BAD_FORM],
     ['no data at all', () => null, BAD_FORM],

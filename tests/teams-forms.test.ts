@@ -3,6 +3,7 @@
 // changed. `survey cancel` typed in the channel only asks; the card's "Cancel
 // the check-in" button (an Action.Submit clicked in the channel) discards the
 // check-in, and each member's check-in card in their personal chat says so.
+// A newcomer's console "Set up a partnership here" opens the setup form, and its submit (a long sealed context) sets it up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Round } from '../src/core/model.js';
 import { fakeClock } from './helpers/fake-clock.js';
@@ -141,5 +142,33 @@ describe('Teams: `set` with no words', () => {
     if (r.body!.task.type !== 'message') throw new Error('expected a message');
     expect(r.body!.task.value).toBe('Type of Riverside Partnership is now: implementing.');
     expect(await partnership()).toMatchObject({ type: 'implementing', threshold: 5, timezone: 'Europe/London' });
+  });
+});
+
+describe('Teams: a newcomer sets up by form', () => {
+  // A fresh server: nobody is in a partnership yet.
+  let fresh: TestTrellis;
+  let freshConnector: FakeTeamsConnector;
+  const newcomer = teamsRequests<TaskResponse>(() => ({ trellis: fresh, connector: freshConnector }));
+
+  beforeAll(async () => {
+    freshConnector = await startFakeTeamsConnector();
+    fresh = await startTrellis({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }, { clock });
+  });
+  afterAll(async () => {
+    await fresh?.close();
+    await freshConnector?.close();
+  });
+
+  it("submits the console's setup form, whose sealed context is longer than the 200 characters Teams once allowed", async () => {
+    const menu = cardOf(replyOf(await newcomer.deliver(newcomer.inChannel(ALEX, 'menu'))));
+    const button = menu.actions!.find((a) => a.title === 'Set up a partnership here')!;
+    const body = (await newcomer.deliver(newcomer.invoke('task/fetch', ALEX, button.data, 'channel'))).body!;
+    if (body.task.type !== 'continue') throw new Error(`expected the form, got: ${body.task.value}`);
+    const form = body.task.value.card.content;
+    expect(String(form.actions![0]!.data.context).length).toBeGreaterThan(200);
+    const r = await newcomer.deliver(newcomer.invoke('task/submit', ALEX, { name: 'Northside Partnership', ...form.actions![0]!.data }, 'channel'));
+    if (r.body!.task.type !== 'message') throw new Error('expected a message');
+    expect((await fresh.store.partnershipByHome('teams', CHANNEL))?.name).toBe('Northside Partnership');
   });
 });

@@ -12,7 +12,7 @@ import { describeMemberships } from './commands/members.js';
 import { PLATFORM_NAMES } from './commands/partnership.js';
 import { openCheckInButtons } from './survey/answers.js';
 import { hasAnswered } from './answering.js';
-import { OPEN_REVIEW } from './protocols/reviews.js';
+import { OPEN_REVIEW, openReviewOf } from './protocols/reviews.js';
 import { refOf } from './protocols/register.js';
 import { daysBetween, formatLocal, localToday } from './time.js';
 import { friendsOf } from './concerns/concerns.js';
@@ -89,14 +89,21 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member, shared: boolea
   }
 
   const starts = startableReviews(deps, p, protocols, m);
-  if (coordinator || starts.length)
+  // Reviews this person may close (coordinators any, an owner their own): otherwise only `review close` typed would.
+  const closable = protocols.filter((x) => openReviewOf(x) && (coordinator || x.ownerMemberId === m.id));
+  const protocolText = [
+    ...(starts.length ? [`Due for review: ${starts.map((x) => refOf(x)).join(', ')}.`] : []),
+    ...(closable.length ? [`Under review: ${closable.map((x) => refOf(x)).join(', ')}.`] : []),
+  ].join(' ');
+  if (coordinator || starts.length || closable.length)
     sections.push({
       title: 'Protocols',
-      ...(starts.length ? { text: `Due for review: ${starts.map((x) => refOf(x)).join(', ')}.` } : {}),
+      ...(protocolText ? { text: protocolText } : {}),
       buttons: [
         ...(coordinator ? [run('Add a protocol', 'protocol add', { opensForm: true })] : []),
         show('The register', 'protocol list'),
         ...starts.slice(0, MAX_REVIEW_STARTS).map((x) => run(`Start review ${refOf(x)}`, `review start ${refOf(x)}`)),
+        ...(closable.length ? [run('Close a review', 'review close', { opensForm: true })] : []),
       ],
     });
 
@@ -130,7 +137,9 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member, shared: boolea
 
   sections.push({
     title: 'Results',
-    buttons: coordinator ? [show('Trends', 'trends'), run('Dashboard', 'dashboard'), run('Export', 'export')] : [show('Trends', 'trends')],
+    buttons: coordinator
+      ? [show('Trends', 'trends'), show('By sector', 'trends by sector'), run('Dashboard', 'dashboard'), run('Export', 'export')]
+      : [show('Trends', 'trends')],
   });
   return sections;
 }

@@ -202,6 +202,13 @@ export interface Thread {
   status: string;
 }
 
+/**
+ * The longest form context an adapter must carry back. A setup form's context is
+ * its place sealed to its opener (start-forms.ts): long Teams ids make it several
+ * hundred characters, so adapters bound submits by this, not a guess of their own.
+ */
+export const MAX_FORM_CONTEXT = 1000;
+
 export interface Form {
   /** A questionnaire rates statements on one scale (a check-in, a review): renderers may number them. */
   kind?: 'questionnaire';
@@ -214,7 +221,7 @@ export interface Form {
   /** The core action that receives the submitted values. */
   submitActionId: string;
   submitLabel: string;
-  /** Carried back verbatim on submit (e.g. the round id); re-validated by the core. */
+  /** Carried back verbatim on submit (e.g. the round id); re-validated by the core. At most MAX_FORM_CONTEXT characters. */
   context: string;
   /** The button action that opens this same form (Teams opens dialogs only from a button). */
   reopen: { actionId: string; value: string };

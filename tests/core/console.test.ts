@@ -84,9 +84,11 @@ describe('the console, by role', () => {
       'The register',
       'Raise a concern',
       'Trends',
+      'By sector',
       'Dashboard',
       'Export',
     ]);
+    expect(button(before, 'By sector')).toMatchObject({ value: `${pid()} trends by sector`, readOnly: true });
     // Each button runs its command in this partnership.
     expect(button(before, 'Schedule check-ins')).toEqual({ actionId: RUN_IN, label: 'Schedule check-ins', value: `${pid()} survey schedule`, opensForm: true });
     expect(button(before, 'Export').value).toBe(`${pid()} export`);
@@ -153,6 +155,20 @@ describe('the console, by role', () => {
     const samMenu = await menu(sam);
     expect(samMenu.buttons!.map((b) => [b.actionId, b.label])).toEqual([[OPEN_REVIEW, 'Riverside: review P-1']]);
     expect(form(await click(sam, samMenu.buttons![0]!)).title).toBe('Review P-1');
+
+    // Under review, the coordinator and the owner (not a party member) get its "Close a review" form.
+    for (const c of [alex, kim]) {
+      const m = await menu(c);
+      expect(m.sections!.find((s) => s.title === 'Protocols')!.text).toBe('Under review: P-1.');
+      expect(form(await click(c, button(m, 'Close a review'))).title).toBe('Close a review');
+    }
+    expect(labels(samMenu)).not.toContain('Close a review');
+    const closer = form(await click(alex, button(await menu(alex), 'Close a review')));
+    const closed = msg(
+      await trellis.submit({ caller: alex, actionId: closer.submitActionId, context: closer.context, values: { protocol: 'P-1', outcome: 'kept', next: '' } }),
+    );
+    expect(closed.text).toContain('Review of P-1 closed: kept');
+    expect(labels(await menu(alex))).not.toContain('Close a review');
   });
 });
 

@@ -3,7 +3,7 @@
 // or borrowed submit cannot make another channel a partnership's home.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Trellis } from '../../src/core/trellis.js';
-import { isForm, type Form, type Message, type Reply } from '../../src/core/message.js';
+import { isForm, MAX_FORM_CONTEXT, type Form, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import type { State } from '../../src/store/state-schema.js';
 import { coreTrellis } from '../helpers/core-trellis.js';
@@ -45,6 +45,22 @@ describe('setup with no name', () => {
     expect(msg(await submit(alex, f, { name: ' ' })).fieldErrors).toEqual({ name: 'Fill this in.' });
     expect(msg(await submit(alex, f, { name: 'x'.repeat(81) })).fieldErrors?.name).toContain('too long');
     expect(state.partnerships).toEqual([]);
+  });
+
+  it('keeps its sealed context within what every adapter carries back, even for long Teams ids', async () => {
+    // Real Teams ids are this long: the playground and Teams once refused anything over 200 characters, so no setup form could be sent.
+    const teamsAlex: Caller = {
+      platform: 'teams',
+      workspace: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      userId: `29:1${'a'.repeat(100)}`,
+      displayName: 'A'.repeat(80),
+    };
+    const teamsChannel: Place = { conversationId: `19:${'b'.repeat(32)}@thread.tacv2;messageid=1700000000000`, kind: 'channel', label: `#${'c'.repeat(80)}` };
+    const f = form(await say(teamsAlex, 'setup', teamsChannel));
+    expect(f.context.length).toBeGreaterThan(200);
+    expect(f.context.length).toBeLessThanOrEqual(MAX_FORM_CONTEXT);
+    expect(f.reopen.value.length).toBeLessThanOrEqual(MAX_FORM_CONTEXT);
+    expect(msg(await submit(teamsAlex, f, { name: 'Riverside' })).tone).toBe('success');
   });
 
   it('refuses a form opened by someone else, or with its place tampered with', async () => {

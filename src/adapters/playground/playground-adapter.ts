@@ -8,7 +8,7 @@ import type { AdapterDeps, MountedAdapter } from '../adapter.js';
 import type { Caller } from '../../core/request.js';
 import type { ShiftableClock } from '../../core/ports/clock.js';
 import { reportError, SORRY } from '../../report-error.js';
-import { isForm, type Message } from '../../core/message.js';
+import { isForm, MAX_FORM_CONTEXT, type Message } from '../../core/message.js';
 import { MAX_NAME_LENGTH, PRIVATE_COMMANDS } from '../../core/grammar.js';
 import { chartOf } from './playground-chart.js';
 import { PlaygroundInbox } from './playground-inbox.js';
@@ -73,7 +73,7 @@ export async function mountPlayground(
   const persona = z.string().refine((id) => personas.byId(id) !== undefined, { message: 'unknown persona' });
   const commandBody = z.object({ persona, text: z.string().max(2000), where });
   const actionBody = z.object({ persona, actionId: z.string().min(1).max(100), value: z.string().max(2000), where });
-  const submitBody = z.object({ persona, actionId: z.string().min(1).max(100), context: z.string().max(200), values: formValues });
+  const submitBody = z.object({ persona, actionId: z.string().min(1).max(100), context: z.string().max(MAX_FORM_CONTEXT), values: formValues });
   const callerFor = (id: string): Caller => callerOf(personas.byId(id)!);
   // Adding people and loading the demo change who there is: one at a time.
   let changing: Promise<unknown> = Promise.resolve();

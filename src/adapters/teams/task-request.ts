@@ -4,6 +4,7 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { ActionRequest, SubmitRequest } from '../../core/request.js';
+import { MAX_FORM_CONTEXT } from '../../core/message.js';
 import { callerOf, MAX_VALUE_LENGTH, placeOf, SUBMIT_VERB } from './to-request.js';
 
 export const TASK_FETCH = 'task/fetch';
@@ -12,7 +13,6 @@ export const TASK_SUBMIT = 'task/submit';
 export const FORM_VERB = 'trellis-form';
 
 const MAX_ACTION_ID_LENGTH = 100;
-const MAX_CONTEXT_LENGTH = 200;
 const MAX_FIELDS = 100;
 
 /** Keys of a submit's data that are ours, not the person's answers. */
@@ -23,7 +23,7 @@ const reopen = z.object({ actionId, value: z.string().max(MAX_VALUE_LENGTH) });
 export type Reopen = z.infer<typeof reopen>;
 
 const fetchData = z.object({ verb: z.literal(SUBMIT_VERB), actionId, value: z.string().max(MAX_VALUE_LENGTH) });
-const submitData = z.object({ verb: z.literal(FORM_VERB), actionId, context: z.string().max(MAX_CONTEXT_LENGTH), reopen: reopen.optional() });
+const submitData = z.object({ verb: z.literal(FORM_VERB), actionId, context: z.string().max(MAX_FORM_CONTEXT), reopen: reopen.optional() });
 const answers = z.record(z.string().max(MAX_VALUE_LENGTH)).refine((v) => Object.keys(v).length <= MAX_FIELDS);
 
 /** What an invoke carries: `value.data` is the clicked button's data (plus, on submit, the inputs). */
