@@ -225,8 +225,11 @@ describe('email members and their web links', () => {
     expect(await openChangesNothing(join)).toBe(200);
     expect(await page.locator('main').innerText()).toContain('Nothing has been done yet');
     expect(jo.organisationId).toBeDefined();
+    const claimsBefore = (await t.claims()).length;
     await page.getByRole('button', { name: 'Join as independent' }).click();
     await page.waitForLoadState();
+    // The POST claimed its form's nonce: wait for that write, so the snapshots below see only what a GET might do.
+    await expect.poll(async () => (await t.claims()).length).toBeGreaterThan(claimsBefore);
     // Leaving an organisation is asked first; its Confirm is a personal link of its own, GET-safe like the rest.
     expect(await page.locator('main').innerText()).toContain('Move to independent (no organisation)?');
     expect((await t.store.membershipsOf(person))[0]!.organisationId).toBeDefined();
