@@ -23,7 +23,8 @@ const PROBLEMS: [string, RegExp][] = [
   ['a doubled full stop', /(?<!\.)\.\.(?!\.)/],
   ['a full stop, a space and another', /\. \./],
   ['a full stop inside the closing quote', /\."/],
-  ['a doubled word', /\b([A-Za-z]{2,})\b[\s·—,]+\1\b/i],
+  // Within a line: the last word of one help line and the first of the next (`…to join` / `join <code>`) are not doubled.
+  ['a doubled word', /\b([A-Za-z]{2,})\b[ \t·—,]+\1\b/i],
   // One date format everywhere: "4 Dec 2026" (and "4 Dec 2026, 09:00"), never ISO or with a weekday.
   ['an ISO date', /\b\d{4}-\d{2}-\d{2}\b/],
   ['a date with a weekday', /\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? \d{1,2} [A-Z][a-z]{2}\b/],
