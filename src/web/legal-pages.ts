@@ -72,7 +72,7 @@ function concernTiming(s: PrivacySettings): string {
   const delay =
     s.concernDelayMaxSeconds > 0
       ? `A concern reaches the critical friend after a random delay of up to ${duration(s.concernDelayMaxSeconds)}, so the moment it arrives does not point to who was online.`
-      : 'A concern reaches the critical friend straight away (this install has the random delay turned off).';
+      : 'A concern reaches the critical friend straight away: this install does not hold concerns back for a while first.';
   return `${delay} One person can raise at most ${s.concernsPerDay} concern${s.concernsPerDay === 1 ? '' : 's'} a day.`;
 }
 
@@ -118,6 +118,7 @@ export function privacyPage(s: PrivacySettings): string {
         'Type these to Trellis (after <code>/trellis</code> in Slack, or to the bot in Teams):',
         list(RIGHTS_COMMANDS.map((r) => `<code>${esc(r.typed)}</code>: ${esc(r.what)}`)),
         'To see, correct or delete anything else Trellis holds about you, ask the organisation that runs this Trellis.',
+        `The <a href="${TERMS_PATH}">terms of use</a> say what you agree to when you use Trellis.`,
       ),
     ].join('\n'),
   );
