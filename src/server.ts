@@ -14,7 +14,7 @@ import { sealedInstallations } from './adapters/sealed-installations.js';
 import { startScheduler } from './scheduler.js';
 import type { StoreKind } from './store/open-store.js';
 import type { Store } from './store/store.js';
-import { Dispatcher } from './delivery/dispatcher.js';
+import { Dispatcher, KEEP_FINISHED_DAYS } from './delivery/dispatcher.js';
 import { OutboxMessenger } from './delivery/outbox-messenger.js';
 import { outboxDeliveryStatus } from './delivery/delivery-status.js';
 import { mountDashboard } from './web/dashboard-routes.js';
@@ -125,7 +125,16 @@ export async function startServer(
     });
   });
   mountDashboard(app, trellis, log);
-  mountLegalPages(app);
+  mountLegalPages(app, {
+    store: storeKind,
+    slack: Boolean(config.slack),
+    teams: Boolean(config.teams),
+    playground: config.playground,
+    email: Boolean(config.mail.smtpUrl),
+    concernDelayMaxSeconds: config.concernDelayMaxSeconds,
+    concernsPerDay: config.concernsPerDay,
+    outboxKeepDays: KEEP_FINISHED_DAYS,
+  });
   mountWebLinks(app, {
     trellis,
     secret,

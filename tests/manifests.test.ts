@@ -13,6 +13,7 @@ import { parseCommand, USAGE } from '../src/core/grammar.js';
 import { SLACK_EVENTS_PATH } from '../src/adapters/slack/slack-adapter.js';
 import { BOT_SCOPES } from '../src/adapters/slack/oauth-options.js';
 import { OAUTH_REDIRECT_PATH } from '../src/adapters/slack/not-installed.js';
+import { PRIVACY_PATH } from '../src/core/privacy.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TEAMS_DIR = path.join(ROOT, 'manifests', 'teams');
@@ -308,6 +309,12 @@ describe('Slack app manifest', () => {
     expect(m.settings).toMatchObject({ org_deploy_enabled: false, socket_mode_enabled: false, token_rotation_enabled: false });
     expect(text).toMatch(/^#.*YOUR-HOST/m);
     expect(text).toMatch(/^#.*socket_mode_enabled: true/m);
+  });
+
+  it('points to the privacy notice Trellis serves (Slack has no manifest field for it; the Teams manifest does)', () => {
+    expect(text).toMatch(new RegExp(`^#.*https://${PLACEHOLDER_HOST.replace(/\./g, '\\.')}${PRIVACY_PATH}\\b`, 'm'));
+    const teams = JSON.parse(readFileSync(path.join(TEAMS_DIR, 'manifest.json'), 'utf8')) as { developer: { privacyUrl: string } };
+    expect(teams.developer.privacyUrl).toBe(`https://${PLACEHOLDER_HOST}${PRIVACY_PATH}`);
   });
 
   it('keeps within Slack’s field limits', () => {

@@ -30,7 +30,7 @@ export const MAX_PURPOSE_LENGTH = 300;
 
 /** [syntax, what it does]: the single source for `help` and for the usage shown after an error. */
 export const USAGE = {
-  help: ['help [topic|command]', 'what Trellis can do: by topic (checkins, trends, protocols, concerns, partnership) or one command in detail'],
+  help: ['help [topic|command]', 'what Trellis can do: by topic (checkins, trends, protocols, concerns, partnership, privacy) or one command in detail'],
   menu: ['menu', 'what you can do now, as buttons, for each of your partnerships'],
   setup: ['setup <name>', 'create a partnership bound to this channel; you become its coordinator'],
   invite: ['invite', 'show the code others use to join'],

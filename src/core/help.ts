@@ -2,6 +2,7 @@
 // syntax), with the topics and examples below as data.
 import { USAGE, type UsageKey } from './grammar.js';
 import { commandButton, failure, info, type Message } from './message.js';
+import { RIGHTS_COMMANDS } from './privacy.js';
 import { nearest } from './suggest.js';
 
 interface Topic {
@@ -124,16 +125,33 @@ const line = (key: UsageKey) => `${USAGE[key][0]} — ${USAGE[key][1]}`;
 const detail = (key: UsageKey) => `${line(key)}${EXAMPLES[key] ? `\ne.g. ${EXAMPLES[key].map(code).join(', ')}` : ''}`;
 const topicOf = (word: string): TopicName | undefined => TOPIC_NAMES.find((t) => t === word || (TOPICS[t].aliases as readonly string[]).includes(word));
 
-export function help(topic?: string): Message {
+/** `privacyUrl`: where this Trellis serves its privacy notice (PUBLIC_URL + PRIVACY_PATH), linked from `help privacy`. */
+export function help(topic: string | undefined, privacyUrl: string): Message {
   if (!topic) return overview();
+  if (topic === PRIVACY_TOPIC) return privacyHelp(privacyUrl);
   const name = topicOf(topic);
   if (name) return topicHelp(name);
   const keys = (Object.keys(USAGE) as UsageKey[]).filter((k) => k === topic || k.startsWith(`${topic} `));
   if (keys.length) return info(keys.map(detail).join('\n'), { title: topic });
-  const meant = nearest(topic, [...TOPIC_NAMES, ...Object.keys(USAGE)])[0];
+  const meant = nearest(topic, [...HELP_TOPICS, ...Object.keys(USAGE)])[0];
   return failure(
-    `There is no help topic or command "${topic}".${meant ? ` Did you mean ${code(`help ${meant}`)}?` : ''} Topics: ${TOPIC_NAMES.join(', ')}; or \`help\` for an overview.`,
+    `There is no help topic or command "${topic}".${meant ? ` Did you mean ${code(`help ${meant}`)}?` : ''} Topics: ${HELP_TOPICS.join(', ')}; or \`help\` for an overview.`,
     { buttons: [...(meant ? [commandButton(`help ${meant}`, `help ${meant}`, 'primary')] : []), ...topicButtons()].slice(0, 6) },
+  );
+}
+
+/** Not a topic of commands but of how Trellis treats people's data: its text links the full notice. */
+const PRIVACY_TOPIC = 'privacy';
+const HELP_TOPICS = [...TOPIC_NAMES, PRIVACY_TOPIC];
+
+function privacyHelp(privacyUrl: string): Message {
+  return info(
+    [
+      'Answers and concerns go in private forms, never in chat. Nobody sees who answered what: coordinators see results only for groups of at least the threshold, how many took part, and themes the critical friend publishes. The critical friend reads concerns under a pseudonym and never learns who raised one. Answers are stored without your name, and concerns are encrypted.',
+      ...RIGHTS_COMMANDS.map((r) => `${code(r.typed)} — ${r.what}`),
+      `What this Trellis stores, where and for how long: ${privacyUrl}`,
+    ].join('\n\n'),
+    { title: 'Privacy' },
   );
 }
 
@@ -148,7 +166,7 @@ function overview(): Message {
     [
       'Trellis helps your partnership check in on how it is working. Type commands after `/trellis` in Slack, or to the bot in Teams.',
       ...groups,
-      `More: \`help <topic>\` (${TOPIC_NAMES.join(', ')}) or \`help <command>\`, e.g. \`help survey schedule\`.`,
+      `More: \`help <topic>\` (${HELP_TOPICS.join(', ')}) or \`help <command>\`, e.g. \`help survey schedule\`.`,
     ].join('\n\n'),
     { title: 'Trellis commands', buttons: [...topicButtons(), commandButton('Status', 'status')] },
   );

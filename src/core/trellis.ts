@@ -21,6 +21,7 @@ import { orgAddForm, roleForm, settingsForm } from './commands/partnership-forms
 import { scheduleForm } from './survey/schedule-form.js';
 import { remindersForm, reviewCloseForm } from './protocols/protocol-command-forms.js';
 import { consoleLogger } from './logger.js';
+import { PRIVACY_PATH } from './privacy.js';
 import { help } from './help.js';
 import { home, invite, set, setup, status } from './commands/partnership.js';
 import { addOrganisation, listOrganisations, removeOrganisation, renameOrganisation } from './commands/organisations.js';
@@ -121,7 +122,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     const cmd = parsed.command;
     switch (cmd.name) {
       case 'help':
-        return help(cmd.topic);
+        return help(cmd.topic, `${deps.publicUrl()}${PRIVACY_PATH}`);
       case 'setup':
         return cmd.partnershipName ? setup(deps, req, cmd.partnershipName) : setupForm(deps, req.caller, req.place);
       case 'join':

@@ -31,7 +31,7 @@ export interface DispatcherOptions {
 }
 
 const CLAIM_BATCH = 8;
-const KEEP_FINISHED_DAYS = 30;
+export const KEEP_FINISHED_DAYS = 30;
 
 export class Dispatcher {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

@@ -1,13 +1,35 @@
 // The privacy notice and terms of use the Teams app manifest links to
 // (developer.privacyUrl and termsOfUseUrl, required by Teams): served by
 // Trellis itself at PUBLIC_URL/privacy and /terms, so an install never points
-// at someone else's page. Static, no script, the dashboard's security headers.
+// at someone else's page. No script, the dashboard's security headers. The
+// privacy notice is written from the running settings, so it says what this
+// install actually does (which store, which platforms, email, the concern
+// delay) rather than what some install might.
 import type { Express } from 'express';
+import { MIN_THRESHOLD, DEFAULT_THRESHOLD } from '../core/model.js';
+import { PRIVACY_PATH, RIGHTS_COMMANDS } from '../core/privacy.js';
+import { COMPACT_AFTER_DAYS } from '../core/survey/turnout.js';
 import { SECURITY_HEADERS } from './dashboard-routes.js';
-import { page } from './html.js';
+import { esc, page } from './html.js';
 
-export const PRIVACY_PATH = '/privacy';
+export { PRIVACY_PATH };
 export const TERMS_PATH = '/terms';
+
+/** What the privacy notice depends on, from the configuration at start-up. */
+export interface PrivacySettings {
+  /** StoreKind (src/store/open-store.ts): lowdb is the data file. */
+  store: 'lowdb' | 'memory' | 'postgres';
+  slack: boolean;
+  teams: boolean;
+  /** The local playground: whoever reaches it can act as anyone (it listens on this machine only). */
+  playground: boolean;
+  /** Email for people on neither platform (SMTP_URL set). */
+  email: boolean;
+  concernDelayMaxSeconds: number;
+  concernsPerDay: number;
+  /** How long a delivered message stays in the outbox (src/delivery/dispatcher.ts). */
+  outboxKeepDays: number;
+}
 
 const frame = (title: string, sections: string) =>
   page(
@@ -20,35 +42,87 @@ ${sections}
   );
 
 const card = (heading: string, ...paragraphs: string[]) =>
-  `<section class="card"><h2>${heading}</h2>${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}</section>`;
+  `<section class="card"><h2>${heading}</h2>${paragraphs.map((p) => (p.startsWith('<ul>') ? p : `<p>${p}</p>`)).join('\n')}</section>`;
 
-/** A summary of the README's privacy model: what each party can and cannot learn. */
-export const PRIVACY_PAGE = frame(
-  'Privacy',
-  [
-    card(
-      'Why it is built this way',
-      'Trellis exists so that people in a partnership can be honest about how it is going. Answers to check-ins and reviews, and concerns raised with the critical friend, are collected in private forms, never in chat messages, because workspace and tenant owners can export chat history. Chat messages only ever say content-free things such as “Answered”.',
-    ),
-    card('Members', 'You see your own answers and partnership-wide results. You never see anyone else’s answers.'),
-    card(
-      'Coordinators',
-      'Coordinators see results only for groups of at least the partnership’s threshold (5 people by default, never fewer than 3), how many took part, the protocol register and the themes the critical friend chooses to publish. They never see individual answers, who answered what, any concern, or who raised one. The threshold promised when people answered keeps applying to those answers, even if it is lowered later.',
-    ),
-    card(
-      'The critical friend',
-      'The critical friend reads concerns and replies under a pseudonym made for each concern, never learning who raised it, and only concerns raised while they hold the role. Nobody who has coordinated the partnership can become its critical friend, and every change of critical friend is announced.',
-    ),
-    card(
-      'Whoever holds the data or the logs',
-      'Answers are stored without your name or platform id and without the time you answered, under a key that cannot be linked to you without the server’s secret. Concern text and replies are encrypted. Logs carry codes and events, never tokens, secrets or what anyone wrote. An organisation with a single member who answered is recognisable by its organisation in the stored data, which is why results never show groups under the threshold.',
-    ),
-    card(
-      'What is kept, and for how long',
-      'Trellis keeps the partnership’s settings, members and their roles, organisations, the protocol register, answer sets, and concerns. Thirty days after a check-in closes, the record of who was invited is dropped and only its counts and unlinkable answer sets are kept. Messages Trellis has delivered leave its outbox after 30 days.',
-    ),
-  ].join('\n'),
-);
+const list = (items: string[]) => `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
+
+const and = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+
+/** "10 minutes", "90 seconds", "1 hour". */
+function duration(seconds: number): string {
+  const [n, unit] = seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : seconds % 60 === 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** Where people talk to Trellis, and so whose servers also carry their messages. */
+function surfaces(s: PrivacySettings): string[] {
+  return [
+    ...(s.slack ? ['Slack: messages and forms pass through Slack, under your workspace’s own terms and retention'] : []),
+    ...(s.teams ? ['Microsoft Teams: messages and forms pass through Microsoft, under your tenant’s own terms and retention'] : []),
+    ...(s.email
+      ? [
+          'email, for people on neither platform: Trellis keeps their address sealed (encrypted) and sends mail through the organisation’s mail server; the forms open as private web pages on this site',
+        ]
+      : []),
+    ...(s.playground ? ['the local playground, a demonstration on this computer only, with made-up people'] : []),
+  ];
+}
+
+function concernTiming(s: PrivacySettings): string {
+  const delay =
+    s.concernDelayMaxSeconds > 0
+      ? `A concern reaches the critical friend after a random delay of up to ${duration(s.concernDelayMaxSeconds)}, so the moment it arrives does not point to who was online.`
+      : 'A concern reaches the critical friend straight away: this install does not hold concerns back for a while first.';
+  return `${delay} One person can raise at most ${s.concernsPerDay} concern${s.concernsPerDay === 1 ? '' : 's'} a day.`;
+}
+
+/** The privacy notice for these settings: the README's privacy model, and what this install stores, where and for how long. */
+export function privacyPage(s: PrivacySettings): string {
+  const where = {
+    postgres: 'This Trellis keeps its data in a PostgreSQL database run by the organisation that installed it.',
+    lowdb: 'This Trellis keeps its data in a single data file on the server that runs it, run by the organisation that installed it.',
+    memory: 'This Trellis keeps its data only in its server’s memory: all of it is gone when the server stops.',
+  }[s.store];
+  const on = surfaces(s);
+  return frame(
+    'Privacy',
+    [
+      card(
+        'Why it is built this way',
+        'Trellis exists so that people in a partnership can be honest about how it is going. Answers to check-ins and reviews, and concerns raised with the critical friend, are collected in private forms, never in chat messages, because workspace and tenant owners can export chat history. Chat messages only ever say content-free things such as “Answered”.',
+      ),
+      card('Where you use Trellis', on.length ? `This Trellis is reached through ${and(on)}.` : 'This Trellis is not connected to any chat platform yet.'),
+      card('Members', 'You see your own answers and partnership-wide results. You never see anyone else’s answers.'),
+      card(
+        'Coordinators',
+        `Coordinators see results only for groups of at least the partnership’s threshold (${DEFAULT_THRESHOLD} people by default, never fewer than ${MIN_THRESHOLD}), how many took part, the protocol register and the themes the critical friend chooses to publish. They never see individual answers, who answered what, any concern, or who raised one. The threshold promised when people answered keeps applying to those answers, even if it is lowered later.`,
+      ),
+      card(
+        'The critical friend',
+        'The critical friend reads concerns and replies under a pseudonym made for each concern, never learning who raised it, and only concerns raised while they hold the role. Nobody who has coordinated the partnership can become its critical friend, and every change of critical friend is announced.',
+        concernTiming(s),
+      ),
+      card(
+        'Whoever holds the data or the logs',
+        'Answers are stored without your name or platform id and without the time you answered, under a key that cannot be linked to you without the server’s secret. Concern text and replies are encrypted. Logs carry codes and events, never tokens, secrets or what anyone wrote. An organisation with a single member who answered is recognisable by its organisation in the stored data, which is why results never show groups under the threshold.',
+      ),
+      card(
+        'What is kept, where, and for how long',
+        where,
+        'Trellis keeps the partnership’s settings, members (display name, organisation and role, and the platform id or sealed email address Trellis reaches them by), organisations, the protocol register, answer sets, and concerns.',
+        `Two things are dropped on a timer: ${COMPACT_AFTER_DAYS} days after a check-in closes, the record of who was invited is dropped and only its counts and unlinkable answer sets are kept; and messages Trellis has delivered leave its outbox after ${s.outboxKeepDays} days.`,
+        'Everything else is kept until it is removed: Trellis does not yet delete anything else on a timer.',
+      ),
+      card(
+        'Your rights',
+        'Type these to Trellis (after <code>/trellis</code> in Slack, or to the bot in Teams):',
+        list(RIGHTS_COMMANDS.map((r) => `<code>${esc(r.typed)}</code>: ${esc(r.what)}`)),
+        'To see, correct or delete anything else Trellis holds about you, ask the organisation that runs this Trellis.',
+        `The <a href="${TERMS_PATH}">terms of use</a> say what you agree to when you use Trellis.`,
+      ),
+    ].join('\n'),
+  );
+}
 
 export const TERMS_PAGE = frame(
   'Terms of use',
@@ -69,9 +143,9 @@ export const TERMS_PAGE = frame(
   ].join('\n'),
 );
 
-export function mountLegalPages(app: Express): void {
+export function mountLegalPages(app: Express, settings: PrivacySettings): void {
   for (const [path, body] of [
-    [PRIVACY_PATH, PRIVACY_PAGE],
+    [PRIVACY_PATH, privacyPage(settings)],
     [TERMS_PATH, TERMS_PAGE],
   ] as const) {
     app.get(path, (_req, res) => void res.status(200).set(SECURITY_HEADERS).type('html').send(body));

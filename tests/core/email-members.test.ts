@@ -12,6 +12,8 @@ import { emailUserId, openContact } from '../../src/core/email-identity.js';
 import { OPEN_OVERVIEW } from '../../src/core/commands/email-members.js';
 import { parseCommand } from '../../src/core/grammar.js';
 import { help } from '../../src/core/help.js';
+
+const PRIVACY_URL = 'https://trellis.example.org/privacy';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger, type FakeMessenger } from '../helpers/fake-messenger.js';
 import { corePorts } from '../helpers/core-ports.js';
@@ -50,7 +52,7 @@ describe('member add', () => {
     expect(parseCommand('member add jo@example.org independent')).toEqual({ ok: true, command: { name: 'member add', address: 'jo@example.org' } });
     expect(parseCommand('member add jo@example.org')).toMatchObject({ ok: false, usage: 'member add <email> <organisation>' });
     expect(parseCommand('member remove jo@example.org')).toMatchObject({ ok: false, usage: 'member add <email> <organisation>' });
-    expect(JSON.stringify(help())).toContain('member add <email> <organisation>');
+    expect(JSON.stringify(help(undefined, PRIVACY_URL))).toContain('member add <email> <organisation>');
   });
 
   it('adds the person once, as a keyed hash with the address sealed, and sends one invitation', async () => {

@@ -10,10 +10,13 @@ import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { Store } from '../../src/store/store.js';
 import { parseCommand, USAGE } from '../../src/core/grammar.js';
 import { EXAMPLES, help, TOPICS } from '../../src/core/help.js';
+import { RIGHTS_COMMANDS } from '../../src/core/privacy.js';
 import { editDistance } from '../../src/core/suggest.js';
 import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger } from '../helpers/fake-messenger.js';
 import { corePorts } from '../helpers/core-ports.js';
+
+const PRIVACY_URL = 'https://trellis.example.org/privacy';
 
 const SUGGESTIONS: [typed: string, meant: string][] = [
   ['memebers', 'members'],
@@ -132,7 +135,7 @@ describe('trends while a check-in is open', () => {
 
 describe('help', () => {
   it('is short and grouped by job, with a button for each topic (and the partnership at a glance)', () => {
-    const m = help();
+    const m = help(undefined, PRIVACY_URL);
     expect(m.title).toBe('Trellis commands');
     for (const t of Object.values(TOPICS)) expect(m.text).toContain(`*${t.title}*`);
     expect(m.text.split('\n').length).toBeLessThan(30);
@@ -143,30 +146,46 @@ describe('help', () => {
   it('goes deeper by topic, under its other names too, with every topic command and examples in code', () => {
     for (const [name, topic] of Object.entries(TOPICS)) {
       for (const word of [name, ...topic.aliases]) {
-        const m = help(word);
+        const m = help(word, PRIVACY_URL);
         expect(m.title).toBe(topic.title);
         for (const k of topic.commands) expect(m.text).toContain(`${USAGE[k][0]} — ${USAGE[k][1]}`);
       }
     }
-    expect(help('survey').text).toContain('\ne.g. `survey schedule weekly monday 09:30`');
-    for (const name of Object.keys(TOPICS)) expect(help(name).text.length).toBeLessThan(4000); // Teams' limit on a card's text
+    expect(help('survey', PRIVACY_URL).text).toContain('\ne.g. `survey schedule weekly monday 09:30`');
+    for (const name of Object.keys(TOPICS)) expect(help(name, PRIVACY_URL).text.length).toBeLessThan(4000); // Teams' limit on a card's text
   });
 
   it('explains one command with its syntax from USAGE and its examples', () => {
-    const m = help('survey schedule');
+    const m = help('survey schedule', PRIVACY_URL);
     expect(m.text).toContain(USAGE['survey schedule'][0]);
     expect(m.text).toContain('`survey schedule weekly monday 09:30`');
-    expect(help('join').text).toContain('`join M28D-Q5Q9 Riverside Health Trust`');
-    expect(help('org').text).toContain(USAGE['org list'][0]);
+    expect(help('join', PRIVACY_URL).text).toContain('`join M28D-Q5Q9 Riverside Health Trust`');
+    expect(help('org', PRIVACY_URL).text).toContain(USAGE['org list'][0]);
   });
 
   it('names the topics for one it does not know, and suggests the nearest', () => {
-    const m = help('weather');
+    const m = help('weather', PRIVACY_URL);
     expect(m.tone).toBe('error');
     expect(m.text).toContain('There is no help topic or command "weather"');
     expect(m.text).toContain('checkins, trends, protocols, concerns, partnership');
-    expect(help('protocls').text).toContain('Did you mean `help protocols`?');
-    expect(help('constructor')).toMatchObject({ tone: 'error', text: expect.stringContaining('There is no help topic or command "constructor"') });
+    expect(help('protocls', PRIVACY_URL).text).toContain('Did you mean `help protocols`?');
+    expect(help('constructor', PRIVACY_URL)).toMatchObject({ tone: 'error', text: expect.stringContaining('There is no help topic or command "constructor"') });
+  });
+
+  it('`help privacy` sums up the privacy model, lists the rights commands and links the privacy page under PUBLIC_URL', async () => {
+    trellis = createTrellis({ ...corePorts(store), clock, secret: SECRET, messenger: fakeMessenger(), publicUrl: () => 'https://trellis.riverside.example' });
+    const m = await say(kim, 'help privacy', dm);
+    expect(m.title).toBe('Privacy');
+    expect(m.text).toContain('https://trellis.riverside.example/privacy');
+    expect(m.text).toMatch(/Nobody sees who answered what/);
+    expect(m.text).toMatch(/never learns who raised one/);
+    for (const r of RIGHTS_COMMANDS) expect(m.text).toContain(`\`${r.typed}\` — ${r.what}`);
+    expect(help('weather', PRIVACY_URL).text).toContain('partnership, privacy');
+  });
+
+  it('lists only rights commands that exist: each parses as typed', () => {
+    expect(RIGHTS_COMMANDS.length).toBeGreaterThan(0);
+    for (const r of RIGHTS_COMMANDS) expect(parseCommand(r.typed).ok, r.typed).toBe(true);
   });
 
   it('has only examples that parse, as the command they illustrate', () => {

@@ -1,0 +1,16 @@
+// What `help privacy` and the privacy page (src/web/legal-pages.ts) share:
+// where the page is, and the commands that let people act on their data.
+
+/** The privacy notice, served by Trellis itself under PUBLIC_URL (the Teams manifest's privacyUrl). */
+export const PRIVACY_PATH = '/privacy';
+
+/**
+ * Your rights, as commands that exist today: the page and `help privacy` list
+ * exactly these, so a new rights command (seeing or removing your data) is one
+ * entry here. Each is typed as shown and must parse (tests/core/help.test.ts).
+ */
+export const RIGHTS_COMMANDS: readonly { typed: string; what: string }[] = [
+  { typed: 'help privacy', what: 'this summary in the chat, with a link to the full privacy notice' },
+  { typed: 'members', what: 'what the partnership sees about you: your name, organisation and role' },
+  { typed: 'concern', what: 'raise a tension with the critical friend, who never learns who raised it' },
+];
