@@ -97,7 +97,7 @@ export function repositoryContract(name: string, open: Opens<Repository & Conver
       await again.close();
     });
 
-    it('erases a member: their row, their invitations\' handles and, with no other membership, their personal conversation; answer sets untouched', async () => {
+    it("erases a member: their row, their invitations' handles and, with no other membership, their personal conversation; answer sets untouched", async () => {
       const { store, reopen } = await open();
       const round: Round = {
         id: 'r1',
