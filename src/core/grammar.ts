@@ -61,7 +61,7 @@ export const USAGE = {
   ],
   leave: [
     'leave',
-    'leave the partnership, after asking: your name, ids and email are erased, your open concern conversations closed, and your answers stay in the figures linked to no one',
+    'take yourself out of the partnership, after asking: your name, ids and email are erased, your open concern conversations closed, and your answers stay in the figures linked to no one',
   ],
   status: ['status', 'the partnership at a glance'],
   ...SURVEY_USAGE,
