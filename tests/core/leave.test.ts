@@ -132,6 +132,8 @@ describe('leave', () => {
     await say(alex, 'role Kim Lee coordinator');
     expect((await click(alex, 'Leave', await say(alex, 'leave', dm))).tone).toBe('success');
     expect(state.members.map((m) => m.displayName)).not.toContain('Alex Morgan');
+    // Their set-up checklist (where it landed: their chat) goes with them.
+    expect(JSON.stringify(state)).not.toContain('U-ALEX');
   });
 });
 

@@ -88,5 +88,11 @@ async function eraseMember(deps: Deps, p: Partnership, member: Member): Promise<
     // Content-free, and naming no one: only that the conversation has ended.
     if (wasLive) await notifyFriends(deps, closed, `The conversation ${c.pseudonym} is closed: the person who raised it has left ${p.name}.`);
   }
+  // Their set-up checklist records where it landed: their chat, by user id.
+  const current = await deps.store.partnership(p.id);
+  if (current?.setupChecklist?.memberId === member.id) {
+    const { setupChecklist: _theirs, ...rest } = current;
+    await deps.store.savePartnership(rest);
+  }
   await deps.store.eraseMember(member.id);
 }
