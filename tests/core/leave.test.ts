@@ -155,6 +155,16 @@ describe('member remove', () => {
     expect(JSON.stringify(state.members)).not.toContain('U-SAM');
   });
 
+  it('removing the critical friend is announced as a change of critical friend', async () => {
+    await say(alex, 'role Chris Evans critical-friend');
+    await trellis.settled();
+    messenger.posted.length = 0;
+    await click(alex, 'Remove', await say(alex, 'member remove Chris Evans'));
+    await trellis.settled();
+    expect(messenger.posted.map((p) => p.message.text)).toEqual([expect.stringContaining('Chris Evans is no longer a critical friend of Riverside')]);
+    expect(state.members.map((m) => m.displayName)).not.toContain('Chris Evans');
+  });
+
   it('refuses to remove the last coordinator, and an unknown name', async () => {
     await say(alex, 'role Kim Lee coordinator');
     await say(kim, 'role Alex Morgan member');

@@ -7,7 +7,8 @@ import type { Member, Partnership } from '../model.js';
 import type { Deps } from '../deps.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
 import { loadConcerns, saveConcern } from '../concerns/concern-seal.js';
-import { notifyFriends } from '../concerns/concerns.js';
+import { friendsOf, notifyFriends } from '../concerns/concerns.js';
+import { criticalFriendChanged } from '../concerns/friend-changes.js';
 import { openRelay } from '../concerns/relay.js';
 import { sendPrivate } from '../send.js';
 import { findMember } from './members.js';
@@ -34,7 +35,7 @@ export async function leave(deps: Deps, ctx: Context, confirmed: boolean): Promi
       title: `Leave ${p.name}?`,
       buttons: [partnershipButton('Leave', p.id, 'leave confirm', { style: 'danger' }), partnershipButton('Stay', p.id, 'status')],
     });
-  await eraseMember(deps, p, me);
+  await eraseMember(deps, p, me, me.displayName);
   return success(
     `You have left ${p.name}. Your name, account ids and any email address are erased from it, and your concern conversations there are closed. Your past answers stay in its figures, linked to no one.`,
   );
@@ -74,12 +75,13 @@ export async function removeMember(deps: Deps, ctx: Context, who: string, confir
     ),
     { kind: 'member removed', partnershipId: p.id },
   );
-  await eraseMember(deps, p, member);
+  await eraseMember(deps, p, member, ctx.me!.displayName);
   return success(`${member.displayName} is removed from ${p.name} and their personal data erased; they have been told privately.`);
 }
 
-/** Closes the member's concern conversations and erases their relays, then erases the member (Repository.eraseMember). */
-async function eraseMember(deps: Deps, p: Partnership, member: Member): Promise<void> {
+/** Closes the member's concern conversations and erases their relays, then erases the member (Repository.eraseMember); `by`: who asked. */
+async function eraseMember(deps: Deps, p: Partnership, member: Member, by: string): Promise<void> {
+  const friends = await friendsOf(deps, p.id);
   for (const c of await loadConcerns(deps, p.id)) {
     if (openRelay(deps.secret, c.relay)?.memberId !== member.id) continue;
     const wasLive = c.status !== 'closed' && c.status !== 'pending';
@@ -95,4 +97,14 @@ async function eraseMember(deps: Deps, p: Partnership, member: Member): Promise<
     await deps.store.savePartnership(rest);
   }
   await deps.store.eraseMember(member.id);
+  // A critical friend going is a change of critical friend like any other: announced, and their concerns' reporters asked.
+  if (member.role === 'critical-friend')
+    await criticalFriendChanged(
+      deps,
+      p,
+      member,
+      false,
+      friends.filter((f) => f.id !== member.id),
+      by,
+    );
 }
