@@ -55,6 +55,14 @@ export const USAGE = {
     'member add <email> <organisation>',
     'add someone on neither Slack nor Teams: they take part by email and personal web links (`independent` instead of an organisation for someone who belongs to none; coordinators)',
   ],
+  'member remove': [
+    'member remove <member>',
+    'remove someone from the partnership, after asking: their name, ids and email are erased, their answers stay in the figures linked to no one, and they are told privately (coordinators)',
+  ],
+  leave: [
+    'leave',
+    'take yourself out of the partnership, after asking: your name, ids and email are erased, your open concern conversations closed, and your answers stay in the figures linked to no one',
+  ],
   status: ['status', 'the partnership at a glance'],
   ...SURVEY_USAGE,
   ...TRENDS_USAGE,
@@ -122,6 +130,10 @@ function parseExactly(input: string): Parsed {
       return ok({ name: 'setup', partnershipName: tail });
     case 'member':
       return parseMember(rest);
+    case 'leave':
+      if (rest.length === 0) return ok({ name: 'leave', confirmed: false });
+      if (tail.toLowerCase() === 'confirm') return ok({ name: 'leave', confirmed: true });
+      return bad('`leave` takes no words after it: it asks before anything is erased.', 'leave');
     case 'menu':
     case 'invite':
     case 'members':
@@ -218,7 +230,13 @@ function parseOrgRename(words: string[]): Parsed {
 }
 
 function parseMember(rest: string[]): Parsed {
-  if (rest[0]?.toLowerCase() !== 'add') return bad('Use `member add` (or `members` to see who is in).', 'member add');
+  if (rest[0]?.toLowerCase() === 'remove') {
+    const who = rest.slice(1);
+    const confirmed = who.length > 1 && who.at(-1)!.toLowerCase() === 'confirm';
+    if (who.length === 0) return bad('Name the member to remove: a mention or their display name.', 'member remove');
+    return ok({ name: 'member remove', who: (confirmed ? who.slice(0, -1) : who).join(' '), confirmed });
+  }
+  if (rest[0]?.toLowerCase() !== 'add') return bad('Use `member add` or `member remove` (or `members` to see who is in).', 'member add');
   const [, address, ...org] = rest;
   if (!address) return bad("Give the person's email address and their organisation.", 'member add');
   const orgName = org.join(' ');

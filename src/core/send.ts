@@ -27,6 +27,7 @@ type SendKind =
   | 'concern digest'
   | 'critical friend change'
   | 'role change'
+  | 'member removed'
   | 'workspace removed'
   | 'email invitation'
   | 'setup checklist';

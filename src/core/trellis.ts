@@ -1,5 +1,6 @@
 // The core's front door: a normalized command or button click in, a
 // platform-neutral message out. Adapters call nothing else.
+import { leave, removeMember } from './commands/leave.js';
 import { parseCommand, type Command } from './grammar.js';
 import { commandButton, failure, fieldErrors, info, isForm, RUN_COMMAND, RUN_IN, success, type Message, type Reply } from './message.js';
 import type { Caller, ActionRequest, CommandRequest, Place, SubmitRequest } from './request.js';
@@ -164,6 +165,10 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
         return listMembers(deps, ctx);
       case 'member add':
         return addEmailMember(deps, ctx, cmd.address, cmd.orgName);
+      case 'member remove':
+        return removeMember(deps, ctx, cmd.who, cmd.confirmed);
+      case 'leave':
+        return leave(deps, ctx, cmd.confirmed);
       case 'concerns':
         return concernsCommand(deps, ctx, cmd);
       case 'protocol add':

@@ -29,6 +29,7 @@ interface Entries {
   saveOrganisation: [Organisation];
   removeOrganisation: [id: string];
   saveMember: [Member];
+  eraseMember: [memberId: string];
   saveConversation: [ConversationRecord];
   saveRound: [Round];
   saveInvitation: [Invitation];
@@ -67,6 +68,7 @@ const APPLY: { [K in EntryName]: (store: StateStore, ...args: Entries[K]) => unk
   saveOrganisation: (s, o) => s.saveOrganisation(o),
   removeOrganisation: (s, id) => s.removeOrganisation(id),
   saveMember: (s, m) => s.saveMember(withWorkspace(s, m, m.platform, m.userId)),
+  eraseMember: (s, memberId) => s.eraseMember(memberId),
   saveConversation: (s, c) => s.saveConversation(underTenant(c)),
   saveRound: (s, r) => s.saveRound(r),
   saveInvitation: (s, i) => s.saveInvitation(i),

@@ -225,6 +225,15 @@ export class LowdbStore extends StateStore {
     });
   }
 
+  /** The journal still holds the member's name and ids as they were saved: rewritten and emptied at once, as for a cancelled round. */
+  override async eraseMember(memberId: string): Promise<void> {
+    await super.eraseMember(memberId);
+    await this.after(() => {
+      this.pending.splice(0);
+      return this.compactNow();
+    });
+  }
+
   override async close(): Promise<void> {
     this.closing = true;
     try {

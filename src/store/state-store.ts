@@ -25,6 +25,9 @@ import { emptyState, teamsTenants, type State } from './state-schema.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { applyEntry, type Change } from './journal-entries.js';
 
+/** A personal chat's conversation reference is kept under the user id (Teams: after its tenant). */
+export const personalConversationKeys = (p: Person) => [p.userId, `${p.workspace}/${p.userId}`];
+
 const personKey = (p: Person) => `${p.platform}\u0000${p.workspace}\u0000${p.userId}`;
 
 // Callers get copies: changing a returned object must not change the store
@@ -129,6 +132,19 @@ export class StateStore implements Store {
     upsert(this.state.members, m, (x) => x.id === m.id || (x.partnershipId === m.partnershipId && samePerson(x, m)));
     this.byPerson = undefined;
     await this.changed(['saveMember', m]);
+  }
+
+  async eraseMember(memberId: string) {
+    const member = this.state.members.find((m) => m.id === memberId);
+    if (!member) return;
+    this.state.members = this.state.members.filter((m) => m.id !== memberId);
+    this.byPerson = undefined;
+    this.state.invitations = this.state.invitations.map((i) => (i.memberId === memberId && i.delivery ? { roundId: i.roundId, memberId } : i));
+    if (!this.state.members.some((m) => samePerson(m, member))) {
+      const keys = personalConversationKeys(member);
+      this.state.conversations = this.state.conversations.filter((c) => !(c.platform === member.platform && keys.includes(c.key)));
+    }
+    await this.changed(['eraseMember', memberId]);
   }
 
   /** For replaying journal entries from before workspaces (journal-entries.ts). */

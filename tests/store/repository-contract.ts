@@ -2,11 +2,13 @@
 // against every store: memory, lowdb and PostgreSQL (stores.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/core/ports/repository.js';
+import type { ConversationReferences } from '../../src/core/ports/conversation-references.js';
 import type { Invitation, Round } from '../../src/core/model.js';
 import { member, org, partnership } from './records.js';
 import type { Opens } from './store-contract.js';
 
-export function repositoryContract(name: string, open: Opens<Repository>) {
+/** With the conversation references: erasing a member erases their personal one. */
+export function repositoryContract(name: string, open: Opens<Repository & ConversationReferences>) {
   describe(`Repository contract: ${name}`, () => {
     it('saves and finds partnerships by id, invite code and home', async () => {
       const { store } = await open();
@@ -92,6 +94,49 @@ export function repositoryContract(name: string, open: Opens<Repository>) {
       if (reopen) await store.close();
       const again = reopen ? await reopen() : store;
       expect(await again.membershipsOf({ platform: 'email', workspace: 'email', userId: 'e-hash' })).toEqual([jo]);
+      await again.close();
+    });
+
+    it("erases a member: their row, their invitations' handles and, with no other membership, their personal conversation; answer sets untouched", async () => {
+      const { store, reopen } = await open();
+      const round: Round = {
+        id: 'r1',
+        partnershipId: 'p1',
+        number: 1,
+        kind: 'pulse',
+        itemIds: ['trust-1'],
+        threshold: 5,
+        openedAt: '2026-11-01T09:00:00.000Z',
+        remindAt: '2026-11-03T09:00:00.000Z',
+        closesAt: '2026-11-06T09:00:00.000Z',
+      };
+      const delivery = { platform: 'slack' as const, outgoing: 'q1' };
+      await store.saveMember(member());
+      await store.saveMember(member({ id: 'm2', userId: 'U2', displayName: 'Sam' }));
+      await store.saveMember(member({ id: 'm3', userId: 'U2', partnershipId: 'p2', displayName: 'Sam' }));
+      await store.saveRound(round);
+      await store.saveInvitation({ roundId: 'r1', memberId: 'm1', delivery });
+      await store.saveInvitation({ roundId: 'r1', memberId: 'm2', delivery });
+      const set = { roundId: 'r1', key: 'a'.repeat(64), values: { 'trust-1': 4 as const } };
+      await store.saveAnswerSet(set);
+      const at = '2026-11-01T09:00:00.000Z';
+      await store.saveConversation({ platform: 'slack', key: 'U1', reference: { dm: 'D1' }, updatedAt: at });
+      await store.saveConversation({ platform: 'slack', key: 'U2', reference: { dm: 'D2' }, updatedAt: at });
+      await store.eraseMember('m1');
+      await store.eraseMember('m2'); // Sam stays in p2: their conversation is still needed
+      await store.eraseMember('nobody'); // changes nothing
+      if (reopen) await store.close();
+      const again = reopen ? await reopen() : store;
+      expect(await again.members('p1')).toEqual([]);
+      expect((await again.members('p2')).map((m) => m.id)).toEqual(['m3']);
+      expect(await again.membershipsOf({ platform: 'slack', workspace: 'T0001', userId: 'U1' })).toEqual([]);
+      expect(await again.invitations('r1')).toEqual([
+        { roundId: 'r1', memberId: 'm1' },
+        { roundId: 'r1', memberId: 'm2' },
+      ]);
+      expect(await again.answerSets('r1')).toEqual([set]);
+      expect(await again.conversation('slack', 'U1')).toBeUndefined();
+      expect((await again.conversation('slack', 'U2'))?.reference).toEqual({ dm: 'D2' });
       await again.close();
     });
 

@@ -34,5 +34,8 @@ export type PartnershipCommand =
   | { name: 'role'; who: string; role: Role }
   | { name: 'members' }
   | { name: 'member add'; address: string; orgName?: string }
+  /** Without `confirmed` it only asks: the confirmation button adds the word `confirm`. */
+  | { name: 'member remove'; who: string; confirmed: boolean }
+  | { name: 'leave'; confirmed: boolean }
   | { name: 'status' }
   | SettingCommand;

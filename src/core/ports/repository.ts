@@ -33,6 +33,14 @@ export interface Repository {
   /** Every membership of one person (platform, workspace, user id), across partnerships. */
   membershipsOf(person: Person): Promise<Member[]>;
   saveMember(m: Member): Promise<void>;
+  /**
+   * Erases one member, in one step (`leave`, `member remove`): their row (name, ids, sealed
+   * email), the message handles on their invitations (kept, so round counts stay right: the
+   * member id left on them names nobody once the row is gone), and — when no other membership of
+   * theirs remains — the personal conversation references kept for them. Answer sets are not
+   * touched: keyed by a hash under the secret, they were never linked to the row.
+   */
+  eraseMember(memberId: string): Promise<void>;
 
   rounds(partnershipId: string): Promise<Round[]>;
   round(id: string): Promise<Round | undefined>;

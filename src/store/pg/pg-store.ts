@@ -29,6 +29,7 @@ import { ClusterMutex } from './cluster-mutex.js';
 import { connectOnce, createPool, describeDatabase } from './connection.js';
 import { COLLECTIONS, insertSql, TABLES, upsertSql, type Collection, type Table } from './tables.js';
 import { transaction } from './transaction.js';
+import { personalConversationKeys } from '../state-store.js';
 
 export const DEFAULT_POOL_SIZE = 10;
 
@@ -149,6 +150,28 @@ class PostgresStore implements PgStore {
   conversation(platform: Platform, key: string) {
     return this.first<ConversationRecord>('SELECT doc FROM conversations WHERE platform = $1 AND key = $2', [platform, key]);
   }
+  async eraseMember(memberId: string) {
+    await transaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ platform: string; workspace: string; user_id: string }>(
+        'DELETE FROM members WHERE id = $1 RETURNING platform, workspace, user_id',
+        [memberId],
+      );
+      const gone = rows[0];
+      if (!gone) return;
+      await client.query(`UPDATE invitations SET doc = doc - 'delivery' WHERE member_id = $1 AND doc ? 'delivery'`, [memberId]);
+      const others = await client.query('SELECT 1 FROM members WHERE platform = $1 AND workspace = $2 AND user_id = $3 LIMIT 1', [
+        gone.platform,
+        gone.workspace,
+        gone.user_id,
+      ]);
+      if (others.rowCount === 0)
+        await client.query('DELETE FROM conversations WHERE platform = $1 AND key = ANY($2)', [
+          gone.platform,
+          personalConversationKeys({ platform: gone.platform as Platform, workspace: gone.workspace, userId: gone.user_id }),
+        ]);
+    });
+  }
+
   saveConversation(c: ConversationRecord) {
     return this.save('conversations', c);
   }
