@@ -1,4 +1,4 @@
-// The signed dashboard page and CSV export: reached without logging in, so
+// The signed dashboard page, CSV export and `my data` file: reached without logging in, so
 // the link is the permission. Mounted for every configuration. The token is
 // in the URL, so it is never logged, never sent on as a referrer, and no
 // response is cached.
@@ -47,6 +47,24 @@ export function mountDashboard(app: Express, trellis: Trellis, log: Logger): voi
         // The core makes the filename from a slug; keep it header-safe whatever it becomes.
         const filename = result.filename.replace(/[^A-Za-z0-9._-]/g, '_') || 'trellis-trends.csv';
         res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${filename}"`).send(result.csv);
+      },
+    ),
+  );
+  app.use(
+    '/my-data',
+    linkRouter(
+      log,
+      refuseText,
+      (res) => refuseText(res, 500, SORRY),
+      async (token, res) => {
+        const result = await trellis.myDataFile(token);
+        if (!result.ok) return refuseText(res, result.status, result.message);
+        const filename = result.filename.replace(/[^A-Za-z0-9._-]/g, '_') || 'trellis-my-data.json';
+        res
+          .status(200)
+          .type('application/json; charset=utf-8')
+          .set('Content-Disposition', `attachment; filename="${filename}"`)
+          .send(`${JSON.stringify(result.data, null, 2)}\n`);
       },
     ),
   );
