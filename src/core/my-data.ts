@@ -6,7 +6,7 @@
 import { answersOf, SCALE_OPTIONS } from './answering.js';
 import type { Deps } from './deps.js';
 import { openContact } from './email-identity.js';
-import { info, type Message } from './message.js';
+import { info, withLiterals, type Message } from './message.js';
 import type { AnswerSet, Member, Person } from './model.js';
 import type { Place } from './request.js';
 import { openConcern } from './concerns/concern-seal.js';
@@ -176,11 +176,21 @@ export async function myData(deps: Deps, person: Person): Promise<MyData> {
   return { generatedAt: deps.clock.now().toISOString(), platform: person.platform, ...(email ? { email } : {}), memberships: records };
 }
 
-/** At most this many lines in the chat: the file has the rest. */
+/** At most this many lines in the chat (Teams lists 50, each cut at 300 characters): the file has the rest, whole. */
 const MAX_ITEMS = 40;
+const MAX_SHOWN_COMMENT = 150;
+const clip = (text: string) => (text.length > MAX_SHOWN_COMMENT ? `${text.slice(0, MAX_SHOWN_COMMENT - 1)}…` : text);
 
-const answeredLine = (q: QuestionnaireRecord, when: string) =>
-  `${q.what} (${when}): ${q.answered ? `you answered — ${q.answers!.map((a) => `${a.statement} ${a.answer}`).join('; ')}${q.comment ? `; comment: ${q.comment}` : ''}` : 'you did not answer'}`;
+/** One line per questionnaire, then one per answer: each short enough for any platform's list. */
+function questionnaireLines(partnership: string, q: QuestionnaireRecord, tz: string): string[] {
+  const head = `${partnership}, ${q.what} (${formatLocal(q.openedAt, tz)})`;
+  if (!q.answered) return [`${head}: you were asked and did not answer`];
+  return [
+    `${head}: you answered`,
+    ...q.answers!.map((a) => `${q.what}: ${a.statement} — ${a.answer}`),
+    ...(q.comment ? [`${q.what}, your comment: ${clip(q.comment)}`] : []),
+  ];
+}
 
 /** `my data`: the private view and the link to the file. Asked in a shared channel, only a pointer to the private chat. */
 export async function myDataCommand(deps: Deps, person: Person, place: Place): Promise<Message> {
@@ -189,13 +199,18 @@ export async function myDataCommand(deps: Deps, person: Person, place: Place): P
   if (!first) return info(NOTHING, { title: 'Your data' });
   const data = await myData(deps, person);
   const items: string[] = [];
+  const typed: string[] = [];
   if (data.email) items.push(`Your email address: ${data.email}`);
   for (const m of data.memberships) {
-    const tz = m.timezone;
+    typed.push(m.partnership, m.displayName, ...(m.organisation ? [m.organisation.name] : []));
     items.push(
-      `${m.partnership}: ${m.role}${m.organisation ? ` of ${m.organisation.name} (${m.organisation.sector})` : ', independent'}, as ${m.displayName}, since ${formatLocal(m.joinedAt, tz)}`,
+      `${m.partnership}: ${m.role}${m.organisation ? ` of ${m.organisation.name} (${m.organisation.sector})` : ', independent'}, as ${m.displayName}, since ${formatLocal(m.joinedAt, m.timezone)}`,
     );
-    for (const q of [...m.checkIns, ...m.reviews]) items.push(`${m.partnership}, ${answeredLine(q, formatLocal(q.openedAt, tz))}`);
+    for (const q of [...m.checkIns, ...m.reviews]) {
+      typed.push(...(q.answers ?? []).map((a) => a.statement), ...(q.comment ? [clip(q.comment)] : []));
+      items.push(...questionnaireLines(m.partnership, q, m.timezone));
+    }
+    // A concern's words are read in its private form, or in the file: never in a chat message.
     for (const c of m.concerns)
       items.push(
         `${m.partnership}, your concern ${c.reference} (${c.category}, ${c.status}): ${c.messages.length} message${c.messages.length === 1 ? '' : 's'}`,
@@ -204,14 +219,17 @@ export async function myDataCommand(deps: Deps, person: Person, place: Place): P
   // The link names one membership; opening it finds the person, and so all of theirs.
   const token = signLink(deps.secret, { partnershipId: first.partnershipId, memberId: first.id, generation: 0 }, 'my-data', deps.clock.now());
   const shown = items.slice(0, MAX_ITEMS);
-  return info(
-    [
-      'Everything Trellis holds about you. Only you see this; nobody else can see your answers or concerns, and this shows nobody else\u2019s.',
-      ...(items.length > shown.length ? [`The first ${shown.length} of ${items.length} lines; the file has them all.`] : []),
-      `Download it all as a JSON file (the link works for ${MY_DATA_LINK_HOURS} hour and only gives your data; please don't forward it):`,
-      `${deps.publicUrl()}/my-data/${token}`,
-    ].join('\n'),
-    { title: 'Your data', items: shown },
+  return withLiterals(
+    info(
+      [
+        'Everything Trellis holds about you. Only you see this, and it shows nothing of anyone else\u2019s answers or concerns.',
+        ...(items.length > shown.length ? [`These are the first ${shown.length} of ${items.length} lines; the file has them all.`] : []),
+        `Download it all as a JSON file (the link works for ${MY_DATA_LINK_HOURS} hour and opens only your data; please don't forward it):`,
+        `${deps.publicUrl()}/my-data/${token}`,
+      ].join('\n'),
+      { title: 'Your data', items: shown },
+    ),
+    typed,
   );
 }
 

@@ -97,7 +97,7 @@ describe('my data', () => {
 
     const k = await mine(kim);
     expect(k.all).toContain('Check-in #1');
-    expect(k.all).toContain('you did not answer');
+    expect(k.all).toContain('you were asked and did not answer');
     for (const theirs of ['Strongly agree', 'Disagree', 'alex-comment', 'sam-comment', 'sam-concern']) expect(k.all).not.toContain(theirs);
   });
 
