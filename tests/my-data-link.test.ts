@@ -3,7 +3,7 @@
 // theirs; a forged, damaged or expired link is refused with a 4xx, never a 5xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Form, Message } from '../src/core/message.js';
-import type { MyData } from '../src/core/my-data.js';
+import type { MyData } from '../src/core/commands/my-data.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { startTrellis, type TestTrellis } from './helpers/start-trellis.js';
 

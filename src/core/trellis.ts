@@ -47,7 +47,7 @@ import { consoleView } from './console.js';
 import { conversationsOf, type Conversation } from './concerns/conversations.js';
 import { markReply } from './names.js';
 import { trendsRoutes } from './trends/trends-routes.js';
-import { myDataCommand, myDataFile, type MyData } from './my-data.js';
+import { myDataCommand, myDataFile, type MyData } from './commands/my-data.js';
 
 export interface Trellis {
   /** A typed command: a reply, or a private form to open (e.g. `protocol add`). */

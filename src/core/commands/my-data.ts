@@ -3,26 +3,26 @@
 // Their answers are found the way answering files them: by recomputing the
 // keyed hash of (member, round) for each round they were asked; nobody else's
 // answer set is read. Their concerns are those whose sealed relay opens to them.
-import { answersOf, SCALE_OPTIONS } from './answering.js';
-import type { Deps } from './deps.js';
-import { openContact } from './email-identity.js';
-import { info, withLiterals, type Message } from './message.js';
-import type { AnswerSet, Member, Person } from './model.js';
-import type { Place } from './request.js';
-import { openConcern } from './concerns/concern-seal.js';
-import { openRelay } from './concerns/relay.js';
-import { REVIEW_ITEMS, RECOMMENDATION_OPTIONS } from './protocols/review-items.js';
-import { refOf } from './protocols/register.js';
-import { bankFor } from './survey/bank.js';
-import { MY_DATA_LINK_HOURS, signLink, verifyLink } from './trends/links.js';
-import { formatLocal } from './time.js';
+import { answersOf, SCALE_OPTIONS } from '../answering.js';
+import type { Deps } from '../deps.js';
+import { openContact } from '../email-identity.js';
+import { info, withLiterals, type Message } from '../message.js';
+import type { AnswerSet, Member, Person } from '../model.js';
+import type { Place } from '../request.js';
+import { openConcern } from '../concerns/concern-seal.js';
+import { openRelay } from '../concerns/relay.js';
+import { RECOMMENDATION, RECOMMENDATION_OPTIONS, REVIEW_ITEMS } from '../protocols/review-items.js';
+import { refOf } from '../protocols/register.js';
+import { bankFor } from '../survey/bank.js';
+import { MY_DATA_LINK_HOURS, signLink, verifyLink } from '../trends/links.js';
+import { formatLocal } from '../time.js';
 
-export interface AnswerRecord {
+interface AnswerRecord {
   statement: string;
   answer: string;
 }
 
-export interface QuestionnaireRecord {
+interface QuestionnaireRecord {
   /** "Check-in #3" or "Review of P-2 (title)". */
   what: string;
   openedAt: string;
@@ -33,7 +33,7 @@ export interface QuestionnaireRecord {
   comment?: string;
 }
 
-export interface ConcernRecord {
+interface ConcernRecord {
   reference: string;
   category: string;
   status: string;
@@ -42,7 +42,7 @@ export interface ConcernRecord {
   messages: { from: 'you' | 'critical friend'; day: string; text: string }[];
 }
 
-export interface MembershipRecord {
+interface MembershipRecord {
   partnership: string;
   /** The partnership's: its dates are shown on this clock. */
   timezone: string;
@@ -123,7 +123,7 @@ async function membershipData(deps: Deps, m: Member): Promise<MembershipRecord |
       );
   }
   const reviewText = new Map<string, string>(REVIEW_ITEMS.map((i) => [i.id, i.text]));
-  reviewText.set('review-recommendation', 'Should it be kept as it is, revised or retired?');
+  reviewText.set(RECOMMENDATION, 'Should it be kept as it is, revised or retired?');
   const reviews: QuestionnaireRecord[] = [];
   for (const protocol of await deps.store.protocols(p.id))
     for (const review of protocol.reviews) {
