@@ -125,6 +125,42 @@ describe('my data', () => {
     expect(JSON.stringify(chriss)).not.toMatch(/concern-agendas|concern-power/);
   });
 
+  it("shows a party its own answers to a protocol's review, and one not asked no review", async () => {
+    const f = await trellis.command({ caller: alex, place: channel, text: 'protocol add' });
+    if (!isForm(f)) throw new Error(`expected a form: ${f.text}`);
+    const hope = state.organisations.find((o) => o.name === 'Hope Trust')!.id;
+    const owner = state.members.find((m) => m.userId === sam.userId)!.id;
+    const values = {
+      title: 'Referral procedure',
+      kind: 'protocol',
+      purpose: 'How partners refer people',
+      parties: hope,
+      owner,
+      link: '',
+      cycle: '6',
+      next: '2027-01-31',
+    };
+    expect(msg(await trellis.submit({ caller: alex, actionId: f.form.submitActionId, context: f.form.context, values })).tone).toBe('success');
+    expect((await say(alex, 'review start P-1', channel)).tone).toBe('success');
+    const protocol = state.protocols[0]!;
+    const opened = await openForm(sam, 'review-open', `${protocol.id}:${protocol.reviews[0]!.id}`);
+    const scale = Object.fromEntries(opened.fields.filter((x) => x.kind === 'choice' && x.id !== 'review-recommendation').map((x) => [x.id, '3']));
+    const submitted = await trellis.submit({
+      caller: sam,
+      actionId: opened.submitActionId,
+      context: opened.context,
+      values: { ...scale, 'review-recommendation': 'revised', comment: 'sam-review-comment' },
+    });
+    expect(msg(submitted).tone).toBe('success');
+
+    const [review] = (await file((await mine(sam)).token!)).memberships[0]!.reviews;
+    expect(review).toMatchObject({ what: 'Review of P-1 (Referral procedure)', invited: true, answered: true, comment: 'sam-review-comment' });
+    expect(review!.answers).toContainEqual({ statement: 'Should it be kept as it is, revised or retired?', answer: 'Revise it' });
+    expect(review!.answers).toContainEqual({ statement: 'Its procedures work in practice.', answer: 'Neither agree nor disagree' });
+    expect((await file((await mine(alex)).token!)).memberships[0]!.reviews).toEqual([]);
+    expect((await mine(alex)).all).not.toContain('sam-review-comment');
+  });
+
   it('shows an email member their own address, opened from its seal', async () => {
     await say(alex, 'member add Jo.Smith@example.org Hope Trust', channel);
     const j = await mine(jo);
