@@ -164,7 +164,7 @@ async function membershipData(deps: Deps, m: Member): Promise<MembershipRecord |
 }
 
 /** Everything Trellis holds about one person, across their partnerships. */
-export async function myData(deps: Deps, person: Person): Promise<MyData> {
+async function myData(deps: Deps, person: Person): Promise<MyData> {
   const memberships = await deps.store.membershipsOf(person);
   const sealed = memberships.find((m) => m.contact)?.contact;
   const email = sealed ? openContact(deps.secret, sealed) : undefined;
