@@ -65,7 +65,7 @@ export interface MyData {
 }
 
 const IN_A_CHANNEL =
-  '`my data` shows everything Trellis holds about you, so it answers only in a private chat with Trellis: type `my data` there (or open Trellis\u2019s personal chat on Teams).';
+  "`my data` shows everything Trellis holds about you, so it answers only in a private chat with Trellis: type `my data` there (or open Trellis's personal chat on Teams).";
 const NOTHING = 'Trellis holds nothing about you: you are in no partnership, so there are no memberships, invitations, answers or concerns.';
 
 const SCALE_LABEL = new Map(SCALE_OPTIONS.map((o) => [o.value, o.label]));
@@ -222,7 +222,7 @@ export async function myDataCommand(deps: Deps, person: Person, place: Place): P
   return withLiterals(
     info(
       [
-        'Everything Trellis holds about you. Only you see this, and it shows nothing of anyone else\u2019s answers or concerns.',
+        "Everything Trellis holds about you. Only you see this, and it shows nothing of anyone else's answers or concerns.",
         ...(items.length > shown.length ? [`These are the first ${shown.length} of ${items.length} lines; the file has them all.`] : []),
         `Download it all as a JSON file (the link works for ${MY_DATA_LINK_HOURS} hour and opens only your data; please don't forward it):`,
         `${deps.publicUrl()}/my-data/${token}`,
