@@ -39,7 +39,7 @@ describe('playground API', () => {
     const body = (await res.json()) as { personas: { id: string; name: string; hint: string }[]; room: string; privateCommands: string[] };
     expect(body.room).toBe('#partnership-room');
     // The core's list of commands kept with their author: the page echoes these to nobody else.
-    expect(body.privateCommands).toEqual(['concern', 'concerns']);
+    expect(body.privateCommands).toEqual(['concern', 'concerns', 'my data']);
     expect(body.personas.map((p) => p.id)).toEqual(['alex', 'sam', 'dana', 'jo', 'priya', 'chris']);
     for (const p of body.personas) {
       expect(p.name).toMatch(/\S+ \S+/);

@@ -12,6 +12,7 @@ import type { FormCommand } from './command-forms.js';
 export type Command =
   | { name: 'help'; topic?: string }
   | { name: 'menu' }
+  | { name: 'my data' }
   | PartnershipCommand
   | SurveyCommand
   | TrendsCommand
@@ -32,6 +33,10 @@ export const MAX_PURPOSE_LENGTH = 300;
 export const USAGE = {
   help: ['help [topic|command]', 'what Trellis can do: by topic (checkins, trends, protocols, concerns, partnership, privacy) or one command in detail'],
   menu: ['menu', 'what you can do now, as buttons, for each of your partnerships'],
+  'my data': [
+    'my data',
+    'everything Trellis holds about you — memberships, invitations, your own answers and concerns — privately, with a link to download it',
+  ],
   setup: ['setup <name>', 'create a partnership bound to this channel; you become its coordinator'],
   invite: ['invite', 'show the code others use to join'],
   home: ['home', "make this channel the partnership's home on this platform (coordinators)"],
@@ -85,7 +90,7 @@ export type UsageKey = keyof typeof USAGE;
  * a shared conversation: the critical-friend channel. A platform that echoes
  * typed text (the playground) shows these to their author alone.
  */
-export const PRIVATE_COMMANDS = ['concern', 'concerns'] as const satisfies readonly UsageKey[];
+export const PRIVATE_COMMANDS = ['concern', 'concerns', 'my data'] as const satisfies readonly UsageKey[];
 
 const bad = (error: string, usage?: UsageKey): Parsed => ({ ok: false, error, ...(usage ? { usage: USAGE[usage][0] } : {}) });
 const ok = (command: Command): Parsed => ({ ok: true, command });
@@ -134,6 +139,8 @@ function parseExactly(input: string): Parsed {
       if (rest.length === 0) return ok({ name: 'leave', confirmed: false });
       if (tail.toLowerCase() === 'confirm') return ok({ name: 'leave', confirmed: true });
       return bad('`leave` takes no words after it: it asks before anything is erased.', 'leave');
+    case 'my':
+      return tail.toLowerCase() === 'data' ? ok({ name: 'my data' }) : bad('Type `my data` to see everything Trellis holds about you.', 'my data');
     case 'menu':
     case 'invite':
     case 'members':

@@ -13,4 +13,10 @@ export const RIGHTS_COMMANDS: readonly { typed: string; what: string }[] = [
   { typed: 'help privacy', what: 'this summary in the chat, with a link to the full privacy notice' },
   { typed: 'members', what: 'what the partnership sees about you: your name, organisation and role' },
   { typed: 'concern', what: 'raise a tension with the critical friend, who never learns who raised it' },
+  { typed: 'my data', what: 'everything Trellis holds about you, in a private chat, with a one-hour link to download it as a file' },
+  {
+    typed: 'leave',
+    what: 'leave the partnership: your name, ids, email and the way back to your concerns are erased (it asks first); your answers stay in the figures, unlinkable',
+  },
+  { typed: 'member remove <member>', what: 'a coordinator does the same for someone else, who is told' },
 ];

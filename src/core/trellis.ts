@@ -49,6 +49,7 @@ import { consoleView } from './console.js';
 import { conversationsOf, type Conversation } from './concerns/conversations.js';
 import { markReply } from './names.js';
 import { trendsRoutes } from './trends/trends-routes.js';
+import { myDataCommand, myDataFile, type MyData } from './commands/my-data.js';
 
 export interface Trellis {
   /** A typed command: a reply, or a private form to open (e.g. `protocol add`). */
@@ -61,6 +62,8 @@ export interface Trellis {
   dashboard(token: string): Promise<{ ok: true; view: DashboardView } | { ok: false; status: number; message: string }>;
   /** The signed CSV export, or why the link is refused. */
   exportCsv(token: string): Promise<{ ok: true; filename: string; csv: string } | { ok: false; status: number; message: string }>;
+  /** The signed `my data` file: everything Trellis holds about the person the link was made for, or why the link is refused. */
+  myDataFile(token: string): Promise<{ ok: true; filename: string; data: MyData } | { ok: false; status: number; message: string }>;
   /** Everything due now (scheduled rounds, reminders, closing); the scheduler calls it every minute. */
   tick(): Promise<void>;
   /** A person's console, what `menu` shows (Slack App Home, the playground's side panel, an email member's page). */
@@ -82,7 +85,7 @@ function refused({ error, usage, suggestion }: { error: string; usage?: string; 
 }
 
 /** The commands that need no partnership resolved first (they run anywhere). */
-const ANYWHERE = ['help', 'setup', 'join', 'concern', 'menu'] as const;
+const ANYWHERE = ['help', 'setup', 'join', 'concern', 'menu', 'my data'] as const;
 type PartnershipCommand = Exclude<Command, { name: (typeof ANYWHERE)[number] }>;
 const aboutOnePartnership = (cmd: Command): cmd is PartnershipCommand => !(ANYWHERE as readonly string[]).includes(cmd.name);
 
@@ -132,6 +135,8 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
         return raiseConcernForm(deps, req.caller);
       case 'menu':
         return consoleView(deps, req.caller, req.place.kind === 'channel');
+      case 'my data':
+        return myDataCommand(deps, req.caller, req.place);
     }
     const resolved = partnershipId ? await scoped(req.caller, partnershipId) : await resolveContext(deps.store, req.caller, req.place);
     if (!resolved.ok) return resolved.reply;
@@ -327,6 +332,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     workspaceRemoved: (platform, workspace) => serial(() => workspaceRemoved(deps, platform, workspace)),
     dashboard: (token) => dashboardView(deps, token),
     exportCsv: (token) => exportCsv(deps, token),
+    myDataFile: (token) => myDataFile(deps, token),
     overview: (caller) => consoleView(deps, caller),
     conversations: async (caller) => conversationsOf(deps, await deps.store.membershipsOf(caller)),
   };

@@ -1,4 +1,4 @@
-// The signed dashboard page and CSV export: reached without logging in, so
+// The signed dashboard page, CSV export and `my data` file: reached without logging in, so
 // the link is the permission. Mounted for every configuration. The token is
 // in the URL, so it is never logged, never sent on as a referrer, and no
 // response is cached.
@@ -13,7 +13,7 @@ import { securityHeaders } from './security-headers.js';
 /** The page and CSV run no script and load nothing: inline styles and data: images only. */
 export const SECURITY_HEADERS = securityHeaders({ 'style-src': "'unsafe-inline'", 'img-src': 'data:' });
 
-const INCOMPLETE = 'This link is incomplete or damaged. Open the whole link Trellis gave you, or ask Trellis for a new one (`dashboard` or `export`).';
+const incomplete = (command: string) => `This link is incomplete or damaged. Open the whole link Trellis gave you, or ask Trellis for a new one (${command}).`;
 
 type Reply = (res: Response, status: number, message: string) => void;
 
@@ -50,24 +50,49 @@ export function mountDashboard(app: Express, trellis: Trellis, log: Logger): voi
       },
     ),
   );
+  app.use(
+    '/my-data',
+    linkRouter(
+      log,
+      refuseText,
+      (res) => refuseText(res, 500, SORRY),
+      async (token, res) => {
+        const result = await trellis.myDataFile(token);
+        if (!result.ok) return refuseText(res, result.status, result.message);
+        const filename = result.filename.replace(/[^A-Za-z0-9._-]/g, '_') || 'trellis-my-data.json';
+        res
+          .status(200)
+          .type('application/json; charset=utf-8')
+          .set('Content-Disposition', `attachment; filename="${filename}"`)
+          .send(`${JSON.stringify(result.data, null, 2)}\n`);
+      },
+      incomplete('`my data`'),
+    ),
+  );
 }
 
 /** One signed-link route (`/:token`) with its headers, its answer to a missing token, and its error handler. */
-function linkRouter(log: Logger, refuse: Reply, sorry: (res: Response) => void, serve: (token: string, res: Response) => Promise<void>): express.Router {
+function linkRouter(
+  log: Logger,
+  refuse: Reply,
+  sorry: (res: Response) => void,
+  serve: (token: string, res: Response) => Promise<void>,
+  damaged = incomplete('`dashboard` or `export`'),
+): express.Router {
   const router = express.Router();
   const secure = (_req: Request, res: Response, next: NextFunction) => {
     res.set(SECURITY_HEADERS);
     next();
   };
   router.get('/:token', secure, async (req, res) => serve(req.params.token as string, res));
-  router.get('/', secure, (_req, res) => refuse(res, 404, INCOMPLETE));
+  router.get('/', secure, (_req, res) => refuse(res, 404, damaged));
   // Failures end here, never as a stack trace. A request Express could not
   // parse (a malformed %-escape) is the caller's; anything else is ours,
   // reported with a code only and the token masked: the error may quote the URL.
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     res.set(SECURITY_HEADERS);
     const status = (err as { status?: unknown } | null)?.status;
-    if (typeof status === 'number' && status >= 400 && status < 500) return refuse(res, 400, INCOMPLETE);
+    if (typeof status === 'number' && status >= 400 && status < 500) return refuse(res, 400, damaged);
     reportError(log, 'dashboard', redacted(err));
     if (res.headersSent) return void res.end();
     sorry(res);

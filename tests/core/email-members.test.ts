@@ -51,7 +51,7 @@ describe('member add', () => {
     });
     expect(parseCommand('member add jo@example.org independent')).toEqual({ ok: true, command: { name: 'member add', address: 'jo@example.org' } });
     expect(parseCommand('member add jo@example.org')).toMatchObject({ ok: false, usage: 'member add <email> <organisation>' });
-    expect(parseCommand('member remove jo@example.org')).toMatchObject({ ok: false, usage: 'member add <email> <organisation>' });
+    expect(parseCommand('member drop jo@example.org')).toMatchObject({ ok: false, usage: 'member add <email> <organisation>' });
     expect(JSON.stringify(help(undefined, PRIVACY_URL))).toContain('member add <email> <organisation>');
   });
 

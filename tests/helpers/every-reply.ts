@@ -224,6 +224,8 @@ export async function everyReply(): Promise<Corpus> {
     corpus.overviews.push({ label: `overview ${c.userId}`, message: await trellis.overview(c) });
     // The same console as a reply to `menu`, for every renderer of messages.
     record(`menu ${c.userId}`, await trellis.command({ caller: c, place: dm(c), text: 'menu' }));
+    // Everything held about them: the longest answers, comments and names, as list lines.
+    record(`my data ${c.userId}`, await trellis.command({ caller: c, place: dm(c), text: 'my data' }));
   }
   return corpus;
 }

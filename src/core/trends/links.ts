@@ -7,8 +7,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { seal, unseal } from '../seal.js';
 
-export type LinkPurpose = 'dashboard' | 'export';
+export type LinkPurpose = 'dashboard' | 'export' | 'my-data';
 export const LINK_HOURS = 24;
+/** A person's own data is theirs alone: its link lasts an hour, long enough to download it. */
+export const MY_DATA_LINK_HOURS = 1;
+const HOURS: Record<LinkPurpose, number> = { dashboard: LINK_HOURS, export: LINK_HOURS, 'my-data': MY_DATA_LINK_HOURS };
 
 /** Who a link was issued to, and under which generation of the partnership's links. */
 export interface LinkHolder {
@@ -30,7 +33,7 @@ const SEALED_AS = 'link';
 const mac = (secret: string, body: string) => createHmac('sha256', secret).update(`trellis-link\u0000${body}`).digest('base64url');
 
 export function signLink(secret: string, holder: LinkHolder, purpose: LinkPurpose, now: Date): string {
-  const payload: Payload = { p: holder.partnershipId, m: holder.memberId, g: holder.generation, u: purpose, exp: now.getTime() + LINK_HOURS * 3_600_000 };
+  const payload: Payload = { p: holder.partnershipId, m: holder.memberId, g: holder.generation, u: purpose, exp: now.getTime() + HOURS[purpose] * 3_600_000 };
   const body = Buffer.from(seal(secret, SEALED_AS, payload), 'base64').toString('base64url');
   return `${body}.${mac(secret, body)}`;
 }
@@ -64,7 +67,7 @@ export function verifyLink(secret: string, token: string, purpose: LinkPurpose, 
     partnershipId: payload.p,
     memberId: payload.m,
     generation: payload.g,
-    issued: new Date(payload.exp - LINK_HOURS * 3_600_000),
+    issued: new Date(payload.exp - HOURS[purpose] * 3_600_000),
     expires: new Date(payload.exp),
   };
 }
