@@ -32,9 +32,12 @@ describe('renderLiterals', () => {
     expect(out).toBe('Welcome to <b>[*Bold*]</b>!');
   });
 
-  it('marks only names that some platform could read as markup', () => {
+  it('marks only names that some platform could read as markup, and only those the message shows', () => {
     expect(withLiterals(info('Riverside'), ['Riverside', 'City Council']).literals).toBeUndefined();
-    expect(withLiterals(info('x'), ['Riverside', '*Bold*', '<!channel>']).literals).toEqual(['*Bold*', '<!channel>']);
+    expect(withLiterals(info('Riverside, *Bold* and <!channel> say "hi"'), ['Riverside', '*Bold*', '<!channel>']).literals).toEqual(['*Bold*', '<!channel>']);
+    // A name the message does not show is not carried with it (a reply never lists everyone in the partnership).
+    expect(withLiterals(info('x'), ['*Bold*', '<!channel>']).literals).toBeUndefined();
+    expect(withLiterals(info('From "Q*A"'), ['"Q*A"', 'Q*A']).literals).toEqual(['"Q*A"', 'Q*A']);
   });
 });
 

@@ -60,7 +60,9 @@ const MARKUP = /[*_~`<>&[\]|!@#:]/;
 
 /** The message with these user-given names marked literal (only those that could be read as markup). */
 export function withLiterals<M extends Message | Form>(m: M, names: readonly string[]): M {
-  const risky = [...new Set([...(m.literals ?? []), ...names.filter((n) => n && MARKUP.test(n))])];
+  // Only names this message shows: a reply must not carry the names of everyone in the partnership.
+  const shown = JSON.stringify(m);
+  const risky = [...new Set([...(m.literals ?? []), ...names.filter((n) => n && MARKUP.test(n) && shown.includes(JSON.stringify(n).slice(1, -1)))])];
   return risky.length ? { ...m, literals: risky } : m;
 }
 
