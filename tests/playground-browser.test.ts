@@ -211,7 +211,7 @@ describe('playground page', () => {
     await chooseWhere(/Direct message with Trellis/);
     const panel = page.locator('#overview');
     await panel.locator('.card-section-title', { hasText: 'Check-ins' }).waitFor();
-    expect(await panel.locator('.card-section-title').allTextContents()).toEqual(['Check-ins', 'Partners', 'Protocols', 'Results']);
+    expect(await panel.locator('.card-section-title').allTextContents()).toEqual(['Check-ins', 'Partners', 'Protocols', 'Results', 'Your data']);
     expect(await panel.getByRole('button').allInnerTexts()).toEqual(
       expect.arrayContaining(['Schedule check-ins', 'Open one now', 'Invite code', 'Add a protocol', 'Trends', 'Dashboard', 'Export']),
     );
@@ -224,7 +224,7 @@ describe('playground page', () => {
     // `menu` typed in the chat shows the same, as a card whose buttons work.
     await type('menu');
     const menu = lastReply();
-    expect(await menu.locator('.card-section-title').allTextContents()).toEqual(['Check-ins', 'Partners', 'Protocols', 'Results']);
+    expect(await menu.locator('.card-section-title').allTextContents()).toEqual(['Check-ins', 'Partners', 'Protocols', 'Results', 'Your data']);
     await menu.getByRole('button', { name: 'The register' }).click();
     await lastSays('The register is empty');
     await page.screenshot({ path: `${ARTIFACTS}/playground-console.png` });
@@ -232,7 +232,7 @@ describe('playground page', () => {
     // Sam, a member, has none of the coordinator's buttons.
     await choosePersona('Sam Patel');
     await panel.locator('.card-section-title', { hasText: 'Results' }).waitFor();
-    expect(await panel.locator('.card-section-title').allTextContents()).toEqual(['Results']);
+    expect(await panel.locator('.card-section-title').allTextContents()).toEqual(['Results', 'Your data']);
     expect(await panel.getByRole('button', { name: 'Open one now' }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });

@@ -141,8 +141,18 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member, shared: boolea
       ? [show('Trends', 'trends'), show('By sector', 'trends by sector'), run('Dashboard', 'dashboard'), run('Export', 'export')]
       : [show('Trends', 'trends')],
   });
+  // A person's own rights, asked about privately only: `leave` asks before it erases anything, so showing it changes nothing.
+  if (!shared)
+    sections.push({
+      title: 'Your data',
+      buttons: [show('My data', 'my data'), run(leaveLabel(p), 'leave', { style: 'danger', readOnly: true })],
+    });
+
   return sections;
 }
+
+/** Teams cuts a button's label at 40 characters: a long partnership's name is in the question the button asks. */
+const leaveLabel = (p: Partnership) => (`Leave ${p.name}`.length <= 40 ? `Leave ${p.name}` : 'Leave this partnership');
 
 /** One button per review the person was asked to answer and that is still open (beside the check-ins they were asked). */
 async function reviewButtons(deps: Deps, p: Partnership, m: Member): Promise<Button[]> {

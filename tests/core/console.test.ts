@@ -73,7 +73,7 @@ describe('the console, by role', () => {
 
   it('gives a coordinator check-ins, partners, protocols and results; close and cancel only while a round is open', async () => {
     const before = await menu(alex);
-    expect(titles(before)).toEqual(['Check-ins', 'Partners', 'Protocols', 'Your concerns', 'Results']);
+    expect(titles(before)).toEqual(['Check-ins', 'Partners', 'Protocols', 'Your concerns', 'Results', 'Your data']);
     expect(labels(before)).toEqual([
       'Schedule check-ins',
       'Open one now',
@@ -87,6 +87,8 @@ describe('the console, by role', () => {
       'By sector',
       'Dashboard',
       'Export',
+      'My data',
+      'Leave Riverside',
     ]);
     expect(button(before, 'By sector')).toMatchObject({ value: `${pid()} trends by sector`, readOnly: true });
     // Each button runs its command in this partnership.
@@ -115,8 +117,8 @@ describe('the console, by role', () => {
 
   it('gives a member what waits for them, their concerns and trends — nothing a coordinator does', async () => {
     const before = await menu(sam);
-    expect(titles(before)).toEqual(['Your concerns', 'Results']);
-    expect(labels(before)).toEqual(['Raise a concern', 'Trends']);
+    expect(titles(before)).toEqual(['Your concerns', 'Results', 'Your data']);
+    expect(labels(before)).toEqual(['Raise a concern', 'Trends', 'My data', 'Leave Riverside']);
     expect(button(before, 'Raise a concern')).toMatchObject({ opensForm: true });
     expect(before.buttons).toEqual([]);
     await say(alex, 'survey now', channel);
@@ -132,8 +134,8 @@ describe('the console, by role', () => {
   it('gives the critical friend conversations and themes, and no check-in', async () => {
     await say(alex, 'survey now', channel);
     const m = await menu(chris);
-    expect(titles(m)).toEqual(['Concerns', 'Results']);
-    expect(labels(m)).toEqual(['Conversations', 'Themes', 'Trends']);
+    expect(titles(m)).toEqual(['Concerns', 'Results', 'Your data']);
+    expect(labels(m)).toEqual(['Conversations', 'Themes', 'Trends', 'My data', 'Leave Riverside']);
     expect(m.sections![0]!.text).toBe('0 open conversations, 0 waiting for your reply.');
     expect(m.buttons).toEqual([]);
     expect(msg(await click(chris, button(m, 'Themes'))).text).toContain('No concerns yet');
@@ -186,13 +188,42 @@ describe('several partnerships', () => {
       'Riverside: Protocols',
       'Riverside: Your concerns',
       'Riverside: Results',
+      'Riverside: Your data',
       'Northside: Results',
+      'Northside: Your data',
     ]);
     // Typed in a DM, `survey now` cannot tell which partnership; the console's button can.
     expect(msg(await say(alex, 'survey now')).text).toContain('several partnerships');
     const openNow = button(m, 'Open one now');
     expect(msg(await click(alex, openNow, { conversationId: 'C2', kind: 'channel', label: '#northside' })).tone).toBe('success');
     expect(state.rounds.map((r) => r.partnershipId)).toEqual([state.partnerships[0]!.id]);
+  });
+
+  it('gives everyone their data and a Leave button that asks first, in that partnership; never more than six buttons a section', async () => {
+    const long = 'The Greater Riverside Health and Care Partnership';
+    await say(kim, `setup ${long}`, { conversationId: 'C2', kind: 'channel', label: '#greater' });
+    await say(sam, `join ${state.partnerships[1]!.inviteCode} independent`);
+    const m = await menu(sam);
+    const sections = (m.sections ?? []).filter((s) => s.title.endsWith('Your data'));
+    expect(sections.map((s) => s.buttons.map((b) => b.label))).toEqual([
+      ['My data', 'Leave Riverside'],
+      ['My data', 'Leave this partnership'],
+    ]);
+    for (const s of m.sections ?? []) expect(s.buttons.length).toBeLessThanOrEqual(6);
+    for (const b of sections.flatMap((s) => s.buttons)) expect(b.label.length).toBeLessThanOrEqual(40);
+    const leave = button(m, 'Leave Riverside');
+    expect(leave).toMatchObject({ style: 'danger', readOnly: true, value: `${pid()} leave` });
+    // Clicked from anywhere it asks about its own partnership, and erases nothing yet.
+    const asked = msg(await click(sam, leave, { conversationId: 'C2', kind: 'channel', label: '#greater' }));
+    expect(asked.title).toBe('Leave Riverside?');
+    expect(asked.buttons!.map((b) => [b.label, b.style])).toEqual([
+      ['Leave', 'danger'],
+      ['Stay', undefined],
+    ]);
+    expect(state.members.filter((x) => x.userId === sam.userId)).toHaveLength(2);
+    const mine = msg(await click(sam, button(m, 'My data')));
+    expect(mine.title).toBe('Your data');
+    expect(mine.items!.join('\n')).toContain(long);
   });
 
   it('refuses a console button of a partnership the clicker is not in, and changes nothing', async () => {
@@ -264,7 +295,7 @@ describe("a person's own concerns", () => {
     expect(inChannel.buttons).toEqual([]);
     expect(JSON.stringify(inChannel)).not.toContain(samRef);
     expect(JSON.stringify(inChannel)).not.toContain('check-in #1');
-    expect(labels(inChannel)).toEqual(['Raise a concern', 'Trends']);
+    expect(labels(inChannel)).toEqual(['Raise a concern', 'Trends']); // nor their data, nor leaving
     // The critical friend's conversations neither.
     const friendInChannel = msg(await say(chris, 'menu', channel));
     expect(friendInChannel.sections![0]).toEqual(expect.not.objectContaining({ text: expect.anything() }));

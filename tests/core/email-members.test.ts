@@ -95,7 +95,7 @@ describe('member add', () => {
     // The member console: no critical friend yet, so nothing to raise a concern with.
     const before = await open();
     expect(before.items).toEqual(['Riverside — member, City Council']);
-    expect(before.sections?.map((s) => s.title)).toEqual(['Results']);
+    expect(before.sections?.map((s) => s.title)).toEqual(['Results', 'Your data']);
     expect(raise(before)).toBeUndefined();
     await say(sam, 'join TEST-CODE independent');
     await say(alex, 'role Sam critical-friend', channel);
