@@ -18,6 +18,8 @@ export interface Button {
   url?: string;
   /** The click only shows something (an overview) and changes nothing, like a form opening: a web link may run it on GET. */
   readOnly?: true;
+  /** The click answers the question its message asks ("Leave Riverside?"): a web page makes it the form that acts, not a link to a second question. */
+  confirms?: true;
   /** When the click stops being of use (a check-in's close): an emailed link to it expires then. */
   until?: string;
 }
@@ -128,7 +130,7 @@ export const partnershipButton = (
   label: string,
   partnershipId: string,
   command: string,
-  extra: Pick<Button, 'style' | 'opensForm' | 'readOnly'> = {},
+  extra: Pick<Button, 'style' | 'opensForm' | 'readOnly' | 'confirms'> = {},
 ): Button => ({
   actionId: RUN_IN,
   label,

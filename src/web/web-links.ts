@@ -17,7 +17,7 @@ import { reportError, SORRY } from '../report-error.js';
 import { TOKENS_CSS } from './design-tokens.js';
 import { checkFormToken, formToken, LINK_DAYS, type LinkPerson, type LinkTarget, signWebLink, verifyWebLink, type WebLink } from './link-token.js';
 import { securityHeaders } from './security-headers.js';
-import { confirmHtml, formHtml, messageHtml, refusalHtml, type Values, webPage } from './web-page.js';
+import { confirmHtml, formHtml, leftHtml, messageHtml, type PostOf, refusalHtml, type Values, webPage } from './web-page.js';
 
 export const WEB_LINK_PATH = '/w';
 
@@ -78,7 +78,8 @@ export function mountWebLinks(app: Express, deps: WebLinkDeps): void {
     if (!checked.ok) return void refuse(res, checked.status, checked.message);
     const { person } = checked.link;
     const displayName = await deps.displayNameOf(person);
-    if (displayName === undefined) return void refuse(res, 403, 'This link belongs to someone who is no longer in any partnership on Trellis.');
+    // Left or removed: gone, and told so plainly (whatever the link was for, it acts on nothing now).
+    if (displayName === undefined) return void send(res, 410, 'You have left', leftHtml());
     return { link: checked.link, caller: { ...person, displayName } as Caller };
   };
   const place = (caller: Caller): Place => ({ conversationId: `web:${caller.userId}`, kind: 'personal' });
@@ -98,6 +99,15 @@ export function mountWebLinks(app: Express, deps: WebLinkDeps): void {
     };
     send(res, status, form.title, formHtml(form, here(token), hidden, values, problem));
   };
+  /** A form that POSTs a button to its own link, as the confirmation page of that link would (a `confirms` button: its question is already on the page). */
+  const postTo =
+    (caller: Caller): PostOf =>
+    (b) => {
+      const link = makeLink(caller, b);
+      const linkToken = link.slice(link.lastIndexOf('/') + 1);
+      const nonce = newNonce();
+      return { action: here(linkToken), hidden: { [KIND]: 'action', [NONCE]: nonce, [CSRF]: formToken(secret, linkToken, nonce, 'action') } };
+    };
   const replyPage = (res: Response, token: string, caller: Caller, reply: Reply, failedStatus: number) => {
     if (isForm(reply)) return formPage(res, token, reply.form);
     const status = reply.tone === 'error' ? failedStatus : 200;
@@ -105,7 +115,7 @@ export function mountWebLinks(app: Express, deps: WebLinkDeps): void {
       res,
       status,
       reply.title ?? 'Trellis',
-      messageHtml(reply, (b) => makeLink(caller, b)),
+      messageHtml(reply, (b) => makeLink(caller, b), undefined, postTo(caller)),
     );
   };
 

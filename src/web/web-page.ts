@@ -99,11 +99,13 @@ ${body}
 
 /** Where a button leads: a signed link of its own, or the link button's own URL. */
 export type LinkOf = (button: Button) => string;
+/** A button that answers its message's question (`confirms`): the form that POSTs it, once, to its own link. */
+export type PostOf = (button: Button) => { action: string; hidden: Record<string, string> };
 
 const buttonClass = (b: Button) => `button${b.style ? ` ${b.style}` : ''}`;
 
 /** A message from the core: its buttons become links (each a personal link of its own). */
-export function messageHtml(message: Message, linkOf: LinkOf, status?: number): string {
+export function messageHtml(message: Message, linkOf: LinkOf, status?: number, postOf?: PostOf): string {
   const heading = message.title ?? (message.tone === 'error' ? 'Nothing was changed' : message.tone === 'success' ? 'Done' : 'Trellis');
   const parts = [
     status ? `<p class="status">${status >= 500 ? 'Sorry' : 'Not done'}</p>` : '',
@@ -115,12 +117,22 @@ export function messageHtml(message: Message, linkOf: LinkOf, status?: number): 
   if (message.items?.length) parts.push(`<ul class="items">${message.items.map((i) => `<li>${markup(i, message.literals)}</li>`).join('')}</ul>`);
   if (message.chart)
     parts.push(`<p>${esc(message.chart.title)}: open Trellis in Slack or Teams, or ask a coordinator for the dashboard, to see this chart.</p>`);
-  const actions = (buttons: Button[]) =>
-    `<div class="actions">${buttons.map((b) => `<a class="${buttonClass(b)}" href="${esc(linkOf(b))}">${esc(b.label)}</a>`).join('')}</div>`;
+  const one = (b: Button) => {
+    if (!b.confirms || !postOf) return `<a class="${buttonClass(b)}" href="${esc(linkOf(b))}">${esc(b.label)}</a>`;
+    // The page already asked the question: its answer is a POST, not a link to a page that asks again.
+    const { action, hidden } = postOf(b);
+    return `<form method="post" action="${esc(action)}">${hiddenInputs(hidden)}<button type="submit" class="${b.style ?? ''}">${esc(b.label)}</button></form>`;
+  };
+  const actions = (buttons: Button[]) => `<div class="actions">${buttons.map(one).join('')}</div>`;
   if (message.buttons?.length) parts.push(actions(message.buttons));
   for (const s of message.sections ?? [])
     parts.push(`<h2>${esc(s.title)}</h2>${s.text ? `<p>${markup(s.text)}</p>` : ''}${s.buttons.length ? actions(s.buttons) : ''}`);
   return `<section class="card tone-${message.tone}" ${message.tone === 'error' ? 'role="alert"' : ''}>${parts.join('\n')}</section>`;
+}
+
+/** A link of someone who has left every partnership (or been removed): it opens nothing, and says why. */
+export function leftHtml(): string {
+  return `<section class="card"><h1>You have left Trellis</h1><p>You are no longer in any partnership on Trellis: your name, your email address and the way back to your concerns are erased, so this link opens nothing any more. Your past answers stay in the partnerships' figures, linked to no one.</p><p>If you are added again, Trellis emails you a new link.</p></section>`;
 }
 
 /** A refusal (expired, forged, already used): a clear page, never the form. */

@@ -33,7 +33,10 @@ export async function leave(deps: Deps, ctx: Context, confirmed: boolean): Promi
   if (!confirmed)
     return info(`Leave ${p.name}? ${WHAT_GOES} This cannot be undone; you can join again later with the invite code.`, {
       title: `Leave ${p.name}?`,
-      buttons: [partnershipButton('Leave', p.id, 'leave confirm', { style: 'danger' }), partnershipButton('Stay', p.id, 'status')],
+      buttons: [
+        partnershipButton('Leave', p.id, 'leave confirm', { style: 'danger', confirms: true }),
+        partnershipButton('Stay', p.id, 'status', { readOnly: true }),
+      ],
     });
   await eraseMember(deps, p, me, me.displayName);
   return success(
@@ -58,8 +61,8 @@ export async function removeMember(deps: Deps, ctx: Context, who: string, confir
         title: `Remove ${member.displayName}?`,
         buttons: [
           // By mention: the button names this one person whatever their display name says.
-          partnershipButton('Remove', p.id, `member remove <@${member.userId}> confirm`, { style: 'danger' }),
-          partnershipButton('Keep', p.id, 'members'),
+          partnershipButton('Remove', p.id, `member remove <@${member.userId}> confirm`, { style: 'danger', confirms: true }),
+          partnershipButton('Keep', p.id, 'members', { readOnly: true }),
         ],
       },
     );
