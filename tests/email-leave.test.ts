@@ -3,7 +3,8 @@
 // server, and real headless Chromium (no JavaScript) follows her links. From
 // her page she sees her data and leaves: every GET changes nothing, the one
 // POST erases her, a replay of it changes nothing, and afterwards her links
-// open a plain "You have left" page. Kim is removed by the coordinator. Neither's
+// open a plain "You have left" page. Kim, removed by the coordinator, is told by
+// email. Neither's
 // id, name or address is left in the data file or the logs.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,12 +143,17 @@ describe('an email member sees her data and leaves from her own page', () => {
     }
   });
 
-  it('erases Kim when the coordinator removes her; her links then open the same plain page', async () => {
+  it('tells Kim by email when the coordinator removes her, then erases her; her links open the same plain page', async () => {
     const ask = await say('member remove Kim Okonkwo');
     const remove = ask.buttons!.find((b) => b.label === 'Remove')!;
     const done = await post('/playground/action', { persona: 'alex', actionId: remove.actionId, value: remove.value, where: 'personal' });
     expect(done.tone).toBe('success');
     await t.drain();
+    // Told at the address taken when the note was queued: by the time it went, the member's sealed address was erased.
+    const told = smtp.mailTo(KIM).at(-1)!;
+    expect(told.subject).toBe('Riverside');
+    const [link] = linksIn(told);
+    expect(await openChangesNothing(link!)).toBe(410);
     expect(foundIn(await t.data(), KIM_TRACES)).toEqual([]);
     expect(foundIn(t.logs.join('\n'), [...JO_TRACES, ...KIM_TRACES])).toEqual([]);
     for (const link of smtp.mailTo(KIM).flatMap(linksIn)) expect(await openChangesNothing(link)).toBe(410);

@@ -53,6 +53,7 @@ export function watchedDeliveries(health: PlatformHealth, name: keyof typeof NAM
     send: (kind, target, message, tag) => watch(() => messenger.send(kind, target, message, tag)),
     update: (delivery, message) => watch(() => messenger.update(delivery, message)),
     ...(messenger.find ? { find: (kind, target, tag, since) => watch(() => messenger.find!(kind, target, tag, since)) } : {}),
+    ...(messenger.pin ? { pin: messenger.pin.bind(messenger) } : {}),
     buckets: (call, kind, target) => messenger.buckets(call, kind, target),
   };
 }

@@ -36,6 +36,8 @@ type SendKind =
 interface About {
   kind: SendKind;
   partnershipId: string;
+  /** The last message to someone about to be erased (Messenger.sendPrivate's `final`). */
+  final?: true;
 }
 
 type Sent = { status: 'sent'; delivery: Delivery } | { status: 'unreachable' } | { status: 'failed' };
@@ -50,7 +52,7 @@ export async function sendPrivate(deps: Deps, to: Person, message: Message, abou
 
 async function deliver(deps: Deps, to: Person, message: Message, about: About, once?: string): Promise<Sent> {
   try {
-    const delivery = await deps.messenger.sendPrivate({ platform: to.platform, workspace: to.workspace, userId: to.userId }, message, once);
+    const delivery = await deps.messenger.sendPrivate({ platform: to.platform, workspace: to.workspace, userId: to.userId }, message, once, about.final);
     return delivery ? { status: 'sent', delivery } : { status: 'unreachable' };
   } catch (err) {
     failed(deps, 'sent', about, err);

@@ -45,8 +45,8 @@ export class OutboxMessenger implements Messenger {
     private readonly wake: () => void = () => {},
   ) {}
 
-  sendPrivate(to: Person, message: Message, once?: string) {
-    return this.send(to.platform, 'private', { workspace: to.workspace, id: to.userId }, message, once);
+  sendPrivate(to: Person, message: Message, once?: string, final?: boolean) {
+    return this.send(to.platform, 'private', { workspace: to.workspace, id: to.userId }, message, once, final);
   }
 
   sendToConversation(home: Pick<HomeConversation, 'platform' | 'workspace' | 'conversationId'>, message: Message) {
@@ -60,9 +60,10 @@ export class OutboxMessenger implements Messenger {
     await this.enqueue(delivery.platform, 'update', isQueued(delivery) ? { message, replaces: delivery.outgoing } : { message, delivery });
   }
 
-  private async send(platformName: Platform, kind: SendKind, target: Target, message: Message, once?: string): Promise<Delivery | undefined> {
+  private async send(platformName: Platform, kind: SendKind, given: Target, message: Message, once?: string, final?: boolean): Promise<Delivery | undefined> {
     const platform = this.hub.get(platformName);
-    if (!platform || !(await platform.reachable(kind, target))) return undefined;
+    if (!platform || !(await platform.reachable(kind, given))) return undefined;
+    const target = final && platform.pin ? await platform.pin(kind, given) : given;
     if (platform.direct) return platform.send(kind, target, message, randomUUID());
     // The outbox hands out messages oldest `notBefore` first. Were that the time of queueing, a round
     // for members in two workspaces would go out one workspace after the other, though each has

@@ -16,6 +16,8 @@ export type SendKind = 'private' | 'conversation';
 export interface Target {
   workspace: string;
   id: string;
+  /** Where a final message goes (a Teams chat's reference, an email address), taken when it was queued: see `pin`. */
+  pinned?: unknown;
 }
 
 export interface PlatformMessenger {
@@ -32,6 +34,12 @@ export interface PlatformMessenger {
   update(delivery: Delivery, message: Message): Promise<void>;
   /** Where the message sent with `tag` since `since` landed, or undefined when it never arrived. Absent when the platform cannot look. */
   find?(kind: SendKind, target: Target, tag: string, since: Date): Promise<Delivery | undefined>;
+  /**
+   * The target with the way to reach it taken now (`pinned`), for a last message to someone whose
+   * reference or address is erased before the queue reaches it. Sealed in the outbox with the message
+   * and gone with it once sent. Absent where the target alone reaches them (a Slack user id).
+   */
+  pin?(kind: SendKind, target: Target): Promise<Target>;
   /** The rate limits one call spends. */
   buckets(call: 'send' | 'update', kind: SendKind, target: Target): Bucket[];
 }

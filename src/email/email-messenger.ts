@@ -30,10 +30,12 @@ export function emailMessenger({ sender, perSecond, addressOf, linkOf, home }: E
   return {
     reachable: async (kind: SendKind, target: Target) => kind === 'private' && (await addressOf(personOf(target))) !== undefined,
     buckets: () => [bucket],
+    // A final message's address, taken when queued: the member's sealed address is erased before it goes.
+    pin: async (_kind, target) => ({ ...target, pinned: await addressOf(personOf(target)) }),
     async send(kind, target, message: Message): Promise<Delivery> {
       if (kind !== 'private') throw new DeliveryFailure('permanent', 'Email has no shared conversations');
       const person = personOf(target);
-      const to = await addressOf(person);
+      const to = typeof target.pinned === 'string' ? target.pinned : await addressOf(person);
       if (!to) throw new DeliveryFailure('permanent', 'No address is kept for this email member');
       const email = renderEmail(message, { linkOf: (b) => linkOf(person, b), home });
       try {

@@ -101,8 +101,11 @@ export function createTeamsMessenger({ adapter, appId, store, log }: TeamsMessen
 
     buckets: (_call, _kind, target) => [buckets.all, buckets.conversation(target)],
 
+    // A final message's chat, taken when queued: the person's reference is erased before it goes.
+    pin: async (kind, target) => ({ ...target, pinned: await referenceFor(kind, target) }),
+
     async send(kind, target, message) {
-      const reference = await referenceFor(kind, target);
+      const reference = (target.pinned as Partial<ConversationReference> | undefined) ?? (await referenceFor(kind, target));
       if (!reference) throw new DeliveryFailure('permanent', 'no stored conversation to post into');
       const activityId = await classified(buckets.conversation(target), () => send(addressed(reference, target.workspace), message));
       // Delivered without an id cannot be updated later, but it did arrive.

@@ -76,7 +76,7 @@ export async function removeMember(deps: Deps, ctx: Context, who: string, confir
         title: p.name,
       },
     ),
-    { kind: 'member removed', partnershipId: p.id },
+    { kind: 'member removed', partnershipId: p.id, final: true },
   );
   await eraseMember(deps, p, member, ctx.me!.displayName);
   return success(`${member.displayName} is removed from ${p.name} and their personal data erased; they have been told privately.`);
