@@ -1,8 +1,10 @@
 // After `leave` (and `member remove`), nothing on disk names the person: the
 // lowdb data file and its journal (decrypted), and every PostgreSQL table, hold
-// none of their user id, display name or email address. Their answers stay in
-// the figures, and the stored answer sets are byte-identical before and after,
-// so no difference between two backups shows which sets were theirs.
+// none of their user id, display name or email address, nor does anything the
+// core logged during the whole run. Their answers stay in the figures (the
+// trends reply and the export CSV are the same before and after), and the
+// stored answer sets are byte-identical before and after, so no difference
+// between two backups shows which sets were theirs.
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +45,13 @@ const msg = (r: Reply): Message => {
 
 /** Two rounds (one closed, for trends; one open, with invitations pending), then Sam leaves and Jo is removed. */
 async function scenario(store: Store, backup: () => Promise<{ all: string; answerSets: string }>) {
-  const trellis = createTrellis({ ...corePorts(store), clock: fakeClock('2026-11-23T08:00:00Z'), messenger: fakeMessenger(), secret: SECRET });
+  // Everything the core logs, as the server's logger would write it.
+  const logged: string[] = [];
+  const log = {
+    warn: (msg: string, meta?: object) => logged.push(JSON.stringify({ msg, ...meta })),
+    error: (msg: string, meta?: object) => logged.push(JSON.stringify({ msg, ...meta })),
+  };
+  const trellis = createTrellis({ ...corePorts(store), clock: fakeClock('2026-11-23T08:00:00Z'), messenger: fakeMessenger(), secret: SECRET, log });
   const say = async (c: Caller, text: string, place: Place = channel) => msg(await trellis.command({ caller: c, place, text }));
   const click = async (c: Caller, label: string, reply: Message) => {
     const b = reply.buttons!.find((x) => x.label === label)!;
@@ -69,6 +77,15 @@ async function scenario(store: Store, backup: () => Promise<{ all: string; answe
   await answer(sam);
   await trellis.settled();
   const trends = (await say(alex, 'trends')).text;
+  /** The export CSV, through the coordinator's signed link. */
+  const csv = async () => {
+    const token = /\/export\/(\S+)/.exec((await say(alex, 'export', dm)).text)![1]!;
+    const file = await trellis.exportCsv(token);
+    if (!file.ok) throw new Error(file.message);
+    return file.csv;
+  };
+  const csvBefore = await csv();
+  expect(csvBefore.split('\n').length).toBeGreaterThan(1);
   const before = await backup();
   const sealedAddress = (await store.membershipsOf(jo))[0]!.contact!;
   const traces = [...TRACES, sealedAddress];
@@ -83,6 +100,8 @@ async function scenario(store: Store, backup: () => Promise<{ all: string; answe
   for (const t of [...traces, JO_EMAIL]) expect(after.all, t).not.toContain(t);
   expect(after.answerSets).toBe(before.answerSets);
   expect((await say(alex, 'trends')).text).toBe(trends);
+  expect(await csv()).toBe(csvBefore);
+  for (const t of [...traces, JO_EMAIL]) expect(logged.join('\n'), t).not.toContain(t);
 }
 
 describe('leaving, on the lowdb store', () => {
