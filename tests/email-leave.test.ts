@@ -10,6 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../src/core/message.js';
 import { emailUserId } from '../src/core/email-identity.js';
+import { unseal } from '../src/core/seal.js';
+import { OUTBOX_SEAL } from '../src/delivery/outbox-messenger.js';
 import { launchChromium } from './helpers/browser.js';
 import { fakeClock } from './helpers/fake-clock.js';
 import { linksIn, startSmtpInbox, type SmtpInbox } from './helpers/smtp-inbox.js';
@@ -155,6 +157,11 @@ describe('an email member sees her data and leaves from her own page', () => {
     const [link] = linksIn(told);
     expect(await openChangesNothing(link!)).toBe(410);
     expect(foundIn(await t.data(), KIM_TRACES)).toEqual([]);
+    // Nor, opened with the secret, in the outbox: the address pinned to her note went with it once sent.
+    const outgoing = (JSON.parse(await t.data()) as { outgoing: { sealed: string }[] }).outgoing;
+    const opened = outgoing.map((o) => JSON.stringify(o.sealed ? unseal(TEST_SECRET, OUTBOX_SEAL, o.sealed) : null));
+    expect(opened.length).toBeGreaterThan(0);
+    expect(foundIn(opened.join('\n'), [KIM, JO])).toEqual([]);
     expect(foundIn(t.logs.join('\n'), [...JO_TRACES, ...KIM_TRACES])).toEqual([]);
     for (const link of smtp.mailTo(KIM).flatMap(linksIn)) expect(await openChangesNothing(link)).toBe(410);
   });
