@@ -206,6 +206,9 @@ const customItem = z.object({
 // digest made by the caller: it names no person, event or message.
 const claim = z.object({ key: z.string().min(1), until: z.string() });
 
+// Uninstalls in their grace period (core/uninstall-grace.ts): whose, and when; no name.
+const removal = z.object({ platform, workspace: z.string().min(1), userId: z.string().min(1).optional(), removedAt: z.string() });
+
 export const stateSchema = z.object({
   version: z.literal(STATE_VERSION),
   partnerships: z.array(partnership),
@@ -223,6 +226,8 @@ export const stateSchema = z.object({
   concernQuotas: z.array(concernQuota),
   outgoing: z.array(outgoing),
   claims: z.array(claim),
+  // Added within version 7: a file without it has none (no version step, so nothing else need change).
+  removals: z.array(removal).default([]),
 });
 
 export type State = z.infer<typeof stateSchema>;
@@ -244,6 +249,7 @@ export const emptyState = (): State => ({
   concernQuotas: [],
   outgoing: [],
   claims: [],
+  removals: [],
 });
 
 /** Each step lifts a file one version; applied in order on load, then validated. */
