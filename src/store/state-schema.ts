@@ -21,7 +21,7 @@ import {
 } from '../core/model.js';
 import { OUTGOING_STATUSES } from '../core/ports/outbox.js';
 
-export const STATE_VERSION = 7;
+export const STATE_VERSION = 8;
 
 const platform = z.enum(PLATFORMS);
 
@@ -226,8 +226,7 @@ export const stateSchema = z.object({
   concernQuotas: z.array(concernQuota),
   outgoing: z.array(outgoing),
   claims: z.array(claim),
-  // Added within version 7: a file without it has none (no version step, so nothing else need change).
-  removals: z.array(removal).default([]),
+  removals: z.array(removal),
 });
 
 export type State = z.infer<typeof stateSchema>;
@@ -278,6 +277,8 @@ export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Recor
   5: (d) => withWorkspaces(d),
   // Version 7 (issue 16): Slack installations in the workspaces that added Trellis (OAuth distribution).
   6: (d) => ({ ...d, version: 7, installations: [] }),
+  // Version 8 (issue 18): uninstalls in their grace period (core/uninstall-grace.ts).
+  7: (d) => ({ ...d, version: 8, removals: [] }),
 };
 
 type Doc = Record<string, unknown>;
