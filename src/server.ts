@@ -77,6 +77,7 @@ export async function startServer(
     publicUrl,
     concernDelayMaxSeconds: config.concernDelayMaxSeconds,
     concernsPerDay: config.concernsPerDay,
+    uninstallGraceDays: config.uninstallGraceDays,
   });
   const health = new PlatformHealth();
   const claims = deliveryClaims(store, secret, log);

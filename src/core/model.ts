@@ -27,6 +27,9 @@ export const samePerson = (a: Person, b: Person) => a.platform === b.platform &&
  * erased once the grace period has passed, unless Trellis is added back first
  * (core/uninstall-grace.ts). Holds no name: only whose it was and when.
  */
+/** Days an uninstall waits before its members are erased, unless TRELLIS_UNINSTALL_GRACE_DAYS says otherwise. */
+export const DEFAULT_UNINSTALL_GRACE_DAYS = 30;
+
 export interface Removal {
   platform: Platform;
   workspace: string;
