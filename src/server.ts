@@ -135,6 +135,7 @@ export async function startServer(
     concernDelayMaxSeconds: config.concernDelayMaxSeconds,
     concernsPerDay: config.concernsPerDay,
     outboxKeepDays: KEEP_FINISHED_DAYS,
+    uninstallGraceDays: config.uninstallGraceDays,
   });
   mountWebLinks(app, {
     trellis,
