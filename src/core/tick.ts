@@ -24,11 +24,12 @@ const CLUSTER_WORK = [['uninstall erasure', eraseAfterGrace]] as const;
 /** Everything due at `now`: uninstalls past their grace period, then each partnership's rounds, protocol reminders, concerns and their digest, compaction. */
 export async function tick(deps: Deps): Promise<void> {
   let failed = 0;
+  let clusterFailed = 0;
   let first: unknown;
   for (const [work, run] of CLUSTER_WORK) {
     await run(deps).catch((err: unknown) => {
       deps.log.error('Scheduled work failed', { work, ...errorKind(err) });
-      failed++;
+      clusterFailed++;
       first ??= err;
     });
   }
@@ -45,12 +46,8 @@ export async function tick(deps: Deps): Promise<void> {
     }
     if (troubled) failed++;
   }
-  if (failed)
-    throw new TrellisError(
-      'UNEXPECTED',
-      `${failed} partnership(s) or cluster-wide step(s) could not be brought up to date: ${String((first as Error)?.message ?? first)}`,
-      {
-        cause: first,
-      },
-    );
+  if (failed || clusterFailed) {
+    const what = [clusterFailed ? `${clusterFailed} step(s) across partnerships` : '', failed ? `${failed} partnership(s)` : ''].filter(Boolean).join(' and ');
+    throw new TrellisError('UNEXPECTED', `${what} could not be brought up to date: ${String((first as Error)?.message ?? first)}`, { cause: first });
+  }
 }

@@ -37,7 +37,8 @@ export async function isRemoved(deps: Deps, platform: Platform, workspace: strin
 
 /**
  * Once per tick, for the whole store: each removal older than the grace period
- * erases its members, then is forgotten. Run again, it finds nothing to do.
+ * erases its members, then is forgotten. Run again, it finds nothing to do; a
+ * failure part-way keeps the removals, and the next tick erases the rest.
  */
 export async function eraseAfterGrace(deps: Deps): Promise<void> {
   const cutoff = deps.clock.now().getTime() - deps.uninstallGraceDays * DAY_MS;
