@@ -8,7 +8,7 @@ import { errorKind } from './logger.js';
 import { tickProtocols } from './protocols/reminders.js';
 import { tickRounds } from './survey/rounds.js';
 import { compactRounds } from './survey/turnout.js';
-import { eraseAfterGrace } from './uninstall-grace.js';
+import { eraseAfterGrace } from './commands/uninstall-erasure.js';
 
 const DUE_WORK = [
   ['rounds', tickRounds],
