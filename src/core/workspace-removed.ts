@@ -14,8 +14,12 @@ import { recordRemoval } from './uninstall-grace.js';
 const PLATFORM_NAMES: Record<Platform, string> = { slack: 'Slack workspace', teams: 'Teams tenant', email: 'email', playground: 'playground' };
 
 export async function workspaceRemoved(deps: Deps, platform: Platform, workspace: string, userId?: string): Promise<void> {
-  await recordRemoval(deps, platform, workspace, userId);
-  if (userId) return;
+  if (userId) {
+    // Nobody's id is kept for a person Trellis holds nothing else about.
+    if ((await deps.store.membershipsOf({ platform, workspace, userId })).length > 0) await recordRemoval(deps, platform, workspace, userId);
+    return;
+  }
+  await recordRemoval(deps, platform, workspace);
   for (const p of await deps.store.partnerships()) {
     const members = await deps.store.members(p.id);
     const inIt = (m: (typeof members)[number]) => m.platform === platform && m.workspace === workspace;

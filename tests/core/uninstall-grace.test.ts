@@ -162,8 +162,10 @@ describe('an uninstall and its grace period', () => {
   it('one person removing Trellis from their Teams chat: nobody told; past the grace period only they are erased, unless they came back', async () => {
     await trellis.workspaceRemoved('teams', 'tenant-1', '29:lee');
     await trellis.workspaceRemoved('teams', 'tenant-1', '29:ash');
+    await trellis.workspaceRemoved('teams', 'tenant-1', '29:nobody'); // in no partnership: no id kept
     await trellis.settled();
     expect(messenger.sent).toEqual([]);
+    expect(state.removals.map((r) => r.userId)).toEqual(['29:lee', '29:ash']);
     clock.advance(5 * DAY);
     await trellis.workspaceRestored('teams', 'tenant-1', '29:ash'); // Ash wrote to Trellis again
     clock.advance(25 * DAY);
