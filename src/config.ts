@@ -3,6 +3,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { TrellisError } from './core/errors.js';
+import { DEFAULT_UNINSTALL_GRACE_DAYS } from './core/model.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -83,6 +84,8 @@ export interface Config {
   /** Concerns reach the critical friend after a random delay up to this; 0 turns it off (the default in playground mode). */
   concernDelayMaxSeconds: number;
   concernsPerDay: number;
+  /** Days after an uninstall before its members' personal data is erased, unless Trellis is added back (core/uninstall-grace.ts). */
+  uninstallGraceDays: number;
   /** The longest wait between attempts to reach Slack (or another platform) that does not answer. */
   platformRetryMaxMs: number;
   slack?: SlackConfig;
@@ -136,6 +139,15 @@ const schema = z.object({
   TRELLIS_CONCERNS_PER_DAY: z.preprocess(
     blankIsUnset,
     z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(3),
+  ),
+  TRELLIS_UNINSTALL_GRACE_DAYS: z.preprocess(
+    blankIsUnset,
+    z.coerce
+      .number({ message: 'must be a number of days' })
+      .int('must be a whole number of days')
+      .min(1, 'must be at least 1 (a mistaken uninstall needs time to be undone)')
+      .max(365, 'must be at most 365 (personal data is not kept longer than needed)')
+      .default(DEFAULT_UNINSTALL_GRACE_DAYS),
   ),
   TRELLIS_PLATFORM_RETRY_MAX_SECONDS: z.preprocess(
     blankIsUnset,
@@ -364,6 +376,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // A local trial has one person at the keyboard playing every part: the delay would only hide what happens.
     concernDelayMaxSeconds: e.TRELLIS_CONCERN_DELAY_MAX_SECONDS ?? (!slack && !teams ? 0 : DEFAULT_CONCERN_DELAY_SECONDS),
     concernsPerDay: e.TRELLIS_CONCERNS_PER_DAY,
+    uninstallGraceDays: e.TRELLIS_UNINSTALL_GRACE_DAYS,
     platformRetryMaxMs: Math.round(e.TRELLIS_PLATFORM_RETRY_MAX_SECONDS * 1000),
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/$/, '') } : {}),
     ...(slack ? { slack } : {}),

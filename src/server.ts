@@ -77,6 +77,7 @@ export async function startServer(
     publicUrl,
     concernDelayMaxSeconds: config.concernDelayMaxSeconds,
     concernsPerDay: config.concernsPerDay,
+    uninstallGraceDays: config.uninstallGraceDays,
   });
   const health = new PlatformHealth();
   const claims = deliveryClaims(store, secret, log);
@@ -134,6 +135,7 @@ export async function startServer(
     concernDelayMaxSeconds: config.concernDelayMaxSeconds,
     concernsPerDay: config.concernsPerDay,
     outboxKeepDays: KEEP_FINISHED_DAYS,
+    uninstallGraceDays: config.uninstallGraceDays,
   });
   mountWebLinks(app, {
     trellis,

@@ -36,12 +36,14 @@ describe('loadConfig', () => {
       // A local trial: concerns reach the critical friend at once.
       concernDelayMaxSeconds: 0,
       concernsPerDay: 3,
+      uninstallGraceDays: 30,
       platformRetryMaxMs: 60_000,
       mail: { from: 'Trellis <trellis@localhost>', perSecond: 5 },
       playground: true,
       localOnly: true,
     });
     expect(loadConfig({ TRELLIS_PLATFORM_RETRY_MAX_SECONDS: '0.2' }).platformRetryMaxMs).toBe(200);
+    expect(loadConfig({ TRELLIS_UNINSTALL_GRACE_DAYS: '7' }).uninstallGraceDays).toBe(7);
   });
 
   it('delays concerns up to 10 minutes beside Slack or Teams, and as set in playground mode too', () => {
@@ -201,6 +203,10 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL must be a URL'],
     [{ TRELLIS_CONCERN_DELAY_MAX_SECONDS: '-5' }, 'TRELLIS_CONCERN_DELAY_MAX_SECONDS must be 0 (off) or more'],
     [{ TRELLIS_CONCERNS_PER_DAY: '0' }, 'TRELLIS_CONCERNS_PER_DAY must be at least 1'],
+    [{ TRELLIS_UNINSTALL_GRACE_DAYS: 'a month' }, 'TRELLIS_UNINSTALL_GRACE_DAYS must be a number of days'],
+    [{ TRELLIS_UNINSTALL_GRACE_DAYS: '0' }, 'TRELLIS_UNINSTALL_GRACE_DAYS must be at least 1'],
+    [{ TRELLIS_UNINSTALL_GRACE_DAYS: '1.5' }, 'TRELLIS_UNINSTALL_GRACE_DAYS must be a whole number of days'],
+    [{ TRELLIS_UNINSTALL_GRACE_DAYS: '400' }, 'TRELLIS_UNINSTALL_GRACE_DAYS must be at most 365'],
     [{ TRELLIS_PLATFORM_RETRY_MAX_SECONDS: 'soon' }, 'TRELLIS_PLATFORM_RETRY_MAX_SECONDS must be a number of seconds'],
     [{ TRELLIS_PLATFORM_RETRY_MAX_SECONDS: '0' }, 'TRELLIS_PLATFORM_RETRY_MAX_SECONDS must be at least 0.05'],
     [{ DATABASE_URL: 'mysql://db/trellis', TRELLIS_SECRET: SECRET }, 'DATABASE_URL must be a PostgreSQL URL'],

@@ -114,6 +114,7 @@ const SETTINGS: PrivacySettings = {
   concernDelayMaxSeconds: 600,
   concernsPerDay: 3,
   outboxKeepDays: 30,
+  uninstallGraceDays: 30,
 };
 const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
@@ -141,6 +142,17 @@ describe('the privacy notice, written from the running settings', () => {
     expect(text).toContain(`${COMPACT_AFTER_DAYS} days after a check-in closes, the record of who was invited is dropped`);
     expect(text).toContain('leave its outbox after 45 days');
     expect(text).toContain('Everything else is kept until it is removed');
+  });
+
+  it('says what an uninstall does, after how many days, on the platforms this install serves', () => {
+    const slack = textOf(privacyPage({ ...SETTINGS, uninstallGraceDays: 14 }));
+    expect(slack).toContain('If a Slack workspace removes Trellis, Trellis can no longer reach the people there. It waits 14 days');
+    expect(slack).toContain('erased from every partnership as if they had left');
+    expect(slack).not.toMatch(/Microsoft Teams|in Teams, writing/);
+    const teams = textOf(privacyPage({ ...SETTINGS, slack: false, teams: true }));
+    expect(teams).toContain('If you remove Trellis from your own chat in Microsoft Teams');
+    expect(teams).toContain('in Teams, writing to it again');
+    expect(textOf(privacyPage({ ...SETTINGS, slack: false, playground: true }))).not.toContain('When Trellis is removed');
   });
 
   it('lists as rights only commands that exist today, each of which parses', () => {

@@ -5,6 +5,7 @@ import { consoleLogger, errorKind, type Logger } from './logger.js';
 import type { Coordination } from './ports/coordination.js';
 import type { DeliveryStatus } from './ports/delivery-status.js';
 import type { Repository } from './ports/repository.js';
+import { DEFAULT_UNINSTALL_GRACE_DAYS } from './model.js';
 
 export interface Deps {
   store: Repository;
@@ -24,6 +25,8 @@ export interface Deps {
   concernDelayMaxSeconds: number;
   /** How many concerns one person may raise in a day. */
   concernsPerDay: number;
+  /** TRELLIS_UNINSTALL_GRACE_DAYS: how long after an uninstall its members' data is erased, unless Trellis is added back (uninstall-grace.ts). */
+  uninstallGraceDays: number;
   /** 0 ≤ x < 1; injected so tests can check the spread of delays. */
   random: () => number;
   /** Runs a follow-up nobody is waiting for once the reply in hand has gone out (createTrellis tracks it; `settled` waits for it). */
@@ -48,6 +51,7 @@ export const withDefaults = (d: RequiredDeps & Partial<Deps>): Deps => ({
   publicUrl: () => 'http://localhost:3000',
   concernDelayMaxSeconds: 600,
   concernsPerDay: 3,
+  uninstallGraceDays: DEFAULT_UNINSTALL_GRACE_DAYS,
   random: Math.random,
   later: followUps(d.log ?? consoleLogger).later,
   log: consoleLogger,

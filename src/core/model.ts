@@ -21,6 +21,22 @@ export const LEGACY_WORKSPACE = '';
 
 export const samePerson = (a: Person, b: Person) => a.platform === b.platform && a.workspace === b.workspace && a.userId === b.userId;
 
+/**
+ * Trellis removed from a Slack workspace (app_uninstalled), or from one person's
+ * Teams chat (`userId`: that person): the members reached only through it are
+ * erased once the grace period has passed, unless Trellis is added back first
+ * (core/uninstall-grace.ts, core/commands/uninstall-erasure.ts). Holds no name: only whose it was and when.
+ */
+/** Days an uninstall waits before its members are erased, unless TRELLIS_UNINSTALL_GRACE_DAYS says otherwise. */
+export const DEFAULT_UNINSTALL_GRACE_DAYS = 30;
+
+export interface Removal {
+  platform: Platform;
+  workspace: string;
+  userId?: string;
+  removedAt: string;
+}
+
 export const SECTORS = ['public', 'private', 'voluntary', 'community'] as const;
 export type Sector = (typeof SECTORS)[number];
 

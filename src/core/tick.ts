@@ -8,6 +8,7 @@ import { errorKind } from './logger.js';
 import { tickProtocols } from './protocols/reminders.js';
 import { tickRounds } from './survey/rounds.js';
 import { compactRounds } from './survey/turnout.js';
+import { eraseAfterGrace } from './commands/uninstall-erasure.js';
 
 const DUE_WORK = [
   ['rounds', tickRounds],
@@ -17,10 +18,21 @@ const DUE_WORK = [
   ['compaction', compactRounds],
 ] as const;
 
-/** Everything due at `now`: rounds, protocol reminders, concerns and their digest, compaction. */
+// Due work across partnerships, once per tick before theirs: a removal's members may be in several.
+const CLUSTER_WORK = [['uninstall erasure', eraseAfterGrace]] as const;
+
+/** Everything due at `now`: uninstalls past their grace period, then each partnership's rounds, protocol reminders, concerns and their digest, compaction. */
 export async function tick(deps: Deps): Promise<void> {
   let failed = 0;
+  let clusterFailed = 0;
   let first: unknown;
+  for (const [work, run] of CLUSTER_WORK) {
+    await run(deps).catch((err: unknown) => {
+      deps.log.error('Scheduled work failed', { work, ...errorKind(err) });
+      clusterFailed++;
+      first ??= err;
+    });
+  }
   for (const partnership of await deps.store.partnerships()) {
     // One partnership's trouble must not hold up everyone else's schedule, nor one kind of work the others.
     let troubled = false;
@@ -34,8 +46,8 @@ export async function tick(deps: Deps): Promise<void> {
     }
     if (troubled) failed++;
   }
-  if (failed)
-    throw new TrellisError('UNEXPECTED', `${failed} partnership(s) could not be brought up to date: ${String((first as Error)?.message ?? first)}`, {
-      cause: first,
-    });
+  if (failed || clusterFailed) {
+    const what = [clusterFailed ? `${clusterFailed} step(s) across partnerships` : '', failed ? `${failed} partnership(s)` : ''].filter(Boolean).join(' and ');
+    throw new TrellisError('UNEXPECTED', `${what} could not be brought up to date: ${String((first as Error)?.message ?? first)}`, { cause: first });
+  }
 }

@@ -43,6 +43,7 @@ import { dashboardView, exportCsv, type DashboardView } from './trends/dashboard
 import { routeTable, type Lock } from './routes.js';
 import type { Platform } from './model.js';
 import { workspaceRemoved } from './workspace-removed.js';
+import { forgetRemoval, isRemoved } from './uninstall-grace.js';
 import { refreshSetupChecklists } from './commands/setup-checklist.js';
 import { setupChecklistRoutes } from './commands/setup-checklist-routes.js';
 import { consoleView } from './console.js';
@@ -72,8 +73,13 @@ export interface Trellis {
   conversations(caller: Caller): Promise<Conversation[]>;
   /** Resolves once every follow-up queued by earlier replies (`Deps.later`) has run. */
   settled(): Promise<void>;
-  /** A workspace (or tenant) removed Trellis: the coordinators of partnerships with members there are told privately, never which. */
-  workspaceRemoved(platform: Platform, workspace: string): Promise<void>;
+  /**
+   * A workspace removed Trellis (or, `userId`, one person removed it from their Teams chat): recorded, so that its
+   * members are erased after the grace period; for a workspace, the coordinators of partnerships with members there are told privately, never which.
+   */
+  workspaceRemoved(platform: Platform, workspace: string, userId?: string): Promise<void>;
+  /** Trellis added back (or used again) there within the grace period: nothing is erased. Cheap when nothing was removed (no lock). */
+  workspaceRestored(platform: Platform, workspace: string, userId?: string): Promise<void>;
 }
 
 /** A command that did not parse: why, the command most likely meant (a button that runs it), and the usage. */
@@ -329,7 +335,10 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     },
     tick: () => serial(() => tick(deps)),
     settled: follow.settled,
-    workspaceRemoved: (platform, workspace) => serial(() => workspaceRemoved(deps, platform, workspace)),
+    workspaceRemoved: (platform, workspace, userId) => serial(() => workspaceRemoved(deps, platform, workspace, userId)),
+    workspaceRestored: async (platform, workspace, userId) => {
+      if (await isRemoved(deps, platform, workspace, userId)) await serial(() => forgetRemoval(deps, platform, workspace, userId));
+    },
     dashboard: (token) => dashboardView(deps, token),
     exportCsv: (token) => exportCsv(deps, token),
     myDataFile: (token) => myDataFile(deps, token),

@@ -13,6 +13,7 @@ import type {
   Partnership,
   Platform,
   Protocol,
+  Removal,
   Round,
   SentReminder,
   StoredConcern,
@@ -20,6 +21,7 @@ import type {
 import type { ConversationRecord } from '../core/ports/conversation-references.js';
 import type { InstallationRecord } from '../core/ports/installations.js';
 import type { Outgoing } from '../core/ports/outbox.js';
+import type { RemovalKey } from '../core/ports/removals.js';
 import type { StateStore } from './state-store.js';
 import { legacyWorkspaceOf, underTenant } from './state-schema.js';
 
@@ -52,6 +54,8 @@ interface Entries {
   claimOnce: [key: string, at: number, until: number];
   saveInstallation: [InstallationRecord];
   deleteInstallation: [platform: Platform, workspace: string];
+  saveRemoval: [Removal];
+  deleteRemoval: [RemovalKey];
 }
 export type EntryName = keyof Entries;
 
@@ -87,6 +91,8 @@ const APPLY: { [K in EntryName]: (store: StateStore, ...args: Entries[K]) => unk
   claimOnce: (s, key, at, until) => s.takeClaim(key, at, until),
   saveInstallation: (s, i) => s.saveInstallation(i),
   deleteInstallation: (s, platform, workspace) => s.deleteInstallation(platform, workspace),
+  saveRemoval: (s, r) => s.saveRemoval(r),
+  deleteRemoval: (s, key) => s.deleteRemoval(key),
 };
 
 export const isEntryName = (name: unknown): name is EntryName => typeof name === 'string' && Object.hasOwn(APPLY, name);

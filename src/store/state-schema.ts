@@ -21,7 +21,7 @@ import {
 } from '../core/model.js';
 import { OUTGOING_STATUSES } from '../core/ports/outbox.js';
 
-export const STATE_VERSION = 7;
+export const STATE_VERSION = 8;
 
 const platform = z.enum(PLATFORMS);
 
@@ -206,6 +206,9 @@ const customItem = z.object({
 // digest made by the caller: it names no person, event or message.
 const claim = z.object({ key: z.string().min(1), until: z.string() });
 
+// Uninstalls in their grace period (core/uninstall-grace.ts): whose, and when; no name.
+const removal = z.object({ platform, workspace: z.string().min(1), userId: z.string().min(1).optional(), removedAt: z.string() });
+
 export const stateSchema = z.object({
   version: z.literal(STATE_VERSION),
   partnerships: z.array(partnership),
@@ -223,6 +226,7 @@ export const stateSchema = z.object({
   concernQuotas: z.array(concernQuota),
   outgoing: z.array(outgoing),
   claims: z.array(claim),
+  removals: z.array(removal),
 });
 
 export type State = z.infer<typeof stateSchema>;
@@ -244,6 +248,7 @@ export const emptyState = (): State => ({
   concernQuotas: [],
   outgoing: [],
   claims: [],
+  removals: [],
 });
 
 /** Each step lifts a file one version; applied in order on load, then validated. */
@@ -272,6 +277,8 @@ export const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Recor
   5: (d) => withWorkspaces(d),
   // Version 7 (issue 16): Slack installations in the workspaces that added Trellis (OAuth distribution).
   6: (d) => ({ ...d, version: 7, installations: [] }),
+  // Version 8 (issue 18): uninstalls in their grace period (core/uninstall-grace.ts).
+  7: (d) => ({ ...d, version: 8, removals: [] }),
 };
 
 type Doc = Record<string, unknown>;

@@ -13,12 +13,14 @@ import {
   type Person,
   type Platform,
   type Protocol,
+  type Removal,
   type Round,
   type SentReminder,
   type StoredConcern,
 } from '../core/model.js';
 import type { ConversationRecord } from '../core/ports/conversation-references.js';
 import type { InstallationRecord } from '../core/ports/installations.js';
+import { sameRemoval, type RemovalKey } from '../core/ports/removals.js';
 import type { ClaimedOutgoing, Outgoing } from '../core/ports/outbox.js';
 import type { Store } from './store.js';
 import { emptyState, teamsTenants, type State } from './state-schema.js';
@@ -172,6 +174,21 @@ export class StateStore implements Store {
     if (keep.length === this.state.installations.length) return false;
     this.state.installations = keep;
     await this.changed(['deleteInstallation', platform, workspace]);
+    return true;
+  }
+
+  async removals() {
+    return copy(this.state.removals);
+  }
+  async saveRemoval(r: Removal) {
+    upsert(this.state.removals, r, (x) => sameRemoval(x, r));
+    await this.changed(['saveRemoval', r]);
+  }
+  async deleteRemoval(key: RemovalKey) {
+    const keep = this.state.removals.filter((x) => !sameRemoval(x, key));
+    if (keep.length === this.state.removals.length) return false;
+    this.state.removals = keep;
+    await this.changed(['deleteRemoval', key]);
     return true;
   }
 

@@ -29,6 +29,8 @@ export interface PrivacySettings {
   concernsPerDay: number;
   /** How long a delivered message stays in the outbox (src/delivery/dispatcher.ts). */
   outboxKeepDays: number;
+  /** TRELLIS_UNINSTALL_GRACE_DAYS: how long after an uninstall its people are erased (core/uninstall-grace.ts). */
+  uninstallGraceDays: number;
 }
 
 const frame = (title: string, sections: string) =>
@@ -76,6 +78,17 @@ function concernTiming(s: PrivacySettings): string {
   return `${delay} One person can raise at most ${s.concernsPerDay} concern${s.concernsPerDay === 1 ? '' : 's'} a day.`;
 }
 
+/** What an uninstall does to the people it leaves unreachable, on the platforms this install serves (none: no such card). */
+function uninstall(s: PrivacySettings): string | undefined {
+  const how = [...(s.slack ? ['a Slack workspace removes Trellis'] : []), ...(s.teams ? ['you remove Trellis from your own chat in Microsoft Teams'] : [])];
+  if (how.length === 0) return undefined;
+  const undo = s.teams ? 'adding Trellis back (or, in Teams, writing to it again)' : 'adding Trellis back';
+  return card(
+    'When Trellis is removed',
+    `If ${how.join(', or ')}, Trellis can no longer reach the people there. It waits ${s.uninstallGraceDays} days, so that a mistaken removal can be undone by ${undo}. After that, each person reached only that way is erased from every partnership as if they had left: their name, platform ids and conversations go, and any concern conversation they have open is closed. Their past answers stay in the figures, linked to no one. Coordinators are told how many people were removed, never who.`,
+  );
+}
+
 /** The privacy notice for these settings: the README's privacy model, and what this install stores, where and for how long. */
 export function privacyPage(s: PrivacySettings): string {
   const where = {
@@ -113,6 +126,7 @@ export function privacyPage(s: PrivacySettings): string {
         `Two things are dropped on a timer: ${COMPACT_AFTER_DAYS} days after a check-in closes, the record of who was invited is dropped and only its counts and unlinkable answer sets are kept; and messages Trellis has delivered leave its outbox after ${s.outboxKeepDays} days.`,
         'Everything else is kept until it is removed: Trellis does not yet delete anything else on a timer.',
       ),
+      ...(uninstall(s) ? [uninstall(s)!] : []),
       card(
         'Your rights',
         'Type these to Trellis (after <code>/trellis</code> in Slack, or to the bot in Teams):',

@@ -7,6 +7,7 @@ import { globalAgent } from 'node:https';
 import { startFakeMicrosoftIdentity, type FakeMicrosoftIdentity } from './fake-microsoft-identity.js';
 import { startFakeTeamsConnector, type FakeTeamsConnector } from './fake-teams-connector.js';
 import { startTrellis, type TestTrellis } from './start-trellis.js';
+import type { Clock } from '../../src/core/ports/clock.js';
 
 export interface SignedTeams {
   identity: FakeMicrosoftIdentity;
@@ -16,7 +17,8 @@ export interface SignedTeams {
   close(): Promise<void>;
 }
 
-export async function startSignedTeams(credentials: { appId: string; appPassword: string }): Promise<SignedTeams> {
+/** `clock`: the server's (a fake one, to let a grace period pass). */
+export async function startSignedTeams(credentials: { appId: string; appPassword: string }, options: { clock?: Clock } = {}): Promise<SignedTeams> {
   const previousCa = globalAgent.options.ca;
   const identity = await startFakeMicrosoftIdentity(credentials);
   globalAgent.options.ca = identity.ca;
@@ -30,7 +32,7 @@ export async function startSignedTeams(credentials: { appId: string; appPassword
   };
   try {
     connector = await startFakeTeamsConnector();
-    trellis = await startTrellis(identity.env);
+    trellis = await startTrellis(identity.env, options);
   } catch (e) {
     // What did start is stopped, so a failed beforeAll leaves no server listening.
     await close();

@@ -5,6 +5,7 @@ import { conversationReferencesContract } from './conversation-references-contra
 import { coordinationContract, type CoordinationClock } from './coordination-contract.js';
 import { installationsContract } from './installations-contract.js';
 import { outboxContract } from './outbox-contract.js';
+import { removalsContract } from './removals-contract.js';
 import { repositoryContract } from './repository-contract.js';
 
 /** Opens a fresh store as port `P`; `reopen`, for a durable store, opens what it wrote. */
@@ -16,4 +17,5 @@ export function storeContract(name: string, open: Opens<Store>, clock?: Coordina
   coordinationContract(name, open, clock);
   conversationReferencesContract(name, open);
   installationsContract(name, open);
+  removalsContract(name, open);
 }

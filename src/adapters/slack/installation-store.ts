@@ -12,12 +12,17 @@ export function installationKey(i: { isEnterpriseInstall?: boolean; enterpriseId
 
 const keyOf = (i: Installation) => installationKey({ isEnterpriseInstall: i.isEnterpriseInstall, enterpriseId: i.enterprise?.id, teamId: i.team?.id });
 
-export function slackInstallationStore(installations: SealedInstallations): InstallationStore {
+/** `installed`: told of each installation saved (a reinstall undoes an uninstall's pending erasure). */
+export function slackInstallationStore(
+  installations: SealedInstallations,
+  installed: (workspace: string) => Promise<void> = async () => {},
+): InstallationStore {
   return {
     async storeInstallation(installation) {
       const workspace = keyOf(installation as Installation);
       if (!workspace) throw new Error('Slack sent an installation with neither a team nor an enterprise id');
       await installations.save('slack', workspace, installation);
+      await installed(workspace);
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const workspace = installationKey(query);

@@ -30,14 +30,15 @@ export const authorizeUrlFor = (apiUrl: string | undefined) => new URL('../oauth
 export function oauthOptions(
   oauth: SlackOAuthConfig,
   apiUrl: string | undefined,
-  deps: Pick<AdapterDeps, 'installations' | 'log'>,
+  deps: Pick<AdapterDeps, 'installations' | 'log' | 'trellis'>,
 ): Partial<ExpressReceiverOptions> {
   return {
     clientId: oauth.clientId,
     clientSecret: oauth.clientSecret,
     stateSecret: oauth.stateSecret,
     scopes: [...BOT_SCOPES],
-    installationStore: slackInstallationStore(deps.installations),
+    // Added back within an uninstall's grace period: nothing of that workspace's members is erased.
+    installationStore: slackInstallationStore(deps.installations, (workspace) => deps.trellis.workspaceRestored('slack', workspace)),
     installerOptions: {
       installPath: INSTALL_PATH,
       redirectUriPath: OAUTH_REDIRECT_PATH,

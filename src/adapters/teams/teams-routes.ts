@@ -5,6 +5,7 @@ import type { AdapterDeps } from '../adapter.js';
 import { failure, info, isForm, type Message, type Reply } from '../../core/message.js';
 import { reportError } from '../../report-error.js';
 import { rememberConversation } from './conversation-reference.js';
+import { noteInstallation } from './uninstall.js';
 import { renderReply } from './render-card.js';
 import { isCardSubmit, isTrellisSubmit, toAction, toCommand } from './to-request.js';
 
@@ -31,6 +32,7 @@ export function registerRoutes(app: Application, { trellis, store, clock, log }:
   // failure here is reported but never stops the person's command.
   app.turn('beforeTurn', async (context) => {
     await rememberConversation(store, clock, context.activity).catch((err: unknown) => reportError(log, 'teams conversation reference', err));
+    await noteInstallation(trellis, context.activity).catch((err: unknown) => reportError(log, 'teams installation', err));
     return true;
   });
 

@@ -83,7 +83,7 @@ export async function removeMember(deps: Deps, ctx: Context, who: string, confir
 }
 
 /** Closes the member's concern conversations and erases their relays, then erases the member (Repository.eraseMember); `by`: who asked. */
-async function eraseMember(deps: Deps, p: Partnership, member: Member, by: string): Promise<void> {
+export async function eraseMember(deps: Deps, p: Partnership, member: Member, by: string): Promise<void> {
   const friends = await friendsOf(deps, p.id);
   for (const c of await loadConcerns(deps, p.id)) {
     if (openRelay(deps.secret, c.relay)?.memberId !== member.id) continue;

@@ -16,8 +16,9 @@ import type {
   SentReminder,
   StoredConcern,
 } from '../model.js';
+import type { Removals } from './removals.js';
 
-export interface Repository {
+export interface Repository extends Removals {
   partnership(id: string): Promise<Partnership | undefined>;
   partnershipByInvite(code: string): Promise<Partnership | undefined>;
   partnershipByHome(platform: Platform, conversationId: string): Promise<Partnership | undefined>;

@@ -186,4 +186,16 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (platform, workspace)
   );
   `,
+  // 5 (issue 18): uninstalls in their grace period (core/uninstall-grace.ts): whose ('' for a
+  // whole workspace's user id) and when, no name.
+  `
+  CREATE TABLE removals (
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    platform text NOT NULL,
+    workspace text NOT NULL,
+    user_id text NOT NULL,
+    doc jsonb NOT NULL,
+    PRIMARY KEY (platform, workspace, user_id)
+  );
+  `,
 ];

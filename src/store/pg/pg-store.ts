@@ -14,12 +14,14 @@ import type {
   Person,
   Platform,
   Protocol,
+  Removal,
   Round,
   SentReminder,
   StoredConcern,
 } from '../../core/model.js';
 import type { ConversationRecord } from '../../core/ports/conversation-references.js';
 import type { InstallationRecord } from '../../core/ports/installations.js';
+import type { RemovalKey } from '../../core/ports/removals.js';
 import type { ClaimedOutgoing, Outgoing } from '../../core/ports/outbox.js';
 import type { Store } from '../store.js';
 import { TrellisError } from '../../core/errors.js';
@@ -184,6 +186,21 @@ class PostgresStore implements PgStore {
   }
   async deleteInstallation(platform: Platform, workspace: string) {
     const { rowCount } = await this.pool.query('DELETE FROM installations WHERE platform = $1 AND workspace = $2', [platform, workspace]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  removals() {
+    return this.all<Removal>('SELECT doc FROM removals ORDER BY seq', []);
+  }
+  saveRemoval(r: Removal) {
+    return this.save('removals', r);
+  }
+  async deleteRemoval({ platform, workspace, userId }: RemovalKey) {
+    const { rowCount } = await this.pool.query('DELETE FROM removals WHERE platform = $1 AND workspace = $2 AND user_id = $3', [
+      platform,
+      workspace,
+      userId ?? '',
+    ]);
     return (rowCount ?? 0) > 0;
   }
 

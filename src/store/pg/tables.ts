@@ -33,6 +33,12 @@ export const TABLES: { [C in Collection]: Table<C> } = {
     values: (i) => [i.platform, i.workspace, json(i)],
     key: ['platform', 'workspace'],
   },
+  removals: {
+    name: 'removals',
+    columns: ['platform', 'workspace', 'user_id', 'doc'],
+    values: (r) => [r.platform, r.workspace, r.userId ?? '', json(r)],
+    key: ['platform', 'workspace', 'user_id'],
+  },
   rounds: { name: 'rounds', columns: ['id', 'partnership_id', 'doc'], values: (r) => [r.id, r.partnershipId, json(r)], key: ['id'] },
   invitations: {
     name: 'invitations',
