@@ -72,7 +72,8 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member, shared: boolea
   const coordinator = m.role === 'coordinator';
   const protocols = await deps.store.protocols(p.id);
 
-  if (coordinator) {
+  // A closed partnership changes nothing more: its coordinators keep only what reads.
+  if (coordinator && !p.closedAt) {
     const open = (await deps.store.rounds(p.id)).find((r) => !r.closedAt);
     sections.push({
       title: 'Check-ins',
@@ -141,6 +142,9 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member, shared: boolea
       ? [show('Trends', 'trends'), show('By sector', 'trends by sector'), run('Dashboard', 'dashboard'), run('Export', 'export')]
       : [show('Trends', 'trends')],
   });
+  // Last, and apart: the one button that ends the partnership (it asks first).
+  if (coordinator && !p.closedAt)
+    sections.push({ title: 'The partnership', buttons: [run('Close the partnership', 'partnership close', { style: 'danger' })] });
   return sections;
 }
 

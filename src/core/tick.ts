@@ -8,6 +8,7 @@ import { errorKind } from './logger.js';
 import { tickProtocols } from './protocols/reminders.js';
 import { tickRounds } from './survey/rounds.js';
 import { compactRounds } from './survey/turnout.js';
+import { eraseClosedPartnership } from './commands/closed-erasure.js';
 
 const DUE_WORK = [
   ['rounds', tickRounds],
@@ -15,9 +16,11 @@ const DUE_WORK = [
   ['concerns', deliverConcerns],
   ['critical friend digest', friendDigest],
   ['compaction', compactRounds],
+  // Last: after the rounds, so a closing check-in still open is closed (and its answers out) first.
+  ['closed partnership erasure', eraseClosedPartnership],
 ] as const;
 
-/** Everything due at `now`: rounds, protocol reminders, concerns and their digest, compaction. */
+/** Everything due at `now`: rounds, protocol reminders, concerns and their digest, compaction, a closed partnership's erasure. */
 export async function tick(deps: Deps): Promise<void> {
   let failed = 0;
   let first: unknown;

@@ -1,6 +1,8 @@
 // The core's front door: a normalized command or button click in, a
 // platform-neutral message out. Adapters call nothing else.
 import { leave, removeMember } from './commands/leave.js';
+import { closePartnership, OPEN_WHEN_CLOSED } from './commands/closing.js';
+import { closedRefusal, isClosed } from './commands/closed.js';
 import { parseCommand, type Command } from './grammar.js';
 import { commandButton, failure, fieldErrors, info, isForm, RUN_COMMAND, RUN_IN, success, type Message, type Reply } from './message.js';
 import type { Caller, ActionRequest, CommandRequest, Place, SubmitRequest } from './request.js';
@@ -145,6 +147,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
 
   /** A command about one partnership, typed or read back from its form. */
   const inPartnership = async (req: CommandRequest, ctx: Context, cmd: PartnershipCommand): Promise<Reply> => {
+    if (isClosed(ctx.partnership) && !OPEN_WHEN_CLOSED.has(cmd.name)) return closedRefusal(ctx.partnership);
     switch (cmd.name) {
       case 'form':
         return FORMS[cmd.of].open(deps, ctx);
@@ -174,6 +177,8 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
         return removeMember(deps, ctx, cmd.who, cmd.confirmed);
       case 'leave':
         return leave(deps, ctx, cmd.confirmed);
+      case 'partnership close':
+        return closePartnership(deps, ctx, cmd.confirmed);
       case 'concerns':
         return concernsCommand(deps, ctx, cmd);
       case 'protocol add':
