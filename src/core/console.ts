@@ -85,7 +85,13 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member, shared: boolea
     });
     sections.push({
       title: 'Partners',
-      buttons: [run('Add an organisation', 'org add', { opensForm: true }), show('Invite code', 'invite'), run('Change a role', 'role', { opensForm: true })],
+      buttons: [
+        run('Add an organisation', 'org add', { opensForm: true }),
+        show('Invite code', 'invite'),
+        run('Change a role', 'role', { opensForm: true }),
+        // Last: the one button that ends the partnership (it asks first).
+        run('Close the partnership', 'partnership close', { style: 'danger' }),
+      ],
     });
   }
 
@@ -142,9 +148,6 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member, shared: boolea
       ? [show('Trends', 'trends'), show('By sector', 'trends by sector'), run('Dashboard', 'dashboard'), run('Export', 'export')]
       : [show('Trends', 'trends')],
   });
-  // Last, and apart: the one button that ends the partnership (it asks first).
-  if (coordinator && !p.closedAt)
-    sections.push({ title: 'The partnership', buttons: [run('Close the partnership', 'partnership close', { style: 'danger' })] });
   return sections;
 }
 
