@@ -17,6 +17,7 @@ import type { Caller, Place } from '../../src/core/request.js';
 import { emailUserId, EMAIL_WORKSPACE } from '../../src/core/email-identity.js';
 import { unseal } from '../../src/core/seal.js';
 import { loadHistory } from '../../src/core/trends/history.js';
+import { openConcern } from '../../src/core/concerns/concern-seal.js';
 import type { Store } from '../../src/store/store.js';
 import { journalFileFor, openLowdbStore } from '../../src/store/lowdb-store.js';
 import { openPgStore } from '../../src/store/pg/pg-store.js';
@@ -124,6 +125,11 @@ async function scenario(store: Store, backup: () => Promise<string>) {
     expect(after, t).not.toContain(t);
     expect(logged.join('\n'), t).not.toContain(t);
   }
+  // Nor does anything still sealed hold them: opened with the secret, the concern keeps its category and month alone.
+  const opened = (await store.concerns((await store.partnerships())[0]!.id)).map((c) => openConcern(SECRET, c)!);
+  expect(opened.map(({ messages, friendIds, organisation, status }) => ({ messages, friendIds, organisation, status }))).toEqual([
+    { messages: [], friendIds: [], organisation: undefined, status: 'closed' },
+  ]);
   expect(await figures()).toBe(shown);
   // The partnership, its organisation and its rounds stay.
   expect(after).toContain('Riverside');
