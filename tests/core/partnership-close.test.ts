@@ -137,6 +137,9 @@ describe('partnership close', () => {
     for (const text of ['status', 'trends', 'members', 'org list', 'protocol list', 'survey status', 'help', 'my data'])
       expect((await say(alex, text, dm)).tone, text).not.toBe('error');
     expect((await say(alex, 'export', dm)).text).toContain('/export/');
+    expect((await say(sam, 'status', dm)).fields?.find((f) => f.label === 'Closed')?.value).toBe(
+      'on 23 Nov 2026; everything but the figures is erased on 23 Nov 2027',
+    );
   });
 
   it('opens no more scheduled rounds and sends no protocol reminders', async () => {
