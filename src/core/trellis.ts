@@ -213,6 +213,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     const about = readFormContext(req.context);
     const ctx = about && (await contextIn(deps.store, req.caller, about.partnershipId));
     if (!about || !ctx) return failure("That form isn't for a partnership you are in; nothing was changed.");
+    if (isClosed(ctx.partnership)) return closedRefusal(ctx.partnership);
     // Whoever may no longer open the form is refused as a whole, as when opening it; the handlers check again.
     const still = await FORMS[about.key].open(deps, ctx);
     if (!isForm(still)) return still;
@@ -264,6 +265,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
           handle: async (_deps, req) => {
             const about = readFormContext(req.value);
             const ctx = about && (await contextIn(deps.store, req.caller, about.partnershipId));
+            if (ctx && isClosed(ctx.partnership)) return closedRefusal(ctx.partnership);
             return about && ctx ? FORMS[about.key].open(deps, ctx) : failure("That form isn't for a partnership you are in.");
           },
         },

@@ -142,6 +142,22 @@ describe('partnership close', () => {
     );
   });
 
+  it('refuses a form opened before the close and sent back after it', async () => {
+    const opened = await trellis.command({ caller: alex, place: channel, text: 'protocol add' });
+    if (!isForm(opened)) throw new Error(opened.text);
+    const settings = await trellis.command({ caller: alex, place: channel, text: 'set' });
+    if (!isForm(settings)) throw new Error(settings.text);
+    await close();
+    const f = opened.form;
+    const values = { title: 'Data sharing', kind: 'protocol', purpose: 'Sharing data', next: '2027-06-01' };
+    expect(msg(await trellis.submit({ caller: alex, actionId: f.submitActionId, context: f.context, values })).text).toContain('was closed on 23 Nov 2026');
+    expect(
+      msg(await trellis.submit({ caller: alex, actionId: settings.form.submitActionId, context: settings.form.context, values: { threshold: '7' } })).text,
+    ).toContain('was closed on 23 Nov 2026');
+    expect(state.protocols).toEqual([]);
+    expect(partnership().threshold).toBe(3);
+  });
+
   it('opens no more scheduled rounds and sends no protocol reminders', async () => {
     await say(alex, 'survey schedule weekly monday 09:00');
     await say(alex, 'protocol reminders 7');
