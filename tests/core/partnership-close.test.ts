@@ -245,6 +245,10 @@ describe('partnership close', () => {
     await answerClosing(kim, { 'closing-unfinished': 'The housing pilot; Hope Trust carries it.' });
     await answerClosing(jo, { 'closing-learnt': 'Meet in person.' });
     expect(openGroups(SECRET, state.answerSets).every((a) => a.texts && !a.organisationId && !a.sector)).toBe(true);
+    // Each person's own answers are in their `my data`, and nobody else's.
+    const mine = (await say(sam, 'my data', dm)).items!.join('\n');
+    expect(mine).toContain('Closing check-in: What did the partnership learn? — Share data early.');
+    expect(mine).not.toContain('Meet in person');
     messenger.sent.length = 0;
     messenger.posted.length = 0;
     clock.advance(6 * DAY);
