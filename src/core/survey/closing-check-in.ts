@@ -60,21 +60,6 @@ export async function submitClosing(deps: Deps, p: Partnership, round: Round, me
   return success(`Thank you — your answers are in. You can change them until ${formatLocal(round.closesAt, p.timezone)}.`);
 }
 
-/**
- * Every answer, question by question, as "Learnt: “…”". Within a question they
- * are sorted by their words: in the store's order, one person's three answers
- * would stand at the same place in each list.
- */
-export function closingAnswers(sets: AnswerSet[]): string[] {
-  return CLOSING_QUESTIONS.flatMap((q) =>
-    sets
-      .map((s) => s.texts?.[q.id]?.trim())
-      .filter((t): t is string => !!t)
-      .sort()
-      .map((t) => `${q.short}: ${t}`),
-  );
-}
-
 const readButton = (round: Round): Button => ({ actionId: READ_COMMENTS, label: 'Read the answers', value: `${round.id}:0`, readOnly: true });
 
 /** At the closing check-in's close: how many answered, to the homes and every member; the answers behind a button when k or more did. */

@@ -1,6 +1,8 @@
 // The closing check-in's questions: what the research advises a partnership
-// ask itself as it ends. Free text only; kept apart so that the messages and
-// the form can both name them without importing each other.
+// ask itself as it ends. Free text only; kept apart (with how their answers
+// are listed) so that the rounds, the form and "Read all comments" can all use
+// them without importing each other.
+import type { AnswerSet } from '../model.js';
 
 export const CLOSING_QUESTIONS = [
   { id: 'closing-learnt', label: 'What did the partnership learn?', short: 'Learnt' },
@@ -9,3 +11,18 @@ export const CLOSING_QUESTIONS = [
 ] as const;
 
 export const CLOSING_QUESTION_IDS: string[] = CLOSING_QUESTIONS.map((q) => q.id);
+
+/**
+ * Every answer, question by question, as "Learnt: …" (quoted where shown). Within a question they
+ * are sorted by their words: in the store's order, one person's three answers
+ * would stand at the same place in each list.
+ */
+export function closingAnswers(sets: AnswerSet[]): string[] {
+  return CLOSING_QUESTIONS.flatMap((q) =>
+    sets
+      .map((s) => s.texts?.[q.id]?.trim())
+      .filter((t): t is string => !!t)
+      .sort()
+      .map((t) => `${q.short}: ${t}`),
+  );
+}

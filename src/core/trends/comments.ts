@@ -8,7 +8,7 @@ import type { Caller } from '../request.js';
 import { thresholdFor } from '../promised-threshold.js';
 import { openGroups } from '../answer-group.js';
 import type { AnswerSet } from '../model.js';
-import { closingAnswers } from '../survey/closing-check-in.js';
+import { closingAnswers } from '../survey/closing-questions.js';
 
 /** In the digest: this many comments, each up to this many characters. */
 export const DIGEST_COMMENTS = 10;
