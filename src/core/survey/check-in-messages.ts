@@ -35,9 +35,9 @@ export function checkInMessage(p: Partnership, round: Round): Message {
 
 export function reminderMessage(p: Partnership, round: Round): Message {
   return info(
-    `A reminder: ${p.name}'s ${name(round)} is open until ${formatLocal(round.closesAt, p.timezone)}. It takes about a minute, and every view counts.`,
+    `A reminder: ${p.name}'s ${name(round)} is open until ${formatLocal(round.closesAt, p.timezone)}. ${round.kind === 'closing' ? 'Answer any of its three questions' : 'It takes about a minute'}, and every view counts.`,
     // Said in the title too: an email carries the title alone.
-    { title: `Reminder — ${p.name}: ${name(round)}`, buttons: [answerButton(round, 'Answer (1 minute)')] },
+    { title: `Reminder — ${p.name}: ${name(round)}`, buttons: [answerButton(round, round.kind === 'closing' ? 'Answer' : 'Answer (1 minute)')] },
   );
 }
 
