@@ -4,7 +4,6 @@
 // on only reading is allowed. CLOSED_KEEP_MONTHS later the personal data goes
 // (closed-erasure.ts); the figures stay.
 import type { Deps } from '../deps.js';
-import type { Command } from '../grammar.js';
 import { info, partnershipButton, success, type Message } from '../message.js';
 import type { Partnership, Protocol } from '../model.js';
 import { requireCoordinator, type Context } from '../context.js';
@@ -20,7 +19,7 @@ import { closingDigest } from './closing-digest.js';
 import { CLOSED_KEEP_MONTHS, erasureDay } from './closed.js';
 
 /** What a closed partnership still answers: reading, and people's rights over their own data. Everything else is refused. */
-export const OPEN_WHEN_CLOSED: ReadonlySet<Command['name']> = new Set<Command['name']>([
+export const OPEN_WHEN_CLOSED: ReadonlySet<string> = new Set([
   'status',
   'members',
   'org list',
