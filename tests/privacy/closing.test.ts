@@ -55,7 +55,8 @@ async function scenario(store: Store, backup: () => Promise<string>) {
   const clock = fakeClock('2026-11-23T08:00:00Z');
   const logged: string[] = [];
   const log: Logger = { warn: (m, meta) => logged.push(m + JSON.stringify(meta ?? {})), error: (m, meta) => logged.push(m + JSON.stringify(meta ?? {})) };
-  const ports = { ...corePorts(store), clock, messenger: fakeMessenger(), secret: SECRET, log, concernDelayMaxSeconds: 1 };
+  const messenger = fakeMessenger();
+  const ports = { ...corePorts(store), clock, messenger, secret: SECRET, log, concernDelayMaxSeconds: 1 };
   const trellis = createTrellis(ports);
   const deps = withDefaults(ports);
   const say = async (c: Caller, text: string, place: Place = channel) => msg(await trellis.command({ caller: c, place, text }));
@@ -136,11 +137,16 @@ async function scenario(store: Store, backup: () => Promise<string>) {
   expect(after).toContain('City Council');
   expect((await store.partnerships())[0]!.erasedAt).toBe(clock.now().toISOString());
 
-  // Idempotent: a second tick changes nothing.
+  const erased = () => messenger.posted.filter((m) => m.message.title === 'Riverside: personal data erased');
+  expect(erased().map((m) => m.conversationId)).toEqual(['C1']);
+  expect(erased()[0]!.message.text).toContain('Riverside closed on 23 Nov 2026');
+
+  // Idempotent: a second tick changes nothing, and says nothing again.
   clock.advance(DAY);
   await trellis.tick();
   await trellis.settled();
   expect(await backup()).toBe(after);
+  expect(erased()).toHaveLength(1);
 }
 
 describe('a closed partnership past its keeping period, on the lowdb store', () => {
