@@ -235,6 +235,7 @@ describe('partnership close', () => {
     expect(closing.closedAt).toBeUndefined();
     const invited = messenger.sent.filter((s) => s.message.title === 'Riverside: closing check-in').map((s) => s.to);
     expect(invited.sort()).toEqual(['U-ALEX', 'U-JO', 'U-KIM', 'U-SAM']);
+    expect((await say(sam, 'menu', dm)).buttons?.map((b) => b.label)).toEqual(['Riverside: answer the closing check-in']);
     const form = await openForm(sam, closing.id);
     expect(form.fields.map((x) => x.label)).toEqual([
       'What did the partnership learn?',

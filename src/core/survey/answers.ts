@@ -117,7 +117,8 @@ export async function openCheckInButtons(deps: Deps, memberships: Member[]): Pro
     if (!round || !invitation) continue;
     const name = (await deps.store.partnership(m.partnershipId))?.name ?? '';
     const answered = await hasAnswered(deps, round.id, m.id);
-    const button = answerButton(round, answered ? `${name}: see or change my answers` : `${name}: answer check-in #${round.number}`);
+    const what = round.kind === 'closing' ? 'the closing check-in' : `check-in #${round.number}`;
+    const button = answerButton(round, answered ? `${name}: see or change my answers` : `${name}: answer ${what}`);
     buttons.push(answered ? { ...button, style: undefined } : button);
   }
   return buttons;
