@@ -95,7 +95,7 @@ export async function saveAnswers(
   questionnaireId: QuestionnaireId,
   memberId: string,
   org: Pick<Organisation, 'id' | 'sector'> | undefined,
-  answers: Pick<AnswerSet, 'values' | 'choices' | 'comment'>,
+  answers: Pick<AnswerSet, 'values' | 'choices' | 'comment' | 'texts'>,
 ): Promise<void> {
   await deps.store.saveAnswerSet({
     roundId: questionnaireId,
@@ -104,5 +104,6 @@ export async function saveAnswers(
     values: answers.values,
     ...(answers.choices ? { choices: answers.choices } : {}),
     ...(answers.comment ? { comment: answers.comment } : {}),
+    ...(answers.texts && Object.keys(answers.texts).length ? { texts: answers.texts } : {}),
   });
 }

@@ -72,7 +72,8 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member, shared: boolea
   const coordinator = m.role === 'coordinator';
   const protocols = await deps.store.protocols(p.id);
 
-  if (coordinator) {
+  // A closed partnership changes nothing more: its coordinators keep only what reads.
+  if (coordinator && !p.closedAt) {
     const open = (await deps.store.rounds(p.id)).find((r) => !r.closedAt);
     sections.push({
       title: 'Check-ins',
@@ -84,7 +85,13 @@ async function sectionsFor(deps: Deps, p: Partnership, m: Member, shared: boolea
     });
     sections.push({
       title: 'Partners',
-      buttons: [run('Add an organisation', 'org add', { opensForm: true }), show('Invite code', 'invite'), run('Change a role', 'role', { opensForm: true })],
+      buttons: [
+        run('Add an organisation', 'org add', { opensForm: true }),
+        show('Invite code', 'invite'),
+        run('Change a role', 'role', { opensForm: true }),
+        // Last: the one button that ends the partnership (it asks first).
+        run('Close the partnership', 'partnership close', { style: 'danger' }),
+      ],
     });
   }
 

@@ -69,6 +69,10 @@ export const USAGE = {
     'take yourself out of the partnership, after asking: your name, ids and email are erased, your open concern conversations closed, and your answers stay in the figures linked to no one',
   ],
   status: ['status', 'the partnership at a glance'],
+  'partnership close': [
+    'partnership close',
+    'end the partnership, after asking: open check-ins close, a closing digest and a closing check-in go out, and after 12 months everything but the figures is erased (coordinators)',
+  ],
   ...SURVEY_USAGE,
   ...TRENDS_USAGE,
   ...PROTOCOL_USAGE,
@@ -98,7 +102,7 @@ const oneOf = <T extends string>(list: readonly T[], word: string): T | undefine
 
 const MAX_SUGGESTED_LENGTH = 200;
 /** Verbs that do nothing alone: typed alone, they list their commands. */
-const NEEDS_MORE = ['survey', 'protocol', 'review', 'org', 'member'];
+const NEEDS_MORE = ['survey', 'protocol', 'review', 'org', 'member', 'partnership'];
 
 export function parseCommand(input: string): Parsed {
   const parsed = parseExactly(input);
@@ -139,6 +143,12 @@ function parseExactly(input: string): Parsed {
       if (rest.length === 0) return ok({ name: 'leave', confirmed: false });
       if (tail.toLowerCase() === 'confirm') return ok({ name: 'leave', confirmed: true });
       return bad('`leave` takes no words after it: it asks before anything is erased.', 'leave');
+    case 'partnership': {
+      const words = rest.map((w) => w.toLowerCase()).join(' ');
+      if (words === 'close') return ok({ name: 'partnership close', confirmed: false });
+      if (words === 'close confirm') return ok({ name: 'partnership close', confirmed: true });
+      return bad('Type `partnership close`: it asks before anything changes.', 'partnership close');
+    }
     case 'my':
       return tail.toLowerCase() === 'data' ? ok({ name: 'my data' }) : bad('Type `my data` to see everything Trellis holds about you.', 'my data');
     case 'menu':

@@ -86,7 +86,7 @@ export const TOPICS = {
       ['members', 'who is in'],
       ['member add', 'someone on neither Slack nor Teams'],
     ],
-    commands: ['setup', 'invite', 'join', 'org add', 'org list', 'members', 'member add', 'role', 'status', 'home', 'set', 'my data'],
+    commands: ['setup', 'invite', 'join', 'org add', 'org list', 'members', 'member add', 'role', 'status', 'home', 'set', 'my data', 'partnership close'],
     buttons: [
       ['Status', 'status'],
       ['Members', 'members'],

@@ -82,6 +82,10 @@ export interface Partnership {
   linkGeneration?: number;
   /** The set-up checklist sent privately to whoever ran `setup`, kept so it can tick itself off (commands/setup-checklist.ts). */
   setupChecklist?: SetupChecklist;
+  /** Set by `partnership close`: no more rounds, reminders or changes; its figures stay readable (commands/closing.ts). */
+  closedAt?: string;
+  /** Set once everything but the figures was erased, CLOSED_KEEP_MONTHS after closing (commands/closed-erasure.ts). */
+  erasedAt?: string;
 }
 
 export interface SetupChecklist {
@@ -155,7 +159,8 @@ export interface Round {
   partnershipId: string;
   /** 1, 2, 3… per partnership; health checks count too. */
   number: number;
-  kind: 'pulse' | 'healthcheck';
+  /** 'closing': the free-text check-in sent when the partnership closes (commands/closing-check-in.ts); never in the figures. */
+  kind: 'pulse' | 'healthcheck' | 'closing';
   itemIds: string[];
   /** The partnership's threshold when the round opened: its figures never use a lower one. */
   threshold: number;
@@ -217,6 +222,8 @@ export interface AnswerSet {
   /** Answers that are choices, not scale points (a review's keep / revise / retire). */
   choices?: Record<string, string>;
   comment?: string;
+  /** A closing check-in's free-text answers, by question id: free text, erased with the comments. */
+  texts?: Record<string, string>;
 }
 
 /** A statement or a whole factor a coordinator added to their partnership's bank. */

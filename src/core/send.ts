@@ -30,7 +30,10 @@ type SendKind =
   | 'member removed'
   | 'workspace removed'
   | 'email invitation'
-  | 'setup checklist';
+  | 'setup checklist'
+  | 'partnership closed'
+  | 'closing answers'
+  | 'partnership erased';
 
 /** What a message is, for the log. */
 interface About {

@@ -9,6 +9,7 @@ import { tickProtocols } from './protocols/reminders.js';
 import { tickRounds } from './survey/rounds.js';
 import { compactRounds } from './survey/turnout.js';
 import { eraseAfterGrace } from './commands/uninstall-erasure.js';
+import { eraseClosedPartnership } from './commands/closed-erasure.js';
 
 const DUE_WORK = [
   ['rounds', tickRounds],
@@ -16,12 +17,14 @@ const DUE_WORK = [
   ['concerns', deliverConcerns],
   ['critical friend digest', friendDigest],
   ['compaction', compactRounds],
+  // Last: after the rounds, so a closing check-in still open is closed (and its answers out) first.
+  ['closed partnership erasure', eraseClosedPartnership],
 ] as const;
 
 // Due work across partnerships, once per tick before theirs: a removal's members may be in several.
 const CLUSTER_WORK = [['uninstall erasure', eraseAfterGrace]] as const;
 
-/** Everything due at `now`: uninstalls past their grace period, then each partnership's rounds, protocol reminders, concerns and their digest, compaction. */
+/** Everything due at `now`: uninstalls past their grace period, then each partnership's rounds, protocol reminders, concerns and their digest, compaction, a closed partnership's erasure. */
 export async function tick(deps: Deps): Promise<void> {
   let failed = 0;
   let clusterFailed = 0;

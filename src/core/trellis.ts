@@ -1,6 +1,8 @@
 // The core's front door: a normalized command or button click in, a
 // platform-neutral message out. Adapters call nothing else.
 import { leave, removeMember } from './commands/leave.js';
+import { closePartnership, OPEN_WHEN_CLOSED } from './commands/closing.js';
+import { closedRefusal, isClosed } from './commands/closed.js';
 import { parseCommand, type Command } from './grammar.js';
 import { commandButton, failure, fieldErrors, info, isForm, RUN_COMMAND, RUN_IN, success, type Message, type Reply } from './message.js';
 import type { Caller, ActionRequest, CommandRequest, Place, SubmitRequest } from './request.js';
@@ -151,6 +153,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
 
   /** A command about one partnership, typed or read back from its form. */
   const inPartnership = async (req: CommandRequest, ctx: Context, cmd: PartnershipCommand): Promise<Reply> => {
+    if (isClosed(ctx.partnership) && !OPEN_WHEN_CLOSED.has(cmd.name)) return closedRefusal(ctx.partnership);
     switch (cmd.name) {
       case 'form':
         return FORMS[cmd.of].open(deps, ctx);
@@ -180,6 +183,8 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
         return removeMember(deps, ctx, cmd.who, cmd.confirmed);
       case 'leave':
         return leave(deps, ctx, cmd.confirmed);
+      case 'partnership close':
+        return closePartnership(deps, ctx, cmd.confirmed);
       case 'concerns':
         return concernsCommand(deps, ctx, cmd);
       case 'protocol add':
@@ -214,6 +219,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
     const about = readFormContext(req.context);
     const ctx = about && (await contextIn(deps.store, req.caller, about.partnershipId));
     if (!about || !ctx) return failure("That form isn't for a partnership you are in; nothing was changed.");
+    if (isClosed(ctx.partnership)) return closedRefusal(ctx.partnership);
     // Whoever may no longer open the form is refused as a whole, as when opening it; the handlers check again.
     const still = await FORMS[about.key].open(deps, ctx);
     if (!isForm(still)) return still;
@@ -265,6 +271,7 @@ export function createTrellis(options: RequiredDeps & Partial<Deps>): Trellis {
           handle: async (_deps, req) => {
             const about = readFormContext(req.value);
             const ctx = about && (await contextIn(deps.store, req.caller, about.partnershipId));
+            if (ctx && isClosed(ctx.partnership)) return closedRefusal(ctx.partnership);
             return about && ctx ? FORMS[about.key].open(deps, ctx) : failure("That form isn't for a partnership you are in.");
           },
         },

@@ -48,6 +48,8 @@ const partnership = z.object({
   leadDays: z.array(z.number().int().min(0).max(365)).max(6).optional(),
   linkGeneration: z.number().int().min(0).optional(),
   setupChecklist: z.object({ memberId: z.string().min(1), delivery: z.object({ platform }).passthrough(), done: z.array(z.string().min(1)) }).optional(),
+  closedAt: z.string().optional(),
+  erasedAt: z.string().optional(),
 });
 
 const organisation = z.object({
@@ -92,7 +94,7 @@ const round = z.object({
   id: z.string().min(1),
   partnershipId: z.string().min(1),
   number: z.number().int().min(1),
-  kind: z.enum(['pulse', 'healthcheck']),
+  kind: z.enum(['pulse', 'healthcheck', 'closing']),
   itemIds: z.array(z.string().min(1)).min(1),
   threshold: z.number().int().min(3),
   openedAt: z.string(),
@@ -122,6 +124,7 @@ const answerSet = z.object({
   values: z.record(scale.nullable()),
   choices: z.record(z.string()).optional(),
   comment: z.string().optional(),
+  texts: z.record(z.string()).optional(),
 });
 
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);

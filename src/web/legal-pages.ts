@@ -5,6 +5,7 @@
 // privacy notice is written from the running settings, so it says what this
 // install actually does (which store, which platforms, email, the concern
 // delay) rather than what some install might.
+import { CLOSED_KEEP_MONTHS } from '../core/commands/closed.js';
 import type { Express } from 'express';
 import { MIN_THRESHOLD, DEFAULT_THRESHOLD } from '../core/model.js';
 import { PRIVACY_PATH, RIGHTS_COMMANDS } from '../core/privacy.js';
@@ -125,6 +126,7 @@ export function privacyPage(s: PrivacySettings): string {
         'Trellis keeps the partnership’s settings, members (display name, organisation and role, and the platform id or sealed email address Trellis reaches them by), organisations, the protocol register, answer sets, and concerns.',
         `Two things are dropped on a timer: ${COMPACT_AFTER_DAYS} days after a check-in closes, the record of who was invited is dropped and only its counts and unlinkable answer sets are kept; and messages Trellis has delivered leave its outbox after ${s.outboxKeepDays} days.`,
         'Everything else is kept until it is removed: Trellis does not yet delete anything else on a timer.',
+        `When a coordinator closes a partnership (<code>partnership close</code>), its figures stay readable for ${CLOSED_KEEP_MONTHS} months; then its members’ names, ids and email addresses, its concerns, every free-text answer and who was asked are erased, and only the figures, organisations and protocols remain.`,
       ),
       ...(uninstall(s) ? [uninstall(s)!] : []),
       card(

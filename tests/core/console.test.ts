@@ -80,6 +80,7 @@ describe('the console, by role', () => {
       'Add an organisation',
       'Invite code',
       'Change a role',
+      'Close the partnership',
       'Add a protocol',
       'The register',
       'Raise a concern',
@@ -90,6 +91,7 @@ describe('the console, by role', () => {
       'My data',
       'Leave Riverside',
     ]);
+    expect(button(before, 'Close the partnership')).toMatchObject({ value: `${pid()} partnership close`, style: 'danger' });
     expect(button(before, 'By sector')).toMatchObject({ value: `${pid()} trends by sector`, readOnly: true });
     // Each button runs its command in this partnership.
     expect(button(before, 'Schedule check-ins')).toEqual({ actionId: RUN_IN, label: 'Schedule check-ins', value: `${pid()} survey schedule`, opensForm: true });

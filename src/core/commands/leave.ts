@@ -14,7 +14,7 @@ import { sendPrivate } from '../send.js';
 import { findMember } from './members.js';
 
 /** What a concern's relay becomes once its reporter is erased: opens to nobody (a relay is never empty). */
-const ERASED_RELAY = 'erased';
+export const ERASED_RELAY = 'erased';
 
 const WHAT_GOES =
   'Your name, your account ids and any email address are erased, and any private concern conversation you have open is closed and its link to you erased. Your past answers stay in the partnership’s figures, linked to no one, as they always were.';
@@ -82,8 +82,11 @@ export async function removeMember(deps: Deps, ctx: Context, who: string, confir
   return success(`${member.displayName} is removed from ${p.name} and their personal data erased; they have been told privately.`);
 }
 
-/** Closes the member's concern conversations and erases their relays, then erases the member (Repository.eraseMember); `by`: who asked. */
-export async function eraseMember(deps: Deps, p: Partnership, member: Member, by: string): Promise<void> {
+/**
+ * Closes the member's concern conversations and erases their relays, then erases the member (Repository.eraseMember).
+ * `by`: who asked; undefined when a closed partnership is erased (commands/closed-erasure.ts), where a critical friend's going is announced to no one.
+ */
+export async function eraseMember(deps: Deps, p: Partnership, member: Member, by: string | undefined): Promise<void> {
   const friends = await friendsOf(deps, p.id);
   for (const c of await loadConcerns(deps, p.id)) {
     if (openRelay(deps.secret, c.relay)?.memberId !== member.id) continue;
@@ -101,7 +104,7 @@ export async function eraseMember(deps: Deps, p: Partnership, member: Member, by
   }
   await deps.store.eraseMember(member.id);
   // A critical friend going is a change of critical friend like any other: announced, and their concerns' reporters asked.
-  if (member.role === 'critical-friend')
+  if (member.role === 'critical-friend' && by !== undefined)
     await criticalFriendChanged(
       deps,
       p,

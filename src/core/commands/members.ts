@@ -1,4 +1,5 @@
 // join, role, members: the people.
+import { closedRefusal, isClosed } from './closed.js';
 import { failure, info, success, type Message } from '../message.js';
 import type { Member, Organisation, Partnership, Role } from '../model.js';
 import type { Deps } from '../deps.js';
@@ -21,6 +22,7 @@ export async function join(deps: Deps, req: Pick<CommandRequest, 'caller'>, code
   const { store, clock } = deps;
   const partnership = await store.partnershipByInvite(code);
   if (!partnership) return failure(`No partnership has the invite code ${code}. Check the code with your coordinator.`);
+  if (isClosed(partnership)) return closedRefusal(partnership);
   const orgs = await store.organisations(partnership.id);
   const org = orgName === undefined ? undefined : orgs.find((o) => sameName(o.name, orgName));
   if (orgName !== undefined && !org) {

@@ -3,6 +3,7 @@
 // Their answers are found the way answering files them: by recomputing the
 // keyed hash of (member, round) for each round they were asked; nobody else's
 // answer set is read. Their concerns are those whose sealed relay opens to them.
+import { CLOSING_QUESTIONS } from '../survey/closing-questions.js';
 import { answersOf, SCALE_OPTIONS } from '../answering.js';
 import type { Deps } from '../deps.js';
 import { openContact } from '../email-identity.js';
@@ -68,6 +69,7 @@ const IN_A_CHANNEL =
   "`my data` shows everything Trellis holds about you, so it answers only in a private chat with Trellis: type `my data` there (or open Trellis's personal chat on Teams).";
 const NOTHING = 'Trellis holds nothing about you: you are in no partnership, so there are no memberships, invitations, answers or concerns.';
 
+const CLOSING_LABELS = new Map<string, string>(CLOSING_QUESTIONS.map((q) => [q.id, q.label]));
 const SCALE_LABEL = new Map(SCALE_OPTIONS.map((o) => [o.value, o.label]));
 const CHOICE_LABEL = new Map(RECOMMENDATION_OPTIONS.map((o) => [o.value, o.label]));
 
@@ -77,7 +79,9 @@ function answersIn(set: AnswerSet, statement: (id: string) => string): AnswerRec
     answer: SCALE_LABEL.get(v === null ? 'skip' : String(v)) ?? String(v),
   }));
   const choices = Object.entries(set.choices ?? {}).map(([id, v]) => ({ statement: statement(id), answer: CHOICE_LABEL.get(v) ?? v }));
-  return [...scale, ...choices];
+  // A closing check-in's answers are the person's own words.
+  const texts = Object.entries(set.texts ?? {}).map(([id, v]) => ({ statement: statement(id), answer: v }));
+  return [...scale, ...choices, ...texts];
 }
 
 function record(
@@ -113,12 +117,12 @@ async function membershipData(deps: Deps, m: Member): Promise<MembershipRecord |
     if (invited || mine)
       checkIns.push(
         record(
-          `${r.kind === 'healthcheck' ? 'Health check' : 'Check-in'} #${r.number}`,
+          r.kind === 'closing' ? 'Closing check-in' : `${r.kind === 'healthcheck' ? 'Health check' : 'Check-in'} #${r.number}`,
           r.openedAt,
           r.closedAt,
           invited,
           mine,
-          (id) => bank.item(id)?.text ?? id,
+          (id) => bank.item(id)?.text ?? CLOSING_LABELS.get(id) ?? id,
         ),
       );
   }
@@ -187,7 +191,7 @@ function questionnaireLines(partnership: string, q: QuestionnaireRecord, tz: str
   if (!q.answered) return [`${head}: you were asked and did not answer`];
   return [
     `${head}: you answered`,
-    ...q.answers!.map((a) => `${q.what}: ${a.statement} — ${a.answer}`),
+    ...q.answers!.map((a) => `${q.what}: ${a.statement} — ${clip(a.answer)}`),
     ...(q.comment ? [`${q.what}, your comment: ${clip(q.comment)}`] : []),
   ];
 }
@@ -207,7 +211,7 @@ export async function myDataCommand(deps: Deps, person: Person, place: Place): P
       `${m.partnership}: ${m.role}${m.organisation ? ` of ${m.organisation.name} (${m.organisation.sector})` : ', independent'}, as ${m.displayName}, since ${formatLocal(m.joinedAt, m.timezone)}`,
     );
     for (const q of [...m.checkIns, ...m.reviews]) {
-      typed.push(...(q.answers ?? []).map((a) => a.statement), ...(q.comment ? [clip(q.comment)] : []));
+      typed.push(...(q.answers ?? []).flatMap((a) => [a.statement, clip(a.answer)]), ...(q.comment ? [clip(q.comment)] : []));
       items.push(...questionnaireLines(m.partnership, q, m.timezone));
     }
     // A concern's words are read in its private form, or in the file: never in a chat message.

@@ -37,5 +37,7 @@ export type PartnershipCommand =
   /** Without `confirmed` it only asks: the confirmation button adds the word `confirm`. */
   | { name: 'member remove'; who: string; confirmed: boolean }
   | { name: 'leave'; confirmed: boolean }
+  /** Without `confirmed` it only asks (commands/closing.ts). */
+  | { name: 'partnership close'; confirmed: boolean }
   | { name: 'status' }
   | SettingCommand;

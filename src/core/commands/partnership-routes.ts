@@ -2,6 +2,7 @@
 // of organisation after `join`, and the `org rename` form.
 import { failure } from '../message.js';
 import { contextIn } from '../context.js';
+import { closedRefusal, isClosed } from './closed.js';
 import type { FeatureRoutes } from '../routes.js';
 import { confirmMove, keepOrganisation, KEEP_ORG, MOVE_ORG } from './members.js';
 import { OPEN_RENAME_FORM, RENAME_ORG, renameOrganisation, submitRename } from './organisations.js';
@@ -17,6 +18,7 @@ export const partnershipRoutes: FeatureRoutes = {
       lock: 'serial',
       handle: async (deps, req) => {
         const ctx = await contextIn(deps.store, req.caller, req.value);
+        if (ctx && isClosed(ctx.partnership)) return closedRefusal(ctx.partnership);
         return ctx ? renameOrganisation(deps, ctx, []) : NOT_YOURS;
       },
     },
@@ -27,6 +29,7 @@ export const partnershipRoutes: FeatureRoutes = {
       lock: 'serial',
       handle: async (deps, req) => {
         const ctx = await contextIn(deps.store, req.caller, req.context);
+        if (ctx && isClosed(ctx.partnership)) return closedRefusal(ctx.partnership);
         return ctx ? submitRename(deps, ctx, req.values) : NOT_YOURS;
       },
     },

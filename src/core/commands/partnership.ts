@@ -1,9 +1,10 @@
 // setup, invite, home, status, set: the partnership itself.
+import { closedOn, erasureDay, isClosed } from './closed.js';
 import { commandButton, failure, info, success, type Message } from '../message.js';
 import { DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, type Member, type Partnership, type Platform } from '../model.js';
 import type { Deps } from '../deps.js';
 import { TrellisError } from '../errors.js';
-import { hasDaylightSaving } from '../time.js';
+import { formatDate, hasDaylightSaving } from '../time.js';
 import type { CommandRequest } from '../request.js';
 import type { SettingCommand } from './partnership-grammar.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
@@ -106,6 +107,9 @@ export async function status(deps: Deps, ctx: Context): Promise<Message> {
       { label: 'Home', value: p.homes.map((h) => `${h.label} (${PLATFORM_NAMES[h.platform]})`).join(', ') },
       { label: 'Timezone', value: p.timezone },
       { label: 'Anonymity threshold', value: `results shown only for groups of ${p.threshold} or more` },
+      ...(isClosed(p)
+        ? [{ label: 'Closed', value: `on ${closedOn(p)}; everything but the figures is ${p.erasedAt ? 'erased' : `erased on ${formatDate(erasureDay(p))}`}` }]
+        : []),
     ],
     buttons: [commandButton('Members', 'members'), commandButton('Organisations', 'org list')],
   });

@@ -2,6 +2,7 @@
 // conversation — with no stored link to the reporter but the sealed relay.
 // A critical friend reads a concern only while they hold the role and are among
 // its `friendIds` (raised to them, or handed to them by its reporter).
+import { closedRefusal, isClosed } from '../commands/closed.js';
 import { failure, info, success, type Message, type Reply } from '../message.js';
 import type { Deps } from '../deps.js';
 import { CONCERN_CATEGORIES, type Concern, type Member, type ConcernCategory, type Partnership } from '../model.js';
@@ -22,7 +23,8 @@ export async function raiseConcernForm(deps: Deps, caller: Caller): Promise<Repl
   const partnerships: Partnership[] = [];
   for (const m of mine) {
     const p = await deps.store.partnership(m.partnershipId);
-    if (p && (await friendsOf(deps, p.id)).length) partnerships.push(p);
+    // A closed partnership takes no new concerns (commands/closing.ts).
+    if (p && !p.closedAt && (await friendsOf(deps, p.id)).length) partnerships.push(p);
   }
   if (mine.length === 0) return failure("You're not in a partnership yet, so there is no critical friend to write to.");
   if (partnerships.length === 0) return failure('Your partnership has no critical friend yet. A coordinator names one with `role <member> critical-friend`.');
@@ -39,6 +41,7 @@ export async function raiseConcern(deps: Deps, caller: Caller, context: string, 
   const member = (await deps.store.membershipsOf(caller)).find((m) => m.partnershipId === partnershipId);
   const p = member && (await deps.store.partnership(member.partnershipId));
   if (!member || !p) return { ...failure('Choose one of your partnerships.'), fieldErrors: { partnership: 'Choose one of your partnerships.' } };
+  if (isClosed(p)) return closedRefusal(p);
   const friends = await friendsOf(deps, p.id);
   if (friends.length === 0) return failure(`${p.name} has no critical friend yet; nothing was sent.`);
   const errors: Record<string, string> = {};

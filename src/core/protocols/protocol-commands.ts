@@ -1,4 +1,5 @@
 // Dispatch for `protocol …` / `review …` commands and their buttons and forms.
+import { closedRefusal, isClosed } from '../commands/closed.js';
 import { failure, success, type Message, type Reply } from '../message.js';
 import type { Deps } from '../deps.js';
 import type { Caller } from '../request.js';
@@ -57,6 +58,7 @@ const NOT_YOURS = failure("That isn't a protocol of a partnership you are in.");
 export async function openProtocolFormFor(deps: Deps, caller: Caller, value: string): Promise<Reply> {
   const [partnershipId, which] = value.split(':');
   const ctx = partnershipId ? await contextIn(deps.store, caller, partnershipId) : undefined;
+  if (ctx && isClosed(ctx.partnership)) return closedRefusal(ctx.partnership);
   return ctx && which ? openProtocolForm(deps, ctx, which) : NOT_YOURS;
 }
 
@@ -69,6 +71,7 @@ async function protocolOf(deps: Deps, caller: Caller, protocolId: string): Promi
 
 export async function startReviewFor(deps: Deps, caller: Caller, protocolId: string): Promise<Reply> {
   const found = await protocolOf(deps, caller, protocolId);
+  if (found && isClosed(found.ctx.partnership)) return closedRefusal(found.ctx.partnership);
   return found ? startReview(deps, found.ctx, found.protocol) : NOT_YOURS;
 }
 
@@ -77,6 +80,7 @@ export async function snoozeReminders(deps: Deps, caller: Caller, protocolId: st
   const found = await protocolOf(deps, caller, protocolId);
   if (!found) return NOT_YOURS;
   const { protocol, ctx } = found;
+  if (isClosed(ctx.partnership)) return closedRefusal(ctx.partnership);
   if (ctx.me?.id !== protocol.ownerMemberId) return failure(`Only the owner of ${refOf(protocol)} can snooze its reminders.`);
   const until = addDays(localToday(ctx.partnership.timezone, deps.clock.now()), 7);
   await deps.store.saveProtocol({ ...protocol, snoozedUntil: until });
@@ -87,5 +91,6 @@ export async function protocolSubmit(deps: Deps, caller: Caller, context: string
   const [partnershipId, which] = context.split(':');
   const ctx = partnershipId ? await contextIn(deps.store, caller, partnershipId) : undefined;
   if (!ctx || !which) return failure("That form isn't for a partnership you are in; nothing was saved.");
+  if (isClosed(ctx.partnership)) return closedRefusal(ctx.partnership);
   return saveProtocol(deps, ctx, which, values);
 }

@@ -103,6 +103,8 @@ function recipients(members: Member[], protocol: Protocol, audience: Audience): 
 }
 
 export async function tickProtocols(deps: Deps, partnership: Partnership): Promise<void> {
+  // A closed partnership's protocols are history: no reminders, no monthly look ahead.
+  if (partnership.closedAt) return;
   const now = deps.clock.now().getTime();
   const today = localToday(partnership.timezone, deps.clock.now());
   const members = await deps.store.members(partnership.id);

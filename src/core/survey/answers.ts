@@ -10,6 +10,7 @@ import { answerButton, OPEN_CHECK_IN, SUBMIT_CHECK_IN, answeredMessage } from '.
 import { answersOf, COMMENT_FIELD, earlierChoice, hasAnswered, MAX_COMMENT_LENGTH, readComment, readScale, saveAnswers, SCALE_OPTIONS } from '../answering.js';
 import { thresholdFor } from '../promised-threshold.js';
 import { updateSent } from '../send.js';
+import { closingForm, submitClosing } from './closing-check-in.js';
 
 const CANCELLED = 'That check-in was cancelled, so nothing was recorded. The next one will come to you.';
 
@@ -41,8 +42,9 @@ export async function openCheckIn(deps: Deps, caller: Caller, roundId: string): 
   if (!found.ok) return found.reply;
   const { round, member } = found;
   const partnership = (await deps.store.partnership(round.partnershipId))!;
-  const bank = bankFor(await deps.store.customItems(round.partnershipId));
   const mine = await answersOf(deps, round.id, member.id);
+  if (round.kind === 'closing') return closingForm(partnership, round, mine);
+  const bank = bankFor(await deps.store.customItems(round.partnershipId));
   const k = thresholdFor(partnership, round.threshold);
   const form: Form = {
     kind: 'questionnaire',
@@ -76,6 +78,7 @@ export async function submitCheckIn(deps: Deps, caller: Caller, roundId: string,
   const found = await findInvited(deps, caller, roundId);
   if (!found.ok) return found.reply;
   const { round, member } = found;
+  if (round.kind === 'closing') return submitClosing(deps, (await deps.store.partnership(round.partnershipId))!, round, member, values);
 
   const errors: Record<string, string> = {};
   const unknown = Object.keys(values).filter((k) => k !== COMMENT_FIELD && !round.itemIds.includes(k));
@@ -114,7 +117,8 @@ export async function openCheckInButtons(deps: Deps, memberships: Member[]): Pro
     if (!round || !invitation) continue;
     const name = (await deps.store.partnership(m.partnershipId))?.name ?? '';
     const answered = await hasAnswered(deps, round.id, m.id);
-    const button = answerButton(round, answered ? `${name}: see or change my answers` : `${name}: answer check-in #${round.number}`);
+    const what = round.kind === 'closing' ? 'the closing check-in' : `check-in #${round.number}`;
+    const button = answerButton(round, answered ? `${name}: see or change my answers` : `${name}: answer ${what}`);
     buttons.push(answered ? { ...button, style: undefined } : button);
   }
   return buttons;

@@ -15,9 +15,16 @@ export const answerButton = (round: Round, label: string): Button => ({
   opensForm: true,
   until: round.closesAt,
 });
-const name = (round: Round) => `${round.kind === 'healthcheck' ? 'health check' : 'check-in'} #${round.number}`;
+const name = (round: Round) =>
+  round.kind === 'closing' ? 'closing check-in' : `${round.kind === 'healthcheck' ? 'health check' : 'check-in'} #${round.number}`;
 
 export function checkInMessage(p: Partnership, round: Round): Message {
+  if (round.kind === 'closing')
+    return info(
+      `${p.name} has closed. Three questions to end it well: what it learnt, what is left to finish (and who carries it on), and who you would like to thank. ` +
+        `Open until ${formatLocal(round.closesAt, p.timezone)}. Your answers are anonymous.`,
+      { title: `${p.name}: ${name(round)}`, buttons: [answerButton(round, 'Answer')] },
+    );
   const n = round.itemIds.length;
   return info(
     `${n} short statement${n === 1 ? '' : 's'} about how the partnership is working${round.kind === 'pulse' ? ' — about a minute' : ''}. ` +
@@ -28,9 +35,9 @@ export function checkInMessage(p: Partnership, round: Round): Message {
 
 export function reminderMessage(p: Partnership, round: Round): Message {
   return info(
-    `A reminder: ${p.name}'s ${name(round)} is open until ${formatLocal(round.closesAt, p.timezone)}. It takes about a minute, and every view counts.`,
+    `A reminder: ${p.name}'s ${name(round)} is open until ${formatLocal(round.closesAt, p.timezone)}. ${round.kind === 'closing' ? 'Answer any of its three questions' : 'It takes about a minute'}, and every view counts.`,
     // Said in the title too: an email carries the title alone.
-    { title: `Reminder — ${p.name}: ${name(round)}`, buttons: [answerButton(round, 'Answer (1 minute)')] },
+    { title: `Reminder — ${p.name}: ${name(round)}`, buttons: [answerButton(round, round.kind === 'closing' ? 'Answer' : 'Answer (1 minute)')] },
   );
 }
 

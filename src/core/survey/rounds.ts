@@ -10,6 +10,8 @@ import { sendPrivate, updateSent } from '../send.js';
 import { publishDigest } from '../trends/digest.js';
 import { concurrently } from '../concurrently.js';
 import { splitByAnswered } from '../answering.js';
+import { CLOSING_QUESTION_IDS } from './closing-questions.js';
+import { publishClosingAnswers } from './closing-check-in.js';
 
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
@@ -41,12 +43,14 @@ export async function openRound(deps: Deps, p: Partnership, kind: Round['kind'],
     number: all.length + 1,
     kind,
     itemIds:
-      kind === 'pulse'
-        ? choosePulseItems(
-            bank,
-            earlier.filter((r) => r.kind === 'pulse').map((r) => r.itemIds),
-          )
-        : healthCheckItems(bank),
+      kind === 'closing'
+        ? CLOSING_QUESTION_IDS
+        : kind === 'pulse'
+          ? choosePulseItems(
+              bank,
+              earlier.filter((r) => r.kind === 'pulse').map((r) => r.itemIds),
+            )
+          : healthCheckItems(bank),
     threshold: p.threshold,
     openedAt: new Date(now).toISOString(),
     remindAt: new Date(now + Math.min(p.survey.remindAfterMinutes, window) * MINUTE).toISOString(),
@@ -114,7 +118,9 @@ export async function closeRound(deps: Deps, p: Partnership, round: Round): Prom
   const { answered, waiting } = await splitByAnswered(deps, round.id, invitations);
   // Unanswered check-ins stop inviting answers that would be refused.
   for (const inv of waiting) if (inv.delivery) await updateSent(deps, inv.delivery, closedMessage(p, round), { kind: 'check-in closed', partnershipId: p.id });
-  await publishDigest(deps, p);
+  // A closing check-in has no figures: its answers go out instead of a digest.
+  if (round.kind === 'closing') await publishClosingAnswers(deps, p, round, answered.length);
+  else await publishDigest(deps, p);
   return { answered: answered.length, invited: invitations.length };
 }
 
@@ -146,7 +152,8 @@ export async function tickRounds(deps: Deps, p: Partnership): Promise<void> {
     await inviteMembers(deps, p, open);
     if (!open.remindedAt && now >= Date.parse(open.remindAt)) await remindRound(deps, p, open);
   }
-  if (!p.schedule || open) return;
+  // A closed partnership's schedule has stopped (commands/closing.ts).
+  if (!p.schedule || open || p.closedAt) return;
   const slot = lastSlot(p.schedule, p.timezone, now);
   if (slot === undefined) return;
   const iso = new Date(slot).toISOString();

@@ -31,7 +31,7 @@ const pct = (a: number, b: number) => (b ? `${Math.round((100 * a) / b)}%` : 'â€
 /** Who may run check-ins: the typed commands and their forms refuse alike. */
 export const mayRunCheckIns = (deps: Deps, ctx: Context) => requireCoordinator(deps.store, ctx, 'run check-ins');
 
-const roundName = (r: Round) => `${r.kind === 'healthcheck' ? 'Health check' : 'Check-in'} #${r.number}`;
+const roundName = (r: Round) => (r.kind === 'closing' ? 'Closing check-in' : `${r.kind === 'healthcheck' ? 'Health check' : 'Check-in'} #${r.number}`);
 /** A confirmation button names its check-in: clicked late, it never acts on a later one. */
 const noLongerOpen = (n: number, open: Round | undefined, doing: string) =>
   failure(`Check-in #${n} is no longer open${open ? ` (#${open.number} is)` : ''}; nothing was ${doing}.`);

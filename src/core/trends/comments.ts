@@ -8,6 +8,7 @@ import type { Caller } from '../request.js';
 import { thresholdFor } from '../promised-threshold.js';
 import { openGroups } from '../answer-group.js';
 import type { AnswerSet } from '../model.js';
+import { closingAnswers } from '../survey/closing-questions.js';
 
 /** In the digest: this many comments, each up to this many characters. */
 export const DIGEST_COMMENTS = 10;
@@ -45,9 +46,9 @@ export async function readAllComments(deps: Deps, caller: Caller, value: string)
   if (!p || !member) return failure('Only members of the partnership can read its comments.');
   const answers = openGroups(deps.secret, await deps.store.answerSets(round.id));
   const k = thresholdFor(p, round.threshold);
-  if (answers.length < k)
-    return info(`Fewer than ${k} people answered check-in #${round.number}, so its comments are not shown: that protects everyone's anonymity.`);
-  const all = commentsOf(answers);
+  const name = round.kind === 'closing' ? 'the closing check-in' : `check-in #${round.number}`;
+  if (answers.length < k) return info(`Fewer than ${k} people answered ${name}, so its comments are not shown: that protects everyone's anonymity.`);
+  const all = round.kind === 'closing' ? closingAnswers(answers) : commentsOf(answers);
   const from = Math.min(Number(m[2]), all.length);
   const page: string[] = [];
   let length = 0;
@@ -58,7 +59,7 @@ export async function readAllComments(deps: Deps, caller: Caller, value: string)
   }
   const next = from + page.length;
   const which = all.length <= page.length ? `All ${all.length}` : `Comments ${from + 1}–${next} of ${all.length}`;
-  return info(`${which} comment${all.length === 1 ? '' : 's'} from check-in #${round.number}, as written. Only you see this.\n\n${page.join('\n\n')}`, {
+  return info(`${which} comment${all.length === 1 ? '' : 's'} from ${name}, as written. Only you see this.\n\n${page.join('\n\n')}`, {
     title: `${p.name}: comments`,
     buttons: [...(next < all.length ? [readButton(round.id, next)] : []), commandButton('Trends', 'trends')],
   });

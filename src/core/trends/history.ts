@@ -21,7 +21,8 @@ export interface History {
 
 export async function loadHistory(deps: Deps, partnership: Partnership): Promise<History> {
   const bank = bankFor(await deps.store.customItems(partnership.id));
-  const rounds = (await countedRounds(deps, partnership.id)).filter((r) => r.closedAt).sort((a, b) => a.number - b.number);
+  // A closing check-in asks in free text only: it has no figures.
+  const rounds = (await countedRounds(deps, partnership.id)).filter((r) => r.closedAt && r.kind !== 'closing').sort((a, b) => a.number - b.number);
   const data: RoundData[] = [];
   for (const round of rounds) {
     data.push({

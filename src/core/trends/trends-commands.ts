@@ -37,9 +37,10 @@ export async function trends(deps: Deps, ctx: Context, cmd: Exclude<TrendsComman
   const h = await loadHistory(deps, p);
   // While a check-in is open, say when its results come (in the partnership's own time), not only that none have.
   const open = await openRoundOf(deps, p.id);
-  const openNow = open
-    ? `Check-in #${open.number} is open until ${formatLocal(open.closesAt, p.timezone)} (${p.timezone} time); its results come when it closes.`
-    : undefined;
+  const openNow =
+    open && open.kind !== 'closing'
+      ? `Check-in #${open.number} is open until ${formatLocal(open.closesAt, p.timezone)} (${p.timezone} time); its results come when it closes.`
+      : undefined;
   if (h.summaries.length === 0) return info(openNow ?? NO_DATA);
   const shown = h.summaries.filter((s) => s.visible);
   if (cmd.name === 'trends by sector') {

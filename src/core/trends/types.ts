@@ -26,7 +26,7 @@ export interface FactorResult {
 export interface RoundSummary {
   roundId: string;
   number: number;
-  kind: 'pulse' | 'healthcheck';
+  kind: 'pulse' | 'healthcheck' | 'closing';
   closedAt?: string;
   invited: number;
   answered: number;
