@@ -6,6 +6,7 @@ import type { Deps } from './deps.js';
 import { TrellisError } from './errors.js';
 import { errorKind } from './logger.js';
 import { tickProtocols } from './protocols/reminders.js';
+import { expire } from './retention.js';
 import { tickRounds } from './survey/rounds.js';
 import { compactRounds } from './survey/turnout.js';
 
@@ -15,9 +16,10 @@ const DUE_WORK = [
   ['concerns', deliverConcerns],
   ['critical friend digest', friendDigest],
   ['compaction', compactRounds],
+  ['retention', expire],
 ] as const;
 
-/** Everything due at `now`: rounds, protocol reminders, concerns and their digest, compaction. */
+/** Everything due at `now`: rounds, protocol reminders, concerns and their digest, compaction, retention. */
 export async function tick(deps: Deps): Promise<void> {
   let failed = 0;
   let first: unknown;

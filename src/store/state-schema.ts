@@ -48,6 +48,7 @@ const partnership = z.object({
   leadDays: z.array(z.number().int().min(0).max(365)).max(6).optional(),
   linkGeneration: z.number().int().min(0).optional(),
   setupChecklist: z.object({ memberId: z.string().min(1), delivery: z.object({ platform }).passthrough(), done: z.array(z.string().min(1)) }).optional(),
+  retention: z.object({ concernMonths: z.number().int().min(1), commentMonths: z.number().int().min(1), invitationDays: z.number().int().min(1) }).optional(),
 });
 
 const organisation = z.object({
@@ -103,6 +104,7 @@ const round = z.object({
   slot: z.string().optional(),
   tally: z.object({ invited: z.number().int().min(0), answered: z.number().int().min(0) }).optional(),
   cancelledAt: z.string().optional(),
+  commentsDropped: z.literal(true).optional(),
 });
 
 const invitation = z.object({
@@ -147,6 +149,7 @@ const protocol = z.object({
       closedAt: z.string().optional(),
       outcome: z.enum(REVIEW_OUTCOMES).optional(),
       summary: z.string().optional(),
+      commentsDropped: z.literal(true).optional(),
     }),
   ),
   remindersFrom: z.string(),

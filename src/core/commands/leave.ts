@@ -14,7 +14,7 @@ import { sendPrivate } from '../send.js';
 import { findMember } from './members.js';
 
 /** What a concern's relay becomes once its reporter is erased: opens to nobody (a relay is never empty). */
-const ERASED_RELAY = 'erased';
+export const ERASED_RELAY = 'erased';
 
 const WHAT_GOES =
   'Your name, your account ids and any email address are erased, and any private concern conversation you have open is closed and its link to you erased. Your past answers stay in the partnership’s figures, linked to no one, as they always were.';

@@ -1,11 +1,11 @@
 // setup, invite, home, status, set: the partnership itself.
 import { commandButton, failure, info, success, type Message } from '../message.js';
-import { DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, type Member, type Partnership, type Platform } from '../model.js';
+import { DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, KEEP_SENT_DAYS, retentionOf, type Member, type Partnership, type Platform } from '../model.js';
 import type { Deps } from '../deps.js';
 import { TrellisError } from '../errors.js';
 import { hasDaylightSaving } from '../time.js';
 import type { CommandRequest } from '../request.js';
-import type { SettingCommand } from './partnership-grammar.js';
+import { RETENTION_WORDS, type SettingCommand } from './partnership-grammar.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
 import { sendSetupChecklist } from './setup-checklist.js';
 
@@ -106,6 +106,7 @@ export async function status(deps: Deps, ctx: Context): Promise<Message> {
       { label: 'Home', value: p.homes.map((h) => `${h.label} (${PLATFORM_NAMES[h.platform]})`).join(', ') },
       { label: 'Timezone', value: p.timezone },
       { label: 'Anonymity threshold', value: `results shown only for groups of ${p.threshold} or more` },
+      { label: 'Retention', value: retentionLine(p) },
     ],
     buttons: [commandButton('Members', 'members'), commandButton('Organisations', 'org list')],
   });
@@ -118,6 +119,7 @@ export async function set(deps: Deps, ctx: Context, cmd: SettingCommand): Promis
   const refused = await mayChangeSettings(deps, ctx);
   if (refused) return refused;
   const p = ctx.partnership;
+  if (cmd.setting === 'retention') return setRetention(deps, p, cmd.which, cmd.value);
   await deps.store.savePartnership({ ...p, [cmd.setting]: cmd.value });
   if (cmd.setting === 'threshold' && cmd.value !== p.threshold) return success(thresholdChanged(p, cmd.value));
   const done = `${cmd.setting[0]!.toUpperCase()}${cmd.setting.slice(1)} of ${p.name} is now: ${cmd.value}.`;
@@ -148,5 +150,20 @@ function thresholdChanged(p: Partnership, value: number): string {
   return (
     `Threshold of ${p.name} is now: ${value}, for check-ins and reviews opened from now on. ` +
     `Those already opened keep the threshold they opened with (until now ${p.threshold}): people answered them under that promise.`
+  );
+}
+
+/** `status`'s one line on retention (the outbox's period is the install's, not the partnership's). */
+export function retentionLine(p: Partnership): string {
+  const r = retentionOf(p);
+  return `concern text ${r.concernMonths} months after closing, comments ${r.commentMonths} months after their check-in, invitations ${r.invitationDays} days; sent messages ${KEEP_SENT_DAYS} days`;
+}
+
+async function setRetention(deps: Deps, p: Partnership, which: keyof ReturnType<typeof retentionOf>, value: number): Promise<Message> {
+  await deps.store.savePartnership({ ...p, retention: { ...retentionOf(p), [which]: value } });
+  const { what, unit } = Object.values(RETENTION_WORDS).find((w) => w.which === which)!;
+  const after = which === 'concernMonths' ? 'after its conversation ends' : which === 'commentMonths' ? 'after its check-in or review closed' : 'after the check-in closed';
+  return success(
+    `${what} of ${p.name} is now kept ${value} ${unit} ${after} (until now ${retentionOf(p)[which]}). It takes effect at the next scheduled run, within a minute; anything already older is erased then.`,
   );
 }

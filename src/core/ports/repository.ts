@@ -55,6 +55,8 @@ export interface Repository {
   answerSets(roundId: string): Promise<AnswerSet[]>;
   /** Replaces the set with the same round and key: changing answers never duplicates them. */
   saveAnswerSet(a: AnswerSet): Promise<void>;
+  /** Drops `comment` from every answer set of a round (or review), in one step, leaving the rest of each set as it was and no earlier version behind. */
+  dropComments(roundId: string): Promise<void>;
 
   customItems(partnershipId: string): Promise<CustomItem[]>;
   saveCustomItem(c: CustomItem): Promise<void>;
@@ -67,6 +69,11 @@ export interface Repository {
   concerns(partnershipId: string): Promise<StoredConcern[]>;
   concern(id: string): Promise<StoredConcern | undefined>;
   saveConcern(c: StoredConcern): Promise<void>;
+  /**
+   * Replaces a concern with its erased form (core/retention.ts: head kept, body sealed without
+   * its words, relay erased), leaving no earlier version of it in the store's own files.
+   */
+  eraseConcernText(c: StoredConcern): Promise<void>;
   concernQuota(key: string): Promise<ConcernQuota | undefined>;
   saveConcernQuota(q: ConcernQuota): Promise<void>;
 

@@ -217,6 +217,10 @@ class PostgresStore implements PgStore {
     return this.save('answerSets', a);
   }
 
+  async dropComments(roundId: string) {
+    await this.pool.query(`UPDATE answer_sets SET doc = doc - 'comment' WHERE round_id = $1 AND doc ? 'comment'`, [roundId]);
+  }
+
   customItems(partnershipId: string) {
     return this.all<CustomItem>('SELECT doc FROM custom_items WHERE partnership_id = $1 ORDER BY seq', [partnershipId]);
   }
@@ -241,6 +245,10 @@ class PostgresStore implements PgStore {
     return this.first<StoredConcern>('SELECT doc FROM concerns WHERE id = $1', [id]);
   }
   saveConcern(c: StoredConcern) {
+    return this.save('concerns', c);
+  }
+  /** A plain UPDATE: the earlier row version is dead at once and reclaimed by (auto)vacuum; no history table keeps it. */
+  eraseConcernText(c: StoredConcern) {
     return this.save('concerns', c);
   }
   concernQuota(key: string) {
