@@ -40,8 +40,7 @@ export async function expire(deps: Deps, p: Partnership): Promise<void> {
       if (review.commentsDropped || !review.closedAt || !due(review.closedAt.slice(0, 10), commentMonths)) continue;
       await deps.store.dropComments(review.id);
       const now = await deps.store.protocol(protocol.id);
-      if (now)
-        await deps.store.saveProtocol({ ...now, reviews: now.reviews.map((r) => (r.id === review.id ? { ...r, commentsDropped: true as const } : r)) });
+      if (now) await deps.store.saveProtocol({ ...now, reviews: now.reviews.map((r) => (r.id === review.id ? { ...r, commentsDropped: true as const } : r)) });
     }
   }
 }

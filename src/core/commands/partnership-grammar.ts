@@ -22,10 +22,10 @@ export type SettingCommand =
 
 /** `set retention <what> <n> <unit>`: each period by the word typed for it, and its unit. */
 export const RETENTION_WORDS = {
-  concerns: { which: 'concernMonths', unit: 'months', what: 'Concern and reply text' },
-  comments: { which: 'commentMonths', unit: 'months', what: 'Check-in and review comments' },
-  invitations: { which: 'invitationDays', unit: 'days', what: 'Invitations of closed check-ins' },
-} as const satisfies Record<string, { which: keyof RetentionSettings; unit: 'months' | 'days'; what: string }>;
+  concerns: { which: 'concernMonths', unit: 'months', what: 'Concern and reply text', after: 'after the conversation is resolved or closed', then: 'erased' },
+  comments: { which: 'commentMonths', unit: 'months', what: 'Check-in and review comments', after: 'after their check-in or review closed', then: 'erased' },
+  invitations: { which: 'invitationDays', unit: 'days', what: 'Invitations of closed check-ins', after: 'after the check-in closed', then: 'reduced to counts' },
+} as const satisfies Record<string, { which: keyof RetentionSettings; unit: 'months' | 'days'; what: string; after: string; then: string }>;
 export type RetentionWord = keyof typeof RETENTION_WORDS;
 
 export const RETENTION_USAGE = 'set retention concerns|comments <n> months | set retention invitations <n> days';
@@ -33,8 +33,7 @@ export const RETENTION_USAGE = 'set retention concerns|comments <n> months | set
 /** The words after `set retention`, read; or why they cannot be. */
 export function readRetention(words: string[]): { ok: true; which: keyof RetentionSettings; value: number } | { ok: false; error: string } {
   const [word = '', n = '', unit, ...extra] = words.map((w) => w.toLowerCase());
-  if (!Object.hasOwn(RETENTION_WORDS, word))
-    return { ok: false, error: `Say which period to change: \`${RETENTION_USAGE}\`.` };
+  if (!Object.hasOwn(RETENTION_WORDS, word)) return { ok: false, error: `Say which period to change: \`${RETENTION_USAGE}\`.` };
   const { which, unit: wanted, what } = RETENTION_WORDS[word as RetentionWord];
   const { min, max } = RETENTION_LIMITS[which];
   const value = Number(n);

@@ -1,6 +1,15 @@
 // setup, invite, home, status, set: the partnership itself.
 import { commandButton, failure, info, success, type Message } from '../message.js';
-import { DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, KEEP_SENT_DAYS, retentionOf, type Member, type Partnership, type Platform } from '../model.js';
+import {
+  DEFAULT_SURVEY_SETTINGS,
+  DEFAULT_THRESHOLD,
+  DEFAULT_TIMEZONE,
+  KEEP_SENT_DAYS,
+  retentionOf,
+  type Member,
+  type Partnership,
+  type Platform,
+} from '../model.js';
 import type { Deps } from '../deps.js';
 import { TrellisError } from '../errors.js';
 import { hasDaylightSaving } from '../time.js';
@@ -159,11 +168,12 @@ export function retentionLine(p: Partnership): string {
   return `concern text ${r.concernMonths} months after closing, comments ${r.commentMonths} months after their check-in, invitations ${r.invitationDays} days; sent messages ${KEEP_SENT_DAYS} days`;
 }
 
-async function setRetention(deps: Deps, p: Partnership, which: keyof ReturnType<typeof retentionOf>, value: number): Promise<Message> {
-  await deps.store.savePartnership({ ...p, retention: { ...retentionOf(p), [which]: value } });
-  const { what, unit } = Object.values(RETENTION_WORDS).find((w) => w.which === which)!;
-  const after = which === 'concernMonths' ? 'after its conversation ends' : which === 'commentMonths' ? 'after its check-in or review closed' : 'after the check-in closed';
+async function setRetention(deps: Deps, p: Partnership, which: keyof RetentionSettings, value: number): Promise<Message> {
+  const before = retentionOf(p);
+  await deps.store.savePartnership({ ...p, retention: { ...before, [which]: value } });
+  const { what, unit, after, then } = Object.values(RETENTION_WORDS).find((w) => w.which === which)!;
   return success(
-    `${what} of ${p.name} is now kept ${value} ${unit} ${after} (until now ${retentionOf(p)[which]}). It takes effect at the next scheduled run, within a minute; anything already older is erased then.`,
+    `${p.name} now keeps ${what.toLowerCase()} for ${value} ${unit} ${after} (until now ${before[which]}). ` +
+      `This takes effect at the next scheduled run, within a minute: anything older is ${then} then.`,
   );
 }

@@ -4,7 +4,6 @@ import type { Deps } from '../deps.js';
 import { retentionOf, type Partnership, type Round } from '../model.js';
 import { splitByAnswered } from '../answering.js';
 
-
 export async function turnout(deps: Deps, round: Round): Promise<{ invited: number; answered: number }> {
   if (round.tally) return round.tally;
   const invitations = await deps.store.invitations(round.id);
