@@ -24,7 +24,13 @@ export type SettingCommand =
 export const RETENTION_WORDS = {
   concerns: { which: 'concernMonths', unit: 'months', what: 'Concern and reply text', after: 'after the conversation is resolved or closed', then: 'erased' },
   comments: { which: 'commentMonths', unit: 'months', what: 'Check-in and review comments', after: 'after their check-in or review closed', then: 'erased' },
-  invitations: { which: 'invitationDays', unit: 'days', what: 'Invitations of closed check-ins', after: 'after the check-in closed', then: 'reduced to counts' },
+  invitations: {
+    which: 'invitationDays',
+    unit: 'days',
+    what: 'Invitations of closed check-ins',
+    after: 'after the check-in closed',
+    then: 'reduced to counts',
+  },
 } as const satisfies Record<string, { which: keyof RetentionSettings; unit: 'months' | 'days'; what: string; after: string; then: string }>;
 export type RetentionWord = keyof typeof RETENTION_WORDS;
 

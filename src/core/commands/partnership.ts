@@ -9,6 +9,7 @@ import {
   type Member,
   type Partnership,
   type Platform,
+  type RetentionSettings,
 } from '../model.js';
 import type { Deps } from '../deps.js';
 import { TrellisError } from '../errors.js';
