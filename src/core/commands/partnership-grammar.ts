@@ -22,16 +22,16 @@ export type SettingCommand =
 
 /** `set retention <what> <n> <unit>`: each period by the word typed for it, and its unit. */
 export const RETENTION_WORDS = {
-  concerns: { which: 'concernMonths', unit: 'months', what: 'Concern and reply text', after: 'after the conversation is resolved or closed', then: 'erased' },
-  comments: { which: 'commentMonths', unit: 'months', what: 'Check-in and review comments', after: 'after their check-in or review closed', then: 'erased' },
+  concerns: { which: 'concernMonths', unit: 'months', what: 'Concern and reply text', after: 'after the conversation is resolved or closed', fate: 'erased' },
+  comments: { which: 'commentMonths', unit: 'months', what: 'Check-in and review comments', after: 'after their check-in or review closed', fate: 'erased' },
   invitations: {
     which: 'invitationDays',
     unit: 'days',
     what: 'Invitations of closed check-ins',
     after: 'after the check-in closed',
-    then: 'reduced to counts',
+    fate: 'reduced to counts',
   },
-} as const satisfies Record<string, { which: keyof RetentionSettings; unit: 'months' | 'days'; what: string; after: string; then: string }>;
+} as const satisfies Record<string, { which: keyof RetentionSettings; unit: 'months' | 'days'; what: string; after: string; fate: string }>;
 export type RetentionWord = keyof typeof RETENTION_WORDS;
 
 export const RETENTION_USAGE = 'set retention concerns|comments <n> months | set retention invitations <n> days';

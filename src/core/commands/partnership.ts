@@ -172,9 +172,9 @@ export function retentionLine(p: Partnership): string {
 async function setRetention(deps: Deps, p: Partnership, which: keyof RetentionSettings, value: number): Promise<Message> {
   const before = retentionOf(p);
   await deps.store.savePartnership({ ...p, retention: { ...before, [which]: value } });
-  const { what, unit, after, then } = Object.values(RETENTION_WORDS).find((w) => w.which === which)!;
+  const { what, unit, after, fate } = Object.values(RETENTION_WORDS).find((w) => w.which === which)!;
   return success(
     `${p.name} now keeps ${what.toLowerCase()} for ${value} ${unit} ${after} (until now ${before[which]}). ` +
-      `This takes effect at the next scheduled run, within a minute: anything older is ${then} then.`,
+      `This takes effect at the next scheduled run, within a minute: anything older is ${fate} then.`,
   );
 }
