@@ -66,7 +66,7 @@ export interface Partnership {
   linkGeneration?: number;
   /** The set-up checklist sent privately to whoever ran `setup`, kept so it can tick itself off (commands/setup-checklist.ts). */
   setupChecklist?: SetupChecklist;
-  /** How long words and per-person records are kept (core/retention.ts); DEFAULT_RETENTION when unset. */
+  /** How long words and per-person records are kept (concerns/retention.ts, survey/retention.ts, survey/turnout.ts); DEFAULT_RETENTION when unset. */
   retention?: RetentionSettings;
 }
 
@@ -177,7 +177,7 @@ export interface Round {
   tally?: { invited: number; answered: number };
   /** Set when a coordinator cancels it (`survey cancel`): its invitations and answers are deleted, and it counts nowhere. Kept so its slot never opens again. */
   cancelledAt?: string;
-  /** Set once its answer sets' comments are erased (core/retention.ts), so the expiry never looks at it again. */
+  /** Set once its answer sets' comments are erased (survey/retention.ts), so the expiry never looks at it again. */
   commentsDropped?: true;
 }
 
@@ -261,7 +261,7 @@ export interface ProtocolReview {
    * the answer sets when shown (review-summary.ts), so a raised threshold applies to them.
    */
   summary?: string;
-  /** Set once its answer sets' comments are erased (core/retention.ts). */
+  /** Set once its answer sets' comments are erased (survey/retention.ts). */
   commentsDropped?: true;
 }
 
@@ -325,7 +325,7 @@ export interface ConcernBody {
   handover?: 'asked';
   /**
    * The day (UTC) it was last resolved or closed, set by saveConcern (concern-seal.ts): its text
-   * is erased a set time after (core/retention.ts). Sealed, so no clear timing is added.
+   * is erased a set time after (concerns/retention.ts). Sealed, so no clear timing is added.
    */
   closedOn?: string;
 }

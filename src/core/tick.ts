@@ -1,13 +1,14 @@
 // What the scheduler calls every minute: each feature's due work, for every
 // partnership. Kept apart from the features so that none of them needs to know the others.
 import { deliverConcerns } from './concerns/concerns.js';
+import { expireConcerns } from './concerns/retention.js';
 import { friendDigest } from './concerns/themes.js';
 import type { Deps } from './deps.js';
 import { TrellisError } from './errors.js';
 import { errorKind } from './logger.js';
 import { tickProtocols } from './protocols/reminders.js';
-import { expire } from './retention.js';
 import { tickRounds } from './survey/rounds.js';
+import { expireComments } from './survey/retention.js';
 import { compactRounds } from './survey/turnout.js';
 
 const DUE_WORK = [
@@ -16,7 +17,8 @@ const DUE_WORK = [
   ['concerns', deliverConcerns],
   ['critical friend digest', friendDigest],
   ['compaction', compactRounds],
-  ['retention', expire],
+  ['concern retention', expireConcerns],
+  ['comment retention', expireComments],
 ] as const;
 
 /** Everything due at `now`: rounds, protocol reminders, concerns and their digest, compaction, retention. */

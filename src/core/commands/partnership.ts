@@ -164,7 +164,7 @@ function thresholdChanged(p: Partnership, value: number): string {
 }
 
 /** `status`'s one line on retention (the outbox's period is the install's, not the partnership's). */
-export function retentionLine(p: Partnership): string {
+function retentionLine(p: Partnership): string {
   const r = retentionOf(p);
   return `concern text ${r.concernMonths} months after closing, comments ${r.commentMonths} months after their check-in, invitations ${r.invitationDays} days; sent messages ${KEEP_SENT_DAYS} days`;
 }

@@ -49,7 +49,7 @@ export async function loadConcerns(deps: Deps, partnershipId: string): Promise<C
 
 export const saveConcern = (deps: Deps, c: Concern): Promise<void> => deps.store.saveConcern(sealConcern(deps.secret, withClosedOn(deps, c)));
 
-/** Whether a conversation is over, for retention: its text is erased a set time after (core/retention.ts). */
+/** Whether a conversation is over, for retention: its text is erased a set time after (retention.ts). */
 export const isEnded = (c: Pick<Concern, 'status'>) => c.status === 'resolved' || c.status === 'closed';
 
 /**

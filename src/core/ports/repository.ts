@@ -70,7 +70,7 @@ export interface Repository {
   concern(id: string): Promise<StoredConcern | undefined>;
   saveConcern(c: StoredConcern): Promise<void>;
   /**
-   * Replaces a concern with its erased form (core/retention.ts: head kept, body sealed without
+   * Replaces a concern with its erased form (core/concerns/retention.ts: head kept, body sealed without
    * its words, relay erased), leaving no earlier version of it in the store's own files.
    */
   eraseConcernText(c: StoredConcern): Promise<void>;
