@@ -201,6 +201,21 @@ describe('expiry on the scheduler', () => {
     expect(state.answerSets.some((a) => 'comment' in a)).toBe(false);
   });
 
+  it('erases, after its months, a conversation closed because its reporter left', async () => {
+    await say(alex, 'role Chris Evans critical-friend');
+    const f = form(await trellis.command({ caller: sam, place: dm, text: 'concern' }));
+    await submit(sam, f, { category: 'roles', happening: CONCERN_TEXT, help: 'x', organisation: 'no', consent: 'yes' });
+    await trellis.tick();
+    const leave = await say(sam, 'leave', dm);
+    const b = leave.buttons!.find((x) => x.label === 'Leave')!;
+    expect(msg(await trellis.action({ caller: sam, place: dm, actionId: b.actionId, value: b.value })).tone).toBe('success');
+    expect(opened()[0]).toMatchObject({ status: 'closed', relay: 'erased', closedOn: '2026-11-23' });
+    expect(opened()[0]!.messages).toHaveLength(1);
+    clock.set('2027-11-23T12:00:00Z');
+    await trellis.tick();
+    expect(opened()[0]).toMatchObject({ status: 'closed', relay: 'erased', messages: [], friendIds: [] });
+  });
+
   it('erases a concern that ended before its day was kept, from its last message', async () => {
     await resolvedConcern();
     // As written before closedOn existed: the body sealed without it.
