@@ -237,15 +237,16 @@ export class LowdbStore extends StateStore {
 
   /** The journal still holds the concern's earlier seals, which the secret opens: rewritten and emptied at once. */
   override async eraseConcernText(c: StoredConcern): Promise<void> {
+    const before = this.seq;
     await super.eraseConcernText(c);
-    await this.rewriteNow();
+    if (this.seq !== before) await this.rewriteNow(); // not while replaying the journal: opening rewrites the file after
   }
 
   /** The journal still holds the comments as they were saved: rewritten and emptied at once. */
   override async dropComments(roundId: string): Promise<void> {
     const before = this.seq;
     await super.dropComments(roundId);
-    if (this.seq !== before) await this.rewriteNow(); // none to drop: the file is left as it is
+    if (this.seq !== before) await this.rewriteNow(); // none to drop, or replaying: the file is left as it is
   }
 
   /** After an erasure: the file rewritten with every change so far and the journal emptied, in front of any later commit. */
