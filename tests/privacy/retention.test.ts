@@ -14,6 +14,7 @@ import { createTrellis } from '../../src/core/trellis.js';
 import { isForm, type Form, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { unseal } from '../../src/core/seal.js';
+import { themeLines } from '../../src/core/concerns/themes.js';
 import { addDays, addMonths } from '../../src/core/time.js';
 import type { Store } from '../../src/store/store.js';
 import { journalFileFor, openLowdbStore } from '../../src/store/lowdb-store.js';
@@ -97,13 +98,14 @@ async function scenario(store: Store, dump: Dump, settings: { concerns: number; 
   await say(alex, 'survey close');
   await trellis.settled();
 
-  /** What is published: the trends, the CSV export and the concern heads (what themes count). */
+  /** What is published: the trends, the CSV export, and the themes with the concern heads they count. */
   const published = async () => {
     const token = /\/export\/(\S+)/.exec(msg(await say(alex, 'export', dm)).text)![1]!;
     const csv = await trellis.exportCsv(token);
     if (!csv.ok) throw new Error(csv.message);
     const heads = (await store.concerns(p.id)).map(({ category, month, threshold, status, pseudonym }) => ({ category, month, threshold, status, pseudonym }));
-    return JSON.stringify({ trends: msg(await say(alex, 'trends')).text, csv: csv.csv, heads });
+    const themes = themeLines(await store.concerns(p.id), 'month', p);
+    return JSON.stringify({ trends: msg(await say(alex, 'trends')).text, csv: csv.csv, heads, themes });
   };
   const figures = await published();
   const tickAt = async (day: string) => {
