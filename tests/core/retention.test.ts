@@ -216,6 +216,20 @@ describe('expiry on the scheduler', () => {
     expect(opened()[0]).toMatchObject({ status: 'closed', relay: 'erased', messages: [], friendIds: [] });
   });
 
+  it('counts from the last message when the reporter wrote after it was resolved', async () => {
+    const id = await resolvedConcern();
+    clock.set('2027-01-10T09:00:00Z');
+    const mine = form(await trellis.action({ caller: sam, place: dm, actionId: 'concern-reporter-open', value: id }));
+    expect((await submit(sam, mine, { reply: 'One more thing.', close: 'open' })).tone).toBe('success');
+    expect(opened()[0]).toMatchObject({ status: 'resolved', closedOn: '2026-11-23' });
+    clock.set('2027-11-23T12:00:00Z');
+    await trellis.tick();
+    expect(opened()[0]!.messages).toHaveLength(3);
+    clock.set('2028-01-10T12:00:00Z');
+    await trellis.tick();
+    expect(opened()[0]).toMatchObject({ messages: [], relay: 'erased', closedOn: '2027-01-10' });
+  });
+
   it('erases a concern that ended before its day was kept, from its last message', async () => {
     await resolvedConcern();
     // As written before closedOn existed: the body sealed without it.

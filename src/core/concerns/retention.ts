@@ -18,8 +18,12 @@ export async function expireConcerns(deps: Deps, p: Partnership): Promise<void> 
   const months = retentionOf(p).concernMonths;
   for (const c of await loadConcerns(deps, p.id)) {
     if (!isEnded(c) || erased(c)) continue;
-    // Ended before closedOn was kept: its last message's day is the nearest to when it ended.
-    const ended = c.closedOn ?? c.messages.at(-1)?.day;
+    // The later of the day it ended and its last message (a reporter may still write after "resolved");
+    // for one that ended before closedOn was kept, its last message's day is the nearest to when it ended.
+    const ended = [c.closedOn, c.messages.at(-1)?.day]
+      .filter((d): d is string => !!d)
+      .sort()
+      .at(-1);
     if (!ended || addMonths(ended, months) > today) continue;
     const { organisation: _o, escalation: _e, handover: _h, ...head } = c;
     // Read by nobody now: no friend, no relay, no words; the day it ended stays sealed with it.
