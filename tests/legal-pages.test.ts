@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../src/core/grammar.js';
 import { RIGHTS_COMMANDS } from '../src/core/privacy.js';
-import { COMPACT_AFTER_DAYS } from '../src/core/survey/turnout.js';
+import { DEFAULT_RETENTION } from '../src/core/model.js';
 import { SECURITY_HEADERS } from '../src/web/dashboard-routes.js';
 import { type PrivacySettings, privacyPage } from '../src/web/legal-pages.js';
 import { startFakeSlack, type FakeSlack } from './helpers/fake-slack.js';
@@ -139,9 +139,15 @@ describe('the privacy notice, written from the running settings', () => {
 
   it('is honest about retention: what is dropped on a timer, and that everything else is kept until removed', () => {
     const text = textOf(privacyPage({ ...SETTINGS, outboxKeepDays: 45 }));
-    expect(text).toContain(`${COMPACT_AFTER_DAYS} days after a check-in closes, the record of who was invited is dropped`);
-    expect(text).toContain('leave its outbox after 45 days');
-    expect(text).toContain('Everything else is kept until it is removed');
+    expect(text).toContain(`${DEFAULT_RETENTION.invitationDays} days after a check-in closes, the record of who was invited is dropped`);
+    expect(text).toContain(`the text of a concern and its replies ${DEFAULT_RETENTION.concernMonths} months after the conversation is resolved or closed`);
+    expect(text).toContain(`check-in and review comments ${DEFAULT_RETENTION.commentMonths} months after the check-in or review closed`);
+    expect(text).toContain('each partnership’s coordinators may change them with set retention , and status shows a partnership’s');
+    expect(text).toContain('leave its outbox after 45 days, for every partnership');
+    expect(text).toContain('Everything else (members, organisations, settings, the protocol register, answers) is kept until it is removed');
+    expect(text).not.toContain('does not yet delete');
+    // The command it names is one that parses.
+    expect(parseCommand('set retention concerns 6 months').ok).toBe(true);
   });
 
   it('says what an uninstall does, after how many days, on the platforms this install serves', () => {

@@ -125,7 +125,15 @@ describe('Teams: `set` with no words', () => {
     if (body.task.type !== 'continue') throw new Error(`expected the form, got: ${body.task.value}`);
     form = body.task.value.card.content;
     const inputs = Object.fromEntries(form.body.filter((b) => b.type.startsWith('Input.')).map((b) => [b.id, b.value]));
-    expect(inputs).toEqual({ purpose: undefined, type: 'coordinating', timezone: 'Europe/London', threshold: '5' });
+    expect(inputs).toEqual({
+      purpose: undefined,
+      type: 'coordinating',
+      timezone: 'Europe/London',
+      threshold: '5',
+      concerns: '12',
+      comments: '24',
+      invitations: '30',
+    });
   });
 
   it('refuses a bad threshold beside its field in the dialog, changing nothing', async () => {

@@ -3,7 +3,7 @@
 import { MAX_THRESHOLD, MIN_THRESHOLD, PARTNERSHIP_TYPES, ROLES, SECTORS } from './model.js';
 import { canonicalTimezone } from './time.js';
 import { INVITE_CODE_SHAPE, suggest } from './suggest.js';
-import { badOrgName, INDEPENDENT, MAX_NAME_LENGTH, type PartnershipCommand } from './commands/partnership-grammar.js';
+import { badOrgName, INDEPENDENT, MAX_NAME_LENGTH, readRetention, RETENTION_USAGE, type PartnershipCommand } from './commands/partnership-grammar.js';
 import { parseSurvey, SURVEY_USAGE, type SurveyCommand } from './survey/survey-grammar.js';
 import { parseTrends, TRENDS_USAGE, type TrendsCommand } from './trends/trends-grammar.js';
 import { parseProtocol, PROTOCOL_USAGE, type ProtocolCommand } from './protocols/protocol-grammar.js';
@@ -82,7 +82,7 @@ export const USAGE = {
     'open conversations, and themes by category (the critical friend only)',
   ],
   set: [
-    `set purpose <text> | set type <${PARTNERSHIP_TYPES.join('|')}> | set timezone <Area/City> | set threshold <${MIN_THRESHOLD}–${MAX_THRESHOLD}>`,
+    `set purpose <text> | set type <${PARTNERSHIP_TYPES.join('|')}> | set timezone <Area/City> | set threshold <${MIN_THRESHOLD}–${MAX_THRESHOLD}> | ${RETENTION_USAGE}`,
     `change a setting (coordinators)`,
   ],
 } as const satisfies Record<string, readonly [string, string]>;
@@ -268,6 +268,7 @@ const SETTING_VALUES: Record<string, string> = {
   type: PARTNERSHIP_TYPES.join(', '),
   timezone: 'an Area/City name like Europe/London, or UTC',
   threshold: `a whole number from ${MIN_THRESHOLD} to ${MAX_THRESHOLD}`,
+  retention: `how long to keep text, as \`${RETENTION_USAGE}\``,
 };
 
 function parseSet(rest: string[]): Parsed {
@@ -309,7 +310,11 @@ function parseSet(rest: string[]): Parsed {
       if (n > MAX_THRESHOLD) return bad(`The threshold can be at most ${MAX_THRESHOLD}: higher, almost no partnership would ever see a result.`, 'set');
       return ok({ name: 'set', setting, value: n });
     }
+    case 'retention': {
+      const read = readRetention(rest.slice(1));
+      return read.ok ? ok({ name: 'set', setting, which: read.which, value: read.value }) : bad(read.error, 'set');
+    }
     default:
-      return bad(`"${rest[0] ?? ''}" is not a setting. Settings: purpose, type, timezone, threshold.`, 'set');
+      return bad(`"${rest[0] ?? ''}" is not a setting. Settings: ${Object.keys(SETTING_VALUES).join(', ')}.`, 'set');
   }
 }

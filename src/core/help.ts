@@ -105,7 +105,7 @@ export const EXAMPLES: Partial<Record<UsageKey, string[]>> = {
   'org add': ['org add Riverside Health Trust public'],
   role: ['role Sam Patel coordinator', 'role @Kim critical-friend'],
   'member add': ['member add jo@example.org City Council'],
-  set: ['set timezone Europe/London', 'set threshold 5', 'set type coordinating'],
+  set: ['set timezone Europe/London', 'set threshold 5', 'set type coordinating', 'set retention concerns 6 months'],
   'survey schedule': ['survey schedule weekly monday 09:30', 'survey schedule monthly 1 10:00', 'survey schedule off'],
   'survey now': ['survey now', 'survey now for 48h'],
   'survey settings': ['survey settings remind-after 48h window 5d'],

@@ -84,9 +84,35 @@ export interface Partnership {
   setupChecklist?: SetupChecklist;
   /** Set by `partnership close`: no more rounds, reminders or changes; its figures stay readable (commands/closing.ts). */
   closedAt?: string;
-  /** Set once everything but the figures was erased, CLOSED_KEEP_MONTHS after closing (commands/closed-erasure.ts). */
+  /** Set once everything but the figures was erased, its retention's `closedMonths` after closing (commands/closed-erasure.ts). */
   erasedAt?: string;
+  /** How long words and per-person records are kept (concerns/retention.ts, survey/retention.ts, survey/turnout.ts); DEFAULT_RETENTION when unset. */
+  retention?: Partial<RetentionSettings>;
 }
+
+/** How long a partnership keeps what could say something about someone; the aggregates are kept for ever. */
+export interface RetentionSettings {
+  /** Concern and reply text is erased this many months after the conversation is resolved or closed. */
+  concernMonths: number;
+  /** Check-in and review comments are erased this many months after their round closed (and its digest went out). */
+  commentMonths: number;
+  /** A closed round's invitations are reduced to counts this many days after it closed. */
+  invitationDays: number;
+  /** A closed partnership keeps everything but its figures this many months after it closed (commands/closed-erasure.ts). */
+  closedMonths: number;
+}
+
+export const DEFAULT_RETENTION: RetentionSettings = { concernMonths: 12, commentMonths: 24, invitationDays: 30, closedMonths: 12 };
+/** The bounds `set retention` accepts: long enough to act on, short of keeping things for ever. */
+export const RETENTION_LIMITS: Record<keyof RetentionSettings, { min: number; max: number }> = {
+  concernMonths: { min: 1, max: 120 },
+  commentMonths: { min: 1, max: 120 },
+  invitationDays: { min: 1, max: 365 },
+  closedMonths: { min: 1, max: 120 },
+};
+export const retentionOf = (p: Partnership): RetentionSettings => ({ ...DEFAULT_RETENTION, ...p.retention });
+/** Sent and failed messages leave the outbox after this many days, for every partnership alike (src/delivery/dispatcher.ts prunes). */
+export const KEEP_SENT_DAYS = 30;
 
 export interface SetupChecklist {
   /** Whose checklist it is: the coordinator who ran `setup`. */
@@ -175,6 +201,8 @@ export interface Round {
   tally?: { invited: number; answered: number };
   /** Set when a coordinator cancels it (`survey cancel`): its invitations and answers are deleted, and it counts nowhere. Kept so its slot never opens again. */
   cancelledAt?: string;
+  /** Set once its answer sets' comments are erased (survey/retention.ts), so the expiry never looks at it again. */
+  commentsDropped?: true;
 }
 
 /** Where a private message landed, so it can be updated later. Opaque to the core. */
@@ -259,6 +287,8 @@ export interface ProtocolReview {
    * the answer sets when shown (review-summary.ts), so a raised threshold applies to them.
    */
   summary?: string;
+  /** Set once its answer sets' comments are erased (survey/retention.ts). */
+  commentsDropped?: true;
 }
 
 export interface Protocol {
@@ -319,6 +349,11 @@ export interface ConcernBody {
   friendIds: string[];
   /** Its critical friend left: the reporter is asked to hand it to the one(s) now in place, or close it. */
   handover?: 'asked';
+  /**
+   * The day (UTC) it was last resolved or closed, set by saveConcern (concern-seal.ts): its text
+   * is erased a set time after (concerns/retention.ts). Sealed, so no clear timing is added.
+   */
+  closedOn?: string;
 }
 
 /** What of a concern is stored in the clear: enough to deliver it and count themes, nothing it says. */

@@ -57,7 +57,7 @@ const KEYWORDS: Record<string, { words: readonly string[]; place: Place }> = {
   'set type': { words: PARTNERSHIP_TYPES, place: 'last' },
 };
 /** Extra second words that are not in USAGE's keys (settings are one usage line). */
-const EXTRA_SUBS: Record<string, string[]> = { set: ['purpose', 'type', 'timezone', 'threshold'], concerns: ['themes'] };
+const EXTRA_SUBS: Record<string, string[]> = { set: ['purpose', 'type', 'timezone', 'threshold', 'retention'], concerns: ['themes'] };
 /** The subcommand people leave out, where what follows can only be meant for it. */
 const LEFT_OUT: Record<string, string> = { org: 'add', member: 'add' };
 /** Words that may appear anywhere after a command (each only spelt one way). */
@@ -66,6 +66,7 @@ const FIXED_WORDS: Record<string, readonly string[]> = {
   'trends settings': ['notable', 'floor'],
   'survey settings': ['remind-after', 'window'],
   'trends by': ['sector'],
+  'set retention': ['concerns', 'comments', 'invitations', 'months', 'days'],
 };
 
 export interface Grammar {

@@ -1,12 +1,14 @@
 // What the scheduler calls every minute: each feature's due work, for every
 // partnership. Kept apart from the features so that none of them needs to know the others.
 import { deliverConcerns } from './concerns/concerns.js';
+import { expireConcerns } from './concerns/retention.js';
 import { friendDigest } from './concerns/themes.js';
 import type { Deps } from './deps.js';
 import { TrellisError } from './errors.js';
 import { errorKind } from './logger.js';
 import { tickProtocols } from './protocols/reminders.js';
 import { tickRounds } from './survey/rounds.js';
+import { expireComments } from './survey/retention.js';
 import { compactRounds } from './survey/turnout.js';
 import { eraseAfterGrace } from './commands/uninstall-erasure.js';
 import { eraseClosedPartnership } from './commands/closed-erasure.js';
@@ -17,6 +19,8 @@ const DUE_WORK = [
   ['concerns', deliverConcerns],
   ['critical friend digest', friendDigest],
   ['compaction', compactRounds],
+  ['concern retention', expireConcerns],
+  ['comment retention', expireComments],
   // Last: after the rounds, so a closing check-in still open is closed (and its answers out) first.
   ['closed partnership erasure', eraseClosedPartnership],
 ] as const;
@@ -24,7 +28,7 @@ const DUE_WORK = [
 // Due work across partnerships, once per tick before theirs: a removal's members may be in several.
 const CLUSTER_WORK = [['uninstall erasure', eraseAfterGrace]] as const;
 
-/** Everything due at `now`: uninstalls past their grace period, then each partnership's rounds, protocol reminders, concerns and their digest, compaction, a closed partnership's erasure. */
+/** Everything due at `now`: uninstalls past their grace period, then each partnership's rounds, protocol reminders, concerns and their digest, compaction, retention, a closed partnership's erasure. */
 export async function tick(deps: Deps): Promise<void> {
   let failed = 0;
   let clusterFailed = 0;

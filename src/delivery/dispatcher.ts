@@ -5,7 +5,7 @@
 // before it is sent again; where the platform cannot be asked, it is not resent.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { LEGACY_WORKSPACE, type Delivery } from '../core/model.js';
+import { KEEP_SENT_DAYS, LEGACY_WORKSPACE, type Delivery } from '../core/model.js';
 import type { ClaimedOutgoing, Outbox, Outgoing } from '../core/ports/outbox.js';
 import { seal, unseal } from '../core/seal.js';
 import type { Logger } from '../log.js';
@@ -31,7 +31,8 @@ export interface DispatcherOptions {
 }
 
 const CLAIM_BATCH = 8;
-export const KEEP_FINISHED_DAYS = 30;
+/** The core says how long (it is on the privacy page and in `status`). */
+export const KEEP_FINISHED_DAYS = KEEP_SENT_DAYS;
 
 export class Dispatcher {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

@@ -39,6 +39,8 @@ interface Entries {
   saveCustomItem: [CustomItem];
   saveProtocol: [Protocol];
   saveConcern: [StoredConcern];
+  eraseConcernText: [StoredConcern];
+  dropComments: [roundId: string];
   saveConcernQuota: [ConcernQuota];
   saveSentReminder: [SentReminder];
   compactRound: [roundId: string, tally: { invited: number; answered: number }];
@@ -80,6 +82,8 @@ const APPLY: { [K in EntryName]: (store: StateStore, ...args: Entries[K]) => unk
   saveCustomItem: (s, c) => s.saveCustomItem(c),
   saveProtocol: (s, p) => s.saveProtocol(p),
   saveConcern: (s, c) => s.saveConcern(c),
+  eraseConcernText: (s, c) => s.eraseConcernText(c),
+  dropComments: (s, roundId) => s.dropComments(roundId),
   saveConcernQuota: (s, q) => s.saveConcernQuota(q),
   saveSentReminder: (s, r) => s.saveSentReminder(r),
   compactRound: (s, roundId, tally) => s.compactRound(roundId, tally),

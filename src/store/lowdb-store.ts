@@ -15,6 +15,7 @@ import { lockFile } from './file-lock.js';
 import { Journal, type JournalMark, type JournalRead } from './journal.js';
 import { emptyState, MIGRATIONS, stateSchema, STATE_VERSION, type State } from './state-schema.js';
 import type { Change } from './journal-entries.js';
+import type { StoredConcern } from '../core/model.js';
 import { StateStore } from './state-store.js';
 
 export interface Compaction {
@@ -230,6 +231,28 @@ export class LowdbStore extends StateStore {
     await super.eraseMember(memberId);
     await this.after(() => {
       this.pending.splice(0);
+      return this.compactNow();
+    });
+  }
+
+  /** The journal still holds the concern's earlier seals, which the secret opens: rewritten and emptied at once. */
+  override async eraseConcernText(c: StoredConcern): Promise<void> {
+    const before = this.seq;
+    await super.eraseConcernText(c);
+    if (this.seq !== before) await this.rewriteNow(); // not while replaying the journal: opening rewrites the file after
+  }
+
+  /** The journal still holds the comments as they were saved: rewritten and emptied at once. */
+  override async dropComments(roundId: string): Promise<void> {
+    const before = this.seq;
+    await super.dropComments(roundId);
+    if (this.seq !== before) await this.rewriteNow(); // none to drop, or replaying: the file is left as it is
+  }
+
+  /** After an erasure: the file rewritten with every change so far and the journal emptied, in front of any later commit. */
+  private rewriteNow(): Promise<void> {
+    return this.after(() => {
+      this.pending.splice(0); // taken into the rewrite, as a failed commit's are (write)
       return this.compactNow();
     });
   }

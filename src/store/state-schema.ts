@@ -50,6 +50,15 @@ const partnership = z.object({
   setupChecklist: z.object({ memberId: z.string().min(1), delivery: z.object({ platform }).passthrough(), done: z.array(z.string().min(1)) }).optional(),
   closedAt: z.string().optional(),
   erasedAt: z.string().optional(),
+  retention: z
+    .object({
+      concernMonths: z.number().int().min(1),
+      commentMonths: z.number().int().min(1),
+      invitationDays: z.number().int().min(1),
+      closedMonths: z.number().int().min(1),
+    })
+    .partial()
+    .optional(),
 });
 
 const organisation = z.object({
@@ -105,6 +114,7 @@ const round = z.object({
   slot: z.string().optional(),
   tally: z.object({ invited: z.number().int().min(0), answered: z.number().int().min(0) }).optional(),
   cancelledAt: z.string().optional(),
+  commentsDropped: z.literal(true).optional(),
 });
 
 const invitation = z.object({
@@ -150,6 +160,7 @@ const protocol = z.object({
       closedAt: z.string().optional(),
       outcome: z.enum(REVIEW_OUTCOMES).optional(),
       summary: z.string().optional(),
+      commentsDropped: z.literal(true).optional(),
     }),
   ),
   remindersFrom: z.string(),

@@ -273,6 +273,18 @@ export class StateStore implements Store {
     return -1;
   }
 
+  async dropComments(roundId: string) {
+    let dropped = false;
+    this.state.answerSets = this.state.answerSets.map((a) => {
+      if (a.roundId !== roundId || (a.comment === undefined && a.texts === undefined)) return a;
+      dropped = true;
+      const { comment: _comment, texts: _texts, ...rest } = a;
+      return rest;
+    });
+    // Nothing to drop: nothing recorded, so a second expiry leaves the journal as it was.
+    if (dropped) await this.changed(['dropComments', roundId]);
+  }
+
   /** The first position whose key sorts after `key`. */
   private afterKey(key: string): number {
     const list = this.state.answerSets;
@@ -314,6 +326,10 @@ export class StateStore implements Store {
   async saveConcern(c: StoredConcern) {
     upsert(this.state.concerns, c, (x) => x.id === c.id);
     await this.changed(['saveConcern', c]);
+  }
+  async eraseConcernText(c: StoredConcern) {
+    upsert(this.state.concerns, c, (x) => x.id === c.id);
+    await this.changed(['eraseConcernText', c]);
   }
   async concernQuota(key: string) {
     return copy(this.state.concernQuotas.find((q) => q.key === key));

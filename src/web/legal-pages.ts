@@ -5,11 +5,9 @@
 // privacy notice is written from the running settings, so it says what this
 // install actually does (which store, which platforms, email, the concern
 // delay) rather than what some install might.
-import { CLOSED_KEEP_MONTHS } from '../core/commands/closed.js';
 import type { Express } from 'express';
-import { MIN_THRESHOLD, DEFAULT_THRESHOLD } from '../core/model.js';
+import { MIN_THRESHOLD, DEFAULT_THRESHOLD, DEFAULT_RETENTION } from '../core/model.js';
 import { PRIVACY_PATH, RIGHTS_COMMANDS } from '../core/privacy.js';
-import { COMPACT_AFTER_DAYS } from '../core/survey/turnout.js';
 import { SECURITY_HEADERS } from './dashboard-routes.js';
 import { esc, page } from './html.js';
 
@@ -90,6 +88,17 @@ function uninstall(s: PrivacySettings): string | undefined {
   );
 }
 
+/** What is dropped on a timer: the defaults, which each partnership's coordinators may change, and the outbox's period, which is the install's. */
+function retention(s: PrivacySettings): string[] {
+  const d = DEFAULT_RETENTION;
+  return [
+    `What people wrote is erased on a timer, while the figures (indices, counts, review outcomes, the themes’ counts) are kept: the text of a concern and its replies ${d.concernMonths} months after the conversation is resolved or closed; check-in and review comments ${d.commentMonths} months after the check-in or review closed (its digest went out then); and ${d.invitationDays} days after a check-in closes, the record of who was invited is dropped and only its counts and unlinkable answer sets are kept.`,
+    `These are the defaults: each partnership’s coordinators may change them with <code>set retention</code>, and <code>status</code> shows a partnership’s.`,
+    `Messages Trellis has delivered leave its outbox after ${s.outboxKeepDays} days, for every partnership.`,
+    'Everything else (members, organisations, settings, the protocol register, answers) is kept until it is removed.',
+  ];
+}
+
 /** The privacy notice for these settings: the README's privacy model, and what this install stores, where and for how long. */
 export function privacyPage(s: PrivacySettings): string {
   const where = {
@@ -124,9 +133,8 @@ export function privacyPage(s: PrivacySettings): string {
         'What is kept, where, and for how long',
         where,
         'Trellis keeps the partnership’s settings, members (display name, organisation and role, and the platform id or sealed email address Trellis reaches them by), organisations, the protocol register, answer sets, and concerns.',
-        `Two things are dropped on a timer: ${COMPACT_AFTER_DAYS} days after a check-in closes, the record of who was invited is dropped and only its counts and unlinkable answer sets are kept; and messages Trellis has delivered leave its outbox after ${s.outboxKeepDays} days.`,
-        'Everything else is kept until it is removed: Trellis does not yet delete anything else on a timer.',
-        `When a coordinator closes a partnership (<code>partnership close</code>), its figures stay readable for ${CLOSED_KEEP_MONTHS} months; then its members’ names, ids and email addresses, its concerns, every free-text answer and who was asked are erased, and only the figures, organisations and protocols remain.`,
+        ...retention(s),
+        `When a coordinator closes a partnership (<code>partnership close</code>), its figures stay readable for ${DEFAULT_RETENTION.closedMonths} months (unless its coordinators set another period); then its members’ names, ids and email addresses, its concerns, every free-text answer and who was asked are erased, and only the figures, organisations and protocols remain.`,
       ),
       ...(uninstall(s) ? [uninstall(s)!] : []),
       card(

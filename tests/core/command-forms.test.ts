@@ -152,13 +152,33 @@ describe('set', () => {
   it('opens prefilled with the current settings and applies only those changed', async () => {
     await say(alex, 'set purpose Good work for all');
     const f = form(await say(alex, 'set'));
-    expect(initial(f)).toEqual({ purpose: 'Good work for all', type: 'coordinating', timezone: 'Europe/London', threshold: '5' });
+    expect(initial(f)).toEqual({
+      purpose: 'Good work for all',
+      type: 'coordinating',
+      timezone: 'Europe/London',
+      threshold: '5',
+      concerns: '12',
+      comments: '24',
+      invitations: '30',
+    });
     const reply = msg(await submit(alex, f, { ...initial(f), type: 'implementing', threshold: '7' }));
     expect(reply.text).toBe(
       'Type of Riverside is now: implementing.\nThreshold of Riverside is now: 7. It applies at once, to every result, earlier check-ins and reviews included.',
     );
     expect(p()).toMatchObject({ purpose: 'Good work for all', type: 'implementing', timezone: 'Europe/London', threshold: 7 });
     expect(msg(await submit(alex, f, { ...initial(f), type: 'implementing', threshold: '7' })).text).toBe('Nothing was changed: every setting is as it was.');
+  });
+
+  it('changes a retention period as `set retention` does, and refuses one out of bounds under its field', async () => {
+    const f = form(await say(alex, 'set'));
+    const before = snapshot();
+    const bad = msg(await submit(alex, f, { ...initial(f), concerns: '0' }));
+    expect(bad.fieldErrors).toEqual({ concerns: 'Concern and reply text can be kept from 1 to 120 months: give a whole number in that range (got "0").' });
+    expect(snapshot()).toBe(before);
+    const reply = msg(await submit(alex, f, { ...initial(f), concerns: '6', invitations: '14' }));
+    expect(reply.text).toContain('Riverside now keeps concern and reply text for 6 months');
+    expect(reply.text).toContain('Riverside now keeps invitations of closed check-ins for 14 days');
+    expect(p().retention).toEqual({ concernMonths: 6, commentMonths: 24, invitationDays: 14 });
   });
 
   it('validates each changed setting as the typed command does, and applies none when one is bad', async () => {

@@ -319,4 +319,16 @@ describe('partnership close', () => {
     expect(JSON.stringify(state)).toBe(before);
     expect(messenger.sent.length).toBe(sent);
   });
+  it('keeps more than the figures for its retention period: `set retention closed 2 months` erases everyone two months after the close', async () => {
+    expect((await say(alex, 'set retention closed 2 months')).tone).toBe('success');
+    await close();
+    expect(JSON.stringify(await say(alex, 'status'))).toContain('erased on 23 Jan 2027');
+    clock.advance(60 * DAY);
+    await trellis.tick();
+    expect(state.members.length).toBe(5);
+    clock.advance(2 * DAY);
+    await trellis.tick();
+    expect(state.members).toEqual([]);
+    expect(partnership().erasedAt).toBeDefined();
+  });
 });

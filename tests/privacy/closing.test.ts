@@ -1,4 +1,4 @@
-// `partnership close`, past its keeping period (CLOSED_KEEP_MONTHS): nothing on
+// `partnership close`, past its keeping period (its retention's closedMonths, 12 by default): nothing on
 // disk names anyone who was in it — the lowdb data file and its journal
 // (decrypted), and every PostgreSQL table, hold none of the members' user ids,
 // display names or email address, none of the check-in comments, closing

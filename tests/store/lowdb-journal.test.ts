@@ -12,6 +12,7 @@ import type { AnswerSet } from '../../src/core/model.js';
 import type { Outgoing } from '../../src/core/ports/outbox.js';
 import { journalFileFor, openLowdbStore, type Compaction } from '../../src/store/lowdb-store.js';
 import { TEST_SECRET } from '../helpers/start-trellis.js';
+import { seal, unseal } from '../../src/core/seal.js';
 import { crashCopy, previousJournalOf } from '../helpers/crash-copy.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { partnership } from './records.js';
@@ -254,5 +255,43 @@ describe('lowdb journal', () => {
     expect(await bothFiles(copy)).toEqual(before);
     await one.store.close();
     await other.store.close();
+  });
+});
+
+describe('retention entries in the journal', () => {
+  it('replays an erased concern and dropped comments left in the journal by a crash, then writes them into the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trellis-retention-journal-'));
+    const file = join(dir, 'trellis.json');
+    const store = await openLowdbStore(file, TEST_SECRET, NEVER);
+    const head = { id: 'c1', partnershipId: 'p1', pseudonym: 'C-7F3K', category: 'power' as const, mayAskToEscalate: false, month: '2026-01', threshold: 5 };
+    await store.savePartnership(partnership());
+    await store.saveConcern({ ...head, status: 'closed', relay: 'sealed-relay', sealed: 'sealed-words' });
+    const set: AnswerSet = { roundId: 'r1', key: 'a'.repeat(64), values: { 'trust-1': 4 }, comment: 'Minutes come late.' };
+    await store.saveAnswerSet(set);
+    // As a crash between the journal's append and the rewrite would leave them: the next group commit, by hand.
+    const lines = (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n').slice(1);
+    const last = unseal<{ from: number; changes: unknown[] }>(TEST_SECRET, 'journal', lines.at(-1)!)!;
+    const erased = { ...head, status: 'closed' as const, relay: 'erased', sealed: 'sealed-nothing' };
+    await appendFile(
+      journalFileFor(file),
+      `${seal(TEST_SECRET, 'journal', {
+        from: last.from + last.changes.length,
+        changes: [
+          ['eraseConcernText', erased],
+          ['dropComments', 'r1'],
+        ],
+      })}\n`,
+    );
+    const copy = crashCopy(file);
+    await store.close();
+    const again = await openLowdbStore(copy, TEST_SECRET, NEVER);
+    expect(await again.concern('c1')).toEqual(erased);
+    const { comment: _c, ...dropped } = set;
+    expect(await again.answerSets('r1')).toEqual([dropped]);
+    // Opening took the replayed changes into the file: neither the old seal nor the comment is on disk.
+    const onDisk = (await readFile(copy, 'utf8')) + (await readFile(journalFileFor(copy), 'utf8'));
+    expect(onDisk).not.toContain('sealed-words');
+    expect(onDisk).not.toContain('Minutes come late.');
+    await again.close();
   });
 });

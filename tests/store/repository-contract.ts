@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/core/ports/repository.js';
 import type { ConversationReferences } from '../../src/core/ports/conversation-references.js';
-import type { Invitation, Round } from '../../src/core/model.js';
+import type { AnswerSet, Invitation, Protocol, Round } from '../../src/core/model.js';
 import { member, org, partnership } from './records.js';
 import type { Opens } from './store-contract.js';
 
@@ -255,6 +255,100 @@ export function repositoryContract(name: string, open: Opens<Repository & Conver
         expect(await again.invitations('r1')).toEqual([]);
         await again.close();
       }
+    });
+
+    it("erases a concern's text in place: the erased record replaces it, through a restart, touching no other", async () => {
+      const { store, reopen } = await open();
+      const head = { partnershipId: 'p1', pseudonym: 'C-7F3K', category: 'power' as const, mayAskToEscalate: false, month: '2026-01', threshold: 5 };
+      await store.saveConcern({ ...head, id: 'c1', status: 'resolved', relay: 'sealed-relay-1', sealed: 'sealed-words-1' });
+      await store.saveConcern({ ...head, id: 'c2', status: 'closed', relay: 'sealed-relay-2', sealed: 'sealed-words-2' });
+      const erased = { ...head, id: 'c1', status: 'resolved' as const, relay: 'erased', sealed: 'sealed-nothing' };
+      await store.eraseConcernText(erased);
+      const check = async (s: Repository) => {
+        expect(await s.concern('c1')).toEqual(erased);
+        expect((await s.concern('c2'))?.sealed).toBe('sealed-words-2');
+        expect((await s.concerns('p1')).map((c) => c.id)).toEqual(['c1', 'c2']);
+      };
+      await check(store);
+      await store.close();
+      if (reopen) {
+        const again = await reopen();
+        await check(again);
+        await again.close();
+      }
+    });
+
+    it("drops a round's comments (and closing texts) and nothing else of its answer sets, touching no other round; a second drop changes nothing", async () => {
+      const { store, reopen } = await open();
+      const sets: AnswerSet[] = [
+        { roundId: 'r1', key: 'a'.repeat(64), group: 'sealed-group', values: { 'trust-1': 4, 'trust-2': null }, comment: 'Meetings run long.' },
+        { roundId: 'r1', key: 'b'.repeat(64), values: {}, texts: { learnt: 'To ask sooner.' } },
+        { roundId: 'r1', key: 'c'.repeat(64), values: { 'trust-1': 5 }, choices: { recommendation: 'keep' }, comment: 'Keep it.' },
+        { roundId: 'r2', key: 'a'.repeat(64), values: { 'trust-1': 3 }, comment: 'Not this one.' },
+      ];
+      for (const a of sets) await store.saveAnswerSet(a);
+      // A round marked once its comments are gone keeps the mark, and a partnership its retention.
+      await store.savePartnership(partnership({ retention: { concernMonths: 6, commentMonths: 12, invitationDays: 14 } }));
+      await store.dropComments('r1');
+      await store.dropComments('r1');
+      await store.dropComments('nope');
+      const check = async (s: Repository) => {
+        const { comment: _a, ...a } = sets[0]!;
+        const { texts: _b, ...b } = sets[1]!;
+        const { comment: _c, ...c } = sets[2]!;
+        expect(await s.answerSets('r1')).toEqual([a, b, c]);
+        expect(await s.answerSet('r1', 'a'.repeat(64))).toEqual(a);
+        expect(await s.answerSets('r2')).toEqual([sets[3]]);
+        expect((await s.partnership('p1'))?.retention).toEqual({ concernMonths: 6, commentMonths: 12, invitationDays: 14 });
+      };
+      await check(store);
+      await store.close();
+      if (reopen) {
+        const again = await reopen();
+        await check(again);
+        await again.close();
+      }
+    });
+
+    it('keeps the marks retention leaves on rounds and reviews through a restart', async () => {
+      const { store, reopen } = await open();
+      const round: Round = {
+        id: 'r1',
+        partnershipId: 'p1',
+        number: 1,
+        kind: 'pulse',
+        itemIds: ['trust-1'],
+        threshold: 5,
+        openedAt: '2026-11-01T09:00:00.000Z',
+        remindAt: '2026-11-03T09:00:00.000Z',
+        closesAt: '2026-11-06T09:00:00.000Z',
+        closedAt: '2026-11-06T09:00:00.000Z',
+        commentsDropped: true,
+      };
+      await store.saveRound(round);
+      const protocol: Protocol = {
+        id: 'pr1',
+        partnershipId: 'p1',
+        ref: 1,
+        title: 'Data sharing',
+        kind: 'protocol',
+        purpose: '',
+        partyOrgIds: [],
+        ownerMemberId: 'm1',
+        nextReview: '2027-11-01',
+        status: 'active',
+        reviews: [
+          { id: 'rv1', startedAt: '2026-10-01T09:00:00.000Z', threshold: 5, closedAt: '2026-10-08T09:00:00.000Z', outcome: 'kept', commentsDropped: true },
+        ],
+        remindersFrom: '2026-10-01T09:00:00.000Z',
+        createdAt: '2026-10-01T09:00:00.000Z',
+      };
+      await store.saveProtocol(protocol);
+      await store.close();
+      const again = reopen ? await reopen() : store;
+      expect(await again.round('r1')).toEqual(round);
+      expect(await again.protocol('pr1')).toEqual(protocol);
+      await again.close();
     });
   });
 }

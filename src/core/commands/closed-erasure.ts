@@ -1,4 +1,4 @@
-// CLOSED_KEEP_MONTHS after a partnership closed, everything but its figures
+// `closedMonths` (its retention) after a partnership closed, everything but its figures
 // goes: every member (as `leave` erases one), the words and relays of its
 // concerns, the free text of its answer sets, and who was asked what. Kept: its
 // name, organisations, protocols (titles and review outcomes), rounds and the
@@ -6,7 +6,7 @@
 import type { Deps } from '../deps.js';
 import { info } from '../message.js';
 import type { Partnership } from '../model.js';
-import { loadConcerns, saveConcern } from '../concerns/concern-seal.js';
+import { loadConcerns, sealConcern } from '../concerns/concern-seal.js';
 import { postToHomes } from '../send.js';
 import { turnout } from '../survey/turnout.js';
 import { localToday } from '../time.js';
@@ -21,12 +21,7 @@ export async function eraseClosedPartnership(deps: Deps, p: Partnership): Promis
     ...(await deps.store.rounds(p.id)).map((r) => r.id),
     ...(await deps.store.protocols(p.id)).flatMap((x) => x.reviews.map((r) => r.id)),
   ];
-  for (const id of questionnaires)
-    for (const set of await deps.store.answerSets(id))
-      if (set.comment !== undefined || set.texts !== undefined) {
-        const { comment: _c, texts: _t, ...figures } = set;
-        await deps.store.saveAnswerSet(figures);
-      }
+  for (const id of questionnaires) await deps.store.dropComments(id);
   // Who was asked goes; how many were asked and answered stays on the round.
   for (const round of await deps.store.rounds(p.id)) {
     if (round.tally || round.cancelledAt) continue;
@@ -36,7 +31,7 @@ export async function eraseClosedPartnership(deps: Deps, p: Partnership): Promis
   // Only the head is kept, for themes: its category and month.
   for (const c of await loadConcerns(deps, p.id)) {
     const { organisation: _o, escalation: _e, handover: _h, deliverAt: _d, ...rest } = c;
-    await saveConcern(deps, { ...rest, status: 'closed', relay: ERASED_RELAY, messages: [], friendIds: [] });
+    await deps.store.eraseConcernText(sealConcern(deps.secret, { ...rest, status: 'closed', relay: ERASED_RELAY, messages: [], friendIds: [] }));
   }
   // Told while the homes are still known to reach; the homes themselves are channels, not people, and stay.
   await postToHomes(

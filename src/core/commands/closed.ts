@@ -1,11 +1,8 @@
 // A closed partnership (commands/closing.ts): how to tell, the one refusal it
-// gives, and how long it keeps more than its figures. One constant for now; a
-// per-partnership retention setting, when there is one, takes its place.
+// gives, and how long it keeps more than its figures (`set retention closed`).
 import { failure, type Message } from '../message.js';
-import type { Partnership } from '../model.js';
+import { retentionOf, type Partnership } from '../model.js';
 import { addMonths, formatDate, localDay } from '../time.js';
-
-export const CLOSED_KEEP_MONTHS = 12;
 
 export type ClosedPartnership = Partnership & { closedAt: string };
 
@@ -13,8 +10,8 @@ export const isClosed = (p: Partnership): p is ClosedPartnership => p.closedAt !
 
 export const closedOn = (p: ClosedPartnership) => formatDate(localDay(p.closedAt, p.timezone));
 
-/** The local day a closed partnership's personal data goes: CLOSED_KEEP_MONTHS after the day it closed. */
-export const erasureDay = (p: ClosedPartnership): string => addMonths(localDay(p.closedAt, p.timezone), CLOSED_KEEP_MONTHS);
+/** The local day a closed partnership's personal data goes: its retention's `closedMonths` after the day it closed. */
+export const erasureDay = (p: ClosedPartnership): string => addMonths(localDay(p.closedAt, p.timezone), retentionOf(p).closedMonths);
 
 /** The one reply to anything a closed partnership no longer does. */
 export const closedRefusal = (p: ClosedPartnership): Message =>

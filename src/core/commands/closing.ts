@@ -1,11 +1,11 @@
 // partnership close: a coordinator ends the partnership, after asking. What is
 // open closes normally (a check-in's results go out as usual), the schedule and
 // reminders stop, a closing digest and a closing check-in go out, and from then
-// on only reading is allowed. CLOSED_KEEP_MONTHS later the personal data goes
+// on only reading is allowed. Its retention's `closedMonths` later the personal data goes
 // (closed-erasure.ts); the figures stay.
 import type { Deps } from '../deps.js';
 import { info, partnershipButton, success, type Message } from '../message.js';
-import type { Partnership, Protocol } from '../model.js';
+import { retentionOf, type Partnership, type Protocol } from '../model.js';
 import { requireCoordinator, type Context } from '../context.js';
 import { closeRound, openRound, openRoundOf } from '../survey/rounds.js';
 import { openReviewOf } from '../protocols/reviews.js';
@@ -16,7 +16,7 @@ import { postToHomes, sendPrivate, updateSent } from '../send.js';
 import { signLink, LINK_HOURS } from '../trends/links.js';
 import { formatDate } from '../time.js';
 import { closingDigest } from './closing-digest.js';
-import { CLOSED_KEEP_MONTHS, erasureDay } from './closed.js';
+import { erasureDay } from './closed.js';
 
 /** What a closed partnership still answers: reading, and people's rights over their own data. Everything else is refused. */
 export const OPEN_WHEN_CLOSED: ReadonlySet<string> = new Set([
@@ -44,7 +44,7 @@ export async function closePartnership(deps: Deps, ctx: Context, confirmed: bool
   if (!confirmed)
     return info(
       `Close ${p.name}? Any open check-in or review closes now (results go out as usual), no more check-ins or reminders go out, and nothing more can be changed. ` +
-        `A closing digest goes to the home channels and a short closing check-in to every member. The figures stay readable for ${CLOSED_KEEP_MONTHS} months; then everything but the figures is erased. This cannot be undone.`,
+        `A closing digest goes to the home channels and a short closing check-in to every member. The figures stay readable for ${retentionOf(p).closedMonths} months; then everything but the figures is erased. This cannot be undone.`,
       {
         title: `Close ${p.name}?`,
         buttons: [

@@ -2,11 +2,12 @@
 // commands' words. Lengths and values are checked by the grammar, not here:
 // the forms' own limits are only loose bounds on typing.
 import { commandForm, oneLine, type CommandForm, type Step } from '../command-forms.js';
-import { fieldErrors, info } from '../message.js';
-import { PARTNERSHIP_TYPES, ROLES, SECTORS, type Partnership } from '../model.js';
+import { fieldErrors, info, type TextField } from '../message.js';
+import { PARTNERSHIP_TYPES, RETENTION_LIMITS, retentionOf, ROLES, SECTORS, type Partnership } from '../model.js';
 import { findMember, mayChangeRoles, ROLE_NAMES } from './members.js';
 import { describeOrg, mayAddOrganisations } from './organisations.js';
 import { mayChangeSettings } from './partnership.js';
+import { RETENTION_WORDS, type RetentionWord } from './partnership-grammar.js';
 
 const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1);
 
@@ -76,6 +77,21 @@ export const roleForm: CommandForm = {
 
 const SETTINGS = ['purpose', 'type', 'timezone', 'threshold'] as const;
 const current = (p: Partnership, setting: (typeof SETTINGS)[number]) => String(p[setting]);
+/** The retention periods, each a field named for its word in `set retention <word> <n> <unit>`. */
+const RETENTION_FIELDS = Object.keys(RETENTION_WORDS) as RetentionWord[];
+const retentionField = (p: Partnership, word: RetentionWord): TextField => {
+  const { which, unit, what } = RETENTION_WORDS[word];
+  const { min, max } = RETENTION_LIMITS[which];
+  return {
+    kind: 'text',
+    id: word,
+    label: `${what}: kept for (${unit}, ${min}–${max})`,
+    multiline: false,
+    maxLength: 3,
+    optional: false,
+    initial: String(retentionOf(p)[which]),
+  };
+};
 
 export const settingsForm: CommandForm = {
   async open(deps, ctx) {
@@ -84,13 +100,14 @@ export const settingsForm: CommandForm = {
     const p = ctx.partnership;
     return commandForm(p.id, 'set', {
       title: 'Settings',
-      intro: `Only what you change is applied. The threshold is the smallest group whose results are ever shown (never below 3); lowering it applies only to check-ins, reviews and concerns opened afterwards.`,
+      intro: `Only what you change is applied. The threshold is the smallest group whose results are ever shown (never below 3); lowering it applies only to check-ins, reviews and concerns opened afterwards. Text kept past its retention is erased at the next scheduled run.`,
       submitLabel: 'Save',
       fields: [
         { kind: 'text', id: 'purpose', label: 'Purpose', multiline: true, maxLength: 600, optional: true, ...(p.purpose ? { initial: p.purpose } : {}) },
         { kind: 'choice', id: 'type', label: 'Type', options: PARTNERSHIP_TYPES.map((t) => ({ value: t, label: cap(t) })), initial: p.type },
         { kind: 'text', id: 'timezone', label: 'Timezone', multiline: false, maxLength: 64, optional: false, hint: 'e.g. Europe/London', initial: p.timezone },
         { kind: 'text', id: 'threshold', label: 'Threshold (3–50)', multiline: false, maxLength: 3, optional: false, initial: String(p.threshold) },
+        ...RETENTION_FIELDS.map((w) => retentionField(p, w)),
       ],
     });
   },
@@ -101,6 +118,11 @@ export const settingsForm: CommandForm = {
       field: s,
       text: `set ${s} ${oneLine(values[s])}`,
     }));
+    for (const w of RETENTION_FIELDS) {
+      const { which, unit } = RETENTION_WORDS[w];
+      if (values[w] !== undefined && oneLine(values[w]) !== String(retentionOf(p)[which]))
+        steps.push({ field: w, text: `set retention ${w} ${oneLine(values[w])} ${unit}` });
+    }
     if (steps.some((s) => s.field === 'purpose') && !oneLine(values.purpose))
       return fieldErrors('Nothing was changed.', { purpose: 'A purpose can be changed but not left empty.' });
     return steps.length ? steps : info('Nothing was changed: every setting is as it was.');

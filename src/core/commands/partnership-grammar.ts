@@ -1,6 +1,6 @@
 // The commands about the partnership itself, its organisations and members, as
 // the one grammar (../grammar.ts) parses them; beside their handlers, as each feature's are.
-import type { PartnershipType, Role, Sector } from '../model.js';
+import { RETENTION_LIMITS, type PartnershipType, type RetentionSettings, type Role, type Sector } from '../model.js';
 
 /** Written instead of an organisation by someone who belongs to none. */
 export const INDEPENDENT = 'independent';
@@ -17,7 +17,39 @@ export type SettingCommand =
   | { name: 'set'; setting: 'purpose'; value: string }
   | { name: 'set'; setting: 'type'; value: PartnershipType }
   | { name: 'set'; setting: 'timezone'; value: string }
-  | { name: 'set'; setting: 'threshold'; value: number };
+  | { name: 'set'; setting: 'threshold'; value: number }
+  | { name: 'set'; setting: 'retention'; which: keyof RetentionSettings; value: number };
+
+/** `set retention <what> <n> <unit>`: each period by the word typed for it, and its unit. */
+export const RETENTION_WORDS = {
+  concerns: { which: 'concernMonths', unit: 'months', what: 'Concern and reply text', after: 'after the conversation is resolved or closed', fate: 'erased' },
+  comments: { which: 'commentMonths', unit: 'months', what: 'Check-in and review comments', after: 'after their check-in or review closed', fate: 'erased' },
+  invitations: {
+    which: 'invitationDays',
+    unit: 'days',
+    what: 'Invitations of closed check-ins',
+    after: 'after the check-in closed',
+    fate: 'reduced to counts',
+  },
+  closed: { which: 'closedMonths', unit: 'months', what: 'A closed partnership’s personal data', after: 'after it closed', fate: 'erased' },
+} as const satisfies Record<string, { which: keyof RetentionSettings; unit: 'months' | 'days'; what: string; after: string; fate: string }>;
+export type RetentionWord = keyof typeof RETENTION_WORDS;
+
+export const RETENTION_USAGE = 'set retention concerns|comments|closed <n> months | set retention invitations <n> days';
+
+/** The words after `set retention`, read; or why they cannot be. */
+export function readRetention(words: string[]): { ok: true; which: keyof RetentionSettings; value: number } | { ok: false; error: string } {
+  const [word = '', n = '', unit, ...extra] = words.map((w) => w.toLowerCase());
+  if (!Object.hasOwn(RETENTION_WORDS, word)) return { ok: false, error: `Say which period to change: \`${RETENTION_USAGE}\`.` };
+  const { which, unit: wanted, what } = RETENTION_WORDS[word as RetentionWord];
+  const { min, max } = RETENTION_LIMITS[which];
+  const value = Number(n);
+  if (!/^\d+$/.test(n) || value < min || value > max)
+    return { ok: false, error: `${what} can be kept from ${min} to ${max} ${wanted}: give a whole number in that range (got "${n}").` };
+  if (extra.length > 0 || (unit !== undefined && unit !== wanted && `${unit}s` !== wanted))
+    return { ok: false, error: `${what} is kept for a number of ${wanted}: \`set retention ${word} ${value} ${wanted}\`.` };
+  return { ok: true, which, value };
+}
 
 export type PartnershipCommand =
   /** No name: the setup form. */

@@ -1,12 +1,22 @@
 // setup, invite, home, status, set: the partnership itself.
 import { closedOn, erasureDay, isClosed } from './closed.js';
 import { commandButton, failure, info, success, type Message } from '../message.js';
-import { DEFAULT_SURVEY_SETTINGS, DEFAULT_THRESHOLD, DEFAULT_TIMEZONE, type Member, type Partnership, type Platform } from '../model.js';
+import {
+  DEFAULT_SURVEY_SETTINGS,
+  DEFAULT_THRESHOLD,
+  DEFAULT_TIMEZONE,
+  KEEP_SENT_DAYS,
+  retentionOf,
+  type Member,
+  type Partnership,
+  type Platform,
+  type RetentionSettings,
+} from '../model.js';
 import type { Deps } from '../deps.js';
 import { TrellisError } from '../errors.js';
 import { formatDate, hasDaylightSaving } from '../time.js';
 import type { CommandRequest } from '../request.js';
-import type { SettingCommand } from './partnership-grammar.js';
+import { RETENTION_WORDS, type SettingCommand } from './partnership-grammar.js';
 import { requireCoordinator, requireMember, type Context } from '../context.js';
 import { sendSetupChecklist } from './setup-checklist.js';
 
@@ -107,6 +117,7 @@ export async function status(deps: Deps, ctx: Context): Promise<Message> {
       { label: 'Home', value: p.homes.map((h) => `${h.label} (${PLATFORM_NAMES[h.platform]})`).join(', ') },
       { label: 'Timezone', value: p.timezone },
       { label: 'Anonymity threshold', value: `results shown only for groups of ${p.threshold} or more` },
+      { label: 'Retention', value: retentionLine(p) },
       ...(isClosed(p)
         ? [{ label: 'Closed', value: `on ${closedOn(p)}; everything but the figures is ${p.erasedAt ? 'erased' : `erased on ${formatDate(erasureDay(p))}`}` }]
         : []),
@@ -122,6 +133,7 @@ export async function set(deps: Deps, ctx: Context, cmd: SettingCommand): Promis
   const refused = await mayChangeSettings(deps, ctx);
   if (refused) return refused;
   const p = ctx.partnership;
+  if (cmd.setting === 'retention') return setRetention(deps, p, cmd.which, cmd.value);
   await deps.store.savePartnership({ ...p, [cmd.setting]: cmd.value });
   if (cmd.setting === 'threshold' && cmd.value !== p.threshold) return success(thresholdChanged(p, cmd.value));
   const done = `${cmd.setting[0]!.toUpperCase()}${cmd.setting.slice(1)} of ${p.name} is now: ${cmd.value}.`;
@@ -152,5 +164,21 @@ function thresholdChanged(p: Partnership, value: number): string {
   return (
     `Threshold of ${p.name} is now: ${value}, for check-ins and reviews opened from now on. ` +
     `Those already opened keep the threshold they opened with (until now ${p.threshold}): people answered them under that promise.`
+  );
+}
+
+/** `status`'s one line on retention (the outbox's period is the install's, not the partnership's). */
+function retentionLine(p: Partnership): string {
+  const r = retentionOf(p);
+  return `concern text ${r.concernMonths} months after closing, comments ${r.commentMonths} months after their check-in, invitations ${r.invitationDays} days, a closed partnership's personal data ${r.closedMonths} months; sent messages ${KEEP_SENT_DAYS} days`;
+}
+
+async function setRetention(deps: Deps, p: Partnership, which: keyof RetentionSettings, value: number): Promise<Message> {
+  const before = retentionOf(p);
+  await deps.store.savePartnership({ ...p, retention: { ...p.retention, [which]: value } });
+  const { what, unit, after, fate } = Object.values(RETENTION_WORDS).find((w) => w.which === which)!;
+  return success(
+    `${p.name} now keeps ${what.toLowerCase()} for ${value} ${unit} ${after} (until now ${before[which]}). ` +
+      `This takes effect at the next scheduled run, within a minute: anything older is ${fate} then.`,
   );
 }

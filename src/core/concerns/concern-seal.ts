@@ -13,13 +13,14 @@ import { seal, unseal } from '../seal.js';
 const PURPOSE = 'concern-body';
 
 export function sealConcern(secret: string, c: Concern): StoredConcern {
-  const { organisation, messages, escalation, friendIds, handover, ...head } = c;
+  const { organisation, messages, escalation, friendIds, handover, closedOn, ...head } = c;
   const body: ConcernBody = {
     ...(organisation ? { organisation } : {}),
     messages,
     ...(escalation ? { escalation } : {}),
     friendIds,
     ...(handover ? { handover } : {}),
+    ...(closedOn ? { closedOn } : {}),
   };
   return { ...head, sealed: seal(secret, PURPOSE, body) };
 }
@@ -46,7 +47,20 @@ export async function loadConcerns(deps: Deps, partnershipId: string): Promise<C
   return (await deps.store.concerns(partnershipId)).flatMap((s) => openConcern(deps.secret, s) ?? []);
 }
 
-export const saveConcern = (deps: Deps, c: Concern): Promise<void> => deps.store.saveConcern(sealConcern(deps.secret, c));
+export const saveConcern = (deps: Deps, c: Concern): Promise<void> => deps.store.saveConcern(sealConcern(deps.secret, withClosedOn(deps, c)));
+
+/** Whether a conversation is over, for retention: its text is erased a set time after (retention.ts). */
+export const isEnded = (c: Pick<Concern, 'status'>) => c.status === 'resolved' || c.status === 'closed';
+
+/**
+ * Every save keeps `closedOn` right, wherever the status changed: the day it first ended
+ * (kept while it stays ended), gone when it is reopened.
+ */
+function withClosedOn(deps: Deps, c: Concern): Concern {
+  const { closedOn, ...rest } = c;
+  if (!isEnded(c)) return rest;
+  return { ...rest, closedOn: closedOn ?? deps.clock.now().toISOString().slice(0, 10) };
+}
 
 /**
  * The one-time upgrade: seals every concern still held in the clear, without

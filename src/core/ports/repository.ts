@@ -56,6 +56,8 @@ export interface Repository extends Removals {
   answerSets(roundId: string): Promise<AnswerSet[]>;
   /** Replaces the set with the same round and key: changing answers never duplicates them. */
   saveAnswerSet(a: AnswerSet): Promise<void>;
+  /** Drops the free text (`comment`, and a closing check-in's `texts`) from every answer set of a round (or review), in one step, leaving the rest of each set as it was and no earlier version behind. */
+  dropComments(roundId: string): Promise<void>;
 
   customItems(partnershipId: string): Promise<CustomItem[]>;
   saveCustomItem(c: CustomItem): Promise<void>;
@@ -68,6 +70,11 @@ export interface Repository extends Removals {
   concerns(partnershipId: string): Promise<StoredConcern[]>;
   concern(id: string): Promise<StoredConcern | undefined>;
   saveConcern(c: StoredConcern): Promise<void>;
+  /**
+   * Replaces a concern with its erased form (core/concerns/retention.ts: head kept, body sealed without
+   * its words, relay erased), leaving no earlier version of it in the store's own files.
+   */
+  eraseConcernText(c: StoredConcern): Promise<void>;
   concernQuota(key: string): Promise<ConcernQuota | undefined>;
   saveConcernQuota(q: ConcernQuota): Promise<void>;
 

@@ -1,11 +1,8 @@
 // How many were asked and how many answered a round: counted from its
 // invitations, or kept on the round once those are compacted away.
 import type { Deps } from '../deps.js';
-import type { Partnership, Round } from '../model.js';
+import { retentionOf, type Partnership, type Round } from '../model.js';
 import { splitByAnswered } from '../answering.js';
-
-/** Closed this long ago, a round needs no more reminders, updates or "who was asked": only its counts and answers. */
-export const COMPACT_AFTER_DAYS = 30;
 
 export async function turnout(deps: Deps, round: Round): Promise<{ invited: number; answered: number }> {
   if (round.tally) return round.tally;
@@ -29,7 +26,8 @@ export async function deliveries(deps: Deps, round: Round): Promise<{ queued: nu
  * invitations and message handles — which also leaves less to link anyone by.
  */
 export async function compactRounds(deps: Deps, p: Partnership): Promise<void> {
-  const cutoff = deps.clock.now().getTime() - COMPACT_AFTER_DAYS * 86_400_000;
+  // Closed this long ago (the partnership's `set retention invitations`), a round needs no more reminders, updates or "who was asked".
+  const cutoff = deps.clock.now().getTime() - retentionOf(p).invitationDays * 86_400_000;
   for (const round of await deps.store.rounds(p.id)) {
     if (round.tally || round.cancelledAt || !round.closedAt || Date.parse(round.closedAt) > cutoff) continue;
     await deps.store.compactRound(round.id, await turnout(deps, round));

@@ -234,6 +234,10 @@ class PostgresStore implements PgStore {
     return this.save('answerSets', a);
   }
 
+  async dropComments(roundId: string) {
+    await this.pool.query(`UPDATE answer_sets SET doc = doc - 'comment' - 'texts' WHERE round_id = $1 AND (doc ? 'comment' OR doc ? 'texts')`, [roundId]);
+  }
+
   customItems(partnershipId: string) {
     return this.all<CustomItem>('SELECT doc FROM custom_items WHERE partnership_id = $1 ORDER BY seq', [partnershipId]);
   }
@@ -258,6 +262,10 @@ class PostgresStore implements PgStore {
     return this.first<StoredConcern>('SELECT doc FROM concerns WHERE id = $1', [id]);
   }
   saveConcern(c: StoredConcern) {
+    return this.save('concerns', c);
+  }
+  /** A plain UPDATE: the earlier row version is dead at once and reclaimed by (auto)vacuum; no history table keeps it. */
+  eraseConcernText(c: StoredConcern) {
     return this.save('concerns', c);
   }
   concernQuota(key: string) {
