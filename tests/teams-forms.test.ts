@@ -133,6 +133,7 @@ describe('Teams: `set` with no words', () => {
       concerns: '12',
       comments: '24',
       invitations: '30',
+      closed: '12',
     });
   });
 

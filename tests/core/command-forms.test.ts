@@ -160,6 +160,7 @@ describe('set', () => {
       concerns: '12',
       comments: '24',
       invitations: '30',
+      closed: '12',
     });
     const reply = msg(await submit(alex, f, { ...initial(f), type: 'implementing', threshold: '7' }));
     expect(reply.text).toBe(
@@ -178,7 +179,7 @@ describe('set', () => {
     const reply = msg(await submit(alex, f, { ...initial(f), concerns: '6', invitations: '14' }));
     expect(reply.text).toContain('Riverside now keeps concern and reply text for 6 months');
     expect(reply.text).toContain('Riverside now keeps invitations of closed check-ins for 14 days');
-    expect(p().retention).toEqual({ concernMonths: 6, commentMonths: 24, invitationDays: 14 });
+    expect(p().retention).toEqual({ concernMonths: 6, invitationDays: 14 });
   });
 
   it('validates each changed setting as the typed command does, and applies none when one is bad', async () => {
