@@ -28,6 +28,10 @@ import { type MailSender, smtpSender } from './email/mail-sender.js';
 import { emailMessenger } from './email/email-messenger.js';
 import { openContact } from './core/email-identity.js';
 import { overviewButton } from './core/commands/email-members.js';
+import { inFlightRequests } from './in-flight.js';
+
+/** How long a stop waits for requests in flight: inside `docker stop`'s 10 s and systemd's 90 s. */
+const CLOSE_GRACE_MS = 5_000;
 
 export interface ServerDeps {
   config: Config;
@@ -62,6 +66,8 @@ export async function startServer(
   if (sealed.concerns + sealed.answerSets > 0) log.info('Sealed what an earlier version stored in the clear', sealed);
   const app = express();
   app.disable('x-powered-by');
+  const inFlight = inFlightRequests();
+  app.use(inFlight.middleware);
   const messengers = new MessengerHub();
   const dispatcher = new Dispatcher({ store, hub: messengers, secret, log });
   let url = `http://localhost:${config.port}`;
@@ -195,13 +201,18 @@ export async function startServer(
       await drain();
     },
     drain,
+    // No new requests; those in flight finish (what they write is acknowledged) before the rest stops.
     close: async () => {
       await scheduler?.stop();
+      inFlight.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await inFlight.settled(CLOSE_GRACE_MS);
+      server.closeAllConnections();
+      await closed;
+      await trellis.settled();
       await dispatcher.stop();
       for (const a of adapters) await a.stop?.();
       sender?.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
