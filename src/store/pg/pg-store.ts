@@ -340,6 +340,13 @@ class PostgresStore implements PgStore {
     const { rowCount } = await this.pool.query(`DELETE FROM outgoing WHERE status IN ('sent', 'failed') AND created_at < $1`, [before.toISOString()]);
     return rowCount ?? 0;
   }
+  async outboxBacklog() {
+    const { rows } = await this.pool.query<{ depth: number; oldest: Date | null }>(
+      `SELECT count(*)::int AS depth, min(created_at) AS oldest FROM outgoing WHERE status IN ('pending', 'sending')`,
+    );
+    const oldest = rows[0]?.oldest;
+    return { depth: rows[0]?.depth ?? 0, ...(oldest ? { oldestCreatedAt: new Date(oldest).toISOString() } : {}) };
+  }
 
   counts(): Promise<Counts> {
     return countRows(this.pool);
