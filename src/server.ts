@@ -29,6 +29,7 @@ import { emailMessenger } from './email/email-messenger.js';
 import { openContact } from './core/email-identity.js';
 import { overviewButton } from './core/commands/email-members.js';
 import { inFlightRequests } from './in-flight.js';
+import { Metrics, mountMetrics } from './metrics.js';
 
 /** How long a stop waits for requests in flight: inside `docker stop`'s 10 s and systemd's 90 s. */
 const CLOSE_GRACE_MS = 5_000;
@@ -68,8 +69,10 @@ export async function startServer(
   app.disable('x-powered-by');
   const inFlight = inFlightRequests();
   app.use(inFlight.middleware);
+  const metrics = new Metrics(store, storeKind);
+  app.use(metrics.middleware);
   const messengers = new MessengerHub();
-  const dispatcher = new Dispatcher({ store, hub: messengers, secret, log });
+  const dispatcher = new Dispatcher({ store, hub: messengers, secret, log, metrics });
   let url = `http://localhost:${config.port}`;
   const publicUrl = () => config.publicUrl ?? url;
   const trellis = createTrellis({
@@ -130,6 +133,7 @@ export async function startServer(
       ...(problems.length ? { problems } : {}),
     });
   });
+  mountMetrics(app, metrics, config.metricsToken);
   mountDashboard(app, trellis, log);
   mountLegalPages(app, {
     store: storeKind,
@@ -184,7 +188,7 @@ export async function startServer(
   }
   for (const a of adapters) await a.start?.();
   dispatcher.start();
-  const scheduler = schedule ? startScheduler(() => trellis.tick(), { log, store, expression: config.tickCron }) : undefined;
+  const scheduler = schedule ? startScheduler(() => metrics.tick(() => trellis.tick()), { log, store, expression: config.tickCron }) : undefined;
   url = `http://localhost:${(server.address() as AddressInfo).port}`;
   log.info('Trellis is listening', { url, adapters: adapters.map((a) => a.name), store: storeKind });
   const drain = async () => {
@@ -197,7 +201,7 @@ export async function startServer(
     url,
     server,
     tick: async () => {
-      await trellis.tick();
+      await metrics.tick(() => trellis.tick());
       await drain();
     },
     drain,

@@ -13,6 +13,7 @@ import type { MessengerHub, PlatformMessenger, SendKind, Target } from './platfo
 import { DeliveryFailure } from './delivery-failure.js';
 import { OUTBOX_SEAL, type OutboxPayload, WAIT_IN_CLAIM_MS } from './outbox-messenger.js';
 import { RateLimiter, type Bucket } from './rate-limiter.js';
+import type { Metrics } from '../metrics.js';
 
 export interface DispatcherOptions {
   store: Outbox;
@@ -28,6 +29,8 @@ export interface DispatcherOptions {
   maxAttempts?: number;
   /** The first retry's average wait; each further one doubles it (with full jitter). */
   retryBaseMs?: number;
+  /** Counts each outcome for /metrics (src/metrics.ts). */
+  metrics?: Pick<Metrics, 'delivery' | 'slowedDown'>;
 }
 
 const CLAIM_BATCH = 8;
@@ -179,7 +182,9 @@ export class Dispatcher {
     if (!delivery) return this.fail(entry, 'nothing to update');
     const target = delivery;
     const done = await this.paced(entry, platform.buckets('update', 'private', where(target)), () => platform.update(target, message!));
-    if (done !== FAILED) await this.settle({ ...finished(entry), status: 'sent', sealed: '' });
+    if (done === FAILED) return;
+    await this.settle({ ...finished(entry), status: 'sent', sealed: '' });
+    this.o.metrics?.delivery(entry.platform, 'sent');
   }
 
   /** The message an update replaces, once sent; it is often in flight alongside, so wait a moment for it. */
@@ -224,6 +229,7 @@ export class Dispatcher {
       switch (failure.kind) {
         case 'rate-limited':
           if (failure.bucket) this.limiter.pause(failure.bucket, failure.retryAfterMs ?? 1_000);
+          this.o.metrics?.slowedDown(entry.platform);
           this.o.log.warn('Platform asked us to slow down', { platform: entry.platform, retryAfterMs: failure.retryAfterMs });
           await this.later(entry, failure.retryAfterMs ?? 1_000, false, inDoubt);
           break;
@@ -247,10 +253,12 @@ export class Dispatcher {
 
   private sent(entry: Outgoing, delivery: Delivery) {
     const payload: OutboxPayload = { delivery };
+    this.o.metrics?.delivery(entry.platform, 'sent');
     return this.settle({ ...entry, status: 'sent', sealed: seal(this.o.secret, OUTBOX_SEAL, payload) });
   }
 
   private async fail(entry: Outgoing, reason: string) {
+    this.o.metrics?.delivery(entry.platform, 'failed');
     this.o.log.warn('Outgoing message dropped', { kind: entry.kind, platform: entry.platform, reason });
     await this.settle({ ...finished(entry), status: 'failed', sealed: '', error: reason });
   }
@@ -260,6 +268,7 @@ export class Dispatcher {
    * a message that may have arrived keeps its mark, so it is looked for before it is sent again.
    */
   private later(entry: Outgoing, ms: number, counts: boolean, inDoubt = false) {
+    if (counts) this.o.metrics?.delivery(entry.platform, 'retried');
     const { attemptedAt, leaseUntil: _, ...rest } = entry;
     return this.settle({
       ...rest,
