@@ -5,7 +5,7 @@
 import { loadConfig, secretsIn } from './config.js';
 import { systemClock } from './core/ports/clock.js';
 import { TrellisError } from './core/errors.js';
-import { createLogger } from './log.js';
+import { createLogger, withComponent } from './log.js';
 import { reportError } from './report-error.js';
 import { resolveSecret } from './secret.js';
 import { openStore } from './store/open-store.js';
@@ -13,9 +13,9 @@ import { startServer, type RunningServer } from './server.js';
 
 async function main() {
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel, secrets: secretsIn(config) });
+  const log = createLogger({ level: config.logLevel, format: config.logFormat, secrets: secretsIn(config) });
   const secret = resolveSecret(config, log);
-  const { store, kind } = await openStore(config, secret, log);
+  const { store, kind } = await openStore(config, secret, withComponent(log, 'store'));
   if (config.teams && !config.teams.authenticated) {
     log.warn(
       '!!! TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts unauthenticated requests from anyone on this machine (Trellis listens on 127.0.0.1 only). Use this only for local testing. !!!',

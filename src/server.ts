@@ -5,7 +5,8 @@ import express from 'express';
 import type { Config } from './config.js';
 import { shiftable, type Clock } from './core/ports/clock.js';
 import { createTrellis } from './core/trellis.js';
-import type { Logger } from './log.js';
+import { type Logger, withComponent } from './log.js';
+import { requestIds } from './request-id.js';
 import type { MountedAdapter } from './adapters/adapter.js';
 import { MessengerHub } from './delivery/platform-messenger.js';
 import { PlatformHealth } from './adapters/platform-health.js';
@@ -71,8 +72,9 @@ export async function startServer(
   app.use(inFlight.middleware);
   const metrics = new Metrics(store, storeKind);
   app.use(metrics.middleware);
+  app.use(requestIds(withComponent(log, 'http')));
   const messengers = new MessengerHub();
-  const dispatcher = new Dispatcher({ store, hub: messengers, secret, log, metrics });
+  const dispatcher = new Dispatcher({ store, hub: messengers, secret, log: withComponent(log, 'delivery'), metrics });
   let url = `http://localhost:${config.port}`;
   const publicUrl = () => config.publicUrl ?? url;
   const trellis = createTrellis({
@@ -81,7 +83,7 @@ export async function startServer(
     deliveryStatus: outboxDeliveryStatus(store, messengers),
     clock,
     secret,
-    log,
+    log: withComponent(log, 'core'),
     messenger: new OutboxMessenger(store, messengers, secret, dispatcher.wake),
     publicUrl,
     concernDelayMaxSeconds: config.concernDelayMaxSeconds,
@@ -134,7 +136,7 @@ export async function startServer(
     });
   });
   mountMetrics(app, metrics, config.metricsToken);
-  mountDashboard(app, trellis, log);
+  mountDashboard(app, trellis, withComponent(log, 'web'));
   mountLegalPages(app, {
     store: storeKind,
     slack: Boolean(config.slack),
@@ -149,22 +151,25 @@ export async function startServer(
     trellis,
     secret,
     clock,
-    log,
+    log: withComponent(log, 'web'),
     baseUrl: publicUrl,
     claimOnce: (identity, ttlMs) => claims.first('web link', identity, ttlMs),
     displayNameOf: async (person) => (await memberFor(person))?.displayName,
     serveTokens: !config.playground,
   });
   // Loaded only when configured: a Slack-only install never loads the Bot Framework, nor a Teams-only one Bolt.
-  if (config.slack) adapters.push((await import('./adapters/slack/slack-adapter.js')).mountSlack(deps, config.slack));
-  if (config.teams) adapters.push((await import('./adapters/teams/teams-adapter.js')).mountTeams(deps, config.teams));
+  if (config.slack) adapters.push((await import('./adapters/slack/slack-adapter.js')).mountSlack({ ...deps, log: withComponent(log, 'slack') }, config.slack));
+  if (config.teams) adapters.push((await import('./adapters/teams/teams-adapter.js')).mountTeams({ ...deps, log: withComponent(log, 'teams') }, config.teams));
   if (demoClock)
     adapters.push(
-      await (await import('./adapters/playground/playground-adapter.js')).mountPlayground(deps, {
-        dataFile: config.dataFile,
-        concernDelayMaxSeconds: config.concernDelayMaxSeconds,
-        demoClock,
-      }),
+      await (await import('./adapters/playground/playground-adapter.js')).mountPlayground(
+        { ...deps, log: withComponent(log, 'playground') },
+        {
+          dataFile: config.dataFile,
+          concernDelayMaxSeconds: config.concernDelayMaxSeconds,
+          demoClock,
+        },
+      ),
     );
   const server = createHttpServer(app);
   try {
@@ -188,7 +193,9 @@ export async function startServer(
   }
   for (const a of adapters) await a.start?.();
   dispatcher.start();
-  const scheduler = schedule ? startScheduler(() => metrics.tick(() => trellis.tick()), { log, store, expression: config.tickCron }) : undefined;
+  const scheduler = schedule
+    ? startScheduler(() => metrics.tick(() => trellis.tick()), { log: withComponent(log, 'scheduler'), store, expression: config.tickCron })
+    : undefined;
   url = `http://localhost:${(server.address() as AddressInfo).port}`;
   log.info('Trellis is listening', { url, adapters: adapters.map((a) => a.name), store: storeKind });
   const drain = async () => {
