@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Platform } from './core/model.js';
+import type { DeliveryMetrics, DeliveryOutcome } from './delivery/dispatcher.js';
 import type { Store } from './store/store.js';
 
 /** Where a request came in: the platform it answers, or the server's own pages. */
@@ -23,9 +24,7 @@ export function surfaceOf(path: string): Surface {
   return 'web';
 }
 
-export type DeliveryOutcome = 'sent' | 'failed' | 'retried';
-
-export class Metrics {
+export class Metrics implements DeliveryMetrics {
   readonly registry = new Registry();
   private readonly registers = [this.registry];
   private readonly requests = new Counter({

@@ -5,7 +5,7 @@
 // before it is sent again; where the platform cannot be asked, it is not resent.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { LEGACY_WORKSPACE, type Delivery } from '../core/model.js';
+import { LEGACY_WORKSPACE, type Delivery, type Platform } from '../core/model.js';
 import type { ClaimedOutgoing, Outbox, Outgoing } from '../core/ports/outbox.js';
 import { seal, unseal } from '../core/seal.js';
 import type { Logger } from '../log.js';
@@ -13,7 +13,6 @@ import type { MessengerHub, PlatformMessenger, SendKind, Target } from './platfo
 import { DeliveryFailure } from './delivery-failure.js';
 import { OUTBOX_SEAL, type OutboxPayload, WAIT_IN_CLAIM_MS } from './outbox-messenger.js';
 import { RateLimiter, type Bucket } from './rate-limiter.js';
-import type { Metrics } from '../metrics.js';
 
 export interface DispatcherOptions {
   store: Outbox;
@@ -30,7 +29,14 @@ export interface DispatcherOptions {
   /** The first retry's average wait; each further one doubles it (with full jitter). */
   retryBaseMs?: number;
   /** Counts each outcome for /metrics (src/metrics.ts). */
-  metrics?: Pick<Metrics, 'delivery' | 'slowedDown'>;
+  metrics?: DeliveryMetrics;
+}
+
+export type DeliveryOutcome = 'sent' | 'failed' | 'retried';
+export interface DeliveryMetrics {
+  delivery(platform: Platform, outcome: DeliveryOutcome): void;
+  /** The platform answered 429. */
+  slowedDown(platform: Platform): void;
 }
 
 const CLAIM_BATCH = 8;
