@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { PRODUCTION_START } from './helpers/production-start.js';
 
 const read = (path: string) => readFileSync(path, 'utf8');
+const SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze';
 
 /** A Dockerfile's instructions, continuation lines joined and comments dropped, grouped by stage. */
 function dockerStages(text: string): { from: string; instructions: { op: string; args: string }[] }[] {
@@ -161,8 +162,8 @@ describe('deploy/trellis.service', () => {
   });
 
   // Where systemd is installed (not needed for CI: .ci/run does not install it).
-  it.skipIf(!existsSync('/usr/bin/systemd-analyze'))('passes systemd-analyze verify', () => {
-    const run = spawnSync('systemd-analyze', ['verify', 'deploy/trellis.service'], { encoding: 'utf8' });
+  it.skipIf(!existsSync(SYSTEMD_ANALYZE))('passes systemd-analyze verify', () => {
+    const run = spawnSync(SYSTEMD_ANALYZE, ['verify', 'deploy/trellis.service'], { encoding: 'utf8' });
     expect(`${run.stdout}${run.stderr}`.trim()).toBe('');
     expect(run.status).toBe(0);
   });
