@@ -7,6 +7,8 @@ import { DEFAULT_UNINSTALL_GRACE_DAYS } from './core/model.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface SlackConfig {
   /** One workspace (SLACK_BOT_TOKEN): its bot token. Absent in distributed mode. */
@@ -80,6 +82,10 @@ export interface Config {
   /** Absent only in playground mode, where main generates and keeps one. */
   secret?: string;
   logLevel: LogLevel;
+  /** `text` (a readable line) or `json` (one object a line, for a log collector). */
+  logFormat: LogFormat;
+  /** Set: GET /metrics answers with this bearer token (absent: /metrics is not served). */
+  metricsToken?: string;
   publicUrl?: string;
   /** Concerns reach the critical friend after a random delay up to this; 0 turns it off (the default in playground mode). */
   concernDelayMaxSeconds: number;
@@ -126,6 +132,10 @@ const schema = z.object({
   ),
   TRELLIS_SECRET: opt(z.string().refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes (try: openssl rand -hex 32)')),
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  LOG_FORMAT: z.preprocess(blankIsUnset, z.enum(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` }).default('text')),
+  METRICS_TOKEN: opt(
+    z.string().refine((s) => Buffer.byteLength(s) >= 16 && !/\s/.test(s), 'must be at least 16 characters with no spaces (try: openssl rand -hex 32)'),
+  ),
   PUBLIC_URL: opt(z.string().url('must be a URL such as https://trellis.example.org')),
   TRELLIS_CONCERN_DELAY_MAX_SECONDS: z.preprocess(
     blankIsUnset,
@@ -373,6 +383,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tickCron: e.TRELLIS_TICK_CRON,
     ...(e.TRELLIS_SECRET ? { secret: e.TRELLIS_SECRET } : {}),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     // A local trial has one person at the keyboard playing every part: the delay would only hide what happens.
     concernDelayMaxSeconds: e.TRELLIS_CONCERN_DELAY_MAX_SECONDS ?? (!slack && !teams ? 0 : DEFAULT_CONCERN_DELAY_SECONDS),
     concernsPerDay: e.TRELLIS_CONCERNS_PER_DAY,
@@ -405,6 +417,7 @@ export const secretsIn = (config: Config): (string | undefined)[] => [
   config.teams?.appPassword,
   passwordIn(config.databaseUrl),
   passwordIn(config.mail.smtpUrl),
+  config.metricsToken,
 ];
 
 const configError = (lines: string[]) =>

@@ -5,7 +5,8 @@ import express from 'express';
 import type { Config } from './config.js';
 import { shiftable, type Clock } from './core/ports/clock.js';
 import { createTrellis } from './core/trellis.js';
-import type { Logger } from './log.js';
+import { type Logger, withComponent } from './log.js';
+import { requestIds } from './request-id.js';
 import type { MountedAdapter } from './adapters/adapter.js';
 import { MessengerHub } from './delivery/platform-messenger.js';
 import { PlatformHealth } from './adapters/platform-health.js';
@@ -28,6 +29,11 @@ import { type MailSender, smtpSender } from './email/mail-sender.js';
 import { emailMessenger } from './email/email-messenger.js';
 import { openContact } from './core/email-identity.js';
 import { overviewButton } from './core/commands/email-members.js';
+import { inFlightRequests } from './in-flight.js';
+import { Metrics, mountMetrics } from './metrics.js';
+
+/** How long a stop waits for requests in flight: inside `docker stop`'s 10 s and systemd's 90 s. */
+const CLOSE_GRACE_MS = 5_000;
 
 export interface ServerDeps {
   config: Config;
@@ -62,8 +68,13 @@ export async function startServer(
   if (sealed.concerns + sealed.answerSets > 0) log.info('Sealed what an earlier version stored in the clear', sealed);
   const app = express();
   app.disable('x-powered-by');
+  const inFlight = inFlightRequests();
+  app.use(inFlight.middleware);
+  const metrics = new Metrics(store, storeKind);
+  app.use(metrics.middleware);
+  app.use(requestIds(withComponent(log, 'http')));
   const messengers = new MessengerHub();
-  const dispatcher = new Dispatcher({ store, hub: messengers, secret, log });
+  const dispatcher = new Dispatcher({ store, hub: messengers, secret, log: withComponent(log, 'delivery'), metrics });
   let url = `http://localhost:${config.port}`;
   const publicUrl = () => config.publicUrl ?? url;
   const trellis = createTrellis({
@@ -72,7 +83,7 @@ export async function startServer(
     deliveryStatus: outboxDeliveryStatus(store, messengers),
     clock,
     secret,
-    log,
+    log: withComponent(log, 'core'),
     messenger: new OutboxMessenger(store, messengers, secret, dispatcher.wake),
     publicUrl,
     concernDelayMaxSeconds: config.concernDelayMaxSeconds,
@@ -125,7 +136,8 @@ export async function startServer(
       ...(problems.length ? { problems } : {}),
     });
   });
-  mountDashboard(app, trellis, log);
+  mountMetrics(app, metrics, config.metricsToken);
+  mountDashboard(app, trellis, withComponent(log, 'web'));
   mountLegalPages(app, {
     store: storeKind,
     slack: Boolean(config.slack),
@@ -141,22 +153,25 @@ export async function startServer(
     trellis,
     secret,
     clock,
-    log,
+    log: withComponent(log, 'web'),
     baseUrl: publicUrl,
     claimOnce: (identity, ttlMs) => claims.first('web link', identity, ttlMs),
     displayNameOf: async (person) => (await memberFor(person))?.displayName,
     serveTokens: !config.playground,
   });
   // Loaded only when configured: a Slack-only install never loads the Bot Framework, nor a Teams-only one Bolt.
-  if (config.slack) adapters.push((await import('./adapters/slack/slack-adapter.js')).mountSlack(deps, config.slack));
-  if (config.teams) adapters.push((await import('./adapters/teams/teams-adapter.js')).mountTeams(deps, config.teams));
+  if (config.slack) adapters.push((await import('./adapters/slack/slack-adapter.js')).mountSlack({ ...deps, log: withComponent(log, 'slack') }, config.slack));
+  if (config.teams) adapters.push((await import('./adapters/teams/teams-adapter.js')).mountTeams({ ...deps, log: withComponent(log, 'teams') }, config.teams));
   if (demoClock)
     adapters.push(
-      await (await import('./adapters/playground/playground-adapter.js')).mountPlayground(deps, {
-        dataFile: config.dataFile,
-        concernDelayMaxSeconds: config.concernDelayMaxSeconds,
-        demoClock,
-      }),
+      await (await import('./adapters/playground/playground-adapter.js')).mountPlayground(
+        { ...deps, log: withComponent(log, 'playground') },
+        {
+          dataFile: config.dataFile,
+          concernDelayMaxSeconds: config.concernDelayMaxSeconds,
+          demoClock,
+        },
+      ),
     );
   const server = createHttpServer(app);
   try {
@@ -180,7 +195,9 @@ export async function startServer(
   }
   for (const a of adapters) await a.start?.();
   dispatcher.start();
-  const scheduler = schedule ? startScheduler(() => trellis.tick(), { log, store, expression: config.tickCron }) : undefined;
+  const scheduler = schedule
+    ? startScheduler(() => metrics.tick(() => trellis.tick()), { log: withComponent(log, 'scheduler'), store, expression: config.tickCron })
+    : undefined;
   url = `http://localhost:${(server.address() as AddressInfo).port}`;
   log.info('Trellis is listening', { url, adapters: adapters.map((a) => a.name), store: storeKind });
   const drain = async () => {
@@ -193,17 +210,22 @@ export async function startServer(
     url,
     server,
     tick: async () => {
-      await trellis.tick();
+      await metrics.tick(() => trellis.tick());
       await drain();
     },
     drain,
+    // No new requests; those in flight finish (what they write is acknowledged) before the rest stops.
     close: async () => {
       await scheduler?.stop();
+      inFlight.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await inFlight.settled(CLOSE_GRACE_MS);
+      server.closeAllConnections();
+      await closed;
+      await trellis.settled();
       await dispatcher.stop();
       for (const a of adapters) await a.stop?.();
       sender?.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

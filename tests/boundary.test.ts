@@ -19,7 +19,17 @@ const COMPOSITION = [
 /** Utilities every outer layer may use: settings, logging, error reporting, the secret. */
 const GROUND = ['src/config.ts', 'src/log.ts', 'src/console-to-log.ts', 'src/report-error.ts', 'src/secret.ts'];
 /** The processes' entry points: they build the house and may import anything. */
-const ENTRY = ['src/main.ts', 'src/server.ts', 'src/scheduler.ts', 'src/migrate-data.ts', 'src/recover-data.ts'];
+const ENTRY = [
+  'src/main.ts',
+  'src/server.ts',
+  'src/scheduler.ts',
+  'src/migrate-data.ts',
+  'src/recover-data.ts',
+  // The server's own wiring around every request: what it counts, its id, the requests a stop waits for.
+  'src/metrics.ts',
+  'src/request-id.ts',
+  'src/in-flight.ts',
+];
 
 const ROOMS = ['kernel', 'feature', 'composition', 'store', 'delivery', 'charts', 'web', 'email', 'adapters', 'ground', 'entry'] as const;
 type Room = (typeof ROOMS)[number];

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       dataFile: 'data/trellis.json',
       tickCron: '* * * * *',
       logLevel: 'info',
+      logFormat: 'text',
       // A local trial: concerns reach the critical friend at once.
       concernDelayMaxSeconds: 0,
       concernsPerDay: 3,
@@ -200,6 +201,9 @@ describe('loadConfig', () => {
     [{ PORT: 'eighty' }, 'PORT must be a number'],
     [{ PORT: '70000' }, 'PORT must be 1–65535'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of debug, info, warn, error'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be one of text, json'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN must be at least 16 characters with no spaces'],
+    [{ METRICS_TOKEN: 'a token with spaces in it' }, 'METRICS_TOKEN must be at least 16 characters with no spaces'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL must be a URL'],
     [{ TRELLIS_CONCERN_DELAY_MAX_SECONDS: '-5' }, 'TRELLIS_CONCERN_DELAY_MAX_SECONDS must be 0 (off) or more'],
     [{ TRELLIS_CONCERNS_PER_DAY: '0' }, 'TRELLIS_CONCERNS_PER_DAY must be at least 1'],

@@ -5,7 +5,7 @@
 // before it is sent again; where the platform cannot be asked, it is not resent.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { KEEP_SENT_DAYS, LEGACY_WORKSPACE, type Delivery } from '../core/model.js';
+import { KEEP_SENT_DAYS, LEGACY_WORKSPACE, type Delivery, type Platform } from '../core/model.js';
 import type { ClaimedOutgoing, Outbox, Outgoing } from '../core/ports/outbox.js';
 import { seal, unseal } from '../core/seal.js';
 import type { Logger } from '../log.js';
@@ -28,6 +28,15 @@ export interface DispatcherOptions {
   maxAttempts?: number;
   /** The first retry's average wait; each further one doubles it (with full jitter). */
   retryBaseMs?: number;
+  /** Counts each outcome for /metrics (src/metrics.ts). */
+  metrics?: DeliveryMetrics;
+}
+
+export type DeliveryOutcome = 'sent' | 'failed' | 'retried';
+export interface DeliveryMetrics {
+  delivery(platform: Platform, outcome: DeliveryOutcome): void;
+  /** The platform answered 429. */
+  slowedDown(platform: Platform): void;
 }
 
 const CLAIM_BATCH = 8;
@@ -180,7 +189,9 @@ export class Dispatcher {
     if (!delivery) return this.fail(entry, 'nothing to update');
     const target = delivery;
     const done = await this.paced(entry, platform.buckets('update', 'private', where(target)), () => platform.update(target, message!));
-    if (done !== FAILED) await this.settle({ ...finished(entry), status: 'sent', sealed: '' });
+    if (done === FAILED) return;
+    await this.settle({ ...finished(entry), status: 'sent', sealed: '' });
+    this.o.metrics?.delivery(entry.platform, 'sent');
   }
 
   /** The message an update replaces, once sent; it is often in flight alongside, so wait a moment for it. */
@@ -225,6 +236,7 @@ export class Dispatcher {
       switch (failure.kind) {
         case 'rate-limited':
           if (failure.bucket) this.limiter.pause(failure.bucket, failure.retryAfterMs ?? 1_000);
+          this.o.metrics?.slowedDown(entry.platform);
           this.o.log.warn('Platform asked us to slow down', { platform: entry.platform, retryAfterMs: failure.retryAfterMs });
           await this.later(entry, failure.retryAfterMs ?? 1_000, false, inDoubt);
           break;
@@ -248,10 +260,12 @@ export class Dispatcher {
 
   private sent(entry: Outgoing, delivery: Delivery) {
     const payload: OutboxPayload = { delivery };
+    this.o.metrics?.delivery(entry.platform, 'sent');
     return this.settle({ ...entry, status: 'sent', sealed: seal(this.o.secret, OUTBOX_SEAL, payload) });
   }
 
   private async fail(entry: Outgoing, reason: string) {
+    this.o.metrics?.delivery(entry.platform, 'failed');
     this.o.log.warn('Outgoing message dropped', { kind: entry.kind, platform: entry.platform, reason });
     await this.settle({ ...finished(entry), status: 'failed', sealed: '', error: reason });
   }
@@ -261,6 +275,7 @@ export class Dispatcher {
    * a message that may have arrived keeps its mark, so it is looked for before it is sent again.
    */
   private later(entry: Outgoing, ms: number, counts: boolean, inDoubt = false) {
+    if (counts) this.o.metrics?.delivery(entry.platform, 'retried');
     const { attemptedAt, leaseUntil: _, ...rest } = entry;
     return this.settle({
       ...rest,

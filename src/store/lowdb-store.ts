@@ -17,6 +17,7 @@ import { emptyState, MIGRATIONS, stateSchema, STATE_VERSION, type State } from '
 import type { Change } from './journal-entries.js';
 import type { StoredConcern } from '../core/model.js';
 import { StateStore } from './state-store.js';
+import type { CommitListener } from './store.js';
 
 export interface Compaction {
   /** Compact once no commit has come for this long (and the journal holds a quarter of the file's size)… */
@@ -142,10 +143,21 @@ export class LowdbStore extends StateStore {
     // Serialised now: the caller may change its object after the call.
     this.pending.push(JSON.stringify(change));
     this.seq++;
-    return (this.queued ??= this.after(() => {
+    const started = performance.now();
+    const committed = (this.queued ??= this.after(() => {
       this.queued = undefined;
       return this.write();
     }));
+    const listener = this.commitListener;
+    return listener ? committed.then(() => listener((performance.now() - started) / 1000)) : committed;
+  }
+
+  private commitListener?: CommitListener;
+  onCommit(listener: CommitListener): void {
+    this.commitListener = listener;
+  }
+  journalBytes(): number {
+    return this.journal.bytes;
   }
 
   /** Runs `work` once the write in progress (if any) is done. */

@@ -437,6 +437,11 @@ export class StateStore implements Store {
     }
     return pruned;
   }
+  async outboxBacklog() {
+    const waiting = this.state.outgoing.filter((o) => o.status === 'pending' || o.status === 'sending');
+    const oldest = waiting.reduce<string | undefined>((min, o) => (min === undefined || o.createdAt < min ? o.createdAt : min), undefined);
+    return { depth: waiting.length, ...(oldest ? { oldestCreatedAt: oldest } : {}) };
+  }
 
   async close() {}
 }

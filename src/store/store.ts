@@ -9,4 +9,10 @@ import type { Repository } from '../core/ports/repository.js';
 export interface Store extends Repository, Outbox, Coordination, ConversationReferences, Installations {
   /** Makes every write so far durable and releases resources. */
   close(): Promise<void>;
+  /** For /metrics (src/metrics.ts): hears how long each commit took, in seconds. Stores that commit nothing (memory) leave it out. */
+  onCommit?(listener: CommitListener): void;
+  /** For /metrics: the lowdb journal's size in bytes (stores without a journal leave it out). */
+  journalBytes?(): number;
 }
+
+export type CommitListener = (seconds: number) => void;

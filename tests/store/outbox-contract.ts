@@ -72,5 +72,18 @@ export function outboxContract(name: string, open: Opens<Outbox>) {
       expect(await store.outgoing('new-sent')).toBeDefined();
       await store.close();
     });
+
+    it('counts the messages waiting (pending or sending) and names when the oldest was queued', async () => {
+      const { store } = await open();
+      expect(await store.outboxBacklog()).toEqual({ depth: 0 });
+      await store.enqueueOutgoing(outgoing({ id: 'sent', status: 'sent', createdAt: '2026-11-01T00:00:00.000Z' }));
+      await store.enqueueOutgoing(outgoing({ id: 'failed', status: 'failed', createdAt: '2026-11-02T00:00:00.000Z' }));
+      await store.enqueueOutgoing(outgoing({ id: 'later', createdAt: '2026-11-23T09:00:00.000Z' }));
+      await store.enqueueOutgoing(outgoing({ id: 'older', createdAt: '2026-11-20T09:00:00.000Z', notBefore: '2026-11-24T00:00:00.000Z' }));
+      expect(await store.outboxBacklog()).toEqual({ depth: 2, oldestCreatedAt: '2026-11-20T09:00:00.000Z' });
+      await store.claimOutgoing(new Date('2026-11-23T09:01:00.000Z'), 'A', 30_000, 5);
+      expect(await store.outboxBacklog()).toEqual({ depth: 2, oldestCreatedAt: '2026-11-20T09:00:00.000Z' });
+      await store.close();
+    });
   });
 }

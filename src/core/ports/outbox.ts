@@ -54,4 +54,11 @@ export interface Outbox {
   settleOutgoing(o: Outgoing, owner: string): Promise<boolean>;
   /** Forgets sent and failed messages created before `before`. */
   pruneOutgoing(before: Date): Promise<number>;
+  /** How many messages wait (pending or sending) and when the oldest was queued: for /metrics. */
+  outboxBacklog(): Promise<OutboxBacklog>;
+}
+
+export interface OutboxBacklog {
+  depth: number;
+  oldestCreatedAt?: string;
 }

@@ -23,7 +23,7 @@ import type { ConversationRecord } from '../../core/ports/conversation-reference
 import type { InstallationRecord } from '../../core/ports/installations.js';
 import type { RemovalKey } from '../../core/ports/removals.js';
 import type { ClaimedOutgoing, Outgoing } from '../../core/ports/outbox.js';
-import type { Store } from '../store.js';
+import type { CommitListener, Store } from '../store.js';
 import { TrellisError } from '../../core/errors.js';
 import type { State } from '../state-schema.js';
 import { applyMigrations } from './apply-migrations.js';
@@ -90,7 +90,19 @@ class PostgresStore implements PgStore {
   }
   private async save<C extends Collection>(collection: C, record: State[C][number]): Promise<void> {
     const table: Table = TABLES[collection];
-    await this.pool.query(UPSERT[collection], table.values(record));
+    await this.timed(() => this.pool.query(UPSERT[collection], table.values(record)));
+  }
+
+  private commitListener?: CommitListener;
+  onCommit(listener: CommitListener): void {
+    this.commitListener = listener;
+  }
+  /** A write, timed for /metrics: every record saved, every message queued or settled. */
+  private async timed<T>(write: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const result = await write();
+    this.commitListener?.((performance.now() - started) / 1000);
+    return result;
   }
 
   partnership(id: string) {
@@ -325,7 +337,7 @@ class PostgresStore implements PgStore {
   }
 
   async enqueueOutgoing(o: Outgoing) {
-    await this.pool.query(`${insertSql(TABLES.outgoing)} ON CONFLICT (id) DO NOTHING`, TABLES.outgoing.values(o));
+    await this.timed(() => this.pool.query(`${insertSql(TABLES.outgoing)} ON CONFLICT (id) DO NOTHING`, TABLES.outgoing.values(o)));
   }
   outgoing(id: string) {
     return this.first<Outgoing>('SELECT doc FROM outgoing WHERE id = $1', [id]);
@@ -354,16 +366,25 @@ class PostgresStore implements PgStore {
     return rows.map((r): ClaimedOutgoing => ({ ...r.doc, resumed: r.resumed }));
   }
   async settleOutgoing(o: Outgoing, owner: string) {
-    const { rowCount } = await this.pool.query(
-      `UPDATE outgoing SET status = $2, not_before = $3, lease_until = $4, owner = $5, created_at = $6, doc = $7
+    const { rowCount } = await this.timed(() =>
+      this.pool.query(
+        `UPDATE outgoing SET status = $2, not_before = $3, lease_until = $4, owner = $5, created_at = $6, doc = $7
        WHERE id = $1 AND owner = $8`,
-      [...TABLES.outgoing.values(o), owner],
+        [...TABLES.outgoing.values(o), owner],
+      ),
     );
     return (rowCount ?? 0) > 0;
   }
   async pruneOutgoing(before: Date) {
     const { rowCount } = await this.pool.query(`DELETE FROM outgoing WHERE status IN ('sent', 'failed') AND created_at < $1`, [before.toISOString()]);
     return rowCount ?? 0;
+  }
+  async outboxBacklog() {
+    const { rows } = await this.pool.query<{ depth: number; oldest: Date | null }>(
+      `SELECT count(*)::int AS depth, min(created_at) AS oldest FROM outgoing WHERE status IN ('pending', 'sending')`,
+    );
+    const oldest = rows[0]?.oldest;
+    return { depth: rows[0]?.depth ?? 0, ...(oldest ? { oldestCreatedAt: new Date(oldest).toISOString() } : {}) };
   }
 
   counts(): Promise<Counts> {
