@@ -199,7 +199,7 @@ describe('Teams', () => {
     const sets = card.body.filter((b) => b.type === 'ActionSet') as unknown as { actions: { title: string; data: { actionId: string; value: string } }[] }[];
     const titles = sets.map((set) => set.actions.map((a) => a.title));
     expect(titles).toContainEqual(['Schedule check-ins', 'Open one now']);
-    expect(titles).toContainEqual(['Add an organisation', 'Invite code', 'Change a role']);
+    expect(titles).toContainEqual(['Add an organisation', 'Invite code', 'Change a role', 'Close the partnership']);
     expect(titles.flat()).toEqual(expect.arrayContaining(['Add a protocol', 'Trends', 'Dashboard', 'Export']));
     for (const set of sets) expect(set.actions.length).toBeLessThanOrEqual(6);
     const invite = sets.flatMap((set) => set.actions).find((a) => a.title === 'Invite code')!;
