@@ -3,6 +3,7 @@
 // the closing check-in through a real SMTP server (content-free), and real
 // headless Chromium (no JavaScript) follows her link: three labelled text
 // questions, one POST records her answers once (a replay changes nothing).
+// When it closes, a content-free email links to every answer (three came in).
 // Once the closing check-in has closed too, her page says the partnership is
 // closed and offers nothing that writes but her own rights (my data, leave).
 import type { Browser, Page } from 'playwright-core';
@@ -67,8 +68,10 @@ describe('partnership close for an email member', () => {
   let closingLink = '';
 
   it('emails Jo the closing check-in as a content-free notice when the coordinator closes Riverside', async () => {
-    await say('setup Riverside');
+    const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec((await say('setup Riverside')).text)![1]!;
     await say('org add City Council public');
+    await post('/playground/command', { persona: 'sam', text: `join ${code} City Council`, where: 'personal' });
+    await say('set threshold 3');
     expect((await say(`member add ${JO} City Council`, 'personal')).tone).toBe('success');
     await t.drain();
     overview = linksIn(smtp.mailTo(JO)[0]!)[0]!;
@@ -128,12 +131,40 @@ describe('partnership close for an email member', () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it('once the closing check-in has closed, her page says Riverside is closed and offers only reading and her own rights', async () => {
+  it('with three answers in when it closes, emails her a content-free notice whose link shows every answer, with no organisation', async () => {
+    const round = await closingRound();
+    for (const [persona, words] of [
+      ['alex', 'Meet in person early on'],
+      ['sam', 'The housing pilot; Hope Trust carries it'],
+    ] as const) {
+      const field = persona === 'alex' ? 'closing-learnt' : 'closing-unfinished';
+      const reply = await post('/playground/submit', { persona, actionId: 'survey-submit', context: round.id, values: { [field]: words } });
+      expect(reply.tone).toBe('success');
+    }
+    const mark = smtp.mailTo(JO).length;
     clock.advance(6 * DAY);
     await t.tick();
     await t.drain();
     expect((await closingRound()).closedAt).toBeDefined();
+    const [notice, ...more] = smtp.mailTo(JO).slice(mark);
+    expect(more).toEqual([]);
+    expect(notice!.subject).toBe('Riverside: closing check-in');
+    expect(notice!.text).not.toContain('marker-');
+    const read = linksIn(notice!)[0]!;
+    expect(await openChangesNothing(read)).toBe(200);
+    const shown = await page.locator('main').innerText();
+    for (const line of [
+      `Learnt: ${LEARNT}`,
+      'Learnt: Meet in person early on',
+      'Left to finish: The housing pilot; Hope Trust carries it',
+      `Thanks: ${THANKS}`,
+    ])
+      expect(shown).toContain(line);
+    expect(shown).not.toContain('City Council');
+    expect(await page.locator('form').count()).toBe(0);
+  });
 
+  it('once the closing check-in has closed, her page says Riverside is closed and offers only reading and her own rights', async () => {
     expect(await openChangesNothing(overview)).toBe(200);
     const main = page.locator('main');
     expect(await main.innerText()).toContain('Riverside — member, City Council (closed on 23 Nov 2026)');
