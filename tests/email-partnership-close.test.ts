@@ -4,7 +4,7 @@
 // headless Chromium (no JavaScript) follows her link: three labelled text
 // questions, one POST records her answers once (a replay changes nothing).
 // When it closes, a content-free email links to every answer (three came in).
-// Once the closing check-in has closed too, her page says the partnership is
+// Afterwards her page says the partnership is
 // closed and offers nothing that writes but her own rights (my data, leave).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

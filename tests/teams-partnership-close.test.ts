@@ -62,6 +62,20 @@ function clickInPersonal(who: Person, data: unknown): Activity {
   return { ...m, replyToId: `r${++seq}`, value: data };
 }
 
+/** The form a check-in's button opens, in a dialog (task/fetch). */
+async function openForm(who: Person, roundId: string): Promise<Card> {
+  const data = { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'survey-open', value: roundId };
+  const opened = (await deliver(invoke('task/fetch', who, data))).body!;
+  if (opened.task.type !== 'continue') throw new Error(opened.task.value);
+  return opened.task.value.card.content;
+}
+/** Submits the dialog's form (task/submit) with the person's inputs, as Teams merges them into its button's data; the dialog's answer. */
+async function submitForm(who: Person, card: Card, values: Record<string, string>): Promise<string> {
+  const answered = (await deliver(invoke('task/submit', who, { ...values, ...card.actions![0]!.data }))).body!;
+  if (answered.task.type !== 'message') throw new Error(JSON.stringify(answered));
+  return answered.task.value;
+}
+
 const partnership = async () => (await world.trellis.store.partnershipByHome('teams', CHANNEL))!;
 
 beforeAll(async () => {
@@ -77,6 +91,15 @@ describe('partnership close on Teams', () => {
     await say(ALEX, 'org add City Council public');
     for (const p of PEOPLE) expect(textOf(await tell(p, `join ${code} City Council`))).toContain('Riverside');
     await say(ALEX, 'set threshold 3');
+    // One check-in answered by all three, so the closing digest has figures and a chart.
+    await say(ALEX, 'survey now');
+    const round = (await world.trellis.store.rounds((await partnership()).id))[0]!;
+    for (const who of PEOPLE) {
+      const card = await openForm(who, round.id);
+      const values = Object.fromEntries(card.body.filter((b) => b.type === 'Input.ChoiceSet').map((b) => [b.id!, '4']));
+      expect(await submitForm(who, card, { ...values, comment: '' })).toContain('your answers are in');
+    }
+    expect(textOf(await say(ALEX, 'survey close'))).toContain('3 of 3 answered');
     expect(world.connector.sent.every((s) => s.authorization?.startsWith('Bearer '))).toBe(true);
   });
 
@@ -102,6 +125,10 @@ describe('partnership close on Teams', () => {
     const inChannelDigest = digests.filter((s) => s.conversationId.startsWith(CHANNEL));
     expect(inChannelDigest).toHaveLength(1);
     expect(JSON.stringify(inChannelDigest[0]!.activity)).not.toContain('/export/');
+    expect(textOf(inChannelDigest[0]!)).toContain('Trust and commitment over 1 round');
+    const chart = cardOf(inChannelDigest[0]!).body.find((b) => b.type === 'Image') as { url?: string; altText?: string } | undefined;
+    expect(chart?.url).toMatch(/^data:image\/png;base64,/);
+    expect(chart?.altText).toContain('every round');
     const toAlex = digests.filter((s) => s.conversationId === chatOf(ALEX));
     expect(toAlex).toHaveLength(1);
     expect(JSON.stringify(toAlex[0]!.activity)).toMatch(/\/export\/[\w.-]+/);
@@ -122,11 +149,7 @@ describe('partnership close on Teams', () => {
 
   it('opens the closing check-in in a dialog with three labelled text fields, and records each member’s answers', async () => {
     for (const who of PEOPLE) {
-      const opened = (
-        await deliver(invoke('task/fetch', who, { msteams: { type: 'task/fetch' }, verb: 'trellis', actionId: 'survey-open', value: closing.id }))
-      ).body!;
-      if (opened.task.type !== 'continue') throw new Error(opened.task.value);
-      const card = opened.task.value.card.content;
+      const card = await openForm(who, closing.id);
       const inputs = card.body.filter((b) => b.type.startsWith('Input.'));
       expect(inputs.map((b) => [b.type, b.id, b.label])).toEqual([
         ['Input.Text', 'closing-learnt', 'What did the partnership learn?'],
@@ -134,9 +157,7 @@ describe('partnership close on Teams', () => {
         ['Input.Text', 'closing-thanks', 'Who would you like to thank?'],
       ]);
       for (const b of inputs) expect(b).toMatchObject({ isMultiline: true, maxLength: 1000, isRequired: false });
-      const sent = await deliver(invoke('task/submit', who, { ...ANSWERS[who.aad], ...card.actions![0]!.data }));
-      if (sent.body!.task.type !== 'message') throw new Error(JSON.stringify(sent.body));
-      expect(sent.body!.task.value).toContain('your answers are in');
+      expect(await submitForm(who, card, ANSWERS[who.aad]!)).toContain('your answers are in');
     }
     expect(await world.trellis.store.answerSets(closing.id)).toHaveLength(3);
   });
