@@ -160,6 +160,14 @@ describe('partnership close on Teams', () => {
       expect(await submitForm(who, card, ANSWERS[who.aad]!)).toContain('your answers are in');
     }
     expect(await world.trellis.store.answerSets(closing.id)).toHaveLength(3);
+    // Each one's closing check-in card became a content-free "Answered." in place.
+    await world.trellis.drain();
+    for (const who of PEOPLE) {
+      const update = world.connector.updated.filter((u) => u.conversationId === chatOf(who)).at(-1)!;
+      expect(textOf(update)).toContain('Riverside: closing check-in');
+      expect(textOf(update)).toContain('Answered.');
+      for (const t of Object.values(ANSWERS[who.aad]!).filter(Boolean)) expect(JSON.stringify(update.activity)).not.toContain(t);
+    }
   });
 
   it('after its window closes shows the answers to members behind "Read the answers", with no name or organisation', async () => {
