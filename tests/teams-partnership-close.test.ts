@@ -148,6 +148,14 @@ describe('partnership close on Teams', () => {
   });
 
   it('opens the closing check-in in a dialog with three labelled text fields, and records each member’s answers', async () => {
+    // Kim's console offers it too, opening the same dialog; the partnership is listed as closed.
+    const menu = cardOf(await tell(KIM, 'menu'));
+    expect(JSON.stringify(menu.body)).toContain('Riverside — member, City Council (closed on 23 Nov 2026)');
+    expect(action(menu, 'Riverside: answer the closing check-in').data).toMatchObject({
+      msteams: { type: 'task/fetch' },
+      actionId: 'survey-open',
+      value: closing.id,
+    });
     for (const who of PEOPLE) {
       const card = await openForm(who, closing.id);
       const inputs = card.body.filter((b) => b.type.startsWith('Input.'));
