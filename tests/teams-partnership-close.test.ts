@@ -135,6 +135,13 @@ describe('partnership close on Teams', () => {
     expect(digests.filter((s) => s.conversationId === chatOf(SAM) || s.conversationId === chatOf(KIM))).toEqual([]);
 
     closing = (await world.trellis.store.rounds((await partnership()).id)).find((r) => r.kind === 'closing')!;
+
+    // The same button submitted again (a double click, a replay) is refused with the closed wording and sends nothing more.
+    const before = await world.trellis.data();
+    const again = await deliver(clickInChannel(ALEX, confirm.data));
+    expect(again.sent).toHaveLength(1);
+    expect(textOf(replyTo(again.sent))).toContain('Riverside was closed on 23 Nov 2026');
+    expect(await world.trellis.data()).toBe(before);
     const checkIns = proactive.filter((s) => textOf(s).includes('Riverside: closing check-in'));
     expect(checkIns.map((s) => s.conversationId).sort()).toEqual(PEOPLE.map(chatOf).sort());
     for (const s of checkIns) {
