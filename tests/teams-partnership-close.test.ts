@@ -195,6 +195,16 @@ describe('partnership close on Teams', () => {
     expect(notices.length).toBeGreaterThan(0);
     const notice = notices.find((s) => s.conversationId === chatOf(KIM))!;
     expect(JSON.stringify(notice.activity)).not.toContain('Share the data');
+    // Clicked on the channel's copy, the answers go to Kim's personal chat: a Teams channel reply is seen by everyone there.
+    const inCh = notices.find((s) => s.conversationId.startsWith(CHANNEL))!;
+    const fromChannel = await deliver(clickInChannel(KIM, action(cardOf(inCh), 'Read the answers').data));
+    expect(textOf(replyTo(fromChannel.sent))).toContain('Sent to you in your private chat with Trellis');
+    expect(fromChannel.sent.filter((s) => s.conversationId.startsWith(CHANNEL)).map((s) => JSON.stringify(s.activity))).toEqual([
+      expect.not.stringContaining('Share the data'),
+    ]);
+    const privately = fromChannel.sent.filter((s) => s.conversationId === chatOf(KIM));
+    expect(privately).toHaveLength(1);
+    expect(textOf(privately[0]!)).toContain('Learnt: Share the data before the pilot');
     const page = textOf(await deliver(clickInPersonal(KIM, action(cardOf(notice), 'Read the answers').data)).then((r) => replyTo(r.sent)));
     for (const line of [
       'Learnt: Share the data before the pilot',
