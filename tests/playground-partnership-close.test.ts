@@ -1,7 +1,8 @@
 // `partnership close` in the playground, in a real headless Chromium: the
 // closing digest (with its chart of every round) shows in #partnership-room,
 // and a member's closing check-in opens from their DM as a modal dialog of
-// three labelled text boxes whose answers are recorded on Submit.
+// three labelled text boxes whose answers are recorded on Submit; its answers,
+// asked for in the room, go to the DM.
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Form, Message } from '../src/core/message.js';
@@ -103,5 +104,32 @@ describe('partnership close in the playground', () => {
     const closing = (await t.store.rounds(p!.id)).find((r) => r.kind === 'closing')!;
     await expect.poll(async () => (await t.store.answerSets(closing.id)).map((s) => s.texts)).toEqual([{ 'closing-learnt': LEARNT }]);
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the closing answers in the playground', () => {
+  it('clicked in #partnership-room, "Read the answers" sends them to the DM and says so in the room', async () => {
+    const [p] = await t.store.partnerships();
+    const closing = (await t.store.rounds(p!.id)).find((r) => r.kind === 'closing')!;
+    for (const [persona, words] of [
+      ['alex', 'Meet in person early on'],
+      ['dana', 'The clerks at the town hall'],
+    ] as const)
+      expect(
+        (await postJson('/playground/submit', { persona, actionId: 'survey-submit', context: closing.id, values: { 'closing-thanks': words } })).reply!.tone,
+      ).toBe('success');
+    clock.advance(6 * 86_400_000);
+    await t.tick();
+    await t.drain();
+    const res = await fetch(`${t.url}/playground/room`);
+    const room = ((await res.json()) as { messages: { message: Message }[] }).messages;
+    const notice = room.find((m) => m.message.text.includes('3 people answered the closing check-in'))!.message;
+    const read = notice.buttons!.find((b) => b.label === 'Read the answers')!;
+    const reply = (await postJson('/playground/action', { persona: 'sam', actionId: read.actionId, value: read.value, where: 'channel' })).reply!;
+    expect(reply.text).toContain('Sent to you in your private chat with Trellis');
+    expect(reply.text).not.toContain(LEARNT);
+    await t.drain();
+    const inbox = (await (await fetch(`${t.url}/playground/inbox?persona=sam`)).json()) as { messages: { message: Message }[] };
+    expect(inbox.messages.map((m) => m.message.text).join('\n')).toContain(`Learnt: ${LEARNT}`);
   });
 });
