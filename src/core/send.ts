@@ -33,6 +33,7 @@ type SendKind =
   | 'setup checklist'
   | 'partnership closed'
   | 'closing answers'
+  | 'comments'
   | 'partnership erased';
 
 /** What a message is, for the log. */

@@ -1,5 +1,5 @@
 // join, role, members: the people.
-import { closedRefusal, isClosed } from './closed.js';
+import { closedOn, closedRefusal, isClosed } from './closed.js';
 import { failure, info, success, type Message } from '../message.js';
 import type { Member, Organisation, Partnership, Role } from '../model.js';
 import type { Deps } from '../deps.js';
@@ -182,7 +182,9 @@ export async function describeMemberships(deps: Deps, memberships: Member[]): Pr
     memberships.map(async (m) => {
       const p = await deps.store.partnership(m.partnershipId);
       const org = (await deps.store.organisations(m.partnershipId)).find((o) => o.id === m.organisationId);
-      return `${p?.name ?? 'Unknown partnership'} — ${ROLE_NAMES[m.role]}${org ? `, ${org.name}` : ''}`;
+      // A closed partnership says so wherever it is listed (an email member's page has no channel to be told in).
+      const closed = p && isClosed(p) ? ` (closed on ${closedOn(p)})` : '';
+      return `${p?.name ?? 'Unknown partnership'} — ${ROLE_NAMES[m.role]}${org ? `, ${org.name}` : ''}${closed}`;
     }),
   );
 }

@@ -4,7 +4,8 @@
 // its partnership, and never with an organisation or anything else beside them.
 import type { Deps } from '../deps.js';
 import { commandButton, failure, info, type Button, type Message } from '../message.js';
-import type { Caller } from '../request.js';
+import type { Caller, Place } from '../request.js';
+import { sendPrivate } from '../send.js';
 import { thresholdFor } from '../promised-threshold.js';
 import { openGroups } from '../answer-group.js';
 import type { AnswerSet } from '../model.js';
@@ -36,8 +37,16 @@ const readButton = (roundId: string, from: number): Button => ({
   readOnly: true,
 });
 
+/**
+ * Clicked in a shared channel (a digest's button), the page goes to the person's private chat: not every
+ * platform can answer in a channel for one person's eyes only (Teams cannot), and it says "Only you see this".
+ */
+const SENT_PRIVATELY = 'Sent to you in your private chat with Trellis: comments are shown only there.';
+const CANNOT_SEND_PRIVATELY =
+  'Comments are shown only in a private chat with Trellis, and it cannot write to yours yet: write anything to Trellis there, then click again.';
+
 /** Every comment of a round, in full, a page at a time. */
-export async function readAllComments(deps: Deps, caller: Caller, value: string): Promise<Message> {
+export async function readAllComments(deps: Deps, caller: Caller, value: string, place?: Place): Promise<Message> {
   const m = /^(.+):(\d{1,5})$/.exec(value);
   const round = m ? await deps.store.round(m[1]!) : undefined;
   if (!m || !round?.closedAt) return failure('Those comments cannot be found: the round may not have closed.');
@@ -59,8 +68,11 @@ export async function readAllComments(deps: Deps, caller: Caller, value: string)
   }
   const next = from + page.length;
   const which = all.length <= page.length ? `All ${all.length}` : `Comments ${from + 1}–${next} of ${all.length}`;
-  return info(`${which} comment${all.length === 1 ? '' : 's'} from ${name}, as written. Only you see this.\n\n${page.join('\n\n')}`, {
+  const shown = info(`${which} comment${all.length === 1 ? '' : 's'} from ${name}, as written. Only you see this.\n\n${page.join('\n\n')}`, {
     title: `${p.name}: comments`,
     buttons: [...(next < all.length ? [readButton(round.id, next)] : []), commandButton('Trends', 'trends')],
   });
+  if (place?.kind !== 'channel') return shown;
+  const sent = await sendPrivate(deps, caller, shown, { kind: 'comments', partnershipId: p.id });
+  return info(sent.status === 'sent' ? SENT_PRIVATELY : CANNOT_SEND_PRIVATELY, { title: `${p.name}: comments` });
 }
