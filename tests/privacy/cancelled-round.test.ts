@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { unseal } from '../../src/core/seal.js';
 import type { Round } from '../../src/core/model.js';
 import type { Repository } from '../../src/core/ports/repository.js';
-import { journalFileFor, openLowdbStore } from '../../src/store/lowdb-store.js';
+import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import { openPgStore } from '../../src/store/pg/pg-store.js';
 import { describePg, truncateAll, useThrowawayDb } from '../helpers/pg.js';
+import { journalChanges } from '../helpers/stored-text.js';
 
 const SECRET = 'cancelled-round-secret-0123456789abcdef';
 /** No rewrite of its own accord: only a cancellation empties the journal here. */
@@ -35,25 +35,19 @@ async function answerThenCancel(store: Repository) {
   await store.saveAnswerSet({ roundId: round.id, key: 'c'.repeat(64), values: { 'trust-1': 1 }, comment: COMMENT });
 }
 
-/** Every change the journal holds, unsealed. */
-async function journalChanges(file: string): Promise<unknown[]> {
-  const [, ...lines] = (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n');
-  return lines.filter(Boolean).flatMap((l) => unseal<{ changes: unknown[] }>(SECRET, 'journal', l)!.changes);
-}
-
 describe('a cancelled round in the lowdb store', () => {
   it('leaves none of its answers in the data file or the journal', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'trellis-cancel-')), 'trellis.json');
     const store = await openLowdbStore(file, SECRET, NEVER);
     await answerThenCancel(store);
     // Before: the journal holds the answer (so the check below can see one).
-    expect(JSON.stringify(await journalChanges(file))).toContain(COMMENT);
+    expect(JSON.stringify(await journalChanges(file, SECRET))).toContain(COMMENT);
     await store.cancelRound(round.id, '2026-11-02T10:00:00.000Z');
     const onDisk = await readFile(file, 'utf8');
     expect(onDisk).not.toContain(COMMENT);
     expect((JSON.parse(onDisk) as { answerSets: unknown[] }).answerSets).toEqual([]);
-    expect(JSON.stringify(await journalChanges(file))).not.toContain(COMMENT);
-    expect(JSON.stringify(await journalChanges(file))).not.toContain('c'.repeat(64));
+    expect(JSON.stringify(await journalChanges(file, SECRET))).not.toContain(COMMENT);
+    expect(JSON.stringify(await journalChanges(file, SECRET))).not.toContain('c'.repeat(64));
     // The round itself stays, marked, and the store carries on.
     expect((JSON.parse(onDisk) as { rounds: Round[] }).rounds[0]?.cancelledAt).toBe('2026-11-02T10:00:00.000Z');
     await store.saveRound({ ...round, id: 'round-2', number: 2 });

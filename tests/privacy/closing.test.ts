@@ -4,7 +4,7 @@
 // display names or email address, none of the check-in comments, closing
 // answers or concern words, and neither do the logs. The figures stay as they
 // were, and a second tick changes nothing.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,16 +15,16 @@ import type { Logger } from '../../src/core/logger.js';
 import { isForm, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { emailUserId, EMAIL_WORKSPACE } from '../../src/core/email-identity.js';
-import { unseal } from '../../src/core/seal.js';
 import { loadHistory } from '../../src/core/trends/history.js';
 import { openConcern } from '../../src/core/concerns/concern-seal.js';
 import type { Store } from '../../src/store/store.js';
-import { journalFileFor, openLowdbStore } from '../../src/store/lowdb-store.js';
+import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import { openPgStore } from '../../src/store/pg/pg-store.js';
 import { corePorts } from '../helpers/core-ports.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger } from '../helpers/fake-messenger.js';
 import { describePg, truncateAll, useThrowawayDb } from '../helpers/pg.js';
+import { databaseText, lowdbText } from '../helpers/stored-text.js';
 
 const SECRET = 'closing-privacy-secret-0123456789abcdef';
 /** No rewrite of its own accord: only an erasure empties the journal here. */
@@ -153,11 +153,7 @@ describe('a closed partnership past its keeping period, on the lowdb store', () 
   it('leaves no trace of anyone in the data file, the journal or the logs; the figures unchanged', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'trellis-closing-')), 'trellis.json');
     const store = await openLowdbStore(file, SECRET, NEVER);
-    const journal = async () => {
-      const [, ...lines] = (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n');
-      return lines.filter(Boolean).flatMap((l) => unseal<{ changes: [string, ...unknown[]][] }>(SECRET, 'journal', l)!.changes);
-    };
-    await scenario(store, async () => (await readFile(file, 'utf8')) + JSON.stringify(await journal()));
+    await scenario(store, () => lowdbText(file, SECRET));
     await store.close();
   });
 });
@@ -171,10 +167,7 @@ describePg('a closed partnership past its keeping period, on PostgreSQL', () => 
     await client.connect();
     try {
       await scenario(store, async () => {
-        const tables = (await client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)).rows;
-        let all = '';
-        for (const { tablename } of tables) all += JSON.stringify((await client.query(`SELECT * FROM "${tablename}"`)).rows);
-        return all;
+        return databaseText(client);
       });
     } finally {
       await client.end();

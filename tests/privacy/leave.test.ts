@@ -14,15 +14,15 @@ import { createTrellis } from '../../src/core/trellis.js';
 import { isForm, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { emailUserId, EMAIL_WORKSPACE } from '../../src/core/email-identity.js';
-import { unseal } from '../../src/core/seal.js';
 import type { Store } from '../../src/store/store.js';
 import type { AnswerSet } from '../../src/core/model.js';
-import { journalFileFor, openLowdbStore } from '../../src/store/lowdb-store.js';
+import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import { openPgStore } from '../../src/store/pg/pg-store.js';
 import { corePorts } from '../helpers/core-ports.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger } from '../helpers/fake-messenger.js';
 import { describePg, truncateAll, useThrowawayDb } from '../helpers/pg.js';
+import { databaseText, journalChanges } from '../helpers/stored-text.js';
 
 const SECRET = 'leave-privacy-secret-0123456789abcdef';
 /** No rewrite of its own accord: only an erasure empties the journal here. */
@@ -108,10 +108,7 @@ describe('leaving, on the lowdb store', () => {
   it('leaves no trace of the person in the data file or the journal; answer sets and trends unchanged', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'trellis-leave-')), 'trellis.json');
     const store = await openLowdbStore(file, SECRET, NEVER);
-    const journal = async () => {
-      const [, ...lines] = (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n');
-      return lines.filter(Boolean).flatMap((l) => unseal<{ changes: [string, ...unknown[]][] }>(SECRET, 'journal', l)!.changes);
-    };
+    const journal = () => journalChanges(file, SECRET);
     await scenario(store, async () => {
       const data = await readFile(file, 'utf8');
       const changes = await journal();
@@ -134,9 +131,7 @@ describePg('leaving, on PostgreSQL', () => {
     await client.connect();
     try {
       await scenario(store, async () => {
-        const tables = (await client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows;
-        let all = '';
-        for (const { tablename } of tables) all += JSON.stringify((await client.query(`SELECT * FROM "${tablename}"`)).rows);
+        const all = await databaseText(client);
         const sets = await client.query('SELECT round_id, key, doc::text AS doc FROM answer_sets ORDER BY round_id, key');
         return { all, answerSets: JSON.stringify(sets.rows) };
       });

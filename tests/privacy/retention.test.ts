@@ -23,6 +23,7 @@ import { corePorts } from '../helpers/core-ports.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger } from '../helpers/fake-messenger.js';
 import { describePg, truncateAll, useThrowawayDb } from '../helpers/pg.js';
+import { databaseText, lowdbText } from '../helpers/stored-text.js';
 
 const SECRET = 'retention-privacy-secret-0123456789abcdef';
 /** No rewrite of its own accord: only an erasure empties the journal here. */
@@ -142,13 +143,9 @@ async function scenario(store: Store, dump: Dump, settings: { concerns: number; 
 async function onLowdb(settings: { concerns: number; comments: number }) {
   const file = join(await mkdtemp(join(tmpdir(), 'trellis-retention-')), 'trellis.json');
   const store = await openLowdbStore(file, SECRET, NEVER);
-  const journal = async () => {
-    const [, ...lines] = (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n');
-    return lines.filter(Boolean).flatMap((l) => unseal<{ changes: unknown[] }>(SECRET, 'journal', l)!.changes);
-  };
   await scenario(
     store,
-    async () => withSealsOpened((await readFile(file, 'utf8')) + JSON.stringify(await journal())),
+    async () => withSealsOpened(await lowdbText(file, SECRET)),
     settings,
     // The data file byte for byte, and the journal's size: nothing appended.
     async () => `${await readFile(file, 'utf8')}\n${(await stat(journalFileFor(file))).size}`,
@@ -170,10 +167,7 @@ describePg('retention, on PostgreSQL', () => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const everything = async () => {
-      const tables = (await client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)).rows;
-      let all = '';
-      for (const { tablename } of tables) all += JSON.stringify((await client.query(`SELECT * FROM "${tablename}" ORDER BY 1, 2`)).rows);
-      return all;
+      return databaseText(client);
     };
     try {
       await scenario(store, async () => withSealsOpened(await everything()), settings, everything);

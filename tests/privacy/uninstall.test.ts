@@ -12,16 +12,16 @@ import { describe, expect, it } from 'vitest';
 import { createTrellis } from '../../src/core/trellis.js';
 import { isForm, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
-import { unseal } from '../../src/core/seal.js';
 import type { Store } from '../../src/store/store.js';
 import type { AnswerSet } from '../../src/core/model.js';
 import { createLogger } from '../../src/log.js';
-import { journalFileFor, openLowdbStore } from '../../src/store/lowdb-store.js';
+import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import { openPgStore } from '../../src/store/pg/pg-store.js';
 import { corePorts } from '../helpers/core-ports.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger } from '../helpers/fake-messenger.js';
 import { describePg, truncateAll, useThrowawayDb } from '../helpers/pg.js';
+import { databaseText, journalChanges } from '../helpers/stored-text.js';
 
 const SECRET = 'uninstall-privacy-secret-0123456789abcd';
 const NEVER = { idleMs: 3_600_000, minJournalBytes: 1 << 30 };
@@ -100,10 +100,7 @@ describe('an uninstall past its grace period, on the lowdb store', () => {
   it('leaves no trace of its people in the data file, the journal or the logs; answer sets, trends and export unchanged', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'trellis-uninstall-')), 'trellis.json');
     const store = await openLowdbStore(file, SECRET, NEVER);
-    const journal = async () => {
-      const [, ...lines] = (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n');
-      return lines.filter(Boolean).flatMap((l) => unseal<{ changes: [string, ...unknown[]][] }>(SECRET, 'journal', l)!.changes);
-    };
+    const journal = () => journalChanges(file, SECRET);
     await scenario(store, async () => {
       const data = await readFile(file, 'utf8');
       const changes = await journal();
@@ -125,9 +122,7 @@ describePg('an uninstall past its grace period, on PostgreSQL', () => {
     await client.connect();
     try {
       await scenario(store, async () => {
-        const tables = (await client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows;
-        let all = '';
-        for (const { tablename } of tables) all += JSON.stringify((await client.query(`SELECT * FROM "${tablename}"`)).rows);
+        const all = await databaseText(client);
         const sets = await client.query('SELECT round_id, key, doc::text AS doc FROM answer_sets ORDER BY round_id, key');
         return { all, answerSets: JSON.stringify(sets.rows) };
       });
