@@ -231,20 +231,16 @@ export class LowdbStore extends StateStore {
 
   /** The journal still holds the cancelled round's answers as they were saved: the file is rewritten at once and the journal emptied, so none is left on disk. */
   override async cancelRound(roundId: string, at: string): Promise<void> {
+    const before = this.seq;
     await super.cancelRound(roundId, at);
-    await this.after(() => {
-      this.pending.splice(0); // taken into the rewrite, as a failed commit's are (write)
-      return this.compactNow();
-    });
+    if (this.seq !== before) await this.rewriteNow(); // not while replaying the journal: opening rewrites the file after
   }
 
   /** The journal still holds the member's name and ids as they were saved: rewritten and emptied at once, as for a cancelled round. */
   override async eraseMember(memberId: string): Promise<void> {
+    const before = this.seq;
     await super.eraseMember(memberId);
-    await this.after(() => {
-      this.pending.splice(0);
-      return this.compactNow();
-    });
+    if (this.seq !== before) await this.rewriteNow(); // not while replaying the journal: opening rewrites the file after
   }
 
   /** The journal still holds the concern's earlier seals, which the secret opens: rewritten and emptied at once. */
