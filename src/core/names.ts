@@ -13,7 +13,7 @@ export async function namesOf(deps: Deps, partnershipIds: readonly string[], peo
     const p = await deps.store.partnership(id);
     if (!p) continue;
     names.push(p.name, ...(await deps.store.organisations(id)).map((o) => o.name));
-    if (people) names.push(...(await deps.store.members(id)).map((m) => m.displayName));
+    if (people) names.push(...(await deps.store.memberNames(id)));
   }
   return names;
 }

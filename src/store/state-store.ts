@@ -122,6 +122,9 @@ export class StateStore implements Store {
   async members(partnershipId: string) {
     return copy(this.state.members.filter((m) => m.partnershipId === partnershipId));
   }
+  async memberNames(partnershipId: string) {
+    return this.state.members.filter((m) => m.partnershipId === partnershipId).map((m) => m.displayName);
+  }
   async membershipsOf(person: Person) {
     return copy(
       this.memberIndex()

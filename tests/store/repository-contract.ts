@@ -82,6 +82,8 @@ export function repositoryContract(name: string, open: Opens<Repository & Conver
         ['m1', 'T0001'],
         ['m2', 'T0002'],
       ]);
+      expect(await again.memberNames('p1')).toEqual([member().displayName, 'Another U1']);
+      expect(await again.memberNames('p2')).toEqual([]);
       expect((await again.membershipsOf({ platform: 'slack', workspace: 'T0002', userId: 'U1' })).map((m) => m.id)).toEqual(['m2']);
       expect(await again.membershipsOf({ platform: 'slack', workspace: 'T0003', userId: 'U1' })).toEqual([]);
       await again.close();

@@ -31,6 +31,8 @@ export interface Repository extends Removals {
   removeOrganisation(id: string): Promise<void>;
 
   members(partnershipId: string): Promise<Member[]>;
+  /** Only their display names (names.ts marks them literal on every reply and send: no need to copy every member for that). */
+  memberNames(partnershipId: string): Promise<string[]>;
   /** Every membership of one person (platform, workspace, user id), across partnerships. */
   membershipsOf(person: Person): Promise<Member[]>;
   saveMember(m: Member): Promise<void>;

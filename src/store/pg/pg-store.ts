@@ -136,6 +136,12 @@ class PostgresStore implements PgStore {
   members(partnershipId: string) {
     return this.all<Member>('SELECT doc FROM members WHERE partnership_id = $1 ORDER BY seq', [partnershipId]);
   }
+  async memberNames(partnershipId: string) {
+    const { rows } = await this.pool.query<{ name: string }>(`SELECT doc->>'displayName' AS name FROM members WHERE partnership_id = $1 ORDER BY seq`, [
+      partnershipId,
+    ]);
+    return rows.map((r) => r.name);
+  }
   membershipsOf({ platform, workspace, userId }: Person) {
     return this.all<Member>('SELECT doc FROM members WHERE platform = $1 AND workspace = $2 AND user_id = $3 ORDER BY seq', [platform, workspace, userId]);
   }
