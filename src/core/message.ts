@@ -60,6 +60,14 @@ export interface Message {
 /** Characters some platform reads as markup, mentions or links: only names holding one need marking. */
 const MARKUP = /[*_~`<>&[\]|!@#:]/;
 
+/**
+ * Whether any string in it holds a markup character. When none does, it shows no
+ * name that needs marking (such a name holds one), so none need be read: the
+ * common case, a plain "Answered", costs no store reads.
+ */
+export const mayShowMarkup = (x: unknown): boolean =>
+  typeof x === 'string' ? MARKUP.test(x) : x !== null && typeof x === 'object' && Object.values(x).some(mayShowMarkup);
+
 /** The message with these user-given names marked literal (only those that could be read as markup). */
 export function withLiterals<M extends Message | Form>(m: M, names: readonly string[]): M {
   // Only names this message shows: a reply must not carry the names of everyone in the partnership.

@@ -3,7 +3,7 @@
 // the front door and every send mark the names of the partnerships involved as
 // literal (message.ts), so renderers show `*Bold*` or `<!channel>` as typed.
 import type { Deps } from './deps.js';
-import { isForm, withLiterals, type Message, type Reply } from './message.js';
+import { isForm, mayShowMarkup, withLiterals, type Message, type Reply } from './message.js';
 import type { Person } from './model.js';
 
 /** Every name typed into these partnerships; `people` adds their members' display names. */
@@ -24,6 +24,7 @@ export async function namesOf(deps: Deps, partnershipIds: readonly string[], peo
  * (every renderer escapes mentions and markup-breaking characters anyway).
  */
 export async function markNames(deps: Deps, message: Message, partnershipId: string, people = true): Promise<Message> {
+  if (!mayShowMarkup(message)) return message;
   try {
     return withLiterals(message, await namesOf(deps, [partnershipId], people));
   } catch {
@@ -33,6 +34,7 @@ export async function markNames(deps: Deps, message: Message, partnershipId: str
 
 /** A reply to this person, with the names of their partnerships marked literal. */
 export async function markReply<R extends Reply>(deps: Deps, person: Person, reply: R): Promise<R> {
+  if (!mayShowMarkup(reply)) return reply;
   try {
     const names = await namesOf(
       deps,
