@@ -5,7 +5,7 @@
 // trends reply and the export CSV are the same before and after), and the
 // stored answer sets are byte-identical before and after, so no difference
 // between two backups shows which sets were theirs.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,14 +15,13 @@ import { isForm, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import { emailUserId, EMAIL_WORKSPACE } from '../../src/core/email-identity.js';
 import type { Store } from '../../src/store/store.js';
-import type { AnswerSet } from '../../src/core/model.js';
 import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import { openPgStore } from '../../src/store/pg/pg-store.js';
 import { corePorts } from '../helpers/core-ports.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger } from '../helpers/fake-messenger.js';
 import { describePg, truncateAll, useThrowawayDb } from '../helpers/pg.js';
-import { databaseText, journalChanges } from '../helpers/stored-text.js';
+import { databaseBackup, lowdbBackup } from '../helpers/stored-text.js';
 
 const SECRET = 'leave-privacy-secret-0123456789abcdef';
 /** No rewrite of its own accord: only an erasure empties the journal here. */
@@ -108,16 +107,7 @@ describe('leaving, on the lowdb store', () => {
   it('leaves no trace of the person in the data file or the journal; answer sets and trends unchanged', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'trellis-leave-')), 'trellis.json');
     const store = await openLowdbStore(file, SECRET, NEVER);
-    const journal = () => journalChanges(file, SECRET);
-    await scenario(store, async () => {
-      const data = await readFile(file, 'utf8');
-      const changes = await journal();
-      // The answer sets as a backup of file and journal holds them: the file's, then the journal's saves, in key order as the file keeps them.
-      const sets = new Map((JSON.parse(data) as { answerSets: AnswerSet[] }).answerSets.map((a) => [`${a.roundId} ${a.key}`, a]));
-      for (const [name, a] of changes) if (name === 'saveAnswerSet') sets.set(`${(a as AnswerSet).roundId} ${(a as AnswerSet).key}`, a as AnswerSet);
-      const answerSets = JSON.stringify([...sets.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
-      return { all: data + JSON.stringify(changes), answerSets };
-    });
+    await scenario(store, () => lowdbBackup(file, SECRET));
     await store.close();
   });
 });
@@ -130,11 +120,7 @@ describePg('leaving, on PostgreSQL', () => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      await scenario(store, async () => {
-        const all = await databaseText(client);
-        const sets = await client.query('SELECT round_id, key, doc::text AS doc FROM answer_sets ORDER BY round_id, key');
-        return { all, answerSets: JSON.stringify(sets.rows) };
-      });
+      await scenario(store, () => databaseBackup(client));
     } finally {
       await client.end();
       await store.close();

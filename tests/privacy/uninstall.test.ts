@@ -4,7 +4,7 @@
 // of their user ids or display names. Their answers stay in the figures: the
 // stored answer sets are byte-identical before and after, and the trends and the
 // export read the same.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -13,7 +13,6 @@ import { createTrellis } from '../../src/core/trellis.js';
 import { isForm, type Message, type Reply } from '../../src/core/message.js';
 import type { Caller, Place } from '../../src/core/request.js';
 import type { Store } from '../../src/store/store.js';
-import type { AnswerSet } from '../../src/core/model.js';
 import { createLogger } from '../../src/log.js';
 import { openLowdbStore } from '../../src/store/lowdb-store.js';
 import { openPgStore } from '../../src/store/pg/pg-store.js';
@@ -21,7 +20,7 @@ import { corePorts } from '../helpers/core-ports.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { fakeMessenger } from '../helpers/fake-messenger.js';
 import { describePg, truncateAll, useThrowawayDb } from '../helpers/pg.js';
-import { databaseText, journalChanges } from '../helpers/stored-text.js';
+import { databaseBackup, lowdbBackup } from '../helpers/stored-text.js';
 
 const SECRET = 'uninstall-privacy-secret-0123456789abcd';
 const NEVER = { idleMs: 3_600_000, minJournalBytes: 1 << 30 };
@@ -100,15 +99,7 @@ describe('an uninstall past its grace period, on the lowdb store', () => {
   it('leaves no trace of its people in the data file, the journal or the logs; answer sets, trends and export unchanged', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'trellis-uninstall-')), 'trellis.json');
     const store = await openLowdbStore(file, SECRET, NEVER);
-    const journal = () => journalChanges(file, SECRET);
-    await scenario(store, async () => {
-      const data = await readFile(file, 'utf8');
-      const changes = await journal();
-      const sets = new Map((JSON.parse(data) as { answerSets: AnswerSet[] }).answerSets.map((a) => [`${a.roundId} ${a.key}`, a]));
-      for (const [name, a] of changes) if (name === 'saveAnswerSet') sets.set(`${(a as AnswerSet).roundId} ${(a as AnswerSet).key}`, a as AnswerSet);
-      const answerSets = JSON.stringify([...sets.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
-      return { all: data + JSON.stringify(changes), answerSets };
-    });
+    await scenario(store, () => lowdbBackup(file, SECRET));
     await store.close();
   });
 });
@@ -121,11 +112,7 @@ describePg('an uninstall past its grace period, on PostgreSQL', () => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      await scenario(store, async () => {
-        const all = await databaseText(client);
-        const sets = await client.query('SELECT round_id, key, doc::text AS doc FROM answer_sets ORDER BY round_id, key');
-        return { all, answerSets: JSON.stringify(sets.rows) };
-      });
+      await scenario(store, () => databaseBackup(client));
     } finally {
       await client.end();
       await store.close();

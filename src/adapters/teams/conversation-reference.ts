@@ -22,10 +22,11 @@ export function referenceOf(a: Activity): Record<string, unknown> {
   return JSON.parse(JSON.stringify({ ...shared, conversation: { ...shared.conversation, id: channelIdOf(a) } })) as Record<string, unknown>;
 }
 
+/** The app was removed (uninstalled) where this activity comes from. */
+export const isRemoval = (a: Activity): boolean => a.type === 'installationUpdate' && typeof a.action === 'string' && a.action.startsWith('remove');
+
 /** The bot left (or was uninstalled): nothing to write to. */
-const isGoodbye = (a: Activity): boolean =>
-  (a.type === 'installationUpdate' && typeof a.action === 'string' && a.action.startsWith('remove')) ||
-  (Array.isArray(a.membersRemoved) && a.membersRemoved.some((m) => m.id === a.recipient.id));
+const isGoodbye = (a: Activity): boolean => isRemoval(a) || (Array.isArray(a.membersRemoved) && a.membersRemoved.some((m) => m.id === a.recipient.id));
 
 const REMEMBERED_TYPES = new Set(['message', 'conversationUpdate', 'installationUpdate']);
 

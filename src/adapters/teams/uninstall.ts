@@ -5,14 +5,13 @@
 // app is added back, or they write to Trellis again, before then.
 import type { Activity } from 'botbuilder';
 import type { Trellis } from '../../core/trellis.js';
+import { isRemoval } from './conversation-reference.js';
 import { isPersonal, tenantOf } from './to-request.js';
-
-const isRemove = (a: Activity): boolean => a.type === 'installationUpdate' && typeof a.action === 'string' && a.action.startsWith('remove');
 
 export async function noteInstallation(trellis: Trellis, a: Activity): Promise<void> {
   const tenant = tenantOf(a);
   if (!tenant || !a.from?.id) return;
-  if (!isRemove(a)) return trellis.workspaceRestored('teams', tenant, a.from.id);
+  if (!isRemoval(a)) return trellis.workspaceRestored('teams', tenant, a.from.id);
   // Removed from a team or a group chat, the person is still reached in their own chat.
   if (isPersonal(a)) await trellis.workspaceRemoved('teams', tenant, a.from.id);
 }
